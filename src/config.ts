@@ -1,0 +1,74 @@
+import { resolve } from 'node:path';
+import { Type, type Static } from 'typebox';
+import { Value } from 'typebox/value';
+
+const LogLevel = Type.Union(
+  ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
+  { default: 'info' },
+);
+
+/** The whole environment the service reads, validated once per process. */
+export const ConfigSchema = Type.Object({
+  PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 8080, description: 'HTTP port of the API' }),
+  HOST: Type.String({ minLength: 1, default: '127.0.0.1', description: 'interface the API listens on' }),
+  REDIS_URL: Type.Optional(
+    Type.String({ pattern: '^rediss?://', description: 'Redis for BullMQ; unset → a private redis-server child' }),
+  ),
+  DATABASE_URL: Type.Optional(
+    Type.String({ pattern: '^postgres(ql)?://', description: 'PostgreSQL server; unset → embedded PGlite' }),
+  ),
+  DATA_DIR: Type.String({ minLength: 1, default: './data', description: 'PGlite files, private Redis files' }),
+  TAXONOMY_DIR: Type.Optional(
+    Type.String({ minLength: 1, description: 'official classification files imported on first start' }),
+  ),
+  MODELS_DIR: Type.String({ minLength: 1, default: './models', description: 'local ONNX models' }),
+  LOG_LEVEL: LogLevel,
+  WORKER_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 64, default: 1 }),
+  QUEUE_PREFIX: Type.String({ pattern: '^[A-Za-z0-9_-]+$', default: 'radar' }),
+  MAX_TEXT_CHARS: Type.Integer({ minimum: 1, default: 100_000, description: 'longest text stored' }),
+  MAX_ANALYZE_CHARS: Type.Integer({ minimum: 1, default: 20_000, description: 'longest text for POST /v1/analyze' }),
+  BODY_LIMIT_BYTES: Type.Integer({ minimum: 1024, default: 1_048_576 }),
+  JOB_ATTEMPTS: Type.Integer({ minimum: 1, maximum: 100, default: 5 }),
+  JOB_BACKOFF_MS: Type.Integer({ minimum: 0, default: 2_000 }),
+  WORKER_LOCK_MS: Type.Integer({ minimum: 1_000, default: 30_000, description: 'job lock; a dead worker\'s job is retried after it' }),
+  REQUEUE_INTERVAL_MS: Type.Integer({ minimum: 1_000, default: 60_000, description: 'sweep for stored documents with no job' }),
+  FAULT_JOB_DELAY_MS: Type.Integer({ minimum: 0, default: 0, description: 'fault-injection tests only: pause inside each job' }),
+});
+
+export type Config = Static<typeof ConfigSchema>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid environment:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const KEYS = Object.keys(ConfigSchema.properties) as (keyof Config)[];
+
+/** Reads, converts and validates the environment; throws ConfigError listing every problem. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const raw: Record<string, unknown> = {};
+  for (const key of KEYS) {
+    const value = env[key];
+    if (value !== undefined && value !== '') raw[key] = value;
+  }
+  const value = Value.Convert(ConfigSchema, Value.Default(ConfigSchema, raw));
+  const problems = new Map<string, string>();
+  for (const error of Value.Errors(ConfigSchema, value)) {
+    const key = error.instancePath.replace(/^\//, '') || '(root)';
+    if (problems.has(key)) continue;
+    const got = JSON.stringify((raw as Record<string, unknown>)[key]);
+    const schema = (ConfigSchema.properties as Record<string, { anyOf?: { const: string }[] }>)[key];
+    const allowed = schema?.anyOf ? `: one of ${schema.anyOf.map((s) => s.const).join(', ')}` : '';
+    problems.set(key, `${key}=${got} ${error.message}${allowed}`);
+  }
+  if (problems.size > 0) throw new ConfigError([...problems.values()]);
+  const config = value as Config;
+  return {
+    ...config,
+    DATA_DIR: resolve(config.DATA_DIR),
+    MODELS_DIR: resolve(config.MODELS_DIR),
+    ...(config.TAXONOMY_DIR ? { TAXONOMY_DIR: resolve(config.TAXONOMY_DIR) } : {}),
+  };
+}

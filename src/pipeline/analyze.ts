@@ -1,0 +1,148 @@
+import type { Queryable } from '../storage/database.js';
+import { activeTaxonomyVersion } from '../taxonomy/import.js';
+import { detectLanguage, LANGUAGES, type Language } from './language.js';
+import { LabelIndex, type LexicalMatch } from './lexicon.js';
+import { normalizeText, segmentSentences } from './text.js';
+
+/** Changes whenever the pipeline's output for the same input can change. Stored with every result. */
+export const PIPELINE_VERSION = 'lexical-1';
+
+export interface AnalysisInput {
+  text: string;
+  title?: string | undefined;
+  language?: Language | undefined;
+}
+
+export interface Span {
+  start: number;
+  end: number;
+}
+
+export interface SkillMention {
+  uri: string;
+  score: number;
+  method: 'lexical';
+  start: number;
+  end: number;
+  spans: Span[];
+  sentenceIndex: number;
+  matchedLabel: string;
+}
+
+export interface SkillResult {
+  uri: string;
+  label: string;
+  score: number;
+  method: 'lexical';
+  spans: Span[];
+  sentences: number[];
+  mentions: number;
+}
+
+export interface Analysis {
+  language: Language;
+  languageSource: 'declared' | 'detected';
+  languageConfidence: number;
+  pipelineVersion: string;
+  taxonomyVersion: number | null;
+  sentences: { index: number; start: number; end: number }[];
+  skills: SkillResult[];
+  /** every occurrence behind `skills`, as stored in the mentions table */
+  mentions: SkillMention[];
+}
+
+export interface SkillLabels {
+  en: string;
+  fi: string | null;
+  sv: string | null;
+}
+
+/** The loaded taxonomy lexicon and the steps of the pipeline; built once per process. */
+export class Analyzer {
+  private constructor(
+    private readonly indexes: Map<Language, LabelIndex>,
+    private readonly skillLabels: Map<string, SkillLabels>,
+    readonly taxonomyVersion: number | null,
+  ) {}
+
+  /** Loads every ESCO skill label of the active taxonomy into the three language indexes. */
+  static async load(db: Queryable): Promise<Analyzer> {
+    const version = await activeTaxonomyVersion(db);
+    const indexes = new Map(LANGUAGES.map((l) => [l, new LabelIndex(l)] as const));
+    const labels = await db.query<{ concept_uri: string; lang: string; kind: 'pref' | 'alt' | 'hidden'; label: string }>(
+      `SELECT concept_uri, lang, kind, label FROM esco_labels WHERE concept_type = 'skill' ORDER BY concept_uri, lang, kind, label`,
+    );
+    for (const l of labels) {
+      const index = indexes.get(l.lang as Language);
+      index?.add({ uri: l.concept_uri, lang: l.lang as Language, kind: l.kind, label: l.label });
+    }
+    const skills = await db.query<{ uri: string; pref_en: string; pref_fi: string | null; pref_sv: string | null }>(
+      'SELECT uri, pref_en, pref_fi, pref_sv FROM esco_skills',
+    );
+    const skillLabels = new Map(skills.map((s) => [s.uri, { en: s.pref_en, fi: s.pref_fi, sv: s.pref_sv }]));
+    return new Analyzer(indexes, skillLabels, version?.id ?? null);
+  }
+
+  get labelCount(): number {
+    let n = 0;
+    for (const index of this.indexes.values()) n += index.size;
+    return n;
+  }
+
+  labelOf(uri: string, language: Language): string {
+    const l = this.skillLabels.get(uri);
+    if (!l) return uri;
+    return l[language] ?? l.en;
+  }
+
+  analyze(input: AnalysisInput): Analysis {
+    const text = normalizeText(input.text);
+    const guess = input.language
+      ? { language: input.language, confidence: 1, source: 'declared' as const }
+      : { ...detectLanguage(text), source: 'detected' as const };
+    const language = guess.language;
+    const sentences = segmentSentences(text, language);
+    const index = this.indexes.get(language)!;
+    const raw: LexicalMatch[] = [];
+    for (const sentence of sentences) raw.push(...index.match(text, sentence));
+
+    // one occurrence per skill and place: the best-scoring label wins, overlapping occurrences merge
+    raw.sort((a, b) => b.score - a.score || a.start - b.start || a.uri.localeCompare(b.uri));
+    const kept = new Map<string, LexicalMatch[]>();
+    for (const m of raw) {
+      const list = kept.get(m.uri) ?? [];
+      if (list.some((k) => k.start < m.end && m.start < k.end)) continue;
+      list.push(m);
+      kept.set(m.uri, list);
+    }
+    const mentions: SkillMention[] = [];
+    const skills: SkillResult[] = [];
+    for (const [uri, list] of kept) {
+      list.sort((a, b) => a.start - b.start);
+      for (const m of list) {
+        mentions.push({ uri, score: m.score, method: 'lexical', start: m.start, end: m.end, spans: m.spans, sentenceIndex: m.sentenceIndex, matchedLabel: m.label });
+      }
+      skills.push({
+        uri,
+        label: this.labelOf(uri, language),
+        score: Math.max(...list.map((m) => m.score)),
+        method: 'lexical',
+        spans: list.flatMap((m) => m.spans),
+        sentences: [...new Set(list.map((m) => m.sentenceIndex))],
+        mentions: list.length,
+      });
+    }
+    skills.sort((a, b) => b.score - a.score || a.spans[0]!.start - b.spans[0]!.start);
+    mentions.sort((a, b) => a.start - b.start || a.uri.localeCompare(b.uri));
+    return {
+      language,
+      languageSource: guess.source,
+      languageConfidence: Math.round(guess.confidence * 1000) / 1000,
+      pipelineVersion: PIPELINE_VERSION,
+      taxonomyVersion: this.taxonomyVersion,
+      sentences: sentences.map(({ index, start, end }) => ({ index, start, end })),
+      skills,
+      mentions,
+    };
+  }
+}

@@ -1,0 +1,197 @@
+import type { Database } from './database.js';
+
+interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+/** Versioned schema changes, applied in order, each once. Never edit a released one: add a new one. */
+export const MIGRATIONS: Migration[] = [
+  {
+    version: 1,
+    name: 'taxonomy',
+    sql: `
+CREATE TABLE taxonomy_versions (
+  id           serial PRIMARY KEY,
+  content_hash text NOT NULL UNIQUE,
+  esco_version text NOT NULL,
+  source_dir   text NOT NULL,
+  counts       jsonb NOT NULL,
+  imported_at  timestamptz NOT NULL DEFAULT now(),
+  active       boolean NOT NULL DEFAULT false
+);
+CREATE UNIQUE INDEX taxonomy_versions_one_active ON taxonomy_versions (active) WHERE active;
+
+CREATE TABLE esco_skills (
+  uri            text PRIMARY KEY,
+  skill_type     text,
+  reuse_level    text,
+  status         text,
+  pref_en        text NOT NULL,
+  pref_fi        text,
+  pref_sv        text,
+  description_en text
+);
+CREATE TABLE esco_occupations (
+  uri            text PRIMARY KEY,
+  code           text,
+  isco_code      text NOT NULL,
+  pref_en        text NOT NULL,
+  pref_fi        text,
+  pref_sv        text,
+  description_en text
+);
+-- Preferred, alternative and hidden labels of skills and occupations, per language.
+CREATE TABLE esco_labels (
+  concept_uri  text NOT NULL,
+  concept_type text NOT NULL CHECK (concept_type IN ('skill', 'occupation')),
+  lang         text NOT NULL,
+  kind         text NOT NULL CHECK (kind IN ('pref', 'alt', 'hidden')),
+  label        text NOT NULL,
+  PRIMARY KEY (concept_uri, lang, kind, label)
+);
+CREATE INDEX esco_labels_type_lang ON esco_labels (concept_type, lang);
+CREATE TABLE esco_skill_groups (
+  uri            text PRIMARY KEY,
+  code           text,
+  pref_en        text NOT NULL,
+  description_en text
+);
+-- skill → broader skill or skill group (ESCO skills pillar hierarchy)
+CREATE TABLE esco_skill_broader (
+  uri         text NOT NULL,
+  broader_uri text NOT NULL,
+  PRIMARY KEY (uri, broader_uri)
+);
+CREATE TABLE esco_occupation_skills (
+  occupation_uri text NOT NULL,
+  skill_uri      text NOT NULL,
+  relation       text NOT NULL CHECK (relation IN ('essential', 'optional')),
+  PRIMARY KEY (occupation_uri, skill_uri)
+);
+CREATE INDEX esco_occupation_skills_skill ON esco_occupation_skills (skill_uri);
+CREATE TABLE isco_groups (
+  code        text PRIMARY KEY,
+  level       int NOT NULL CHECK (level BETWEEN 1 AND 4),
+  parent_code text,
+  uri         text,
+  name_en     text NOT NULL,
+  name_fi     text,
+  name_sv     text
+);
+-- TOL 2008 sections and divisions (fi/sv/en) and NACE Rev. 2 groups and classes (en)
+CREATE TABLE sectors (
+  code        text PRIMARY KEY,
+  level       int NOT NULL CHECK (level BETWEEN 1 AND 4),
+  parent_code text,
+  name_en     text NOT NULL,
+  name_fi     text,
+  name_sv     text
+);
+-- Finnish regional divisions; levels: municipality, maakunta, ely, elinvoimakeskus, major_region, country
+CREATE TABLE regions (
+  code        text PRIMARY KEY,
+  level       text NOT NULL,
+  name_fi     text NOT NULL,
+  name_sv     text,
+  name_en     text,
+  parent_code text,
+  valid_from  date,
+  valid_to    date
+);
+CREATE INDEX regions_level ON regions (level);
+-- municipality → ELY area (until 2025) and elinvoimakeskus area (from 2026)
+CREATE TABLE municipality_areas (
+  municipality_code text NOT NULL,
+  area_code         text NOT NULL,
+  PRIMARY KEY (municipality_code, area_code)
+);
+CREATE TABLE postal_codes (
+  postcode          text PRIMARY KEY,
+  municipality_code text NOT NULL,
+  name_fi           text,
+  name_sv           text
+);
+`,
+  },
+  {
+    version: 2,
+    name: 'documents',
+    sql: `
+CREATE TABLE documents (
+  id                   uuid PRIMARY KEY,
+  kind                 text NOT NULL CHECK (kind IN ('job_ad', 'meeting_note', 'survey_answer', 'report')),
+  title                text,
+  text                 text NOT NULL,
+  language             text CHECK (language IN ('fi', 'sv', 'en')),
+  doc_date             date,
+  region               text,
+  employer             jsonb,
+  vacancies            int,
+  external_id          text UNIQUE,
+  content_hash         text NOT NULL UNIQUE,
+  status               text NOT NULL DEFAULT 'queued' CHECK (status IN ('queued', 'processing', 'done', 'failed')),
+  attempts             int NOT NULL DEFAULT 0,
+  error                text,
+  processed_by         text,
+  created_at           timestamptz NOT NULL DEFAULT now(),
+  updated_at           timestamptz NOT NULL DEFAULT now(),
+  analysed_at          timestamptz
+);
+CREATE INDEX documents_status ON documents (status, updated_at);
+CREATE INDEX documents_created ON documents (created_at DESC, id);
+
+CREATE TABLE document_analyses (
+  document_id      uuid PRIMARY KEY REFERENCES documents (id) ON DELETE CASCADE,
+  language         text NOT NULL,
+  pipeline_version text NOT NULL,
+  taxonomy_version int,
+  analysis         jsonb NOT NULL,
+  created_at       timestamptz NOT NULL DEFAULT now()
+);
+
+-- One row per skill occurrence; a rerun of a job replaces a document's rows in one transaction.
+CREATE TABLE mentions (
+  id             bigserial PRIMARY KEY,
+  document_id    uuid NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
+  skill_uri      text NOT NULL,
+  score          real NOT NULL,
+  method         text NOT NULL,
+  start_offset   int NOT NULL,
+  end_offset     int NOT NULL,
+  sentence_index int NOT NULL,
+  UNIQUE (document_id, skill_uri, start_offset)
+);
+CREATE INDEX mentions_skill ON mentions (skill_uri);
+`,
+  },
+];
+
+/** Applies pending migrations; safe when several processes start at once (advisory lock). */
+export async function migrate(db: Database): Promise<number[]> {
+  await db.transaction(async (tx) => {
+    await tx.query('SELECT pg_advisory_xact_lock(727274)');
+    await tx.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
+      version int PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
+  });
+  const applied: number[] = [];
+  for (const migration of MIGRATIONS) {
+    await db.transaction(async (tx) => {
+      await tx.query('SELECT pg_advisory_xact_lock(727274)');
+      const done = await tx.query('SELECT 1 FROM schema_migrations WHERE version = $1', [migration.version]);
+      if (done.length > 0) return;
+      for (const statement of splitStatements(migration.sql)) await tx.query(statement);
+      await tx.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [migration.version, migration.name]);
+      applied.push(migration.version);
+    });
+  }
+  return applied;
+}
+
+function splitStatements(sql: string): string[] {
+  return sql
+    .split(/;\s*\n/)
+    .map((s) => s.replace(/^\s*--.*$/gm, '').trim())
+    .filter((s) => s.length > 0);
+}
