@@ -18,9 +18,11 @@ export const ConfigSchema = Type.Object({
     Type.String({ pattern: '^postgres(ql)?://', description: 'PostgreSQL server; unset → embedded PGlite' }),
   ),
   DATA_DIR: Type.String({ minLength: 1, default: './data', description: 'PGlite files, private Redis files' }),
-  TAXONOMY_DIR: Type.Optional(
-    Type.String({ minLength: 1, description: 'official classification files imported on first start' }),
-  ),
+  TAXONOMY_DIR: Type.String({
+    minLength: 1,
+    default: '../shared/data',
+    description: 'official classification files, imported on first start when the folder exists',
+  }),
   MODELS_DIR: Type.String({ minLength: 1, default: './models', description: 'local ONNX models' }),
   LOG_LEVEL: LogLevel,
   WORKER_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 64, default: 1 }),
@@ -69,6 +71,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ...config,
     DATA_DIR: resolve(config.DATA_DIR),
     MODELS_DIR: resolve(config.MODELS_DIR),
-    ...(config.TAXONOMY_DIR ? { TAXONOMY_DIR: resolve(config.TAXONOMY_DIR) } : {}),
+    TAXONOMY_DIR: resolve(config.TAXONOMY_DIR),
   };
 }

@@ -27,7 +27,7 @@ let shared: VoikkoLib | undefined;
 /** Opens libvoikko with the Finnish dictionary once per process (through the koffi FFI). */
 export function openVoikko(): VoikkoLib {
   if (shared) return shared;
-  let lib: koffi.IKoffiLib;
+  let lib: ReturnType<typeof koffi.load>;
   try {
     lib = koffi.load('libvoikko.so.1');
   } catch (err) {

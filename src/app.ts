@@ -1,0 +1,109 @@
+import Ajv from 'ajv';
+import addFormats from 'ajv-formats';
+import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Queue } from 'bullmq';
+import type { Config } from './config.js';
+import type { Logger } from './logger.js';
+import type { Analyzer } from './pipeline/analyze.js';
+import type { AnalyzeJobPayload } from './queue/analyze.queue.js';
+import { analyzeRoutes } from './routes/analyze/index.js';
+import { documentRoutes } from './routes/documents/index.js';
+import { healthRoutes } from './routes/health/index.js';
+import type { Database } from './storage/database.js';
+import { DocumentsRepository } from './storage/documents.repository.js';
+
+/** The analyzer is loaded in the background; the API serves /health and stores documents meanwhile. */
+export interface AnalyzerHolder {
+  current?: Analyzer | undefined;
+  error?: string | undefined;
+}
+
+export interface AppDeps {
+  config: Config;
+  db: Database;
+  documents: DocumentsRepository;
+  queue: Queue<AnalyzeJobPayload>;
+  redisUrl: string;
+  analyzer: AnalyzerHolder;
+  log: Logger;
+}
+
+function compilers() {
+  const make = (coerceTypes: boolean) => {
+    const ajv = new Ajv.default({ coerceTypes, useDefaults: true, removeAdditional: false, allErrors: false, strict: false });
+    addFormats.default(ajv);
+    return ajv;
+  };
+  // bodies are JSON and must have the right types; query strings and path parameters are text and are converted
+  return { body: make(false), other: make(true) };
+}
+
+const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 404: 'Not Found', 405: 'Method Not Allowed', 406: 'Not Acceptable', 408: 'Request Timeout', 415: 'Unsupported Media Type', 429: 'Too Many Requests' };
+
+export const ATTRIBUTION = 'This service uses the ESCO classification of the European Commission.';
+
+/** The API as a Fastify instance, not listening (tests use inject). */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: deps.log as FastifyBaseLogger,
+    bodyLimit: deps.config.BODY_LIMIT_BYTES,
+    requestTimeout: 30_000,
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  const ajv = compilers();
+  app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? ajv.body : ajv.other).compile(schema));
+
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error.validation) {
+      const first = error.validation[0];
+      const part = error.validationContext ?? 'body';
+      const path = first?.instancePath.replace(/^\//, '').replace(/\//g, '.') ?? '';
+      const extra = first?.params as { missingProperty?: string; additionalProperty?: string; allowedValues?: unknown[] } | undefined;
+      const field = extra?.missingProperty ?? extra?.additionalProperty ?? path;
+      let message = `${part}${field ? `.${field}` : ''} ${first?.message ?? 'is invalid'}`;
+      if (extra?.allowedValues) message += `: ${extra.allowedValues.join(', ')}`;
+      if (extra?.additionalProperty) message = `${part}.${field} is not a known field`;
+      if (first?.keyword === 'pattern' && first.params && (first.params as { pattern?: string }).pattern === '\\S') {
+        message = `${part}.${field} must not be empty or blank`;
+      }
+      return reply.code(400).send({ statusCode: 400, error: 'Bad Request', message, ...(field && { field }) });
+    }
+    const status = error.statusCode ?? 500;
+    if (status === 413) {
+      return reply.code(413).send({ statusCode: 413, error: 'Payload Too Large', message: `request body is larger than ${deps.config.BODY_LIMIT_BYTES} bytes` });
+    }
+    if (status >= 400 && status < 500) {
+      return reply.code(status).send({ statusCode: status, error: STATUS_TEXT[status] ?? 'Bad Request', message: error.message });
+    }
+    const code = (error as { code?: string }).code ?? '';
+    if (/^(ECONNREFUSED|ECONNRESET|57P0|08)/.test(code) || /Connection terminated|ECONNREFUSED/.test(error.message)) {
+      request.log.error({ err: error }, 'database unavailable');
+      return reply.header('retry-after', '5').code(503).send({ statusCode: 503, error: 'Service Unavailable', message: 'the database is unavailable; retry later' });
+    }
+    request.log.error({ err: error }, 'request failed');
+    return reply.code(500).send({ statusCode: 500, error: 'Internal Server Error', message: 'internal error' });
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      info: {
+        title: 'Skills Demand Radar API',
+        version: '1',
+        description: `Skill-demand signals from Finnish, Swedish and English job ads and employer-meeting notes. ${ATTRIBUTION}`,
+      },
+      tags: [
+        { name: 'documents', description: 'Store documents and read their analyses' },
+        { name: 'analysis', description: 'Synchronous analysis of short texts' },
+        { name: 'health', description: 'Liveness and readiness' },
+      ],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  await app.register(healthRoutes(deps));
+  await app.register(documentRoutes(deps));
+  await app.register(analyzeRoutes(deps));
+  return app;
+}

@@ -1,0 +1,107 @@
+#!/usr/bin/env node
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig, type Config } from '../config.js';
+import { createLogger, type Logger } from '../logger.js';
+import { closeOnSignals, startService } from '../server.js';
+import { openStorage } from '../runtime.js';
+import { TaxonomyFileError } from '../taxonomy/csv.js';
+import { importTaxonomy } from '../taxonomy/import.js';
+import { runWorkerProcess } from '../../workers/analyze.worker.js';
+import { progressReporter } from './progress.js';
+
+const USAGE = `skills-radar <command>
+
+Commands:
+  start                          API and a worker in one process (embedded PGlite and a private Redis by default)
+  api                            the API only
+  worker                         a worker process (needs DATABASE_URL and REDIS_URL shared with the API)
+  migrate                        apply database migrations
+  taxonomy import --from <dir>   import ESCO, ISCO-08, TOL 2008 and Finnish regions from the official files in <dir>
+
+Configuration comes from the environment; see README.md.`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!command || command === 'help' || command === '--help' || command === '-h') {
+    process.stdout.write(`${USAGE}\n`);
+    return command ? 0 : 2;
+  }
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      return 2;
+    }
+    throw err;
+  }
+  const log = createLogger(config, command);
+  switch (command) {
+    case 'start':
+    case 'api': {
+      const service = await startService(config, log, { withWorker: command === 'start' });
+      closeOnSignals(log, service.close);
+      return -1;
+    }
+    case 'worker': {
+      const close = await runWorkerProcess(config, log);
+      closeOnSignals(log, close);
+      return -1;
+    }
+    case 'migrate': {
+      const db = await openStorage(config, log);
+      await db.close();
+      return 0;
+    }
+    case 'taxonomy':
+      return taxonomyCommand(config, log, rest);
+    default:
+      process.stderr.write(`unknown command ${JSON.stringify(command)}\n\n${USAGE}\n`);
+      return 2;
+  }
+}
+
+async function taxonomyCommand(config: Config, log: Logger, args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args, options: { from: { type: 'string' } }, allowPositionals: true });
+  if (positionals[0] !== 'import') {
+    process.stderr.write('usage: skills-radar taxonomy import --from <dir>\n');
+    return 2;
+  }
+  const from = values.from ?? config.TAXONOMY_DIR;
+  if (!from) {
+    process.stderr.write('taxonomy import: give --from <dir> (or set TAXONOMY_DIR)\n');
+    return 2;
+  }
+  const db = await openStorage(config, log);
+  const progress = progressReporter();
+  try {
+    const result = await importTaxonomy(db, from, progress.update);
+    progress.stop();
+    const counts = Object.entries(result.counts).map(([t, n]) => `  ${t.padEnd(24)} ${n}`).join('\n');
+    process.stdout.write(
+      result.changed
+        ? `Imported taxonomy version ${result.versionId} (ESCO ${result.escoVersion}) from ${from}:\n${counts}\n`
+        : `Taxonomy version ${result.versionId} (ESCO ${result.escoVersion}) is already imported from the same data; nothing changed.\n`,
+    );
+    return 0;
+  } catch (err) {
+    progress.stop();
+    if (err instanceof TaxonomyFileError) {
+      process.stderr.write(`taxonomy import failed, the previous taxonomy is unchanged:\n  ${err.message}\n`);
+      return 1;
+    }
+    throw err;
+  } finally {
+    await db.close();
+  }
+}
+
+main(process.argv.slice(2))
+  .then((code) => {
+    if (code >= 0) process.exit(code);
+  })
+  .catch((err: unknown) => {
+    process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exit(1);
+  });

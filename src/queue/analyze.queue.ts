@@ -1,0 +1,35 @@
+import { Queue, type ConnectionOptions, type JobsOptions } from 'bullmq';
+import { Type, type Static } from 'typebox';
+import type { Config } from '../config.js';
+
+/** The one queue of the pipeline: analyse a stored document. */
+export const ANALYZE_QUEUE = 'analyze';
+
+export const AnalyzeJobPayload = Type.Object({ documentId: Type.String({ format: 'uuid' }) }, { additionalProperties: false });
+export type AnalyzeJobPayload = Static<typeof AnalyzeJobPayload>;
+
+/** Deterministic: the same document is never queued twice at once (BullMQ ignores a second add). */
+export function analyzeJobId(documentId: string): string {
+  return `doc-${documentId}`;
+}
+
+export function analyzeJobOptions(config: Pick<Config, 'JOB_ATTEMPTS' | 'JOB_BACKOFF_MS'>): JobsOptions {
+  return {
+    attempts: config.JOB_ATTEMPTS,
+    backoff: { type: 'exponential', delay: config.JOB_BACKOFF_MS, jitter: 0.5 },
+    removeOnComplete: { age: 24 * 3600, count: 10_000 },
+    removeOnFail: { age: 14 * 24 * 3600 },
+  };
+}
+
+export function createAnalyzeQueue(connection: ConnectionOptions, prefix: string): Queue<AnalyzeJobPayload> {
+  return new Queue<AnalyzeJobPayload>(ANALYZE_QUEUE, { connection, prefix });
+}
+
+export async function enqueueAnalyze(
+  queue: Queue<AnalyzeJobPayload>,
+  documentId: string,
+  config: Pick<Config, 'JOB_ATTEMPTS' | 'JOB_BACKOFF_MS'>,
+): Promise<void> {
+  await queue.add('analyze', { documentId }, { ...analyzeJobOptions(config), jobId: analyzeJobId(documentId) });
+}

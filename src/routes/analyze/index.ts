@@ -1,0 +1,47 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { Type, type Static } from 'typebox';
+import type { AppDeps } from '../../app.js';
+import { AnalysisSchema, ErrorResponse, Language } from '../schemas.js';
+
+const AnalyzeBody = Type.Object(
+  {
+    text: Type.String({ minLength: 1, pattern: '\\S', description: 'limit MAX_ANALYZE_CHARS characters (413 above)' }),
+    title: Type.Optional(Type.String({ maxLength: 500 })),
+    language: Type.Optional(Language),
+  },
+  { additionalProperties: false },
+);
+
+export const analyzeRoutes =
+  (deps: AppDeps): FastifyPluginAsync =>
+  async (app) => {
+    app.post(
+      '/v1/analyze',
+      {
+        schema: {
+          tags: ['analysis'],
+          summary: 'Analyse a short text synchronously; nothing is stored',
+          body: AnalyzeBody,
+          response: { 200: AnalysisSchema, 400: ErrorResponse, 413: ErrorResponse, 503: ErrorResponse },
+        },
+      },
+      async (request, reply) => {
+        const body = request.body as Static<typeof AnalyzeBody>;
+        const limit = deps.config.MAX_ANALYZE_CHARS;
+        if (body.text.length > limit) {
+          return reply.code(413).send({
+            statusCode: 413,
+            error: 'Payload Too Large',
+            message: `text is ${body.text.length} characters; POST /v1/analyze takes at most ${limit} (submit longer texts to POST /v1/documents)`,
+            field: 'text',
+          });
+        }
+        const analyzer = deps.analyzer.current;
+        if (!analyzer) {
+          return reply.header('retry-after', '5').code(503).send({ statusCode: 503, error: 'Service Unavailable', message: 'the taxonomy is still loading' });
+        }
+        const { mentions: _mentions, ...analysis } = analyzer.analyze(body);
+        return analysis;
+      },
+    );
+  };

@@ -1,0 +1,201 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { Type, type Static } from 'typebox';
+import type { AppDeps } from '../../app.js';
+import { enqueueAnalyze, analyzeJobId } from '../../queue/analyze.queue.js';
+import { DOCUMENT_KINDS, DOCUMENT_STATUSES, type StoredDocument } from '../../storage/documents.repository.js';
+import { AnalysisSchema, ErrorResponse, Language } from '../schemas.js';
+
+const NonBlank = (description: string, maxLength: number) =>
+  Type.String({ minLength: 1, maxLength, pattern: '\\S', description });
+
+export const SubmitDocumentBody = Type.Object(
+  {
+    kind: Type.Enum([...DOCUMENT_KINDS]),
+    text: Type.String({ minLength: 1, pattern: '\\S', description: 'the document text; limit MAX_TEXT_CHARS characters (413 above)' }),
+    title: Type.Optional(NonBlank('title, e.g. the job title of an ad', 500)),
+    language: Type.Optional(Language),
+    date: Type.Optional(Type.String({ format: 'date', description: 'publication or meeting date, YYYY-MM-DD' })),
+    region: Type.Optional(NonBlank('municipality or region name or code, or a postal code', 200)),
+    employer: Type.Optional(
+      Type.Object(
+        {
+          name: Type.Optional(NonBlank('employer name', 300)),
+          businessId: Type.Optional(Type.String({ pattern: '^\\d{7}-\\d$', description: 'Finnish business ID (Y-tunnus), e.g. 1234567-8' })),
+          sector: Type.Optional(NonBlank('TOL 2008 code or sector name', 300)),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    vacancies: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000 })),
+    externalId: Type.Optional(NonBlank("the caller's own id; the same externalId twice is the same document", 300)),
+  },
+  { additionalProperties: false },
+);
+export type SubmitDocumentBody = Static<typeof SubmitDocumentBody>;
+
+const Status = Type.Enum([...DOCUMENT_STATUSES]);
+
+const SubmitResponse = Type.Object({
+  id: Type.String({ format: 'uuid' }),
+  status: Status,
+  duplicate: Type.Boolean({ description: 'true when the document was already stored (same externalId or content)' }),
+});
+
+const DocumentSummary = Type.Object({
+  id: Type.String(),
+  kind: Type.String(),
+  status: Status,
+  title: Type.Optional(Type.String()),
+  language: Type.Optional(Type.String()),
+  date: Type.Optional(Type.String()),
+  region: Type.Optional(Type.String()),
+  externalId: Type.Optional(Type.String()),
+  attempts: Type.Integer(),
+  error: Type.Optional(Type.String()),
+  createdAt: Type.String({ format: 'date-time' }),
+  updatedAt: Type.String({ format: 'date-time' }),
+  analysedAt: Type.Optional(Type.String({ format: 'date-time' })),
+});
+
+const DocumentResponse = Type.Intersect([
+  DocumentSummary,
+  Type.Object({
+    text: Type.String(),
+    employer: Type.Optional(Type.Object({ name: Type.Optional(Type.String()), businessId: Type.Optional(Type.String()), sector: Type.Optional(Type.String()) })),
+    vacancies: Type.Optional(Type.Integer()),
+    analysis: Type.Optional(AnalysisSchema),
+  }),
+]);
+
+const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
+
+const ListQuery = Type.Object(
+  {
+    status: Type.Optional(Status),
+    kind: Type.Optional(Type.Enum([...DOCUMENT_KINDS])),
+    language: Type.Optional(Language),
+    limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
+    offset: Type.Integer({ minimum: 0, maximum: 10_000_000, default: 0 }),
+  },
+  { additionalProperties: false },
+);
+
+function summary(d: StoredDocument): Static<typeof DocumentSummary> {
+  return {
+    id: d.id,
+    kind: d.kind,
+    status: d.status,
+    ...(d.title !== undefined && { title: d.title }),
+    ...(d.language !== undefined && { language: d.language }),
+    ...(d.date !== undefined && { date: d.date }),
+    ...(d.region !== undefined && { region: d.region }),
+    ...(d.externalId !== undefined && { externalId: d.externalId }),
+    attempts: d.attempts,
+    ...(d.error !== null && { error: d.error }),
+    createdAt: d.createdAt.toISOString(),
+    updatedAt: d.updatedAt.toISOString(),
+    ...(d.analysedAt && { analysedAt: d.analysedAt.toISOString() }),
+  };
+}
+
+export const documentRoutes =
+  (deps: AppDeps): FastifyPluginAsync =>
+  async (app) => {
+    const { config, documents, queue, log } = deps;
+
+    app.post(
+      '/v1/documents',
+      {
+        schema: {
+          tags: ['documents'],
+          summary: 'Submit a document for analysis',
+          description: 'Stores the document, then queues it. 202 is sent only after the document is committed.',
+          body: SubmitDocumentBody,
+          response: { 202: SubmitResponse, 400: ErrorResponse, 413: ErrorResponse, 503: ErrorResponse },
+        },
+      },
+      async (request, reply) => {
+        const body = request.body as SubmitDocumentBody;
+        if (body.text.length > config.MAX_TEXT_CHARS) {
+          return reply.code(413).send({
+            statusCode: 413,
+            error: 'Payload Too Large',
+            message: `text is ${body.text.length} characters; the limit is ${config.MAX_TEXT_CHARS}`,
+            field: 'text',
+          });
+        }
+        const { document, created } = await documents.create(body);
+        if (created || document.status === 'queued') {
+          // The document is stored: should Redis be unreachable now, the requeue sweep queues it later.
+          await enqueueAnalyze(queue, document.id, config).catch((err: unknown) =>
+            log.warn({ err, documentId: document.id }, 'enqueue failed; the requeue sweep will retry'),
+          );
+        }
+        return reply.code(202).send({ id: document.id, status: document.status, duplicate: !created });
+      },
+    );
+
+    app.get(
+      '/v1/documents/:id',
+      {
+        schema: {
+          tags: ['documents'],
+          summary: 'A document with its status and, once done, its analysis',
+          params: IdParams,
+          response: { 200: DocumentResponse, 400: ErrorResponse, 404: ErrorResponse },
+        },
+      },
+      async (request, reply) => {
+        const { id } = request.params as Static<typeof IdParams>;
+        const doc = await documents.get(id);
+        if (!doc) return reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `no document ${id}`, field: 'id' });
+        const analysis = doc.status === 'done' ? await documents.analysisOf(id) : undefined;
+        return {
+          ...summary(doc),
+          text: doc.text,
+          ...(doc.employer && { employer: doc.employer }),
+          ...(doc.vacancies !== undefined && { vacancies: doc.vacancies }),
+          ...(analysis && { analysis }),
+        };
+      },
+    );
+
+    app.get(
+      '/v1/documents',
+      {
+        schema: {
+          tags: ['documents'],
+          summary: 'List documents, newest first',
+          querystring: ListQuery,
+          response: {
+            200: Type.Object({ items: Type.Array(DocumentSummary), total: Type.Integer(), limit: Type.Integer(), offset: Type.Integer() }),
+            400: ErrorResponse,
+          },
+        },
+      },
+      async (request) => {
+        const q = request.query as Static<typeof ListQuery>;
+        const { items, total } = await documents.list(q);
+        return { items: items.map(summary), total, limit: q.limit, offset: q.offset };
+      },
+    );
+
+    app.delete(
+      '/v1/documents/:id',
+      {
+        schema: {
+          tags: ['documents'],
+          summary: 'Delete a document, its analysis and its mentions',
+          params: IdParams,
+          response: { 204: Type.Null(), 400: ErrorResponse, 404: ErrorResponse },
+        },
+      },
+      async (request, reply) => {
+        const { id } = request.params as Static<typeof IdParams>;
+        const deleted = await documents.delete(id);
+        if (!deleted) return reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `no document ${id}`, field: 'id' });
+        await queue.remove(analyzeJobId(id)).catch(() => undefined);
+        return reply.code(204).send();
+      },
+    );
+  };

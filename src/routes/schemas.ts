@@ -1,0 +1,35 @@
+import { Type } from 'typebox';
+
+export const ErrorResponse = Type.Object(
+  {
+    statusCode: Type.Integer(),
+    error: Type.String(),
+    message: Type.String(),
+    field: Type.Optional(Type.String({ description: 'the request field at fault' })),
+  },
+  { $id: 'ErrorResponse' },
+);
+
+export const Span = Type.Object({ start: Type.Integer(), end: Type.Integer() });
+
+export const SkillResult = Type.Object({
+  uri: Type.String(),
+  label: Type.String({ description: "ESCO preferred label in the document's language when ESCO has one" }),
+  score: Type.Number(),
+  method: Type.String(),
+  spans: Type.Array(Span, { description: 'character offsets in the text, end exclusive' }),
+  sentences: Type.Array(Type.Integer()),
+  mentions: Type.Integer(),
+});
+
+export const Language = Type.Enum(['fi', 'sv', 'en']);
+
+export const AnalysisSchema = Type.Object({
+  language: Language,
+  languageSource: Type.Enum(['declared', 'detected']),
+  languageConfidence: Type.Number(),
+  pipelineVersion: Type.String(),
+  taxonomyVersion: Type.Union([Type.Integer(), Type.Null()]),
+  sentences: Type.Array(Type.Object({ index: Type.Integer(), start: Type.Integer(), end: Type.Integer() })),
+  skills: Type.Array(SkillResult),
+});

@@ -1,0 +1,102 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Worker, type Queue } from 'bullmq';
+import type { Config } from './config.js';
+import type { Logger } from './logger.js';
+import { Analyzer } from './pipeline/analyze.js';
+import { ANALYZE_QUEUE, createAnalyzeQueue, enqueueAnalyze, type AnalyzeJobPayload } from './queue/analyze.queue.js';
+import { bullConnection, startPrivateRedis, type PrivateRedis } from './queue/redis.js';
+import { openDatabase, type Database } from './storage/database.js';
+import { DocumentsRepository } from './storage/documents.repository.js';
+import { migrate } from './storage/migrations.js';
+import { activeTaxonomyVersion, importTaxonomy } from './taxonomy/import.js';
+import { createAnalyzeProcessor } from '../workers/analyze.processor.js';
+
+/** Opens the configured database (PostgreSQL server or embedded PGlite) and applies migrations. */
+export async function openStorage(config: Config, log: Logger): Promise<Database> {
+  const db = await openDatabase({ url: config.DATABASE_URL, dataDir: join(config.DATA_DIR, 'pglite') });
+  const applied = await migrate(db);
+  if (applied.length > 0) log.info({ applied, engine: db.engine }, 'database migrated');
+  return db;
+}
+
+/** Imports TAXONOMY_DIR when nothing is imported yet. */
+export async function ensureTaxonomy(db: Database, config: Config, log: Logger): Promise<void> {
+  if (await activeTaxonomyVersion(db)) return;
+  if (!existsSync(config.TAXONOMY_DIR)) {
+    log.warn({ TAXONOMY_DIR: config.TAXONOMY_DIR }, 'no taxonomy imported and TAXONOMY_DIR does not exist: see README "Data sources", then run `skills-radar taxonomy import --from <dir>`');
+    return;
+  }
+  log.info({ from: config.TAXONOMY_DIR }, 'importing taxonomy (first start)');
+  let last = '';
+  const result = await importTaxonomy(db, config.TAXONOMY_DIR, (stage, done, total) => {
+    if (done === total && stage !== last) {
+      last = stage;
+      log.info({ stage, rows: total }, 'taxonomy import');
+    }
+  });
+  log.info({ version: result.versionId, esco: result.escoVersion, counts: result.counts }, 'taxonomy imported');
+}
+
+/** Redis from REDIS_URL, else a private redis-server child under DATA_DIR. */
+export async function resolveRedis(config: Config, log: Logger): Promise<{ url: string; private?: PrivateRedis }> {
+  if (config.REDIS_URL) return { url: config.REDIS_URL };
+  const redis = await startPrivateRedis(join(config.DATA_DIR, 'redis'));
+  log.info({ url: redis.url }, 'started a private redis-server (set REDIS_URL to use your own)');
+  return { url: redis.url, private: redis };
+}
+
+export interface RunningWorker {
+  worker: Worker<AnalyzeJobPayload>;
+  close(): Promise<void>;
+}
+
+/** A BullMQ worker on the analyze queue; `close()` lets the running job finish. */
+export function startWorker(config: Config, log: Logger, redisUrl: string, documents: DocumentsRepository, analyzer: Analyzer): RunningWorker {
+  const worker = new Worker<AnalyzeJobPayload>(ANALYZE_QUEUE, createAnalyzeProcessor({ config, documents, analyzer, log }), {
+    connection: bullConnection(redisUrl),
+    prefix: config.QUEUE_PREFIX,
+    concurrency: config.WORKER_CONCURRENCY,
+    lockDuration: config.WORKER_LOCK_MS,
+    stalledInterval: Math.max(1_000, Math.floor(config.WORKER_LOCK_MS / 2)),
+    maxStalledCount: 3,
+    autorun: true,
+  });
+  worker.on('error', (err) => log.error({ err }, 'worker error'));
+  return { worker, close: () => worker.close() };
+}
+
+/**
+ * Queues stored documents that have no job (accepted while Redis was down, or orphaned by a lost Redis).
+ * Adding a job whose id exists is a no-op, so this is safe to run from every process.
+ */
+export function startRequeueSweep(config: Config, log: Logger, documents: DocumentsRepository, queue: Queue<AnalyzeJobPayload>): () => void {
+  const staleAfter = Math.max(config.WORKER_LOCK_MS * 2, 10_000);
+  let running = false;
+  const sweep = async () => {
+    if (running) return;
+    running = true;
+    try {
+      const ids = await documents.stale(staleAfter);
+      for (const id of ids) await enqueueAnalyze(queue, id, config);
+      if (ids.length > 0) log.info({ documents: ids.length }, 'requeue sweep queued stored documents');
+    } catch (err) {
+      log.warn({ err }, 'requeue sweep failed; will retry');
+    } finally {
+      running = false;
+    }
+  };
+  const first = setTimeout(() => void sweep(), 2_000);
+  const timer = setInterval(() => void sweep(), config.REQUEUE_INTERVAL_MS);
+  timer.unref();
+  first.unref();
+  return () => {
+    clearTimeout(first);
+    clearInterval(timer);
+  };
+}
+
+export function openQueue(config: Config, redisUrl: string): Queue<AnalyzeJobPayload> {
+  // fail fast rather than buffer when Redis is down: the document is stored and the sweep queues it later
+  return createAnalyzeQueue(bullConnection(redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1 }), config.QUEUE_PREFIX);
+}

@@ -1,0 +1,76 @@
+import type { Config } from './config.js';
+import { buildApp, type AnalyzerHolder } from './app.js';
+import type { Logger } from './logger.js';
+import { Analyzer } from './pipeline/analyze.js';
+import { openQueue, resolveRedis, startRequeueSweep, startWorker, ensureTaxonomy, openStorage, type RunningWorker } from './runtime.js';
+import { DocumentsRepository } from './storage/documents.repository.js';
+
+export interface Service {
+  url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the API (and, with `withWorker`, a worker in the same process): storage, taxonomy on first start,
+ * Redis (a private redis-server when REDIS_URL is unset), then listen.
+ */
+export async function startService(config: Config, log: Logger, options: { withWorker: boolean }): Promise<Service> {
+  const db = await openStorage(config, log);
+  await ensureTaxonomy(db, config, log);
+  const redis = await resolveRedis(config, log);
+  const queue = openQueue(config, redis.url);
+  queue.on('error', (err) => log.warn({ err }, 'queue connection error'));
+  const documents = new DocumentsRepository(db);
+  const analyzer: AnalyzerHolder = {};
+  const app = await buildApp({ config, db, documents, queue, redisUrl: redis.url, analyzer, log });
+  const stopSweep = startRequeueSweep(config, log, documents, queue);
+  let worker: RunningWorker | undefined;
+  let closing = false;
+
+  const loading = (async () => {
+    const started = Date.now();
+    analyzer.current = await Analyzer.load(db);
+    log.info({ labels: analyzer.current.labelCount, ms: Date.now() - started }, 'taxonomy index loaded');
+    if (options.withWorker && !closing) worker = startWorker(config, log, redis.url, documents, analyzer.current);
+  })().catch((err: unknown) => {
+    analyzer.error = (err as Error).message;
+    log.error({ err }, 'loading the analyzer failed');
+  });
+
+  const url = await app.listen({ port: config.PORT, host: config.HOST });
+  log.info({ url, docs: `${url}/docs`, worker: options.withWorker }, 'Skills Demand Radar is listening');
+  return {
+    url,
+    async close() {
+      closing = true;
+      stopSweep();
+      await app.close();
+      await loading;
+      await worker?.close();
+      await queue.close();
+      await db.close();
+      await redis.private?.stop();
+    },
+  };
+}
+
+/** Runs `close` on SIGINT/SIGTERM once; a second signal exits at once. */
+export function closeOnSignals(log: Logger, close: () => Promise<void>): void {
+  let stopping = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      log.warn({ signal }, 'second signal: exiting now');
+      process.exit(1);
+    }
+    stopping = true;
+    log.info({ signal }, 'shutting down: the running job finishes or is left for retry');
+    close()
+      .then(() => process.exit(0))
+      .catch((err: unknown) => {
+        log.fatal({ err }, 'shutdown failed');
+        process.exit(1);
+      });
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+}

@@ -1,0 +1,226 @@
+import { createHash, randomUUID } from 'node:crypto';
+import type { Analysis } from '../pipeline/analyze.js';
+import type { Database, Queryable } from './database.js';
+
+export const DOCUMENT_KINDS = ['job_ad', 'meeting_note', 'survey_answer', 'report'] as const;
+export type DocumentKind = (typeof DOCUMENT_KINDS)[number];
+export const DOCUMENT_STATUSES = ['queued', 'processing', 'done', 'failed'] as const;
+export type DocumentStatus = (typeof DOCUMENT_STATUSES)[number];
+
+export interface Employer {
+  name?: string | undefined;
+  businessId?: string | undefined;
+  sector?: string | undefined;
+}
+
+export interface NewDocument {
+  kind: DocumentKind;
+  text: string;
+  title?: string | undefined;
+  language?: 'fi' | 'sv' | 'en' | undefined;
+  date?: string | undefined;
+  region?: string | undefined;
+  employer?: Employer | undefined;
+  vacancies?: number | undefined;
+  externalId?: string | undefined;
+}
+
+export interface StoredDocument extends NewDocument {
+  id: string;
+  status: DocumentStatus;
+  attempts: number;
+  error: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+  analysedAt: Date | null;
+}
+
+interface DocumentRow {
+  id: string;
+  kind: DocumentKind;
+  title: string | null;
+  text: string;
+  language: 'fi' | 'sv' | 'en' | null;
+  doc_date: string | Date | null;
+  region: string | null;
+  employer: Employer | null;
+  vacancies: number | null;
+  external_id: string | null;
+  status: DocumentStatus;
+  attempts: number;
+  error: string | null;
+  created_at: Date;
+  updated_at: Date;
+  analysed_at: Date | null;
+}
+
+const COLUMNS = `id, kind, title, text, language, to_char(doc_date, 'YYYY-MM-DD') AS doc_date, region, employer, vacancies,
+  external_id, status, attempts, error, created_at, updated_at, analysed_at`;
+
+function toDocument(r: DocumentRow): StoredDocument {
+  return {
+    id: r.id,
+    kind: r.kind,
+    text: r.text,
+    title: r.title ?? undefined,
+    language: r.language ?? undefined,
+    date: typeof r.doc_date === 'string' ? r.doc_date : undefined,
+    region: r.region ?? undefined,
+    employer: r.employer ?? undefined,
+    vacancies: r.vacancies ?? undefined,
+    externalId: r.external_id ?? undefined,
+    status: r.status,
+    attempts: r.attempts,
+    error: r.error,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+    analysedAt: r.analysed_at,
+  };
+}
+
+/** Identical content is the same document: kind, title and whitespace-normalised text. */
+export function contentHash(doc: Pick<NewDocument, 'kind' | 'text' | 'title'>): string {
+  const text = doc.text.normalize('NFC').replace(/\s+/g, ' ').trim();
+  return createHash('sha256').update(`${doc.kind}\0${doc.title ?? ''}\0${text}`).digest('hex');
+}
+
+export interface ListFilter {
+  status?: DocumentStatus | undefined;
+  kind?: DocumentKind | undefined;
+  language?: 'fi' | 'sv' | 'en' | undefined;
+  limit: number;
+  offset: number;
+}
+
+export class DocumentsRepository {
+  constructor(private readonly db: Database) {}
+
+  /**
+   * Stores a document, or returns the one already stored with the same externalId or content.
+   * Resolves only after the row is committed.
+   */
+  async create(doc: NewDocument): Promise<{ document: StoredDocument; created: boolean }> {
+    const id = randomUUID();
+    const hash = contentHash(doc);
+    const inserted = await this.db.query<DocumentRow>(
+      `INSERT INTO documents (id, kind, title, text, language, doc_date, region, employer, vacancies, external_id, content_hash)
+       VALUES ($1, $2, $3, $4, $5, $6::date, $7, $8::jsonb, $9, $10, $11)
+       ON CONFLICT DO NOTHING
+       RETURNING ${COLUMNS}`,
+      [
+        id, doc.kind, doc.title ?? null, doc.text, doc.language ?? null, doc.date ?? null, doc.region ?? null,
+        doc.employer ? JSON.stringify(doc.employer) : null, doc.vacancies ?? null, doc.externalId ?? null, hash,
+      ],
+    );
+    if (inserted[0]) return { document: toDocument(inserted[0]), created: true };
+    const existing = await this.db.query<DocumentRow>(
+      `SELECT ${COLUMNS} FROM documents
+       WHERE ($1::text IS NOT NULL AND external_id = $1) OR content_hash = $2
+       ORDER BY (external_id = $1) DESC NULLS LAST LIMIT 1`,
+      [doc.externalId ?? null, hash],
+    );
+    if (!existing[0]) throw new Error('document conflict without an existing row');
+    return { document: toDocument(existing[0]), created: false };
+  }
+
+  async get(id: string): Promise<StoredDocument | undefined> {
+    const rows = await this.db.query<DocumentRow>(`SELECT ${COLUMNS} FROM documents WHERE id = $1`, [id]);
+    return rows[0] && toDocument(rows[0]);
+  }
+
+  async list(filter: ListFilter): Promise<{ items: StoredDocument[]; total: number }> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (filter.status) where.push(`status = $${params.push(filter.status)}`);
+    if (filter.kind) where.push(`kind = $${params.push(filter.kind)}`);
+    if (filter.language) {
+      where.push(`COALESCE(language, (SELECT a.language FROM document_analyses a WHERE a.document_id = documents.id)) = $${params.push(filter.language)}`);
+    }
+    const clause = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
+    const total = await this.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM documents ${clause}`, params);
+    const rows = await this.db.query<DocumentRow>(
+      `SELECT ${COLUMNS} FROM documents ${clause} ORDER BY created_at DESC, id LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
+      [...params, filter.limit, filter.offset],
+    );
+    return { items: rows.map(toDocument), total: total[0]?.n ?? 0 };
+  }
+
+  async delete(id: string): Promise<boolean> {
+    const rows = await this.db.query('DELETE FROM documents WHERE id = $1 RETURNING id', [id]);
+    return rows.length > 0;
+  }
+
+  /** Marks a document as being analysed; returns false when it is gone. */
+  async startProcessing(id: string, worker: string): Promise<StoredDocument | undefined> {
+    const rows = await this.db.query<DocumentRow>(
+      `UPDATE documents SET status = CASE WHEN status = 'done' THEN status ELSE 'processing' END,
+         attempts = attempts + 1, processed_by = $2, updated_at = now()
+       WHERE id = $1 RETURNING ${COLUMNS}`,
+      [id, worker],
+    );
+    return rows[0] && toDocument(rows[0]);
+  }
+
+  /** Replaces a document's results in one transaction: rerunning the same job yields the same rows. */
+  async saveAnalysis(id: string, analysis: Analysis): Promise<boolean> {
+    return this.db.transaction(async (tx) => {
+      const locked = await tx.query('SELECT id FROM documents WHERE id = $1 FOR UPDATE', [id]);
+      if (locked.length === 0) return false;
+      await tx.query('DELETE FROM mentions WHERE document_id = $1', [id]);
+      await insertMentions(tx, id, analysis);
+      const { mentions: _mentions, ...stored } = analysis;
+      await tx.query(
+        `INSERT INTO document_analyses (document_id, language, pipeline_version, taxonomy_version, analysis)
+         VALUES ($1, $2, $3, $4, $5::jsonb)
+         ON CONFLICT (document_id) DO UPDATE SET language = EXCLUDED.language, pipeline_version = EXCLUDED.pipeline_version,
+           taxonomy_version = EXCLUDED.taxonomy_version, analysis = EXCLUDED.analysis, created_at = now()`,
+        [id, analysis.language, analysis.pipelineVersion, analysis.taxonomyVersion, JSON.stringify(stored)],
+      );
+      await tx.query(
+        `UPDATE documents SET status = 'done', error = NULL, analysed_at = now(), updated_at = now() WHERE id = $1`,
+        [id],
+      );
+      return true;
+    });
+  }
+
+  async markFailed(id: string, error: string): Promise<void> {
+    await this.db.query(`UPDATE documents SET status = 'failed', error = $2, updated_at = now() WHERE id = $1`, [
+      id,
+      error.slice(0, 2_000),
+    ]);
+  }
+
+  async analysisOf(id: string): Promise<Omit<Analysis, 'mentions'> | undefined> {
+    const rows = await this.db.query<{ analysis: Omit<Analysis, 'mentions'> }>(
+      'SELECT analysis FROM document_analyses WHERE document_id = $1',
+      [id],
+    );
+    return rows[0]?.analysis;
+  }
+
+  /** Documents accepted but not (or no longer) in the queue: queued or processing for longer than `olderThanMs`. */
+  async stale(olderThanMs: number, limit = 1_000): Promise<string[]> {
+    const rows = await this.db.query<{ id: string }>(
+      `SELECT id FROM documents WHERE status IN ('queued', 'processing')
+         AND updated_at < now() - ($1::int * interval '1 millisecond') ORDER BY updated_at LIMIT $2`,
+      [olderThanMs, limit],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  async touch(ids: string[]): Promise<void> {
+    if (ids.length === 0) return;
+    await this.db.query(`UPDATE documents SET updated_at = now() WHERE id = ANY($1::uuid[])`, [ids]);
+  }
+}
+
+async function insertMentions(tx: Queryable, documentId: string, analysis: Analysis): Promise<void> {
+  const m = analysis.mentions;
+  if (m.length === 0) return;
+  await tx.query(
+    `INSERT INTO mentions (document_id, skill_uri, score, method, start_offset, end_offset, sentence_index)
+     SELECT $1, * FROM unnest($2::text[], $3::real[], $4::text[], $5::int[], $6::int[], $7::int[])`,
+    [documentId, m.map((x) => x.uri), m.map((x) => x.score), m.map((x) => x.method), m.map((x) => x.start), m.map((x) => x.end), m.map((x) => x.sentenceIndex)],
+  );
+}
