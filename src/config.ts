@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { Type, type Static } from 'typebox';
+import { Type, type Static, type TSchema } from 'typebox';
 import { Value } from 'typebox/value';
 
 const LogLevel = Type.Union(
@@ -56,16 +56,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     if (value !== undefined && value !== '') raw[key] = value;
   }
   const value = Value.Convert(ConfigSchema, Value.Default(ConfigSchema, raw));
-  const problems = new Map<string, string>();
-  for (const error of Value.Errors(ConfigSchema, value)) {
-    const key = error.instancePath.replace(/^\//, '') || '(root)';
-    if (problems.has(key)) continue;
-    const got = JSON.stringify((raw as Record<string, unknown>)[key]);
-    const schema = (ConfigSchema.properties as Record<string, { anyOf?: { const: string }[] }>)[key];
-    const allowed = schema?.anyOf ? `: one of ${schema.anyOf.map((s) => s.const).join(', ')}` : '';
-    problems.set(key, `${key}=${got} ${error.message}${allowed}`);
+  const problems: string[] = [];
+  const properties = ConfigSchema.properties as Record<string, TSchema & { anyOf?: { const: string }[] }>;
+  // each variable on its own, so that one problem never hides another
+  for (const key of KEYS) {
+    const schema = properties[key]!;
+    const current = (value as Record<string, unknown>)[key];
+    if (current === undefined) continue;
+    const [error] = [...Value.Errors(schema, current)];
+    if (!error) continue;
+    const allowed = schema.anyOf ? `: one of ${schema.anyOf.map((s) => s.const).join(', ')}` : '';
+    problems.push(`${key}=${JSON.stringify(raw[key])} ${error.message}${allowed}`);
   }
-  if (problems.size > 0) throw new ConfigError([...problems.values()]);
+  if (problems.length > 0) throw new ConfigError(problems);
   const config = value as Config;
   return {
     ...config,

@@ -124,17 +124,24 @@ export class LabelIndex {
       const positions = [...new Set(found.positions)].sort((a, b) => a - b);
       const first = positions[0]!;
       const last = positions[positions.length - 1]!;
-      const contiguous = last - first + 1 === positions.length;
+      // adjacent = nothing but function words between the matched words ("drive a forklift")
+      const onlyStopwordsBetween = (from: number, to: number) => {
+        for (let p = from + 1; p < to; p++) if (!m.isStopword(tokens[p]!.text.toLowerCase())) return false;
+        return /^[^.;:!?\n]*$/.test(text.slice(tokens[from]!.end, tokens[to]!.start));
+      };
+      let contiguous = true;
+      for (let i = 1; i < positions.length; i++) if (!onlyStopwordsBetween(positions[i - 1]!, positions[i]!)) contiguous = false;
       const weight = found.weights.reduce((a, b) => a + b, 0) / found.weights.length;
       const score =
         KIND_SCORE[label.kind] * weight * (contiguous ? 1 : 0.92) * (label.lightDropped ? 0.97 : 1);
       const spans: { start: number; end: number }[] = [];
+      let previous = -1;
       for (const p of positions) {
         const t = tokens[p]!;
-        const prev = spans[spans.length - 1];
-        // merge with the previous span when only spaces or hyphens separate the words
-        if (prev && /^[\s-]*$/.test(text.slice(prev.end, t.start))) prev.end = t.end;
+        const span = spans[spans.length - 1];
+        if (span && previous >= 0 && onlyStopwordsBetween(previous, p)) span.end = t.end;
         else spans.push({ start: t.start, end: t.end });
+        previous = p;
       }
       matches.push({
         uri: label.uri,

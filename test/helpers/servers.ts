@@ -1,0 +1,64 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { chownSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort, pingRedis } from '../../src/queue/redis.js';
+
+export interface TestServer {
+  url: string;
+  stop(): Promise<void>;
+}
+
+function waitExit(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    child.once('exit', () => resolve());
+  });
+}
+
+/** A real redis-server on a free loopback port, without persistence. */
+export async function startRedis(): Promise<TestServer> {
+  const port = await freePort();
+  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+    stdio: 'ignore',
+  });
+  const url = `redis://127.0.0.1:${port}`;
+  for (let i = 0; i < 100 && !(await pingRedis(url, 200)); i++) await new Promise((r) => setTimeout(r, 50));
+  if (!(await pingRedis(url))) throw new Error('redis-server did not start (apt-get install -y redis-server)');
+  return {
+    url,
+    async stop() {
+      child.kill('SIGTERM');
+      await waitExit(child);
+    },
+  };
+}
+
+export function postgresAvailable(): boolean {
+  return !spawnSync('initdb', ['--version']).error && !spawnSync('pg_ctl', ['--version']).error;
+}
+
+/** A throwaway PostgreSQL server (initdb + pg_ctl) on a free port; as root it runs as the postgres user. */
+export async function startPostgres(): Promise<TestServer> {
+  const dir = mkdtempSync(join(tmpdir(), 'radar-pg-'));
+  const data = join(dir, 'data');
+  const asRoot = process.getuid?.() === 0;
+  const run = (cmd: string, args: string[]) => {
+    const r = asRoot ? spawnSync('runuser', ['-u', 'postgres', '--', cmd, ...args], { encoding: 'utf8' }) : spawnSync(cmd, args, { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`${cmd} failed: ${r.stderr || r.stdout || r.error?.message}`);
+  };
+  if (asRoot) chownSync(dir, Number(spawnSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).stdout.trim()), Number(spawnSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).stdout.trim()));
+  run('initdb', ['-D', data, '-U', 'radar', '--auth=trust', '-E', 'UTF8', '--no-locale']);
+  const port = await freePort();
+  run('pg_ctl', ['-D', data, '-l', join(dir, 'server.log'), '-w', '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200`, 'start']);
+  return {
+    url: `postgres://radar@127.0.0.1:${port}/postgres`,
+    async stop() {
+      try {
+        run('pg_ctl', ['-D', data, '-m', 'fast', '-w', 'stop']);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  };
+}
