@@ -8,6 +8,8 @@ import { TaxonomyFileError } from '../taxonomy/csv.js';
 import { importTaxonomy } from '../taxonomy/import.js';
 import { runWorkerProcess } from '../../workers/analyze.worker.js';
 import { progressReporter } from './progress.js';
+import { RedisServerMissingError } from '../queue/redis.js';
+import { VoikkoUnavailableError } from '../pipeline/voikko.js';
 
 const USAGE = `skills-radar <command>
 
@@ -102,6 +104,8 @@ main(process.argv.slice(2))
     if (code >= 0) process.exit(code);
   })
   .catch((err: unknown) => {
-    process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    // known operational problems get their message alone; anything else its stack
+    const known = err instanceof RedisServerMissingError || err instanceof VoikkoUnavailableError || err instanceof TaxonomyFileError;
+    process.stderr.write(`${err instanceof Error ? (known ? err.message : (err.stack ?? err.message)) : String(err)}\n`);
     process.exit(1);
   });

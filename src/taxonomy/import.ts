@@ -6,7 +6,7 @@ import { readCsv, splitLines, TaxonomyFileError } from './csv.js';
 import { hashSources, resolveSources, type ResolvedSources, type SourceKey } from './sources.js';
 
 /** Bump when the importer's reading of the sources changes, so the next import replaces the data. */
-const IMPORTER_VERSION = 1;
+const IMPORTER_VERSION = 2;
 const MAJOR_REGIONS_FILE = join(PROJECT_ROOT, 'taxonomy', 'major-regions.csv');
 
 export type ProgressFn = (stage: string, done: number, total: number) => void;
@@ -32,7 +32,6 @@ function table(name: string, spec: Record<string, string>): Table {
   return { name, columns: Object.keys(spec), types: Object.values(spec), rows: [] };
 }
 
-const ESCO_SKILL = 'http://data.europa.eu/esco/skill/';
 
 /** Parses every source into rows; throws TaxonomyFileError on the first malformed record. */
 async function parseSources(src: ResolvedSources, progress: ProgressFn): Promise<Table[]> {
@@ -195,7 +194,7 @@ async function parseSources(src: ResolvedSources, progress: ProgressFn): Promise
   await stage('tol', ['code', 'level', 'parent_code', 'name_fi', 'name_sv', 'name_en'], (r, path) => {
     const level = Number(r.get('level'));
     const code = r.get('code');
-    if (level === 0 || code === 'X') return; // "industries total" and "unknown"
+    if (level === 0 || code === 'X' || r.get('parent_code') === 'X') return; // "industries total" and "unknown"
     if (!(level === 1 || level === 2)) throw new TaxonomyFileError('tol2008_sections_divisions_fi_sv_en.csv', r.line, `level ${JSON.stringify(r.get('level'))} is not 0, 1 or 2`);
     const parent = level === 1 ? null : r.get('parent_code');
     sectorCodes.add(code);

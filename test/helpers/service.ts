@@ -1,0 +1,71 @@
+import { Redis } from 'ioredis';
+import { inject } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import { buildApp, type AnalyzerHolder } from '../../src/app.js';
+import type { Config } from '../../src/config.js';
+import { createLogger } from '../../src/logger.js';
+import { Analyzer } from '../../src/pipeline/analyze.js';
+import { redisOptions } from '../../src/queue/redis.js';
+import { openQueue, startWorker, type RunningWorker } from '../../src/runtime.js';
+import type { Database } from '../../src/storage/database.js';
+import { DocumentsRepository } from '../../src/storage/documents.repository.js';
+import { importTaxonomy } from '../../src/taxonomy/import.js';
+import { createTestDatabase, FIXTURE_TAXONOMY, testConfig, uniquePrefix, type Engine } from './context.js';
+
+export interface TestService {
+  app: FastifyInstance;
+  db: Database;
+  config: Config;
+  documents: DocumentsRepository;
+  analyzer: AnalyzerHolder;
+  startWorker(): RunningWorker;
+  close(): Promise<void>;
+}
+
+/** The API on a real Redis (own queue prefix) and a real database with the fixture taxonomy. */
+export async function startTestService(engine: Engine, name: string, env: Record<string, string> = {}): Promise<TestService> {
+  const redisUrl = inject('redisUrl');
+  const config = testConfig({ REDIS_URL: redisUrl, QUEUE_PREFIX: uniquePrefix(name), MAX_TEXT_CHARS: '5000', MAX_ANALYZE_CHARS: '2000', BODY_LIMIT_BYTES: '65536', ...env });
+  const { db, drop } = await createTestDatabase(engine);
+  await importTaxonomy(db, FIXTURE_TAXONOMY);
+  const log = createLogger(config);
+  const documents = new DocumentsRepository(db);
+  const queue = openQueue(config, redisUrl);
+  const analyzer: AnalyzerHolder = { current: await Analyzer.load(db) };
+  const app = await buildApp({ config, db, documents, queue, redisUrl, analyzer, log });
+  await app.ready();
+  const workers: RunningWorker[] = [];
+  return {
+    app,
+    db,
+    config,
+    documents,
+    analyzer,
+    startWorker() {
+      const w = startWorker(config, log, redisUrl, documents, analyzer.current!);
+      workers.push(w);
+      return w;
+    },
+    async close() {
+      for (const w of workers) await w.close();
+      await app.close();
+      await queue.obliterate({ force: true }).catch(() => undefined);
+      await queue.close();
+      await drop();
+      const redis = new Redis(redisOptions(redisUrl));
+      const keys = await redis.keys(`${config.QUEUE_PREFIX}:*`);
+      if (keys.length > 0) await redis.del(...keys);
+      redis.disconnect();
+    },
+  };
+}
+
+export async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs = 20_000, what = 'condition'): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
