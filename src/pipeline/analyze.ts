@@ -7,6 +7,9 @@ import { normalizeText, segmentSentences } from './text.js';
 /** Changes whenever the pipeline's output for the same input can change. Stored with every result. */
 export const PIPELINE_VERSION = 'lexical-1';
 
+/** Lexical matches scoring below this (only loose compound-part or hyphen-part matches) are left out. */
+const MIN_SCORE = 0.6;
+
 export interface AnalysisInput {
   text: string;
   title?: string | undefined;
@@ -70,7 +73,9 @@ export class Analyzer {
     const version = await activeTaxonomyVersion(db);
     const indexes = new Map(LANGUAGES.map((l) => [l, new LabelIndex(l)] as const));
     const labels = await db.query<{ concept_uri: string; lang: string; kind: 'pref' | 'alt' | 'hidden'; label: string }>(
-      `SELECT concept_uri, lang, kind, label FROM esco_labels WHERE concept_type = 'skill' ORDER BY concept_uri, lang, kind, label`,
+      // hidden labels are ESCO's search aids (misspellings, loose associations): too noisy to match in text
+      `SELECT concept_uri, lang, kind, label FROM esco_labels WHERE concept_type = 'skill' AND kind <> 'hidden'
+       ORDER BY concept_uri, lang, kind, label`,
     );
     for (const l of labels) {
       const index = indexes.get(l.lang as Language);
@@ -104,7 +109,9 @@ export class Analyzer {
     const sentences = segmentSentences(text, language);
     const index = this.indexes.get(language)!;
     const raw: LexicalMatch[] = [];
-    for (const sentence of sentences) raw.push(...index.match(text, sentence));
+    for (const sentence of sentences) {
+      for (const m of index.match(text, sentence)) if (m.score >= MIN_SCORE) raw.push(m);
+    }
 
     // one occurrence per skill and place: the best-scoring label wins, overlapping occurrences merge
     raw.sort((a, b) => b.score - a.score || a.start - b.start || a.uri.localeCompare(b.uri));

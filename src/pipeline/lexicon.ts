@@ -37,6 +37,9 @@ export interface LexicalMatch {
 /** A word found in more labels than this is too common to stand for a skill on its own. */
 const COMMON_WORD_LABELS = 8;
 
+/** A one-word alternative label whose word occurs in more concepts' labels than this is not used alone. */
+const AMBIGUOUS_SYNONYM = 15;
+
 const KIND_SCORE = { pref: 0.95, alt: 0.9, hidden: 0.8 } as const;
 
 /** The label's own keys of a word: its lemmas (or stem), and the verb behind a derived noun. */
@@ -55,8 +58,9 @@ function labelWordKeys(m: Morphology, word: string): string[] {
  */
 export class LabelIndex {
   private readonly labels: IndexedLabel[] = [];
-  /** key → ids of labels that have a content word with that key */
+  /** key → ids of labels whose rarest content word has that key */
   private readonly byKey = new Map<string, number[]>();
+  private indexed = false;
   /** key → how many distinct concepts have a label with that key (labels arrive grouped by concept) */
   private readonly conceptsByKey = new Map<string, { last: string; count: number }>();
   readonly morphology: Morphology;
@@ -84,28 +88,49 @@ export class LabelIndex {
     const words = content.map((t) => labelWordKeys(m, t.text));
     if (words.some((w) => w.length === 0)) return;
     const lightWords = lightDropped ? tokens.filter((t) => !content.includes(t)).map((t) => labelWordKeys(m, t.text)) : [];
-    const id = this.labels.length;
     this.labels.push({ uri: entry.uri, kind: entry.kind, label: entry.label, words, lightDropped, lightWords });
+    this.indexed = false;
     const seen = new Set<string>();
-    for (const keys of words) {
-      for (const key of keys) {
-        if (seen.has(key)) continue;
-        seen.add(key);
-        let list = this.byKey.get(key);
-        if (!list) this.byKey.set(key, (list = []));
-        list.push(id);
-        const df = this.conceptsByKey.get(key);
-        if (!df) this.conceptsByKey.set(key, { last: entry.uri, count: 1 });
-        else if (df.last !== entry.uri) {
-          df.last = entry.uri;
-          df.count++;
-        }
+    for (const key of words.flat()) {
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const df = this.conceptsByKey.get(key);
+      if (!df) this.conceptsByKey.set(key, { last: entry.uri, count: 1 });
+      else if (df.last !== entry.uri) {
+        df.last = entry.uri;
+        df.count++;
       }
     }
   }
 
+  /**
+   * Every content word must occur, so a label is found through its rarest word alone: a sentence then only
+   * brings up the few labels whose rarest word it contains.
+   */
+  private buildIndex(): void {
+    this.byKey.clear();
+    this.labels.forEach((label, id) => {
+      let rarest = label.words[0]!;
+      let cost = Infinity;
+      for (const word of label.words) {
+        const c = word.reduce((sum, k) => sum + (this.conceptsByKey.get(k)?.count ?? 0), 0);
+        if (c < cost) {
+          cost = c;
+          rarest = word;
+        }
+      }
+      for (const key of new Set(rarest)) {
+        let list = this.byKey.get(key);
+        if (!list) this.byKey.set(key, (list = []));
+        list.push(id);
+      }
+    });
+    this.indexed = true;
+  }
+
   /** Labels whose every content word occurs in the sentence, close together. */
   match(text: string, sentence: Sentence): LexicalMatch[] {
+    if (!this.indexed) this.buildIndex();
     const m = this.morphology;
     const tokens: Token[] = tokenize(sentence.text, sentence.start);
     const tokenKeys = tokens.map((t) => (m.isStopword(t.text.toLowerCase()) ? new Map<string, number>() : m.keys(t.text)));
@@ -115,6 +140,8 @@ export class LabelIndex {
     const matches: LexicalMatch[] = [];
     for (const id of candidates) {
       let label = this.labels[id]!;
+      // a one-word synonym that many other concepts' labels share ("equipment", "design") names none of them
+      if (label.kind !== 'pref' && label.words.length === 1 && this.frequency(label.words[0]!) > AMBIGUOUS_SYNONYM) continue;
       if (label.lightDropped && label.words.length === 1 && this.frequency(label.words[0]!) > COMMON_WORD_LABELS) {
         // "suorittaa tehtävänsä" must not match every "tehtävä": a common word needs its verb too
         label = { ...label, words: [...label.lightWords, ...label.words], lightDropped: false };

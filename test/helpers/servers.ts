@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chownSync, mkdtempSync, rmSync } from 'node:fs';
+import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, pingRedis } from '../../src/queue/redis.js';
@@ -34,8 +34,21 @@ export async function startRedis(): Promise<TestServer> {
   };
 }
 
+/** Where initdb and pg_ctl are: on PATH, or in Debian's versioned folder. */
+function postgresBin(): string | undefined {
+  if (!spawnSync('initdb', ['--version']).error && !spawnSync('pg_ctl', ['--version']).error) return '';
+  const root = '/usr/lib/postgresql';
+  if (!existsSync(root)) return undefined;
+  const versions = readdirSync(root).sort((a, b) => Number(b) - Number(a));
+  for (const v of versions) if (existsSync(join(root, v, 'bin', 'initdb'))) return join(root, v, 'bin');
+  return undefined;
+}
+
 export function postgresAvailable(): boolean {
-  return !spawnSync('initdb', ['--version']).error && !spawnSync('pg_ctl', ['--version']).error;
+  const bin = postgresBin();
+  if (bin === undefined) return false;
+  // as root, the server must run as another user
+  return process.getuid?.() !== 0 || !spawnSync('id', ['-u', 'postgres']).status;
 }
 
 /** A throwaway PostgreSQL server (initdb + pg_ctl) on a free port; as root it runs as the postgres user. */
@@ -43,7 +56,9 @@ export async function startPostgres(): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), 'radar-pg-'));
   const data = join(dir, 'data');
   const asRoot = process.getuid?.() === 0;
-  const run = (cmd: string, args: string[]) => {
+  const bin = postgresBin() ?? '';
+  const run = (name: string, args: string[]) => {
+    const cmd = bin ? join(bin, name) : name;
     const r = asRoot ? spawnSync('runuser', ['-u', 'postgres', '--', cmd, ...args], { encoding: 'utf8' }) : spawnSync(cmd, args, { encoding: 'utf8' });
     if (r.status !== 0) throw new Error(`${cmd} failed: ${r.stderr || r.stdout || r.error?.message}`);
   };
