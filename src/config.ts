@@ -1,6 +1,7 @@
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { Type, type Static, type TSchema } from 'typebox';
 import { Value } from 'typebox/value';
+import { PROJECT_ROOT } from './paths.js';
 
 const LogLevel = Type.Union(
   ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
@@ -22,6 +23,11 @@ export const ConfigSchema = Type.Object({
     minLength: 1,
     default: '../shared/data',
     description: 'official classification files, imported on first start when the folder exists',
+  }),
+  ALIASES_FILES: Type.String({
+    minLength: 1,
+    default: 'taxonomy/aliases.csv',
+    description: 'comma-separated local synonym files (lang,alias,uri) added to the ESCO labels',
   }),
   MODELS_DIR: Type.String({ minLength: 1, default: './models', description: 'local ONNX models' }),
   LOG_LEVEL: LogLevel,
@@ -75,5 +81,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     DATA_DIR: resolve(config.DATA_DIR),
     MODELS_DIR: resolve(config.MODELS_DIR),
     TAXONOMY_DIR: resolve(config.TAXONOMY_DIR),
+    // the project's own list by default; files the user names are taken relative to the working directory
+    ALIASES_FILES: config.ALIASES_FILES.split(',')
+      .map((f) => f.trim())
+      .filter((f) => f.length > 0)
+      .map((f) => (raw['ALIASES_FILES'] === undefined ? join(PROJECT_ROOT, f) : resolve(f)))
+      .join(','),
   };
 }

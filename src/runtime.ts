@@ -9,6 +9,7 @@ import { bullConnection, startPrivateRedis, type PrivateRedis } from './queue/re
 import { openDatabase, type Database } from './storage/database.js';
 import { DocumentsRepository } from './storage/documents.repository.js';
 import { migrate } from './storage/migrations.js';
+import { readAliases } from './taxonomy/aliases.js';
 import { activeTaxonomyVersion, importTaxonomy } from './taxonomy/import.js';
 import { createAnalyzeProcessor } from '../workers/analyze.processor.js';
 
@@ -44,6 +45,13 @@ export async function resolveRedis(config: Config, log: Logger): Promise<{ url: 
   const redis = await startPrivateRedis(join(config.DATA_DIR, 'redis'));
   log.info({ url: redis.url }, 'started a private redis-server (set REDIS_URL to use your own)');
   return { url: redis.url, private: redis };
+}
+
+/** The analyzer with the active taxonomy and the local aliases (problems in alias files are logged). */
+export async function loadAnalyzer(db: Database, config: Config, log: Logger): Promise<Analyzer> {
+  const { aliases, problems } = await readAliases(config.ALIASES_FILES.split(','));
+  for (const p of problems) log.warn(p, 'alias row skipped');
+  return Analyzer.load(db, { aliases, log });
 }
 
 export interface RunningWorker {

@@ -1,8 +1,7 @@
 import type { Config } from './config.js';
 import { buildApp, type AnalyzerHolder } from './app.js';
 import type { Logger } from './logger.js';
-import { Analyzer } from './pipeline/analyze.js';
-import { openQueue, resolveRedis, startRequeueSweep, startWorker, ensureTaxonomy, openStorage, type RunningWorker } from './runtime.js';
+import { loadAnalyzer, openQueue, resolveRedis, startRequeueSweep, startWorker, ensureTaxonomy, openStorage, type RunningWorker } from './runtime.js';
 import { DocumentsRepository } from './storage/documents.repository.js';
 
 export interface Service {
@@ -29,7 +28,7 @@ export async function startService(config: Config, log: Logger, options: { withW
 
   const loading = (async () => {
     const started = Date.now();
-    analyzer.current = await Analyzer.load(db);
+    analyzer.current = await loadAnalyzer(db, config, log);
     log.info({ labels: analyzer.current.labelCount, ms: Date.now() - started }, 'taxonomy index loaded');
     if (options.withWorker && !closing) worker = startWorker(config, log, redis.url, documents, analyzer.current);
   })().catch((err: unknown) => {

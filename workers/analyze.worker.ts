@@ -1,7 +1,6 @@
 import type { Config } from '../src/config.js';
 import type { Logger } from '../src/logger.js';
-import { Analyzer } from '../src/pipeline/analyze.js';
-import { openQueue, openStorage, startRequeueSweep, startWorker } from '../src/runtime.js';
+import { loadAnalyzer, openQueue, openStorage, startRequeueSweep, startWorker } from '../src/runtime.js';
 import { DocumentsRepository } from '../src/storage/documents.repository.js';
 
 /** A worker process: shared PostgreSQL and Redis, models and taxonomy loaded before the first job. */
@@ -14,7 +13,7 @@ export async function runWorkerProcess(config: Config, log: Logger): Promise<() 
   }
   const db = await openStorage(config, log);
   const documents = new DocumentsRepository(db);
-  const analyzer = await Analyzer.load(db);
+  const analyzer = await loadAnalyzer(db, config, log);
   if (analyzer.taxonomyVersion === null) log.warn('no taxonomy imported: documents will be analysed with no skills');
   const running = startWorker(config, log, config.REDIS_URL, documents, analyzer);
   const queue = openQueue(config, config.REDIS_URL);

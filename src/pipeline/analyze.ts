@@ -1,4 +1,6 @@
+import type { Logger } from '../logger.js';
 import type { Queryable } from '../storage/database.js';
+import type { Alias } from '../taxonomy/aliases.js';
 import { activeTaxonomyVersion } from '../taxonomy/import.js';
 import { detectLanguage, LANGUAGES, type Language } from './language.js';
 import { LabelIndex, type LexicalMatch } from './lexicon.js';
@@ -24,7 +26,7 @@ export interface Span {
 export interface SkillMention {
   uri: string;
   score: number;
-  method: 'lexical';
+  method: 'lexical' | 'alias';
   start: number;
   end: number;
   spans: Span[];
@@ -36,7 +38,7 @@ export interface SkillResult {
   uri: string;
   label: string;
   score: number;
-  method: 'lexical';
+  method: 'lexical' | 'alias';
   spans: Span[];
   sentences: number[];
   mentions: number;
@@ -68,8 +70,8 @@ export class Analyzer {
     readonly taxonomyVersion: number | null,
   ) {}
 
-  /** Loads every ESCO skill label of the active taxonomy into the three language indexes. */
-  static async load(db: Queryable): Promise<Analyzer> {
+  /** Loads every ESCO skill label of the active taxonomy, and the local aliases, into the three language indexes. */
+  static async load(db: Queryable, options: { aliases?: Alias[]; log?: Logger } = {}): Promise<Analyzer> {
     const version = await activeTaxonomyVersion(db);
     const indexes = new Map(LANGUAGES.map((l) => [l, new LabelIndex(l)] as const));
     const labels = await db.query<{ concept_uri: string; lang: string; kind: 'pref' | 'alt' | 'hidden'; label: string }>(
@@ -85,6 +87,13 @@ export class Analyzer {
       'SELECT uri, pref_en, pref_fi, pref_sv FROM esco_skills',
     );
     const skillLabels = new Map(skills.map((s) => [s.uri, { en: s.pref_en, fi: s.pref_fi, sv: s.pref_sv }]));
+    for (const a of options.aliases ?? []) {
+      if (!skillLabels.has(a.uri)) {
+        options.log?.warn({ file: a.file, line: a.line, uri: a.uri }, 'alias names a skill not in the taxonomy; skipped');
+        continue;
+      }
+      indexes.get(a.lang)!.add({ uri: a.uri, lang: a.lang, kind: 'alias', label: a.alias });
+    }
     return new Analyzer(indexes, skillLabels, version?.id ?? null);
   }
 
@@ -127,13 +136,13 @@ export class Analyzer {
     for (const [uri, list] of kept) {
       list.sort((a, b) => a.start - b.start);
       for (const m of list) {
-        mentions.push({ uri, score: m.score, method: 'lexical', start: m.start, end: m.end, spans: m.spans, sentenceIndex: m.sentenceIndex, matchedLabel: m.label });
+        mentions.push({ uri, score: m.score, method: m.method, start: m.start, end: m.end, spans: m.spans, sentenceIndex: m.sentenceIndex, matchedLabel: m.label });
       }
       skills.push({
         uri,
         label: this.labelOf(uri, language),
         score: Math.max(...list.map((m) => m.score)),
-        method: 'lexical',
+        method: list.reduce((best, m) => (m.score > best.score ? m : best)).method,
         spans: list.flatMap((m) => m.spans),
         sentences: [...new Set(list.map((m) => m.sentenceIndex))],
         mentions: list.length,

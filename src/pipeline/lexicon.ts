@@ -5,7 +5,7 @@ import { tokenize, type Sentence, type Token } from './text.js';
 export interface LabelEntry {
   uri: string;
   lang: Language;
-  kind: 'pref' | 'alt' | 'hidden';
+  kind: 'pref' | 'alt' | 'hidden' | 'alias';
   label: string;
 }
 
@@ -26,7 +26,7 @@ export interface LexicalMatch {
   label: string;
   kind: LabelEntry['kind'];
   score: number;
-  method: 'lexical';
+  method: 'lexical' | 'alias';
   sentenceIndex: number;
   /** exact character spans of the matched words (runs of adjacent words merged) */
   spans: { start: number; end: number }[];
@@ -40,7 +40,7 @@ const COMMON_WORD_LABELS = 8;
 /** A one-word alternative label whose word occurs in more concepts' labels than this is not used alone. */
 const AMBIGUOUS_SYNONYM = 15;
 
-const KIND_SCORE = { pref: 0.95, alt: 0.9, hidden: 0.8 } as const;
+const KIND_SCORE = { pref: 0.95, alias: 0.92, alt: 0.9, hidden: 0.8 } as const;
 
 /** The label's own keys of a word: its lemmas (or stem), and the verb behind a derived noun. */
 function labelWordKeys(m: Morphology, word: string): string[] {
@@ -175,7 +175,7 @@ export class LabelIndex {
         label: label.label,
         kind: label.kind,
         score: Math.round(score * 1000) / 1000,
-        method: 'lexical',
+        method: label.kind === 'alias' ? 'alias' : 'lexical',
         sentenceIndex: sentence.index,
         spans,
         start: tokens[first]!.start,

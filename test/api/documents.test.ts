@@ -44,6 +44,8 @@ describe.each(engines())('documents API on %s', (engine) => {
     const mig = doc.analysis?.skills.find((k) => k.uri === MIG);
     expect(mig?.label).toBe('suorittaa MIG-hitsausta');
     expect(mig?.spans.map((sp) => FI_AD.slice(sp.start, sp.end))).toEqual(['MIG-hitsauksen']);
+    const forklift = doc.analysis?.skills.find((k) => k.label === 'käyttää haarukkatrukkia');
+    expect(forklift?.spans.map((sp) => FI_AD.slice(sp.start, sp.end))).toEqual(['trukkikorttia']);
     expect(doc).toMatchObject({ title: 'Hitsaaja', date: '2026-11-01', region: 'Hämeenlinna', vacancies: 2, employer: { name: 'Konepaja Oy', businessId: '1234567-8' } });
     const mentions = await s.db.query<{ n: number }>('SELECT count(*)::int AS n FROM mentions WHERE document_id = $1', [id]);
     expect(mentions[0]?.n).toBe(doc.analysis?.skills.length);
