@@ -4,10 +4,12 @@ import type { Alias } from '../taxonomy/aliases.js';
 import { activeTaxonomyVersion } from '../taxonomy/import.js';
 import { detectLanguage, LANGUAGES, type Language } from './language.js';
 import { LabelIndex, type LexicalMatch } from './lexicon.js';
+import { OccupationClassifier, type OccupationResult } from './occupations.js';
+import { SectorClassifier, type SectorResult } from './sectors.js';
 import { normalizeText, segmentSentences } from './text.js';
 
 /** Changes whenever the pipeline's output for the same input can change. Stored with every result. */
-export const PIPELINE_VERSION = 'lexical-1';
+export const PIPELINE_VERSION = 'lexical-2';
 
 /** Lexical matches scoring below this (only loose compound-part or hyphen-part matches) are left out. */
 const MIN_SCORE = 0.6;
@@ -16,6 +18,8 @@ export interface AnalysisInput {
   text: string;
   title?: string | undefined;
   language?: Language | undefined;
+  /** the employer's sector as given: a TOL 2008 code or a name */
+  employerSector?: string | undefined;
 }
 
 export interface Span {
@@ -52,6 +56,10 @@ export interface Analysis {
   taxonomyVersion: number | null;
   sentences: { index: number; start: number; end: number }[];
   skills: SkillResult[];
+  /** ESCO occupations with ISCO-08, best first */
+  occupations: OccupationResult[];
+  /** TOL 2008 sections and divisions, best first */
+  sectors: SectorResult[];
   /** every occurrence behind `skills`, as stored in the mentions table */
   mentions: SkillMention[];
 }
@@ -68,6 +76,8 @@ export class Analyzer {
     private readonly indexes: Map<Language, LabelIndex>,
     private readonly skillLabels: Map<string, SkillLabels>,
     readonly taxonomyVersion: number | null,
+    private readonly occupations: OccupationClassifier,
+    private readonly sectors: SectorClassifier,
   ) {}
 
   /** Loads every ESCO skill label of the active taxonomy, and the local aliases, into the three language indexes. */
@@ -94,7 +104,8 @@ export class Analyzer {
       }
       indexes.get(a.lang)!.add({ uri: a.uri, lang: a.lang, kind: 'alias', label: a.alias });
     }
-    return new Analyzer(indexes, skillLabels, version?.id ?? null);
+    const [occupations, sectors] = [await OccupationClassifier.load(db), await SectorClassifier.load(db)];
+    return new Analyzer(indexes, skillLabels, version?.id ?? null, occupations, sectors);
   }
 
   get labelCount(): number {
@@ -149,6 +160,13 @@ export class Analyzer {
       });
     }
     skills.sort((a, b) => b.score - a.score || a.spans[0]!.start - b.spans[0]!.start);
+    const occupations = this.occupations.classify(language, { text, sentences, title: input.title, skills });
+    const englishHints = occupations
+      .filter((o) => o.score >= 0.4)
+      .slice(0, 2)
+      .map((o) => this.occupations.englishProfile(o.uri))
+      .filter((p): p is string => p !== undefined);
+    const sectors = this.sectors.classify(language, { text, title: input.title, employerSector: input.employerSector, englishHints });
     mentions.sort((a, b) => a.start - b.start || a.uri.localeCompare(b.uri));
     return {
       language,
@@ -158,6 +176,8 @@ export class Analyzer {
       taxonomyVersion: this.taxonomyVersion,
       sentences: sentences.map(({ index, start, end }) => ({ index, start, end })),
       skills,
+      occupations,
+      sectors,
       mentions,
     };
   }

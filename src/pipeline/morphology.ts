@@ -18,6 +18,8 @@ export interface Morphology {
   isStopword(lower: string): boolean;
   /** verbs that ESCO labels put before the skill ("käyttää", "perform"): optional when matching */
   isLightVerb(lower: string): boolean;
+  /** true when every reading of the word is a verb (known for Finnish only) */
+  isVerb(word: string): boolean;
 }
 
 const STOP: Record<Language, string[]> = {
@@ -88,6 +90,11 @@ class FinnishMorphology implements Morphology {
 
   isLightVerb(lower: string): boolean {
     return this.light.has(lower);
+  }
+
+  isVerb(word: string): boolean {
+    const readings = this.voikko.analyze(word);
+    return readings.length > 0 && readings.every((r) => r.wordClass === 'teonsana');
   }
 
   keys(word: string): WordKeys {
@@ -181,6 +188,10 @@ class StemmingMorphology implements Morphology {
 
   isLightVerb(lower: string): boolean {
     return this.light.has(lower) || this.light.has(this.stemmer.stem(lower));
+  }
+
+  isVerb(): boolean {
+    return false;
   }
 
   keys(word: string): WordKeys {

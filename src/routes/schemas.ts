@@ -32,4 +32,26 @@ export const AnalysisSchema = Type.Object({
   taxonomyVersion: Type.Union([Type.Integer(), Type.Null()]),
   sentences: Type.Array(Type.Object({ index: Type.Integer(), start: Type.Integer(), end: Type.Integer() })),
   skills: Type.Array(SkillResult),
+  occupations: Type.Array(
+    Type.Object({
+      uri: Type.String(),
+      label: Type.String(),
+      isco: Type.Object({
+        code: Type.String({ description: 'ISCO-08 unit group, 4 digits' }),
+        label: Type.String(),
+        levels: Type.Array(Type.Object({ code: Type.String(), level: Type.Integer(), label: Type.String() }), { description: 'major group to unit group' }),
+      }),
+      score: Type.Number(),
+      evidence: Type.Array(Type.String()),
+    }),
+  ),
+  sectors: Type.Array(
+    Type.Object({
+      code: Type.String({ description: 'TOL 2008 code: section letter or division digits (group/class when the employer gave one)' }),
+      label: Type.String(),
+      level: Type.Integer({ description: '1 section, 2 division, 3 group, 4 class' }),
+      score: Type.Number(),
+      source: Type.Enum(['employer', 'text']),
+    }),
+  ),
 });

@@ -168,6 +168,8 @@ export class DocumentsRepository {
       if (locked.length === 0) return false;
       await tx.query('DELETE FROM mentions WHERE document_id = $1', [id]);
       await insertMentions(tx, id, analysis);
+      await tx.query('DELETE FROM document_classifications WHERE document_id = $1', [id]);
+      await insertClassifications(tx, id, analysis);
       const { mentions: _mentions, ...stored } = analysis;
       await tx.query(
         `INSERT INTO document_analyses (document_id, language, pipeline_version, taxonomy_version, analysis)
@@ -222,5 +224,18 @@ async function insertMentions(tx: Queryable, documentId: string, analysis: Analy
     `INSERT INTO mentions (document_id, skill_uri, score, method, start_offset, end_offset, sentence_index)
      SELECT $1, * FROM unnest($2::text[], $3::real[], $4::text[], $5::int[], $6::int[], $7::int[])`,
     [documentId, m.map((x) => x.uri), m.map((x) => x.score), m.map((x) => x.method), m.map((x) => x.start), m.map((x) => x.end), m.map((x) => x.sentenceIndex)],
+  );
+}
+
+async function insertClassifications(tx: Queryable, documentId: string, analysis: Analysis): Promise<void> {
+  const rows = [
+    ...analysis.occupations.map((o, i) => ({ scheme: 'occupation', rank: i + 1, code: o.uri, isco: o.isco.code, level: 4, score: o.score })),
+    ...analysis.sectors.map((s, i) => ({ scheme: 'sector', rank: i + 1, code: s.code, isco: null, level: s.level, score: s.score })),
+  ];
+  if (rows.length === 0) return;
+  await tx.query(
+    `INSERT INTO document_classifications (document_id, scheme, rank, code, isco_code, level, score)
+     SELECT $1, * FROM unnest($2::text[], $3::int[], $4::text[], $5::text[], $6::int[], $7::real[])`,
+    [documentId, rows.map((r) => r.scheme), rows.map((r) => r.rank), rows.map((r) => r.code), rows.map((r) => r.isco), rows.map((r) => r.level), rows.map((r) => r.score)],
   );
 }

@@ -6,7 +6,7 @@ import { readCsv, splitLines, TaxonomyFileError } from './csv.js';
 import { hashSources, resolveSources, type ResolvedSources, type SourceKey } from './sources.js';
 
 /** Bump when the importer's reading of the sources changes, so the next import replaces the data. */
-const IMPORTER_VERSION = 2;
+const IMPORTER_VERSION = 3;
 const MAJOR_REGIONS_FILE = join(PROJECT_ROOT, 'taxonomy', 'major-regions.csv');
 
 export type ProgressFn = (stage: string, done: number, total: number) => void;
@@ -49,7 +49,9 @@ async function parseSources(src: ResolvedSources, progress: ProgressFn): Promise
   const isco = table('isco_groups', {
     code: 'text', level: 'int', parent_code: 'text', uri: 'text', name_en: 'text', name_fi: 'text', name_sv: 'text',
   });
-  const sectors = table('sectors', { code: 'text', level: 'int', parent_code: 'text', name_en: 'text', name_fi: 'text', name_sv: 'text' });
+  const sectors = table('sectors', {
+    code: 'text', level: 'int', parent_code: 'text', name_en: 'text', name_fi: 'text', name_sv: 'text', note_fi: 'text', note_sv: 'text', note_en: 'text',
+  });
   const regions = table('regions', {
     code: 'text', level: 'text', name_fi: 'text', name_sv: 'text', name_en: 'text', parent_code: 'text', valid_from: 'date', valid_to: 'date',
   });
@@ -198,15 +200,19 @@ async function parseSources(src: ResolvedSources, progress: ProgressFn): Promise
     if (!(level === 1 || level === 2)) throw new TaxonomyFileError('tol2008_sections_divisions_fi_sv_en.csv', r.line, `level ${JSON.stringify(r.get('level'))} is not 0, 1 or 2`);
     const parent = level === 1 ? null : r.get('parent_code');
     sectorCodes.add(code);
-    sectors.rows.push([code, level, parent, need(path, r.line, 'name_en', r.get('name_en')), r.get('name_fi') || null, r.get('name_sv') || null]);
+    sectors.rows.push([
+      code, level, parent, need(path, r.line, 'name_en', r.get('name_en')), r.get('name_fi') || null, r.get('name_sv') || null,
+      includesOnly(r.get('note_fi')), includesOnly(r.get('note_sv')), includesOnly(r.get('note_en')),
+    ]);
   });
-  await stage('nace', ['Level', 'Code', 'Parent', 'Description'], (r, path) => {
+  await stage('nace', ['Level', 'Code', 'Parent', 'Description', 'This item includes', 'This item also includes'], (r, path) => {
     const level = Number(r.get('Level'));
     const code = r.get('Code');
     if (!Number.isInteger(level) || level < 1 || level > 4) throw new TaxonomyFileError('nace_rev2_en_eurostat.csv', r.line, `Level ${JSON.stringify(r.get('Level'))} is not 1–4`);
     if (sectorCodes.has(code)) return;
     sectorCodes.add(code);
-    sectors.rows.push([code, level, r.get('Parent') || null, need(path, r.line, 'Description', r.get('Description')), null, null]);
+    const includes = [r.get('This item includes'), r.get('This item also includes')].filter(Boolean).join('\n');
+    sectors.rows.push([code, level, r.get('Parent') || null, need(path, r.line, 'Description', r.get('Description')), null, null, null, null, includesOnly(includes)]);
   });
 
   // Finnish regions: municipality → maakunta → major region → country; ELY (–2025) and elinvoimakeskus (2026–)
@@ -247,6 +253,13 @@ async function parseSources(src: ResolvedSources, progress: ProgressFn): Promise
     });
   }
   return [skills, occupations, labels, groups, broader, occSkills, isco, sectors, regions, areas, postal];
+}
+
+/** The explanatory note without its "excludes" part: the words there belong to other sectors. */
+function includesOnly(note: string): string | null {
+  const cut = note.search(/EXCLUDES:|Tähän (?:luokkaan |ryhmään |toimialaan )?ei kuulu|Hit hör inte|This (?:section|division|group|class|item) excludes/i);
+  const text = (cut >= 0 ? note.slice(0, cut) : note).replace(/INCLUDES:/g, ' ').replace(/\s+/g, ' ').trim();
+  return text.length > 0 ? text : null;
 }
 
 const BATCH = 5_000;

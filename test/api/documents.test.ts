@@ -10,7 +10,12 @@ interface DocumentBody {
   status: string;
   text: string;
   attempts: number;
-  analysis?: { language: string; skills: { uri: string; label: string; score: number; spans: { start: number; end: number }[] }[] };
+  analysis?: {
+    language: string;
+    skills: { uri: string; label: string; score: number; spans: { start: number; end: number }[] }[];
+    occupations: { uri: string; label: string; isco: { code: string } }[];
+    sectors: { code: string; level: number }[];
+  };
 }
 
 describe.each(engines())('documents API on %s', (engine) => {
@@ -47,6 +52,12 @@ describe.each(engines())('documents API on %s', (engine) => {
     const forklift = doc.analysis?.skills.find((k) => k.label === 'käyttää haarukkatrukkia');
     expect(forklift?.spans.map((sp) => FI_AD.slice(sp.start, sp.end))).toEqual(['trukkikorttia']);
     expect(doc).toMatchObject({ title: 'Hitsaaja', date: '2026-11-01', region: 'Hämeenlinna', vacancies: 2, employer: { name: 'Konepaja Oy', businessId: '1234567-8' } });
+    expect(doc.analysis?.occupations[0]).toMatchObject({ label: 'hitsaaja', isco: { code: '7212' }, evidence: ['title', 'skills'] });
+    const classified = await s.db.query<{ scheme: string; code: string; rank: number }>(
+      'SELECT scheme, code, rank FROM document_classifications WHERE document_id = $1 ORDER BY scheme, rank',
+      [id],
+    );
+    expect(classified.filter((c) => c.scheme === 'occupation').map((c) => c.code)[0]).toBe(doc.analysis?.occupations[0]?.uri);
     const mentions = await s.db.query<{ n: number }>('SELECT count(*)::int AS n FROM mentions WHERE document_id = $1', [id]);
     expect(mentions[0]?.n).toBe(doc.analysis?.skills.length);
   });

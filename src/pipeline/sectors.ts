@@ -1,0 +1,176 @@
+import type { Queryable } from '../storage/database.js';
+import { LANGUAGES, type Language } from './language.js';
+import { morphologyFor, type Morphology } from './morphology.js';
+import { tokenize } from './text.js';
+
+export interface SectorResult {
+  /** TOL 2008 code: section letter, division (2 digits), group (25.1) or class (25.11) */
+  code: string;
+  label: string;
+  level: number;
+  score: number;
+  source: 'employer' | 'text';
+}
+
+interface Sector {
+  code: string;
+  level: number;
+  parent: string | null;
+  names: Record<Language, string | null>;
+}
+
+type Vector = Map<string, number>;
+
+/** Lemma (Finnish) or stem counts of a text; compound parts count half. */
+function bag(m: Morphology, text: string, weight = 1, into: Vector = new Map()): Vector {
+  for (const t of tokenize(text)) {
+    const lower = t.text.toLowerCase();
+    // nouns carry the sector; verbs are mostly the ad's own ("haemme", "tarjoamme")
+    if (m.isStopword(lower) || /^\d/.test(lower) || m.isVerb(t.text)) continue;
+    for (const [key, w] of m.keys(t.text)) {
+      if (key.startsWith('=')) continue;
+      const v = w >= 0.9 ? 1 : w >= 0.7 ? 0.5 : 0;
+      if (v > 0) into.set(key, (into.get(key) ?? 0) + v * weight);
+    }
+  }
+  return into;
+}
+
+function norm(v: Vector): number {
+  let s = 0;
+  for (const x of v.values()) s += x * x;
+  return Math.sqrt(s);
+}
+
+/**
+ * TOL 2008 sector of a document: from the employer's sector when given (a TOL/NACE code or a name), else from the
+ * text, by TF-IDF cosine between the text's lemmas and each division's name and explanatory note.
+ */
+export class SectorClassifier {
+  private constructor(
+    private readonly sectors: Map<string, Sector>,
+    /** per language: division code → TF-IDF vector (unit length) */
+    private readonly vectors: Map<Language, Map<string, Vector>>,
+    private readonly idf: Map<Language, Map<string, number>>,
+  ) {}
+
+  static async load(db: Queryable): Promise<SectorClassifier> {
+    const rows = await db.query<{
+      code: string; level: number; parent_code: string | null; name_en: string; name_fi: string | null; name_sv: string | null;
+      note_en: string | null; note_fi: string | null; note_sv: string | null;
+    }>('SELECT code, level, parent_code, name_en, name_fi, name_sv, note_en, note_fi, note_sv FROM sectors ORDER BY code');
+    const sectors = new Map(rows.map((r) => [r.code, { code: r.code, level: r.level, parent: r.parent_code, names: { en: r.name_en, fi: r.name_fi, sv: r.name_sv } }]));
+    const vectors = new Map<Language, Map<string, Vector>>();
+    const idfs = new Map<Language, Map<string, number>>();
+    const divisions = rows.filter((r) => r.level === 2);
+    for (const lang of LANGUAGES) {
+      const m = morphologyFor(lang);
+      const raw = new Map<string, Vector>();
+      for (const d of divisions) {
+        const name = lang === 'en' ? d.name_en : lang === 'fi' ? d.name_fi : d.name_sv;
+        const note = lang === 'en' ? d.note_en : lang === 'fi' ? d.note_fi : d.note_sv;
+        const v = bag(m, name ?? '', 3);
+        bag(m, note ?? '', 1, v);
+        if (lang === 'en') {
+          // groups and classes of the division (NACE, English): their names and what they include
+          for (const c of rows) if (c.level > 2 && c.code.startsWith(`${d.code}.`)) bag(m, `${c.name_en} ${c.note_en ?? ''}`, 0.5, v);
+        }
+        if (v.size > 0) raw.set(d.code, v);
+      }
+      const df = new Map<string, number>();
+      for (const v of raw.values()) for (const k of v.keys()) df.set(k, (df.get(k) ?? 0) + 1);
+      const n = Math.max(1, raw.size);
+      const idf = new Map([...df].map(([k, c]) => [k, Math.log(1 + n / c)]));
+      for (const v of raw.values()) {
+        for (const [k, x] of v) v.set(k, Math.log(1 + x) * (idf.get(k) ?? 0));
+        const len = norm(v) || 1;
+        for (const [k, x] of v) v.set(k, x / len);
+      }
+      vectors.set(lang, raw);
+      idfs.set(lang, idf);
+    }
+    return new SectorClassifier(sectors, vectors, idfs);
+  }
+
+  get size(): number {
+    return this.sectors.size;
+  }
+
+  /** A TOL 2008 / NACE code as written by people ("25", "25.11", "25110", "C", "tol 2511") → a known code. */
+  resolveCode(input: string): string | undefined {
+    const s = input.trim().toUpperCase().replace(/^(TOL|NACE)\s*(2008)?\s*/, '');
+    if (/^[A-U]$/.test(s)) return this.sectors.has(s) ? s : undefined;
+    const digits = s.replace(/[.\s]/g, '');
+    if (!/^\d{2,5}$/.test(digits)) return undefined;
+    const candidates = [digits.length >= 4 ? `${digits.slice(0, 2)}.${digits.slice(2, 4)}` : '', digits.length >= 3 ? `${digits.slice(0, 2)}.${digits[2]}` : '', digits.slice(0, 2)];
+    return candidates.find((c) => c && this.sectors.has(c));
+  }
+
+  /**
+   * `englishHints`: English texts about the document (the profiles of its likeliest occupations), scored with
+   * the English vectors and blended in: ESCO's English descriptions are richer than a short Finnish ad.
+   */
+  classify(
+    language: Language,
+    input: { text: string; title?: string | undefined; employerSector?: string | undefined; englishHints?: string[] },
+    limit = 3,
+  ): SectorResult[] {
+    if (input.employerSector?.trim()) {
+      const code = this.resolveCode(input.employerSector);
+      if (code) return this.withAncestors(code, 1, language, 'employer');
+      const byName = this.rank(language, input.employerSector, 1);
+      if (byName[0] && byName[0].score >= 0.2) return this.withAncestors(byName[0].code, Math.min(0.95, 0.5 + byName[0].score), language, 'employer');
+    }
+    const own = this.rank(language, `${input.title ?? ''}\n${input.title ?? ''}\n${input.text}`, 20);
+    const hints = input.englishHints?.length ? this.rank('en', input.englishHints.join('\n'), 20) : [];
+    const blended = new Map<string, number>();
+    const ownWeight = hints.length > 0 ? 0.5 : 1;
+    for (const r of own) blended.set(r.code, (blended.get(r.code) ?? 0) + ownWeight * r.score);
+    for (const r of hints) blended.set(r.code, (blended.get(r.code) ?? 0) + 0.5 * r.score);
+    const ranked = [...blended]
+      .map(([code, score]) => ({ code, score: Math.round(score * 1000) / 1000 }))
+      .sort((a, b) => b.score - a.score || a.code.localeCompare(b.code))
+      .slice(0, limit);
+    const out: SectorResult[] = [];
+    const sections = new Map<string, number>();
+    for (const r of ranked) {
+      if (r.score < 0.05) continue;
+      out.push({ code: r.code, label: this.label(r.code, language), level: 2, score: r.score, source: 'text' });
+      const section = this.sectors.get(r.code)?.parent;
+      if (section) sections.set(section, Math.max(sections.get(section) ?? 0, r.score));
+    }
+    for (const [code, score] of sections) out.push({ code, label: this.label(code, language), level: 1, score, source: 'text' });
+    return out.sort((a, b) => b.score - a.score || a.level - b.level);
+  }
+
+  private rank(language: Language, text: string, limit: number): { code: string; score: number }[] {
+    const m = morphologyFor(language);
+    const v = bag(m, text);
+    const idf = this.idf.get(language)!;
+    for (const [k, x] of v) v.set(k, Math.log(1 + x) * (idf.get(k) ?? 0));
+    const len = norm(v);
+    if (len === 0) return [];
+    const scores: { code: string; score: number }[] = [];
+    for (const [code, dv] of this.vectors.get(language)!) {
+      let dot = 0;
+      for (const [k, x] of v) dot += x * (dv.get(k) ?? 0);
+      if (dot > 0) scores.push({ code, score: Math.round((dot / len) * 1000) / 1000 });
+    }
+    return scores.sort((a, b) => b.score - a.score).slice(0, limit);
+  }
+
+  private withAncestors(code: string, score: number, language: Language, source: SectorResult['source']): SectorResult[] {
+    const out: SectorResult[] = [];
+    for (let c: string | null | undefined = code; c; c = this.sectors.get(c)?.parent) {
+      const s = this.sectors.get(c);
+      if (!s) break;
+      out.push({ code: c, label: this.label(c, language), level: s.level, score: Math.round(score * 1000) / 1000, source });
+    }
+    return out.sort((a, b) => a.level - b.level);
+  }
+
+  private label(code: string, language: Language): string {
+    const s = this.sectors.get(code);
+    return s ? (s.names[language] ?? s.names.en ?? code) : code;
+  }
+}
