@@ -1,9 +1,16 @@
 #!/usr/bin/env node
+import { existsSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { UniversalSentenceEncoder } from '../embeddings/use.embedder.js';
+import { formatTable, runEval } from '../eval/run.js';
+import { PROJECT_ROOT } from '../paths.js';
+import { openDatabase } from '../storage/database.js';
+import { migrate } from '../storage/migrations.js';
 import { ConfigError, loadConfig, type Config } from '../config.js';
 import { createLogger, type Logger } from '../logger.js';
 import { closeOnSignals, startService } from '../server.js';
-import { openStorage } from '../runtime.js';
+import { loadAnalyzer, openStorage } from '../runtime.js';
 import { TaxonomyFileError } from '../taxonomy/csv.js';
 import { importTaxonomy } from '../taxonomy/import.js';
 import { runWorkerProcess } from '../../workers/analyze.worker.js';
@@ -19,6 +26,8 @@ Commands:
   worker                         a worker process (needs DATABASE_URL and REDIS_URL shared with the API)
   migrate                        apply database migrations
   taxonomy import --from <dir>   import ESCO, ISCO-08, TOL 2008 and Finnish regions from the official files in <dir>
+  eval [--bench-dir DIR] [--predictions DIR] [--json FILE] [--no-encoder]
+                                 score the pipeline and a char n-gram TF-IDF baseline on the benchmarks in DIR
 
 Configuration comes from the environment; see README.md.`;
 
@@ -58,6 +67,8 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'taxonomy':
       return taxonomyCommand(config, log, rest);
+    case 'eval':
+      return evalCommand(config, log, rest);
     default:
       process.stderr.write(`unknown command ${JSON.stringify(command)}\n\n${USAGE}\n`);
       return 2;
@@ -94,6 +105,52 @@ async function taxonomyCommand(config: Config, log: Logger, args: string[]): Pro
       return 1;
     }
     throw err;
+  } finally {
+    await db.close();
+  }
+}
+
+async function evalCommand(config: Config, log: Logger, args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      'bench-dir': { type: 'string', default: join(PROJECT_ROOT, '..', 'shared', 'bench') },
+      predictions: { type: 'string' },
+      json: { type: 'string' },
+      'no-encoder': { type: 'boolean', default: false },
+    },
+  });
+  const benchDir = resolve(values['bench-dir']);
+  if (!existsSync(benchDir)) {
+    process.stderr.write(`eval: no benchmark directory ${benchDir} (give --bench-dir DIR)\n`);
+    return 2;
+  }
+  const started = Date.now();
+  const say = (line: string) => process.stderr.write(`${line}\n`);
+  const db = await openDatabase({});
+  try {
+    await migrate(db);
+    say(`importing the taxonomy from ${config.TAXONOMY_DIR} into an in-memory database…`);
+    await importTaxonomy(db, config.TAXONOMY_DIR);
+    const analyzer = await loadAnalyzer(db, config, log);
+    const embedder = values['no-encoder'] ? null : new UniversalSentenceEncoder();
+    const rows = await runEval({
+      benchDir,
+      db,
+      analyzer,
+      embedder,
+      cacheDir: join(config.DATA_DIR, 'embeddings'),
+      predictionsDir: values.predictions ? resolve(values.predictions) : undefined,
+      log: say,
+    });
+    process.stdout.write(`${formatTable(rows)}\n`);
+    process.stdout.write(
+      `\nproject: ${embedder ? `${embedder.id} cosine + ` : ''}character 3–5-gram TF-IDF + lexical (Voikko/stems, ESCO synonyms); baseline: character 3–5-gram TF-IDF. ${((Date.now() - started) / 1000).toFixed(0)} s\n`,
+    );
+    if (values.json) {
+      writeFileSync(resolve(values.json), JSON.stringify({ benchDir, encoder: embedder?.id ?? null, results: rows }, null, 2) + '\n');
+    }
+    return 0;
   } finally {
     await db.close();
   }

@@ -1,0 +1,67 @@
+/** RP@K: the share of the gold set found in the top K, out of at most K (Decorte et al. 2022). */
+export function rPrecisionAt(ranking: string[], gold: Set<string>, k: number): number {
+  if (gold.size === 0) return 0;
+  let hits = 0;
+  for (const item of ranking.slice(0, k)) if (gold.has(item)) hits++;
+  return hits / Math.min(k, gold.size);
+}
+
+/** Reciprocal rank of the first relevant item (0 when none is ranked). */
+export function reciprocalRank(ranking: string[], gold: Set<string>): number {
+  const i = ranking.findIndex((item) => gold.has(item));
+  return i < 0 ? 0 : 1 / (i + 1);
+}
+
+/** Average precision over all relevant items; relevant items not ranked count as misses. */
+export function averagePrecision(ranking: string[], gold: Set<string>): number {
+  if (gold.size === 0) return 0;
+  let hits = 0;
+  let sum = 0;
+  ranking.forEach((item, i) => {
+    if (gold.has(item)) {
+      hits++;
+      sum += hits / (i + 1);
+    }
+  });
+  return sum / gold.size;
+}
+
+export type SpanSet = Set<string>;
+
+/** BIO tags → spans as "start:end" (token offsets, end exclusive); an I without a B starts a span. */
+export function spansFromBio(tags: string[]): [number, number][] {
+  const spans: [number, number][] = [];
+  let start = -1;
+  tags.forEach((tag, i) => {
+    if (tag === 'B' || (tag === 'I' && start < 0)) {
+      if (start >= 0) spans.push([start, i]);
+      start = i;
+    } else if (tag !== 'I' && start >= 0) {
+      spans.push([start, i]);
+      start = -1;
+    }
+  });
+  if (start >= 0) spans.push([start, tags.length]);
+  return spans;
+}
+
+/** Strict span F1 (exact boundaries), micro-averaged. */
+export function spanF1(predicted: [number, number][][], gold: [number, number][][]): { precision: number; recall: number; f1: number } {
+  let tp = 0;
+  let np = 0;
+  let ng = 0;
+  predicted.forEach((pred, i) => {
+    const g = new Set((gold[i] ?? []).map(([a, b]) => `${a}:${b}`));
+    const p = new Set(pred.map(([a, b]) => `${a}:${b}`));
+    np += p.size;
+    ng += g.size;
+    for (const s of p) if (g.has(s)) tp++;
+  });
+  const precision = np === 0 ? 0 : tp / np;
+  const recall = ng === 0 ? 0 : tp / ng;
+  return { precision, recall, f1: precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall) };
+}
+
+export function mean(values: number[]): number {
+  return values.length === 0 ? 0 : values.reduce((a, b) => a + b, 0) / values.length;
+}
