@@ -131,6 +131,7 @@ async function occupationLinking(o: EvalOptions, dir: string): Promise<MetricRow
   const lexicon = new LabelIndex(language);
   corpus.forEach((c) => lexicon.add({ uri: c.cid, lang: language, kind: 'pref', label: c.text }));
   const cidIndex = new Map(corpus.map((c, i) => [c.cid, i]));
+  const concepts = corpus.map((c) => /^(.+?)_[a-z]{2}_\d+$/.exec(c.cid)?.[1] ?? c.cid);
   const useEncoder = o.embedder && o.embedder.languages.includes(language);
   const corpusVectors = useEncoder ? await cachedEmbeddings(o.embedder!, o.cacheDir, `melo-${name}`, corpus.map((c) => c.text), (d, t) => o.log?.(`  embedding ${name} corpus ${d}/${t}`)) : null;
   const judged = queries.filter((q) => qrels.has(q.qid));
@@ -156,7 +157,16 @@ async function occupationLinking(o: EvalOptions, dir: string): Promise<MetricRow
       const i = cidIndex.get(m.uri);
       if (i !== undefined) combined[i] = combined[i]! + 0.3 * m.score;
     }
-    const ranking = topK(combined, 1000).map((i) => corpus[i]!.cid);
+    // surface forms of one occupation share its concept id (C000578_sv_000 → C000578): an occupation scores as
+    // its best surface form, and all its forms are ranked together
+    const best = new Map<string, number>();
+    for (let i = 0; i < corpus.length; i++) {
+      const c = concepts[i]!;
+      if (combined[i]! > (best.get(c) ?? -Infinity)) best.set(c, combined[i]!);
+    }
+    const grouped = new Float32Array(corpus.length);
+    for (let i = 0; i < corpus.length; i++) grouped[i] = best.get(concepts[i]!)! + 0.01 * combined[i]!;
+    const ranking = topK(grouped, 1000).map((i) => corpus[i]!.cid);
     ap.push(averagePrecision(ranking, gold));
     rr.push(reciprocalRank(ranking, gold));
     predictions.push({ qid: q.qid, ranking: ranking.slice(0, 100) });

@@ -12,7 +12,7 @@ import { normalizeText, segmentSentences } from './text.js';
 export const PIPELINE_VERSION = 'lexical-2';
 
 /** Lexical matches scoring below this (only loose compound-part or hyphen-part matches) are left out. */
-const MIN_SCORE = 0.6;
+const MIN_SCORE = 0.7;
 
 export interface AnalysisInput {
   text: string;

@@ -42,14 +42,17 @@ const AMBIGUOUS_SYNONYM = 15;
 
 const KIND_SCORE = { pref: 0.95, alias: 0.92, alt: 0.9, hidden: 0.8 } as const;
 
-/** The label's own keys of a word: its lemmas (or stem), and the verb behind a derived noun. */
+/**
+ * The label's own keys of a word: its lemmas (or stem). Not the verb behind a derived noun, nor compound parts:
+ * the text's side adds those, so "tuotteiden myynti" meets "myydä tuotteita" while "yritys" (company) does not
+ * meet "yrittäjyys" through their common verb.
+ */
 function labelWordKeys(m: Morphology, word: string): string[] {
   // a capitalised word in a Swedish or English label is a name: match it as written
   if (m.language !== 'fi' && /^\p{Lu}/u.test(word) && word.length > 2) return [`=${word.toLowerCase()}`];
   const keys = m.keys(word);
   const best = Math.max(...keys.values());
-  // keep the lemmas and direct derivations, not compound parts: the label asks for the whole word
-  return [...keys].filter(([, w]) => w >= Math.min(best, 0.85) - 1e-9 || w >= 0.9).map(([k]) => k);
+  return [...keys].filter(([, w]) => w >= best - 1e-9).map(([k]) => k);
 }
 
 /**
@@ -75,8 +78,13 @@ export class LabelIndex {
 
   add(entry: LabelEntry): void {
     const m = this.morphology;
-    const tokens = tokenize(entry.label).filter((t) => !m.isStopword(t.text.toLowerCase()));
+    // a parenthesised qualifier tells concepts apart ("Python (tietokoneohjelmointi)"); texts rarely repeat it
+    const text = entry.label.replace(/\s*\([^)]*\)\s*/g, ' ').trim() || entry.label;
+    const all = tokenize(text);
+    const tokens = all.filter((t) => !m.isStopword(t.text.toLowerCase()));
     if (tokens.length === 0) return;
+    // words of the label left out as function words ("uusia koneita"): needed after all when the rest is common
+    const dropped = all.filter((t) => !tokens.includes(t) && t.text.length >= 3);
     let content = tokens.filter((t) => !m.isLightVerb(t.text.toLowerCase()));
     let lightDropped = content.length < tokens.length;
     if (content.length === 0) {
@@ -87,7 +95,8 @@ export class LabelIndex {
     if (content.length === 1 && content[0]!.text.length < 3 && !/[+#]/.test(content[0]!.text)) return;
     const words = content.map((t) => labelWordKeys(m, t.text));
     if (words.some((w) => w.length === 0)) return;
-    const lightWords = lightDropped ? tokens.filter((t) => !content.includes(t)).map((t) => labelWordKeys(m, t.text)) : [];
+    const lightWords = [...(lightDropped ? tokens.filter((t) => !content.includes(t)) : []), ...dropped].map((t) => labelWordKeys(m, t.text));
+    if (dropped.length > 0 && !lightDropped && content.length === 1) lightDropped = true;
     this.labels.push({ uri: entry.uri, kind: entry.kind, label: entry.label, words, lightDropped, lightWords });
     this.indexed = false;
     const seen = new Set<string>();

@@ -43,7 +43,8 @@ const LIGHT_VERBS: Record<Language, string[]> = {
 /** Derivational suffixes that make an action noun of a verb: hitsata → hitsaus, myydä → myynti, valvoa → valvonta. */
 const ACTION_SUFFIXES = new Set(['+us', '+ys', '+ti', '+nti', '+nta', '+ntä', '+u', '+y', '+o', '+ö', '+minen', '+nto', '+ntö']);
 
-const FOREIGN_ENDINGS = /(?:ista|istä|issa|issä|illa|illä|ille|iksi|ia|iä|ina|inä|ssa|ssä|sta|stä|lla|llä|lta|ltä|lle|ksi|iin|aan|ään|ta|tä|na|nä|a|ä|n)$/;
+// case endings a Finnish text puts on a foreign word ("Excelin", "Pythonia", "SAP:ssa" is split at the colon)
+const FOREIGN_ENDINGS = ['ista', 'istä', 'issa', 'issä', 'illa', 'illä', 'ille', 'iksi', 'ia', 'iä', 'ina', 'inä', 'in', 'ssa', 'ssä', 'sta', 'stä', 'lla', 'llä', 'lta', 'ltä', 'lle', 'ksi', 'iin', 'aan', 'ään', 'ta', 'tä', 'na', 'nä', 'a', 'ä', 'n'];
 
 interface Part {
   surface: string;
@@ -123,13 +124,15 @@ class FinnishMorphology implements Morphology {
         put(keys, `${prefix}-${key}`, weight);
         put(keys, key, weight * 0.8);
       }
-      for (const part of prefix.split('-')) put(keys, part, 0.7);
+      // the word before the hyphen is written on its own ("Python-", "SQL-"): nearly a word of the text
+      for (const part of prefix.split('-')) put(keys, part, 0.85);
       return keys;
     }
     // a name, acronym or foreign word: kept as written, and without a likely case ending ("Pythonia")
     put(keys, lower, 1);
-    const ending = FOREIGN_ENDINGS.exec(lower);
-    if (ending && lower.length - ending[0].length >= 3) put(keys, lower.slice(0, -ending[0].length), 0.8);
+    for (const ending of FOREIGN_ENDINGS) {
+      if (lower.endsWith(ending) && lower.length - ending.length >= 3) put(keys, lower.slice(0, -ending.length), 0.8);
+    }
     return keys;
   }
 
@@ -153,6 +156,11 @@ class FinnishMorphology implements Morphology {
         if (part.action) put(keys, part.root, (parts.length === 1 ? 0.9 : i === last ? 0.7 : 0.6) * w);
         if (parts.length > 1) put(keys, i === last ? form : part.derived ? part.surface : part.root, (i === last ? 0.8 : 0.7) * w);
       });
+      // a derived last part that is not an action noun ("trukkikortillinen"): the compound of its root too
+      const head = parts[last];
+      if (head && head.derived && !head.action && parts.length > 1) {
+        put(keys, parts.slice(0, last).map((p) => p.surface).join('') + head.root, 0.8 * w);
+      }
       // contiguous runs of compound parts: "hitsauslaitekokemus" also holds "hitsauslaite" and "laitekokemus"
       for (let i = 0; i < parts.length; i++) {
         for (let j = i + 1; j < parts.length; j++) {

@@ -1,0 +1,68 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '../../src/logger.js';
+import type { Analyzer } from '../../src/pipeline/analyze.js';
+import { loadAnalyzer } from '../../src/runtime.js';
+import type { Database } from '../../src/storage/database.js';
+import { importTaxonomy } from '../../src/taxonomy/import.js';
+import { PROJECT_ROOT } from '../../src/paths.js';
+import { createTestDatabase, fullDataPresent, SHARED_DATA, testConfig } from '../helpers/context.js';
+
+interface Case {
+  kind: string;
+  text: string;
+  skills: string[];
+}
+
+const cases = readFileSync(join(PROJECT_ROOT, 'test', 'fixtures', 'fi-skills', 'sentences.jsonl'), 'utf8')
+  .split('\n')
+  .filter((l) => l.trim())
+  .map((l) => JSON.parse(l) as Case);
+
+describe.skipIf(!fullDataPresent)('Finnish skill test set on the real ESCO', () => {
+  let db: Database;
+  let drop: () => Promise<void>;
+  let analyzer: Analyzer;
+  beforeAll(async () => {
+    ({ db, drop } = await createTestDatabase('pglite'));
+    await importTaxonomy(db, SHARED_DATA);
+    const config = testConfig();
+    analyzer = await loadAnalyzer(db, config, createLogger(config));
+  }, 180_000);
+  afterAll(() => drop());
+
+  it('has at least 40 sentences of both kinds', () => {
+    expect(cases.length).toBeGreaterThanOrEqual(40);
+    expect(new Set(cases.map((c) => c.kind))).toEqual(new Set(['job_ad', 'meeting_note']));
+  });
+
+  it('finds the expected skills: precision and recall', () => {
+    let tp = 0;
+    let fp = 0;
+    let fn = 0;
+    const misses: string[] = [];
+    for (const c of cases) {
+      const a = analyzer.analyze({ text: c.text, language: 'fi' });
+      const found = new Set(a.skills.map((s) => s.uri));
+      const gold = new Set(c.skills);
+      for (const u of found) if (gold.has(u)) tp++;
+      else fp++;
+      for (const u of gold) {
+        if (!found.has(u)) {
+          fn++;
+          misses.push(`${c.text} → missing ${u.slice(-36)}`);
+        }
+      }
+    }
+    const precision = tp / (tp + fp);
+    const recall = tp / (tp + fn);
+    console.log(
+      `Finnish skill test set: ${cases.length} sentences, precision ${(precision * 100).toFixed(1)} %, recall ${(recall * 100).toFixed(1)} % (tp ${tp}, fp ${fp}, fn ${fn})` +
+        (misses.length ? `\n  ${misses.join('\n  ')}` : ''),
+    );
+    // floors well below the measured figures: a regression, not noise, fails this
+    expect(recall).toBeGreaterThan(0.85);
+    expect(precision).toBeGreaterThan(0.55);
+  });
+});
