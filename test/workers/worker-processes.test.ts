@@ -5,7 +5,8 @@ import { bullConnection } from '../../src/queue/redis.js';
 import type { Database } from '../../src/storage/database.js';
 import { DocumentsRepository } from '../../src/storage/documents.repository.js';
 import { importTaxonomy } from '../../src/taxonomy/import.js';
-import { Analyzer } from '../../src/pipeline/analyze.js';
+import { createLogger } from '../../src/logger.js';
+import { loadAnalyzer } from '../../src/runtime.js';
 import { createTestDatabase, FIXTURE_TAXONOMY, testConfig, uniquePrefix } from '../helpers/context.js';
 import { runCli, type CliProcess } from '../helpers/processes.js';
 import { waitFor } from '../helpers/service.js';
@@ -31,7 +32,9 @@ describe.skipIf(!postgresUrl)('separate worker processes on PostgreSQL and Redis
     drop = created.drop;
     await importTaxonomy(db, FIXTURE_TAXONOMY);
     documents = new DocumentsRepository(db);
-    expectedMentions = (await Analyzer.load(db)).analyze({ text: AD(0) }).mentions.length;
+    const config = testConfig();
+    // the worker processes load the same taxonomy and the project's alias list
+    expectedMentions = (await loadAnalyzer(db, config, createLogger(config))).analyze({ text: AD(0) }).mentions.length;
     expect(expectedMentions).toBeGreaterThanOrEqual(3);
   });
   afterAll(async () => {
