@@ -29,6 +29,10 @@ export const ConfigSchema = Type.Object({
     default: 'taxonomy/aliases.csv',
     description: 'comma-separated local synonym files (lang,alias,uri) added to the ESCO labels',
   }),
+  SEMANTIC_MODEL: Type.Union([Type.Literal('use-lite-en'), Type.Literal('none')], {
+    default: 'use-lite-en',
+    description: 'sentence encoder for semantic skill candidates (English); none = lexical only',
+  }),
   MODELS_DIR: Type.String({ minLength: 1, default: './models', description: 'local ONNX models' }),
   LOG_LEVEL: LogLevel,
   WORKER_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 64, default: 1 }),

@@ -3,7 +3,9 @@ import { join } from 'node:path';
 import { Worker, type Queue } from 'bullmq';
 import type { Config } from './config.js';
 import type { Logger } from './logger.js';
+import { UniversalSentenceEncoder } from './embeddings/use.embedder.js';
 import { Analyzer } from './pipeline/analyze.js';
+import { SemanticSkillMatcher } from './pipeline/semantic.js';
 import { ANALYZE_QUEUE, createAnalyzeQueue, enqueueAnalyze, type AnalyzeJobPayload } from './queue/analyze.queue.js';
 import { bullConnection, startPrivateRedis, type PrivateRedis } from './queue/redis.js';
 import { openDatabase, type Database } from './storage/database.js';
@@ -47,11 +49,34 @@ export async function resolveRedis(config: Config, log: Logger): Promise<{ url: 
   return { url: redis.url, private: redis };
 }
 
-/** The analyzer with the active taxonomy and the local aliases (problems in alias files are logged). */
-export async function loadAnalyzer(db: Database, config: Config, log: Logger): Promise<Analyzer> {
+/**
+ * The analyzer with the active taxonomy and the local aliases (problems in alias files are logged), and the
+ * semantic matcher when SEMANTIC_MODEL is set. The label embeddings come from the disk cache in a moment; on the
+ * very first start they are computed in the background (minutes for the full ESCO) and attached when ready, and
+ * each analysis records in `encoder` whether it had them.
+ */
+export async function loadAnalyzer(db: Database, config: Config, log: Logger, options: { waitForSemantic?: boolean } = {}): Promise<Analyzer> {
   const { aliases, problems } = await readAliases(config.ALIASES_FILES.split(','));
   for (const p of problems) log.warn(p, 'alias row skipped');
-  return Analyzer.load(db, { aliases, log });
+  const analyzer = await Analyzer.load(db, { aliases, log });
+  if (config.SEMANTIC_MODEL === 'none') return analyzer;
+  const version = await activeTaxonomyVersion(db);
+  if (!version) return analyzer;
+  const started = Date.now();
+  let lastLog = 0;
+  const building = SemanticSkillMatcher.build(db, new UniversalSentenceEncoder(), join(config.DATA_DIR, 'embeddings'), `taxonomy-${version.contentHash}`, (done, total) => {
+    if (Date.now() - lastLog > 10_000) {
+      lastLog = Date.now();
+      log.info({ done, total }, 'embedding skill labels (once per taxonomy version and model)');
+    }
+  }).then((matcher) => {
+    analyzer.attachSemantic(matcher);
+    log.info({ model: matcher.embedder.id, labels: matcher.size, ms: Date.now() - started }, 'semantic skill matching ready');
+  });
+  const settled = building.catch((err: unknown) => log.error({ err }, 'semantic matching unavailable; continuing lexical only'));
+  if (options.waitForSemantic) await settled;
+  else await Promise.race([settled, new Promise((r) => setTimeout(r, 15_000).unref())]);
+  return analyzer;
 }
 
 export interface RunningWorker {

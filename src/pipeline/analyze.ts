@@ -6,6 +6,7 @@ import { detectLanguage, LANGUAGES, type Language } from './language.js';
 import { LabelIndex, type LexicalMatch } from './lexicon.js';
 import { OccupationClassifier, type OccupationResult } from './occupations.js';
 import { SectorClassifier, type SectorResult } from './sectors.js';
+import type { SemanticSkillMatcher } from './semantic.js';
 import { normalizeText, segmentSentences } from './text.js';
 
 /** Changes whenever the pipeline's output for the same input can change. Stored with every result. */
@@ -30,7 +31,7 @@ export interface Span {
 export interface SkillMention {
   uri: string;
   score: number;
-  method: 'lexical' | 'alias';
+  method: 'lexical' | 'alias' | 'semantic';
   start: number;
   end: number;
   spans: Span[];
@@ -42,7 +43,7 @@ export interface SkillResult {
   uri: string;
   label: string;
   score: number;
-  method: 'lexical' | 'alias';
+  method: 'lexical' | 'alias' | 'semantic';
   spans: Span[];
   sentences: number[];
   mentions: number;
@@ -56,6 +57,8 @@ export interface Analysis {
   taxonomyVersion: number | null;
   sentences: { index: number; start: number; end: number }[];
   skills: SkillResult[];
+  /** the sentence encoder behind `semantic` mentions, when one was used */
+  encoder: string | null;
   /** ESCO occupations with ISCO-08, best first */
   occupations: OccupationResult[];
   /** TOL 2008 sections and divisions, best first */
@@ -106,6 +109,60 @@ export class Analyzer {
     }
     const [occupations, sectors] = [await OccupationClassifier.load(db), await SectorClassifier.load(db)];
     return new Analyzer(indexes, skillLabels, version?.id ?? null, occupations, sectors);
+  }
+
+  private semantic: SemanticSkillMatcher | undefined;
+
+  /** Adds embedding-based candidates from now on (the label matrix may take a while to build on first start). */
+  attachSemantic(matcher: SemanticSkillMatcher): void {
+    this.semantic = matcher;
+  }
+
+  get semanticModel(): string | null {
+    return this.semantic?.embedder.id ?? null;
+  }
+
+  /**
+   * The lexical analysis plus, in the languages the encoder understands, skills whose preferred label is close
+   * to a sentence in meaning (method `semantic`, the whole sentence as span) that the lexical matcher missed there.
+   */
+  async analyzeFull(input: AnalysisInput): Promise<Analysis> {
+    const analysis = this.analyze(input);
+    const semantic = this.semantic;
+    if (!semantic || !semantic.understands(analysis.language)) return analysis;
+    const text = normalizeText(input.text);
+    const sentences = analysis.sentences.map((s) => ({ ...s, text: text.slice(s.start, s.end) }));
+    const found = new Set(analysis.mentions.map((m) => `${m.uri} ${m.sentenceIndex}`));
+    const added = new Map<string, SkillMention[]>();
+    for (const m of await semantic.match(analysis.language, sentences)) {
+      if (found.has(`${m.uri} ${m.sentenceIndex}`)) continue;
+      const s = analysis.sentences[m.sentenceIndex]!;
+      const mention: SkillMention = { uri: m.uri, score: m.score, method: 'semantic', start: s.start, end: s.end, spans: [{ start: s.start, end: s.end }], sentenceIndex: s.index, matchedLabel: this.labelOf(m.uri, 'en') };
+      analysis.mentions.push(mention);
+      added.set(m.uri, [...(added.get(m.uri) ?? []), mention]);
+    }
+    for (const [uri, list] of added) {
+      const existing = analysis.skills.find((k) => k.uri === uri);
+      if (existing) {
+        existing.spans.push(...list.flatMap((m) => m.spans));
+        existing.sentences = [...new Set([...existing.sentences, ...list.map((m) => m.sentenceIndex)])];
+        existing.mentions += list.length;
+      } else {
+        analysis.skills.push({
+          uri,
+          label: this.labelOf(uri, analysis.language),
+          score: Math.max(...list.map((m) => m.score)),
+          method: 'semantic',
+          spans: list.flatMap((m) => m.spans),
+          sentences: list.map((m) => m.sentenceIndex),
+          mentions: list.length,
+        });
+      }
+    }
+    analysis.skills.sort((a, b) => b.score - a.score || a.spans[0]!.start - b.spans[0]!.start);
+    analysis.mentions.sort((a, b) => a.start - b.start || a.uri.localeCompare(b.uri));
+    analysis.encoder = semantic.embedder.id;
+    return analysis;
   }
 
   get labelCount(): number {
@@ -173,6 +230,7 @@ export class Analyzer {
       languageSource: guess.source,
       languageConfidence: Math.round(guess.confidence * 1000) / 1000,
       pipelineVersion: PIPELINE_VERSION,
+      encoder: null,
       taxonomyVersion: this.taxonomyVersion,
       sentences: sentences.map(({ index, start, end }) => ({ index, start, end })),
       skills,

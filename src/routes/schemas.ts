@@ -30,6 +30,7 @@ export const AnalysisSchema = Type.Object({
   languageConfidence: Type.Number(),
   pipelineVersion: Type.String(),
   taxonomyVersion: Type.Union([Type.Integer(), Type.Null()]),
+  encoder: Type.Union([Type.String(), Type.Null()], { description: 'sentence encoder behind semantic matches, if one was used' }),
   sentences: Type.Array(Type.Object({ index: Type.Integer(), start: Type.Integer(), end: Type.Integer() })),
   skills: Type.Array(SkillResult),
   occupations: Type.Array(

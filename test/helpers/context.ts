@@ -53,5 +53,5 @@ export async function createTestDatabase(engine: Engine): Promise<{ db: Database
 }
 
 export function testConfig(env: Record<string, string> = {}): Config {
-  return loadConfig({ LOG_LEVEL: 'silent', TAXONOMY_DIR: FIXTURE_TAXONOMY, ...env });
+  return loadConfig({ LOG_LEVEL: 'silent', TAXONOMY_DIR: FIXTURE_TAXONOMY, SEMANTIC_MODEL: 'none', ...env });
 }

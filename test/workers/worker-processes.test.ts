@@ -49,6 +49,7 @@ describe.skipIf(!postgresUrl)('separate worker processes on PostgreSQL and Redis
       QUEUE_PREFIX: prefix,
       WORKER_LOCK_MS: '2000',
       JOB_BACKOFF_MS: '200',
+      SEMANTIC_MODEL: 'none',
       TAXONOMY_DIR: FIXTURE_TAXONOMY,
       ...extra,
     });

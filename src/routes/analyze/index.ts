@@ -40,7 +40,7 @@ export const analyzeRoutes =
         if (!analyzer) {
           return reply.header('retry-after', '5').code(503).send({ statusCode: 503, error: 'Service Unavailable', message: 'the taxonomy is still loading' });
         }
-        const { mentions: _mentions, ...analysis } = analyzer.analyze(body);
+        const { mentions: _mentions, ...analysis } = await analyzer.analyzeFull(body);
         return analysis;
       },
     );

@@ -1,0 +1,45 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { UniversalSentenceEncoder } from '../../src/embeddings/use.embedder.js';
+import { Analyzer } from '../../src/pipeline/analyze.js';
+import { SemanticSkillMatcher } from '../../src/pipeline/semantic.js';
+import type { Database } from '../../src/storage/database.js';
+import { importTaxonomy } from '../../src/taxonomy/import.js';
+import { createTestDatabase, FIXTURE_TAXONOMY } from '../helpers/context.js';
+
+const MIG = 'http://data.europa.eu/esco/skill/f015c5d5-6a1c-4f63-9012-a05f4f34105e';
+
+describe('semantic skill candidates with the Universal Sentence Encoder', () => {
+  let db: Database;
+  let drop: () => Promise<void>;
+  let analyzer: Analyzer;
+  beforeAll(async () => {
+    ({ db, drop } = await createTestDatabase('pglite'));
+    await importTaxonomy(db, FIXTURE_TAXONOMY);
+    analyzer = await Analyzer.load(db);
+    analyzer.attachSemantic(await SemanticSkillMatcher.build(db, new UniversalSentenceEncoder(), mkdtempSync(join(tmpdir(), 'radar-sem-')), 'fixture'));
+  });
+  afterAll(() => drop());
+
+  it('finds a skill the words do not name, with the sentence as span and the encoder recorded', async () => {
+    const text = 'The job is in Vantaa. You join steel parts with an electric arc.';
+    expect(analyzer.analyze({ text }).skills.find((s) => s.uri === MIG)).toBeUndefined();
+    const a = await analyzer.analyzeFull({ text });
+    expect(a.encoder).toBe('use-lite-en@energetic-ai-0.2.0');
+    const mig = a.skills.find((s) => s.uri === MIG);
+    expect(mig).toMatchObject({ method: 'semantic', sentences: [1] });
+    expect(mig!.spans.map((s) => text.slice(s.start, s.end))).toEqual(['You join steel parts with an electric arc.']);
+    expect(mig!.score).toBeGreaterThan(0.5);
+    expect(a.mentions.filter((m) => m.method === 'semantic').every((m) => m.sentenceIndex === 1)).toBe(true);
+  });
+
+  it('adds nothing where the lexical matcher found the skill, or for a language the encoder does not know', async () => {
+    const en = await analyzer.analyzeFull({ text: 'Strong welding skills are required.' });
+    expect(en.mentions.filter((m) => m.uri === 'http://data.europa.eu/esco/skill/530cb489-d900-46ab-9350-4d50ccd49eea').map((m) => m.method)).toEqual(['lexical']);
+    const fi = await analyzer.analyzeFull({ text: 'Liität teräsosia toisiinsa sähkökaarella.', language: 'fi' });
+    expect(fi.encoder).toBeNull();
+    expect(fi.skills.filter((s) => s.method === 'semantic')).toEqual([]);
+  });
+});
