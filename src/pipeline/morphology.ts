@@ -93,9 +93,17 @@ class FinnishMorphology implements Morphology {
     return this.light.has(lower);
   }
 
+  private readonly verbs = new Map<string, boolean>();
+
   isVerb(word: string): boolean {
-    const readings = this.voikko.analyze(word);
-    return readings.length > 0 && readings.every((r) => r.wordClass === 'teonsana');
+    let verb = this.verbs.get(word);
+    if (verb === undefined) {
+      const readings = this.voikko.analyze(word);
+      verb = readings.length > 0 && readings.every((r) => r.wordClass === 'teonsana');
+      if (this.verbs.size > 200_000) this.verbs.clear();
+      this.verbs.set(word, verb);
+    }
+    return verb;
   }
 
   keys(word: string): WordKeys {

@@ -113,24 +113,25 @@ export class OccupationClassifier {
       for (const { uri, weight } of this.bySkill.get(skill.uri) ?? []) coverage.set(uri, (coverage.get(uri) ?? 0) + weight * skill.score);
     }
     const candidates = new Set([...lexical.keys(), ...coverage.keys()]);
-    const results: OccupationResult[] = [];
+    const scored: { uri: string; score: number; cov: number; lex?: { score: number; where: 'title' | 'text' } }[] = [];
     for (const uri of candidates) {
-      const occ = this.occupations.get(uri);
-      if (!occ) continue;
+      if (!this.occupations.has(uri)) continue;
       const mass = this.skillMass.get(uri) ?? 0;
       // a few matching skills already say a lot; saturate rather than divide by the occupation's whole list
       const covered = coverage.get(uri) ?? 0;
       const cov = mass > 0 ? Math.min(1, covered / Math.min(mass, 4)) : 0;
       const lex = lexical.get(uri);
       const score = lex ? 0.75 * lex.score + 0.25 * cov : input.skills.length >= 2 ? 0.5 * cov : 0;
-      if (score < 0.15) continue;
+      if (score >= 0.15) scored.push({ uri, score, cov, ...(lex && { lex }) });
+    }
+    scored.sort((a, b) => b.score - a.score || a.uri.localeCompare(b.uri));
+    return scored.slice(0, limit).map(({ uri, score, cov, lex }) => {
+      const occ = this.occupations.get(uri)!;
       const evidence: OccupationResult['evidence'] = [];
       if (lex) evidence.push(lex.where);
       if (cov > 0) evidence.push('skills');
-      results.push({ uri, label: occ.labels[language] ?? occ.labels.en, isco: this.iscoOf(occ.isco, language), score: Math.round(score * 1000) / 1000, evidence });
-    }
-    results.sort((a, b) => b.score - a.score || a.uri.localeCompare(b.uri));
-    return results.slice(0, limit);
+      return { uri, label: occ.labels[language] ?? occ.labels.en, isco: this.iscoOf(occ.isco, language), score: Math.round(score * 1000) / 1000, evidence };
+    });
   }
 
   private iscoOf(code: string, language: Language): OccupationResult['isco'] {

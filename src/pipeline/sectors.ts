@@ -49,8 +49,8 @@ function norm(v: Vector): number {
 export class SectorClassifier {
   private constructor(
     private readonly sectors: Map<string, Sector>,
-    /** per language: division code → TF-IDF vector (unit length) */
-    private readonly vectors: Map<Language, Map<string, Vector>>,
+    /** per language: lemma → the divisions whose (unit-length) TF-IDF vector has it, with the weight */
+    private readonly postings: Map<Language, Map<string, [string, number][]>>,
     private readonly idf: Map<Language, Map<string, number>>,
   ) {}
 
@@ -60,7 +60,7 @@ export class SectorClassifier {
       note_en: string | null; note_fi: string | null; note_sv: string | null;
     }>('SELECT code, level, parent_code, name_en, name_fi, name_sv, note_en, note_fi, note_sv FROM sectors ORDER BY code');
     const sectors = new Map(rows.map((r) => [r.code, { code: r.code, level: r.level, parent: r.parent_code, names: { en: r.name_en, fi: r.name_fi, sv: r.name_sv } }]));
-    const vectors = new Map<Language, Map<string, Vector>>();
+    const vectors = new Map<Language, Map<string, [string, number][]>>();
     const idfs = new Map<Language, Map<string, number>>();
     const divisions = rows.filter((r) => r.level === 2);
     for (const lang of LANGUAGES) {
@@ -86,7 +86,15 @@ export class SectorClassifier {
         const len = norm(v) || 1;
         for (const [k, x] of v) v.set(k, x / len);
       }
-      vectors.set(lang, raw);
+      const postings = new Map<string, [string, number][]>();
+      for (const [code, v] of raw) {
+        for (const [k, x] of v) {
+          let list = postings.get(k);
+          if (!list) postings.set(k, (list = []));
+          list.push([code, x]);
+        }
+      }
+      vectors.set(lang, postings);
       idfs.set(lang, idf);
     }
     return new SectorClassifier(sectors, vectors, idfs);
@@ -150,13 +158,13 @@ export class SectorClassifier {
     for (const [k, x] of v) v.set(k, Math.log(1 + x) * (idf.get(k) ?? 0));
     const len = norm(v);
     if (len === 0) return [];
-    const scores: { code: string; score: number }[] = [];
-    for (const [code, dv] of this.vectors.get(language)!) {
-      let dot = 0;
-      for (const [k, x] of v) dot += x * (dv.get(k) ?? 0);
-      if (dot > 0) scores.push({ code, score: Math.round((dot / len) * 1000) / 1000 });
-    }
-    return scores.sort((a, b) => b.score - a.score).slice(0, limit);
+    const dots = new Map<string, number>();
+    const postings = this.postings.get(language)!;
+    for (const [k, x] of v) for (const [code, w] of postings.get(k) ?? []) dots.set(code, (dots.get(code) ?? 0) + x * w);
+    return [...dots]
+      .map(([code, dot]) => ({ code, score: Math.round((dot / len) * 1000) / 1000 }))
+      .sort((a, b) => b.score - a.score || a.code.localeCompare(b.code))
+      .slice(0, limit);
   }
 
   private withAncestors(code: string, score: number, language: Language, source: SectorResult['source']): SectorResult[] {
