@@ -1,5 +1,5 @@
 import { cachedEmbeddings } from '../embeddings/cache.js';
-import { dot, type Embedder } from '../embeddings/embedder.js';
+import type { Embedder } from '../embeddings/embedder.js';
 import type { Queryable } from '../storage/database.js';
 import { topK } from './char-tfidf.js';
 import type { Language } from './language.js';
@@ -16,17 +16,118 @@ export interface SemanticMatch {
 const MIN_COSINE = 0.55;
 /** Candidates per sentence. */
 const PER_SENTENCE = 2;
+/** Clusters of label vectors, and how many of the nearest a sentence searches exhaustively. */
+const CLUSTERS = 256;
+const PROBES = 16;
+
+/**
+ * An inverted-file index over unit vectors: k-means clusters (spherical, deterministic seeding), each sentence
+ * searched exhaustively in its nearest clusters only. Exact for small label sets (fewer labels than clusters × 4).
+ */
+class ClusteredVectors {
+  private readonly matrix: Float32Array;
+  private readonly centroids: Float32Array;
+  private readonly members: Int32Array[];
+
+  constructor(
+    vectors: Float32Array[],
+    readonly dims: number,
+  ) {
+    const n = vectors.length;
+    this.matrix = new Float32Array(n * dims);
+    vectors.forEach((v, i) => this.matrix.set(v, i * dims));
+    const k = n >= CLUSTERS * 4 ? CLUSTERS : 1;
+    this.centroids = new Float32Array(k * dims);
+    for (let c = 0; c < k; c++) this.centroids.set(this.matrix.subarray(Math.floor((c * n) / k) * dims, (Math.floor((c * n) / k) + 1) * dims), c * dims);
+    let assignment: Int32Array = new Int32Array(n);
+    for (let iter = 0; iter < (k > 1 ? 6 : 0); iter++) {
+      assignment = this.assign(k);
+      const sums = new Float32Array(k * dims);
+      for (let i = 0; i < n; i++) {
+        const c = assignment[i]!;
+        for (let d = 0; d < dims; d++) sums[c * dims + d]! += this.matrix[i * dims + d]!;
+      }
+      for (let c = 0; c < k; c++) {
+        let len = 0;
+        for (let d = 0; d < dims; d++) len += sums[c * dims + d]! ** 2;
+        len = Math.sqrt(len);
+        if (len > 0) for (let d = 0; d < dims; d++) this.centroids[c * dims + d] = sums[c * dims + d]! / len;
+      }
+    }
+    if (k > 1) assignment = this.assign(k);
+    const lists: number[][] = Array.from({ length: k }, () => []);
+    for (let i = 0; i < n; i++) lists[assignment[i]!]!.push(i);
+    this.members = lists.map((l) => Int32Array.from(l));
+  }
+
+  private assign(k: number): Int32Array {
+    const n = this.matrix.length / this.dims;
+    const out = new Int32Array(n);
+    for (let i = 0; i < n; i++) {
+      let best = -Infinity;
+      for (let c = 0; c < k; c++) {
+        let s = 0;
+        for (let d = 0, a = i * this.dims, b = c * this.dims; d < this.dims; d++) s += this.matrix[a + d]! * this.centroids[b + d]!;
+        if (s > best) {
+          best = s;
+          out[i] = c;
+        }
+      }
+    }
+    return out;
+  }
+
+  /** The `limit` rows most similar to `v`, with their cosine. */
+  search(v: Float32Array, limit: number): { index: number; score: number }[] {
+    const k = this.members.length;
+    const dims = this.dims;
+    const centroidScores = new Float32Array(k);
+    for (let c = 0; c < k; c++) {
+      let s = 0;
+      for (let d = 0, b = c * dims; d < dims; d++) s += v[d]! * this.centroids[b + d]!;
+      centroidScores[c] = s;
+    }
+    // the best `limit` so far, kept sorted in two small typed arrays (no allocation in the loop)
+    const bestIndex = new Int32Array(limit).fill(-1);
+    const bestScore = new Float32Array(limit).fill(-Infinity);
+    const matrix = this.matrix;
+    for (const c of k > 1 ? topK(centroidScores, Math.min(PROBES, k)) : [0]) {
+      const members = this.members[c]!;
+      for (let m = 0; m < members.length; m++) {
+        const i = members[m]!;
+        let s = 0;
+        for (let d = 0, a = i * dims; d < dims; d++) s += v[d]! * matrix[a + d]!;
+        if (s <= bestScore[limit - 1]!) continue;
+        let j = limit - 1;
+        while (j > 0 && bestScore[j - 1]! < s) {
+          bestScore[j] = bestScore[j - 1]!;
+          bestIndex[j] = bestIndex[j - 1]!;
+          j--;
+        }
+        bestScore[j] = s;
+        bestIndex[j] = i;
+      }
+    }
+    const best: { index: number; score: number }[] = [];
+    for (let j = 0; j < limit; j++) if (bestIndex[j]! >= 0) best.push({ index: bestIndex[j]!, score: bestScore[j]! });
+    return best;
+  }
+}
 
 /**
  * Embedding similarity between each sentence and every ESCO skill's preferred label, in the languages the
  * encoder understands. The label matrix is computed once per taxonomy version and model and kept on disk.
  */
 export class SemanticSkillMatcher {
+  private readonly index: ClusteredVectors;
+
   private constructor(
     readonly embedder: Embedder,
     private readonly uris: string[],
-    private readonly vectors: Float32Array[],
-  ) {}
+    vectors: Float32Array[],
+  ) {
+    this.index = new ClusteredVectors(vectors, embedder.dims);
+  }
 
   static async build(
     db: Queryable,
@@ -52,15 +153,15 @@ export class SemanticSkillMatcher {
 
   async match(language: Language, sentences: Sentence[]): Promise<SemanticMatch[]> {
     if (!this.understands(language) || sentences.length === 0) return [];
+    // a heading or a one-word line says too little to be compared with a skill description
+    sentences = sentences.filter((s) => s.text.split(/\s+/).length >= 3);
+    if (sentences.length === 0) return [];
     const embedded = await this.embedder.embed(sentences.map((s) => s.text));
     const out: SemanticMatch[] = [];
-    const scores = new Float32Array(this.uris.length);
     embedded.forEach((v, si) => {
-      for (let i = 0; i < this.vectors.length; i++) scores[i] = dot(v, this.vectors[i]!);
-      for (const i of topK(scores, PER_SENTENCE)) {
-        const cosine = scores[i]!;
+      for (const { index, score: cosine } of this.index.search(v, PER_SENTENCE)) {
         if (cosine < MIN_COSINE) continue;
-        out.push({ uri: this.uris[i]!, sentenceIndex: sentences[si]!.index, cosine, score: Math.round(cosine * 0.9 * 1000) / 1000 });
+        out.push({ uri: this.uris[index]!, sentenceIndex: sentences[si]!.index, cosine, score: Math.round(cosine * 0.9 * 1000) / 1000 });
       }
     });
     return out;
