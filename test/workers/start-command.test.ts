@@ -44,7 +44,7 @@ describe('skills-radar start with embedded defaults (PGlite, private redis-serve
     const first = await start(port, { FAULT_JOB_DELAY_MS: '5000' });
     expect(first.output()).toMatch(/taxonomy imported/);
     expect(first.output()).toMatch(/started a private redis-server/);
-    expect(first.output()).toMatch(/semantic skill matching ready/);
+    await first.waitForOutput(/semantic skill matching ready/, 60_000);
     await waitFor(async () => ((await fetch(`${base}/ready`)).status === 200 ? true : undefined), 30_000, 'ready');
 
     const res = await fetch(`${base}/v1/documents`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ kind: 'job_ad', text: AD }) });
