@@ -29,9 +29,10 @@ export const ConfigSchema = Type.Object({
     default: 'taxonomy/aliases.csv',
     description: 'comma-separated local synonym files (lang,alias,uri) added to the ESCO labels',
   }),
-  SEMANTIC_MODEL: Type.Union([Type.Literal('use-lite-en'), Type.Literal('none')], {
+  SEMANTIC_MODEL: Type.String({
+    pattern: '^[A-Za-z0-9._-]+$',
     default: 'use-lite-en',
-    description: 'sentence encoder for semantic skill candidates (English); none = lexical only',
+    description: 'sentence encoder for semantic skill candidates: an id of models/manifest.json, or none',
   }),
   MODELS_DIR: Type.String({ minLength: 1, default: './models', description: 'local ONNX models' }),
   LOG_LEVEL: LogLevel,

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { Worker, type Queue } from 'bullmq';
 import type { Config } from './config.js';
 import type { Logger } from './logger.js';
-import { UniversalSentenceEncoder } from './embeddings/use.embedder.js';
+import { createEmbedder } from './embeddings/index.js';
 import { Analyzer } from './pipeline/analyze.js';
 import { SemanticSkillMatcher } from './pipeline/semantic.js';
 import { ANALYZE_QUEUE, createAnalyzeQueue, enqueueAnalyze, type AnalyzeJobPayload } from './queue/analyze.queue.js';
@@ -64,7 +64,9 @@ export async function loadAnalyzer(db: Database, config: Config, log: Logger, op
   if (!version) return analyzer;
   const started = Date.now();
   let lastLog = 0;
-  const building = SemanticSkillMatcher.build(db, new UniversalSentenceEncoder(), join(config.DATA_DIR, 'embeddings'), `taxonomy-${version.contentHash}`, (done, total) => {
+  const embedder = createEmbedder(config.SEMANTIC_MODEL, config.MODELS_DIR);
+  if (!embedder) return analyzer;
+  const building = SemanticSkillMatcher.build(db, embedder, join(config.DATA_DIR, 'embeddings'), `taxonomy-${version.contentHash}`, (done, total) => {
     if (Date.now() - lastLog > 10_000) {
       lastLog = Date.now();
       log.info({ done, total }, 'embedding skill labels (once per taxonomy version and model)');

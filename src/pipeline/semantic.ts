@@ -119,15 +119,12 @@ class ClusteredVectors {
  * encoder understands. The label matrix is computed once per taxonomy version and model and kept on disk.
  */
 export class SemanticSkillMatcher {
-  private readonly index: ClusteredVectors;
-
   private constructor(
     readonly embedder: Embedder,
     private readonly uris: string[],
-    vectors: Float32Array[],
-  ) {
-    this.index = new ClusteredVectors(vectors, embedder.dims);
-  }
+    /** per language the encoder understands: the skills' preferred labels in that language */
+    private readonly indexes: Map<Language, ClusteredVectors>,
+  ) {}
 
   static async build(
     db: Queryable,
@@ -136,11 +133,16 @@ export class SemanticSkillMatcher {
     taxonomyKey: string,
     progress?: (done: number, total: number) => void,
   ): Promise<SemanticSkillMatcher> {
-    const lang = embedder.languages[0] ?? 'en';
-    const column = lang === 'fi' ? 'COALESCE(pref_fi, pref_en)' : lang === 'sv' ? 'COALESCE(pref_sv, pref_en)' : 'pref_en';
-    const rows = await db.query<{ uri: string; label: string }>(`SELECT uri, ${column} AS label FROM esco_skills ORDER BY uri`);
-    const vectors = await cachedEmbeddings(embedder, cacheDir, `skills-${taxonomyKey}`, rows.map((r) => r.label), progress);
-    return new SemanticSkillMatcher(embedder, rows.map((r) => r.uri), vectors);
+    const rows = await db.query<{ uri: string; en: string; fi: string | null; sv: string | null }>(
+      'SELECT uri, pref_en AS en, pref_fi AS fi, pref_sv AS sv FROM esco_skills ORDER BY uri',
+    );
+    const indexes = new Map<Language, ClusteredVectors>();
+    for (const lang of embedder.languages.filter((l): l is Language => l === 'fi' || l === 'sv' || l === 'en')) {
+      const labels = rows.map((r) => r[lang] ?? r.en);
+      const vectors = await cachedEmbeddings(embedder, cacheDir, `skills-${lang}-${taxonomyKey}`, labels, progress);
+      indexes.set(lang, new ClusteredVectors(vectors, embedder.dims));
+    }
+    return new SemanticSkillMatcher(embedder, rows.map((r) => r.uri), indexes);
   }
 
   get size(): number {
@@ -148,20 +150,21 @@ export class SemanticSkillMatcher {
   }
 
   understands(language: Language): boolean {
-    return this.embedder.languages.includes(language);
+    return this.indexes.has(language);
   }
 
   async match(language: Language, sentences: Sentence[]): Promise<SemanticMatch[]> {
-    if (!this.understands(language) || sentences.length === 0) return [];
+    const index = this.indexes.get(language);
+    if (!index || sentences.length === 0) return [];
     // a heading or a one-word line says too little to be compared with a skill description
     sentences = sentences.filter((s) => s.text.split(/\s+/).length >= 3);
     if (sentences.length === 0) return [];
     const embedded = await this.embedder.embed(sentences.map((s) => s.text));
     const out: SemanticMatch[] = [];
     embedded.forEach((v, si) => {
-      for (const { index, score: cosine } of this.index.search(v, PER_SENTENCE)) {
+      for (const { index: row, score: cosine } of index.search(v, PER_SENTENCE)) {
         if (cosine < MIN_COSINE) continue;
-        out.push({ uri: this.uris[index]!, sentenceIndex: sentences[si]!.index, cosine, score: Math.round(cosine * 0.9 * 1000) / 1000 });
+        out.push({ uri: this.uris[row]!, sentenceIndex: sentences[si]!.index, cosine, score: Math.round(cosine * 0.9 * 1000) / 1000 });
       }
     });
     return out;
