@@ -20,6 +20,23 @@ const PER_SENTENCE = 2;
 const CLUSTERS = 256;
 const PROBES = 16;
 
+/** Dot product of `v` with the row of `m` starting at `offset`, four lanes at a time (dims divisible by 4 or not). */
+function dotAt(v: Float32Array, m: Float32Array, offset: number, dims: number): number {
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let d = 0;
+  for (; d + 3 < dims; d += 4) {
+    s0 += v[d]! * m[offset + d]!;
+    s1 += v[d + 1]! * m[offset + d + 1]!;
+    s2 += v[d + 2]! * m[offset + d + 2]!;
+    s3 += v[d + 3]! * m[offset + d + 3]!;
+  }
+  for (; d < dims; d++) s0 += v[d]! * m[offset + d]!;
+  return s0 + s1 + s2 + s3;
+}
+
 /**
  * An inverted-file index over unit vectors: k-means clusters (spherical, deterministic seeding), each sentence
  * searched exhaustively in its nearest clusters only. Exact for small label sets (fewer labels than clusters × 4).
@@ -82,11 +99,7 @@ class ClusteredVectors {
     const k = this.members.length;
     const dims = this.dims;
     const centroidScores = new Float32Array(k);
-    for (let c = 0; c < k; c++) {
-      let s = 0;
-      for (let d = 0, b = c * dims; d < dims; d++) s += v[d]! * this.centroids[b + d]!;
-      centroidScores[c] = s;
-    }
+    for (let c = 0; c < k; c++) centroidScores[c] = dotAt(v, this.centroids, c * dims, dims);
     // the best `limit` so far, kept sorted in two small typed arrays (no allocation in the loop)
     const bestIndex = new Int32Array(limit).fill(-1);
     const bestScore = new Float32Array(limit).fill(-Infinity);
@@ -95,8 +108,7 @@ class ClusteredVectors {
       const members = this.members[c]!;
       for (let m = 0; m < members.length; m++) {
         const i = members[m]!;
-        let s = 0;
-        for (let d = 0, a = i * dims; d < dims; d++) s += v[d]! * matrix[a + d]!;
+        const s = dotAt(v, matrix, i * dims, dims);
         if (s <= bestScore[limit - 1]!) continue;
         let j = limit - 1;
         while (j > 0 && bestScore[j - 1]! < s) {
