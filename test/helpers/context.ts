@@ -7,6 +7,8 @@ import { loadConfig, type Config } from '../../src/config.js';
 import { openDatabase, type Database } from '../../src/storage/database.js';
 import { migrate } from '../../src/storage/migrations.js';
 import { PROJECT_ROOT } from '../../src/paths.js';
+import { Analyzer } from '../../src/pipeline/analyze.js';
+import { importTaxonomy } from '../../src/taxonomy/import.js';
 
 export const FIXTURE_TAXONOMY = join(PROJECT_ROOT, 'test', 'fixtures', 'taxonomy');
 export const SHARED_DATA = process.env.RADAR_FULL_DATA_DIR ?? join(PROJECT_ROOT, '..', 'shared', 'data');
@@ -54,4 +56,17 @@ export async function createTestDatabase(engine: Engine): Promise<{ db: Database
 
 export function testConfig(env: Record<string, string> = {}): Config {
   return loadConfig({ LOG_LEVEL: 'silent', TAXONOMY_DIR: FIXTURE_TAXONOMY, SEMANTIC_MODEL: 'none', ...env });
+}
+
+export interface FixtureAnalyzer {
+  db: Database;
+  analyzer: Analyzer;
+  drop(): Promise<void>;
+}
+
+/** An in-memory PGlite with the mini taxonomy imported, and the analyzer over it (no aliases, no encoder). */
+export async function fixtureAnalyzer(): Promise<FixtureAnalyzer> {
+  const { db, drop } = await createTestDatabase('pglite');
+  await importTaxonomy(db, FIXTURE_TAXONOMY);
+  return { db, drop, analyzer: await Analyzer.load(db) };
 }

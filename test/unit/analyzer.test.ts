@@ -1,8 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Analyzer } from '../../src/pipeline/analyze.js';
-import type { Database } from '../../src/storage/database.js';
-import { importTaxonomy } from '../../src/taxonomy/import.js';
-import { createTestDatabase, FIXTURE_TAXONOMY } from '../helpers/context.js';
+import type { Analyzer } from '../../src/pipeline/analyze.js';
+import { fixtureAnalyzer } from '../helpers/context.js';
 
 const S = 'http://data.europa.eu/esco/skill/';
 const MIG = `${S}f015c5d5-6a1c-4f63-9012-a05f4f34105e`;
@@ -14,14 +12,11 @@ const CUSTOMER_SERVICE = `${S}15a33d76-4640-438d-ae64-fdc0c1d3eebc`;
 const SOLIDITY = `${S}605399ce-4736-4b41-b41e-92ecf2139454`;
 
 describe('lexical skill matching against ESCO labels', () => {
-  let db: Database;
   let drop: () => Promise<void>;
   let analyzer: Analyzer;
 
   beforeAll(async () => {
-    ({ db, drop } = await createTestDatabase('pglite'));
-    await importTaxonomy(db, FIXTURE_TAXONOMY);
-    analyzer = await Analyzer.load(db);
+    ({ drop, analyzer } = await fixtureAnalyzer());
   });
   afterAll(() => drop());
 

@@ -1,19 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Analyzer } from '../../src/pipeline/analyze.js';
-import type { Database } from '../../src/storage/database.js';
-import { importTaxonomy } from '../../src/taxonomy/import.js';
-import { createTestDatabase, FIXTURE_TAXONOMY } from '../helpers/context.js';
+import type { Analyzer } from '../../src/pipeline/analyze.js';
+import { fixtureAnalyzer } from '../helpers/context.js';
 
 const WELDER = 'http://data.europa.eu/esco/occupation/a4e5e2d7-8bbf-4b9e-8b58-8f2f6a2b1111';
 
 describe('occupation and sector classification', () => {
-  let db: Database;
   let drop: () => Promise<void>;
   let analyzer: Analyzer;
   beforeAll(async () => {
-    ({ db, drop } = await createTestDatabase('pglite'));
-    await importTaxonomy(db, FIXTURE_TAXONOMY);
-    analyzer = await Analyzer.load(db);
+    ({ drop, analyzer } = await fixtureAnalyzer());
   });
   afterAll(() => drop());
 

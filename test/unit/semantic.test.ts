@@ -3,11 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UniversalSentenceEncoder } from '../../src/embeddings/use.embedder.js';
-import { Analyzer } from '../../src/pipeline/analyze.js';
+import type { Analyzer } from '../../src/pipeline/analyze.js';
 import { SemanticSkillMatcher } from '../../src/pipeline/semantic.js';
 import type { Database } from '../../src/storage/database.js';
-import { importTaxonomy } from '../../src/taxonomy/import.js';
-import { createTestDatabase, FIXTURE_TAXONOMY } from '../helpers/context.js';
+import { fixtureAnalyzer } from '../helpers/context.js';
 
 const MIG = 'http://data.europa.eu/esco/skill/f015c5d5-6a1c-4f63-9012-a05f4f34105e';
 
@@ -16,9 +15,7 @@ describe('semantic skill candidates with the Universal Sentence Encoder', () => 
   let drop: () => Promise<void>;
   let analyzer: Analyzer;
   beforeAll(async () => {
-    ({ db, drop } = await createTestDatabase('pglite'));
-    await importTaxonomy(db, FIXTURE_TAXONOMY);
-    analyzer = await Analyzer.load(db);
+    ({ db, drop, analyzer } = await fixtureAnalyzer());
     analyzer.attachSemantic(await SemanticSkillMatcher.build(db, new UniversalSentenceEncoder(), mkdtempSync(join(tmpdir(), 'radar-sem-')), 'fixture'));
   });
   afterAll(() => drop());
