@@ -81,7 +81,7 @@ function put(keys: WordKeys, key: string, weight: number): void {
 class FinnishMorphology implements Morphology {
   readonly language = 'fi' as const;
   private readonly voikko = openVoikko();
-  private readonly cache = new Map<string, WordKeys>();
+  private readonly cache = new Map<string, { keys: WordKeys; verb: boolean }>();
   private readonly stop = new Set(STOP.fi);
   private readonly light = new Set(LIGHT_VERBS.fi);
 
@@ -93,31 +93,27 @@ class FinnishMorphology implements Morphology {
     return this.light.has(lower);
   }
 
-  private readonly verbs = new Map<string, boolean>();
-
   isVerb(word: string): boolean {
-    let verb = this.verbs.get(word);
-    if (verb === undefined) {
-      const readings = this.voikko.analyze(word);
-      verb = readings.length > 0 && readings.every((r) => r.wordClass === 'teonsana');
-      if (this.verbs.size > 200_000) this.verbs.clear();
-      this.verbs.set(word, verb);
-    }
-    return verb;
+    return this.entry(word).verb;
   }
 
   keys(word: string): WordKeys {
-    let keys = this.cache.get(word);
-    if (keys) return keys;
-    keys = this.compute(word);
-    if (this.cache.size > 200_000) this.cache.clear();
-    this.cache.set(word, keys);
-    return keys;
+    return this.entry(word).keys;
   }
 
-  private compute(word: string): WordKeys {
-    const keys: WordKeys = new Map();
+  /** One Voikko analysis per word serves both its keys and its word class. */
+  private entry(word: string): { keys: WordKeys; verb: boolean } {
+    let entry = this.cache.get(word);
+    if (entry) return entry;
     const readings = this.voikko.analyze(word);
+    entry = { keys: this.compute(word, readings), verb: readings.length > 0 && readings.every((r) => r.wordClass === 'teonsana') };
+    if (this.cache.size > 200_000) this.cache.clear();
+    this.cache.set(word, entry);
+    return entry;
+  }
+
+  private compute(word: string, readings: VoikkoReading[]): WordKeys {
+    const keys: WordKeys = new Map();
     if (readings.length > 0) {
       this.fromReadings(readings, keys, 1);
       return keys;
