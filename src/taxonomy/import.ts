@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../paths.js';
 import type { Database, Queryable } from '../storage/database.js';
@@ -287,9 +286,7 @@ export const TAXONOMY_TABLES = [
  */
 export async function importTaxonomy(db: Database, dir: string, progress: ProgressFn = () => undefined): Promise<ImportResult> {
   const sources = resolveSources(dir);
-  const sourceHash = await hashSources(sources);
-  const majorRegions = readFileSync(MAJOR_REGIONS_FILE, 'utf8');
-  const contentHash = `${IMPORTER_VERSION}:${sourceHash.slice(0, 32)}:${simpleHash(majorRegions)}`;
+  const contentHash = `${IMPORTER_VERSION}:${(await hashSources(sources, { majorRegions: MAJOR_REGIONS_FILE })).slice(0, 32)}`;
   const existing = await db.query<{ id: number; counts: Record<string, number>; active: boolean }>(
     'SELECT id, counts, active FROM taxonomy_versions WHERE content_hash = $1',
     [contentHash],
@@ -314,12 +311,6 @@ export async function importTaxonomy(db: Database, dir: string, progress: Progre
     return rows[0]!.id;
   });
   return { versionId, contentHash, escoVersion: sources.escoVersion, changed: true, counts };
-}
-
-function simpleHash(s: string): string {
-  let h = 2166136261;
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619);
-  return (h >>> 0).toString(16);
 }
 
 export interface TaxonomyVersion {

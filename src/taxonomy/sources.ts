@@ -94,12 +94,18 @@ export function resolveSources(root: string): ResolvedSources {
   return { root, paths, escoVersion: escoDir ? versionOf(escoDir) : 'unknown' };
 }
 
-/** A hash over every source file's path and bytes: the same data gives the same version. */
-export async function hashSources(sources: ResolvedSources): Promise<string> {
+/**
+ * A hash over every source file's path and bytes, and over the project's own files the import also reads:
+ * the same data gives the same version.
+ */
+export async function hashSources(sources: ResolvedSources, projectFiles: Record<string, string> = {}): Promise<string> {
   const hash = createHash('sha256');
-  const entries = Object.entries(sources.paths).sort(([a], [b]) => a.localeCompare(b));
-  for (const [key, path] of entries) {
-    hash.update(`${key}\0${relative(sources.root, path)}\0`);
+  const entries = [
+    ...Object.entries(sources.paths).map(([key, path]) => [key, relative(sources.root, path), path] as const),
+    ...Object.entries(projectFiles).map(([key, path]) => [key, basename(path), path] as const),
+  ].sort(([a], [b]) => a.localeCompare(b));
+  for (const [key, name, path] of entries) {
+    hash.update(`${key}\0${name}\0`);
     for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
   }
   return hash.digest('hex');
