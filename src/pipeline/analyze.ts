@@ -148,15 +148,7 @@ export class Analyzer {
         existing.sentences = [...new Set([...existing.sentences, ...list.map((m) => m.sentenceIndex)])];
         existing.mentions += list.length;
       } else {
-        analysis.skills.push({
-          uri,
-          label: this.labelOf(uri, analysis.language),
-          score: Math.max(...list.map((m) => m.score)),
-          method: 'semantic',
-          spans: list.flatMap((m) => m.spans),
-          sentences: list.map((m) => m.sentenceIndex),
-          mentions: list.length,
-        });
+        analysis.skills.push(this.skillOf(uri, list, analysis.language));
       }
     }
     analysis.skills.sort((a, b) => b.score - a.score || a.spans[0]!.start - b.spans[0]!.start);
@@ -169,6 +161,19 @@ export class Analyzer {
     let n = 0;
     for (const index of this.indexes.values()) n += index.size;
     return n;
+  }
+
+  /** A skill of the result from its occurrences (in text order): best score and its method, every span. */
+  private skillOf(uri: string, list: Pick<SkillMention, 'score' | 'method' | 'spans' | 'sentenceIndex'>[], language: Language): SkillResult {
+    return {
+      uri,
+      label: this.labelOf(uri, language),
+      score: Math.max(...list.map((m) => m.score)),
+      method: list.reduce((best, m) => (m.score > best.score ? m : best)).method,
+      spans: list.flatMap((m) => m.spans),
+      sentences: [...new Set(list.map((m) => m.sentenceIndex))],
+      mentions: list.length,
+    };
   }
 
   labelOf(uri: string, language: Language): string {
@@ -206,15 +211,7 @@ export class Analyzer {
       for (const m of list) {
         mentions.push({ uri, score: m.score, method: m.method, start: m.start, end: m.end, spans: m.spans, sentenceIndex: m.sentenceIndex, matchedLabel: m.label });
       }
-      skills.push({
-        uri,
-        label: this.labelOf(uri, language),
-        score: Math.max(...list.map((m) => m.score)),
-        method: list.reduce((best, m) => (m.score > best.score ? m : best)).method,
-        spans: list.flatMap((m) => m.spans),
-        sentences: [...new Set(list.map((m) => m.sentenceIndex))],
-        mentions: list.length,
-      });
+      skills.push(this.skillOf(uri, list, language));
     }
     skills.sort((a, b) => b.score - a.score || a.spans[0]!.start - b.spans[0]!.start);
     const occupations = this.occupations.classify(language, { text, sentences, title: input.title, skills });
