@@ -1,13 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../../src/logger.js';
 import type { Analyzer } from '../../src/pipeline/analyze.js';
-import { loadAnalyzer } from '../../src/runtime.js';
-import type { Database } from '../../src/storage/database.js';
-import { importTaxonomy } from '../../src/taxonomy/import.js';
 import { PROJECT_ROOT } from '../../src/paths.js';
-import { createTestDatabase, fullDataPresent, SHARED_DATA, testConfig } from '../helpers/context.js';
+import { fixtureAnalyzer, fullDataPresent, SHARED_DATA } from '../helpers/context.js';
 
 interface Case {
   kind: string;
@@ -21,14 +17,10 @@ const cases = readFileSync(join(PROJECT_ROOT, 'test', 'fixtures', 'fi-skills', '
   .map((l) => JSON.parse(l) as Case);
 
 describe.skipIf(!fullDataPresent)('Finnish skill test set on the real ESCO', () => {
-  let db: Database;
   let drop: () => Promise<void>;
   let analyzer: Analyzer;
   beforeAll(async () => {
-    ({ db, drop } = await createTestDatabase('pglite'));
-    await importTaxonomy(db, SHARED_DATA);
-    const config = testConfig();
-    analyzer = await loadAnalyzer(db, config, createLogger(config));
+    ({ drop, analyzer } = await fixtureAnalyzer(SHARED_DATA, { aliases: true }));
   }, 180_000);
   afterAll(() => drop());
 

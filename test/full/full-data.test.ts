@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Analyzer } from '../../src/pipeline/analyze.js';
+import type { Analyzer } from '../../src/pipeline/analyze.js';
 import type { Database } from '../../src/storage/database.js';
-import { importTaxonomy } from '../../src/taxonomy/import.js';
-import { createTestDatabase, fullDataPresent, SHARED_DATA } from '../helpers/context.js';
+import { importTaxonomy, type ImportResult } from '../../src/taxonomy/import.js';
+import { fixtureAnalyzer, fullDataPresent, SHARED_DATA } from '../helpers/context.js';
 
 if (!fullDataPresent) {
   console.warn(`\n*** full-data suite SKIPPED: no official data at ${SHARED_DATA} (set RADAR_FULL_DATA_DIR) ***\n`);
@@ -20,10 +20,9 @@ describe.skipIf(!fullDataPresent)('the real ESCO, ISCO-08, TOL 2008 and regions 
   let analyzer: Analyzer;
 
   beforeAll(async () => {
-    ({ db, drop } = await createTestDatabase('pglite'));
-    const result = await importTaxonomy(db, SHARED_DATA);
-    expect(result.escoVersion).toBe('1.1.1');
-    analyzer = await Analyzer.load(db);
+    let imported: ImportResult;
+    ({ db, drop, analyzer, imported } = await fixtureAnalyzer(SHARED_DATA));
+    expect(imported.escoVersion).toBe('1.1.1');
   }, 180_000);
   afterAll(() => drop());
 

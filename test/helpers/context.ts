@@ -8,7 +8,9 @@ import { openDatabase, type Database } from '../../src/storage/database.js';
 import { migrate } from '../../src/storage/migrations.js';
 import { PROJECT_ROOT } from '../../src/paths.js';
 import { Analyzer } from '../../src/pipeline/analyze.js';
-import { importTaxonomy } from '../../src/taxonomy/import.js';
+import { importTaxonomy, type ImportResult } from '../../src/taxonomy/import.js';
+import { createLogger } from '../../src/logger.js';
+import { loadAnalyzer } from '../../src/runtime.js';
 
 export const FIXTURE_TAXONOMY = join(PROJECT_ROOT, 'test', 'fixtures', 'taxonomy');
 export const SHARED_DATA = process.env.RADAR_FULL_DATA_DIR ?? join(PROJECT_ROOT, '..', 'shared', 'data');
@@ -61,12 +63,18 @@ export function testConfig(env: Record<string, string> = {}): Config {
 export interface FixtureAnalyzer {
   db: Database;
   analyzer: Analyzer;
+  imported: ImportResult;
   drop(): Promise<void>;
 }
 
-/** An in-memory PGlite with the mini taxonomy imported, and the analyzer over it (no aliases, no encoder). */
-export async function fixtureAnalyzer(): Promise<FixtureAnalyzer> {
+/**
+ * An in-memory PGlite with a taxonomy imported (the mini fixture unless told otherwise), and the analyzer over
+ * it: without the project's aliases unless asked, never with an encoder.
+ */
+export async function fixtureAnalyzer(dir = FIXTURE_TAXONOMY, options: { aliases?: boolean } = {}): Promise<FixtureAnalyzer> {
   const { db, drop } = await createTestDatabase('pglite');
-  await importTaxonomy(db, FIXTURE_TAXONOMY);
-  return { db, drop, analyzer: await Analyzer.load(db) };
+  const imported = await importTaxonomy(db, dir);
+  const config = testConfig();
+  const analyzer = options.aliases ? await loadAnalyzer(db, config, createLogger(config)) : await Analyzer.load(db);
+  return { db, drop, analyzer, imported };
 }
