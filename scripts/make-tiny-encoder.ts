@@ -2,11 +2,12 @@
  * Writes a tiny BERT-shaped ONNX sentence encoder with its tokenizer files, for testing the transformers.js
  * backend without a model hub: token embeddings (seeded pseudo-random, 16 dimensions) looked up by Gather and
  * multiplied by the attention mask; output `last_hidden_state` [batch, sequence, 16]. Pooling and normalisation
- * are the pipeline's. The ONNX protobuf is encoded by hand (field numbers from onnx.proto), so no Python is needed.
+ * are the pipeline's. The ONNX protobuf is written by src/embeddings/onnx-proto.ts, so no Python is needed.
  *   node --import tsx scripts/make-tiny-encoder.ts [outDir]
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { FLOAT, graphName, initializer, INT64, intAttribute, model, node, valueInfo } from '../src/embeddings/onnx-proto.js';
 import { rng } from './synthetic-ads.js';
 
 export const TINY_DIMS = 16;
@@ -24,52 +25,19 @@ export function tinyEmbeddings(): Float32Array {
   return m;
 }
 
-// --- minimal protobuf writer ---
-type Bytes = number[];
-const varint = (n: number | bigint): Bytes => {
-  let v = BigInt(n);
-  if (v < 0n) v += 1n << 64n;
-  const out: Bytes = [];
-  do {
-    let byte = Number(v & 0x7fn);
-    v >>= 7n;
-    if (v > 0n) byte |= 0x80;
-    out.push(byte);
-  } while (v > 0n);
-  return out;
-};
-const key = (field: number, wire: number) => varint((field << 3) | wire);
-const int = (field: number, n: number | bigint): Bytes => [...key(field, 0), ...varint(n)];
-const bytes = (field: number, b: Bytes | Uint8Array): Bytes => [...key(field, 2), ...varint(b.length), ...b];
-const str = (field: number, s: string) => bytes(field, [...Buffer.from(s, 'utf8')]);
-const msg = (field: number, parts: Bytes[]) => bytes(field, parts.flat());
-
-const FLOAT = 1;
-const INT64 = 7;
-const dim = (d: number | string) => msg(1, [typeof d === 'number' ? int(1, d) : str(2, d)]); // TensorShapeProto.Dimension
-const valueInfo = (field: number, name: string, elem: number, dims: (number | string)[]) =>
-  msg(field, [str(1, name), msg(2, [msg(1, [int(1, elem), msg(2, dims.map(dim))])])]);
-const node = (inputs: string[], outputs: string[], op: string, attributes: Bytes[] = []) =>
-  msg(1, [...inputs.map((i) => str(1, i)), ...outputs.map((o) => str(2, o)), str(3, `${op}_${outputs[0]}`), str(4, op), ...attributes]);
-
 export function tinyOnnxModel(): Uint8Array {
-  const emb = tinyEmbeddings();
-  const embTensor = msg(5, [int(1, TINY_VOCAB.length), int(1, TINY_DIMS), int(2, FLOAT), str(8, 'embeddings'), bytes(9, new Uint8Array(emb.buffer))]);
-  const axes = msg(5, [int(1, 1), int(2, INT64), str(8, 'axes'), bytes(9, new Uint8Array(new BigInt64Array([2n]).buffer))]);
-  const graph = [
-    node(['embeddings', 'input_ids'], ['tokens'], 'Gather', [msg(5, [str(1, 'axis'), int(3, 0), int(20, 2)])]),
-    node(['attention_mask'], ['mask_f'], 'Cast', [msg(5, [str(1, 'to'), int(3, FLOAT), int(20, 2)])]),
+  return model([
+    node(['embeddings', 'input_ids'], ['tokens'], 'Gather', [intAttribute('axis', 0)]),
+    node(['attention_mask'], ['mask_f'], 'Cast', [intAttribute('to', FLOAT)]),
     node(['mask_f', 'axes'], ['mask_3d'], 'Unsqueeze'),
     node(['tokens', 'mask_3d'], ['last_hidden_state'], 'Mul'),
-    str(2, 'tiny-encoder'),
-    embTensor,
-    axes,
+    graphName('tiny-encoder'),
+    initializer('embeddings', [TINY_VOCAB.length, TINY_DIMS], FLOAT, tinyEmbeddings()),
+    initializer('axes', [1], INT64, new BigInt64Array([2n])),
     valueInfo(11, 'input_ids', INT64, ['batch_size', 'sequence_length']),
     valueInfo(11, 'attention_mask', INT64, ['batch_size', 'sequence_length']),
     valueInfo(12, 'last_hidden_state', FLOAT, ['batch_size', 'sequence_length', TINY_DIMS]),
-  ];
-  // ModelProto: ir_version 1, producer_name 2, graph 7, opset_import 8 (domain 1, version 2)
-  return Uint8Array.from([...int(1, 8), ...str(2, 'skills-demand-radar'), ...msg(7, graph), ...msg(8, [str(1, ''), int(2, 13)])]);
+  ]);
 }
 
 export function writeTinyEncoder(dir: string): void {

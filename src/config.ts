@@ -35,6 +35,11 @@ export const ConfigSchema = Type.Object({
     description: 'sentence encoder for semantic skill candidates: an id of models/manifest.json, or none',
   }),
   MODELS_DIR: Type.String({ minLength: 1, default: './models', description: 'local ONNX models' }),
+  CALIBRATION_FILE: Type.String({
+    minLength: 1,
+    default: 'models/calibration.json',
+    description: 'Platt parameters turning each method\'s raw score into a probability (skills-radar calibrate)',
+  }),
   LOG_LEVEL: LogLevel,
   WORKER_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 64, default: 1 }),
   QUEUE_PREFIX: Type.String({ pattern: '^[A-Za-z0-9_-]+$', default: 'radar' }),
@@ -92,5 +97,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       .filter((f) => f.length > 0)
       .map((f) => (raw['ALIASES_FILES'] === undefined ? join(PROJECT_ROOT, f) : resolve(f)))
       .join(','),
+    CALIBRATION_FILE: raw['CALIBRATION_FILE'] === undefined ? join(PROJECT_ROOT, config.CALIBRATION_FILE) : resolve(config.CALIBRATION_FILE),
   };
 }

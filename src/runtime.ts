@@ -4,6 +4,7 @@ import { Worker, type Queue } from 'bullmq';
 import type { Config } from './config.js';
 import type { Logger } from './logger.js';
 import { createEmbedder } from './embeddings/index.js';
+import { Calibrator } from './pipeline/calibration.js';
 import { Analyzer } from './pipeline/analyze.js';
 import { SemanticSkillMatcher } from './pipeline/semantic.js';
 import { ANALYZE_QUEUE, createAnalyzeQueue, enqueueAnalyze, type AnalyzeJobPayload } from './queue/analyze.queue.js';
@@ -58,7 +59,8 @@ export async function resolveRedis(config: Config, log: Logger): Promise<{ url: 
 export async function loadAnalyzer(db: Database, config: Config, log: Logger, options: { waitForSemantic?: boolean } = {}): Promise<Analyzer> {
   const { aliases, problems } = await readAliases(config.ALIASES_FILES.split(','));
   for (const p of problems) log.warn(p, 'alias row skipped');
-  const analyzer = await Analyzer.load(db, { aliases, log });
+  const calibrator = Calibrator.load(config.CALIBRATION_FILE, config.SEMANTIC_MODEL === 'none' ? null : config.SEMANTIC_MODEL);
+  const analyzer = await Analyzer.load(db, { aliases, log, calibrator });
   if (config.SEMANTIC_MODEL === 'none') return analyzer;
   const version = await activeTaxonomyVersion(db);
   if (!version) return analyzer;

@@ -3,7 +3,9 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { UniversalSentenceEncoder } from '../embeddings/use.embedder.js';
+import { fitCalibration, sentenceSetPoints, skillLinkingFiles, skillLinkingPoints } from '../eval/calibrate.js';
 import { formatTable, runEval } from '../eval/run.js';
+import { PIPELINE_VERSION } from '../pipeline/analyze.js';
 import { PROJECT_ROOT } from '../paths.js';
 import { openDatabase } from '../storage/database.js';
 import { migrate } from '../storage/migrations.js';
@@ -26,8 +28,10 @@ Commands:
   worker                         a worker process (needs DATABASE_URL and REDIS_URL shared with the API)
   migrate                        apply database migrations
   taxonomy import --from <dir>   import ESCO, ISCO-08, TOL 2008 and Finnish regions from the official files in <dir>
-  eval [--bench-dir DIR] [--predictions DIR] [--json FILE] [--no-encoder]
+  eval [--bench-dir DIR] [--predictions DIR] [--json FILE] [--no-encoder] [--no-phrases]
                                  score the pipeline and a char n-gram TF-IDF baseline on the benchmarks in DIR
+  calibrate [--bench-dir DIR] [--fi-set FILE] [--out FILE]
+                                 fit the per-method score calibration on DIR's skill-linking files (CALIBRATION_FILE)
 
 Configuration comes from the environment; see README.md.`;
 
@@ -69,6 +73,8 @@ async function main(argv: string[]): Promise<number> {
       return taxonomyCommand(config, log, rest);
     case 'eval':
       return evalCommand(config, log, rest);
+    case 'calibrate':
+      return calibrateCommand(config, log, rest);
     default:
       process.stderr.write(`unknown command ${JSON.stringify(command)}\n\n${USAGE}\n`);
       return 2;
@@ -118,6 +124,7 @@ async function evalCommand(config: Config, log: Logger, args: string[]): Promise
       predictions: { type: 'string' },
       json: { type: 'string' },
       'no-encoder': { type: 'boolean', default: false },
+      'no-phrases': { type: 'boolean', default: false },
     },
   });
   const benchDir = resolve(values['bench-dir']);
@@ -141,6 +148,7 @@ async function evalCommand(config: Config, log: Logger, args: string[]): Promise
       embedder,
       cacheDir: join(config.DATA_DIR, 'embeddings'),
       predictionsDir: values.predictions ? resolve(values.predictions) : undefined,
+      phrases: !values['no-phrases'],
       log: say,
     });
     process.stdout.write(`${formatTable(rows)}\n`);
@@ -150,6 +158,44 @@ async function evalCommand(config: Config, log: Logger, args: string[]): Promise
     if (values.json) {
       writeFileSync(resolve(values.json), JSON.stringify({ benchDir, encoder: embedder?.id ?? null, results: rows }, null, 2) + '\n');
     }
+    return 0;
+  } finally {
+    await db.close();
+  }
+}
+
+async function calibrateCommand(config: Config, log: Logger, args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      'bench-dir': { type: 'string', default: join(PROJECT_ROOT, '..', 'shared', 'bench') },
+      out: { type: 'string', default: config.CALIBRATION_FILE },
+      'fi-set': { type: 'string', default: join(PROJECT_ROOT, 'test', 'fixtures', 'fi-skills', 'sentences.jsonl') },
+    },
+  });
+  const files = skillLinkingFiles(resolve(values['bench-dir']));
+  if (files.length === 0) {
+    process.stderr.write(`calibrate: no esco-skill-linking/*_annotations.csv under ${values['bench-dir']} (give --bench-dir DIR)\n`);
+    return 2;
+  }
+  const db = await openDatabase({});
+  try {
+    await migrate(db);
+    process.stderr.write(`importing the taxonomy from ${config.TAXONOMY_DIR} into an in-memory database…\n`);
+    await importTaxonomy(db, config.TAXONOMY_DIR);
+    const analyzer = await loadAnalyzer(db, config, log, { waitForSemantic: true });
+    const fiSet = resolve(values['fi-set']);
+    const points = [...(await skillLinkingPoints(db, analyzer, files)), ...(await sentenceSetPoints(analyzer, fiSet, 'fi'))];
+    const fitted = fitCalibration(points, { files: [...files, fiSet], pipeline: PIPELINE_VERSION, encoder: analyzer.semanticModel ? config.SEMANTIC_MODEL : null });
+    writeFileSync(resolve(values.out), JSON.stringify(fitted, null, 2) + '\n');
+    for (const [method, m] of Object.entries(fitted.methods)) {
+      const q = fitted.quality[method]!;
+      process.stdout.write(
+        `${method.padEnd(12)} a=${m.a.toFixed(3)} b=${m.b.toFixed(3)}  n=${m.n} positives=${m.positives}  ` +
+          `Brier ${q.brierRaw.toFixed(3)} → ${q.brierCalibrated.toFixed(3)}  ECE ${q.eceRaw.toFixed(3)} → ${q.eceCalibrated.toFixed(3)} (held-out folds)\n`,
+      );
+    }
+    process.stdout.write(`wrote ${resolve(values.out)}\n`);
     return 0;
   } finally {
     await db.close();

@@ -7,6 +7,8 @@ import { Analyzer } from '../pipeline/analyze.js';
 import { CharNgramIndex, topK } from '../pipeline/char-tfidf.js';
 import { detectLanguage, type Language } from '../pipeline/language.js';
 import { LabelIndex } from '../pipeline/lexicon.js';
+import { PHRASE_MIN_WORDS } from '../pipeline/semantic.js';
+import { splitPhrases } from '../pipeline/text.js';
 import type { Database } from '../storage/database.js';
 import { averagePrecision, mean, reciprocalRank, rPrecisionAt, spanF1, spansFromBio } from './metrics.js';
 
@@ -17,6 +19,8 @@ export interface EvalOptions {
   embedder: Embedder | null;
   cacheDir: string;
   predictionsDir?: string | undefined;
+  /** compare long sentences phrase by phrase too, as the pipeline does (default); false for the ablation */
+  phrases?: boolean;
   log?: (line: string) => void;
 }
 
@@ -64,6 +68,12 @@ async function skillLinking(o: EvalOptions, file: string, labels: string[], labe
   }
   const sentences = [...gold.keys()];
   const sentenceVectors = o.embedder && labelVectors ? await embedAll(o.embedder, sentences) : null;
+  // as in the pipeline, a long sentence that divides is also compared phrase by phrase; a phrase's cosine counts
+  // averaged with the whole sentence's, so that it sharpens the sentence's evidence rather than replacing it
+  const phrases = sentences.map((text) => (o.phrases !== false && text.split(/\s+/).length >= PHRASE_MIN_WORDS ? splitPhrases({ index: 0, start: 0, end: text.length, text }).map((p) => p.text) : []));
+  const phraseVectors = sentenceVectors ? await embedAll(o.embedder!, phrases.flat()) : null;
+  const phraseStart: number[] = [];
+  phrases.reduce((at, list) => (phraseStart.push(at), at + list.length), 0);
   const name = basename(file).replace(/\.csv$/, '');
   const project: { rp5: number[]; rp10: number[]; mrr: number[] } = { rp5: [], rp10: [], mrr: [] };
   const base: typeof project = { rp5: [], rp10: [], mrr: [] };
@@ -80,13 +90,19 @@ async function skillLinking(o: EvalOptions, file: string, labels: string[], labe
     const charScaled = scaled(char);
     const sv = sentenceVectors?.[si];
     for (let i = 0; i < labels.length; i++) {
-      const semantic = sv && labelVectors ? dot(sv, labelVectors[i]!) : 0;
+      let semantic = sv && labelVectors ? dot(sv, labelVectors[i]!) : 0;
+      if (sv && phraseVectors) {
+        for (let p = 0; p < phrases[si]!.length; p++) semantic = Math.max(semantic, 0.5 * semantic + 0.5 * dot(phraseVectors[phraseStart[si]! + p]!, labelVectors![i]!));
+      }
       combined[i] = (sv ? 0.6 * semantic + 0.4 * charScaled[i]! : charScaled[i]!);
     }
     const analysis = o.analyzer.analyze({ text: sentence, language: 'en' });
-    for (const skill of analysis.skills) {
-      const i = uriToLabel.get(skill.uri);
-      if (i !== undefined) combined[i] = combined[i]! + 0.3 * skill.score;
+    // the lexical matcher's own match quality (the raw score), on the scale the blend's weights were chosen for
+    const quality = new Map<string, number>();
+    for (const m of analysis.mentions) quality.set(m.uri, Math.max(quality.get(m.uri) ?? 0, m.rawScore));
+    for (const [uri, q] of quality) {
+      const i = uriToLabel.get(uri);
+      if (i !== undefined) combined[i] = combined[i]! + 0.3 * q;
     }
     const ranking = topK(combined, 100).map((i) => labels[i]!);
     project.rp5.push(rPrecisionAt(ranking, g, 5));

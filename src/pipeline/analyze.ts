@@ -7,10 +7,11 @@ import { LabelIndex, type LexicalMatch } from './lexicon.js';
 import { OccupationClassifier, type OccupationResult } from './occupations.js';
 import { SectorClassifier, type SectorResult } from './sectors.js';
 import type { SemanticSkillMatcher } from './semantic.js';
+import { Calibrator, combineEvidence, type Method } from './calibration.js';
 import { normalizeText, segmentSentences } from './text.js';
 
 /** Changes whenever the pipeline's output for the same input can change. Stored with every result. */
-export const PIPELINE_VERSION = 'lexical-2';
+export const PIPELINE_VERSION = 'calibrated-3';
 
 /** Lexical matches scoring below this (only loose compound-part or hyphen-part matches) are left out. */
 const MIN_SCORE = 0.7;
@@ -30,8 +31,11 @@ export interface Span {
 
 export interface SkillMention {
   uri: string;
+  /** calibrated: the probability that the skill is meant here */
   score: number;
-  method: 'lexical' | 'alias' | 'semantic';
+  /** the method's own score: lexical match quality, or the encoder's cosine */
+  rawScore: number;
+  method: Method;
   start: number;
   end: number;
   spans: Span[];
@@ -42,8 +46,12 @@ export interface SkillMention {
 export interface SkillResult {
   uri: string;
   label: string;
+  /** calibrated probability; evidence from different methods combined (noisy-OR of each method's best) */
   score: number;
-  method: 'lexical' | 'alias' | 'semantic';
+  /** the method of the best single piece of evidence */
+  method: Method;
+  /** every method that found the skill */
+  methods: Method[];
   spans: Span[];
   sentences: number[];
   mentions: number;
@@ -81,10 +89,11 @@ export class Analyzer {
     readonly taxonomyVersion: number | null,
     private readonly occupations: OccupationClassifier,
     private readonly sectors: SectorClassifier,
+    private readonly calibrator: Calibrator,
   ) {}
 
   /** Loads every ESCO skill label of the active taxonomy, and the local aliases, into the three language indexes. */
-  static async load(db: Queryable, options: { aliases?: Alias[]; log?: Logger } = {}): Promise<Analyzer> {
+  static async load(db: Queryable, options: { aliases?: Alias[]; log?: Logger; calibrator?: Calibrator } = {}): Promise<Analyzer> {
     const version = await activeTaxonomyVersion(db);
     const indexes = new Map(LANGUAGES.map((l) => [l, new LabelIndex(l)] as const));
     const labels = await db.query<{ concept_uri: string; lang: string; kind: 'pref' | 'alt' | 'hidden'; label: string }>(
@@ -108,7 +117,7 @@ export class Analyzer {
       indexes.get(a.lang)!.add({ uri: a.uri, lang: a.lang, kind: 'alias', label: a.alias });
     }
     const [occupations, sectors] = [await OccupationClassifier.load(db), await SectorClassifier.load(db)];
-    return new Analyzer(indexes, skillLabels, version?.id ?? null, occupations, sectors);
+    return new Analyzer(indexes, skillLabels, version?.id ?? null, occupations, sectors, options.calibrator ?? Calibrator.identity());
   }
 
   private semantic: SemanticSkillMatcher | undefined;
@@ -123,8 +132,9 @@ export class Analyzer {
   }
 
   /**
-   * The lexical analysis plus, in the languages the encoder understands, skills whose preferred label is close
-   * to a sentence in meaning (method `semantic`, the whole sentence as span) that the lexical matcher missed there.
+   * The lexical analysis plus, in the languages the encoder understands, skills close in meaning to a sentence
+   * or to one of its phrases (method `semantic`, that sentence or phrase as span). Where the lexical matcher
+   * found the same skill in the same sentence, the semantic evidence strengthens it instead of adding a mention.
    */
   async analyzeFull(input: AnalysisInput): Promise<Analysis> {
     const analysis = this.analyze(input);
@@ -133,23 +143,34 @@ export class Analyzer {
     const text = normalizeText(input.text);
     const sentences = analysis.sentences.map((s) => ({ ...s, text: text.slice(s.start, s.end) }));
     const found = new Set(analysis.mentions.map((m) => `${m.uri} ${m.sentenceIndex}`));
-    const added = new Map<string, SkillMention[]>();
+    const evidence = new Map<string, SkillMention[]>();
     for (const m of await semantic.match(analysis.language, sentences)) {
-      if (found.has(`${m.uri} ${m.sentenceIndex}`)) continue;
-      const s = analysis.sentences[m.sentenceIndex]!;
-      const mention: SkillMention = { uri: m.uri, score: m.score, method: 'semantic', start: s.start, end: s.end, spans: [{ start: s.start, end: s.end }], sentenceIndex: s.index, matchedLabel: this.labelOf(m.uri, 'en') };
-      analysis.mentions.push(mention);
-      added.set(m.uri, [...(added.get(m.uri) ?? []), mention]);
+      const mention: SkillMention = {
+        uri: m.uri,
+        score: this.calibrator.probability(analysis.language, 'semantic', m.cosine),
+        rawScore: Math.round(m.cosine * 1000) / 1000,
+        method: 'semantic',
+        start: m.start,
+        end: m.end,
+        spans: [{ start: m.start, end: m.end }],
+        sentenceIndex: m.sentenceIndex,
+        matchedLabel: this.labelOf(m.uri, 'en'),
+      };
+      if (!found.has(`${m.uri} ${m.sentenceIndex}`)) analysis.mentions.push(mention);
+      evidence.set(m.uri, [...(evidence.get(m.uri) ?? []), mention]);
     }
-    for (const [uri, list] of added) {
-      const existing = analysis.skills.find((k) => k.uri === uri);
-      if (existing) {
-        existing.spans.push(...list.flatMap((m) => m.spans));
-        existing.sentences = [...new Set([...existing.sentences, ...list.map((m) => m.sentenceIndex)])];
-        existing.mentions += list.length;
-      } else {
-        analysis.skills.push(this.skillOf(uri, list, analysis.language));
-      }
+    for (const [uri, list] of evidence) {
+      const at = analysis.skills.findIndex((k) => k.uri === uri);
+      const lexical = analysis.mentions.filter((m) => m.uri === uri && m.method !== 'semantic');
+      const added = list.filter((m) => !found.has(`${m.uri} ${m.sentenceIndex}`));
+      const skill = this.skillOf(uri, [...lexical, ...list], analysis.language);
+      // spans and sentences are those of the mentions kept; evidence folded into a lexical mention adds none
+      const kept = [...lexical, ...added].sort((a, b) => a.start - b.start);
+      skill.spans = kept.flatMap((m) => m.spans);
+      skill.sentences = [...new Set(kept.map((m) => m.sentenceIndex))];
+      skill.mentions = kept.length;
+      if (at >= 0) analysis.skills[at] = skill;
+      else analysis.skills.push(skill);
     }
     analysis.skills.sort((a, b) => b.score - a.score || a.spans[0]!.start - b.spans[0]!.start);
     analysis.mentions.sort((a, b) => a.start - b.start || a.uri.localeCompare(b.uri));
@@ -163,13 +184,19 @@ export class Analyzer {
     return n;
   }
 
-  /** A skill of the result from its occurrences (in text order): best score and its method, every span. */
+  /**
+   * A skill of the result from its occurrences (in text order): each method's best calibrated score combined,
+   * the method of the best single one, every span.
+   */
   private skillOf(uri: string, list: Pick<SkillMention, 'score' | 'method' | 'spans' | 'sentenceIndex'>[], language: Language): SkillResult {
+    const bestByMethod = new Map<Method, number>();
+    for (const m of list) bestByMethod.set(m.method, Math.max(bestByMethod.get(m.method) ?? 0, m.score));
     return {
       uri,
       label: this.labelOf(uri, language),
-      score: Math.max(...list.map((m) => m.score)),
+      score: combineEvidence([...bestByMethod.values()]),
       method: list.reduce((best, m) => (m.score > best.score ? m : best)).method,
+      methods: [...bestByMethod.keys()].sort(),
       spans: list.flatMap((m) => m.spans),
       sentences: [...new Set(list.map((m) => m.sentenceIndex))],
       mentions: list.length,
@@ -209,12 +236,14 @@ export class Analyzer {
     for (const [uri, list] of kept) {
       list.sort((a, b) => a.start - b.start);
       for (const m of list) {
-        mentions.push({ uri, score: m.score, method: m.method, start: m.start, end: m.end, spans: m.spans, sentenceIndex: m.sentenceIndex, matchedLabel: m.label });
+        mentions.push({ uri, score: this.calibrator.probability(language, m.method, m.score), rawScore: m.score, method: m.method, start: m.start, end: m.end, spans: m.spans, sentenceIndex: m.sentenceIndex, matchedLabel: m.label });
       }
-      skills.push(this.skillOf(uri, list, language));
+      skills.push(this.skillOf(uri, mentions.slice(mentions.length - list.length), language));
     }
     skills.sort((a, b) => b.score - a.score || a.spans[0]!.start - b.spans[0]!.start);
-    const occupations = this.occupations.classify(language, { text, sentences, title: input.title, skills });
+    // occupations weigh the skills by match quality, which the raw lexical score is
+    const quality = [...kept].map(([uri, list]) => ({ uri, score: Math.max(...list.map((m) => m.score)) }));
+    const occupations = this.occupations.classify(language, { text, sentences, title: input.title, skills: quality });
     const englishHints = occupations
       .filter((o) => o.score >= 0.4)
       .slice(0, 2)

@@ -71,3 +71,32 @@ function mergeAbbreviations(sentences: Sentence[], text: string): Sentence[] {
   }
   return out;
 }
+
+// Where a sentence divides into phrases: punctuation inside it, list marks, and the coordinating words that join
+// the items of a requirement list ("Python and SQL", "asiakaspalvelu ja myynti", "svetsning och montering")
+const PHRASE_BREAK =
+  /\s*[,;:•·–—()[\]/]\s*|\s+(?:and|or|as well as|including|such as|ja|tai|sekä|eli|kuten|esim\.|och|eller|samt|såsom|t\.ex\.)\s+/giu;
+
+/**
+ * The phrases of a sentence of at least `minWords` words each, with offsets in the text (an item of a list, a
+ * clause); a sentence that does not divide gives none.
+ */
+export function splitPhrases(sentence: Sentence, minWords = 2): Sentence[] {
+  const pieces: { start: number; end: number }[] = [];
+  let pos = 0;
+  const body = sentence.text.replace(/[.!?]+$/u, '');
+  for (const m of body.matchAll(PHRASE_BREAK)) {
+    pieces.push({ start: pos, end: m.index });
+    pos = m.index + m[0].length;
+  }
+  if (pieces.length === 0) return [];
+  pieces.push({ start: pos, end: body.length });
+  const phrases: Sentence[] = [];
+  for (const p of pieces) {
+    const text = body.slice(p.start, p.end).trim();
+    if (tokenize(text).length < minWords) continue;
+    const start = sentence.start + p.start + body.slice(p.start).indexOf(text);
+    phrases.push({ index: sentence.index, start, end: start + text.length, text });
+  }
+  return phrases;
+}

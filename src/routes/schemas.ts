@@ -15,8 +15,9 @@ export const Span = Type.Object({ start: Type.Integer(), end: Type.Integer() });
 export const SkillResult = Type.Object({
   uri: Type.String(),
   label: Type.String({ description: "ESCO preferred label in the document's language when ESCO has one" }),
-  score: Type.Number(),
-  method: Type.String(),
+  score: Type.Number({ description: 'calibrated probability that the skill is meant; evidence of several methods combined' }),
+  method: Type.Enum(['lexical', 'alias', 'semantic'], { description: 'the method of the best single piece of evidence' }),
+  methods: Type.Optional(Type.Array(Type.Enum(['lexical', 'alias', 'semantic']), { description: 'every method that found the skill (analyses since pipeline calibrated-3)' })),
   spans: Type.Array(Span, { description: 'character offsets in the text, end exclusive' }),
   sentences: Type.Array(Type.Integer()),
   mentions: Type.Integer(),

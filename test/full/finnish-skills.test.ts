@@ -57,4 +57,19 @@ describe.skipIf(!fullDataPresent)('Finnish skill test set on the real ESCO', () 
     expect(recall).toBeGreaterThan(0.85);
     expect(precision).toBeGreaterThan(0.55);
   });
+
+  it('gives calibrated scores: confident finds are more often right, and the mean score is near the precision', () => {
+    // the Finnish fit of models/calibration.json was made on this very set (cross-validated figures in the file):
+    // this checks that the shipped file is the one for the current pipeline, not an independent estimate
+    const found = cases.flatMap((c) => analyzer.analyze({ text: c.text, language: 'fi' }).skills.map((s) => ({ p: s.score, right: c.skills.includes(s.uri) })));
+    const precision = (list: typeof found) => list.filter((f) => f.right).length / list.length;
+    const meanScore = found.reduce((s, f) => s + f.p, 0) / found.length;
+    const confident = found.filter((f) => f.p >= 0.75);
+    console.log(
+      `Finnish calibration: mean score ${meanScore.toFixed(3)}, precision ${precision(found).toFixed(3)}; ` +
+        `score ≥ 0.75: ${confident.length} finds, precision ${precision(confident).toFixed(3)}`,
+    );
+    expect(Math.abs(meanScore - precision(found))).toBeLessThan(0.1);
+    expect(precision(confident)).toBeGreaterThan(precision(found));
+  });
 });

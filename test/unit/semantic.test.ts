@@ -32,6 +32,24 @@ describe('semantic skill candidates with the Universal Sentence Encoder', () => 
     expect(a.mentions.filter((m) => m.method === 'semantic').every((m) => m.sentenceIndex === 1)).toBe(true);
   });
 
+  it('compares a long sentence that lists several things phrase by phrase, with the phrase as span', async () => {
+    const text = 'In this role you answer customer calls, keep the stock in order and join steel parts with an electric arc.';
+    const a = await analyzer.analyzeFull({ text });
+    const mig = a.skills.find((s) => s.uri === MIG);
+    expect(mig).toMatchObject({ method: 'semantic', methods: ['semantic'] });
+    expect(mig!.spans.map((s) => text.slice(s.start, s.end))).toEqual(['join steel parts with an electric arc']);
+  });
+
+  it('strengthens a lexical find with semantic evidence from the same sentence instead of adding a mention', async () => {
+    const text = 'You will weld steel structures using metal inert gas welding every day.';
+    const a = await analyzer.analyzeFull({ text });
+    const mig = a.skills.find((s) => s.uri === MIG)!;
+    expect(mig.methods).toEqual(['lexical', 'semantic']);
+    expect(a.mentions.filter((m) => m.uri === MIG).map((m) => m.method)).toEqual(['lexical']);
+    const lexicalOnly = analyzer.analyze({ text }).skills.find((s) => s.uri === MIG)!;
+    expect(mig.score).toBeGreaterThan(lexicalOnly.score);
+  });
+
   it('adds nothing where the lexical matcher found the skill, or for a language the encoder does not know', async () => {
     const en = await analyzer.analyzeFull({ text: 'Strong welding skills are required.' });
     expect(en.mentions.filter((m) => m.uri === 'http://data.europa.eu/esco/skill/530cb489-d900-46ab-9350-4d50ccd49eea').map((m) => m.method)).toEqual(['lexical']);

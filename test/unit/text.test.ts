@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { detectLanguage } from '../../src/pipeline/language.js';
-import { normalizeText, segmentSentences, tokenize } from '../../src/pipeline/text.js';
+import { normalizeText, segmentSentences, splitPhrases, tokenize } from '../../src/pipeline/text.js';
 
 describe('tokenize', () => {
   it('keeps exact offsets and joins hyphenated and technical words', () => {
@@ -18,6 +18,24 @@ describe('segmentSentences', () => {
     expect(sentences.map((s) => s.text)).toEqual(['Etsimme hitsaajaa esim. Lahteen.', 'Tehtävät:', '- MIG-hitsaus', '- trukin ajo', 'Haku päättyy pian!']);
     for (const s of sentences) expect(text.slice(s.start, s.end)).toBe(s.text);
     expect(sentences.map((s) => s.index)).toEqual([0, 1, 2, 3, 4]);
+  });
+});
+
+describe('splitPhrases', () => {
+  it('divides a sentence at list marks and coordinating words, with offsets in the text', () => {
+    const text = 'Intro. Hallitset asiakaspalvelun, kassatyöskentelyn ja tavaroiden hyllyttämisen sekä trukin ajon.';
+    const sentence = segmentSentences(text, 'fi')[1]!;
+    const phrases = splitPhrases(sentence, 1);
+    expect(phrases.map((p) => p.text)).toEqual(['Hallitset asiakaspalvelun', 'kassatyöskentelyn', 'tavaroiden hyllyttämisen', 'trukin ajon']);
+    for (const p of phrases) expect(text.slice(p.start, p.end)).toBe(p.text);
+    expect(phrases.every((p) => p.index === 1)).toBe(true);
+  });
+
+  it('keeps phrases of enough words, and gives none for a sentence that does not divide', () => {
+    const sentence = segmentSentences('You know Python and can design relational databases.', 'en')[0]!;
+    expect(splitPhrases(sentence).map((p) => p.text)).toEqual(['You know Python', 'can design relational databases']);
+    expect(splitPhrases(sentence, 4).map((p) => p.text)).toEqual(['can design relational databases']);
+    expect(splitPhrases(segmentSentences('Vi söker en erfaren svetsare.', 'sv')[0]!)).toEqual([]);
   });
 });
 
