@@ -9,6 +9,8 @@ import type { Config } from './config.js';
 import type { Logger } from './logger.js';
 import type { Analyzer } from './pipeline/analyze.js';
 import type { AnalyzeJobPayload } from './queue/analyze.queue.js';
+import { ATTRIBUTION } from './attribution.js';
+import { demandRoutes } from './routes/demand/index.js';
 import { analyzeRoutes } from './routes/analyze/index.js';
 import { documentRoutes } from './routes/documents/index.js';
 import { healthRoutes } from './routes/health/index.js';
@@ -43,7 +45,7 @@ function compilers() {
 
 const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 404: 'Not Found', 405: 'Method Not Allowed', 406: 'Not Acceptable', 408: 'Request Timeout', 415: 'Unsupported Media Type', 429: 'Too Many Requests' };
 
-export const ATTRIBUTION = 'This service uses the ESCO classification of the European Commission.';
+export { ATTRIBUTION } from './attribution.js';
 
 /** The API as a Fastify instance, not listening (tests use inject). */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
@@ -97,6 +99,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       tags: [
         { name: 'documents', description: 'Store documents and read their analyses' },
         { name: 'analysis', description: 'Synchronous analysis of short texts' },
+        { name: 'demand', description: 'Aggregated skill demand by region, horizon, occupation, sector and time' },
         { name: 'health', description: 'Liveness and readiness' },
       ],
     },
@@ -105,5 +108,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(healthRoutes(deps));
   await app.register(documentRoutes(deps));
   await app.register(analyzeRoutes(deps));
+  await app.register(demandRoutes(deps));
   return app;
 }

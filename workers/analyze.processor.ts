@@ -31,7 +31,17 @@ export function createAnalyzeProcessor(deps: ProcessorDeps) {
       const doc = await deps.documents.startProcessing(documentId, WORKER_ID);
       if (!doc) throw new UnrecoverableError(`document ${documentId} does not exist (deleted?)`);
       if (deps.config.FAULT_JOB_DELAY_MS > 0) await sleep(deps.config.FAULT_JOB_DELAY_MS);
-      const analysis = await deps.analyzer.analyzeFull({ text: doc.text, title: doc.title, language: doc.language, employerSector: doc.employer?.sector });
+      const analysis = await deps.analyzer.analyzeFull({
+        text: doc.text,
+        title: doc.title,
+        language: doc.language,
+        employerSector: doc.employer?.sector,
+        kind: doc.kind,
+        date: doc.date ?? doc.createdAt.toISOString().slice(0, 10),
+        region: doc.region,
+        vacancies: doc.vacancies,
+        horizon: doc.horizon,
+      });
       const saved = await deps.documents.saveAnalysis(documentId, analysis);
       if (!saved) throw new UnrecoverableError(`document ${documentId} was deleted during analysis`);
       log.info({ skills: analysis.skills.length, attempt: job.attemptsMade + 1 }, 'document analysed');

@@ -8,10 +8,43 @@ import { OccupationClassifier, type OccupationResult } from './occupations.js';
 import { SectorClassifier, type SectorResult } from './sectors.js';
 import type { SemanticSkillMatcher } from './semantic.js';
 import { Calibrator, combineEvidence, type Method } from './calibration.js';
-import { normalizeText, segmentSentences } from './text.js';
+import { normalizeText, segmentSentences, type Sentence } from './text.js';
+import { PlaceResolver, type Place, type PlaceProblem, type RegionRef } from './places.js';
+import { CueFinder, HORIZONS, POLARITIES, signalAt, type Cue, type Horizon, type Polarity, type Signal, type SignalDefaults } from './signals.js';
+import { morphologyFor } from './morphology.js';
 
 /** Changes whenever the pipeline's output for the same input can change. Stored with every result. */
 export const PIPELINE_VERSION = 'calibrated-3';
+
+/** Words for people that head no occupation label but count vacancies ("3 henkilöä", "two new employees"). */
+const PERSON_WORDS: Record<Language, string[]> = {
+  fi: ['henkilö', 'henki', 'työntekijä', 'osaaja', 'tekijä', 'ammattilainen', 'asiantuntija', 'harjoittelija'],
+  sv: ['person', 'medarbetar', 'anställd', 'yrkesperson', 'expert', 'praktikant'],
+  en: ['person', 'peopl', 'employe', 'worker', 'staff', 'profession', 'expert', 'intern'],
+};
+
+/** Each skill's nearest skill group, walking up the skills pillar (a skill's broader skills first, then theirs). */
+async function nearestGroups(db: Queryable): Promise<Map<string, string>> {
+  const groups = new Set((await db.query<{ uri: string }>('SELECT uri FROM esco_skill_groups')).map((r) => r.uri));
+  const broader = new Map<string, string[]>();
+  for (const r of await db.query<{ uri: string; broader_uri: string }>('SELECT uri, broader_uri FROM esco_skill_broader ORDER BY uri, broader_uri')) {
+    broader.set(r.uri, [...(broader.get(r.uri) ?? []), r.broader_uri]);
+  }
+  const nearest = new Map<string, string>();
+  for (const uri of broader.keys()) {
+    if (groups.has(uri)) continue;
+    let level = [uri];
+    const seen = new Set(level);
+    for (let depth = 0; depth < 8 && level.length > 0 && !nearest.has(uri); depth++) {
+      const up = level.flatMap((u) => broader.get(u) ?? []).filter((u) => !seen.has(u));
+      const group = up.find((u) => groups.has(u));
+      if (group) nearest.set(uri, group);
+      up.forEach((u) => seen.add(u));
+      level = up;
+    }
+  }
+  return nearest;
+}
 
 /** Lexical matches scoring below this (only loose compound-part or hyphen-part matches) are left out. */
 const MIN_SCORE = 0.7;
@@ -22,6 +55,22 @@ export interface AnalysisInput {
   language?: Language | undefined;
   /** the employer's sector as given: a TOL 2008 code or a name */
   employerSector?: string | undefined;
+  kind?: DocumentKind | undefined;
+  /** publication or meeting date (YYYY-MM-DD): horizons like "ensi vuonna" are resolved against it */
+  date?: string | undefined;
+  /** region as given: code, name or postal code */
+  region?: string | undefined;
+  vacancies?: number | undefined;
+  /** the horizon the sender declares for the whole document */
+  horizon?: Horizon | undefined;
+}
+
+export type DocumentKind = 'job_ad' | 'meeting_note' | 'survey_answer' | 'report';
+
+export interface DocumentRegion extends RegionRef {
+  /** the place the document's demand is counted in (and its roll-up), or another place it names */
+  primary: boolean;
+  source: 'metadata' | 'text';
 }
 
 export interface Span {
@@ -41,6 +90,11 @@ export interface SkillMention {
   spans: Span[];
   sentenceIndex: number;
   matchedLabel: string;
+  horizon: Horizon;
+  horizonSource: Signal['horizonSource'];
+  polarity: Polarity;
+  /** vacancies behind the mention (metadata or a count in the text), 1 when none is given */
+  weight: number;
 }
 
 export interface SkillResult {
@@ -55,6 +109,10 @@ export interface SkillResult {
   spans: Span[];
   sentences: number[];
   mentions: number;
+  horizons: Horizon[];
+  polarities: Polarity[];
+  /** the nearest ESCO skill group above the skill in the skills pillar */
+  group?: string;
 }
 
 export interface Analysis {
@@ -73,6 +131,16 @@ export interface Analysis {
   sectors: SectorResult[];
   /** every occurrence behind `skills`, as stored in the mentions table */
   mentions: SkillMention[];
+  /** the date horizons were resolved against: the document's, else the day of analysis */
+  date: string;
+  /** cues of time, need/surplus and vacancies, by sentence */
+  cues: (Cue & { sentenceIndex: number })[];
+  /** every place resolved, with its roll-up; the primary place first */
+  regions: DocumentRegion[];
+  /** where the places were found */
+  places: Place[];
+  /** places that could not be resolved (unknown or ambiguous): reported, not guessed */
+  placeProblems: PlaceProblem[];
 }
 
 export interface SkillLabels {
@@ -90,6 +158,9 @@ export class Analyzer {
     private readonly occupations: OccupationClassifier,
     private readonly sectors: SectorClassifier,
     private readonly calibrator: Calibrator,
+    private readonly places: PlaceResolver,
+    private readonly cueFinders: Map<Language, CueFinder>,
+    private readonly groups: Map<string, string>,
   ) {}
 
   /** Loads every ESCO skill label of the active taxonomy, and the local aliases, into the three language indexes. */
@@ -117,7 +188,23 @@ export class Analyzer {
       indexes.get(a.lang)!.add({ uri: a.uri, lang: a.lang, kind: 'alias', label: a.alias });
     }
     const [occupations, sectors] = [await OccupationClassifier.load(db), await SectorClassifier.load(db)];
-    return new Analyzer(indexes, skillLabels, version?.id ?? null, occupations, sectors, options.calibrator ?? Calibrator.identity());
+    // vacancy counts: a number before a word that heads an ESCO occupation label ("3 hitsaajaa") or names people
+    const heads = new Map(LANGUAGES.map((l) => [l, new Set(PERSON_WORDS[l])] as const));
+    for (const r of await db.query<{ lang: Language; label: string }>(
+      `SELECT DISTINCT lang, label FROM esco_labels WHERE concept_type = 'occupation' AND kind <> 'hidden' AND lang IN ('fi', 'sv', 'en')`,
+    )) {
+      const words = r.label.replace(/\(.*?\)/g, ' ').trim().split(/[\s/]+/);
+      const head = words[r.lang === 'fi' ? words.length - 1 : words.length - 1];
+      if (head) for (const [k, w] of morphologyFor(r.lang).keys(head)) if (w >= 1) heads.get(r.lang)!.add(k);
+    }
+    const cueFinders = new Map(
+      LANGUAGES.map((l) => {
+        const set = heads.get(l)!;
+        return [l, new CueFinder(l, morphologyFor(l), (keys) => [...keys].some(([k, w]) => w >= 0.7 && set.has(k)))] as const;
+      }),
+    );
+    const places = await PlaceResolver.load(db);
+    return new Analyzer(indexes, skillLabels, version?.id ?? null, occupations, sectors, options.calibrator ?? Calibrator.identity(), places, cueFinders, await nearestGroups(db));
   }
 
   private semantic: SemanticSkillMatcher | undefined;
@@ -155,6 +242,7 @@ export class Analyzer {
         spans: [{ start: m.start, end: m.end }],
         sentenceIndex: m.sentenceIndex,
         matchedLabel: this.labelOf(m.uri, 'en'),
+        ...this.signalOf(analysis, input, m.sentenceIndex, m.start),
       };
       if (!found.has(`${m.uri} ${m.sentenceIndex}`)) analysis.mentions.push(mention);
       evidence.set(m.uri, [...(evidence.get(m.uri) ?? []), mention]);
@@ -188,7 +276,7 @@ export class Analyzer {
    * A skill of the result from its occurrences (in text order): each method's best calibrated score combined,
    * the method of the best single one, every span.
    */
-  private skillOf(uri: string, list: Pick<SkillMention, 'score' | 'method' | 'spans' | 'sentenceIndex'>[], language: Language): SkillResult {
+  private skillOf(uri: string, list: Pick<SkillMention, 'score' | 'method' | 'spans' | 'sentenceIndex' | 'horizon' | 'polarity'>[], language: Language): SkillResult {
     const bestByMethod = new Map<Method, number>();
     for (const m of list) bestByMethod.set(m.method, Math.max(bestByMethod.get(m.method) ?? 0, m.score));
     return {
@@ -200,6 +288,9 @@ export class Analyzer {
       spans: list.flatMap((m) => m.spans),
       sentences: [...new Set(list.map((m) => m.sentenceIndex))],
       mentions: list.length,
+      ...(this.groups.has(uri) && { group: this.groups.get(uri)! }),
+      horizons: HORIZONS.filter((h) => list.some((m) => m.horizon === h)),
+      polarities: POLARITIES.filter((p) => list.some((m) => m.polarity === p)),
     };
   }
 
@@ -231,12 +322,17 @@ export class Analyzer {
       list.push(m);
       kept.set(m.uri, list);
     }
+    const date = input.date ?? new Date().toISOString().slice(0, 10);
+    const finder = this.cueFinders.get(language)!;
+    const cues = sentences.flatMap((s) => finder.find(text, s, Number(date.slice(0, 4))).map((c) => ({ ...c, sentenceIndex: s.index })));
+    const defaults = this.signalDefaults(input, cues);
     const mentions: SkillMention[] = [];
     const skills: SkillResult[] = [];
     for (const [uri, list] of kept) {
       list.sort((a, b) => a.start - b.start);
       for (const m of list) {
-        mentions.push({ uri, score: this.calibrator.probability(language, m.method, m.score), rawScore: m.score, method: m.method, start: m.start, end: m.end, spans: m.spans, sentenceIndex: m.sentenceIndex, matchedLabel: m.label });
+        const signal = signalAt(cues.filter((c) => c.sentenceIndex === m.sentenceIndex), m.start, defaults);
+        mentions.push({ uri, score: this.calibrator.probability(language, m.method, m.score), rawScore: m.score, method: m.method, start: m.start, end: m.end, spans: m.spans, sentenceIndex: m.sentenceIndex, matchedLabel: m.label, ...signal });
       }
       skills.push(this.skillOf(uri, mentions.slice(mentions.length - list.length), language));
     }
@@ -263,6 +359,54 @@ export class Analyzer {
       occupations,
       sectors,
       mentions,
+      date,
+      cues,
+      ...this.regionsOf(input, text, sentences, language, date),
     };
+  }
+
+  /**
+   * Defaults for mentions without cues of their own: the declared horizon; a job ad states a need, other texts a
+   * mention; the weight is the vacancies of the metadata, or for a job ad the largest count in its text.
+   */
+  private signalDefaults(input: AnalysisInput, cues: Cue[]): SignalDefaults {
+    const jobAd = input.kind === undefined || input.kind === 'job_ad';
+    const counted = cues.filter((c) => c.count !== undefined).map((c) => c.count!);
+    return {
+      horizon: input.horizon,
+      polarity: jobAd ? 'need' : 'mention',
+      weight: input.vacancies ?? (jobAd && counted.length > 0 ? Math.max(...counted) : 1),
+    };
+  }
+
+  /** Horizon, polarity and weight of a position in a sentence of an analysis (for mentions added later). */
+  signalOf(analysis: Analysis, input: AnalysisInput, sentenceIndex: number, at: number): Signal {
+    const cues = analysis.cues.filter((c) => c.sentenceIndex === sentenceIndex);
+    return signalAt(cues, at, this.signalDefaults(input, analysis.cues));
+  }
+
+  /**
+   * The places of the document: the metadata region when it resolves, and the places named in the text. The
+   * primary place (metadata, else the place the text names most often, the first on a tie) comes first with its
+   * roll-up; demand is counted there.
+   */
+  private regionsOf(input: AnalysisInput, text: string, sentences: Sentence[], language: Language, date: string): Pick<Analysis, 'regions' | 'places' | 'placeProblems'> {
+    const places: Place[] = [];
+    const placeProblems: PlaceProblem[] = [];
+    const add = (p: Place | PlaceProblem) => ('code' in p ? places.push(p) : placeProblems.push(p));
+    if (input.region) add(this.places.resolveMetadata(input.region));
+    for (const s of sentences) for (const p of this.places.findInText(text, s, language)) add(p);
+    const counts = new Map<string, number>();
+    for (const p of places) if (p.source === 'text') counts.set(p.code, (counts.get(p.code) ?? 0) + 1);
+    const fromText = places.filter((p) => p.source === 'text').sort((a, b) => counts.get(b.code)! - counts.get(a.code)! || a.start! - b.start!);
+    const ordered = [...places.filter((p) => p.source === 'metadata'), ...fromText];
+    const regions: DocumentRegion[] = [];
+    for (const [i, p] of ordered.entries()) {
+      for (const r of this.places.rollUp(p.code, date, language)) {
+        if (regions.some((x) => x.code === r.code)) continue;
+        regions.push({ ...r, primary: i === 0, source: p.source });
+      }
+    }
+    return { regions, places, placeProblems };
   }
 }

@@ -1,5 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
-import type { Analysis } from '../pipeline/analyze.js';
+import type { Analysis, SkillMention } from '../pipeline/analyze.js';
+
+/** A mention as stored: where, how, how sure, and its demand signal. */
+export type StoredMention = Pick<SkillMention, 'uri' | 'start' | 'end' | 'sentenceIndex' | 'method' | 'score' | 'horizon' | 'polarity' | 'weight'>;
 import type { Database, Queryable } from './database.js';
 
 export const DOCUMENT_KINDS = ['job_ad', 'meeting_note', 'survey_answer', 'report'] as const;
@@ -22,6 +25,8 @@ export interface NewDocument {
   region?: string | undefined;
   employer?: Employer | undefined;
   vacancies?: number | undefined;
+  /** the horizon the sender declares for the whole document */
+  horizon?: 'current' | 'short' | 'long' | undefined;
   externalId?: string | undefined;
 }
 
@@ -45,6 +50,7 @@ interface DocumentRow {
   region: string | null;
   employer: Employer | null;
   vacancies: number | null;
+  horizon: 'current' | 'short' | 'long' | null;
   external_id: string | null;
   status: DocumentStatus;
   attempts: number;
@@ -55,7 +61,7 @@ interface DocumentRow {
 }
 
 const COLUMNS = `id, kind, title, text, language, to_char(doc_date, 'YYYY-MM-DD') AS doc_date, region, employer, vacancies,
-  external_id, status, attempts, error, created_at, updated_at, analysed_at`;
+  horizon, external_id, status, attempts, error, created_at, updated_at, analysed_at`;
 
 function toDocument(r: DocumentRow): StoredDocument {
   return {
@@ -68,6 +74,7 @@ function toDocument(r: DocumentRow): StoredDocument {
     region: r.region ?? undefined,
     employer: r.employer ?? undefined,
     vacancies: r.vacancies ?? undefined,
+    horizon: r.horizon ?? undefined,
     externalId: r.external_id ?? undefined,
     status: r.status,
     attempts: r.attempts,
@@ -103,13 +110,13 @@ export class DocumentsRepository {
     const id = randomUUID();
     const hash = contentHash(doc);
     const inserted = await this.db.query<DocumentRow>(
-      `INSERT INTO documents (id, kind, title, text, language, doc_date, region, employer, vacancies, external_id, content_hash)
-       VALUES ($1, $2, $3, $4, $5, $6::date, $7, $8::jsonb, $9, $10, $11)
+      `INSERT INTO documents (id, kind, title, text, language, doc_date, region, employer, vacancies, external_id, content_hash, horizon)
+       VALUES ($1, $2, $3, $4, $5, $6::date, $7, $8::jsonb, $9, $10, $11, $12)
        ON CONFLICT DO NOTHING
        RETURNING ${COLUMNS}`,
       [
         id, doc.kind, doc.title ?? null, doc.text, doc.language ?? null, doc.date ?? null, doc.region ?? null,
-        doc.employer ? JSON.stringify(doc.employer) : null, doc.vacancies ?? null, doc.externalId ?? null, hash,
+        doc.employer ? JSON.stringify(doc.employer) : null, doc.vacancies ?? null, doc.externalId ?? null, hash, doc.horizon ?? null,
       ],
     );
     if (inserted[0]) return { document: toDocument(inserted[0]), created: true };
@@ -164,12 +171,16 @@ export class DocumentsRepository {
   /** Replaces a document's results in one transaction: rerunning the same job yields the same rows. */
   async saveAnalysis(id: string, analysis: Analysis): Promise<boolean> {
     return this.db.transaction(async (tx) => {
-      const locked = await tx.query('SELECT id FROM documents WHERE id = $1 FOR UPDATE', [id]);
+      const locked = await tx.query<{ id: string; kind: string }>('SELECT id, kind FROM documents WHERE id = $1 FOR UPDATE', [id]);
       if (locked.length === 0) return false;
       await tx.query('DELETE FROM mentions WHERE document_id = $1', [id]);
       await insertMentions(tx, id, analysis);
       await tx.query('DELETE FROM document_classifications WHERE document_id = $1', [id]);
       await insertClassifications(tx, id, analysis);
+      await tx.query('DELETE FROM document_regions WHERE document_id = $1', [id]);
+      await insertRegions(tx, id, analysis);
+      await tx.query('DELETE FROM demand_facts WHERE document_id = $1', [id]);
+      await insertDemandFacts(tx, id, analysis, locked[0]!.kind);
       const { mentions: _mentions, ...stored } = analysis;
       await tx.query(
         `INSERT INTO document_analyses (document_id, language, pipeline_version, taxonomy_version, analysis)
@@ -193,12 +204,17 @@ export class DocumentsRepository {
     ]);
   }
 
-  async analysisOf(id: string): Promise<Omit<Analysis, 'mentions'> | undefined> {
-    const rows = await this.db.query<{ analysis: Omit<Analysis, 'mentions'> }>(
-      'SELECT analysis FROM document_analyses WHERE document_id = $1',
+  /** The stored analysis with its mentions (and their horizon, polarity and weight) from the mentions table. */
+  async analysisOf(id: string): Promise<(Omit<Analysis, 'mentions'> & { mentions: StoredMention[] }) | undefined> {
+    const rows = await this.db.query<{ analysis: Omit<Analysis, 'mentions'> }>('SELECT analysis FROM document_analyses WHERE document_id = $1', [id]);
+    if (!rows[0]) return undefined;
+    const mentions = await this.db.query<StoredMention>(
+      `SELECT skill_uri AS uri, start_offset AS start, end_offset AS "end", sentence_index AS "sentenceIndex", method,
+         round(score::numeric, 3)::float8 AS score, horizon, polarity, round(weight::numeric, 3)::float8 AS weight
+       FROM mentions WHERE document_id = $1 ORDER BY start_offset, skill_uri`,
       [id],
     );
-    return rows[0]?.analysis;
+    return { ...rows[0].analysis, mentions };
   }
 
   /** Documents accepted but not (or no longer) in the queue: queued or processing for longer than `olderThanMs`. */
@@ -221,9 +237,73 @@ async function insertMentions(tx: Queryable, documentId: string, analysis: Analy
   const m = analysis.mentions;
   if (m.length === 0) return;
   await tx.query(
-    `INSERT INTO mentions (document_id, skill_uri, score, method, start_offset, end_offset, sentence_index)
-     SELECT $1, * FROM unnest($2::text[], $3::real[], $4::text[], $5::int[], $6::int[], $7::int[])`,
-    [documentId, m.map((x) => x.uri), m.map((x) => x.score), m.map((x) => x.method), m.map((x) => x.start), m.map((x) => x.end), m.map((x) => x.sentenceIndex)],
+    `INSERT INTO mentions (document_id, skill_uri, score, method, start_offset, end_offset, sentence_index, horizon, polarity, weight)
+     SELECT $1, * FROM unnest($2::text[], $3::real[], $4::text[], $5::int[], $6::int[], $7::int[], $8::text[], $9::text[], $10::real[])`,
+    [
+      documentId,
+      m.map((x) => x.uri),
+      m.map((x) => x.score),
+      m.map((x) => x.method),
+      m.map((x) => x.start),
+      m.map((x) => x.end),
+      m.map((x) => x.sentenceIndex),
+      m.map((x) => x.horizon),
+      m.map((x) => x.polarity),
+      m.map((x) => x.weight),
+    ],
+  );
+}
+
+async function insertRegions(tx: Queryable, documentId: string, analysis: Analysis): Promise<void> {
+  const r = analysis.regions;
+  if (r.length === 0) return;
+  await tx.query(
+    `INSERT INTO document_regions (document_id, code, level, is_primary, source)
+     SELECT $1, * FROM unnest($2::text[], $3::text[], $4::boolean[], $5::text[])`,
+    [documentId, r.map((x) => x.code), r.map((x) => x.level), r.map((x) => x.primary), r.map((x) => x.source)],
+  );
+}
+
+/**
+ * The mentions as demand facts: each with the document's month, kind and language, its primary place at every
+ * level, its likeliest occupation (ISCO-08) and sector (TOL section and division).
+ */
+async function insertDemandFacts(tx: Queryable, documentId: string, analysis: Analysis, kind: string): Promise<void> {
+  const m = analysis.mentions;
+  if (m.length === 0) return;
+  const primary = (level: string) => analysis.regions.find((r) => r.primary && r.level === level)?.code ?? null;
+  const area = primary('elinvoimakeskus') ?? primary('ely');
+  const occupation = analysis.occupations[0];
+  const division = analysis.sectors.find((s) => s.level >= 2)?.code.slice(0, 2) ?? null;
+  const section = analysis.sectors.find((s) => s.level === 1)?.code ?? null;
+  const groups = new Map(analysis.skills.map((s) => [s.uri, s.group ?? null]));
+  await tx.query(
+    `INSERT INTO demand_facts (document_id, skill_uri, skill_group, month, kind, language, horizon, polarity, weight, score,
+       municipality, maakunta, area, major_region, occupation, isco, sector_section, sector_division)
+     SELECT $1, f.skill_uri, f.skill_group, date_trunc('month', $2::date)::date, $3, $4, f.horizon, f.polarity, f.weight, f.score,
+       $5, $6, $7, $8, $9, $10, COALESCE($11, (SELECT parent_code FROM sectors WHERE code = $12)), $12
+     FROM unnest($13::text[], $14::text[], $15::text[], $16::text[], $17::real[], $18::real[])
+       AS f (skill_uri, skill_group, horizon, polarity, weight, score)`,
+    [
+      documentId,
+      analysis.date,
+      kind,
+      analysis.language,
+      primary('municipality'),
+      primary('maakunta'),
+      area,
+      primary('major_region'),
+      occupation?.uri ?? null,
+      occupation?.isco.code ?? null,
+      section,
+      division,
+      m.map((x) => x.uri),
+      m.map((x) => groups.get(x.uri) ?? null),
+      m.map((x) => x.horizon),
+      m.map((x) => x.polarity),
+      m.map((x) => x.weight),
+      m.map((x) => x.score),
+    ],
   );
 }
 

@@ -141,10 +141,11 @@ describe.each(engines())('documents API on %s', (engine) => {
     const before = await s.db.query('SELECT count(*)::int AS n FROM documents');
     const res = await s.app.inject({ method: 'POST', url: '/v1/analyze', payload: { text: FI_AD } });
     expect(res.statusCode).toBe(200);
-    const a = res.json<{ language: string; skills: { uri: string; spans: unknown[] }[]; mentions?: unknown }>();
+    const a = res.json<{ language: string; skills: { uri: string; spans: unknown[] }[]; mentions: { uri: string; start: number; horizon: string; polarity: string; weight: number }[] }>();
     expect(a.language).toBe('fi');
     expect(a.skills.find((k) => k.uri === MIG)?.spans).toEqual([{ start: 55, end: 69 }]);
-    expect(a.mentions).toBeUndefined();
+    // a job ad (the default kind) states a need, now
+    expect(a.mentions.find((m) => m.uri === MIG)).toMatchObject({ start: 55, horizon: 'current', polarity: 'need', weight: 1 });
     expect(await s.db.query('SELECT count(*)::int AS n FROM documents')).toEqual(before);
     const big = await s.app.inject({ method: 'POST', url: '/v1/analyze', payload: { text: 'a'.repeat(2001) } });
     expect(big.statusCode).toBe(413);

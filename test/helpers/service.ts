@@ -21,12 +21,12 @@ export interface TestService {
   close(): Promise<void>;
 }
 
-/** The API on a real Redis (own queue prefix) and a real database with the fixture taxonomy. */
-export async function startTestService(engine: Engine, name: string, env: Record<string, string> = {}): Promise<TestService> {
+/** The API on a real Redis (own queue prefix) and a real database with the fixture taxonomy (or the one in `taxonomyDir`). */
+export async function startTestService(engine: Engine, name: string, env: Record<string, string> = {}, taxonomyDir = FIXTURE_TAXONOMY): Promise<TestService> {
   const redisUrl = inject('redisUrl');
   const config = testConfig({ REDIS_URL: redisUrl, QUEUE_PREFIX: uniquePrefix(name), MAX_TEXT_CHARS: '5000', MAX_ANALYZE_CHARS: '2000', BODY_LIMIT_BYTES: '65536', ...env });
   const { db, drop } = await createTestDatabase(engine);
-  await importTaxonomy(db, FIXTURE_TAXONOMY);
+  await importTaxonomy(db, taxonomyDir);
   const log = createLogger(config);
   const documents = new DocumentsRepository(db);
   const queue = openQueue(config, redisUrl);

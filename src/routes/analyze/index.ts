@@ -1,13 +1,18 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { Type, type Static } from 'typebox';
 import type { AppDeps } from '../../app.js';
-import { AnalysisSchema, ErrorResponse, Language } from '../schemas.js';
+import { AnalysisSchema, ErrorResponse, Horizon, Language } from '../schemas.js';
 
 const AnalyzeBody = Type.Object(
   {
     text: Type.String({ minLength: 1, pattern: '\\S', description: 'limit MAX_ANALYZE_CHARS characters (413 above)' }),
     title: Type.Optional(Type.String({ maxLength: 500 })),
     language: Type.Optional(Language),
+    kind: Type.Optional(Type.Enum(['job_ad', 'meeting_note', 'survey_answer', 'report'], { description: 'job ads state needs by default; other texts need a cue' })),
+    date: Type.Optional(Type.String({ format: 'date', description: 'resolves horizons such as "next year"; default today' })),
+    region: Type.Optional(Type.String({ minLength: 1, maxLength: 200, pattern: '\\S' })),
+    vacancies: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000 })),
+    horizon: Type.Optional(Horizon),
   },
   { additionalProperties: false },
 );
@@ -40,8 +45,7 @@ export const analyzeRoutes =
         if (!analyzer) {
           return reply.header('retry-after', '5').code(503).send({ statusCode: 503, error: 'Service Unavailable', message: 'the taxonomy is still loading' });
         }
-        const { mentions: _mentions, ...analysis } = await analyzer.analyzeFull(body);
-        return analysis;
+        return analyzer.analyzeFull(body);
       },
     );
   };

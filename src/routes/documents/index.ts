@@ -27,6 +27,7 @@ export const SubmitDocumentBody = Type.Object(
       ),
     ),
     vacancies: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000 })),
+    horizon: Type.Optional(Type.Enum(['current', 'short', 'long'], { description: 'when the demand applies, declared for the whole document; else from the text' })),
     externalId: Type.Optional(NonBlank("the caller's own id; the same externalId twice is the same document", 300)),
   },
   { additionalProperties: false },
@@ -63,6 +64,7 @@ const DocumentResponse = Type.Intersect([
     text: Type.String(),
     employer: Type.Optional(Type.Object({ name: Type.Optional(Type.String()), businessId: Type.Optional(Type.String()), sector: Type.Optional(Type.String()) })),
     vacancies: Type.Optional(Type.Integer()),
+    horizon: Type.Optional(Type.String()),
     analysis: Type.Optional(AnalysisSchema),
   }),
 ]);
@@ -155,6 +157,7 @@ export const documentRoutes =
           text: doc.text,
           ...(doc.employer && { employer: doc.employer }),
           ...(doc.vacancies !== undefined && { vacancies: doc.vacancies }),
+          ...(doc.horizon !== undefined && { horizon: doc.horizon }),
           ...(analysis && { analysis }),
         };
       },

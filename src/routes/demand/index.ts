@@ -1,0 +1,162 @@
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { Type, type Static } from 'typebox';
+import type { AppDeps } from '../../app.js';
+import { ATTRIBUTION } from '../../attribution.js';
+import { BUCKETS, DemandRepository, GROUPS, UnknownFilterError, type DemandFilters, type GroupBy } from '../../demand/demand.repository.js';
+import { ErrorResponse, Horizon, Language } from '../schemas.js';
+
+const Month = (description: string) =>
+  Type.String({ pattern: '^\\d{4}-(0[1-9]|1[0-2])(-\\d{2})?$', description: `${description}: YYYY-MM (or a date in that month)` });
+
+const Filters = {
+  region: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9]{2,6}$', description: 'region code at any level: KU398, MK07, EVK03, ELY05, FI1C, FI' })),
+  horizon: Type.Optional(Horizon),
+  kind: Type.Optional(Type.Enum(['job_ad', 'meeting_note', 'survey_answer', 'report'])),
+  language: Type.Optional(Language),
+  polarity: Type.Enum(['need', 'surplus', 'mention', 'any'], { default: 'need', description: 'which mentions count; default need' }),
+  from: Type.Optional(Month('first month')),
+  to: Type.Optional(Month('last month')),
+  sector: Type.Optional(Type.String({ pattern: '^([A-U]|\\d{2})$', description: 'TOL 2008 section letter or two-digit division' })),
+  occupation: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'ESCO occupation URI or ISCO-08 code (1–4 digits)' })),
+  minScore: Type.Number({ minimum: 0, maximum: 1, default: 0, description: 'only mentions at least this confident (calibrated score)' }),
+  lang: Type.Enum(['fi', 'sv', 'en'], { default: 'fi', description: 'language of the labels' }),
+  format: Type.Optional(Type.Enum(['json', 'csv'], { description: 'csv, or send Accept: text/csv' })),
+};
+
+const GroupByParam = Type.Enum(Object.keys(GROUPS) as GroupBy[], { default: 'skill' });
+
+const DemandQuery = Type.Object({ ...Filters, groupBy: GroupByParam, limit: Type.Integer({ minimum: 1, maximum: 1000, default: 50 }) }, { additionalProperties: false });
+type DemandQuery = Static<typeof DemandQuery>;
+
+const TimeseriesQuery = Type.Object(
+  {
+    ...Filters,
+    groupBy: GroupByParam,
+    bucket: Type.Enum([...BUCKETS], { default: 'month' }),
+    keys: Type.Optional(Type.String({ minLength: 1, description: 'comma-separated keys; default the largest `limit` groups' })),
+    limit: Type.Integer({ minimum: 1, maximum: 50, default: 5 }),
+  },
+  { additionalProperties: false },
+);
+type TimeseriesQuery = Static<typeof TimeseriesQuery>;
+
+const DemandRowSchema = Type.Object({
+  key: Type.String(),
+  label: Type.String(),
+  documents: Type.Integer(),
+  mentions: Type.Integer(),
+  demand: Type.Number({ description: 'weighted demand: the sum of the mentions\' weights (vacancies)' }),
+  share: Type.Number({ description: 'share of all demand under the same filters' }),
+});
+
+const Totals = Type.Object({ documents: Type.Integer(), mentions: Type.Integer(), demand: Type.Number() });
+
+/** First day of the month of YYYY-MM or YYYY-MM-DD. */
+const monthStart = (v: string | undefined) => (v === undefined ? undefined : `${v.slice(0, 7)}-01`);
+
+function filtersOf(q: DemandQuery | TimeseriesQuery): DemandFilters {
+  return {
+    region: q.region?.toUpperCase(),
+    horizon: q.horizon,
+    kind: q.kind,
+    language: q.language,
+    polarity: q.polarity,
+    from: monthStart(q.from),
+    to: monthStart(q.to),
+    sector: q.sector,
+    occupation: q.occupation,
+    minScore: q.minScore,
+  };
+}
+
+const csvCell = (v: unknown) => {
+  const s = String(v ?? '');
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+};
+
+/** CSV with the attribution ESCO's licence asks for as its first line (a comment for CSV readers that take one). */
+export function toCsv(columns: string[], rows: Record<string, unknown>[]): string {
+  return [`# ${ATTRIBUTION}`, columns.join(','), ...rows.map((r) => columns.map((c) => csvCell(r[c])).join(','))].join('\n') + '\n';
+}
+
+function wantsCsv(request: FastifyRequest, format: string | undefined): boolean {
+  if (format) return format === 'csv';
+  return /\btext\/csv\b/.test(request.headers.accept ?? '');
+}
+
+/** 400 naming the parameter for filters the schema cannot judge: from after to, unknown codes. */
+async function guarded<T>(reply: FastifyReply, q: { from?: string | undefined; to?: string | undefined }, run: () => Promise<T>): Promise<T | FastifyReply> {
+  if (q.from && q.to && monthStart(q.from)! > monthStart(q.to)!) {
+    return reply.code(400).send({ statusCode: 400, error: 'Bad Request', message: `querystring.from (${q.from}) is after querystring.to (${q.to})`, field: 'from' });
+  }
+  try {
+    return await run();
+  } catch (err) {
+    if (err instanceof UnknownFilterError) return reply.code(400).send({ statusCode: 400, error: 'Bad Request', message: `querystring.${err.field}: ${err.message}`, field: err.field });
+    throw err;
+  }
+}
+
+export const demandRoutes =
+  (deps: AppDeps): FastifyPluginAsync =>
+  async (app) => {
+    const repo = new DemandRepository(deps.db);
+
+    app.get(
+      '/v1/demand',
+      {
+        schema: {
+          tags: ['demand'],
+          summary: 'Skill demand grouped by skill, skill group, occupation, ISCO level, sector or region level',
+          description: `Counts the mentions of analysed documents under the filters. CSV with format=csv or Accept: text/csv. ${ATTRIBUTION}`,
+          querystring: DemandQuery,
+          response: {
+            200: Type.Object({ groupBy: Type.String(), totals: Totals, rows: Type.Array(DemandRowSchema), attribution: Type.String() }),
+            400: ErrorResponse,
+          },
+        },
+      },
+      async (request, reply) => {
+        const q = request.query as DemandQuery;
+        return guarded(reply, q, async () => {
+          const filters = filtersOf(q);
+          const rows = await repo.demand(q.groupBy, filters, { lang: q.lang, limit: q.limit });
+          if (wantsCsv(request, q.format)) {
+            return reply.type('text/csv; charset=utf-8').send(toCsv(['key', 'label', 'documents', 'mentions', 'demand', 'share'], rows as unknown as Record<string, unknown>[]));
+          }
+          return { groupBy: q.groupBy, totals: await repo.totals(filters), rows, attribution: ATTRIBUTION };
+        });
+      },
+    );
+
+    app.get(
+      '/v1/demand/timeseries',
+      {
+        schema: {
+          tags: ['demand'],
+          summary: 'Demand per month, quarter or year for chosen keys (default: the largest groups)',
+          querystring: TimeseriesQuery,
+          response: {
+            200: Type.Object({
+              groupBy: Type.String(),
+              bucket: Type.String(),
+              rows: Type.Array(Type.Object({ bucket: Type.String(), key: Type.String(), label: Type.String(), documents: Type.Integer(), mentions: Type.Integer(), demand: Type.Number() })),
+              attribution: Type.String(),
+            }),
+            400: ErrorResponse,
+          },
+        },
+      },
+      async (request, reply) => {
+        const q = request.query as TimeseriesQuery;
+        return guarded(reply, q, async () => {
+          const keys = q.keys?.split(',').map((k) => k.trim()).filter(Boolean);
+          const rows = await repo.timeseries(q.groupBy, q.bucket, filtersOf(q), { lang: q.lang, keys, limit: q.limit });
+          if (wantsCsv(request, q.format)) {
+            return reply.type('text/csv; charset=utf-8').send(toCsv(['bucket', 'key', 'label', 'documents', 'mentions', 'demand'], rows));
+          }
+          return { groupBy: q.groupBy, bucket: q.bucket, rows, attribution: ATTRIBUTION };
+        });
+      },
+    );
+  };

@@ -1,0 +1,136 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PROJECT_ROOT } from '../../src/paths.js';
+import { engines } from '../helpers/context.js';
+import { startTestService, waitFor, type TestService } from '../helpers/service.js';
+
+interface Case {
+  name: string;
+  document: Record<string, unknown> & { text: string };
+  regions: string[];
+  placeProblems: { text: string; reason: string }[];
+  mentions: { text: string; sentence: number; horizon: string; polarity: string; weight: number }[];
+}
+
+interface AnalysedDocument {
+  status: string;
+  analysis: {
+    mentions: { start: number; end: number; sentenceIndex: number; horizon: string; polarity: string; weight: number }[];
+    regions: { code: string; level: string; primary: boolean }[];
+    placeProblems: { text: string; reason: string }[];
+  };
+}
+
+const cases = JSON.parse(readFileSync(join(PROJECT_ROOT, 'test', 'fixtures', 'demand', 'documents.json'), 'utf8')) as Case[];
+const PYTHON = 'http://data.europa.eu/esco/skill/ccd0a1d9-afda-43d9-b901-96344886e14d';
+const CUSTOMER_SERVICE = 'http://data.europa.eu/esco/skill/15a33d76-4640-438d-ae64-fdc0c1d3eebc';
+const SOLIDITY = 'http://data.europa.eu/esco/skill/605399ce-4736-4b41-b41e-92ecf2139454';
+
+describe.each(engines())('demand signals and the demand API on %s', (engine) => {
+  let s: TestService;
+  const analysed = new Map<string, AnalysedDocument>();
+  const get = async (url: string, headers: Record<string, string> = {}) => s.app.inject({ method: 'GET', url, headers });
+
+  beforeAll(async () => {
+    s = await startTestService(engine, 'demand');
+    s.startWorker();
+    for (const c of cases) {
+      const res = await s.app.inject({ method: 'POST', url: '/v1/documents', payload: c.document });
+      expect(res.statusCode).toBe(202);
+      const id = res.json<{ id: string }>().id;
+      const doc = await waitFor(async () => {
+        const d = (await get(`/v1/documents/${id}`)).json<AnalysedDocument>();
+        return d.status === 'done' || d.status === 'failed' ? d : undefined;
+      }, 20_000, c.name);
+      analysed.set(c.name, doc);
+    }
+  }, 60_000);
+  afterAll(() => s.close());
+
+  it.each(cases.map((c) => [c.name, c] as const))('%s: horizon, polarity and weight of every mention, and the places', (_name, c) => {
+    const doc = analysed.get(c.name)!;
+    expect(doc.status).toBe('done');
+    const got = doc.analysis.mentions.map((m) => ({ text: c.document.text.slice(m.start, m.end), sentence: m.sentenceIndex, horizon: m.horizon, polarity: m.polarity, weight: m.weight }));
+    expect(got).toEqual(c.mentions);
+    expect(doc.analysis.regions.filter((r) => r.primary).map((r) => r.code)).toEqual(c.regions);
+    expect(doc.analysis.placeProblems.map(({ text, reason }) => ({ text, reason }))).toEqual(c.placeProblems);
+  });
+
+  it('finds the long-horizon need of the Lahti meeting note under its maakunta', async () => {
+    const res = await get('/v1/demand?region=MK07&horizon=long');
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({
+      groupBy: 'skill',
+      totals: { documents: 1, mentions: 1, demand: 1 },
+      rows: [{ key: PYTHON, label: 'Python (tietokoneohjelmointi)', documents: 1, mentions: 1, demand: 1, share: 1 }],
+      attribution: 'This service uses the ESCO classification of the European Commission.',
+    });
+    // the same need counts at every level above the municipality, and not elsewhere
+    for (const region of ['KU398', 'EVK04', 'FI1C', 'FI']) {
+      expect((await get(`/v1/demand?region=${region}&horizon=long`)).json<{ rows: { key: string }[] }>().rows.map((r) => r.key)).toContain(PYTHON);
+    }
+    expect((await get('/v1/demand?region=MK05&horizon=long')).json<{ rows: unknown[] }>().rows).toEqual([]);
+  });
+
+  it('weights needs by vacancies and shares them out by maakunta', async () => {
+    const body = (await get('/v1/demand?groupBy=maakunta&lang=sv')).json<{ rows: unknown[]; totals: unknown }>();
+    expect(body.rows).toEqual([
+      { key: 'MK01', label: 'Nyland', documents: 1, mentions: 3, demand: 6, share: 0.3333 },
+      { key: 'MK05', label: 'Egentliga Tavastland', documents: 1, mentions: 2, demand: 6, share: 0.3333 },
+      { key: 'MK07', label: 'Päijänne-Tavastland', documents: 1, mentions: 4, demand: 4, share: 0.2222 },
+      { key: 'MK15', label: 'Österbotten', documents: 1, mentions: 2, demand: 2, share: 0.1111 },
+    ]);
+    // the note without a place counts in the whole, not in any maakunta
+    expect(body.totals).toEqual({ documents: 5, mentions: 12, demand: 19 });
+  });
+
+  it('counts surpluses apart from needs', async () => {
+    const rows = (await get('/v1/demand?polarity=surplus')).json<{ rows: { key: string; documents: number; demand: number; share: number }[] }>().rows;
+    expect(rows.map(({ key, documents, demand, share }) => ({ key, documents, demand, share }))).toEqual([
+      { key: CUSTOMER_SERVICE, documents: 2, demand: 2, share: 0.6667 },
+      { key: SOLIDITY, documents: 1, demand: 1, share: 0.3333 },
+    ]);
+  });
+
+  it('gives CSV with the attribution line, for format=csv and for Accept: text/csv', async () => {
+    const expected = [
+      '# This service uses the ESCO classification of the European Commission.',
+      'key,label,documents,mentions,demand,share',
+      `${PYTHON},Python (tietokoneohjelmointi),1,1,1,1`,
+      '',
+    ].join('\n');
+    const byFormat = await get('/v1/demand?region=MK07&horizon=long&format=csv');
+    expect(byFormat.headers['content-type']).toMatch(/^text\/csv/);
+    expect(byFormat.body).toBe(expected);
+    expect((await get('/v1/demand?region=MK07&horizon=long', { accept: 'text/csv' })).body).toBe(expected);
+  });
+
+  it('gives demand per quarter for each horizon', async () => {
+    const res = await get('/v1/demand/timeseries?groupBy=horizon&bucket=quarter');
+    expect(res.json<{ rows: unknown[] }>().rows).toEqual([
+      { bucket: '2026-01-01', key: 'current', label: 'current', documents: 1, mentions: 1, demand: 1 },
+      { bucket: '2026-01-01', key: 'long', label: 'long', documents: 1, mentions: 1, demand: 1 },
+      { bucket: '2026-07-01', key: 'short', label: 'short', documents: 1, mentions: 1, demand: 1 },
+      { bucket: '2026-10-01', key: 'current', label: 'current', documents: 3, mentions: 6, demand: 13 },
+      { bucket: '2026-10-01', key: 'long', label: 'long', documents: 1, mentions: 1, demand: 1 },
+      { bucket: '2026-10-01', key: 'short', label: 'short', documents: 1, mentions: 2, demand: 2 },
+    ]);
+  });
+
+  it.each([
+    ['/v1/demand?region=MK99', 'region'],
+    ['/v1/demand?from=2026-05&to=2026-01', 'from'],
+    ['/v1/demand?groupBy=colour', 'groupBy'],
+    ['/v1/demand?sector=ZZ', 'sector'],
+    ['/v1/demand?sector=99', 'sector'],
+    ['/v1/demand?occupation=9999', 'occupation'],
+    ['/v1/demand?horizon=someday', 'horizon'],
+    ['/v1/demand?from=2026-13', 'from'],
+    ['/v1/demand/timeseries?bucket=week', 'bucket'],
+  ])('%s → 400 naming %s', async (url, field) => {
+    const res = await get(url);
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toMatchObject({ field });
+  });
+});
