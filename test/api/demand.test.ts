@@ -25,6 +25,8 @@ interface AnalysedDocument {
 const cases = JSON.parse(readFileSync(join(PROJECT_ROOT, 'test', 'fixtures', 'demand', 'documents.json'), 'utf8')) as Case[];
 const PYTHON = 'http://data.europa.eu/esco/skill/ccd0a1d9-afda-43d9-b901-96344886e14d';
 const CUSTOMER_SERVICE = 'http://data.europa.eu/esco/skill/15a33d76-4640-438d-ae64-fdc0c1d3eebc';
+const WELDING_TECHNIQUES = 'http://data.europa.eu/esco/skill/530cb489-d900-46ab-9350-4d50ccd49eea';
+const MIG = 'http://data.europa.eu/esco/skill/f015c5d5-6a1c-4f63-9012-a05f4f34105e';
 const SOLIDITY = 'http://data.europa.eu/esco/skill/605399ce-4736-4b41-b41e-92ecf2139454';
 
 describe.each(engines())('demand signals and the demand API on %s', (engine) => {
@@ -116,6 +118,37 @@ describe.each(engines())('demand signals and the demand API on %s', (engine) => 
       { bucket: '2026-10-01', key: 'long', label: 'long', documents: 1, mentions: 1, demand: 1 },
       { bucket: '2026-10-01', key: 'short', label: 'short', documents: 1, mentions: 2, demand: 2 },
     ]);
+  });
+
+  it('ranks what grew against the previous period by significance, with the counts behind it', async () => {
+    const res = await get('/v1/demand/emerging?from=2026-10&to=2026-12&minMentions=1');
+    expect(res.statusCode).toBe(200);
+    const body = res.json<{ current: unknown; previous: unknown; rows: { key: string; current: { mentions: number; share: number }; previous: { mentions: number }; growth: number; z: number; pValue: number }[] }>();
+    expect(body.current).toEqual({ from: '2026-10-01', to: '2026-12-01' });
+    expect(body.previous).toEqual({ from: '2026-07-01', to: '2026-09-01' });
+    // welding techniques: 3 of the 9 need mentions now, none before; Python fell from 1 of 1 to 1 of 9
+    expect(body.rows[0]).toMatchObject({ key: WELDING_TECHNIQUES, current: { mentions: 3, share: 0.3333 }, previous: { mentions: 0 }, growth: 0.3333 });
+    expect(body.rows[0]!.z).toBeCloseTo(0.69, 2);
+    expect(body.rows[0]!.pValue).toBeCloseTo(0.245, 2);
+    expect(body.rows.map((r) => r.key)).not.toContain(PYTHON);
+    for (let i = 1; i < body.rows.length; i++) expect(body.rows[i]!.z).toBeLessThanOrEqual(body.rows[i - 1]!.z);
+    // a minimum count keeps single mentions out
+    const strict = (await get('/v1/demand/emerging?from=2026-10&to=2026-12&minMentions=3')).json<{ rows: { key: string }[] }>();
+    expect(strict.rows.map((r) => r.key)).toEqual([WELDING_TECHNIQUES]);
+  });
+
+  it('compares a region with the whole country by location quotient', async () => {
+    const res = await get('/v1/demand/compare?region=MK07');
+    expect(res.statusCode).toBe(200);
+    const rows = res.json<{ against: string; rows: { key: string; lq: number; region: { demand: number }; against: { demand: number } }[] }>();
+    expect(rows.against).toBe('FI');
+    // Päijät-Häme: 4 of its 4 need units are its own; MIG welding is 1 of 19 in the country, 1 of 4 there
+    expect(rows.rows[0]).toMatchObject({ key: MIG, lq: 4.75, region: { demand: 1 }, against: { demand: 1 } });
+    expect(rows.rows.find((r) => r.key === PYTHON)).toMatchObject({ lq: 2.375, against: { demand: 2 } });
+    const csv = (await get('/v1/demand/compare?region=MK07&against=MK05&format=csv')).body.split('\n');
+    expect(csv[0]).toBe('# This service uses the ESCO classification of the European Commission.');
+    expect(csv[1]).toBe('key,label,mentions,demand,share,against_mentions,against_demand,against_share,lq');
+    expect((await get('/v1/demand/compare?region=MK07&against=XX01')).json()).toMatchObject({ field: 'against' });
   });
 
   it.each([

@@ -40,6 +40,45 @@ const TimeseriesQuery = Type.Object(
 );
 type TimeseriesQuery = Static<typeof TimeseriesQuery>;
 
+const EmergingQuery = Type.Object(
+  {
+    ...Filters,
+    groupBy: GroupByParam,
+    limit: Type.Integer({ minimum: 1, maximum: 1000, default: 20 }),
+    minMentions: Type.Integer({ minimum: 1, default: 3, description: 'leave out keys with fewer mentions in the current period' }),
+  },
+  { additionalProperties: false },
+);
+type EmergingQuery = Static<typeof EmergingQuery>;
+
+const CompareQuery = Type.Object(
+  {
+    ...Filters,
+    region: Type.String({ pattern: '^[A-Za-z0-9]{2,6}$', description: 'the region to describe' }),
+    against: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9]{2,6}$', description: 'another region; default the whole country' })),
+    groupBy: GroupByParam,
+    limit: Type.Integer({ minimum: 1, maximum: 1000, default: 50 }),
+    minMentions: Type.Integer({ minimum: 1, default: 1, description: 'leave out keys with fewer mentions in the region' }),
+  },
+  { additionalProperties: false },
+);
+type CompareQuery = Static<typeof CompareQuery>;
+
+const Counts = Type.Object({ documents: Type.Integer(), mentions: Type.Integer(), demand: Type.Number(), share: Type.Number() });
+
+/** YYYY-MM-01 moved by `months`. */
+function addMonths(month: string, months: number): string {
+  const [y, m] = month.split('-').map(Number) as [number, number];
+  const index = y * 12 + (m - 1) + months;
+  return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}-01`;
+}
+
+const monthsBetween = (from: string, to: string) => {
+  const [fy, fm] = from.split('-').map(Number) as [number, number];
+  const [ty, tm] = to.split('-').map(Number) as [number, number];
+  return ty * 12 + tm - (fy * 12 + fm) + 1;
+};
+
 const DemandRowSchema = Type.Object({
   key: Type.String(),
   label: Type.String(),
@@ -84,6 +123,13 @@ function wantsCsv(request: FastifyRequest, format: string | undefined): boolean 
   return /\btext\/csv\b/.test(request.headers.accept ?? '');
 }
 
+/** CSV (flat columns) when asked for by `format` or Accept, else the JSON body. */
+async function answer(request: FastifyRequest, reply: FastifyReply, format: string | undefined, csv: () => [string[], Record<string, unknown>[]], json: () => unknown): Promise<unknown> {
+  if (!wantsCsv(request, format)) return json();
+  const [columns, rows] = csv();
+  return reply.type('text/csv; charset=utf-8').send(toCsv(columns, rows));
+}
+
 /** 400 naming the parameter for filters the schema cannot judge: from after to, unknown codes. */
 async function guarded<T>(reply: FastifyReply, q: { from?: string | undefined; to?: string | undefined }, run: () => Promise<T>): Promise<T | FastifyReply> {
   if (q.from && q.to && monthStart(q.from)! > monthStart(q.to)!) {
@@ -121,10 +167,103 @@ export const demandRoutes =
         return guarded(reply, q, async () => {
           const filters = filtersOf(q);
           const rows = await repo.demand(q.groupBy, filters, { lang: q.lang, limit: q.limit });
-          if (wantsCsv(request, q.format)) {
-            return reply.type('text/csv; charset=utf-8').send(toCsv(['key', 'label', 'documents', 'mentions', 'demand', 'share'], rows as unknown as Record<string, unknown>[]));
+          const totals = wantsCsv(request, q.format) ? undefined : await repo.totals(filters);
+          return answer(
+            request,
+            reply,
+            q.format,
+            () => [['key', 'label', 'documents', 'mentions', 'demand', 'share'], rows as unknown as Record<string, unknown>[]],
+            () => ({ groupBy: q.groupBy, totals, rows, attribution: ATTRIBUTION }),
+          );
+        });
+      },
+    );
+
+    app.get(
+      '/v1/demand/emerging',
+      {
+        schema: {
+          tags: ['demand'],
+          summary: 'Keys whose share of mentions grew most against the previous period, with a significance measure',
+          description:
+            'The current period is from–to (default: the three months up to the latest month with data); the previous period is as long and ends just before it. Rows are ranked by a two-proportion z-test on the mention counts.',
+          querystring: EmergingQuery,
+          response: {
+            200: Type.Object({
+              groupBy: Type.String(),
+              current: Type.Object({ from: Type.String(), to: Type.String() }),
+              previous: Type.Object({ from: Type.String(), to: Type.String() }),
+              rows: Type.Array(
+                Type.Object({ key: Type.String(), label: Type.String(), current: Counts, previous: Counts, growth: Type.Number(), z: Type.Number(), pValue: Type.Number() }),
+              ),
+              attribution: Type.String(),
+            }),
+            400: ErrorResponse,
+          },
+        },
+      },
+      async (request, reply) => {
+        const q = request.query as EmergingQuery;
+        return guarded(reply, q, async () => {
+          const filters = { ...filtersOf(q), from: undefined, to: undefined };
+          const to = monthStart(q.to) ?? (await repo.latestMonth(filters)) ?? `${new Date().toISOString().slice(0, 7)}-01`;
+          const from = monthStart(q.from) ?? addMonths(to, -2);
+          const length = monthsBetween(from, to);
+          const current = { from, to };
+          const previous = { from: addMonths(from, -length), to: addMonths(from, -1) };
+          const rows = await repo.emerging(q.groupBy, filters, current, previous, { lang: q.lang, limit: q.limit, minMentions: q.minMentions });
+          const flat = () =>
+            rows.map((r) => ({ key: r.key, label: r.label, mentions: r.current.mentions, share: r.current.share, previous_mentions: r.previous.mentions, previous_share: r.previous.share, growth: r.growth, z: r.z, p_value: r.pValue }));
+          return answer(
+            request,
+            reply,
+            q.format,
+            () => [['key', 'label', 'mentions', 'share', 'previous_mentions', 'previous_share', 'growth', 'z', 'p_value'], flat()],
+            () => ({ groupBy: q.groupBy, current, previous, rows, attribution: ATTRIBUTION }),
+          );
+        });
+      },
+    );
+
+    app.get(
+      '/v1/demand/compare',
+      {
+        schema: {
+          tags: ['demand'],
+          summary: 'A region against the whole country or another region: location quotients',
+          description: 'lq = the key\'s share of demand in the region / its share in the comparison; above 1 the region asks for it more.',
+          querystring: CompareQuery,
+          response: {
+            200: Type.Object({
+              groupBy: Type.String(),
+              region: Type.String(),
+              against: Type.String(),
+              rows: Type.Array(Type.Object({ key: Type.String(), label: Type.String(), region: Counts, against: Counts, lq: Type.Union([Type.Number(), Type.Null()]) })),
+              attribution: Type.String(),
+            }),
+            400: ErrorResponse,
+          },
+        },
+      },
+      async (request, reply) => {
+        const q = request.query as CompareQuery;
+        return guarded(reply, q, async () => {
+          const region = q.region.toUpperCase();
+          const against = q.against?.toUpperCase() ?? 'FI';
+          for (const [field, code] of [['region', region], ['against', against]] as const) {
+            if (!(await deps.db.query('SELECT 1 FROM regions WHERE code = $1', [code])).length) throw new UnknownFilterError(field, `unknown region code ${JSON.stringify(code)}`);
           }
-          return { groupBy: q.groupBy, totals: await repo.totals(filters), rows, attribution: ATTRIBUTION };
+          const filters = { ...filtersOf(q), region: undefined };
+          const rows = await repo.compare(q.groupBy, filters, region, against === 'FI' ? undefined : against, { lang: q.lang, limit: q.limit, minMentions: q.minMentions });
+          const flat = () =>
+            rows.map((r) => ({ key: r.key, label: r.label, mentions: r.region.mentions, demand: r.region.demand, share: r.region.share, against_mentions: r.against.mentions, against_demand: r.against.demand, against_share: r.against.share, lq: r.lq ?? '' }));
+          return answer(
+            request,
+            reply,
+            q.format,
+            () => [['key', 'label', 'mentions', 'demand', 'share', 'against_mentions', 'against_demand', 'against_share', 'lq'], flat()],
+            () => ({ groupBy: q.groupBy, region, against, rows, attribution: ATTRIBUTION }),
+          );
         });
       },
     );
@@ -152,10 +291,7 @@ export const demandRoutes =
         return guarded(reply, q, async () => {
           const keys = q.keys?.split(',').map((k) => k.trim()).filter(Boolean);
           const rows = await repo.timeseries(q.groupBy, q.bucket, filtersOf(q), { lang: q.lang, keys, limit: q.limit });
-          if (wantsCsv(request, q.format)) {
-            return reply.type('text/csv; charset=utf-8').send(toCsv(['bucket', 'key', 'label', 'documents', 'mentions', 'demand'], rows));
-          }
-          return { groupBy: q.groupBy, bucket: q.bucket, rows, attribution: ATTRIBUTION };
+          return answer(request, reply, q.format, () => [['bucket', 'key', 'label', 'documents', 'mentions', 'demand'], rows], () => ({ groupBy: q.groupBy, bucket: q.bucket, rows, attribution: ATTRIBUTION }));
         });
       },
     );
