@@ -169,9 +169,22 @@ export class PlaceResolver {
     return { ...at, code, level: this.regions.get(code)!.level };
   }
 
+  private readonly readings = new Map<string, VoikkoReading[]>();
+
+  /** Voikko's readings of a word, remembered (place names recur in every text of a region). */
+  private analyze(word: string): VoikkoReading[] {
+    let r = this.readings.get(word);
+    if (!r) {
+      r = this.voikko.analyze(word);
+      if (this.readings.size > 50_000) this.readings.clear();
+      this.readings.set(word, r);
+    }
+    return r;
+  }
+
   /** Region codes named by one (possibly inflected) Finnish word, through its Voikko base forms. */
   private namesOfWord(word: string): Set<string> | undefined {
-    const readings = this.voikko.analyze(word);
+    const readings = this.analyze(word);
     for (const name of placeNames(readings)) {
       const codes = this.names.get(name.toLowerCase());
       if (codes) return codes;
@@ -202,7 +215,9 @@ export class PlaceResolver {
       }
       const at = { text: t.text, source: 'text' as const, start: t.start, end: t.end };
       if (language === 'fi') {
-        const readings = this.voikko.analyze(t.text);
+        // only a capitalised word or an inhabitant adjective ("-lainen", "-läinen" in any case) can name a place
+        if (!capital && !/l[aä]i/u.test(t.text)) continue;
+        const readings = this.analyze(t.text);
         const demonym = inhabitantPlace(readings);
         if (!capital && !demonym) continue;
         const names = demonym ? [demonym] : placeNames(readings);

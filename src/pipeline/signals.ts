@@ -31,6 +31,9 @@ const NUMBER_WORDS: Record<Language, Record<string, number>> = {
   en: { a: 1, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, couple: 2, few: 3, half: 0.5 },
 };
 
+// how every inflected form of a Finnish number word up to ten (and "pari", "muutama") begins
+const NUMBER_STEMS = /^(?:yk|yh|ka|ko|ne|vi|ku|se|ky|pa|mu)/u;
+
 // number words as they appear before "vuoden" (genitive) in Finnish
 const FI_GENITIVE: Record<string, number> = {
   yhden: 1, kahden: 2, kolmen: 3, neljän: 4, viiden: 5, kuuden: 6, seitsemän: 7, kahdeksan: 8, yhdeksän: 9, kymmenen: 10, parin: 2, muutaman: 3, puolen: 0.5,
@@ -42,8 +45,9 @@ const FI_GENITIVE: Record<string, number> = {
  */
 const WORD = '[\\p{L}\\p{N}]';
 function unicodeWords(re: RegExp): RegExp {
-  const boundary = `(?:(?<!${WORD})(?=${WORD})|(?<=${WORD})(?!${WORD}))`;
-  return new RegExp(re.source.replace(/\\b/g, boundary), re.flags.includes('u') ? re.flags : `${re.flags}u`);
+  // every \b here opens a word (before a letter, a digit class or a group) or closes one
+  const source = re.source.replace(/\\b(?=[\p{L}\p{N}(]|\\d)/gu, `(?<!${WORD})`).replace(/\\b/g, `(?!${WORD})`);
+  return new RegExp(source, re.flags.includes('u') ? re.flags : `${re.flags}u`);
 }
 
 type Resolver = (m: RegExpExecArray, year: number) => Horizon | undefined;
@@ -120,6 +124,10 @@ const POLARITY_PATTERNS: Record<Language, [RegExp, Polarity][]> = {
 const POLARITY_PHRASES = Object.fromEntries(
   Object.entries(POLARITY_PATTERNS).map(([l, list]) => [l, list.map(([re, p]) => [unicodeWords(re), p] as const)]),
 ) as Record<Language, (readonly [RegExp, Polarity])[]>;
+/** One pattern for any phrase cue of a language: most sentences have none, and one scan tells. */
+const ANY_PHRASE = Object.fromEntries(
+  (Object.keys(HORIZON_CUES) as Language[]).map((l) => [l, new RegExp([...HORIZON_CUES[l], ...POLARITY_PHRASES[l]].map(([re]) => `(?:${re.source})`).join('|'), 'u')]),
+) as Record<Language, RegExp>;
 const NO_LONGER = unicodeWords(/\b(?:enää|längre|longer)\b/u);
 
 const NEGATIONS: Record<Language, Set<string>> = {
@@ -162,7 +170,8 @@ export class CueFinder {
     const cues: Cue[] = [];
     const taken: [number, number][] = [];
     const free = (s: number, e: number) => !taken.some(([a, b]) => s < b && a < e);
-    for (const [pattern, resolve] of HORIZON_CUES[this.language]) {
+    const phrases = ANY_PHRASE[this.language].test(lower);
+    for (const [pattern, resolve] of phrases ? HORIZON_CUES[this.language] : []) {
       for (const m of lower.matchAll(pattern)) {
         const s = m.index;
         const e = s + m[0].length;
@@ -173,7 +182,7 @@ export class CueFinder {
         cues.push({ start: sentence.start + s, end: sentence.start + e, text: body.slice(s, e), horizon });
       }
     }
-    for (const [pattern, polarity] of POLARITY_PHRASES[this.language]) {
+    for (const [pattern, polarity] of phrases ? POLARITY_PHRASES[this.language] : []) {
       for (const m of lower.matchAll(pattern)) {
         taken.push([m.index, m.index + m[0].length]);
         cues.push({ start: sentence.start + m.index, end: sentence.start + m.index + m[0].length, text: body.slice(m.index, m.index + m[0].length), polarity });
@@ -198,10 +207,13 @@ export class CueFinder {
 
   private polarityOf(t: Token): Polarity | undefined {
     const lower = t.text.toLowerCase();
-    const keys = [lower, ...[...this.morphology.keys(t.text)].map(([k]) => k)];
-    if (keys.some((k) => this.surplus.has(k))) return 'surplus';
-    if (keys.some((k) => this.need.has(k))) return 'need';
-    return undefined;
+    let need = this.need.has(lower);
+    if (this.surplus.has(lower)) return 'surplus';
+    for (const k of this.morphology.keys(t.text).keys()) {
+      if (this.surplus.has(k)) return 'surplus';
+      if (this.need.has(k)) need = true;
+    }
+    return need ? 'need' : undefined;
   }
 
   /** "3 hitsaajaa", "kaksi lähihoitajaa", "två svetsare", "two welders": the number, when the next word names people. */
@@ -211,6 +223,7 @@ export class CueFinder {
     const word = tokens[i]!.text.toLowerCase();
     let value: number | undefined;
     if (/^\d{1,4}$/.test(word)) value = Number(word);
+    else if (this.language === 'fi' && !NUMBER_STEMS.test(word)) return undefined;
     else {
       value = NUMBER_WORDS[this.language][word];
       if (value === undefined && this.language === 'fi') {
