@@ -241,6 +241,14 @@ CREATE INDEX demand_facts_isco ON demand_facts (isco, month);
 CREATE INDEX demand_facts_sector ON demand_facts (sector_division, month);
 `,
   },
+  {
+    version: 5,
+    name: 'demand-covering',
+    sql: `
+-- the analyst's usual question (a maakunta, a horizon, which skills) answered from the index alone
+CREATE INDEX demand_facts_maakunta_signal ON demand_facts (maakunta, polarity, horizon, month) INCLUDE (skill_uri, document_id, weight);
+`,
+  },
 ];
 
 /** Applies pending migrations; safe when several processes start at once (advisory lock). */
