@@ -3,10 +3,9 @@
  * server and a real Redis: documents/s end to end through the queue, and the worker's peak RSS (VmHWM).
  *   npm run bench:worker [-- --docs 200]
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { existsSync } from 'node:fs';
 import { loadConfig } from '../src/config.js';
 import { PROJECT_ROOT } from '../src/paths.js';
 import { enqueueAnalyze } from '../src/queue/analyze.queue.js';

@@ -118,6 +118,13 @@ const round = (x: number, digits = 4) => Math.round(x * 10 ** digits) / 10 ** di
 export class DemandRepository {
   constructor(private readonly db: Queryable) {}
 
+  /** The level of a region code; an unknown code raises UnknownFilterError for the parameter `field`. */
+  async regionLevel(code: string, field: string): Promise<string> {
+    const region = (await this.db.query<{ level: string }>('SELECT level FROM regions WHERE code = $1', [code]))[0];
+    if (!region) throw new UnknownFilterError(field, `unknown region code ${JSON.stringify(code)} (codes like KU398, MK07, EVK03, ELY05, FI1C, FI)`);
+    return region.level;
+  }
+
   /** The WHERE clause and its parameters; unknown codes raise UnknownFilterError. */
   async where(f: DemandFilters, params: unknown[] = []): Promise<{ sql: string; params: unknown[] }> {
     const clauses: string[] = [];
@@ -126,9 +133,7 @@ export class DemandRepository {
       clauses.push(sql.replace('?', `$${params.length}`));
     };
     if (f.region) {
-      const region = (await this.db.query<{ level: string }>('SELECT level FROM regions WHERE code = $1', [f.region]))[0];
-      if (!region) throw new UnknownFilterError('region', `unknown region code ${JSON.stringify(f.region)} (codes like KU398, MK07, EVK03, ELY05, FI1C, FI)`);
-      const column = REGION_COLUMN[region.level];
+      const column = REGION_COLUMN[await this.regionLevel(f.region, 'region')];
       if (column) add(`${column} = ?`, f.region);
     }
     if (f.sector) {
@@ -312,7 +317,7 @@ export class DemandRepository {
       case 'maakunta':
       case 'area':
       case 'majorRegion':
-        return query(`SELECT code AS key, COALESCE(name_${l === 'fi' ? 'fi' : l}, name_fi) AS label FROM regions WHERE code = ANY($1::text[])`);
+        return query(`SELECT code AS key, COALESCE(name_${l}, name_fi) AS label FROM regions WHERE code = ANY($1::text[])`);
       default:
         return new Map(keys.map((k) => [k, k]));
     }

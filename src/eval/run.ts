@@ -7,8 +7,7 @@ import { Analyzer } from '../pipeline/analyze.js';
 import { CharNgramIndex, topK } from '../pipeline/char-tfidf.js';
 import { detectLanguage, type Language } from '../pipeline/language.js';
 import { LabelIndex } from '../pipeline/lexicon.js';
-import { PHRASE_MIN_WORDS } from '../pipeline/semantic.js';
-import { splitPhrases } from '../pipeline/text.js';
+import { phrasesOf } from '../pipeline/semantic.js';
 import type { Database } from '../storage/database.js';
 import { averagePrecision, mean, reciprocalRank, rPrecisionAt, spanF1, spansFromBio } from './metrics.js';
 
@@ -70,7 +69,7 @@ async function skillLinking(o: EvalOptions, file: string, labels: string[], labe
   const sentenceVectors = o.embedder && labelVectors ? await embedAll(o.embedder, sentences) : null;
   // as in the pipeline, a long sentence that divides is also compared phrase by phrase; a phrase's cosine counts
   // averaged with the whole sentence's, so that it sharpens the sentence's evidence rather than replacing it
-  const phrases = sentences.map((text) => (o.phrases !== false && text.split(/\s+/).length >= PHRASE_MIN_WORDS ? splitPhrases({ index: 0, start: 0, end: text.length, text }).map((p) => p.text) : []));
+  const phrases = sentences.map((text) => (o.phrases !== false ? phrasesOf({ index: 0, start: 0, end: text.length, text }).map((p) => p.text) : []));
   const phraseVectors = sentenceVectors ? await embedAll(o.embedder!, phrases.flat()) : null;
   const phraseStart: number[] = [];
   phrases.reduce((at, list) => (phraseStart.push(at), at + list.length), 0);

@@ -46,6 +46,13 @@ async function nearestGroups(db: Queryable): Promise<Map<string, string>> {
   return nearest;
 }
 
+/** The cues of each sentence, in text order. */
+function cuesBySentence(cues: (Cue & { sentenceIndex: number })[]): Map<number, Cue[]> {
+  const map = new Map<number, Cue[]>();
+  for (const c of cues) map.set(c.sentenceIndex, [...(map.get(c.sentenceIndex) ?? []), c]);
+  return map;
+}
+
 /** Lexical matches scoring below this (only loose compound-part or hyphen-part matches) are left out. */
 const MIN_SCORE = 0.7;
 
@@ -194,7 +201,7 @@ export class Analyzer {
       `SELECT DISTINCT lang, label FROM esco_labels WHERE concept_type = 'occupation' AND kind <> 'hidden' AND lang IN ('fi', 'sv', 'en')`,
     )) {
       const words = r.label.replace(/\(.*?\)/g, ' ').trim().split(/[\s/]+/);
-      const head = words[r.lang === 'fi' ? words.length - 1 : words.length - 1];
+      const head = words[words.length - 1];
       if (head) for (const [k, w] of morphologyFor(r.lang).keys(head)) if (w >= 1) heads.get(r.lang)!.add(k);
     }
     const cueFinders = new Map(
@@ -230,6 +237,8 @@ export class Analyzer {
     const text = normalizeText(input.text);
     const sentences = analysis.sentences.map((s) => ({ ...s, text: text.slice(s.start, s.end) }));
     const found = new Set(analysis.mentions.map((m) => `${m.uri} ${m.sentenceIndex}`));
+    const cues = cuesBySentence(analysis.cues);
+    const defaults = this.signalDefaults(input, analysis.cues);
     const evidence = new Map<string, SkillMention[]>();
     for (const m of await semantic.match(analysis.language, sentences)) {
       const mention: SkillMention = {
@@ -242,7 +251,7 @@ export class Analyzer {
         spans: [{ start: m.start, end: m.end }],
         sentenceIndex: m.sentenceIndex,
         matchedLabel: this.labelOf(m.uri, 'en'),
-        ...this.signalOf(analysis, input, m.sentenceIndex, m.start),
+        ...signalAt(cues.get(m.sentenceIndex) ?? [], m.start, defaults),
       };
       if (!found.has(`${m.uri} ${m.sentenceIndex}`)) analysis.mentions.push(mention);
       evidence.set(m.uri, [...(evidence.get(m.uri) ?? []), mention]);
@@ -326,12 +335,13 @@ export class Analyzer {
     const finder = this.cueFinders.get(language)!;
     const cues = sentences.flatMap((s) => finder.find(text, s, Number(date.slice(0, 4))).map((c) => ({ ...c, sentenceIndex: s.index })));
     const defaults = this.signalDefaults(input, cues);
+    const bySentence = cuesBySentence(cues);
     const mentions: SkillMention[] = [];
     const skills: SkillResult[] = [];
     for (const [uri, list] of kept) {
       list.sort((a, b) => a.start - b.start);
       for (const m of list) {
-        const signal = signalAt(cues.filter((c) => c.sentenceIndex === m.sentenceIndex), m.start, defaults);
+        const signal = signalAt(bySentence.get(m.sentenceIndex) ?? [], m.start, defaults);
         mentions.push({ uri, score: this.calibrator.probability(language, m.method, m.score), rawScore: m.score, method: m.method, start: m.start, end: m.end, spans: m.spans, sentenceIndex: m.sentenceIndex, matchedLabel: m.label, ...signal });
       }
       skills.push(this.skillOf(uri, mentions.slice(mentions.length - list.length), language));
@@ -377,12 +387,6 @@ export class Analyzer {
       polarity: jobAd ? 'need' : 'mention',
       weight: input.vacancies ?? (jobAd && counted.length > 0 ? Math.max(...counted) : 1),
     };
-  }
-
-  /** Horizon, polarity and weight of a position in a sentence of an analysis (for mentions added later). */
-  signalOf(analysis: Analysis, input: AnalysisInput, sentenceIndex: number, at: number): Signal {
-    const cues = analysis.cues.filter((c) => c.sentenceIndex === sentenceIndex);
-    return signalAt(cues, at, this.signalDefaults(input, analysis.cues));
   }
 
   /**

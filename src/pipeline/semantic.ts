@@ -18,7 +18,14 @@ export interface SemanticMatch {
 /** Sentence–label cosine below this is not evidence of a skill. */
 const MIN_COSINE = 0.55;
 /** A shorter sentence is close enough to a phrase to be embedded whole; a longer one is split when it divides. */
-export const PHRASE_MIN_WORDS = 8;
+const PHRASE_MIN_WORDS = 8;
+
+/** The phrases a sentence is compared by: those of a long sentence that divides into two or more, else none. */
+export function phrasesOf(sentence: Sentence): Sentence[] {
+  if (sentence.text.split(/\s+/).length < PHRASE_MIN_WORDS) return [];
+  const phrases = splitPhrases(sentence);
+  return phrases.length >= 2 ? phrases : [];
+}
 /** Candidates per sentence or phrase. */
 const PER_SENTENCE = 2;
 
@@ -73,9 +80,8 @@ export class SemanticSkillMatcher {
     for (const sentence of sentences) {
       // a heading or a one- or two-word line says too little to be compared with a skill description
       if (sentence.text.split(/\s+/).length < 3) continue;
-      const words = sentence.text.split(/\s+/).length;
-      const phrases = words >= PHRASE_MIN_WORDS ? splitPhrases(sentence) : [];
-      if (phrases.length >= 2) for (const unit of phrases) units.push({ sentence, unit, level: 'phrase' });
+      const phrases = phrasesOf(sentence);
+      if (phrases.length > 0) for (const unit of phrases) units.push({ sentence, unit, level: 'phrase' });
       else units.push({ sentence, unit: sentence, level: 'sentence' });
     }
     if (units.length === 0) return [];

@@ -250,9 +250,8 @@ export const demandRoutes =
         return guarded(reply, q, async () => {
           const region = q.region.toUpperCase();
           const against = q.against?.toUpperCase() ?? 'FI';
-          for (const [field, code] of [['region', region], ['against', against]] as const) {
-            if (!(await deps.db.query('SELECT 1 FROM regions WHERE code = $1', [code])).length) throw new UnknownFilterError(field, `unknown region code ${JSON.stringify(code)}`);
-          }
+          await repo.regionLevel(region, 'region');
+          await repo.regionLevel(against, 'against');
           const filters = { ...filtersOf(q), region: undefined };
           const rows = await repo.compare(q.groupBy, filters, region, against === 'FI' ? undefined : against, { lang: q.lang, limit: q.limit, minMentions: q.minMentions });
           const flat = () =>
