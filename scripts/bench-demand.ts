@@ -11,6 +11,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DemandRepository, type DemandFilters, type GroupBy } from '../src/demand/demand.repository.js';
+import { ROLLUPS } from '../src/demand/rollups.js';
 import { Analyzer } from '../src/pipeline/analyze.js';
 import { PROJECT_ROOT } from '../src/paths.js';
 import { openDatabase, type Database } from '../src/storage/database.js';
@@ -76,15 +77,19 @@ async function load(db: Database): Promise<void> {
       SELECT c.id, d.kind, d.text, d.language, c.month, md5(d.content_hash || c.copy), 'done'
       FROM copies c JOIN documents d ON d.id = c.base_id;
     INSERT INTO demand_facts (document_id, skill_uri, skill_group, month, kind, language, horizon, polarity, weight, score,
-        municipality, maakunta, area, major_region, occupation, isco, sector_section, sector_division)
+        municipality, maakunta, area, major_region, occupation, isco, sector_section, sector_division, firsts)
       SELECT c.id, f.skill_uri, f.skill_group, c.month, f.kind, f.language, f.horizon, f.polarity, f.weight, f.score,
-             m.municipality, m.maakunta, m.area, m.major_region, f.occupation, f.isco, f.sector_section, f.sector_division
+             m.municipality, m.maakunta, m.area, m.major_region, f.occupation, f.isco, f.sector_section, f.sector_division, f.firsts
       FROM copies c JOIN demand_facts f ON f.document_id = c.base_id JOIN muni m ON m.n = c.muni_n;
   `);
   // as autovacuum would: statistics, and the visibility map that index-only scans need
-  await db.exec('VACUUM ANALYZE demand_facts');
+  await db.exec(`VACUUM ANALYZE demand_facts, ${ROLLUPS.map((r) => r.table).join(', ')}`);
   const n = (await db.query<{ n: number; d: number }>('SELECT count(*)::int AS n, count(DISTINCT document_id)::int AS d FROM demand_facts'))[0]!;
   console.log(`  copied to ${n.n} facts of ${n.d} documents in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+  for (const r of ROLLUPS) {
+    const rows = (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${r.table}`))[0]!.n;
+    console.log(`  ${r.table}: ${rows} rows (${(n.n / Math.max(1, rows)).toFixed(1)} facts per row)`);
+  }
 }
 
 interface Shape {
@@ -94,9 +99,12 @@ interface Shape {
 
 async function shapes(db: Database): Promise<Shape[]> {
   const maakunnat = (await db.query<{ code: string }>(`SELECT code FROM regions WHERE level = 'maakunta' ORDER BY code`)).map((r) => r.code);
+  const kunnat = (await db.query<{ code: string }>(`SELECT code FROM regions WHERE level = 'municipality' AND code IN ('KU091', 'KU837', 'KU564', 'KU398', 'KU853') ORDER BY code`)).map((r) => r.code);
   const isco = (await db.query<{ isco: string }>(`SELECT DISTINCT left(isco, 2) AS isco FROM demand_facts WHERE isco IS NOT NULL ORDER BY 1`)).map((r) => r.isco);
   const pick = <T>(list: T[], i: number) => list[i % list.length]!;
-  const demand = (groupBy: GroupBy, f: (i: number) => DemandFilters): Shape['run'] => (repo, i) => repo.demand(groupBy, f(i), { lang: 'fi', limit: 50 });
+  // what GET /v1/demand asks in JSON: the rows and the totals
+  const demand = (groupBy: GroupBy, f: (i: number) => DemandFilters): Shape['run'] => (repo, i) =>
+    Promise.all([repo.demand(groupBy, f(i), { lang: 'fi', limit: 50 }), repo.totals(f(i))]);
   return [
     { name: 'skill, no filter', run: demand('skill', () => ({})) },
     { name: 'skill, maakunta + horizon', run: demand('skill', (i) => ({ region: pick(maakunnat, i), horizon: pick(['current', 'short', 'long'], i) })) },
@@ -104,6 +112,8 @@ async function shapes(db: Database): Promise<Shape[]> {
     { name: 'maakunta, kind', run: demand('maakunta', (i) => ({ kind: pick(['job_ad', 'meeting_note'], i) })) },
     { name: 'isco2, polarity any', run: demand('isco2', () => ({ polarity: 'any' })) },
     { name: 'skill, ISCO 2-digit', run: demand('skill', (i) => ({ occupation: pick(isco, i) })) },
+    { name: 'skill, municipality', run: demand('skill', (i) => ({ region: pick(kunnat, i) })) },
+    { name: 'isco2, maakunta + minScore', run: demand('isco2', (i) => ({ region: pick(maakunnat, i), minScore: 0.5 })) },
     { name: 'skillGroup, major region', run: demand('skillGroup', (i) => ({ region: pick(['FI1B', 'FI1C', 'FI19', 'FI1D', 'FI20'], i) })) },
     { name: 'timeseries quarter, top 5 skills', run: (repo) => repo.timeseries('skill', 'quarter', {}, { lang: 'fi', limit: 5 }) },
     {

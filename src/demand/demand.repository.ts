@@ -1,6 +1,7 @@
 import type { Queryable } from '../storage/database.js';
+import { countColumn, firstBit, ROLLUPS, type Fixed, type KeyKind } from './rollups.js';
 
-/** What demand can be grouped by, and the fact column (or expression) behind each. */
+/** What demand can be grouped by: the fact column (or expression) behind each, and the column it reads. */
 export const GROUPS = {
   skill: 'skill_uri',
   skillGroup: 'skill_group',
@@ -21,6 +22,9 @@ export const GROUPS = {
   language: 'language',
 } as const;
 export type GroupBy = keyof typeof GROUPS;
+
+const columnOf = (groupBy: GroupBy) => GROUPS[groupBy].replace(/^left\((\w+), \d\)$/, '$1');
+const keyKindOf = (groupBy: GroupBy | undefined): KeyKind => (groupBy === 'skill' ? 'skill' : groupBy === 'skillGroup' ? 'group' : 'document');
 
 export const BUCKETS = ['month', 'quarter', 'year'] as const;
 export type Bucket = (typeof BUCKETS)[number];
@@ -112,6 +116,20 @@ const REGION_COLUMN: Record<string, string | null> = {
   country: null,
 };
 
+interface Where {
+  sql: string;
+  params: unknown[];
+  /** the fact columns the filters read */
+  columns: Set<string>;
+}
+
+interface Source {
+  from: string;
+  documents: string;
+  mentions: string;
+  demand: string;
+}
+
 const round = (x: number, digits = 4) => Math.round(x * 10 ** digits) / 10 ** digits;
 
 /** Aggregates over `demand_facts` (one row per mention, written with the analysis). */
@@ -125,70 +143,87 @@ export class DemandRepository {
     return region.level;
   }
 
-  /** The WHERE clause and its parameters; unknown codes raise UnknownFilterError. */
-  async where(f: DemandFilters, params: unknown[] = []): Promise<{ sql: string; params: unknown[] }> {
+  /** The WHERE clause, its parameters and the columns it reads; unknown codes raise UnknownFilterError. */
+  async where(f: DemandFilters, params: unknown[] = []): Promise<Where> {
     const clauses: string[] = [];
-    const add = (sql: string, value: unknown) => {
-      params.push(value);
-      clauses.push(sql.replace('?', `$${params.length}`));
+    const columns = new Set<string>();
+    const add = (column: string, sql: string, ...values: unknown[]) => {
+      columns.add(column);
+      clauses.push(sql.replace(/\?/g, () => `$${params.push(values.shift())}`));
     };
     if (f.region) {
       const column = REGION_COLUMN[await this.regionLevel(f.region, 'region')];
-      if (column) add(`${column} = ?`, f.region);
+      if (column) add(column, `${column} = ?`, f.region);
     }
     if (f.sector) {
       const sector = (await this.db.query<{ level: number }>('SELECT level FROM sectors WHERE code = $1', [f.sector]))[0];
       if (!sector || sector.level > 2) throw new UnknownFilterError('sector', `unknown sector ${JSON.stringify(f.sector)} (a TOL 2008 section letter or two-digit division)`);
-      add(sector.level === 1 ? 'sector_section = ?' : 'sector_division = ?', f.sector);
+      if (sector.level === 1) add('sector_section', 'sector_section = ?', f.sector);
+      else add('sector_division', 'sector_division = ?', f.sector);
     }
     if (f.occupation) {
       if (/^\d{1,4}$/.test(f.occupation)) {
         const known = await this.db.query('SELECT 1 FROM isco_groups WHERE code = $1', [f.occupation]);
         if (known.length === 0) throw new UnknownFilterError('occupation', `unknown ISCO-08 code ${JSON.stringify(f.occupation)}`);
-        add(`left(isco, ${f.occupation.length}) = ?`, f.occupation);
+        // unit groups are four digits: a prefix is a range the index can read
+        add('isco', 'isco BETWEEN ? AND ?', f.occupation.padEnd(4, '0'), f.occupation.padEnd(4, '9'));
       } else {
         const known = await this.db.query('SELECT 1 FROM esco_occupations WHERE uri = $1', [f.occupation]);
         if (known.length === 0) throw new UnknownFilterError('occupation', `unknown occupation ${JSON.stringify(f.occupation)} (an ESCO occupation URI or an ISCO-08 code)`);
-        add('occupation = ?', f.occupation);
+        add('occupation', 'occupation = ?', f.occupation);
       }
     }
-    if (f.horizon) add('horizon = ?', f.horizon);
-    if (f.kind) add('kind = ?', f.kind);
-    if (f.language) add('language = ?', f.language);
+    if (f.horizon) add('horizon', 'horizon = ?', f.horizon);
+    if (f.kind) add('kind', 'kind = ?', f.kind);
+    if (f.language) add('language', 'language = ?', f.language);
     const polarity = f.polarity ?? 'need';
-    if (polarity !== 'any') add('polarity = ?', polarity);
-    if (f.from) add('month >= ?::date', f.from);
-    if (f.to) add('month <= ?::date', f.to);
-    if (f.minScore !== undefined && f.minScore > 0) add('score >= ?', f.minScore);
-    return { sql: clauses.length > 0 ? `WHERE ${clauses.join(' AND ')}` : '', params };
+    if (polarity !== 'any') add('polarity', 'polarity = ?', polarity);
+    if (f.from) add('month', 'month >= ?::date', f.from);
+    if (f.to) add('month', 'month <= ?::date', f.to);
+    if (f.minScore !== undefined && f.minScore > 0) add('score', 'score >= ?', f.minScore);
+    return { sql: clauses.length > 0 ? `WHERE ${clauses.join(' AND ')}` : '', params, columns };
+  }
+
+  /**
+   * Where a query reads from and how it counts: the smallest rollup holding every column it needs, else the
+   * facts. Document counts come from the `firsts` bits (rollups.ts), or count(DISTINCT) when a minimum score
+   * filters single mentions out of documents.
+   */
+  source(w: Where, groupBy?: GroupBy): Source {
+    const columns = new Set(w.columns);
+    if (groupBy) columns.add(columnOf(groupBy));
+    const fixed: Fixed = { horizon: columns.has('horizon'), polarity: columns.has('polarity') };
+    const kind = keyKindOf(groupBy);
+    const rollup = ROLLUPS.find((r) => r.keys.includes(kind) && [...columns].every((c) => r.dims.includes(c)));
+    if (rollup) return { from: rollup.table, documents: `sum(${countColumn(kind, fixed)})`, mentions: 'sum(mentions)', demand: 'sum(demand)' };
+    const documents = columns.has('score') ? 'count(DISTINCT document_id)' : `count(*) FILTER (WHERE firsts & ${firstBit(kind, fixed)} <> 0)`;
+    return { from: 'demand_facts', documents, mentions: 'count(*)', demand: 'sum(weight)' };
   }
 
   async totals(f: DemandFilters): Promise<DemandTotals> {
-    const { sql, params } = await this.where(f);
+    const w = await this.where(f);
+    const s = this.source(w);
     const r = (
-      await this.db.query<{ documents: number; mentions: number; demand: number | null }>(
-        `SELECT count(DISTINCT document_id)::int AS documents, count(*)::int AS mentions, sum(weight)::float8 AS demand FROM demand_facts ${sql}`,
-        params,
+      await this.db.query<{ documents: number | null; mentions: number | null; demand: number | null }>(
+        `SELECT ${s.documents}::int AS documents, ${s.mentions}::int AS mentions, ${s.demand}::float8 AS demand FROM ${s.from} ${w.sql}`,
+        w.params,
       )
     )[0]!;
-    return { documents: r.documents, mentions: r.mentions, demand: round(r.demand ?? 0, 3) };
+    return { documents: r.documents ?? 0, mentions: r.mentions ?? 0, demand: round(r.demand ?? 0, 3) };
   }
 
   /** Demand per group, largest first, with each group's share of all demand under the same filters. */
   async demand(groupBy: GroupBy, f: DemandFilters, options: { lang: string; limit: number }): Promise<DemandRow[]> {
-    const { sql, params } = await this.where(f);
+    const w = await this.where(f);
+    const s = this.source(w, groupBy);
     const key = GROUPS[groupBy];
-    params.push(options.limit);
+    const params = [...w.params, options.limit];
     const rows = await this.db.query<{ key: string; documents: number; mentions: number; demand: number; total: number }>(
-      // per key and document first (a hash aggregate that runs in parallel), then per key: the same figures as
-      // count(DISTINCT document_id) without its sort
       `SELECT key, documents, mentions, demand, sum(demand) OVER () AS total FROM (
-         SELECT key, count(*)::int AS documents, sum(n)::int AS mentions, sum(w)::float8 AS demand FROM (
-           SELECT ${key} AS key, document_id, count(*) AS n, sum(weight) AS w
-           FROM demand_facts ${sql} ${sql ? 'AND' : 'WHERE'} ${key} IS NOT NULL
-           GROUP BY 1, 2
-         ) per_document GROUP BY key
-       ) g ORDER BY demand DESC, key LIMIT $${params.length}`,
+         SELECT ${key} AS key, ${s.documents}::int AS documents, ${s.mentions}::int AS mentions, ${s.demand}::float8 AS demand
+         FROM ${s.from} ${w.sql} ${w.sql ? 'AND' : 'WHERE'} ${key} IS NOT NULL
+         GROUP BY 1
+       ) g WHERE mentions > 0 ORDER BY demand DESC, key LIMIT $${params.length}`,
       params,
     );
     const labels = await this.labels(groupBy, rows.map((r) => r.key), options.lang);
@@ -211,14 +246,18 @@ export class DemandRepository {
   ): Promise<{ bucket: string; key: string; label: string; documents: number; mentions: number; demand: number }[]> {
     const keys = options.keys ?? (await this.demand(groupBy, f, { lang: options.lang, limit: options.limit })).map((r) => r.key);
     if (keys.length === 0) return [];
-    const { sql, params } = await this.where(f);
+    const w = await this.where(f);
+    w.columns.add('month');
+    const s = this.source(w, groupBy);
     const key = GROUPS[groupBy];
-    params.push(keys);
+    const params = [...w.params, keys];
     const rows = await this.db.query<{ bucket: string; key: string; documents: number; mentions: number; demand: number }>(
-      `SELECT to_char(date_trunc('${bucket}', month), 'YYYY-MM-DD') AS bucket, ${key} AS key,
-         count(DISTINCT document_id)::int AS documents, count(*)::int AS mentions, sum(weight)::float8 AS demand
-       FROM demand_facts ${sql} ${sql ? 'AND' : 'WHERE'} ${key} = ANY($${params.length}::text[])
-       GROUP BY 1, 2 ORDER BY 1, 2`,
+      `SELECT * FROM (
+         SELECT to_char(date_trunc('${bucket}', month), 'YYYY-MM-DD') AS bucket, ${key} AS key,
+           ${s.documents}::int AS documents, ${s.mentions}::int AS mentions, ${s.demand}::float8 AS demand
+         FROM ${s.from} ${w.sql} ${w.sql ? 'AND' : 'WHERE'} ${key} = ANY($${params.length}::text[])
+         GROUP BY 1, 2
+       ) b WHERE mentions > 0 ORDER BY 1, 2`,
       params,
     );
     const labels = await this.labels(groupBy, keys, options.lang);
@@ -227,8 +266,12 @@ export class DemandRepository {
 
   /** The latest month with facts under the filters (the default end of a period). */
   async latestMonth(f: DemandFilters): Promise<string | null> {
-    const { sql, params } = await this.where(f);
-    const r = await this.db.query<{ m: string | null }>(`SELECT to_char(max(month), 'YYYY-MM-DD') AS m FROM demand_facts ${sql}`, params);
+    const w = await this.where(f);
+    const s = this.source(w);
+    const r = await this.db.query<{ m: string | null }>(
+      `SELECT to_char(max(month), 'YYYY-MM-DD') AS m FROM ${s.from} ${w.sql} ${s.from === 'demand_facts' ? '' : `${w.sql ? 'AND' : 'WHERE'} mentions > 0`}`,
+      w.params,
+    );
     return r[0]?.m ?? null;
   }
 

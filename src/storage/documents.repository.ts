@@ -1,9 +1,10 @@
 import { createHash, randomUUID } from 'node:crypto';
+import { firstsSql } from '../demand/rollups.js';
 import type { Analysis, SkillMention } from '../pipeline/analyze.js';
+import type { Database, Queryable } from './database.js';
 
 /** A mention as stored: where, how, how sure, and its demand signal. */
 export type StoredMention = Pick<SkillMention, 'uri' | 'start' | 'end' | 'sentenceIndex' | 'method' | 'score' | 'horizon' | 'polarity' | 'weight'>;
-import type { Database, Queryable } from './database.js';
 
 export const DOCUMENT_KINDS = ['job_ad', 'meeting_note', 'survey_answer', 'report'] as const;
 export type DocumentKind = (typeof DOCUMENT_KINDS)[number];
@@ -279,11 +280,11 @@ async function insertDemandFacts(tx: Queryable, documentId: string, analysis: An
   const groups = new Map(analysis.skills.map((s) => [s.uri, s.group ?? null]));
   await tx.query(
     `INSERT INTO demand_facts (document_id, skill_uri, skill_group, month, kind, language, horizon, polarity, weight, score,
-       municipality, maakunta, area, major_region, occupation, isco, sector_section, sector_division)
+       municipality, maakunta, area, major_region, occupation, isco, sector_section, sector_division, firsts)
      SELECT $1, f.skill_uri, f.skill_group, date_trunc('month', $2::date)::date, $3, $4, f.horizon, f.polarity, f.weight, f.score,
-       $5, $6, $7, $8, $9, $10, COALESCE($11, (SELECT parent_code FROM sectors WHERE code = $12)), $12
-     FROM unnest($13::text[], $14::text[], $15::text[], $16::text[], $17::real[], $18::real[])
-       AS f (skill_uri, skill_group, horizon, polarity, weight, score)`,
+       $5, $6, $7, $8, $9, $10, COALESCE($11, (SELECT parent_code FROM sectors WHERE code = $12)), $12, ${firstsSql('f.n')}
+     FROM (SELECT $1::uuid AS document_id, u.* FROM unnest($13::text[], $14::text[], $15::text[], $16::text[], $17::real[], $18::real[])
+       WITH ORDINALITY AS u (skill_uri, skill_group, horizon, polarity, weight, score, n)) f`,
     [
       documentId,
       analysis.date,

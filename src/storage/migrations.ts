@@ -1,3 +1,4 @@
+import { backfillFirstsSql, rollupMigrationSql } from '../demand/rollups.js';
 import type { Database } from './database.js';
 
 interface Migration {
@@ -249,6 +250,18 @@ CREATE INDEX demand_facts_sector ON demand_facts (sector_division, month);
 CREATE INDEX demand_facts_maakunta_signal ON demand_facts (maakunta, polarity, horizon, month) INCLUDE (skill_uri, document_id, weight);
 `,
   },
+  {
+    version: 6,
+    name: 'demand-rollups',
+    sql: `
+-- which document-level counts each fact is the first of (src/demand/rollups.ts); facts so far in physical order
+ALTER TABLE demand_facts ADD COLUMN firsts smallint NOT NULL DEFAULT 0;
+${backfillFirstsSql()};
+${rollupMigrationSql()}
+-- the rollups answer region + horizon questions now
+DROP INDEX demand_facts_maakunta_signal;
+`,
+  },
 ];
 
 /** Applies pending migrations; safe when several processes start at once (advisory lock). */
@@ -272,9 +285,20 @@ export async function migrate(db: Database): Promise<number[]> {
   return applied;
 }
 
-function splitStatements(sql: string): string[] {
-  return sql
-    .split(/;\s*\n/)
-    .map((s) => s.replace(/^\s*--.*$/gm, '').trim())
-    .filter((s) => s.length > 0);
+/** Statements end with a semicolon at the end of a line, except inside a $$-quoted function body. */
+export function splitStatements(sql: string): string[] {
+  const statements: string[] = [];
+  let current = '';
+  let quoted = false;
+  for (const line of sql.split('\n')) {
+    if (!quoted && /^\s*--/.test(line)) continue;
+    current += `${line}\n`;
+    quoted = (line.split('$$').length - 1) % 2 === 1 ? !quoted : quoted;
+    if (!quoted && /;\s*$/.test(line)) {
+      statements.push(current.trim().replace(/;$/, ''));
+      current = '';
+    }
+  }
+  if (current.trim()) statements.push(current.trim());
+  return statements;
 }

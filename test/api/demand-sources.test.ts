@@ -1,0 +1,136 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DemandRepository, GROUPS, type DemandFilters, type GroupBy } from '../../src/demand/demand.repository.js';
+import { backfillFirstsSql, ROLLUPS } from '../../src/demand/rollups.js';
+import { PROJECT_ROOT } from '../../src/paths.js';
+import { Analyzer } from '../../src/pipeline/analyze.js';
+import type { Database } from '../../src/storage/database.js';
+import { DocumentsRepository, type NewDocument } from '../../src/storage/documents.repository.js';
+import { importTaxonomy } from '../../src/taxonomy/import.js';
+import { createTestDatabase, engines, FIXTURE_TAXONOMY } from '../helpers/context.js';
+
+const cases = JSON.parse(readFileSync(join(PROJECT_ROOT, 'test', 'fixtures', 'demand', 'documents.json'), 'utf8')) as { document: NewDocument }[];
+
+/**
+ * The fixture documents three ways: as written; moved to another month and place; and with the text twice, so
+ * that one document mentions the same skill several times, at one horizon or several.
+ */
+function variants(): NewDocument[] {
+  return cases.flatMap(({ document: d }, i) => [
+    d,
+    { ...d, text: `${d.text} `, date: `2025-0${1 + (i % 9)}-20`, region: ['Lahti', 'Tampere', 'Vaasa'][i % 3] },
+    { ...d, text: `${d.text}\n\n${d.text}` },
+  ]);
+}
+
+const FILTERS: DemandFilters[] = [
+  {},
+  { polarity: 'any' },
+  { horizon: 'short' },
+  { horizon: 'long', polarity: 'any' },
+  { region: 'MK07' },
+  { region: 'FI1C', polarity: 'mention' },
+  { region: 'KU398' },
+  { from: '2026-01-01', to: '2026-10-01' },
+  { kind: 'meeting_note', polarity: 'any' },
+  { language: 'fi' },
+  { occupation: '72' },
+  { sector: 'C', polarity: 'any' },
+  { minScore: 0.5, polarity: 'any' },
+];
+
+describe.each(engines())('demand from rollups and facts agrees with counting distinct documents on %s', (engine) => {
+  let db: Database;
+  let drop: () => Promise<void>;
+  let repo: DemandRepository;
+  let documents: DocumentsRepository;
+  let analyzer: Analyzer;
+  const ids: string[] = [];
+
+  /** The figures straight from the facts, documents by count(DISTINCT). */
+  async function reference(groupBy: GroupBy, f: DemandFilters) {
+    const w = await repo.where(f);
+    const key = GROUPS[groupBy];
+    return db.query<{ key: string; documents: number; mentions: number; demand: number }>(
+      `SELECT ${key} AS key, count(DISTINCT document_id)::int AS documents, count(*)::int AS mentions, round(sum(weight)::numeric, 3)::float8 AS demand
+       FROM demand_facts ${w.sql} ${w.sql ? 'AND' : 'WHERE'} ${key} IS NOT NULL GROUP BY 1 ORDER BY 1`,
+      w.params,
+    );
+  }
+
+  async function expectAgreement(): Promise<number> {
+    let compared = 0;
+    for (const groupBy of Object.keys(GROUPS) as GroupBy[]) {
+      for (const f of FILTERS) {
+        const expected = await reference(groupBy, f);
+        const got = (await repo.demand(groupBy, f, { lang: 'en', limit: 1000 })).map(({ key, documents, mentions, demand }) => ({ key, documents, mentions, demand }));
+        expect(got.sort((a, b) => a.key.localeCompare(b.key)), `${groupBy} ${JSON.stringify(f)}`).toEqual(expected);
+        compared += expected.length;
+      }
+    }
+    for (const f of FILTERS) {
+      const r = (await reference('kind', f)).length > 0 ? await repo.totals(f) : undefined;
+      const w = await repo.where(f);
+      const [t] = await db.query<{ documents: number; mentions: number }>(`SELECT count(DISTINCT document_id)::int AS documents, count(*)::int AS mentions FROM demand_facts ${w.sql}`, w.params);
+      if (r) expect({ documents: r.documents, mentions: r.mentions }, `totals ${JSON.stringify(f)}`).toEqual(t);
+    }
+    return compared;
+  }
+
+  async function rollupSnapshot(): Promise<string[]> {
+    const out: string[] = [];
+    for (const r of ROLLUPS) out.push(...(await db.query(`SELECT * FROM ${r.table} ORDER BY ${r.dims.join(', ')}`)).map((row) => `${r.table} ${JSON.stringify(row)}`));
+    return out;
+  }
+
+  beforeAll(async () => {
+    ({ db, drop } = await createTestDatabase(engine));
+    await importTaxonomy(db, FIXTURE_TAXONOMY);
+    analyzer = await Analyzer.load(db);
+    repo = new DemandRepository(db);
+    documents = new DocumentsRepository(db);
+    for (const d of variants()) {
+      const { document } = await documents.create(d);
+      ids.push(document.id);
+      expect(await documents.saveAnalysis(document.id, analyzer.analyze({ ...d, language: d.language ?? 'fi' }))).toBe(true);
+    }
+  }, 60_000);
+  afterAll(() => drop());
+
+  it('reads each question from the smallest source that has its columns', async () => {
+    const from = async (groupBy: GroupBy, f: DemandFilters) => repo.source(await repo.where(f), groupBy).from;
+    expect(await from('skill', {})).toBe('demand_rollup_country');
+    expect(await from('skillGroup', { horizon: 'long', from: '2026-01-01' })).toBe('demand_rollup_country');
+    expect(await from('skill', { region: 'MK07' })).toBe('demand_rollup_region');
+    expect(await from('maakunta', { kind: 'job_ad' })).toBe('demand_rollup_document');
+    expect(await from('skillGroup', { region: 'FI1C', sector: 'C' })).toBe('demand_facts');
+    expect(await from('isco2', { region: 'KU398' })).toBe('demand_rollup_document');
+    expect(await from('skill', { region: 'KU398' })).toBe('demand_facts');
+    expect(await from('skill', { occupation: '72' })).toBe('demand_rollup_work');
+    expect(await from('skill', { occupation: '72', region: 'MK07' })).toBe('demand_facts');
+    expect(await from('maakunta', { minScore: 0.5 })).toBe('demand_facts');
+  });
+
+  it('gives the same documents, mentions and demand from every source for every grouping and filter', async () => {
+    expect(await expectAgreement()).toBeGreaterThan(200);
+  });
+
+  it('keeps the rollups exact when documents are re-analysed elsewhere or deleted', async () => {
+    const moved = variants()[4]!;
+    await documents.saveAnalysis(ids[4]!, analyzer.analyze({ ...moved, language: moved.language ?? 'fi', region: 'Oulu', date: '2024-02-02' }));
+    await documents.saveAnalysis(ids[7]!, analyzer.analyze({ ...variants()[7]!, language: 'sv' }));
+    expect(await documents.delete(ids[0]!)).toBe(true);
+    expect(await documents.delete(ids[8]!)).toBe(true);
+    await expectAgreement();
+    for (const r of ROLLUPS) expect((await db.query(`SELECT 1 FROM ${r.table} WHERE mentions = 0`)).length, r.table).toBe(0);
+  });
+
+  it('fills the firsts of facts written before the rollups (the migration backfill) to the same rollups', async () => {
+    const before = await rollupSnapshot();
+    await db.query('UPDATE demand_facts SET firsts = 0');
+    expect(await rollupSnapshot()).not.toEqual(before);
+    await db.query(backfillFirstsSql());
+    expect(await rollupSnapshot()).toEqual(before);
+  });
+});
