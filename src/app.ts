@@ -10,6 +10,7 @@ import type { Logger } from './logger.js';
 import type { Analyzer } from './pipeline/analyze.js';
 import type { AnalyzeJobPayload } from './queue/analyze.queue.js';
 import { ATTRIBUTION } from './attribution.js';
+import { batchRoutes } from './routes/batches/index.js';
 import { demandRoutes } from './routes/demand/index.js';
 import { analyzeRoutes } from './routes/analyze/index.js';
 import { documentRoutes } from './routes/documents/index.js';
@@ -52,7 +53,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: deps.log as FastifyBaseLogger,
     bodyLimit: deps.config.BODY_LIMIT_BYTES,
-    requestTimeout: 30_000,
+    requestTimeout: deps.config.REQUEST_TIMEOUT_MS,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   const ajv = compilers();
@@ -109,5 +110,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(documentRoutes(deps));
   await app.register(analyzeRoutes(deps));
   await app.register(demandRoutes(deps));
+  await app.register(batchRoutes(deps));
   return app;
 }

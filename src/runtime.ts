@@ -9,7 +9,7 @@ import { Analyzer } from './pipeline/analyze.js';
 import { SemanticSkillMatcher } from './pipeline/semantic.js';
 import { ANALYZE_QUEUE, createAnalyzeQueue, enqueueAnalyze, type AnalyzeJobPayload } from './queue/analyze.queue.js';
 import { bullConnection, startPrivateRedis, type PrivateRedis } from './queue/redis.js';
-import { openDatabase, type Database } from './storage/database.js';
+import { openDatabase, type Database, type Queryable } from './storage/database.js';
 import { DocumentsRepository } from './storage/documents.repository.js';
 import { migrate } from './storage/migrations.js';
 import { readAliases } from './taxonomy/aliases.js';
@@ -56,7 +56,7 @@ export async function resolveRedis(config: Config, log: Logger): Promise<{ url: 
  * very first start they are computed in the background (minutes for the full ESCO) and attached when ready, and
  * each analysis records in `encoder` whether it had them.
  */
-export async function loadAnalyzer(db: Database, config: Config, log: Logger, options: { waitForSemantic?: boolean } = {}): Promise<Analyzer> {
+export async function loadAnalyzer(db: Queryable, config: Config, log: Logger, options: { waitForSemantic?: boolean } = {}): Promise<Analyzer> {
   const { aliases, problems } = await readAliases(config.ALIASES_FILES.split(','));
   for (const p of problems) log.warn(p, 'alias row skipped');
   const calibrator = Calibrator.load(config.CALIBRATION_FILE, config.SEMANTIC_MODEL === 'none' ? null : config.SEMANTIC_MODEL);

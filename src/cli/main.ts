@@ -16,9 +16,14 @@ import { loadAnalyzer, openStorage } from '../runtime.js';
 import { TaxonomyFileError } from '../taxonomy/csv.js';
 import { importTaxonomy } from '../taxonomy/import.js';
 import { runWorkerProcess } from '../../workers/analyze.worker.js';
-import { progressReporter } from './progress.js';
+import { progressReporter, throughputReporter } from './progress.js';
 import { RedisServerMissingError } from '../queue/redis.js';
 import { VoikkoUnavailableError } from '../pipeline/voikko.js';
+import { classifyLocal } from '../batch/local.js';
+import { RowError } from '../batch/records.js';
+import { classifyRemote } from '../batch/remote.js';
+import { runClassifyChild } from '../../workers/classify.child.js';
+import { availableParallelism } from 'node:os';
 
 const USAGE = `skills-radar <command>
 
@@ -32,6 +37,10 @@ Commands:
                                  score the pipeline and a char n-gram TF-IDF baseline on the benchmarks in DIR
   calibrate [--bench-dir DIR] [--fi-set FILE] [--out FILE]
                                  fit the per-method score calibration on DIR's skill-linking files (CALIBRATION_FILE)
+  classify <file|-> [--out FILE] [--format jsonl|csv] [--text-field NAME] [--id-field NAME] [--errors FILE]
+           [--input-format jsonl|csv] [--workers N] [--lexical-only] [--server URL]
+                                 classify a dump of job ads (JSON Lines or CSV, .gz too): on all cores here, or
+                                 through a running service with --server; rerun with the same --out to resume
 
 Configuration comes from the environment; see README.md.`;
 
@@ -75,9 +84,91 @@ async function main(argv: string[]): Promise<number> {
       return evalCommand(config, log, rest);
     case 'calibrate':
       return calibrateCommand(config, log, rest);
+    case 'classify':
+      return classifyCommand(config, rest);
+    case '__classify-child':
+      runClassifyChild();
+      return -1;
     default:
       process.stderr.write(`unknown command ${JSON.stringify(command)}\n\n${USAGE}\n`);
       return 2;
+  }
+}
+
+/** Exit status of classify: 0 all rows done, 1 the run failed, 2 usage, 3 some rows failed, 130 interrupted. */
+async function classifyCommand(config: Config, args: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        out: { type: 'string', short: 'o' },
+        format: { type: 'string', default: 'jsonl' },
+        'input-format': { type: 'string' },
+        'text-field': { type: 'string' },
+        'id-field': { type: 'string' },
+        errors: { type: 'string' },
+        workers: { type: 'string', default: String(availableParallelism()) },
+        'lexical-only': { type: 'boolean', default: false },
+        server: { type: 'string' },
+      },
+    });
+  } catch (err) {
+    process.stderr.write(`classify: ${(err as Error).message}\n`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  const usage = (message: string) => {
+    process.stderr.write(`classify: ${message}\nusage: skills-radar classify <file|-> [--out FILE] [--format jsonl|csv] [--text-field NAME] [--id-field NAME] [--server URL]\n`);
+    return 2;
+  };
+  const input = positionals[0];
+  if (!input || positionals.length > 1) return usage('give one input file, or - for stdin');
+  if (input !== '-' && !existsSync(input)) return usage(`no such file: ${input}`);
+  if (values.format !== 'jsonl' && values.format !== 'csv') return usage('--format is jsonl or csv');
+  const inputFormat = values['input-format'];
+  if (inputFormat !== undefined && inputFormat !== 'jsonl' && inputFormat !== 'csv') return usage('--input-format is jsonl or csv');
+  const workers = Number(values.workers);
+  if (!Number.isInteger(workers) || workers < 1 || workers > 64) return usage('--workers is a whole number from 1 to 64');
+  const log = createLogger(config, 'classify', 2);
+  const progress = throughputReporter('classify');
+  const controller = new AbortController();
+  const onSigint = () => {
+    if (controller.signal.aborted) process.exit(130);
+    process.stderr.write('\nclassify: stopping after the ads in progress (Ctrl-C again to quit at once)\n');
+    controller.abort();
+  };
+  process.on('SIGINT', onSigint);
+  const common = {
+    input,
+    inputFormat,
+    out: values.out,
+    format: values.format,
+    errors: values.errors,
+    fields: { textField: values['text-field'], idField: values['id-field'] },
+    signal: controller.signal,
+  } as const;
+  try {
+    const summary = values.server
+      ? await classifyRemote(values.server, { ...common, onProgress: (p) => progress.update(p) })
+      : await classifyLocal(values['lexical-only'] ? { ...config, SEMANTIC_MODEL: 'none' } : config, log, {
+          ...common,
+          workers,
+          onProgress: (p) => progress.update({ done: p.written + p.failed, failed: p.failed, resumed: p.resumed, bytesRead: p.bytesRead, size: p.size, elapsedMs: p.elapsedMs }),
+        });
+    progress.stop();
+    process.stderr.write(`${summary.lines.join('\n')}\n`);
+    return summary.interrupted ? 130 : summary.failed > 0 ? 3 : 0;
+  } catch (err) {
+    progress.stop();
+    if (err instanceof RowError) {
+      process.stderr.write(`classify: ${err.message}\n`);
+      return 2;
+    }
+    throw err;
+  } finally {
+    process.off('SIGINT', onSigint);
   }
 }
 

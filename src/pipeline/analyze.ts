@@ -8,7 +8,7 @@ import { OccupationClassifier, type OccupationResult } from './occupations.js';
 import { SectorClassifier, type SectorResult } from './sectors.js';
 import type { SemanticSkillMatcher } from './semantic.js';
 import { Calibrator, combineEvidence, type Method } from './calibration.js';
-import { normalizeText, segmentSentences, type Sentence } from './text.js';
+import { compareCodeUnits, normalizeText, segmentSentences, type Sentence } from './text.js';
 import { PlaceResolver, type Place, type PlaceProblem, type RegionRef } from './places.js';
 import { CueFinder, HORIZONS, POLARITIES, signalAt, type Cue, type Horizon, type Polarity, type Signal, type SignalDefaults } from './signals.js';
 import { morphologyFor } from './morphology.js';
@@ -270,7 +270,7 @@ export class Analyzer {
       else analysis.skills.push(skill);
     }
     analysis.skills.sort((a, b) => b.score - a.score || a.spans[0]!.start - b.spans[0]!.start);
-    analysis.mentions.sort((a, b) => a.start - b.start || a.uri.localeCompare(b.uri));
+    analysis.mentions.sort((a, b) => a.start - b.start || compareCodeUnits(a.uri, b.uri));
     analysis.encoder = semantic.embedder.id;
     return analysis;
   }
@@ -323,7 +323,7 @@ export class Analyzer {
     }
 
     // one occurrence per skill and place: the best-scoring label wins, overlapping occurrences merge
-    raw.sort((a, b) => b.score - a.score || a.start - b.start || a.uri.localeCompare(b.uri));
+    raw.sort((a, b) => b.score - a.score || a.start - b.start || compareCodeUnits(a.uri, b.uri));
     const kept = new Map<string, LexicalMatch[]>();
     for (const m of raw) {
       const list = kept.get(m.uri) ?? [];
@@ -356,7 +356,7 @@ export class Analyzer {
       .map((o) => this.occupations.englishProfile(o.uri))
       .filter((p): p is string => p !== undefined);
     const sectors = this.sectors.classify(language, { text, title: input.title, employerSector: input.employerSector, englishHints });
-    mentions.sort((a, b) => a.start - b.start || a.uri.localeCompare(b.uri));
+    mentions.sort((a, b) => a.start - b.start || compareCodeUnits(a.uri, b.uri));
     return {
       language,
       languageSource: guess.source,

@@ -1,7 +1,7 @@
 import type { Queryable } from '../storage/database.js';
 import { LANGUAGES, type Language } from './language.js';
 import { LabelIndex, type LexicalMatch } from './lexicon.js';
-import type { Sentence } from './text.js';
+import { compareCodeUnits, type Sentence } from './text.js';
 
 export interface IscoLevel {
   code: string;
@@ -112,10 +112,9 @@ export class OccupationClassifier {
     for (const skill of input.skills) {
       for (const { uri, weight } of this.bySkill.get(skill.uri) ?? []) coverage.set(uri, (coverage.get(uri) ?? 0) + weight * skill.score);
     }
-    const candidates = new Set([...lexical.keys(), ...coverage.keys()]);
     const scored: { uri: string; score: number; cov: number; lex?: { score: number; where: 'title' | 'text' } }[] = [];
-    for (const uri of candidates) {
-      if (!this.occupations.has(uri)) continue;
+    const consider = (uri: string) => {
+      if (!this.occupations.has(uri)) return;
       const mass = this.skillMass.get(uri) ?? 0;
       // a few matching skills already say a lot; saturate rather than divide by the occupation's whole list
       const covered = coverage.get(uri) ?? 0;
@@ -123,8 +122,10 @@ export class OccupationClassifier {
       const lex = lexical.get(uri);
       const score = lex ? 0.75 * lex.score + 0.25 * cov : input.skills.length >= 2 ? 0.5 * cov : 0;
       if (score >= 0.15) scored.push({ uri, score, cov, ...(lex && { lex }) });
-    }
-    scored.sort((a, b) => b.score - a.score || a.uri.localeCompare(b.uri));
+    };
+    for (const uri of lexical.keys()) consider(uri);
+    for (const uri of coverage.keys()) if (!lexical.has(uri)) consider(uri);
+    scored.sort((a, b) => b.score - a.score || compareCodeUnits(a.uri, b.uri));
     return scored.slice(0, limit).map(({ uri, score, cov, lex }) => {
       const occ = this.occupations.get(uri)!;
       const evidence: OccupationResult['evidence'] = [];

@@ -5,6 +5,7 @@ import type { Database, Queryable } from './database.js';
 
 /** A mention as stored: where, how, how sure, and its demand signal. */
 export type StoredMention = Pick<SkillMention, 'uri' | 'start' | 'end' | 'sentenceIndex' | 'method' | 'score' | 'horizon' | 'polarity' | 'weight'>;
+export type StoredAnalysis = Omit<Analysis, 'mentions'> & { mentions: StoredMention[] };
 
 export const DOCUMENT_KINDS = ['job_ad', 'meeting_note', 'survey_answer', 'report'] as const;
 export type DocumentKind = (typeof DOCUMENT_KINDS)[number];
@@ -131,6 +132,51 @@ export class DocumentsRepository {
     return { document: toDocument(existing[0]), created: false };
   }
 
+  /**
+   * Stores many documents in one statement (batch uploads). Each comes back as the document stored for it: new,
+   * or the one already stored with the same externalId or content (also earlier in the same list).
+   */
+  async createMany(docs: NewDocument[]): Promise<{ id: string; created: boolean; status: DocumentStatus }[]> {
+    if (docs.length === 0) return [];
+    const ids = docs.map(() => randomUUID());
+    const hashes = docs.map(contentHash);
+    const inserted = await this.db.query<{ id: string }>(
+      `INSERT INTO documents (id, kind, title, text, language, doc_date, region, employer, vacancies, external_id, content_hash, horizon)
+       SELECT id, kind, title, text, language, doc_date::date, region, employer::jsonb, vacancies, external_id, content_hash, horizon
+       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::int[], $10::text[], $11::text[], $12::text[])
+         AS d (id, kind, title, text, language, doc_date, region, employer, vacancies, external_id, content_hash, horizon)
+       ON CONFLICT DO NOTHING
+       RETURNING id`,
+      [
+        ids,
+        docs.map((d) => d.kind),
+        docs.map((d) => d.title ?? null),
+        docs.map((d) => d.text),
+        docs.map((d) => d.language ?? null),
+        docs.map((d) => d.date ?? null),
+        docs.map((d) => d.region ?? null),
+        docs.map((d) => (d.employer ? JSON.stringify(d.employer) : null)),
+        docs.map((d) => d.vacancies ?? null),
+        docs.map((d) => d.externalId ?? null),
+        hashes,
+        docs.map((d) => d.horizon ?? null),
+      ],
+    );
+    const created = new Set(inserted.map((r) => r.id));
+    const existing = await this.db.query<{ id: string; external_id: string | null; content_hash: string; status: DocumentStatus }>(
+      'SELECT id, external_id, content_hash, status FROM documents WHERE external_id = ANY($1::text[]) OR content_hash = ANY($2::text[])',
+      [docs.flatMap((d) => (d.externalId ? [d.externalId] : [])), hashes],
+    );
+    const byExternal = new Map(existing.filter((e) => e.external_id).map((e) => [e.external_id!, e]));
+    const byHash = new Map(existing.map((e) => [e.content_hash, e]));
+    return docs.map((d, i) => {
+      if (created.has(ids[i]!)) return { id: ids[i]!, created: true, status: 'queued' as const };
+      const found = (d.externalId && byExternal.get(d.externalId)) || byHash.get(hashes[i]!);
+      if (!found) throw new Error('document conflict without an existing row');
+      return { id: found.id, created: false, status: found.status };
+    });
+  }
+
   async get(id: string): Promise<StoredDocument | undefined> {
     const rows = await this.db.query<DocumentRow>(`SELECT ${COLUMNS} FROM documents WHERE id = $1`, [id]);
     return rows[0] && toDocument(rows[0]);
@@ -206,16 +252,27 @@ export class DocumentsRepository {
   }
 
   /** The stored analysis with its mentions (and their horizon, polarity and weight) from the mentions table. */
-  async analysisOf(id: string): Promise<(Omit<Analysis, 'mentions'> & { mentions: StoredMention[] }) | undefined> {
-    const rows = await this.db.query<{ analysis: Omit<Analysis, 'mentions'> }>('SELECT analysis FROM document_analyses WHERE document_id = $1', [id]);
-    if (!rows[0]) return undefined;
-    const mentions = await this.db.query<StoredMention>(
-      `SELECT skill_uri AS uri, start_offset AS start, end_offset AS "end", sentence_index AS "sentenceIndex", method,
-         round(score::numeric, 3)::float8 AS score, horizon, polarity, round(weight::numeric, 3)::float8 AS weight
-       FROM mentions WHERE document_id = $1 ORDER BY start_offset, skill_uri`,
-      [id],
+  async analysisOf(id: string): Promise<StoredAnalysis | undefined> {
+    return (await this.analysesOf([id])).get(id);
+  }
+
+  /** The stored analyses of several documents (those that have one), in two queries. */
+  async analysesOf(ids: string[]): Promise<Map<string, StoredAnalysis>> {
+    const out = new Map<string, StoredAnalysis>();
+    if (ids.length === 0) return out;
+    const rows = await this.db.query<{ document_id: string; analysis: Omit<Analysis, 'mentions'> }>(
+      'SELECT document_id, analysis FROM document_analyses WHERE document_id = ANY($1::uuid[])',
+      [ids],
     );
-    return { ...rows[0].analysis, mentions };
+    const mentions = await this.db.query<StoredMention & { document_id: string }>(
+      `SELECT document_id, skill_uri AS uri, start_offset AS start, end_offset AS "end", sentence_index AS "sentenceIndex", method,
+         round(score::numeric, 3)::float8 AS score, horizon, polarity, round(weight::numeric, 3)::float8 AS weight
+       FROM mentions WHERE document_id = ANY($1::uuid[]) ORDER BY document_id, start_offset, skill_uri`,
+      [rows.map((r) => r.document_id)],
+    );
+    for (const r of rows) out.set(r.document_id, { ...r.analysis, mentions: [] });
+    for (const { document_id, ...m } of mentions) out.get(document_id)!.mentions.push(m);
+    return out;
   }
 
   /** Documents accepted but not (or no longer) in the queue: queued or processing for longer than `olderThanMs`. */

@@ -1,0 +1,61 @@
+import { readFileSync } from 'node:fs';
+import { deserialize } from 'node:v8';
+import { csvRow, toResult } from '../src/batch/output.js';
+import type { BatchAd } from '../src/batch/records.js';
+import { SnapshotQueryable, type QuerySnapshot } from '../src/batch/snapshot.js';
+import { loadConfig } from '../src/config.js';
+import { createLogger } from '../src/logger.js';
+import { loadAnalyzer } from '../src/runtime.js';
+
+/** Messages between `skills-radar classify` and its analysis processes. */
+export type ToChild = { type: 'init'; snapshotFile: string; format: 'jsonl' | 'csv' } | { type: 'work'; chunk: number; ads: BatchAd[] } | { type: 'stop' };
+export type FromChild =
+  | { type: 'ready'; semantic: string | null }
+  | { type: 'results'; chunk: number; results: { id: string; row: number; output?: string; error?: string }[] }
+  | { type: 'stopped'; maxRssMiB: number }
+  | { type: 'failed'; error: string };
+
+/**
+ * One analysis process of a local classify run: loads the analyzer from the parent's snapshot of the taxonomy
+ * queries (no database here) and the encoder from the embedding cache, then analyses the chunks it is sent.
+ */
+export function runClassifyChild(): void {
+  const send = (m: FromChild) => process.send?.(m);
+  const config = loadConfig();
+  const log = createLogger(config, 'classify-child', 2);
+  let analyzer: Awaited<ReturnType<typeof loadAnalyzer>> | undefined;
+  let format: 'jsonl' | 'csv' = 'jsonl';
+  let queue = Promise.resolve();
+  process.on('disconnect', () => process.exit(0));
+  // Ctrl-C reaches the whole process group: the parent decides, finishing the chunks in flight first
+  process.on('SIGINT', () => undefined);
+  process.on('message', (message: ToChild) => {
+    queue = queue.then(async () => {
+      try {
+        if (message.type === 'init') {
+          format = message.format;
+          const snapshot = deserialize(readFileSync(message.snapshotFile)) as QuerySnapshot;
+          analyzer = await loadAnalyzer(new SnapshotQueryable(snapshot), config, log, { waitForSemantic: true });
+          send({ type: 'ready', semantic: analyzer.semanticModel });
+        } else if (message.type === 'work') {
+          const results = [];
+          for (const ad of message.ads) {
+            try {
+              const analysis = await analyzer!.analyzeFull({ ...ad, date: ad.date ?? new Date().toISOString().slice(0, 10) });
+              const result = toResult(ad, analysis);
+              results.push({ id: ad.id, row: ad.row, output: format === 'csv' ? csvRow(result) : `${JSON.stringify(result)}\n` });
+            } catch (err) {
+              results.push({ id: ad.id, row: ad.row, error: `analysis failed: ${(err as Error).message}` });
+            }
+          }
+          send({ type: 'results', chunk: message.chunk, results });
+        } else {
+          send({ type: 'stopped', maxRssMiB: Math.round(process.resourceUsage().maxRSS / 1024) });
+          process.disconnect?.();
+        }
+      } catch (err) {
+        send({ type: 'failed', error: (err as Error).stack ?? String(err) });
+      }
+    });
+  });
+}
