@@ -150,15 +150,15 @@ export async function classifyLocal(config: Config, log: Logger, options: Classi
           fail({ row: item.row, line: item.line, reason: err.message });
           continue;
         }
-        if (written.has(ad.id)) {
-          progress.resumed++;
-          continue;
-        }
         if (seen.has(ad.id)) {
           fail({ row: item.row, line: item.line, id: ad.id, reason: `duplicate id ${JSON.stringify(ad.id)} (an earlier row has it)` });
           continue;
         }
         seen.add(ad.id);
+        if (written.has(ad.id)) {
+          progress.resumed++;
+          continue;
+        }
         chunk.push(ad);
         if (chunk.length >= chunkSize) {
           await dispatch(chunk);
