@@ -53,6 +53,8 @@ async function local(n: number, workers: number, semantic: boolean) {
     `  local ${semantic ? `lexical + ${s.semantic ?? 'none'}` : 'lexical only'}, ${workers} process${workers > 1 ? 'es' : ''}, ${n} ads: ${s.adsPerSecond.toFixed(1)} ads/s ` +
       `(${(s.adsPerSecond / workers).toFixed(1)} per process; loading ${s.loadSeconds.toFixed(1)} s); peak RSS ${s.maxRssMiB.parent} MiB + ${s.maxRssMiB.children.join(' + ')} MiB = ${peak} MiB`,
   );
+  const perAd = (sec: number) => ((sec / Math.max(1, s.written)) * 1000).toFixed(2);
+  console.log(`    CPU per ad: ${perAd(s.cpuSeconds.parent)} ms in the parent, ${perAd(s.cpuSeconds.children.reduce((a, b) => a + b, 0))} ms in the analysis processes`);
   return { rate: s.adsPerSecond, peak, parent: s.maxRssMiB.parent, children: s.maxRssMiB.children };
 }
 
@@ -91,7 +93,8 @@ if (only.has('server')) {
       await importTaxonomy(db, taxonomy);
       await db.close();
       const procs: CliProcess[] = [runCli(['api'], env)];
-      for (let i = 0; i < workers; i++) procs.push(runCli(['worker'], env));
+      // as `npm run worker` runs them (see package.json)
+      for (let i = 0; i < workers; i++) procs.push(runCli(['worker'], { ...env, NODE_OPTIONS: '--max-semi-space-size=64' }));
       try {
         for (const p of procs.slice(1)) await p.waitForOutput(/worker ready/, 600_000);
         await procs[0]!.waitForOutput(/listening/i, 120_000);

@@ -12,7 +12,7 @@ export type ToChild = { type: 'init'; snapshotFile: string; format: 'jsonl' | 'c
 export type FromChild =
   | { type: 'ready'; semantic: string | null }
   | { type: 'results'; chunk: number; results: { id: string; row: number; output?: string; error?: string }[] }
-  | { type: 'stopped'; maxRssMiB: number }
+  | { type: 'stopped'; maxRssMiB: number; /** CPU seconds spent since ready */ cpuSeconds: number }
   | { type: 'failed'; error: string };
 
 /**
@@ -25,6 +25,7 @@ export function runClassifyChild(): void {
   const log = createLogger(config, 'classify-child', 2);
   let analyzer: Awaited<ReturnType<typeof loadAnalyzer>> | undefined;
   let format: 'jsonl' | 'csv' = 'jsonl';
+  let readyCpu: NodeJS.CpuUsage | undefined;
   let queue = Promise.resolve();
   process.on('disconnect', () => process.exit(0));
   // Ctrl-C reaches the whole process group: the parent decides, finishing the chunks in flight first
@@ -36,6 +37,7 @@ export function runClassifyChild(): void {
           format = message.format;
           const snapshot = deserialize(readFileSync(message.snapshotFile)) as QuerySnapshot;
           analyzer = await loadAnalyzer(new SnapshotQueryable(snapshot), config, log, { waitForSemantic: true });
+          readyCpu = process.cpuUsage();
           send({ type: 'ready', semantic: analyzer.semanticModel });
         } else if (message.type === 'work') {
           const results = [];
@@ -50,7 +52,8 @@ export function runClassifyChild(): void {
           }
           send({ type: 'results', chunk: message.chunk, results });
         } else {
-          send({ type: 'stopped', maxRssMiB: Math.round(process.resourceUsage().maxRSS / 1024) });
+          const cpu = process.cpuUsage(readyCpu);
+          send({ type: 'stopped', maxRssMiB: Math.round(process.resourceUsage().maxRSS / 1024), cpuSeconds: (cpu.user + cpu.system) / 1e6 });
           process.disconnect?.();
         }
       } catch (err) {

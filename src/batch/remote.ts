@@ -1,14 +1,14 @@
 import { once } from 'node:events';
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createReadStream, type WriteStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { BatchError, BatchStatus } from './batches.repository.js';
 import { formatOf, type InputFormat } from './input.js';
-import { csvHeader, csvRow, type BatchResult } from './output.js';
+import { csvRow, type BatchResult } from './output.js';
 import { RowError } from './records.js';
-import { fileSize, reportedRows, writtenIds } from './resume.js';
+import { runFiles } from './resume.js';
 
 export interface RemoteOptions {
   input: string;
@@ -45,9 +45,7 @@ export async function classifyRemote(server: string, options: RemoteOptions): Pr
   const base = server.replace(/\/+$/, '');
   const format = options.inputFormat ?? formatOf(options.input);
   if (!format) throw new RowError(`cannot tell the format of ${options.input}: name it .jsonl/.ndjson/.csv (or .gz), or pass --input-format`);
-  const errorsFile = options.errors ?? (options.out ? `${options.out}.errors.jsonl` : 'classify.errors.jsonl');
-  const written = options.out ? await writtenIds(options.out, options.format) : new Set<string>();
-  const reported = await reportedRows(errorsFile);
+  const { errorsFile, written, reported, openOutput, openErrors } = await runFiles(options);
 
   const query = new URLSearchParams();
   if (options.fields.textField) query.set('textField', options.fields.textField);
@@ -74,8 +72,7 @@ export async function classifyRemote(server: string, options: RemoteOptions): Pr
   options.onProgress?.({ done: status.documents.done + failedOf(status), failed: failedOf(status), total: status.rows, elapsedMs: Date.now() - started, resumed: written.size });
 
   // the results (whatever is done when interrupted), then the failed rows
-  const out = options.out ? createWriteStream(options.out, { flags: 'a' }) : process.stdout;
-  if (options.format === 'csv' && (!options.out || fileSize(options.out) === 0)) out.write(csvHeader());
+  const out = openOutput();
   let count = 0;
   let resumed = 0;
   for await (const line of ndjson(`${base}/v1/batches/${batchId}/results`)) {
@@ -88,7 +85,7 @@ export async function classifyRemote(server: string, options: RemoteOptions): Pr
     count++;
     if (!out.write(options.format === 'csv' ? csvRow(result) : `${line}\n`)) await once(out, 'drain');
   }
-  const errors = createWriteStream(errorsFile, { flags: 'a' });
+  const errors = openErrors();
   let failed = 0;
   for await (const line of ndjson(`${base}/v1/batches/${batchId}/errors`)) {
     const e = JSON.parse(line) as BatchError;
@@ -96,7 +93,7 @@ export async function classifyRemote(server: string, options: RemoteOptions): Pr
     if (!reported.has(e.row)) errors.write(`${line}\n`);
   }
   await new Promise<void>((resolve) => errors.end(resolve));
-  if (out !== process.stdout) await new Promise<void>((resolve) => out.end(resolve));
+  if (out !== process.stdout) await new Promise<void>((resolve) => (out as WriteStream).end(resolve));
 
   const seconds = (Date.now() - started) / 1000;
   const interrupted = Boolean(options.signal?.aborted) && status.documents.queued + status.documents.processing > 0;

@@ -1,10 +1,11 @@
-import { closeSync, createReadStream, existsSync, fstatSync, ftruncateSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, createReadStream, createWriteStream, existsSync, fstatSync, ftruncateSync, openSync, readSync, statSync, type WriteStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { parse } from 'csv-parse';
+import { csvHeader } from './output.js';
 
 /** What an earlier run of classify left in its output and errors files, so that a rerun carries on from there. */
 
-export const fileSize = (path: string) => (existsSync(path) ? statSync(path).size : 0);
+const fileSize = (path: string) => (existsSync(path) ? statSync(path).size : 0);
 
 /** Cuts a file back to its last complete line (a run killed mid-write leaves half a line). */
 function dropPartialLine(path: string): void {
@@ -30,7 +31,7 @@ function dropPartialLine(path: string): void {
 }
 
 /** The ids already written to an output file of an earlier run. */
-export async function writtenIds(path: string, format: 'jsonl' | 'csv'): Promise<Set<string>> {
+async function writtenIds(path: string, format: 'jsonl' | 'csv'): Promise<Set<string>> {
   const ids = new Set<string>();
   if (!existsSync(path)) return ids;
   dropPartialLine(path);
@@ -50,7 +51,7 @@ export async function writtenIds(path: string, format: 'jsonl' | 'csv'): Promise
 }
 
 /** Rows already in the errors file, so that a rerun does not report them twice. */
-export async function reportedRows(path: string): Promise<Set<number>> {
+async function reportedRows(path: string): Promise<Set<number>> {
   const rows = new Set<number>();
   if (!existsSync(path)) return rows;
   dropPartialLine(path);
@@ -60,4 +61,34 @@ export async function reportedRows(path: string): Promise<Set<number>> {
     if (typeof row === 'number') rows.add(row);
   }
   return rows;
+}
+
+/** Where a classify run writes, and what an earlier run with the same files already did. */
+export interface RunFiles {
+  errorsFile: string;
+  /** ids already in the output file */
+  written: Set<string>;
+  /** rows already in the errors file */
+  reported: Set<number>;
+  /** opens the output for appending (stdout without `out`), with the CSV header when the file is new */
+  openOutput(): WriteStream | NodeJS.WriteStream;
+  openErrors(): WriteStream;
+}
+
+export async function runFiles(options: { out?: string | undefined; format: 'jsonl' | 'csv'; errors?: string | undefined }): Promise<RunFiles> {
+  const { out, format } = options;
+  const errorsFile = options.errors ?? (out ? `${out}.errors.jsonl` : 'classify.errors.jsonl');
+  const written = out ? await writtenIds(out, format) : new Set<string>();
+  const reported = await reportedRows(errorsFile);
+  return {
+    errorsFile,
+    written,
+    reported,
+    openOutput() {
+      const stream = out ? createWriteStream(out, { flags: 'a' }) : process.stdout;
+      if (format === 'csv' && (!out || fileSize(out) === 0)) stream.write(csvHeader());
+      return stream;
+    },
+    openErrors: () => createWriteStream(errorsFile, { flags: 'a' }),
+  };
 }

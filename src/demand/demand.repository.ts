@@ -247,7 +247,6 @@ export class DemandRepository {
     const keys = options.keys ?? (await this.demand(groupBy, f, { lang: options.lang, limit: options.limit })).map((r) => r.key);
     if (keys.length === 0) return [];
     const w = await this.where(f);
-    w.columns.add('month');
     const s = this.source(w, groupBy);
     const key = GROUPS[groupBy];
     const params = [...w.params, keys];

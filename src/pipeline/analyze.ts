@@ -3,7 +3,7 @@ import type { Queryable } from '../storage/database.js';
 import type { Alias } from '../taxonomy/aliases.js';
 import { activeTaxonomyVersion } from '../taxonomy/import.js';
 import { detectLanguage, LANGUAGES, type Language } from './language.js';
-import { LabelIndex, type LexicalMatch } from './lexicon.js';
+import { LabelIndex, prepareSentence, type LexicalMatch } from './lexicon.js';
 import { OccupationClassifier, type OccupationResult } from './occupations.js';
 import { SectorClassifier, type SectorResult } from './sectors.js';
 import type { SemanticSkillMatcher } from './semantic.js';
@@ -317,10 +317,11 @@ export class Analyzer {
     const language = guess.language;
     const sentences = segmentSentences(text, language);
     const index = this.indexes.get(language)!;
+    const prepared = sentences.map((s) => prepareSentence(index.morphology, s));
     const raw: LexicalMatch[] = [];
-    for (const sentence of sentences) {
-      for (const m of index.match(text, sentence)) if (m.score >= MIN_SCORE) raw.push(m);
-    }
+    sentences.forEach((sentence, i) => {
+      for (const m of index.match(text, sentence, prepared[i])) if (m.score >= MIN_SCORE) raw.push(m);
+    });
 
     // one occurrence per skill and place: the best-scoring label wins, overlapping occurrences merge
     raw.sort((a, b) => b.score - a.score || a.start - b.start || compareCodeUnits(a.uri, b.uri));
@@ -349,7 +350,7 @@ export class Analyzer {
     skills.sort((a, b) => b.score - a.score || a.spans[0]!.start - b.spans[0]!.start);
     // occupations weigh the skills by match quality, which the raw lexical score is
     const quality = [...kept].map(([uri, list]) => ({ uri, score: Math.max(...list.map((m) => m.score)) }));
-    const occupations = this.occupations.classify(language, { text, sentences, title: input.title, skills: quality });
+    const occupations = this.occupations.classify(language, { text, sentences, prepared, title: input.title, skills: quality });
     const englishHints = occupations
       .filter((o) => o.score >= 0.4)
       .slice(0, 2)

@@ -1,6 +1,6 @@
 import type { Queryable } from '../storage/database.js';
 import { LANGUAGES, type Language } from './language.js';
-import { LabelIndex, type LexicalMatch } from './lexicon.js';
+import { LabelIndex, type LexicalMatch, type PreparedSentence } from './lexicon.js';
 import { compareCodeUnits, type Sentence } from './text.js';
 
 export interface IscoLevel {
@@ -41,11 +41,20 @@ export class OccupationClassifier {
     private readonly indexes: Map<Language, LabelIndex>,
     private readonly occupations: Map<string, Occupation>,
     private readonly isco: Map<string, IscoGroup>,
-    /** skill → occupations that need it, with 1 for essential and 0.5 for optional */
-    private readonly bySkill: Map<string, { uri: string; weight: number }[]>,
-    /** occupation → total weight of its skills */
-    private readonly skillMass: Map<string, number>,
-  ) {}
+    /** occupations by number, for the coverage arrays */
+    private readonly uris: string[],
+    /** skill → the numbers of the occupations that need it, with 1 for essential and 0.5 for optional */
+    private readonly bySkill: Map<string, { occupations: Uint32Array; weights: Float64Array }>,
+    /** occupation number → total weight of its skills */
+    private readonly skillMass: Float64Array,
+  ) {
+    this.covered = new Float64Array(uris.length);
+    this.numbers = new Map(uris.map((u, i) => [u, i]));
+  }
+
+  /** coverage per occupation number, zeroed again after each document */
+  private readonly covered: Float64Array;
+  private readonly numbers: Map<string, number>;
 
   static async load(db: Queryable): Promise<OccupationClassifier> {
     const indexes = new Map(LANGUAGES.map((l) => [l, new LabelIndex(l)] as const));
@@ -67,16 +76,23 @@ export class OccupationClassifier {
     const relations = await db.query<{ occupation_uri: string; skill_uri: string; relation: string }>(
       'SELECT occupation_uri, skill_uri, relation FROM esco_occupation_skills',
     );
-    const bySkill = new Map<string, { uri: string; weight: number }[]>();
-    const skillMass = new Map<string, number>();
+    // only occupations of the taxonomy take part; their numbers index the coverage arrays
+    const uris = [...occupations.keys()];
+    const number = new Map(uris.map((u, i) => [u, i]));
+    const lists = new Map<string, { occupations: number[]; weights: number[] }>();
+    const skillMass = new Float64Array(uris.length);
     for (const r of relations) {
+      const n = number.get(r.occupation_uri);
+      if (n === undefined) continue;
       const weight = r.relation === 'essential' ? 1 : 0.5;
-      let list = bySkill.get(r.skill_uri);
-      if (!list) bySkill.set(r.skill_uri, (list = []));
-      list.push({ uri: r.occupation_uri, weight });
-      skillMass.set(r.occupation_uri, (skillMass.get(r.occupation_uri) ?? 0) + weight);
+      let list = lists.get(r.skill_uri);
+      if (!list) lists.set(r.skill_uri, (list = { occupations: [], weights: [] }));
+      list.occupations.push(n);
+      list.weights.push(weight);
+      skillMass[n]! += weight;
     }
-    return new OccupationClassifier(indexes, occupations, isco, bySkill, skillMass);
+    const bySkill = new Map([...lists].map(([skill, l]) => [skill, { occupations: Uint32Array.from(l.occupations), weights: Float64Array.from(l.weights) }]));
+    return new OccupationClassifier(indexes, occupations, isco, uris, bySkill, skillMass);
   }
 
   get size(): number {
@@ -91,7 +107,14 @@ export class OccupationClassifier {
 
   classify(
     language: Language,
-    input: { text: string; sentences: Sentence[]; title?: string | undefined; skills: { uri: string; score: number }[] },
+    input: {
+      text: string;
+      sentences: Sentence[];
+      /** the sentences as prepared for the skill index of the same language, when the caller has them */
+      prepared?: PreparedSentence[];
+      title?: string | undefined;
+      skills: { uri: string; score: number }[];
+    },
     limit = 5,
   ): OccupationResult[] {
     const index = this.indexes.get(language)!;
@@ -105,26 +128,46 @@ export class OccupationClassifier {
       const title = input.title;
       for (const m of index.match(title, { index: -1, start: 0, end: title.length, text: title })) note(m, 'title', 1);
     }
-    for (const sentence of input.sentences) for (const m of index.match(input.text, sentence)) note(m, 'text', 0.8);
+    input.sentences.forEach((sentence, i) => {
+      for (const m of index.match(input.text, sentence, input.prepared?.[i])) note(m, 'text', 0.8);
+    });
 
     // skill coverage: the share of an occupation's skill weight that the document's skills reach
-    const coverage = new Map<string, number>();
+    const covered = this.covered;
+    const touched: number[] = [];
     for (const skill of input.skills) {
-      for (const { uri, weight } of this.bySkill.get(skill.uri) ?? []) coverage.set(uri, (coverage.get(uri) ?? 0) + weight * skill.score);
+      const list = this.bySkill.get(skill.uri);
+      if (!list) continue;
+      for (let i = 0; i < list.occupations.length; i++) {
+        const n = list.occupations[i]!;
+        const add = list.weights[i]! * skill.score;
+        if (!(add > 0)) continue;
+        if (covered[n] === 0) touched.push(n);
+        covered[n]! += add;
+      }
     }
     const scored: { uri: string; score: number; cov: number; lex?: { score: number; where: 'title' | 'text' } }[] = [];
-    const consider = (uri: string) => {
-      if (!this.occupations.has(uri)) return;
-      const mass = this.skillMass.get(uri) ?? 0;
+    const coverageOf = (n: number) => {
+      const mass = this.skillMass[n]!;
       // a few matching skills already say a lot; saturate rather than divide by the occupation's whole list
-      const covered = coverage.get(uri) ?? 0;
-      const cov = mass > 0 ? Math.min(1, covered / Math.min(mass, 4)) : 0;
-      const lex = lexical.get(uri);
-      const score = lex ? 0.75 * lex.score + 0.25 * cov : input.skills.length >= 2 ? 0.5 * cov : 0;
-      if (score >= 0.15) scored.push({ uri, score, cov, ...(lex && { lex }) });
+      return mass > 0 ? Math.min(1, covered[n]! / Math.min(mass, 4)) : 0;
     };
-    for (const uri of lexical.keys()) consider(uri);
-    for (const uri of coverage.keys()) if (!lexical.has(uri)) consider(uri);
+    for (const [uri, lex] of lexical) {
+      if (!this.occupations.has(uri)) continue;
+      const cov = coverageOf(this.numbers.get(uri)!);
+      const score = 0.75 * lex.score + 0.25 * cov;
+      if (score >= 0.15) scored.push({ uri, score, cov, lex });
+    }
+    // without a label, coverage alone: half its weight, and only with two skills or more
+    if (input.skills.length >= 2) {
+      for (const n of touched) {
+        const uri = this.uris[n]!;
+        if (lexical.has(uri)) continue;
+        const cov = coverageOf(n);
+        if (0.5 * cov >= 0.15) scored.push({ uri, score: 0.5 * cov, cov });
+      }
+    }
+    for (const n of touched) covered[n] = 0;
     scored.sort((a, b) => b.score - a.score || compareCodeUnits(a.uri, b.uri));
     return scored.slice(0, limit).map(({ uri, score, cov, lex }) => {
       const occ = this.occupations.get(uri)!;

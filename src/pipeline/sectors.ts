@@ -1,7 +1,7 @@
 import type { Queryable } from '../storage/database.js';
 import { LANGUAGES, type Language } from './language.js';
 import { morphologyFor, type Morphology } from './morphology.js';
-import { tokenize } from './text.js';
+import { compareCodeUnits, tokenize } from './text.js';
 
 export interface SectorResult {
   /** TOL 2008 code: section letter, division (2 digits), group (25.1) or class (25.11) */
@@ -49,10 +49,17 @@ function norm(v: Vector): number {
 export class SectorClassifier {
   private constructor(
     private readonly sectors: Map<string, Sector>,
-    /** per language: lemma → the divisions whose (unit-length) TF-IDF vector has it, with the weight */
-    private readonly postings: Map<Language, Map<string, [string, number][]>>,
+    /** the divisions by number */
+    private readonly divisions: string[],
+    /** per language: lemma → the numbers of the divisions whose (unit-length) TF-IDF vector has it, with the weight */
+    private readonly postings: Map<Language, Map<string, { divisions: Uint16Array; weights: Float64Array }>>,
     private readonly idf: Map<Language, Map<string, number>>,
-  ) {}
+  ) {
+    this.dots = new Float64Array(divisions.length);
+  }
+
+  /** dot products per division number, zeroed again after each ranking */
+  private readonly dots: Float64Array;
 
   static async load(db: Queryable): Promise<SectorClassifier> {
     const rows = await db.query<{
@@ -60,9 +67,10 @@ export class SectorClassifier {
       note_en: string | null; note_fi: string | null; note_sv: string | null;
     }>('SELECT code, level, parent_code, name_en, name_fi, name_sv, note_en, note_fi, note_sv FROM sectors ORDER BY code');
     const sectors = new Map(rows.map((r) => [r.code, { code: r.code, level: r.level, parent: r.parent_code, names: { en: r.name_en, fi: r.name_fi, sv: r.name_sv } }]));
-    const vectors = new Map<Language, Map<string, [string, number][]>>();
+    const vectors = new Map<Language, Map<string, { divisions: Uint16Array; weights: Float64Array }>>();
     const idfs = new Map<Language, Map<string, number>>();
     const divisions = rows.filter((r) => r.level === 2);
+    const numbers = new Map(divisions.map((d, i) => [d.code, i]));
     for (const lang of LANGUAGES) {
       const m = morphologyFor(lang);
       const raw = new Map<string, Vector>();
@@ -86,18 +94,19 @@ export class SectorClassifier {
         const len = norm(v) || 1;
         for (const [k, x] of v) v.set(k, x / len);
       }
-      const postings = new Map<string, [string, number][]>();
+      const lists = new Map<string, { divisions: number[]; weights: number[] }>();
       for (const [code, v] of raw) {
         for (const [k, x] of v) {
-          let list = postings.get(k);
-          if (!list) postings.set(k, (list = []));
-          list.push([code, x]);
+          let list = lists.get(k);
+          if (!list) lists.set(k, (list = { divisions: [], weights: [] }));
+          list.divisions.push(numbers.get(code)!);
+          list.weights.push(x);
         }
       }
-      vectors.set(lang, postings);
+      vectors.set(lang, new Map([...lists].map(([k, l]) => [k, { divisions: Uint16Array.from(l.divisions), weights: Float64Array.from(l.weights) }])));
       idfs.set(lang, idf);
     }
-    return new SectorClassifier(sectors, vectors, idfs);
+    return new SectorClassifier(sectors, divisions.map((d) => d.code), vectors, idfs);
   }
 
   get size(): number {
@@ -137,7 +146,7 @@ export class SectorClassifier {
     for (const r of hints) blended.set(r.code, (blended.get(r.code) ?? 0) + 0.5 * r.score);
     const ranked = [...blended]
       .map(([code, score]) => ({ code, score: Math.round(score * 1000) / 1000 }))
-      .sort((a, b) => b.score - a.score || a.code.localeCompare(b.code))
+      .sort((a, b) => b.score - a.score || compareCodeUnits(a.code, b.code))
       .slice(0, limit);
     const out: SectorResult[] = [];
     const sections = new Map<string, number>();
@@ -158,13 +167,19 @@ export class SectorClassifier {
     for (const [k, x] of v) v.set(k, Math.log(1 + x) * (idf.get(k) ?? 0));
     const len = norm(v);
     if (len === 0) return [];
-    const dots = new Map<string, number>();
+    const dots = this.dots;
     const postings = this.postings.get(language)!;
-    for (const [k, x] of v) for (const [code, w] of postings.get(k) ?? []) dots.set(code, (dots.get(code) ?? 0) + x * w);
-    return [...dots]
-      .map(([code, dot]) => ({ code, score: Math.round((dot / len) * 1000) / 1000 }))
-      .sort((a, b) => b.score - a.score || a.code.localeCompare(b.code))
-      .slice(0, limit);
+    for (const [k, x] of v) {
+      const list = postings.get(k);
+      if (!list) continue;
+      for (let i = 0; i < list.divisions.length; i++) dots[list.divisions[i]!]! += x * list.weights[i]!;
+    }
+    const ranked: { code: string; score: number }[] = [];
+    dots.forEach((dot, i) => {
+      if (dot > 0) ranked.push({ code: this.divisions[i]!, score: Math.round((dot / len) * 1000) / 1000 });
+    });
+    dots.fill(0);
+    return ranked.sort((a, b) => b.score - a.score || compareCodeUnits(a.code, b.code)).slice(0, limit);
   }
 
   private withAncestors(code: string, score: number, language: Language, source: SectorResult['source']): SectorResult[] {
