@@ -15,6 +15,8 @@ import { demandRoutes } from './routes/demand/index.js';
 import { analyzeRoutes } from './routes/analyze/index.js';
 import { documentRoutes } from './routes/documents/index.js';
 import { healthRoutes } from './routes/health/index.js';
+import { regionRoutes } from './routes/regions/index.js';
+import { webRoutes } from './routes/web/index.js';
 import type { Database } from './storage/database.js';
 import { DocumentsRepository } from './storage/documents.repository.js';
 
@@ -111,5 +113,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(analyzeRoutes(deps));
   await app.register(demandRoutes(deps));
   await app.register(batchRoutes(deps));
+  await app.register(regionRoutes(deps));
+  await app.register(webRoutes);
   return app;
 }

@@ -335,6 +335,23 @@ export class DemandRepository {
     return rows.sort((a, b) => (b.lq ?? Infinity) - (a.lq ?? Infinity) || b.region.demand - a.region.demand || a.key.localeCompare(b.key)).slice(0, options.limit);
   }
 
+  /**
+   * The documents behind one skill's demand under the filters, newest first, with how many of their mentions
+   * count: the drill-down from a bar or a cell to the texts.
+   */
+  async documentsOf(skill: string, f: DemandFilters, page: { limit: number; offset: number }): Promise<{ total: number; documents: { id: string; mentions: number }[] }> {
+    const w = await this.where(f, [skill]);
+    const where = `WHERE skill_uri = $1${w.sql ? ` AND ${w.sql.slice('WHERE '.length)}` : ''}`;
+    const total = await this.db.query<{ n: number }>(`SELECT count(DISTINCT document_id)::int AS n FROM demand_facts ${where}`, w.params);
+    const rows = await this.db.query<{ id: string; mentions: number }>(
+      `SELECT x.id, x.mentions FROM (SELECT document_id AS id, count(*)::int AS mentions FROM demand_facts ${where} GROUP BY document_id) x
+       JOIN documents d ON d.id = x.id
+       ORDER BY d.doc_date DESC NULLS LAST, d.created_at DESC, x.id LIMIT ${page.limit} OFFSET ${page.offset}`,
+      w.params,
+    );
+    return { total: total[0]?.n ?? 0, documents: rows };
+  }
+
   /** Labels of group keys in the language asked for (English where ESCO has no other). */
   async labels(groupBy: GroupBy, keys: string[], lang: string): Promise<Map<string, string>> {
     if (keys.length === 0) return new Map();

@@ -182,6 +182,14 @@ export class DocumentsRepository {
     return rows[0] && toDocument(rows[0]);
   }
 
+  /** Several documents by id, in the order asked (unknown ids left out). */
+  async getMany(ids: string[]): Promise<StoredDocument[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.db.query<DocumentRow>(`SELECT ${COLUMNS} FROM documents WHERE id = ANY($1::uuid[])`, [ids]);
+    const byId = new Map(rows.map((r) => [r.id, toDocument(r)]));
+    return ids.map((id) => byId.get(id)).filter((d): d is StoredDocument => d !== undefined);
+  }
+
   async list(filter: ListFilter): Promise<{ items: StoredDocument[]; total: number }> {
     const where: string[] = [];
     const params: unknown[] = [];

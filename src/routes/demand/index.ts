@@ -3,6 +3,7 @@ import { Type, type Static } from 'typebox';
 import type { AppDeps } from '../../app.js';
 import { ATTRIBUTION } from '../../attribution.js';
 import { BUCKETS, DemandRepository, GROUPS, UnknownFilterError, type DemandFilters, type GroupBy } from '../../demand/demand.repository.js';
+import { normalizeText } from '../../pipeline/text.js';
 import { ErrorResponse, Horizon, Language } from '../schemas.js';
 
 const Month = (description: string) =>
@@ -64,6 +65,26 @@ const CompareQuery = Type.Object(
 );
 type CompareQuery = Static<typeof CompareQuery>;
 
+const EvidenceQuery = Type.Object(
+  {
+    ...Filters,
+    skill: Type.String({ minLength: 1, maxLength: 300, description: 'ESCO skill URI' }),
+    limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
+    offset: Type.Integer({ minimum: 0, maximum: 1_000_000, default: 0 }),
+  },
+  { additionalProperties: false },
+);
+type EvidenceQuery = Static<typeof EvidenceQuery>;
+
+const EvidenceSentence = Type.Object({
+  index: Type.Integer(),
+  text: Type.String(),
+  /** the skill's words in the sentence, offsets relative to `text` */
+  spans: Type.Array(Type.Object({ start: Type.Integer(), end: Type.Integer() })),
+  horizon: Type.String(),
+  polarity: Type.String(),
+});
+
 const Counts = Type.Object({ documents: Type.Integer(), mentions: Type.Integer(), demand: Type.Number(), share: Type.Number() });
 
 /** YYYY-MM-01 moved by `months`. */
@@ -93,7 +114,8 @@ const Totals = Type.Object({ documents: Type.Integer(), mentions: Type.Integer()
 /** First day of the month of YYYY-MM or YYYY-MM-DD. */
 const monthStart = (v: string | undefined) => (v === undefined ? undefined : `${v.slice(0, 7)}-01`);
 
-function filtersOf(q: DemandQuery | TimeseriesQuery): DemandFilters {
+/** The filters alone, the part every demand query shares. */
+function filtersOf(q: Pick<DemandQuery, keyof typeof Filters>): DemandFilters {
   return {
     region: q.region?.toUpperCase(),
     horizon: q.horizon,
@@ -291,6 +313,76 @@ export const demandRoutes =
           const keys = q.keys?.split(',').map((k) => k.trim()).filter(Boolean);
           const rows = await repo.timeseries(q.groupBy, q.bucket, filtersOf(q), { lang: q.lang, keys, limit: q.limit });
           return answer(request, reply, q.format, () => [['bucket', 'key', 'label', 'documents', 'mentions', 'demand'], rows], () => ({ groupBy: q.groupBy, bucket: q.bucket, rows, attribution: ATTRIBUTION }));
+        });
+      },
+    );
+
+    app.get(
+      '/v1/demand/documents',
+      {
+        schema: {
+          tags: ['demand'],
+          summary: "The documents and sentences behind one skill's demand (drill-down)",
+          description: 'The documents whose mentions of `skill` count under the filters, newest first, each with the sentences that mention it and where.',
+          querystring: EvidenceQuery,
+          response: {
+            200: Type.Object({
+              skill: Type.Object({ uri: Type.String(), label: Type.String() }),
+              total: Type.Integer(),
+              documents: Type.Array(
+                Type.Object({
+                  id: Type.String(),
+                  kind: Type.String(),
+                  title: Type.Union([Type.String(), Type.Null()]),
+                  date: Type.Union([Type.String(), Type.Null()]),
+                  language: Type.Union([Type.String(), Type.Null()]),
+                  region: Type.Union([Type.String(), Type.Null()]),
+                  mentions: Type.Integer({ description: 'mentions of the skill that count under the filters' }),
+                  sentences: Type.Array(EvidenceSentence),
+                }),
+              ),
+              attribution: Type.String(),
+            }),
+            400: ErrorResponse,
+          },
+        },
+      },
+      async (request, reply) => {
+        const q = request.query as EvidenceQuery;
+        return guarded(reply, q, async () => {
+          const label = (await repo.labels('skill', [q.skill], q.lang)).get(q.skill);
+          if (label === undefined) {
+            return reply.code(400).send({ statusCode: 400, error: 'Bad Request', message: `querystring.skill: unknown ESCO skill ${JSON.stringify(q.skill)}`, field: 'skill' });
+          }
+          const found = await repo.documentsOf(q.skill, filtersOf(q), { limit: q.limit, offset: q.offset });
+          const ids = found.documents.map((d) => d.id);
+          const [docs, analyses] = await Promise.all([deps.documents.getMany(ids), deps.documents.analysesOf(ids)]);
+          const counted = new Map(found.documents.map((d) => [d.id, d.mentions]));
+          const documents = docs.map((doc) => {
+            const analysis = analyses.get(doc.id);
+            // offsets refer to the normalised text the analysis read
+            const text = normalizeText(doc.text);
+            const sentences = new Map<number, Static<typeof EvidenceSentence>>();
+            for (const m of analysis?.mentions ?? []) {
+              if (m.uri !== q.skill) continue;
+              const s = analysis!.sentences[m.sentenceIndex];
+              if (!s) continue;
+              let entry = sentences.get(s.index);
+              if (!entry) sentences.set(s.index, (entry = { index: s.index, text: text.slice(s.start, s.end), spans: [], horizon: m.horizon, polarity: m.polarity }));
+              entry.spans.push({ start: Math.max(0, m.start - s.start), end: Math.min(s.end, m.end) - s.start });
+            }
+            return {
+              id: doc.id,
+              kind: doc.kind,
+              title: doc.title ?? null,
+              date: doc.date ?? null,
+              language: analysis?.language ?? doc.language ?? null,
+              region: doc.region ?? null,
+              mentions: counted.get(doc.id) ?? 0,
+              sentences: [...sentences.values()].sort((a, b) => a.index - b.index),
+            };
+          });
+          return { skill: { uri: q.skill, label }, total: found.total, documents, attribution: ATTRIBUTION };
         });
       },
     );

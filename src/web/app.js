@@ -1,0 +1,519 @@
+// The analyst page: reads only the public API (/v1/...). Filters live in the URL, so a view can be shared.
+// Charts are Vega-Lite specifications rendered by vega-embed (SVG), each with PNG/SVG export; every table has CSV export.
+
+const T = {
+  fi: {
+    title: 'Osaamistarvetutka', language: 'Kieli', overview: 'Yleiskuva', trends: 'Kehitys', regions: 'Alueet', horizons: 'Aikajänteet',
+    region: 'Alue', horizon: 'Aikajänne', kind: 'Aineisto', from: 'Alkaen', to: 'Asti', groupBy: 'Ryhmittely', bucket: 'Jakso', all: 'kaikki',
+    h_current: 'nyt', h_short: '1–2 vuotta', h_long: '3–10 vuotta', k_job_ad: 'työpaikkailmoitukset', k_meeting_note: 'tapaamismuistiot',
+    g_skill: 'taidot', g_skillGroup: 'taitoryhmät', g_occupation: 'ammatit', g_sector: 'toimialat', b_month: 'kuukausi', b_quarter: 'neljännes',
+    wholeCountry: 'koko maa', lv_major_region: 'Suuralueet', lv_elinvoimakeskus: 'Elinvoimakeskukset', lv_maakunta: 'Maakunnat', lv_country: 'Maa',
+    name: 'Nimi', documents: 'Dokumentit', mentions: 'Maininnat', demand: 'Tarve', share: 'Osuus', topOf: 'Suurin tarve', numbers: 'Luvut',
+    csv: 'CSV', png: 'PNG', svg: 'SVG', loading: 'Ladataan…', noData: 'Ei tietoja näillä rajauksilla.', lineTitle: 'Tarve ajan mukaan', emerging: 'Nousevat taidot',
+    previous: 'Edellinen jakso', current: 'Nykyinen jakso', growth: 'Osuuden kasvu', pValue: 'p', map: 'Tarve maakunnittain', heat: 'Maakunnat × taitoryhmät',
+    lq: 'Sijaintiosamäärä', lqTitle: 'Alue verrattuna koko maahan', here: 'Alueella', country: 'Koko maassa', pickRegion: 'Valitse alue (oletus Uusimaa).',
+    horizonsTitle: 'Sama taito eri aikajänteillä', drillTitle: 'Dokumentit taidon takana', close: 'Sulje', more: 'Lisää', of: '/',
+    attribution: 'Tämä palvelu käyttää Euroopan komission ESCO-luokitusta.', mapAttribution: 'Kartta: Tilastokeskus, Maanmittauslaitos (CC BY 4.0), Yleisradio/geodata.',
+    error: 'Virhe', clickHint: 'Napsauta taitoa nähdäksesi lauseet sen takana.',
+  },
+  sv: {
+    title: 'Kompetensbehovsradar', language: 'Språk', overview: 'Översikt', trends: 'Utveckling', regions: 'Regioner', horizons: 'Tidshorisonter',
+    region: 'Region', horizon: 'Tidshorisont', kind: 'Material', from: 'Från', to: 'Till', groupBy: 'Gruppering', bucket: 'Period', all: 'alla',
+    h_current: 'nu', h_short: '1–2 år', h_long: '3–10 år', k_job_ad: 'platsannonser', k_meeting_note: 'mötesanteckningar',
+    g_skill: 'färdigheter', g_skillGroup: 'färdighetsgrupper', g_occupation: 'yrken', g_sector: 'branscher', b_month: 'månad', b_quarter: 'kvartal',
+    wholeCountry: 'hela landet', lv_major_region: 'Storområden', lv_elinvoimakeskus: 'Livskraftscentraler', lv_maakunta: 'Landskap', lv_country: 'Land',
+    name: 'Namn', documents: 'Dokument', mentions: 'Omnämnanden', demand: 'Behov', share: 'Andel', topOf: 'Störst behov', numbers: 'Siffror',
+    csv: 'CSV', png: 'PNG', svg: 'SVG', loading: 'Laddar…', noData: 'Inga uppgifter med dessa filter.', lineTitle: 'Behov över tid', emerging: 'Växande färdigheter',
+    previous: 'Föregående period', current: 'Nuvarande period', growth: 'Ökning i andel', pValue: 'p', map: 'Behov per landskap', heat: 'Landskap × färdighetsgrupper',
+    lq: 'Lokaliseringskvot', lqTitle: 'Regionen jämförd med hela landet', here: 'I regionen', country: 'I hela landet', pickRegion: 'Välj en region (standard Nyland).',
+    horizonsTitle: 'Samma färdighet på olika tidshorisonter', drillTitle: 'Dokumenten bakom färdigheten', close: 'Stäng', more: 'Fler', of: '/',
+    attribution: 'Denna tjänst använder Europeiska kommissionens ESCO-klassificering.', mapAttribution: 'Karta: Statistikcentralen, Lantmäteriverket (CC BY 4.0), Yleisradio/geodata.',
+    error: 'Fel', clickHint: 'Klicka på en färdighet för att se meningarna bakom den.',
+  },
+  en: {
+    title: 'Skills Demand Radar', language: 'Language', overview: 'Overview', trends: 'Trends', regions: 'Regions', horizons: 'Horizons',
+    region: 'Region', horizon: 'Horizon', kind: 'Documents', from: 'From', to: 'To', groupBy: 'Group by', bucket: 'Period', all: 'all',
+    h_current: 'now', h_short: '1–2 years', h_long: '3–10 years', k_job_ad: 'job ads', k_meeting_note: 'meeting notes',
+    g_skill: 'skills', g_skillGroup: 'skill groups', g_occupation: 'occupations', g_sector: 'sectors', b_month: 'month', b_quarter: 'quarter',
+    wholeCountry: 'whole country', lv_major_region: 'Major regions', lv_elinvoimakeskus: 'Elinvoimakeskus areas', lv_maakunta: 'Regions', lv_country: 'Country',
+    name: 'Name', documents: 'Documents', mentions: 'Mentions', demand: 'Demand', share: 'Share', topOf: 'Largest demand', numbers: 'Numbers',
+    csv: 'CSV', png: 'PNG', svg: 'SVG', loading: 'Loading…', noData: 'No data under these filters.', lineTitle: 'Demand over time', emerging: 'Emerging skills',
+    previous: 'Previous period', current: 'Current period', growth: 'Growth in share', pValue: 'p', map: 'Demand by region', heat: 'Regions × skill groups',
+    lq: 'Location quotient', lqTitle: 'Region compared with the whole country', here: 'In the region', country: 'In the whole country', pickRegion: 'Choose a region (default Uusimaa).',
+    horizonsTitle: 'The same skill now, in 1–2 years and in 3–10 years', drillTitle: 'Documents behind the skill', close: 'Close', more: 'More', of: '/',
+    attribution: 'This service uses the ESCO classification of the European Commission.', mapAttribution: 'Map: Statistics Finland, National Land Survey of Finland (CC BY 4.0), via Yleisradio/geodata.',
+    error: 'Error', clickHint: 'Click a skill to see the sentences behind it.',
+  },
+};
+const LOCALE = { fi: 'fi-FI', sv: 'sv-FI', en: 'en-GB' };
+// d3-format and d3-time-format locales for the charts' axes and tooltips
+const NUMBER_LOCALE = {
+  fi: { decimal: ',', thousands: '\u00a0', grouping: [3], currency: ['', '\u00a0€'] },
+  sv: { decimal: ',', thousands: '\u00a0', grouping: [3], currency: ['', '\u00a0€'] },
+  en: { decimal: '.', thousands: ',', grouping: [3], currency: ['€', ''] },
+};
+const monthsOf = (locale, style) => Array.from({ length: 12 }, (_, m) => new Intl.DateTimeFormat(locale, { month: style, timeZone: 'UTC' }).format(Date.UTC(2024, m, 1)));
+const daysOf = (locale, style) => Array.from({ length: 7 }, (_, d) => new Intl.DateTimeFormat(locale, { weekday: style, timeZone: 'UTC' }).format(Date.UTC(2024, 0, 7 + d)));
+const timeLocale = (lang) => ({
+  dateTime: '%x %X', date: lang === 'en' ? '%d/%m/%Y' : '%-d.%-m.%Y', time: '%H:%M:%S', periods: ['AM', 'PM'],
+  days: daysOf(LOCALE[lang], 'long'), shortDays: daysOf(LOCALE[lang], 'short'), months: monthsOf(LOCALE[lang], 'long'), shortMonths: monthsOf(LOCALE[lang], 'short'),
+});
+
+const HORIZONS = ['current', 'short', 'long'];
+const FILTERS = ['region', 'horizon', 'kind', 'from', 'to'];
+const DEFAULTS = { view: 'overview', lang: 'fi', groupBy: 'skill', bucket: 'month' };
+
+/** The state of the page: the URL's query, with defaults. */
+const state = { ...DEFAULTS };
+for (const [k, v] of new URLSearchParams(location.search)) state[k] = v;
+if (!T[state.lang]) state.lang = 'fi';
+
+const t = (key) => T[state.lang][key] ?? key;
+const nf = (options) => new Intl.NumberFormat(LOCALE[state.lang], options);
+const fmt = {
+  int: (v) => nf({ maximumFractionDigits: 0 }).format(v),
+  num: (v) => nf({ maximumFractionDigits: 1 }).format(v),
+  pct: (v) => nf({ style: 'percent', maximumFractionDigits: 1 }).format(v),
+  dec: (v) => (v === null || v === undefined ? '–' : nf({ maximumFractionDigits: 2 }).format(v)),
+  p: (v) => nf({ maximumSignificantDigits: 2 }).format(v),
+  month: (iso) => new Intl.DateTimeFormat(LOCALE[state.lang], { year: 'numeric', month: 'short', timeZone: 'UTC' }).format(new Date(iso)),
+  date: (iso) => (iso ? new Intl.DateTimeFormat(LOCALE[state.lang], { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(iso)) : '–'),
+};
+
+function saveState() {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(state)) if (v !== undefined && v !== '' && DEFAULTS[k] !== v) q.set(k, v);
+  history.replaceState(null, '', `${location.pathname}${q.size ? `?${q}` : ''}`);
+}
+
+const filters = () => Object.fromEntries(FILTERS.filter((f) => state[f]).map((f) => [f, state[f]]));
+
+async function api(path, params = {}) {
+  const q = new URLSearchParams({ lang: state.lang });
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== '') q.set(k, String(v));
+  const res = await fetch(`${path}?${q}`, { headers: { accept: 'application/json' } });
+  const body = await res.json().catch(() => ({}));
+  if (!res.ok) throw new Error(body.message ?? `${res.status}`);
+  return body;
+}
+
+// ---------- building blocks: panel, table with CSV, chart with PNG/SVG ----------
+
+const el = (tag, attrs = {}, ...children) => {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (k === 'class') e.className = v;
+    else if (k.startsWith('on')) e.addEventListener(k.slice(2), v);
+    else e.setAttribute(k, v);
+  }
+  for (const c of children) if (c !== null && c !== undefined) e.append(c);
+  return e;
+};
+
+function download(name, blob) {
+  const a = el('a', { href: URL.createObjectURL(blob), download: name });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
+}
+
+function panel(id, title) {
+  const p = el('div', { class: 'panel', id }, el('h2', {}, title));
+  document.getElementById('panels').append(p);
+  return p;
+}
+
+const csvCell = (v) => {
+  const s = String(v ?? '');
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+};
+
+/** A table of `rows` by `columns` ({ key, title, format?, num?, value?, cell? }), with a CSV button; the CSV carries the raw values. */
+function table(parent, name, columns, rows, options = {}) {
+  const tools = el('div', { class: 'tools' }, el('button', {
+    type: 'button', 'data-export': 'csv', onclick: () => {
+      const lines = [`# ${T.en.attribution}`, columns.map((c) => csvCell(c.key)).join(','), ...rows.map((r) => columns.map((c) => csvCell(c.value ? c.value(r) : r[c.key])).join(','))];
+      download(`${name}.csv`, new Blob([`${lines.join('\n')}\n`], { type: 'text/csv;charset=utf-8' }));
+    },
+  }, `${t('csv')} ↓`));
+  const head = el('tr', {}, ...columns.map((c) => el('th', { class: c.num ? 'num' : '', scope: 'col' }, c.title)));
+  const body = rows.map((r) => el('tr', {}, ...columns.map((c) => {
+    const v = c.value ? c.value(r) : r[c.key];
+    const td = el('td', { class: c.num ? 'num' : '' });
+    if (c.cell) c.cell(td, r, v);
+    else td.textContent = c.format ? c.format(v) : String(v ?? '');
+    return td;
+  })));
+  const tbl = el('table', { class: options.class ?? '', 'data-table': name }, el('thead', {}, head), el('tbody', {}, ...body));
+  parent.append(tools, el('div', { class: 'table-wrap' }, tbl));
+  return tbl;
+}
+
+const views = {};
+
+/** Renders a Vega-Lite spec into `parent` (SVG) with PNG and SVG buttons; the view is kept for the tests in `views`. */
+async function chart(parent, name, spec) {
+  const box = el('div', { class: 'chart', 'data-chart': name });
+  const tools = el('div', { class: 'tools' });
+  parent.append(box, tools);
+  const result = await vegaEmbed(box, { $schema: 'https://vega.github.io/schema/vega-lite/v6.json', width: 'container', autosize: { type: 'fit-x', contains: 'padding' }, ...spec }, {
+    renderer: 'svg', actions: false, formatLocale: NUMBER_LOCALE[state.lang], timeFormatLocale: timeLocale(state.lang),
+    config: { font: 'system-ui, sans-serif', axis: { labelFontSize: 11, titleFontSize: 12 }, legend: { labelFontSize: 11 } },
+  });
+  views[name] = result.view;
+  for (const type of ['png', 'svg']) {
+    tools.append(el('button', {
+      type: 'button', 'data-export': type, onclick: async () => {
+        const url = await result.view.toImageURL(type, type === 'png' ? 2 : 1);
+        const a = el('a', { href: url, download: `${name}.${type}` });
+        document.body.append(a);
+        a.click();
+        a.remove();
+      },
+    }, `${t(type)} ↓`));
+  }
+  return result.view;
+}
+
+const drillButton = (key, label) => el('button', { type: 'button', class: 'link', 'data-skill': key, onclick: () => openDrill(key) }, label);
+
+// ---------- the views ----------
+
+const GROUP_FOR_DRILL = new Set(['skill']);
+
+async function overview() {
+  const data = await api('/v1/demand', { ...filters(), groupBy: state.groupBy, limit: 20 });
+  const p = panel('overview', `${t('topOf')}: ${t(`g_${state.groupBy}`)}`);
+  if (data.rows.length === 0) return void p.append(el('p', {}, t('noData')));
+  const canDrill = GROUP_FOR_DRILL.has(state.groupBy);
+  if (canDrill) p.append(el('p', { class: 'hint' }, t('clickHint')));
+  const view = await chart(p, 'overview', {
+    height: { step: 20 },
+    data: { name: 'rows', values: data.rows },
+    mark: { type: 'bar', color: '#1f6fb2', cursor: canDrill ? 'pointer' : 'default' },
+    encoding: {
+      y: { field: 'label', type: 'nominal', sort: { field: 'demand', order: 'descending' }, title: null, axis: { labelLimit: 280 } },
+      x: { field: 'demand', type: 'quantitative', title: t('demand') },
+      tooltip: [
+        { field: 'label', title: t('name') },
+        { field: 'demand', title: t('demand'), format: ',.1~f' },
+        { field: 'documents', title: t('documents'), format: ',' },
+        { field: 'mentions', title: t('mentions'), format: ',' },
+        { field: 'share', title: t('share'), format: '.1%' },
+      ],
+    },
+  });
+  if (canDrill) view.addEventListener('click', (_e, item) => item?.datum?.key && openDrill(item.datum.key));
+  p.append(el('h2', {}, t('numbers')));
+  table(p, 'overview', [
+    { key: 'label', title: t('name'), cell: (td, r) => td.append(canDrill ? drillButton(r.key, r.label) : r.label) },
+    { key: 'demand', title: t('demand'), num: true, format: fmt.num },
+    { key: 'documents', title: t('documents'), num: true, format: fmt.int },
+    { key: 'mentions', title: t('mentions'), num: true, format: fmt.int },
+    { key: 'share', title: t('share'), num: true, format: fmt.pct },
+    { key: 'key', title: 'URI / code' },
+  ], data.rows);
+}
+
+async function trends() {
+  const keys = state.skills || undefined;
+  const [series, emerging] = await Promise.all([
+    api('/v1/demand/timeseries', { ...filters(), groupBy: 'skill', bucket: state.bucket, limit: 5, keys }),
+    api('/v1/demand/emerging', { ...filters(), groupBy: 'skill', limit: 15, minMentions: 2 }),
+  ]);
+  const p = panel('trends', t('lineTitle'));
+  if (series.rows.length === 0) p.append(el('p', {}, t('noData')));
+  else {
+    await chart(p, 'trends', {
+      height: 260,
+      data: { name: 'rows', values: series.rows },
+      mark: { type: 'line', point: true },
+      encoding: {
+        x: { field: 'bucket', type: 'temporal', timeUnit: state.bucket === 'quarter' ? 'yearquarter' : 'yearmonth', title: null },
+        y: { field: 'demand', type: 'quantitative', title: t('demand') },
+        color: { field: 'label', type: 'nominal', title: null, legend: { orient: 'bottom', columns: 2, labelLimit: 300 } },
+        tooltip: [
+          { field: 'label', title: t('name') },
+          { field: 'bucket', type: 'temporal', title: t('bucket'), format: state.bucket === 'quarter' ? 'Q%q %Y' : '%b %Y' },
+          { field: 'demand', title: t('demand'), format: ',.1~f' },
+          { field: 'documents', title: t('documents'), format: ',' },
+          { field: 'mentions', title: t('mentions'), format: ',' },
+        ],
+      },
+    });
+    table(p, 'trends', [
+      { key: 'bucket', title: t('bucket'), format: fmt.month },
+      { key: 'label', title: t('name') },
+      { key: 'demand', title: t('demand'), num: true, format: fmt.num },
+      { key: 'documents', title: t('documents'), num: true, format: fmt.int },
+      { key: 'mentions', title: t('mentions'), num: true, format: fmt.int },
+      { key: 'key', title: 'URI' },
+    ], series.rows);
+  }
+  const e = panel('emerging', t('emerging'));
+  if (emerging.rows.length === 0) return void e.append(el('p', {}, t('noData')));
+  table(e, 'emerging', [
+    { key: 'label', title: t('name'), cell: (td, r) => td.append(drillButton(r.key, r.label)) },
+    { key: 'previous_mentions', title: `${t('previous')}: ${t('mentions')}`, num: true, value: (r) => r.previous.mentions, format: fmt.int },
+    { key: 'current_mentions', title: `${t('current')}: ${t('mentions')}`, num: true, value: (r) => r.current.mentions, format: fmt.int },
+    { key: 'previous_share', title: `${t('previous')}: ${t('share')}`, num: true, value: (r) => r.previous.share, format: fmt.pct },
+    { key: 'current_share', title: `${t('current')}: ${t('share')}`, num: true, value: (r) => r.current.share, format: fmt.pct },
+    { key: 'growth', title: t('growth'), num: true, format: fmt.pct },
+    { key: 'pValue', title: t('pValue'), num: true, format: fmt.p },
+  ], emerging.rows);
+}
+
+async function regions() {
+  const { region, ...rest } = filters();
+  const [byRegion, geo, list, groups] = await Promise.all([
+    api('/v1/demand', { ...rest, groupBy: 'maakunta', limit: 50 }),
+    fetch('/v1/geo/regions').then((r) => (r.ok ? r.json() : null)),
+    api('/v1/regions', { level: 'maakunta' }),
+    api('/v1/demand', { ...rest, groupBy: 'skillGroup', limit: 8 }),
+  ]);
+  const p = panel('regions-map', t('map'));
+  if (geo) {
+    const feature = Object.keys(geo.objects)[0];
+    const values = new Map(byRegion.rows.map((r) => [r.key, r]));
+    const regionNames = new Map(list.regions.map((r) => [r.code, r.name]));
+    await chart(p, 'map', {
+      height: 420,
+      data: { values: geo, format: { type: 'topojson', feature } },
+      transform: [{ calculate: "'MK' + datum.properties.maakunta", as: 'code' }, {
+        lookup: 'code', from: { data: { values: [...regionNames].map(([code, name]) => ({ code, name, demand: values.get(code)?.demand ?? 0, documents: values.get(code)?.documents ?? 0, share: values.get(code)?.share ?? 0 })) }, key: 'code', fields: ['name', 'demand', 'documents', 'share'] },
+      }],
+      projection: { type: 'mercator' },
+      mark: { type: 'geoshape', stroke: '#fff', strokeWidth: 0.7 },
+      encoding: {
+        color: { field: 'demand', type: 'quantitative', title: t('demand'), scale: { scheme: 'blues' } },
+        tooltip: [{ field: 'name', title: t('region') }, { field: 'demand', title: t('demand'), format: ',.1~f' }, { field: 'documents', title: t('documents'), format: ',' }, { field: 'share', title: t('share'), format: '.1%' }],
+      },
+    });
+  }
+  table(p, 'regions', [
+    { key: 'label', title: t('region') },
+    { key: 'demand', title: t('demand'), num: true, format: fmt.num },
+    { key: 'documents', title: t('documents'), num: true, format: fmt.int },
+    { key: 'share', title: t('share'), num: true, format: fmt.pct },
+    { key: 'key', title: 'code' },
+  ], byRegion.rows);
+
+  // regions × skill groups: each region's share of its demand per group, shaded
+  const h = panel('regions-heat', t('heat'));
+  const top = groups.rows;
+  const perRegion = await Promise.all(byRegion.rows.map((r) => api('/v1/demand', { ...rest, region: r.key, groupBy: 'skillGroup', limit: 200 }).then((d) => [r, d.rows])));
+  const cells = perRegion.map(([r, rows]) => {
+    const byKey = new Map(rows.map((x) => [x.key, x]));
+    return { key: r.key, label: r.label, ...Object.fromEntries(top.map((g) => [g.key, byKey.get(g.key)?.share ?? 0])) };
+  });
+  const max = Math.max(0.0001, ...cells.flatMap((c) => top.map((g) => c[g.key])));
+  table(h, 'heat', [
+    { key: 'label', title: t('region') },
+    ...top.map((g) => ({
+      key: g.key, title: g.label, num: true,
+      cell: (td, _r, v) => {
+        td.textContent = fmt.pct(v);
+        td.style.background = `rgba(31, 111, 178, ${(0.08 + 0.72 * (v / max)).toFixed(3)})`;
+      },
+    })),
+  ], cells, { class: 'heat' });
+
+  // the chosen region (default Uusimaa) against the whole country
+  const chosen = region && region !== 'FI' ? region : 'MK01';
+  const compare = await api('/v1/demand/compare', { ...rest, region: chosen, groupBy: 'skill', limit: 20, minMentions: 2 });
+  const c = panel('regions-lq', `${t('lqTitle')}: ${nameOf(list, chosen)}`);
+  if (!region) c.append(el('p', { class: 'hint' }, t('pickRegion')));
+  if (compare.rows.length === 0) return void c.append(el('p', {}, t('noData')));
+  await chart(c, 'lq', {
+    height: { step: 18 },
+    data: { values: compare.rows.filter((r) => r.lq !== null) },
+    mark: { type: 'bar', color: '#2a9d8f' },
+    encoding: {
+      y: { field: 'label', type: 'nominal', sort: '-x', title: null, axis: { labelLimit: 280 } },
+      x: { field: 'lq', type: 'quantitative', title: t('lq') },
+      tooltip: [{ field: 'label', title: t('name') }, { field: 'lq', title: t('lq'), format: '.2f' }, { field: 'region.share', title: t('here'), format: '.1%' }, { field: 'against.share', title: t('country'), format: '.1%' }],
+    },
+  });
+  table(c, 'lq', [
+    { key: 'label', title: t('name'), cell: (td, r) => td.append(drillButton(r.key, r.label)) },
+    { key: 'region_demand', title: `${t('here')}: ${t('demand')}`, num: true, value: (r) => r.region.demand, format: fmt.num },
+    { key: 'region_share', title: `${t('here')}: ${t('share')}`, num: true, value: (r) => r.region.share, format: fmt.pct },
+    { key: 'country_share', title: `${t('country')}: ${t('share')}`, num: true, value: (r) => r.against.share, format: fmt.pct },
+    { key: 'lq', title: t('lq'), num: true, format: fmt.dec },
+  ], compare.rows);
+}
+
+const nameOf = (list, code) => list.regions.find((r) => r.code === code)?.name ?? code;
+
+async function horizons() {
+  const { horizon, ...rest } = filters();
+  const per = await Promise.all(HORIZONS.map((h) => api('/v1/demand', { ...rest, horizon: h, groupBy: 'skill', limit: 1000 })));
+  const bySkill = new Map();
+  per.forEach((d, i) => {
+    for (const r of d.rows) {
+      const row = bySkill.get(r.key) ?? { key: r.key, label: r.label, current: 0, short: 0, long: 0, total: 0 };
+      row[HORIZONS[i]] = r.demand;
+      row.total += r.demand;
+      bySkill.set(r.key, row);
+    }
+  });
+  // the skills with most demand over the three horizons, and those most demanded 3–10 years ahead
+  const rows = [...bySkill.values()].sort((a, b) => b.total - a.total || a.label.localeCompare(b.label)).slice(0, 15);
+  const p = panel('horizons', t('horizonsTitle'));
+  if (horizon) p.append(el('p', { class: 'hint' }, `${t('horizon')}: ${t('all')}`));
+  if (rows.length === 0) return void p.append(el('p', {}, t('noData')));
+  const long = rows.flatMap((r) => HORIZONS.map((h) => ({ key: r.key, label: r.label, horizon: t(`h_${h}`), order: HORIZONS.indexOf(h), demand: r[h] })));
+  await chart(p, 'horizons', {
+    height: { step: 10 },
+    data: { values: long },
+    mark: { type: 'bar' },
+    encoding: {
+      y: { field: 'label', type: 'nominal', sort: rows.map((r) => r.label), title: null, axis: { labelLimit: 280 } },
+      yOffset: { field: 'horizon', sort: HORIZONS.map((h) => t(`h_${h}`)) },
+      x: { field: 'demand', type: 'quantitative', title: t('demand') },
+      color: { field: 'horizon', type: 'nominal', title: t('horizon'), sort: HORIZONS.map((h) => t(`h_${h}`)), scale: { range: ['#1f6fb2', '#f4a261', '#2a9d8f'] }, legend: { orient: 'top' } },
+      tooltip: [{ field: 'label', title: t('name') }, { field: 'horizon', title: t('horizon') }, { field: 'demand', title: t('demand'), format: ',.1~f' }],
+    },
+  });
+  table(p, 'horizons', [
+    { key: 'label', title: t('name'), cell: (td, r) => td.append(drillButton(r.key, r.label)) },
+    ...HORIZONS.map((h) => ({ key: h, title: t(`h_${h}`), num: true, format: fmt.num })),
+    { key: 'key', title: 'URI' },
+  ], rows);
+}
+
+// ---------- drill-down ----------
+
+async function openDrill(skill, offset = 0) {
+  state.skill = skill;
+  saveState();
+  const box = document.getElementById('drill');
+  box.hidden = false;
+  const data = await api('/v1/demand/documents', { ...filters(), skill, limit: 20, offset });
+  if (offset === 0) box.replaceChildren();
+  if (offset === 0) {
+    box.append(el('div', { class: 'panel', id: 'drill-panel' },
+      el('h2', {}, `${t('drillTitle')}: ${data.skill.label} (${fmt.int(data.total)})`),
+      el('div', { class: 'tools' }, el('button', { type: 'button', onclick: closeDrill }, t('close'))),
+      el('div', { id: 'drill-docs' })));
+  }
+  const list = document.getElementById('drill-docs');
+  for (const d of data.documents) {
+    const sentences = d.sentences.map((s) => {
+      const p = el('p', { class: 'sentence' });
+      let pos = 0;
+      for (const sp of [...s.spans].sort((a, b) => a.start - b.start)) {
+        if (sp.start < pos) continue;
+        p.append(s.text.slice(pos, sp.start), el('mark', {}, s.text.slice(sp.start, sp.end)));
+        pos = sp.end;
+      }
+      p.append(s.text.slice(pos), el('span', { class: 'meta' }, ` (${t(`h_${s.horizon}`)})`));
+      return p;
+    });
+    list.append(el('article', { class: 'drill-doc', 'data-document': d.id },
+      el('h3', {}, d.title ?? t(`k_${d.kind}`)),
+      el('div', { class: 'meta' }, `${fmt.date(d.date)} · ${t(`k_${d.kind}`)}${d.region ? ` · ${d.region}` : ''} · ${t('mentions')}: ${d.mentions}`),
+      ...sentences));
+  }
+  const shown = offset + data.documents.length;
+  document.getElementById('drill-more')?.remove();
+  if (shown < data.total) list.after(el('button', { type: 'button', id: 'drill-more', onclick: () => openDrill(skill, shown) }, `${t('more')} (${shown} ${t('of')} ${data.total})`));
+  box.scrollIntoView({ behavior: 'smooth', block: 'start' });
+}
+
+function closeDrill() {
+  delete state.skill;
+  saveState();
+  const box = document.getElementById('drill');
+  box.hidden = true;
+  box.replaceChildren();
+}
+
+// ---------- page ----------
+
+const VIEWS = { overview, trends, regions, horizons };
+
+function translate() {
+  document.documentElement.lang = state.lang;
+  for (const e of document.querySelectorAll('[data-t]')) e.textContent = t(e.dataset.t);
+  document.title = t('title');
+}
+
+async function fillRegions() {
+  const { regions: list } = await api('/v1/regions');
+  const select = document.getElementById('region');
+  const groups = new Map();
+  for (const r of list) {
+    if (r.level === 'country') continue;
+    if (!groups.has(r.level)) groups.set(r.level, el('optgroup', { label: t(`lv_${r.level}`) }));
+    groups.get(r.level).append(el('option', { value: r.code }, r.name));
+  }
+  select.replaceChildren(el('option', { value: '' }, t('wholeCountry')), ...['major_region', 'elinvoimakeskus', 'maakunta'].map((l) => groups.get(l)).filter(Boolean));
+  select.value = state.region ?? '';
+}
+
+let rendering = 0;
+async function render() {
+  const run = ++rendering;
+  const status = document.getElementById('status');
+  status.className = '';
+  status.textContent = t('loading');
+  document.body.dataset.view = state.view;
+  document.body.dataset.ready = 'false';
+  for (const b of document.querySelectorAll('#views button')) b.setAttribute('aria-selected', String(b.dataset.view === state.view));
+  document.getElementById('panels').replaceChildren();
+  try {
+    await (VIEWS[state.view] ?? overview)();
+    if (run !== rendering) return;
+    status.textContent = '';
+  } catch (err) {
+    status.className = 'error';
+    status.textContent = `${t('error')}: ${err.message}`;
+  } finally {
+    if (run === rendering) document.body.dataset.ready = 'true';
+  }
+}
+
+async function start() {
+  translate();
+  for (const id of ['horizon', 'kind', 'from', 'to', 'groupBy', 'bucket']) {
+    const input = document.getElementById(id);
+    input.value = state[id] ?? '';
+    input.addEventListener('change', () => {
+      state[id] = input.value;
+      saveState();
+      void render();
+    });
+  }
+  const lang = document.getElementById('lang');
+  lang.value = state.lang;
+  lang.addEventListener('change', async () => {
+    state.lang = lang.value;
+    saveState();
+    translate();
+    await fillRegions();
+    await render();
+    if (state.skill) await openDrill(state.skill);
+  });
+  const region = document.getElementById('region');
+  region.addEventListener('change', () => {
+    state.region = region.value;
+    saveState();
+    void render();
+  });
+  for (const b of document.querySelectorAll('#views button')) {
+    b.addEventListener('click', () => {
+      state.view = b.dataset.view;
+      saveState();
+      void render();
+    });
+  }
+  await fillRegions();
+  await render();
+  if (state.skill) await openDrill(state.skill);
+}
+
+// the chart scripts are deferred; this module runs after them
+window.radar = { views, state };
+void start();

@@ -1,0 +1,123 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PROJECT_ROOT } from '../../src/paths.js';
+import { engines } from '../helpers/context.js';
+import { startTestService, waitFor, type TestService } from '../helpers/service.js';
+
+/** The routes the analyst page needs besides /v1/demand: regions, the region map, and the drill-down to documents. */
+const documents = (JSON.parse(readFileSync(join(PROJECT_ROOT, 'test', 'fixtures', 'demand', 'documents.json'), 'utf8')) as { document: Record<string, unknown> & { text: string } }[]).map(
+  (c) => c.document,
+);
+const WELDING_TECHNIQUES = 'http://data.europa.eu/esco/skill/530cb489-d900-46ab-9350-4d50ccd49eea';
+
+interface Evidence {
+  skill: { uri: string; label: string };
+  total: number;
+  documents: { id: string; kind: string; date: string | null; mentions: number; sentences: { index: number; text: string; spans: { start: number; end: number }[]; horizon: string }[] }[];
+}
+
+describe.each(engines())('analyst routes on %s', (engine) => {
+  let s: TestService;
+  const ids: string[] = [];
+  const get = (url: string) => s.app.inject({ method: 'GET', url });
+
+  beforeAll(async () => {
+    s = await startTestService(engine, 'analyst');
+    s.startWorker();
+    for (const d of documents) {
+      const res = await s.app.inject({ method: 'POST', url: '/v1/documents', payload: d });
+      ids.push(res.json<{ id: string }>().id);
+    }
+    for (const id of ids) await waitFor(async () => ((await get(`/v1/documents/${id}`)).json<{ status: string }>().status === 'done' ? true : undefined), 30_000, id);
+  }, 90_000);
+  afterAll(() => s.close());
+
+  it('lists regions by level with names in the language asked for', async () => {
+    const fi = (await get('/v1/regions?level=maakunta')).json<{ regions: { code: string; name: string; level: string }[] }>();
+    expect(fi.regions.map((r) => r.code).sort()).toEqual(['MK01', 'MK05', 'MK07', 'MK15']);
+    expect(fi.regions.find((r) => r.code === 'MK15')?.name).toBe('Pohjanmaa');
+    const sv = (await get('/v1/regions?level=maakunta&lang=sv')).json<{ regions: { code: string; name: string }[] }>();
+    expect(sv.regions.find((r) => r.code === 'MK15')?.name).toBe('Österbotten');
+    const all = (await get('/v1/regions')).json<{ regions: { level: string }[] }>();
+    expect(new Set(all.regions.map((r) => r.level))).not.toContain('municipality');
+    expect(all.regions[0]?.level).toBe('country');
+    expect((await get('/v1/regions?level=county')).statusCode).toBe(400);
+    expect((await get('/v1/regions?lang=de')).statusCode).toBe(400);
+  });
+
+  it('serves the region map from the data directory', async () => {
+    const res = await get('/v1/geo/regions');
+    expect(res.statusCode).toBe(200);
+    const topo = res.json<{ type: string; objects: Record<string, { geometries: { properties: { maakunta: string } }[] }> }>();
+    expect(topo.type).toBe('Topology');
+    expect(Object.values(topo.objects)[0]!.geometries.map((g) => g.properties.maakunta).sort()).toEqual(['01', '05', '07', '15']);
+  });
+
+  it('drills down from a skill to the documents and the sentences behind its demand, under the same filters', async () => {
+    const demand = (await get(`/v1/demand?groupBy=skill&limit=100`)).json<{ rows: { key: string; documents: number; mentions: number }[] }>();
+    const row = demand.rows.find((r) => r.key === WELDING_TECHNIQUES)!;
+    const res = await get(`/v1/demand/documents?skill=${encodeURIComponent(WELDING_TECHNIQUES)}`);
+    expect(res.statusCode).toBe(200);
+    const body = res.json<Evidence>();
+    expect(body.skill.label).toBe('hitsaustekniikat');
+    expect(body.total).toBe(row.documents);
+    expect(body.documents.reduce((n, d) => n + d.mentions, 0)).toBe(row.mentions);
+    // newest first, every sentence shows the skill's words where the analysis found them
+    const dates = body.documents.map((d) => d.date ?? '');
+    expect([...dates].sort().reverse()).toEqual(dates);
+    for (const d of body.documents) {
+      expect(d.sentences.length).toBeGreaterThan(0);
+      const text = documents[ids.indexOf(d.id)]!.text;
+      for (const sentence of d.sentences) {
+        expect(text).toContain(sentence.text);
+        for (const sp of sentence.spans) expect(sentence.text.slice(sp.start, sp.end).toLowerCase()).toMatch(/hitsa|weld|svets/);
+      }
+    }
+    // the same filters as /v1/demand: 3–10 years ahead only
+    const long = (await get(`/v1/demand?groupBy=skill&horizon=long`)).json<{ rows: { key: string; documents: number }[] }>();
+    const longBody = (await get(`/v1/demand/documents?skill=${encodeURIComponent(WELDING_TECHNIQUES)}&horizon=long`)).json<Evidence>();
+    expect(longBody.total).toBe(long.rows.find((r) => r.key === WELDING_TECHNIQUES)?.documents ?? 0);
+    // paging
+    const page = (await get(`/v1/demand/documents?skill=${encodeURIComponent(WELDING_TECHNIQUES)}&limit=1&offset=1`)).json<Evidence>();
+    expect(page.documents.map((d) => d.id)).toEqual(body.documents.slice(1, 2).map((d) => d.id));
+  });
+
+  it('refuses unknown skills, bad filters and bad paging with 400', async () => {
+    const unknown = await get('/v1/demand/documents?skill=http://data.europa.eu/esco/skill/nope');
+    expect(unknown.statusCode).toBe(400);
+    expect(unknown.json<{ field: string }>().field).toBe('skill');
+    expect((await get('/v1/demand/documents')).statusCode).toBe(400);
+    expect((await get(`/v1/demand/documents?skill=${encodeURIComponent(WELDING_TECHNIQUES)}&region=XX99`)).statusCode).toBe(400);
+    expect((await get(`/v1/demand/documents?skill=${encodeURIComponent(WELDING_TECHNIQUES)}&limit=0`)).statusCode).toBe(400);
+    expect((await get(`/v1/demand/documents?skill=${encodeURIComponent(WELDING_TECHNIQUES)}&offset=-1`)).statusCode).toBe(400);
+    expect((await get(`/v1/demand/documents?skill=${encodeURIComponent(WELDING_TECHNIQUES)}&from=2026-05&to=2026-01`)).statusCode).toBe(400);
+  });
+
+  it('serves the page and the chart libraries', async () => {
+    const page = await get('/');
+    expect(page.statusCode).toBe(200);
+    expect(page.headers['content-type']).toMatch(/text\/html/);
+    expect(page.body).toContain('/vendor/vega-embed.min.js');
+    for (const file of ['vega.min.js', 'vega-lite.min.js', 'vega-embed.min.js']) {
+      const res = await get(`/vendor/${file}`);
+      expect(res.statusCode).toBe(200);
+      expect(res.headers['content-type']).toMatch(/javascript/);
+    }
+    expect((await get('/vendor/other.js')).statusCode).toBe(404);
+    expect((await get('/app.js')).statusCode).toBe(200);
+  });
+});
+
+describe('the region map without its file', () => {
+  it('answers 404 naming the file', async () => {
+    const s = await startTestService('pglite', 'nogeo', { TAXONOMY_DIR: join(PROJECT_ROOT, 'test', 'fixtures', 'batch') });
+    try {
+      const res = await s.app.inject({ method: 'GET', url: '/v1/geo/regions' });
+      expect(res.statusCode).toBe(404);
+      expect(res.json<{ message: string }>().message).toContain('finland-regions-2020.topo.json');
+    } finally {
+      await s.close();
+    }
+  });
+});

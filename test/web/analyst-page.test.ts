@@ -1,0 +1,187 @@
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PROJECT_ROOT } from '../../src/paths.js';
+import { startTestService, waitFor, type TestService } from '../helpers/service.js';
+
+/**
+ * The analyst page end to end: the real service (PGlite, Redis, worker) with the demand fixture documents
+ * analysed, the page in Debian's headless Chromium, and every figure compared with what the API answers.
+ */
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const ARTIFACTS = join(PROJECT_ROOT, 'test-artifacts', 'web');
+const present = existsSync(CHROMIUM);
+if (!present) console.log(`analyst page tests SKIPPED: no Chromium at ${CHROMIUM} (apt-get install chromium; .ci/run does)`);
+
+interface Row {
+  key: string;
+  label: string;
+  documents: number;
+  mentions: number;
+  demand: number;
+  share: number;
+}
+
+const documents = (JSON.parse(readFileSync(join(PROJECT_ROOT, 'test', 'fixtures', 'demand', 'documents.json'), 'utf8')) as { document: Record<string, unknown> }[]).map((c) => c.document);
+
+describe.skipIf(!present)('the analyst page in headless Chromium', () => {
+  let s: TestService;
+  let browser: Browser;
+  let base: string;
+
+  const api = async <T>(url: string) => (await s.app.inject({ method: 'GET', url })).json<T>();
+  const ready = (page: Page) => page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
+  const shot = (page: Page, name: string) => page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+  /** What the chart shows: each bar's accessible description, "Title: value" pairs as the page's locale formats them. */
+  const bars = (page: Page, chart: string) =>
+    page.$$eval(`[data-chart="${chart}"] [aria-roledescription="bar"]`, (marks) =>
+      marks.map((m) => Object.fromEntries((m.getAttribute('aria-label') ?? '').split('; ').map((pair: string) => pair.split(': ') as [string, string]))),
+    );
+  const tableRows = (page: Page, name: string) =>
+    page.$$eval(`table[data-table="${name}"] tbody tr`, (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent ?? '')));
+  const fiNumber = (n: number, digits = 1) => new Intl.NumberFormat('fi-FI', { maximumFractionDigits: digits }).format(n);
+
+  beforeAll(async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    s = await startTestService('pglite', 'web');
+    s.startWorker();
+    for (const d of documents) {
+      const res = await s.app.inject({ method: 'POST', url: '/v1/documents', payload: d });
+      expect(res.statusCode).toBe(202);
+      const id = res.json<{ id: string }>().id;
+      await waitFor(async () => {
+        const doc = await api<{ status: string }>(`/v1/documents/${id}`);
+        return doc.status === 'done' ? doc : undefined;
+      }, 30_000, `document ${id}`);
+    }
+    await s.app.listen({ port: 0, host: '127.0.0.1' });
+    base = `http://127.0.0.1:${(s.app.server.address() as AddressInfo).port}`;
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+  }, 120_000);
+  afterAll(async () => {
+    await browser?.close();
+    await s?.close();
+  });
+
+  it('overview: the bars and the table show what /v1/demand answers, and a filter change follows the API', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(`${base}/`);
+    await ready(page);
+    const expected = await api<{ rows: Row[] }>('/v1/demand?groupBy=skill&limit=20&lang=fi');
+    expect(expected.rows.length).toBeGreaterThan(0);
+    const shown = await bars(page, 'overview');
+    expect(shown.map((b) => b.Nimi).sort()).toEqual(expected.rows.map((r) => r.label).sort());
+    for (const r of expected.rows) expect(shown.find((b) => b.Nimi === r.label)?.Tarve).toBe(fiNumber(r.demand));
+    const rows = await tableRows(page, 'overview');
+    expect(rows.map((r) => [r[0], r[1], r[2], r[3], r[5]])).toEqual(expected.rows.map((r) => [r.label, fiNumber(r.demand), fiNumber(r.documents, 0), fiNumber(r.mentions, 0), r.key]));
+    await shot(page, 'overview-1280');
+
+    // 3–10 years ahead: the page asks again, the URL carries the filter
+    await page.selectOption('#horizon', 'long');
+    await ready(page);
+    expect(page.url()).toContain('horizon=long');
+    const long = await api<{ rows: Row[] }>('/v1/demand?groupBy=skill&limit=20&lang=fi&horizon=long');
+    expect((await bars(page, 'overview')).map((b) => b.Nimi).sort()).toEqual(long.rows.map((r) => r.label).sort());
+    expect((await tableRows(page, 'overview')).map((r) => r[5])).toEqual(long.rows.map((r) => r.key));
+
+    // the shared URL gives the same view
+    const again = await browser.newPage();
+    await again.goto(page.url());
+    await ready(again);
+    expect((await tableRows(again, 'overview')).map((r) => r[5])).toEqual(long.rows.map((r) => r.key));
+    await again.close();
+    await page.close();
+  });
+
+  it('exports the table as CSV with the rows of the API, and the chart as SVG and PNG', async () => {
+    const page = await browser.newPage({ acceptDownloads: true });
+    await page.goto(`${base}/?groupBy=skillGroup`);
+    await ready(page);
+    const expected = await api<{ rows: Row[] }>('/v1/demand?groupBy=skillGroup&limit=20&lang=fi');
+    const [csv] = await Promise.all([page.waitForEvent('download'), page.click('#overview .tools [data-export="csv"]')]);
+    const lines = readFileSync((await csv.path())!, 'utf8').trim().split('\n');
+    expect(lines[0]).toMatch(/ESCO classification/);
+    expect(lines[1]).toBe('label,demand,documents,mentions,share,key');
+    expect(lines.slice(2).map((l) => l.split(',').at(-1))).toEqual(expected.rows.map((r) => r.key));
+    expect(lines.slice(2).map((l) => Number(l.split(',').at(-5)))).toEqual(expected.rows.map((r) => r.demand));
+    const [svg] = await Promise.all([page.waitForEvent('download'), page.click('#overview .tools [data-export="svg"]')]);
+    expect(readFileSync((await svg.path())!, 'utf8')).toMatch(/^<svg/);
+    const [png] = await Promise.all([page.waitForEvent('download'), page.click('#overview .tools [data-export="png"]')]);
+    expect(readFileSync((await png.path())!).subarray(1, 4).toString()).toBe('PNG');
+    await page.close();
+  });
+
+  it('switches to English labels and formats, and drills down from a skill to its sentences', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(`${base}/?lang=en`);
+    await ready(page);
+    expect(await page.textContent('h1')).toBe('Skills Demand Radar');
+    expect(await page.textContent('footer')).toContain('This service uses the ESCO classification of the European Commission.');
+    const expected = await api<{ rows: Row[] }>('/v1/demand?groupBy=skill&limit=20&lang=en');
+    expect((await tableRows(page, 'overview')).map((r) => r[0])).toEqual(expected.rows.map((r) => r.label));
+
+    const first = expected.rows[0]!;
+    await page.click(`table[data-table="overview"] button[data-skill="${first.key}"]`);
+    await page.waitForSelector('#drill-panel article');
+    const drill = await api<{ total: number; documents: { id: string; sentences: { text: string; spans: { start: number; end: number }[] }[] }[] }>(
+      `/v1/demand/documents?skill=${encodeURIComponent(first.key)}&lang=en`,
+    );
+    expect(drill.total).toBe(first.documents);
+    expect(await page.$$eval('#drill-panel article', (a) => a.map((x) => x.getAttribute('data-document')))).toEqual(drill.documents.map((d) => d.id));
+    const marked = await page.$$eval('#drill-panel article mark', (m) => m.map((x) => x.textContent));
+    expect(marked).toEqual(drill.documents.flatMap((d) => d.sentences.flatMap((s) => s.spans.map((sp) => s.text.slice(sp.start, sp.end)))));
+    expect(page.url()).toContain('skill=');
+    await shot(page, 'drill-down-en');
+    await page.close();
+  });
+
+  it('trends, regions (map, heat table, location quotient) and horizons show the API figures', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(`${base}/?view=trends&polarity=need`);
+    await ready(page);
+    const series = await api<{ rows: (Row & { bucket: string })[] }>('/v1/demand/timeseries?groupBy=skill&bucket=month&limit=5&lang=fi');
+    expect(await page.locator('table[data-table="trends"] tbody tr').count()).toBe(series.rows.length);
+    expect(await page.locator('[data-chart="trends"] svg').count()).toBe(1);
+    await shot(page, 'trends');
+
+    await page.click('#views button[data-view="regions"]');
+    await ready(page);
+    const byRegion = await api<{ rows: Row[] }>('/v1/demand?groupBy=maakunta&limit=50&lang=fi');
+    expect((await tableRows(page, 'regions')).map((r) => r[4])).toEqual(byRegion.rows.map((r) => r.key));
+    // the fixture geometry has four regions
+    const shapes = page.locator('[data-chart="map"] [aria-roledescription="geoshape"]');
+    expect(await shapes.count()).toBe(4);
+    // each region is drawn as a part of the map, not as the whole plane
+    const map = (await page.locator('[data-chart="map"] svg').boundingBox())!;
+    for (const box of await Promise.all((await shapes.all()).map((sh) => sh.boundingBox()))) expect(box!.width * box!.height).toBeLessThan(0.5 * map.width * map.height);
+    expect(await page.locator('table[data-table="heat"] tbody tr').count()).toBe(byRegion.rows.length);
+    const compare = await api<{ rows: { key: string }[] }>('/v1/demand/compare?region=MK01&groupBy=skill&limit=20&minMentions=2&lang=fi');
+    expect(await page.locator('table[data-table="lq"] tbody tr').count()).toBe(compare.rows.length);
+    await shot(page, 'regions');
+
+    await page.click('#views button[data-view="horizons"]');
+    await ready(page);
+    const per = await Promise.all(['current', 'short', 'long'].map((h) => api<{ rows: Row[] }>(`/v1/demand?groupBy=skill&limit=1000&lang=fi&horizon=${h}`)));
+    const table = await tableRows(page, 'horizons');
+    for (const row of table) {
+      const key = row[4]!;
+      per.forEach((d, i) => expect(row[1 + i]).toBe(fiNumber(d.rows.find((r) => r.key === key)?.demand ?? 0)));
+    }
+    expect(table.length).toBeGreaterThan(0);
+    await shot(page, 'horizons');
+    await page.close();
+  });
+
+  it('fits a narrow screen without horizontal scrolling of the page', async () => {
+    const page = await browser.newPage({ viewport: { width: 390, height: 800 } });
+    await page.goto(`${base}/?lang=sv`);
+    await ready(page);
+    expect(await page.textContent('#views button[data-view="overview"]')).toBe('Översikt');
+    const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
+    expect(overflow).toBeLessThanOrEqual(0);
+    await shot(page, 'overview-390-sv');
+    await page.close();
+  });
+});
