@@ -14,7 +14,7 @@ const T = {
     lq: 'Sijaintiosamäärä', lqTitle: 'Alue verrattuna koko maahan', here: 'Alueella', country: 'Koko maassa', pickRegion: 'Valitse alue (oletus Uusimaa).',
     horizonsTitle: 'Sama taito eri aikajänteillä', drillTitle: 'Dokumentit taidon takana', close: 'Sulje', more: 'Lisää', of: '/',
     attribution: 'Tämä palvelu käyttää Euroopan komission ESCO-luokitusta.', mapAttribution: 'Kartta: Tilastokeskus, Maanmittauslaitos (CC BY 4.0), Yleisradio/geodata.',
-    error: 'Virhe', clickHint: 'Napsauta taitoa nähdäksesi lauseet sen takana.',
+    chooseSkills: 'Valitse taidot', error: 'Virhe', clickHint: 'Napsauta taitoa nähdäksesi lauseet sen takana.',
   },
   sv: {
     title: 'Kompetensbehovsradar', language: 'Språk', overview: 'Översikt', trends: 'Utveckling', regions: 'Regioner', horizons: 'Tidshorisonter',
@@ -28,7 +28,7 @@ const T = {
     lq: 'Lokaliseringskvot', lqTitle: 'Regionen jämförd med hela landet', here: 'I regionen', country: 'I hela landet', pickRegion: 'Välj en region (standard Nyland).',
     horizonsTitle: 'Samma färdighet på olika tidshorisonter', drillTitle: 'Dokumenten bakom färdigheten', close: 'Stäng', more: 'Fler', of: '/',
     attribution: 'Denna tjänst använder Europeiska kommissionens ESCO-klassificering.', mapAttribution: 'Karta: Statistikcentralen, Lantmäteriverket (CC BY 4.0), Yleisradio/geodata.',
-    error: 'Fel', clickHint: 'Klicka på en färdighet för att se meningarna bakom den.',
+    chooseSkills: 'Välj färdigheter', error: 'Fel', clickHint: 'Klicka på en färdighet för att se meningarna bakom den.',
   },
   en: {
     title: 'Skills Demand Radar', language: 'Language', overview: 'Overview', trends: 'Trends', regions: 'Regions', horizons: 'Horizons',
@@ -42,7 +42,7 @@ const T = {
     lq: 'Location quotient', lqTitle: 'Region compared with the whole country', here: 'In the region', country: 'In the whole country', pickRegion: 'Choose a region (default Uusimaa).',
     horizonsTitle: 'The same skill now, in 1–2 years and in 3–10 years', drillTitle: 'Documents behind the skill', close: 'Close', more: 'More', of: '/',
     attribution: 'This service uses the ESCO classification of the European Commission.', mapAttribution: 'Map: Statistics Finland, National Land Survey of Finland (CC BY 4.0), via Yleisradio/geodata.',
-    error: 'Error', clickHint: 'Click a skill to see the sentences behind it.',
+    chooseSkills: 'Choose skills', error: 'Error', clickHint: 'Click a skill to see the sentences behind it.',
   },
 };
 const LOCALE = { fi: 'fi-FI', sv: 'sv-FI', en: 'en-GB' };
@@ -218,11 +218,27 @@ async function overview() {
 
 async function trends() {
   const keys = state.skills || undefined;
-  const [series, emerging] = await Promise.all([
+  const [series, emerging, top] = await Promise.all([
     api('/v1/demand/timeseries', { ...filters(), groupBy: 'skill', bucket: state.bucket, limit: 5, keys }),
     api('/v1/demand/emerging', { ...filters(), groupBy: 'skill', limit: 15, minMentions: 2 }),
+    api('/v1/demand', { ...filters(), groupBy: 'skill', limit: 30 }),
   ]);
   const p = panel('trends', t('lineTitle'));
+  // which skills to follow: the largest ones by default, any of the 30 largest by choice
+  const chosen = new Set(series.rows.map((r) => r.key));
+  const choices = el('details', { class: 'choices' }, el('summary', {}, `${t('chooseSkills')} (${chosen.size})`));
+  for (const r of top.rows) {
+    const box = el('input', { type: 'checkbox', value: r.key, 'data-skill-choice': r.key });
+    box.checked = chosen.has(r.key);
+    box.addEventListener('change', () => {
+      const keys = [...choices.querySelectorAll('input:checked')].map((i) => i.value);
+      state.skills = keys.join(',');
+      saveState();
+      void render();
+    });
+    choices.append(el('label', {}, box, ` ${r.label}`));
+  }
+  p.append(choices);
   if (series.rows.length === 0) p.append(el('p', {}, t('noData')));
   else {
     await chart(p, 'trends', {
@@ -471,7 +487,11 @@ async function render() {
     status.className = 'error';
     status.textContent = `${t('error')}: ${err.message}`;
   } finally {
-    if (run === rendering) document.body.dataset.ready = 'true';
+    if (run === rendering) {
+      // when the view was complete, in ms since navigation started (npm run bench:page reads it)
+      document.body.dataset.readyMs = String(Math.round(performance.now()));
+      document.body.dataset.ready = 'true';
+    }
   }
 }
 

@@ -144,6 +144,17 @@ describe.skipIf(!present)('the analyst page in headless Chromium', () => {
     const series = await api<{ rows: (Row & { bucket: string })[] }>('/v1/demand/timeseries?groupBy=skill&bucket=month&limit=5&lang=fi');
     expect(await page.locator('table[data-table="trends"] tbody tr').count()).toBe(series.rows.length);
     expect(await page.locator('[data-chart="trends"] svg').count()).toBe(1);
+    // follow one more skill: the chart and table show the API's series for the chosen keys
+    const top = await api<{ rows: Row[] }>('/v1/demand?groupBy=skill&limit=30&lang=fi');
+    const extra = top.rows.find((r) => !series.rows.some((x) => x.key === r.key))!;
+    expect(extra).toBeDefined();
+    await page.click('#trends details.choices summary');
+    await page.check(`[data-skill-choice="${extra.key}"]`);
+    await ready(page);
+    expect(decodeURIComponent(page.url())).toContain(extra.key);
+    const keys = [...new Set(series.rows.map((r) => r.key)), extra.key];
+    const chosen = await api<{ rows: (Row & { bucket: string })[] }>(`/v1/demand/timeseries?groupBy=skill&bucket=month&lang=fi&keys=${encodeURIComponent(keys.join(','))}`);
+    expect((await tableRows(page, 'trends')).map((r) => `${r[1]} ${r[5]}`).sort()).toEqual(chosen.rows.map((r) => `${r.label} ${r.key}`).sort());
     await shot(page, 'trends');
 
     await page.click('#views button[data-view="regions"]');

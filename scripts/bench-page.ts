@@ -1,0 +1,85 @@
+/**
+ * How soon the analyst page is ready: the real API on embedded PGlite (as `npm start` runs it) filled with
+ * --mentions demand facts (scripts/seed-demand.ts), the page in headless Chromium on loopback. For each view, the
+ * time from navigation to the view complete (every API answer in, charts and tables drawn), as the page records
+ * it: the first load in a fresh browser context (nothing cached), then p50/p95 over --loads reloads.
+ *   npm run bench:page [-- --mentions 100000 --loads 10]
+ */
+import { existsSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { chromium } from 'playwright-core';
+import { buildApp } from '../src/app.js';
+import { loadConfig } from '../src/config.js';
+import { createLogger } from '../src/logger.js';
+import { PROJECT_ROOT } from '../src/paths.js';
+import { openQueue } from '../src/runtime.js';
+import { openDatabase } from '../src/storage/database.js';
+import { DocumentsRepository } from '../src/storage/documents.repository.js';
+import { startRedis } from '../test/helpers/servers.js';
+import { seedDemand } from './seed-demand.js';
+
+const { values } = parseArgs({
+  options: {
+    mentions: { type: 'string', default: '100000' },
+    loads: { type: 'string', default: '10' },
+  },
+});
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+if (!existsSync(CHROMIUM)) {
+  console.log(`bench:page needs Chromium at ${CHROMIUM} (apt-get install chromium)`);
+  process.exit(2);
+}
+const full = process.env.TAXONOMY_DIR ?? join(PROJECT_ROOT, '..', 'shared', 'data');
+const taxonomy = existsSync(full) ? full : join(PROJECT_ROOT, 'test', 'fixtures', 'taxonomy');
+const loads = Number(values.loads);
+
+const db = await openDatabase({});
+console.log(`taxonomy: ${taxonomy}; embedded PGlite`);
+await seedDemand(db, { taxonomy, mentions: Number(values.mentions), baseDocs: 200 });
+const redis = await startRedis();
+const config = loadConfig({ ...process.env, TAXONOMY_DIR: taxonomy, REDIS_URL: redis.url, LOG_LEVEL: 'warn', SEMANTIC_MODEL: 'none', QUEUE_PREFIX: 'benchpage' });
+const log = createLogger(config, 'bench-page', 2);
+const queue = openQueue(config, redis.url);
+const app = await buildApp({ config, db, documents: new DocumentsRepository(db), queue, redisUrl: redis.url, analyzer: {}, log });
+await app.listen({ port: 0, host: '127.0.0.1' });
+const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+
+const VIEWS: [string, string][] = [
+  ['overview (skills, whole country)', '/'],
+  ['overview (skill groups, one region, 3–10 y)', '/?groupBy=skillGroup&region=MK07&horizon=long'],
+  ['overview in Swedish', '/?lang=sv'],
+  ['trends (5 skills by month, emerging)', '/?view=trends'],
+  ['regions (map, 19 × 8 heat table, LQ)', '/?view=regions'],
+  ['horizons (3 × all skills)', '/?view=horizons'],
+];
+const quantile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
+console.log(`\npage ready, ms from navigation (first load with an empty cache; then p50/p95 over ${loads} reloads)`);
+try {
+  for (const [name, path] of VIEWS) {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    const readyMs = async () => {
+      await page.waitForSelector('body[data-ready="true"]', { timeout: 60_000 });
+      return Number(await page.getAttribute('body', 'data-ready-ms'));
+    };
+    await page.goto(`${base}${path}`);
+    const cold = await readyMs();
+    const times: number[] = [];
+    for (let i = 0; i < loads; i++) {
+      await page.reload();
+      times.push(await readyMs());
+    }
+    times.sort((a, b) => a - b);
+    console.log(`  ${name.padEnd(46)} first ${String(cold).padStart(5)}   p50 ${String(quantile(times, 0.5)).padStart(5)}   p95 ${String(quantile(times, 0.95)).padStart(5)}`);
+    await context.close();
+  }
+} finally {
+  await browser.close();
+  await app.close();
+  await queue.close();
+  await db.close();
+  await redis.stop();
+}
