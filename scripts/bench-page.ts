@@ -3,7 +3,8 @@
  * --mentions demand facts (scripts/seed-demand.ts), the page in headless Chromium on loopback. For each view, the
  * time from navigation to the view complete (every API answer in, charts and tables drawn), as the page records
  * it: the first load in a fresh browser context (nothing cached), then p50/p95 over --loads reloads.
- *   npm run bench:page [-- --mentions 100000 --loads 10]
+ * `--detail` also prints when each file and API answer of the first load arrived.
+ *   npm run bench:page [-- --mentions 100000 --loads 10 --detail]
  */
 import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
@@ -24,6 +25,7 @@ const { values } = parseArgs({
   options: {
     mentions: { type: 'string', default: '100000' },
     loads: { type: 'string', default: '10' },
+    detail: { type: 'boolean', default: false },
   },
 });
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -67,6 +69,12 @@ try {
     };
     await page.goto(`${base}${path}`);
     const cold = await readyMs();
+    if (values.detail) {
+      const timeline = await page.evaluate<[string, number, number][]>(
+        `performance.getEntriesByType('resource').map((r) => [r.name.replace(location.origin, ''), Math.round(r.startTime), Math.round(r.responseEnd)])`,
+      );
+      for (const [url, start, end] of timeline) console.log(`      ${String(start).padStart(5)} → ${String(end).padStart(5)} ms  ${url.slice(0, 90)}`);
+    }
     const times: number[] = [];
     for (let i = 0; i < loads; i++) {
       await page.reload();

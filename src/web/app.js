@@ -529,8 +529,8 @@ async function start() {
       void render();
     });
   }
-  await fillRegions();
-  await render();
+  // the region list and the view load side by side
+  await Promise.all([fillRegions(), render()]);
   if (state.skill) await openDrill(state.skill);
 }
 

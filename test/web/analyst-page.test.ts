@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../src/paths.js';
 import { startTestService, waitFor, type TestService } from '../helpers/service.js';
 
@@ -31,6 +31,19 @@ describe.skipIf(!present)('the analyst page in headless Chromium', () => {
   let browser: Browser;
   let base: string;
 
+  /** errors the page threw or logged: none may occur */
+  let pageErrors: string[] = [];
+  const newPage = async (options: Parameters<Browser['newPage']>[0] = {}): Promise<Page> => {
+    const page = await browser.newPage(options);
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    page.on('console', (m) => m.type() === 'error' && !/favicon/.test(m.location().url) && pageErrors.push(m.text()));
+    return page;
+  };
+  afterEach(() => {
+    const errors = pageErrors;
+    pageErrors = [];
+    expect(errors).toEqual([]);
+  });
   const api = async <T>(url: string) => (await s.app.inject({ method: 'GET', url })).json<T>();
   const ready = (page: Page) => page.waitForSelector('body[data-ready="true"]', { timeout: 30_000 });
   const shot = (page: Page, name: string) => page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
@@ -66,7 +79,7 @@ describe.skipIf(!present)('the analyst page in headless Chromium', () => {
   });
 
   it('overview: the bars and the table show what /v1/demand answers, and a filter change follows the API', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const page = await newPage({ viewport: { width: 1280, height: 900 } });
     await page.goto(`${base}/`);
     await ready(page);
     const expected = await api<{ rows: Row[] }>('/v1/demand?groupBy=skill&limit=20&lang=fi');
@@ -87,7 +100,7 @@ describe.skipIf(!present)('the analyst page in headless Chromium', () => {
     expect((await tableRows(page, 'overview')).map((r) => r[5])).toEqual(long.rows.map((r) => r.key));
 
     // the shared URL gives the same view
-    const again = await browser.newPage();
+    const again = await newPage();
     await again.goto(page.url());
     await ready(again);
     expect((await tableRows(again, 'overview')).map((r) => r[5])).toEqual(long.rows.map((r) => r.key));
@@ -96,7 +109,7 @@ describe.skipIf(!present)('the analyst page in headless Chromium', () => {
   });
 
   it('exports the table as CSV with the rows of the API, and the chart as SVG and PNG', async () => {
-    const page = await browser.newPage({ acceptDownloads: true });
+    const page = await newPage({ acceptDownloads: true });
     await page.goto(`${base}/?groupBy=skillGroup`);
     await ready(page);
     const expected = await api<{ rows: Row[] }>('/v1/demand?groupBy=skillGroup&limit=20&lang=fi');
@@ -114,7 +127,7 @@ describe.skipIf(!present)('the analyst page in headless Chromium', () => {
   });
 
   it('switches to English labels and formats, and drills down from a skill to its sentences', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const page = await newPage({ viewport: { width: 1280, height: 900 } });
     await page.goto(`${base}/?lang=en`);
     await ready(page);
     expect(await page.textContent('h1')).toBe('Skills Demand Radar');
@@ -138,7 +151,7 @@ describe.skipIf(!present)('the analyst page in headless Chromium', () => {
   });
 
   it('trends, regions (map, heat table, location quotient) and horizons show the API figures', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const page = await newPage({ viewport: { width: 1280, height: 900 } });
     await page.goto(`${base}/?view=trends&polarity=need`);
     await ready(page);
     const series = await api<{ rows: (Row & { bucket: string })[] }>('/v1/demand/timeseries?groupBy=skill&bucket=month&limit=5&lang=fi');
@@ -186,7 +199,7 @@ describe.skipIf(!present)('the analyst page in headless Chromium', () => {
   });
 
   it('fits a narrow screen without horizontal scrolling of the page', async () => {
-    const page = await browser.newPage({ viewport: { width: 390, height: 800 } });
+    const page = await newPage({ viewport: { width: 390, height: 800 } });
     await page.goto(`${base}/?lang=sv`);
     await ready(page);
     expect(await page.textContent('#views button[data-view="overview"]')).toBe('Översikt');
