@@ -12,7 +12,6 @@ import { parseArgs } from 'node:util';
 import { classifyLocal } from '../src/batch/local.js';
 import { classifyRemote } from '../src/batch/remote.js';
 import { loadConfig } from '../src/config.js';
-import { createLogger } from '../src/logger.js';
 import { PROJECT_ROOT } from '../src/paths.js';
 import { openDatabase } from '../src/storage/database.js';
 import { migrate } from '../src/storage/migrations.js';
@@ -35,7 +34,6 @@ const full = process.env.TAXONOMY_DIR ?? join(PROJECT_ROOT, '..', 'shared', 'dat
 const taxonomy = existsSync(full) ? full : join(PROJECT_ROOT, 'test', 'fixtures', 'taxonomy');
 const dir = mkdtempSync(join(tmpdir(), 'radar-bench-batch-'));
 const config = loadConfig({ ...process.env, TAXONOMY_DIR: taxonomy, LOG_LEVEL: 'warn' });
-const log = createLogger(config, 'bench-batch', 2);
 console.log(`taxonomy: ${taxonomy}; dumps in ${dir}`);
 
 async function dump(n: number): Promise<string> {
@@ -47,7 +45,7 @@ async function dump(n: number): Promise<string> {
 async function local(n: number, workers: number, semantic: boolean) {
   const out = join(dir, `out-${n}-${workers}-${semantic}.jsonl`);
   rmSync(out, { force: true });
-  const s = await classifyLocal(semantic ? config : { ...config, SEMANTIC_MODEL: 'none' }, log, { input: await dump(n), out, format: 'jsonl', fields: {}, workers });
+  const s = await classifyLocal(semantic ? config : { ...config, SEMANTIC_MODEL: 'none' }, { input: await dump(n), out, format: 'jsonl', fields: {}, workers });
   const peak = s.maxRssMiB.parent + s.maxRssMiB.children.reduce((a, b) => a + b, 0);
   console.log(
     `  local ${semantic ? `lexical + ${s.semantic ?? 'none'}` : 'lexical only'}, ${workers} process${workers > 1 ? 'es' : ''}, ${n} ads: ${s.adsPerSecond.toFixed(1)} ads/s ` +

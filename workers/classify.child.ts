@@ -3,15 +3,23 @@ import { deserialize } from 'node:v8';
 import { csvRow, toResult } from '../src/batch/output.js';
 import type { BatchAd } from '../src/batch/records.js';
 import { SnapshotQueryable, type QuerySnapshot } from '../src/batch/snapshot.js';
-import { loadConfig } from '../src/config.js';
+import { RowError } from '../src/batch/records.js';
+import { writeSnapshot } from '../src/batch/local.js';
+import { loadConfig, type Config } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
 import { loadAnalyzer } from '../src/runtime.js';
 
 /** Messages between `skills-radar classify` and its analysis processes. */
-export type ToChild = { type: 'init'; snapshotFile: string; format: 'jsonl' | 'csv' } | { type: 'work'; chunk: number; ads: BatchAd[] } | { type: 'stop' };
+export type ToChild =
+  | { type: 'init'; snapshotFile: string; format: 'jsonl' | 'csv'; config: Config }
+  | { type: 'snapshot'; snapshotFile: string; config: Config }
+  | { type: 'work'; chunk: number; ads: BatchAd[] }
+  | { type: 'stop' };
 export type FromChild =
   | { type: 'ready'; semantic: string | null }
-  | { type: 'results'; chunk: number; results: { id: string; row: number; output?: string; error?: string }[] }
+  | { type: 'snapshot-written'; semantic: string | null }
+  | { type: 'snapshot-failed'; error: string; usage: boolean }
+  | { type: 'results'; chunk: number; results: { id: string; row: number; /** the output line, UTF-8 */ output?: Uint8Array; error?: string }[] }
   | { type: 'stopped'; maxRssMiB: number; /** CPU seconds spent since ready */ cpuSeconds: number }
   | { type: 'failed'; error: string };
 
@@ -21,8 +29,8 @@ export type FromChild =
  */
 export function runClassifyChild(): void {
   const send = (m: FromChild) => process.send?.(m);
-  const config = loadConfig();
-  const log = createLogger(config, 'classify-child', 2);
+  let config = loadConfig();
+  let log = createLogger(config, 'classify-child', 2);
   let analyzer: Awaited<ReturnType<typeof loadAnalyzer>> | undefined;
   let format: 'jsonl' | 'csv' = 'jsonl';
   let readyCpu: NodeJS.CpuUsage | undefined;
@@ -33,8 +41,20 @@ export function runClassifyChild(): void {
   process.on('message', (message: ToChild) => {
     queue = queue.then(async () => {
       try {
-        if (message.type === 'init') {
+        if (message.type === 'snapshot') {
+          // a process of its own, so that the parent of the run never holds the taxonomy database and analyzer
+          try {
+            const semantic = await writeSnapshot(message.config, createLogger(message.config, 'classify-snapshot', 2), message.snapshotFile);
+            await new Promise((resolve) => process.send?.({ type: 'snapshot-written', semantic } satisfies FromChild, resolve));
+          } catch (err) {
+            const reply: FromChild = { type: 'snapshot-failed', error: (err as Error).message, usage: err instanceof RowError };
+            await new Promise((resolve) => process.send?.(reply, resolve));
+          }
+          process.disconnect?.();
+        } else if (message.type === 'init') {
           format = message.format;
+          config = message.config;
+          log = createLogger(config, 'classify-child', 2);
           const snapshot = deserialize(readFileSync(message.snapshotFile)) as QuerySnapshot;
           analyzer = await loadAnalyzer(new SnapshotQueryable(snapshot), config, log, { waitForSemantic: true });
           readyCpu = process.cpuUsage();
@@ -45,7 +65,8 @@ export function runClassifyChild(): void {
             try {
               const analysis = await analyzer!.analyzeFull({ ...ad, date: ad.date ?? new Date().toISOString().slice(0, 10) });
               const result = toResult(ad, analysis);
-              results.push({ id: ad.id, row: ad.row, output: format === 'csv' ? csvRow(result) : `${JSON.stringify(result)}\n` });
+              // bytes, not a string: in the parent they stay outside the JS heap until written
+              results.push({ id: ad.id, row: ad.row, output: Buffer.from(format === 'csv' ? csvRow(result) : `${JSON.stringify(result)}\n`) });
             } catch (err) {
               results.push({ id: ad.id, row: ad.row, error: `analysis failed: ${(err as Error).message}` });
             }

@@ -76,7 +76,7 @@ interface ErrorRow {
  * grow with the dump. Ads already in `out` are skipped (resume); an abort finishes the chunks in flight and
  * leaves complete lines.
  */
-export async function classifyLocal(config: Config, log: Logger, options: ClassifyOptions): Promise<ClassifySummary> {
+export async function classifyLocal(config: Config, options: ClassifyOptions): Promise<ClassifySummary> {
   const started = Date.now();
   const format = options.inputFormat ?? formatOf(options.input);
   if (!format) throw new RowError(`cannot tell the format of ${options.input}: name it .jsonl/.ndjson/.csv (or .gz), or pass --input-format`);
@@ -84,7 +84,7 @@ export async function classifyLocal(config: Config, log: Logger, options: Classi
   const out = openOutput();
   const errors = openErrors();
   const snapshotFile = join(tmpdir(), `radar-classify-${process.pid}-${Date.now()}.snapshot`);
-  const semantic = await writeSnapshot(config, log, snapshotFile);
+  const semantic = await snapshotInChild(config, snapshotFile);
   const pool = new ChildPool();
   const progress: ClassifyProgress = { read: 0, written: 0, failed: 0, resumed: 0, inFlight: 0, bytesRead: 0, size: undefined, elapsedMs: 0 };
   const input = openInput(options.input);
@@ -105,7 +105,7 @@ export async function classifyLocal(config: Config, log: Logger, options: Classi
     if (!reported.has(e.row)) errors.write(`${JSON.stringify(e)}\n`);
   };
   try {
-    await pool.start(options.workers, snapshotFile, options.format, { SEMANTIC_MODEL: config.SEMANTIC_MODEL });
+    await pool.start(options.workers, snapshotFile, options.format, config);
     rmSync(snapshotFile, { force: true });
     loadSeconds = (Date.now() - started) / 1000;
     classifyStarted = Date.now();
@@ -119,14 +119,15 @@ export async function classifyLocal(config: Config, log: Logger, options: Classi
       await pool.slot();
       if (out.writableNeedDrain) await once(out, 'drain');
       const p = pool.run(ads).then((results) => {
-        let text = '';
+        // the lines come as bytes (outside the JS heap) and are written as they are, corked into one system call
+        out.cork();
         for (const r of results) {
           if (r.output !== undefined) {
-            text += r.output;
+            out.write(r.output);
             progress.written++;
           } else fail({ row: r.row, id: r.id, reason: r.error ?? 'unknown' });
         }
-        if (text) out.write(text);
+        process.nextTick(() => out.uncork());
       });
       pending.add(p);
       void p.finally(() => pending.delete(p));
@@ -202,7 +203,7 @@ export async function classifyLocal(config: Config, log: Logger, options: Classi
 }
 
 /** Loads the analyzer once, recording the answers of its queries, and writes them for the child processes. */
-async function writeSnapshot(config: Config, log: Logger, file: string): Promise<string | null> {
+export async function writeSnapshot(config: Config, log: Logger, file: string): Promise<string | null> {
   const db = await openDatabase({ url: config.DATABASE_URL, dataDir: join(config.DATA_DIR, 'pglite-classify') });
   try {
     await migrate(db);
@@ -223,7 +224,24 @@ async function writeSnapshot(config: Config, log: Logger, file: string): Promise
  * holds a whole chunk's garbage, so far less is promoted and the old generation stays small. Measured with
  * `npm run bench:batch`: about 1.3–1.6 × the ads/s per process, and half the peak RSS of a process.
  */
-const CHILD_V8_FLAGS = ['--max-semi-space-size=64'];
+const CHILD_V8_FLAGS = ['--max-semi-space-size=64', '--max-old-space-size=768'];
+
+/**
+ * Writes the snapshot in a process of its own (a classify child told to): the taxonomy database and the
+ * analyzer it builds are gone when it exits, so this process stays small however long the run.
+ */
+async function snapshotInChild(config: Config, file: string): Promise<string | null> {
+  const entry = cliEntry();
+  const proc = fork(entry.path, ['__classify-child'], { execArgv: entry.execArgv, env: process.env, serialization: 'advanced', stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  let answer: FromChild | undefined;
+  proc.on('message', (m: FromChild) => (answer = m));
+  const exited = once(proc, 'exit');
+  proc.send({ type: 'snapshot', snapshotFile: file, config } satisfies ToChild);
+  const [code, signal] = (await exited) as [number | null, string | null];
+  if (answer?.type === 'snapshot-written') return answer.semantic;
+  if (answer?.type === 'snapshot-failed') throw answer.usage ? new RowError(answer.error) : new Error(`loading the taxonomy failed: ${answer.error}`);
+  throw new Error(`the taxonomy snapshot process exited (${signal ?? code})`);
+}
 
 /** The entry of the CLI, which runs a classify child when given `__classify-child`. */
 function cliEntry(): { path: string; execArgv: string[] } {
@@ -245,13 +263,15 @@ class ChildPool {
     return this.children.reduce((n, c) => n + c.inFlight, 0);
   }
 
-  async start(n: number, snapshotFile: string, format: 'jsonl' | 'csv', env: Record<string, string>): Promise<void> {
+  async start(n: number, snapshotFile: string, format: 'jsonl' | 'csv', config: Config): Promise<void> {
     const entry = cliEntry();
+    // the analysis processes say only what matters, unless LOG_LEVEL asks for more
+    const childConfig = { ...config, LOG_LEVEL: process.env.LOG_LEVEL ? config.LOG_LEVEL : 'warn' } as Config;
     await Promise.all(
       Array.from({ length: n }, async () => {
         const proc = fork(entry.path, ['__classify-child'], {
           execArgv: [...entry.execArgv, ...CHILD_V8_FLAGS],
-          env: { ...process.env, ...env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' },
+          env: process.env,
           serialization: 'advanced',
           stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
         });
@@ -280,7 +300,7 @@ class ChildPool {
             }
           });
         });
-        proc.send({ type: 'init', snapshotFile, format } satisfies ToChild);
+        proc.send({ type: 'init', snapshotFile, format, config: childConfig } satisfies ToChild);
         await ready;
       }),
     );

@@ -131,7 +131,6 @@ async function classifyCommand(config: Config, args: string[]): Promise<number> 
   if (inputFormat !== undefined && inputFormat !== 'jsonl' && inputFormat !== 'csv') return usage('--input-format is jsonl or csv');
   const workers = Number(values.workers);
   if (!Number.isInteger(workers) || workers < 1 || workers > 64) return usage('--workers is a whole number from 1 to 64');
-  const log = createLogger(config, 'classify', 2);
   const progress = throughputReporter('classify');
   const controller = new AbortController();
   const onSigint = () => {
@@ -152,7 +151,7 @@ async function classifyCommand(config: Config, args: string[]): Promise<number> 
   try {
     const summary = values.server
       ? await classifyRemote(values.server, { ...common, onProgress: (p) => progress.update(p) })
-      : await classifyLocal(values['lexical-only'] ? { ...config, SEMANTIC_MODEL: 'none' } : config, log, {
+      : await classifyLocal(values['lexical-only'] ? { ...config, SEMANTIC_MODEL: 'none' } : config, {
           ...common,
           workers,
           onProgress: (p) => progress.update({ done: p.written + p.failed, failed: p.failed, resumed: p.resumed, bytesRead: p.bytesRead, size: p.size, elapsedMs: p.elapsedMs }),

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { DemandRow } from '../../src/demand/demand.repository.js';
 import { PROJECT_ROOT } from '../../src/paths.js';
 import { startTestService, waitFor, type TestService } from '../helpers/service.js';
 
@@ -15,14 +16,7 @@ const ARTIFACTS = join(PROJECT_ROOT, 'test-artifacts', 'web');
 const present = existsSync(CHROMIUM);
 if (!present) console.log(`analyst page tests SKIPPED: no Chromium at ${CHROMIUM} (apt-get install chromium; .ci/run does)`);
 
-interface Row {
-  key: string;
-  label: string;
-  documents: number;
-  mentions: number;
-  demand: number;
-  share: number;
-}
+type Row = DemandRow;
 
 const documents = (JSON.parse(readFileSync(join(PROJECT_ROOT, 'test', 'fixtures', 'demand', 'documents.json'), 'utf8')) as { document: Record<string, unknown> }[]).map((c) => c.document);
 
