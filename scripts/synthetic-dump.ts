@@ -7,6 +7,7 @@
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { createGzip } from 'node:zlib';
+import { csvCell } from '../src/csv.js';
 import { rng, syntheticAd, type Lang } from './synthetic-ads.js';
 
 const PLACES = ['Helsinki', 'Tampere', 'Lahti', 'Hämeenlinna', 'Oulu', 'Vaasa', 'Turku', 'Jyväskylä', 'Kuopio', 'Espoo', '00100', '33100', 'Porvoo', ''];
@@ -47,7 +48,6 @@ export function* dumpAds(n: number, seed = 1): Generator<DumpAd> {
   }
 }
 
-const csvCell = (v: string | number) => (/[",\n\r]/.test(String(v)) ? `"${String(v).replace(/"/g, '""')}"` : String(v));
 const COLUMNS: (keyof DumpAd)[] = ['id', 'title', 'text', 'language', 'region', 'date', 'employer', 'vacancies'];
 
 /** Writes `n` ads to `path`: CSV when it names .csv(.gz), else JSON Lines; streamed, so any size fits. */

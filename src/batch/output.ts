@@ -1,4 +1,5 @@
 import type { Analysis, SkillMention } from '../pipeline/analyze.js';
+import { csvCell } from '../csv.js';
 import { normalizeText } from '../pipeline/text.js';
 
 type Mention = Pick<SkillMention, 'uri' | 'start' | 'end' | 'method' | 'score' | 'horizon' | 'polarity' | 'weight'>;
@@ -61,11 +62,6 @@ export const CSV_COLUMNS = [
   'id', 'row', 'language', 'date', 'skill_uris', 'skill_labels', 'skill_scores', 'skill_horizons', 'skill_polarities',
   'occupation_uri', 'occupation_label', 'isco', 'sector', 'sector_label', 'region', 'region_name', 'regions',
 ] as const;
-
-function csvCell(value: string | number): string {
-  const s = String(value);
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
 
 /**
  * One CSV row per ad: list columns hold one entry per skill, in the same order, separated by " | "; a skill's

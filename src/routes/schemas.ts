@@ -10,6 +10,9 @@ export const ErrorResponse = Type.Object(
   { $id: 'ErrorResponse' },
 );
 
+/** A document's or batch's id in the path. */
+export const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
+
 export const Span = Type.Object({ start: Type.Integer(), end: Type.Integer() });
 
 export const Horizon = Type.Enum(['current', 'short', 'long'], { description: 'current: now (< ~6 months); short: 1–2 years; long: 3–10 years' });

@@ -8,7 +8,7 @@ import { csvHeader, csvRow } from '../../batch/output.js';
 import { RowError, toAd, type BatchAd } from '../../batch/records.js';
 import { analyzeJobId, analyzeJobOptions } from '../../queue/analyze.queue.js';
 import { DOCUMENT_KINDS, type NewDocument } from '../../storage/documents.repository.js';
-import { ErrorResponse } from '../schemas.js';
+import { ErrorResponse, IdParams } from '../schemas.js';
 
 const CONTENT_TYPES: Record<string, InputFormat> = {
   'application/x-ndjson': 'jsonl',
@@ -26,7 +26,6 @@ const UploadQuery = Type.Object(
   { additionalProperties: false },
 );
 
-const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
 const ResultsQuery = Type.Object({ format: Type.Enum(['jsonl', 'csv'], { default: 'jsonl' }) }, { additionalProperties: false });
 
 const Counts = Type.Object({ queued: Type.Integer(), processing: Type.Integer(), done: Type.Integer(), failed: Type.Integer() });

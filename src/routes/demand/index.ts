@@ -2,6 +2,7 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { Type, type Static } from 'typebox';
 import type { AppDeps } from '../../app.js';
 import { ATTRIBUTION } from '../../attribution.js';
+import { csvCell } from '../../csv.js';
 import { BUCKETS, DemandRepository, GROUPS, UnknownFilterError, type DemandFilters, type GroupBy } from '../../demand/demand.repository.js';
 import { normalizeText } from '../../pipeline/text.js';
 import { ErrorResponse, Horizon, Language } from '../schemas.js';
@@ -129,11 +130,6 @@ function filtersOf(q: Pick<DemandQuery, keyof typeof Filters>): DemandFilters {
     minScore: q.minScore,
   };
 }
-
-const csvCell = (v: unknown) => {
-  const s = String(v ?? '');
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-};
 
 /** CSV with the attribution ESCO's licence asks for as its first line (a comment for CSV readers that take one). */
 export function toCsv(columns: string[], rows: Record<string, unknown>[]): string {

@@ -3,7 +3,7 @@ import { Type, type Static } from 'typebox';
 import type { AppDeps } from '../../app.js';
 import { enqueueAnalyze, analyzeJobId } from '../../queue/analyze.queue.js';
 import { DOCUMENT_KINDS, DOCUMENT_STATUSES, type StoredDocument } from '../../storage/documents.repository.js';
-import { AnalysisSchema, ErrorResponse, Language } from '../schemas.js';
+import { AnalysisSchema, ErrorResponse, IdParams, Language } from '../schemas.js';
 
 const NonBlank = (description: string, maxLength: number) =>
   Type.String({ minLength: 1, maxLength, pattern: '\\S', description });
@@ -69,7 +69,6 @@ const DocumentResponse = Type.Intersect([
   }),
 ]);
 
-const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
 
 const ListQuery = Type.Object(
   {
