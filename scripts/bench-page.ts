@@ -2,9 +2,9 @@
  * How soon the analyst page is ready: the real API on embedded PGlite (as `npm start` runs it) filled with
  * --mentions demand facts (scripts/seed-demand.ts), the page in headless Chromium on loopback. For each view, the
  * time from navigation to the view complete (every API answer in, charts and tables drawn), as the page records
- * it: the first load in a fresh browser context (nothing cached), then p50/p95 over --loads reloads.
- * `--detail` also prints when each file and API answer of the first load arrived.
- *   npm run bench:page [-- --mentions 100000 --loads 10 --detail]
+ * it: p50/p95 of --cold first loads, each in a fresh browser context (nothing cached), then of --loads reloads.
+ * `--detail` also prints when each file and API answer of the last first load arrived.
+ *   npm run bench:page [-- --mentions 100000 --cold 5 --loads 10 --detail]
  */
 import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
@@ -24,6 +24,7 @@ import { seedDemand } from './seed-demand.js';
 const { values } = parseArgs({
   options: {
     mentions: { type: 'string', default: '100000' },
+    cold: { type: 'string', default: '5' },
     loads: { type: 'string', default: '10' },
     detail: { type: 'boolean', default: false },
   },
@@ -36,6 +37,7 @@ if (!existsSync(CHROMIUM)) {
 const full = process.env.TAXONOMY_DIR ?? join(PROJECT_ROOT, '..', 'shared', 'data');
 const taxonomy = existsSync(full) ? full : join(PROJECT_ROOT, 'test', 'fixtures', 'taxonomy');
 const loads = Number(values.loads);
+const colds = Number(values.cold);
 
 const db = await openDatabase({});
 console.log(`taxonomy: ${taxonomy}; embedded PGlite`);
@@ -58,31 +60,40 @@ const VIEWS: [string, string][] = [
   ['horizons (3 × all skills)', '/?view=horizons'],
 ];
 const quantile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
-console.log(`\npage ready, ms from navigation (first load with an empty cache; then p50/p95 over ${loads} reloads)`);
+console.log(`\npage ready, ms from navigation: p50/p95 of ${colds} first loads (fresh browser context, empty cache), then of ${loads} reloads`);
+const stats = (times: number[]) => {
+  const sorted = [...times].sort((a, b) => a - b);
+  return `p50 ${String(quantile(sorted, 0.5)).padStart(5)}  p95 ${String(quantile(sorted, 0.95)).padStart(5)}`;
+};
 try {
   for (const [name, path] of VIEWS) {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    const page = await context.newPage();
+    const cold: number[] = [];
+    let context;
+    let page;
     const readyMs = async () => {
-      await page.waitForSelector('body[data-ready="true"]', { timeout: 60_000 });
-      return Number(await page.getAttribute('body', 'data-ready-ms'));
+      await page!.waitForSelector('body[data-ready="true"]', { timeout: 60_000 });
+      return Number(await page!.getAttribute('body', 'data-ready-ms'));
     };
-    await page.goto(`${base}${path}`);
-    const cold = await readyMs();
+    for (let i = 0; i < colds; i++) {
+      await context?.close();
+      context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+      page = await context.newPage();
+      await page.goto(`${base}${path}`);
+      cold.push(await readyMs());
+    }
     if (values.detail) {
-      const timeline = await page.evaluate<[string, number, number][]>(
+      const timeline = await page!.evaluate<[string, number, number][]>(
         `performance.getEntriesByType('resource').map((r) => [r.name.replace(location.origin, ''), Math.round(r.startTime), Math.round(r.responseEnd)])`,
       );
       for (const [url, start, end] of timeline) console.log(`      ${String(start).padStart(5)} → ${String(end).padStart(5)} ms  ${url.slice(0, 90)}`);
     }
-    const times: number[] = [];
+    const warm: number[] = [];
     for (let i = 0; i < loads; i++) {
-      await page.reload();
-      times.push(await readyMs());
+      await page!.reload();
+      warm.push(await readyMs());
     }
-    times.sort((a, b) => a - b);
-    console.log(`  ${name.padEnd(46)} first ${String(cold).padStart(5)}   p50 ${String(quantile(times, 0.5)).padStart(5)}   p95 ${String(quantile(times, 0.95)).padStart(5)}`);
-    await context.close();
+    console.log(`  ${name.padEnd(46)} first load ${stats(cold)}   reload ${stats(warm)}`);
+    await context?.close();
   }
 } finally {
   await browser.close();

@@ -24,7 +24,8 @@ export const GROUPS = {
 export type GroupBy = keyof typeof GROUPS;
 
 const columnOf = (groupBy: GroupBy) => GROUPS[groupBy].replace(/^left\((\w+), \d\)$/, '$1');
-const keyKindOf = (groupBy: GroupBy | undefined): KeyKind => (groupBy === 'skill' ? 'skill' : groupBy === 'skillGroup' ? 'group' : 'document');
+/** What documents are counted per: a skill, a skill group, or whole documents (every other grouping is per document). */
+const keyKindOf = (...groupBy: (GroupBy | undefined)[]): KeyKind => (groupBy.includes('skill') ? 'skill' : groupBy.includes('skillGroup') ? 'group' : 'document');
 
 export const BUCKETS = ['month', 'quarter', 'year'] as const;
 export type Bucket = (typeof BUCKETS)[number];
@@ -55,6 +56,9 @@ export class UnknownFilterError extends Error {
 }
 
 export interface DemandRow {
+  /** with `splitBy`: the part (say a region) the row belongs to; its share is of that part's demand */
+  split?: string;
+  splitLabel?: string;
   key: string;
   label: string;
   documents: number;
@@ -189,11 +193,12 @@ export class DemandRepository {
    * facts. Document counts come from the `firsts` bits (rollups.ts), or count(DISTINCT) when a minimum score
    * filters single mentions out of documents.
    */
-  source(w: Where, groupBy?: GroupBy): Source {
+  source(w: Where, groupBy?: GroupBy, splitBy?: GroupBy): Source {
     const columns = new Set(w.columns);
     if (groupBy) columns.add(columnOf(groupBy));
+    if (splitBy) columns.add(columnOf(splitBy));
     const fixed: Fixed = { horizon: columns.has('horizon'), polarity: columns.has('polarity') };
-    const kind = keyKindOf(groupBy);
+    const kind = keyKindOf(groupBy, splitBy);
     const rollup = ROLLUPS.find((r) => r.keys.includes(kind) && [...columns].every((c) => r.dims.includes(c)));
     if (rollup) return { from: rollup.table, documents: `sum(${countColumn(kind, fixed)})`, mentions: 'sum(mentions)', demand: 'sum(demand)' };
     const documents = columns.has('score') ? 'count(DISTINCT document_id)' : `count(*) FILTER (WHERE firsts & ${firstBit(kind, fixed)} <> 0)`;
@@ -212,22 +217,36 @@ export class DemandRepository {
     return { documents: r.documents ?? 0, mentions: r.mentions ?? 0, demand: round(r.demand ?? 0, 3) };
   }
 
-  /** Demand per group, largest first, with each group's share of all demand under the same filters. */
-  async demand(groupBy: GroupBy, f: DemandFilters, options: { lang: string; limit: number }): Promise<DemandRow[]> {
+  /**
+   * Demand per group, largest first, with each group's share of all demand under the same filters. With
+   * `splitBy`, the same for each part of the split (say each region): the `limit` largest groups of every part,
+   * shares of that part's demand, in one query rather than one per part.
+   */
+  async demand(groupBy: GroupBy, f: DemandFilters, options: { lang: string; limit: number; splitBy?: GroupBy | undefined; keys?: string[] | undefined }): Promise<DemandRow[]> {
     const w = await this.where(f);
-    const s = this.source(w, groupBy);
+    const { splitBy, keys } = options;
+    const s = this.source(w, groupBy, splitBy);
     const key = GROUPS[groupBy];
-    const params = [...w.params, options.limit];
-    const rows = await this.db.query<{ key: string; documents: number; mentions: number; demand: number; total: number }>(
-      `SELECT key, documents, mentions, demand, sum(demand) OVER () AS total FROM (
-         SELECT ${key} AS key, ${s.documents}::int AS documents, ${s.mentions}::int AS mentions, ${s.demand}::float8 AS demand
-         FROM ${s.from} ${w.sql} ${w.sql ? 'AND' : 'WHERE'} ${key} IS NOT NULL
-         GROUP BY 1
-       ) g WHERE mentions > 0 ORDER BY demand DESC, key LIMIT $${params.length}`,
+    const split = splitBy ? GROUPS[splitBy] : "''";
+    const params = [...w.params, options.limit, ...(keys ? [keys] : [])];
+    // only these keys, ranked among themselves; shares stay shares of all demand
+    const only = keys ? `WHERE key = ANY($${params.length}::text[])` : '';
+    const rows = await this.db.query<{ split: string; key: string; documents: number; mentions: number; demand: number; total: number }>(
+      `SELECT split, key, documents, mentions, demand, total FROM (
+         SELECT *, row_number() OVER (PARTITION BY split ORDER BY demand DESC, key) AS rank FROM (
+           SELECT *, sum(demand) OVER (PARTITION BY split) AS total FROM (
+             SELECT ${split} AS split, ${key} AS key, ${s.documents}::int AS documents, ${s.mentions}::int AS mentions, ${s.demand}::float8 AS demand
+             FROM ${s.from} ${w.sql} ${w.sql ? 'AND' : 'WHERE'} ${key} IS NOT NULL${splitBy ? ` AND ${split} IS NOT NULL` : ''}
+             GROUP BY 1, 2
+           ) g WHERE mentions > 0
+         ) t ${only}
+       ) r WHERE rank <= $${w.params.length + 1} ORDER BY ${splitBy ? 'split, ' : ''}demand DESC, key`,
       params,
     );
-    const labels = await this.labels(groupBy, rows.map((r) => r.key), options.lang);
+    const labels = await this.labels(groupBy, [...new Set(rows.map((r) => r.key))], options.lang);
+    const splitLabels = splitBy ? await this.labels(splitBy, [...new Set(rows.map((r) => r.split))], options.lang) : undefined;
     return rows.map((r) => ({
+      ...(splitLabels ? { split: r.split, splitLabel: splitLabels.get(r.split) ?? r.split } : {}),
       key: r.key,
       label: labels.get(r.key) ?? r.key,
       documents: r.documents,

@@ -52,8 +52,15 @@ const NUMBER_LOCALE = {
   sv: { decimal: ',', thousands: '\u00a0', grouping: [3], currency: ['', '\u00a0€'] },
   en: { decimal: '.', thousands: ',', grouping: [3], currency: ['€', ''] },
 };
-const monthsOf = (locale, style) => Array.from({ length: 12 }, (_, m) => new Intl.DateTimeFormat(locale, { month: style, timeZone: 'UTC' }).format(Date.UTC(2024, m, 1)));
-const daysOf = (locale, style) => Array.from({ length: 7 }, (_, d) => new Intl.DateTimeFormat(locale, { weekday: style, timeZone: 'UTC' }).format(Date.UTC(2024, 0, 7 + d)));
+// Intl formatters are costly to create (about a millisecond each here): one per locale and options, kept
+const formatters = new Map();
+const intl = (Kind, locale, options) => {
+  const id = `${Kind.name}|${locale}|${JSON.stringify(options)}`;
+  if (!formatters.has(id)) formatters.set(id, new Kind(locale, options));
+  return formatters.get(id);
+};
+const monthsOf = (locale, style) => Array.from({ length: 12 }, (_, m) => intl(Intl.DateTimeFormat, locale, { month: style, timeZone: 'UTC' }).format(Date.UTC(2024, m, 1)));
+const daysOf = (locale, style) => Array.from({ length: 7 }, (_, d) => intl(Intl.DateTimeFormat, locale, { weekday: style, timeZone: 'UTC' }).format(Date.UTC(2024, 0, 7 + d)));
 const timeLocale = (lang) => ({
   dateTime: '%x %X', date: lang === 'en' ? '%d/%m/%Y' : '%-d.%-m.%Y', time: '%H:%M:%S', periods: ['AM', 'PM'],
   days: daysOf(LOCALE[lang], 'long'), shortDays: daysOf(LOCALE[lang], 'short'), months: monthsOf(LOCALE[lang], 'long'), shortMonths: monthsOf(LOCALE[lang], 'short'),
@@ -69,15 +76,15 @@ for (const [k, v] of new URLSearchParams(location.search)) state[k] = v;
 if (!T[state.lang]) state.lang = 'fi';
 
 const t = (key) => T[state.lang][key] ?? key;
-const nf = (options) => new Intl.NumberFormat(LOCALE[state.lang], options);
+const nf = (options) => intl(Intl.NumberFormat, LOCALE[state.lang], options);
 const fmt = {
   int: (v) => nf({ maximumFractionDigits: 0 }).format(v),
   num: (v) => nf({ maximumFractionDigits: 1 }).format(v),
   pct: (v) => nf({ style: 'percent', maximumFractionDigits: 1 }).format(v),
   dec: (v) => (v === null || v === undefined ? '–' : nf({ maximumFractionDigits: 2 }).format(v)),
   p: (v) => nf({ maximumSignificantDigits: 2 }).format(v),
-  month: (iso) => new Intl.DateTimeFormat(LOCALE[state.lang], { year: 'numeric', month: 'short', timeZone: 'UTC' }).format(new Date(iso)),
-  date: (iso) => (iso ? new Intl.DateTimeFormat(LOCALE[state.lang], { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(iso)) : '–'),
+  month: (iso) => intl(Intl.DateTimeFormat, LOCALE[state.lang], { year: 'numeric', month: 'short', timeZone: 'UTC' }).format(new Date(iso)),
+  date: (iso) => (iso ? intl(Intl.DateTimeFormat, LOCALE[state.lang], { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(iso)) : '–'),
 };
 
 function saveState() {
@@ -282,11 +289,18 @@ async function trends() {
 
 async function regions() {
   const { region, ...rest } = filters();
+  const chosen = region && region !== 'FI' ? region : 'MK01';
+  // every request starts now; the heat table's and the comparison's answers arrive while the map is drawn
+  const byRegionP = api('/v1/demand', { ...rest, groupBy: 'maakunta', limit: 50 });
+  const topP = api('/v1/demand', { ...rest, groupBy: 'skillGroup', limit: 8 });
+  const perRegionP = topP.then((top) => api('/v1/demand', { ...rest, groupBy: 'skillGroup', splitBy: 'maakunta', keys: top.rows.map((g) => g.key).join(','), limit: 8 }));
+  const compareP = api('/v1/demand/compare', { ...rest, region: chosen, groupBy: 'skill', limit: 20, minMentions: 2 });
+  for (const later of [perRegionP, compareP]) later.catch(() => {}); // awaited below; this only keeps a failure from counting as unhandled meanwhile
   const [byRegion, geo, list, groups] = await Promise.all([
-    api('/v1/demand', { ...rest, groupBy: 'maakunta', limit: 50 }),
+    byRegionP,
     fetch('/v1/geo/regions').then((r) => (r.ok ? r.json() : null)),
     api('/v1/regions', { level: 'maakunta' }),
-    api('/v1/demand', { ...rest, groupBy: 'skillGroup', limit: 8 }),
+    topP,
   ]);
   const p = panel('regions-map', t('map'));
   if (geo) {
@@ -318,11 +332,8 @@ async function regions() {
   // regions × skill groups: each region's share of its demand per group, shaded
   const h = panel('regions-heat', t('heat'));
   const top = groups.rows;
-  const perRegion = await Promise.all(byRegion.rows.map((r) => api('/v1/demand', { ...rest, region: r.key, groupBy: 'skillGroup', limit: 200 }).then((d) => [r, d.rows])));
-  const cells = perRegion.map(([r, rows]) => {
-    const byKey = new Map(rows.map((x) => [x.key, x]));
-    return { key: r.key, label: r.label, ...Object.fromEntries(top.map((g) => [g.key, byKey.get(g.key)?.share ?? 0])) };
-  });
+  const share = new Map((await perRegionP).rows.map((x) => [`${x.split} ${x.key}`, x.share]));
+  const cells = byRegion.rows.map((r) => ({ key: r.key, label: r.label, ...Object.fromEntries(top.map((g) => [g.key, share.get(`${r.key} ${g.key}`) ?? 0])) }));
   const max = Math.max(0.0001, ...cells.flatMap((c) => top.map((g) => c[g.key])));
   table(h, 'heat', [
     { key: 'label', title: t('region') },
@@ -336,8 +347,7 @@ async function regions() {
   ], cells, { class: 'heat' });
 
   // the chosen region (default Uusimaa) against the whole country
-  const chosen = region && region !== 'FI' ? region : 'MK01';
-  const compare = await api('/v1/demand/compare', { ...rest, region: chosen, groupBy: 'skill', limit: 20, minMentions: 2 });
+  const compare = await compareP;
   const c = panel('regions-lq', `${t('lqTitle')}: ${nameOf(list, chosen)}`);
   if (!region) c.append(el('p', { class: 'hint' }, t('pickRegion')));
   if (compare.rows.length === 0) return void c.append(el('p', {}, t('noData')));

@@ -83,6 +83,29 @@ describe.each(engines())('analyst routes on %s', (engine) => {
     expect(page.documents.map((d) => d.id)).toEqual(body.documents.slice(1, 2).map((d) => d.id));
   });
 
+  it('splits demand by region in one answer that equals one query per region', async () => {
+    type Rows = { rows: { split?: string; splitLabel?: string; key: string; label: string; documents: number; mentions: number; demand: number; share: number }[] };
+    const split = (await get('/v1/demand?groupBy=skillGroup&splitBy=maakunta&limit=3')).json<Rows & { splitBy: string }>();
+    expect(split.splitBy).toBe('maakunta');
+    const regions = [...new Set(split.rows.map((r) => r.split))];
+    expect(regions.length).toBeGreaterThan(1);
+    for (const region of regions) {
+      const one = (await get(`/v1/demand?groupBy=skillGroup&region=${region}&limit=3`)).json<Rows>();
+      const part = split.rows.filter((r) => r.split === region);
+      expect(part.map(({ split: _s, splitLabel: _l, ...r }) => r)).toEqual(one.rows);
+      expect(part[0]!.splitLabel).not.toBe(region);
+    }
+    // keys: only those rows, with the shares they have among all groups
+    const all = (await get('/v1/demand?groupBy=skill&limit=100')).json<Rows>();
+    const chosen = [all.rows[2]!, all.rows[0]!];
+    const only = (await get(`/v1/demand?groupBy=skill&keys=${encodeURIComponent(chosen.map((r) => r.key).join(','))}`)).json<Rows>();
+    expect(only.rows).toEqual([all.rows[0], all.rows[2]]);
+    const csv = await get('/v1/demand?groupBy=skill&splitBy=kind&limit=2&format=csv');
+    expect(csv.body.split('\n')[1]).toBe('split,splitLabel,key,label,documents,mentions,demand,share');
+    expect((await get('/v1/demand?groupBy=skill&splitBy=skill')).statusCode).toBe(400);
+    expect((await get('/v1/demand?groupBy=skill&splitBy=county')).statusCode).toBe(400);
+  });
+
   it('refuses unknown skills, bad filters and bad paging with 400', async () => {
     const unknown = await get('/v1/demand/documents?skill=http://data.europa.eu/esco/skill/nope');
     expect(unknown.statusCode).toBe(400);

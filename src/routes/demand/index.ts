@@ -27,7 +27,18 @@ const Filters = {
 
 const GroupByParam = Type.Enum(Object.keys(GROUPS) as GroupBy[], { default: 'skill' });
 
-const DemandQuery = Type.Object({ ...Filters, groupBy: GroupByParam, limit: Type.Integer({ minimum: 1, maximum: 1000, default: 50 }) }, { additionalProperties: false });
+const DemandQuery = Type.Object(
+  {
+    ...Filters,
+    groupBy: GroupByParam,
+    splitBy: Type.Optional(
+      Type.Enum(Object.keys(GROUPS) as GroupBy[], { description: 'one table per part of this grouping (say maakunta): rows carry `split`, shares are of their part, `limit` is per part' }),
+    ),
+    keys: Type.Optional(Type.String({ minLength: 1, maxLength: 20_000, description: 'comma-separated keys: only these rows (shares stay shares of all demand)' })),
+    limit: Type.Integer({ minimum: 1, maximum: 1000, default: 50 }),
+  },
+  { additionalProperties: false },
+);
 type DemandQuery = Static<typeof DemandQuery>;
 
 const TimeseriesQuery = Type.Object(
@@ -102,6 +113,8 @@ const monthsBetween = (from: string, to: string) => {
 };
 
 const DemandRowSchema = Type.Object({
+  split: Type.Optional(Type.String({ description: 'with splitBy: the part the row belongs to' })),
+  splitLabel: Type.Optional(Type.String()),
   key: Type.String(),
   label: Type.String(),
   documents: Type.Integer(),
@@ -111,6 +124,8 @@ const DemandRowSchema = Type.Object({
 });
 
 const Totals = Type.Object({ documents: Type.Integer(), mentions: Type.Integer(), demand: Type.Number() });
+
+const keysOf = (keys: string | undefined) => keys?.split(',').map((k) => k.trim()).filter(Boolean);
 
 /** First day of the month of YYYY-MM or YYYY-MM-DD. */
 const monthStart = (v: string | undefined) => (v === undefined ? undefined : `${v.slice(0, 7)}-01`);
@@ -175,7 +190,7 @@ export const demandRoutes =
           description: `Counts the mentions of analysed documents under the filters. CSV with format=csv or Accept: text/csv. ${ATTRIBUTION}`,
           querystring: DemandQuery,
           response: {
-            200: Type.Object({ groupBy: Type.String(), totals: Totals, rows: Type.Array(DemandRowSchema), attribution: Type.String() }),
+            200: Type.Object({ groupBy: Type.String(), splitBy: Type.Optional(Type.String()), totals: Totals, rows: Type.Array(DemandRowSchema), attribution: Type.String() }),
             400: ErrorResponse,
           },
         },
@@ -183,15 +198,16 @@ export const demandRoutes =
       async (request, reply) => {
         const q = request.query as DemandQuery;
         return guarded(reply, q, async () => {
+          if (q.splitBy === q.groupBy) return reply.code(400).send({ statusCode: 400, error: 'Bad Request', message: 'querystring.splitBy must differ from groupBy', field: 'splitBy' });
           const filters = filtersOf(q);
-          const rows = await repo.demand(q.groupBy, filters, { lang: q.lang, limit: q.limit });
+          const rows = await repo.demand(q.groupBy, filters, { lang: q.lang, limit: q.limit, splitBy: q.splitBy, keys: keysOf(q.keys) });
           const totals = wantsCsv(request, q.format) ? undefined : await repo.totals(filters);
           return answer(
             request,
             reply,
             q.format,
-            () => [['key', 'label', 'documents', 'mentions', 'demand', 'share'], rows as unknown as Record<string, unknown>[]],
-            () => ({ groupBy: q.groupBy, totals, rows, attribution: ATTRIBUTION }),
+            () => [[...(q.splitBy ? ['split', 'splitLabel'] : []), 'key', 'label', 'documents', 'mentions', 'demand', 'share'], rows as unknown as Record<string, unknown>[]],
+            () => ({ groupBy: q.groupBy, ...(q.splitBy ? { splitBy: q.splitBy } : {}), totals, rows, attribution: ATTRIBUTION }),
           );
         });
       },
@@ -306,8 +322,7 @@ export const demandRoutes =
       async (request, reply) => {
         const q = request.query as TimeseriesQuery;
         return guarded(reply, q, async () => {
-          const keys = q.keys?.split(',').map((k) => k.trim()).filter(Boolean);
-          const rows = await repo.timeseries(q.groupBy, q.bucket, filtersOf(q), { lang: q.lang, keys, limit: q.limit });
+          const rows = await repo.timeseries(q.groupBy, q.bucket, filtersOf(q), { lang: q.lang, keys: keysOf(q.keys), limit: q.limit });
           return answer(request, reply, q.format, () => [['bucket', 'key', 'label', 'documents', 'mentions', 'demand'], rows], () => ({ groupBy: q.groupBy, bucket: q.bucket, rows, attribution: ATTRIBUTION }));
         });
       },
