@@ -15,6 +15,7 @@ import { buildApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
 import { PROJECT_ROOT } from '../src/paths.js';
+import { chartsBundle } from '../src/routes/web/bundle.js';
 import { openQueue } from '../src/runtime.js';
 import { openDatabase } from '../src/storage/database.js';
 import { DocumentsRepository } from '../src/storage/documents.repository.js';
@@ -48,6 +49,7 @@ const log = createLogger(config, 'bench-page', 2);
 const queue = openQueue(config, redis.url);
 const app = await buildApp({ config, db, documents: new DocumentsRepository(db), queue, redisUrl: redis.url, analyzer: {}, log });
 await app.listen({ port: 0, host: '127.0.0.1' });
+await chartsBundle(); // as npm start does after listening
 const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
 const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
 

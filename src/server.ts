@@ -2,6 +2,7 @@ import type { Config } from './config.js';
 import { buildApp, type AnalyzerHolder } from './app.js';
 import type { Logger } from './logger.js';
 import { loadAnalyzer, openQueue, resolveRedis, startRequeueSweep, startWorker, ensureTaxonomy, openStorage, type RunningWorker } from './runtime.js';
+import { chartsBundle } from './routes/web/bundle.js';
 import { DocumentsRepository } from './storage/documents.repository.js';
 
 export interface Service {
@@ -38,6 +39,8 @@ export async function startService(config: Config, log: Logger, options: { withW
 
   const url = await app.listen({ port: config.PORT, host: config.HOST });
   log.info({ url, docs: `${url}/docs`, worker: options.withWorker }, 'Skills Demand Radar is listening');
+  // the analyst page's chart script, built now so that the first visitor does not wait for it
+  chartsBundle().catch((err: unknown) => log.warn({ err }, 'building the chart script failed; the page will retry'));
   return {
     url,
     async close() {
