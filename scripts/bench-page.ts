@@ -4,7 +4,8 @@
  * time from navigation to the view complete (every API answer in, charts and tables drawn), as the page records
  * it: p50/p95 of --cold first loads, each in a fresh browser context (nothing cached), then of --loads reloads.
  * `--detail` also prints when each file and API answer of the last first load arrived.
- *   npm run bench:page [-- --mentions 100000 --cold 5 --loads 10 --detail]
+ * `--view '/?view=trends'` measures that page address alone.
+ *   npm run bench:page [-- --mentions 100000 --cold 5 --loads 10 --detail --view PATH]
  */
 import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
@@ -28,6 +29,7 @@ const { values } = parseArgs({
     cold: { type: 'string', default: '5' },
     loads: { type: 'string', default: '10' },
     detail: { type: 'boolean', default: false },
+    view: { type: 'string' },
   },
 });
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -53,7 +55,7 @@ await chartsBundle(); // as npm start does after listening
 const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
 const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
 
-const VIEWS: [string, string][] = [
+const VIEWS: [string, string][] = values.view ? [[values.view, values.view]] : [
   ['overview (skills, whole country)', '/'],
   ['overview (skill groups, one region, 3–10 y)', '/?groupBy=skillGroup&region=MK07&horizon=long'],
   ['overview in Swedish', '/?lang=sv'],
