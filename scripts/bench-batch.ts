@@ -97,7 +97,10 @@ if (only.has('server')) {
         for (const p of procs.slice(1)) await p.waitForOutput(/worker ready/, 600_000);
         await procs[0]!.waitForOutput(/listening/i, 120_000);
         const n = Number(values['server-ads']);
-        const s = await classifyRemote(`http://127.0.0.1:${env.PORT}`, { input: await dump(n), out: join(dir, `remote-${workers}.jsonl`), format: 'jsonl', fields: {}, pollMs: 500 });
+        // the API's first start made an admin key and printed it once
+        const apiKey = /^\s+(sdr_[0-9a-f]{12}_[\w-]{43})$/m.exec(procs[0]!.output())?.[1];
+        if (!apiKey) throw new Error('the API printed no first admin key');
+        const s = await classifyRemote(`http://127.0.0.1:${env.PORT}`, { apiKey, input: await dump(n), out: join(dir, `remote-${workers}.jsonl`), format: 'jsonl', fields: {}, pollMs: 500 });
         const hwm = procs.map((p) => Math.round(Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${p.child.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024));
         rates.push(s.adsPerSecond);
         console.log(`  ${workers} worker process${workers > 1 ? 'es' : ''}, ${n} ads: ${s.adsPerSecond.toFixed(1)} ads/s end to end (upload included); peak RSS API ${hwm[0]} MiB, workers ${hwm.slice(1).join(' + ')} MiB`);

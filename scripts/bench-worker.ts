@@ -11,6 +11,7 @@ import { PROJECT_ROOT } from '../src/paths.js';
 import { enqueueAnalyze } from '../src/queue/analyze.queue.js';
 import { openQueue } from '../src/runtime.js';
 import { openDatabase } from '../src/storage/database.js';
+import { KeysRepository } from '../src/auth/keys.js';
 import { DocumentsRepository } from '../src/storage/documents.repository.js';
 import { migrate } from '../src/storage/migrations.js';
 import { importTaxonomy } from '../src/taxonomy/import.js';
@@ -35,9 +36,10 @@ try {
   await importTaxonomy(db, taxonomy);
   const worker = runCli(['worker'], env);
   const documents = new DocumentsRepository(db);
+  const org = await new KeysRepository(db).createOrganisation(`bench-${Date.now()}`);
   const queue = openQueue(config, redis.url);
   // the worker is ready once it has taken a first document
-  const first = (await documents.create({ kind: 'job_ad', text: 'We are hiring a welder with MIG welding skills.', language: 'en' })).document;
+  const first = (await documents.create(org.id, { kind: 'job_ad', text: 'We are hiring a welder with MIG welding skills.', language: 'en' })).document;
   await enqueueAnalyze(queue, first.id, config);
   const until = async (done: () => Promise<boolean>, what: string) => {
     for (let i = 0; i < 6_000; i++) {
@@ -51,7 +53,7 @@ try {
   const started = performance.now();
   const ids: string[] = [];
   for (const [i, ad] of ads.entries()) {
-    const { document } = await documents.create({ kind: 'job_ad', text: ad.text, language: ad.lang, externalId: `bench-worker-${i}` });
+    const { document } = await documents.create(org.id, { kind: 'job_ad', text: ad.text, language: ad.lang, externalId: `bench-worker-${i}` });
     ids.push(document.id);
     await enqueueAnalyze(queue, document.id, config);
   }

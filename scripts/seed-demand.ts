@@ -1,3 +1,4 @@
+import { KeysRepository } from '../src/auth/keys.js';
 import { ROLLUPS } from '../src/demand/rollups.js';
 import { Analyzer } from '../src/pipeline/analyze.js';
 import type { Database } from '../src/storage/database.js';
@@ -26,6 +27,7 @@ export async function seedDemand(db: Database, options: { taxonomy: string; ment
   await importTaxonomy(db, taxonomy);
   const analyzer = await Analyzer.load(db);
   const documents = new DocumentsRepository(db);
+  const org = await new KeysRepository(db).createOrganisation('bench');
   const municipalities = (await db.query<{ code: string; name_fi: string }>(`SELECT code, name_fi FROM regions WHERE level = 'municipality' ORDER BY code`)).map((r) => r.name_fi);
   const random = rng(7);
   const ads = syntheticAds(options.baseDocs, 13);
@@ -34,7 +36,7 @@ export async function seedDemand(db: Database, options: { taxonomy: string; ment
     const date = `202${4 + Math.floor(random() * 3)}-${String(1 + Math.floor(random() * 12)).padStart(2, '0')}-15`;
     const text = `${ad.text} ${HORIZON_WORDS[ad.lang]![i % 3]}`;
     const region = municipalities[Math.floor(random() * municipalities.length)];
-    const { document } = await documents.create({ kind, text, language: ad.lang, date, region, externalId: `bench-${i}` });
+    const { document } = await documents.create(org.id, { kind, text, language: ad.lang, date, region, externalId: `bench-${i}` });
     await documents.saveAnalysis(document.id, analyzer.analyze({ text, language: ad.lang, kind, date, region }));
   }
   const base = (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM demand_facts'))[0]!.n;
@@ -53,13 +55,13 @@ export async function seedDemand(db: Database, options: { taxonomy: string; ment
              (date '2024-01-01' + (floor(random() * 36)::int * interval '1 month'))::date AS month,
              1 + floor(random() * (SELECT count(*) FROM muni))::int AS muni_n
       FROM documents d, generate_series(1, ${copies}) g;
-    INSERT INTO documents (id, kind, text, language, doc_date, content_hash, status)
-      SELECT c.id, d.kind, d.text, d.language, c.month, md5(d.content_hash || c.copy), 'done'
+    INSERT INTO documents (id, kind, text, language, doc_date, content_hash, status, org_id, visibility)
+      SELECT c.id, d.kind, d.text, d.language, c.month, md5(d.content_hash || c.copy), 'done', d.org_id, d.visibility
       FROM copies c JOIN documents d ON d.id = c.base_id;
     INSERT INTO demand_facts (document_id, skill_uri, skill_group, month, kind, language, horizon, polarity, weight, score,
-        municipality, maakunta, area, major_region, occupation, isco, sector_section, sector_division, firsts)
+        municipality, maakunta, area, major_region, occupation, isco, sector_section, sector_division, firsts, org_id, private)
       SELECT c.id, f.skill_uri, f.skill_group, c.month, f.kind, f.language, f.horizon, f.polarity, f.weight, f.score,
-             m.municipality, m.maakunta, m.area, m.major_region, f.occupation, f.isco, f.sector_section, f.sector_division, f.firsts
+             m.municipality, m.maakunta, m.area, m.major_region, f.occupation, f.isco, f.sector_section, f.sector_division, f.firsts, f.org_id, f.private
       FROM copies c JOIN demand_facts f ON f.document_id = c.base_id JOIN muni m ON m.n = c.muni_n;
     INSERT INTO document_analyses (document_id, language, pipeline_version, taxonomy_version, analysis)
       SELECT c.id, a.language, a.pipeline_version, a.taxonomy_version, a.analysis FROM copies c JOIN document_analyses a ON a.document_id = c.base_id;

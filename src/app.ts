@@ -10,6 +10,9 @@ import type { Logger } from './logger.js';
 import type { Analyzer } from './pipeline/analyze.js';
 import type { AnalyzeJobPayload } from './queue/analyze.queue.js';
 import { ATTRIBUTION } from './attribution.js';
+import { KeysRepository } from './auth/keys.js';
+import { requireKeys } from './auth/plugin.js';
+import { adminRoutes } from './routes/admin/index.js';
 import { batchRoutes } from './routes/batches/index.js';
 import { demandRoutes } from './routes/demand/index.js';
 import { analyzeRoutes } from './routes/analyze/index.js';
@@ -34,6 +37,8 @@ export interface AppDeps {
   redisUrl: string;
   analyzer: AnalyzerHolder;
   log: Logger;
+  /** organisations and API keys; buildApp makes one on `db` when not given */
+  keys: KeysRepository;
 }
 
 function compilers() {
@@ -46,12 +51,13 @@ function compilers() {
   return { body: make(false), other: make(true) };
 }
 
-const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 404: 'Not Found', 405: 'Method Not Allowed', 406: 'Not Acceptable', 408: 'Request Timeout', 415: 'Unsupported Media Type', 429: 'Too Many Requests' };
+const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed', 406: 'Not Acceptable', 408: 'Request Timeout', 415: 'Unsupported Media Type', 429: 'Too Many Requests' };
 
 export { ATTRIBUTION } from './attribution.js';
 
 /** The API as a Fastify instance, not listening (tests use inject). */
-export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+export async function buildApp(input: Omit<AppDeps, 'keys'> & { keys?: KeysRepository }): Promise<FastifyInstance> {
+  const deps: AppDeps = { ...input, keys: input.keys ?? new KeysRepository(input.db, input.config.AUTH_CACHE_MS) };
   const app = Fastify({
     loggerInstance: deps.log as FastifyBaseLogger,
     bodyLimit: deps.config.BODY_LIMIT_BYTES,
@@ -104,16 +110,21 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         { name: 'analysis', description: 'Synchronous analysis of short texts' },
         { name: 'demand', description: 'Aggregated skill demand by region, horizon, occupation, sector and time' },
         { name: 'health', description: 'Liveness and readiness' },
+        { name: 'admin', description: 'Organisations, API keys and the audit log (admin keys)' },
       ],
+      components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'an API key from skills-radar keys create' } } },
+      security: [{ apiKey: [] }],
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
+  requireKeys(app, deps.keys);
   await app.register(healthRoutes(deps));
   await app.register(documentRoutes(deps));
   await app.register(analyzeRoutes(deps));
   await app.register(demandRoutes(deps));
   await app.register(batchRoutes(deps));
   await app.register(regionRoutes(deps));
+  await app.register(adminRoutes(deps));
   await app.register(webRoutes);
   return app;
 }

@@ -51,6 +51,10 @@ export const ConfigSchema = Type.Object({
   JOB_BACKOFF_MS: Type.Integer({ minimum: 0, default: 2_000 }),
   WORKER_LOCK_MS: Type.Integer({ minimum: 1_000, default: 30_000, description: 'job lock; a dead worker\'s job is retried after it' }),
   REQUEUE_INTERVAL_MS: Type.Integer({ minimum: 1_000, default: 60_000, description: 'sweep for stored documents with no job' }),
+  AUTH_CACHE_MS: Type.Integer({ minimum: 0, default: 10_000, description: 'how long a verified API key is remembered; a revoked key stops working within this time' }),
+  DEMAND_MIN_CELL: Type.Integer({ minimum: 1, default: 3, description: 'k: a demand cell with other organisations\' private documents is suppressed unless it rests on at least k organisations and k documents' }),
+  RATE_LIMIT_MAX: Type.Integer({ minimum: 1, default: 1_200, description: 'requests per API key per RATE_LIMIT_WINDOW_MS' }),
+  RATE_LIMIT_WINDOW_MS: Type.Integer({ minimum: 1_000, default: 60_000 }),
   FAULT_JOB_DELAY_MS: Type.Integer({ minimum: 0, default: 0, description: 'fault-injection tests only: pause inside each job' }),
 });
 

@@ -2,6 +2,7 @@ import type { Config } from './config.js';
 import { buildApp, type AnalyzerHolder } from './app.js';
 import type { Logger } from './logger.js';
 import { loadAnalyzer, openQueue, resolveRedis, startRequeueSweep, startWorker, ensureTaxonomy, openStorage, type RunningWorker } from './runtime.js';
+import { KeysRepository } from './auth/keys.js';
 import { chartsBundle } from './routes/web/bundle.js';
 import { DocumentsRepository } from './storage/documents.repository.js';
 
@@ -21,8 +22,10 @@ export async function startService(config: Config, log: Logger, options: { withW
   const queue = openQueue(config, redis.url);
   queue.on('error', (err) => log.warn({ err }, 'queue connection error'));
   const documents = new DocumentsRepository(db);
+  const keys = new KeysRepository(db, config.AUTH_CACHE_MS);
+  const firstKey = await firstAdminKey(keys);
   const analyzer: AnalyzerHolder = {};
-  const app = await buildApp({ config, db, documents, queue, redisUrl: redis.url, analyzer, log });
+  const app = await buildApp({ config, db, documents, queue, redisUrl: redis.url, analyzer, log, keys });
   const stopSweep = startRequeueSweep(config, log, documents, queue);
   let worker: RunningWorker | undefined;
   let closing = false;
@@ -39,6 +42,13 @@ export async function startService(config: Config, log: Logger, options: { withW
 
   const url = await app.listen({ port: config.PORT, host: config.HOST });
   log.info({ url, docs: `${url}/docs`, worker: options.withWorker }, 'Skills Demand Radar is listening');
+  if (firstKey) {
+    process.stdout.write(
+      `\nFirst start: an admin API key of the organisation "${firstKey.org}" was made. It is shown only now, keep it:\n\n  ${firstKey.key}\n\n` +
+        `Send it as "Authorization: Bearer <key>". Make organisations and their keys with it (POST ${url}/v1/orgs, POST ${url}/v1/keys),\n` +
+        `or with the service stopped: skills-radar orgs create <name>; skills-radar keys create --org <name> --role contributor|analyst|admin\n\n`,
+    );
+  }
   // the analyst page's chart script, built now so that the first visitor does not wait for it
   chartsBundle().catch((err: unknown) => log.warn({ err }, 'building the chart script failed; the page will retry'));
   return {
@@ -54,6 +64,15 @@ export async function startService(config: Config, log: Logger, options: { withW
       await redis.private?.stop();
     },
   };
+}
+
+/** On a database with no admin key in force: an organisation "admin" (made if missing) and an admin key for it. */
+async function firstAdminKey(keys: KeysRepository): Promise<{ org: string; key: string } | undefined> {
+  if (await keys.hasAdmin()) return undefined;
+  const org = 'admin';
+  if (!(await keys.organisations()).some((o) => o.name === org)) await keys.createOrganisation(org);
+  const { key } = await keys.createKey(org, 'admin', 'made on first start');
+  return { org, key };
 }
 
 /** Runs `close` on SIGINT/SIGTERM once; a second signal exits at once. */

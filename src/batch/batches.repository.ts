@@ -43,10 +43,17 @@ export class BatchesRepository {
     private readonly documents: DocumentsRepository,
   ) {}
 
-  async create(b: { format: 'jsonl' | 'csv'; kind: string; textField?: string | undefined; idField?: string | undefined }): Promise<string> {
+  async create(orgId: string, b: { format: 'jsonl' | 'csv'; kind: string; textField?: string | undefined; idField?: string | undefined }): Promise<string> {
     const id = randomUUID();
-    await this.db.query('INSERT INTO batches (id, format, kind, text_field, id_field) VALUES ($1, $2, $3, $4, $5)', [id, b.format, b.kind, b.textField ?? null, b.idField ?? null]);
+    await this.db.query('INSERT INTO batches (id, format, kind, text_field, id_field, org_id) VALUES ($1, $2, $3, $4, $5, $6)', [
+      id, b.format, b.kind, b.textField ?? null, b.idField ?? null, orgId,
+    ]);
     return id;
+  }
+
+  /** Whether the batch exists and belongs to organisation `orgId`. */
+  async ownedBy(batchId: string, orgId: string): Promise<boolean> {
+    return (await this.db.query('SELECT 1 FROM batches WHERE id = $1 AND org_id = $2', [batchId, orgId])).length > 0;
   }
 
   async addRows(batchId: string, rows: BatchRow[]): Promise<void> {

@@ -11,6 +11,8 @@ import { RowError } from './records.js';
 import { runFiles } from './resume.js';
 
 export interface RemoteOptions {
+  /** an API key of a contributor (or admin) of the organisation the ads belong to */
+  apiKey: string;
   input: string;
   inputFormat?: InputFormat | undefined;
   out?: string | undefined;
@@ -47,13 +49,14 @@ export async function classifyRemote(server: string, options: RemoteOptions): Pr
   if (!format) throw new RowError(`cannot tell the format of ${options.input}: name it .jsonl/.ndjson/.csv (or .gz), or pass --input-format`);
   const { errorsFile, written, reported, openOutput, openErrors } = await runFiles(options);
 
+  const auth = { authorization: `Bearer ${options.apiKey}` };
   const query = new URLSearchParams();
   if (options.fields.textField) query.set('textField', options.fields.textField);
   if (options.fields.idField) query.set('idField', options.fields.idField);
   const body = Readable.toWeb(options.input === '-' ? process.stdin : createReadStream(options.input)) as WebReadableStream<Uint8Array>;
   const upload = await fetch(`${base}/v1/batches?${query}`, {
     method: 'POST',
-    headers: { 'content-type': MEDIA[format] },
+    headers: { 'content-type': MEDIA[format], ...auth },
     body: body as unknown as RequestInit['body'],
     duplex: 'half',
   } as RequestInit & { duplex: 'half' });
@@ -66,7 +69,7 @@ export async function classifyRemote(server: string, options: RemoteOptions): Pr
   while (status.documents.queued + status.documents.processing > 0 && !options.signal?.aborted) {
     options.onProgress?.({ done: status.documents.done + failedOf(status), failed: failedOf(status), total: status.rows, elapsedMs: Date.now() - started, resumed: written.size });
     await sleep(options.pollMs ?? 1_000);
-    const res = await fetch(`${base}/v1/batches/${batchId}`);
+    const res = await fetch(`${base}/v1/batches/${batchId}`, { headers: auth });
     if (res.ok) status = (await res.json()) as BatchStatus;
   }
   options.onProgress?.({ done: status.documents.done + failedOf(status), failed: failedOf(status), total: status.rows, elapsedMs: Date.now() - started, resumed: written.size });
@@ -75,7 +78,7 @@ export async function classifyRemote(server: string, options: RemoteOptions): Pr
   const out = openOutput();
   let count = 0;
   let resumed = 0;
-  for await (const line of ndjson(`${base}/v1/batches/${batchId}/results`)) {
+  for await (const line of ndjson(`${base}/v1/batches/${batchId}/results`, auth)) {
     const result = JSON.parse(line) as BatchResult;
     if (written.has(result.id)) {
       resumed++;
@@ -87,7 +90,7 @@ export async function classifyRemote(server: string, options: RemoteOptions): Pr
   }
   const errors = openErrors();
   let failed = 0;
-  for await (const line of ndjson(`${base}/v1/batches/${batchId}/errors`)) {
+  for await (const line of ndjson(`${base}/v1/batches/${batchId}/errors`, auth)) {
     const e = JSON.parse(line) as BatchError;
     failed++;
     if (!reported.has(e.row)) errors.write(`${line}\n`);
@@ -114,8 +117,8 @@ export async function classifyRemote(server: string, options: RemoteOptions): Pr
   };
 }
 
-async function* ndjson(url: string): AsyncGenerator<string> {
-  const res = await fetch(url);
+async function* ndjson(url: string, headers: Record<string, string>): AsyncGenerator<string> {
+  const res = await fetch(url, { headers });
   if (!res.ok || !res.body) throw new Error(`GET ${url}: ${res.status}`);
   for await (const line of createInterface({ input: Readable.fromWeb(res.body as WebReadableStream<Uint8Array>), crlfDelay: Infinity })) {
     if (line.trim()) yield line;

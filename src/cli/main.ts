@@ -7,7 +7,7 @@ import { fitCalibration, sentenceSetPoints, skillLinkingFiles, skillLinkingPoint
 import { formatTable, runEval } from '../eval/run.js';
 import { PIPELINE_VERSION } from '../pipeline/analyze.js';
 import { PROJECT_ROOT } from '../paths.js';
-import { openDatabase } from '../storage/database.js';
+import { DatabaseInUseError, openDatabase } from '../storage/database.js';
 import { migrate } from '../storage/migrations.js';
 import { ConfigError, loadConfig, type Config } from '../config.js';
 import { createLogger, type Logger } from '../logger.js';
@@ -17,6 +17,7 @@ import { TaxonomyFileError } from '../taxonomy/csv.js';
 import { importTaxonomy } from '../taxonomy/import.js';
 import { runWorkerProcess } from '../../workers/analyze.worker.js';
 import { progressReporter, throughputReporter } from './progress.js';
+import { orgsCommand } from './orgs.js';
 import { RedisServerMissingError } from '../queue/redis.js';
 import { VoikkoUnavailableError } from '../pipeline/voikko.js';
 import { classifyLocal } from '../batch/local.js';
@@ -32,6 +33,10 @@ Commands:
   api                            the API only
   worker                         a worker process (needs DATABASE_URL and REDIS_URL shared with the API)
   migrate                        apply database migrations
+  orgs create <name> | orgs list organisations: each owns its documents and keys
+  keys create --org <name> --role contributor|analyst|admin [--label TEXT]
+                                 a new API key, printed once (only its hash is stored)
+  keys list [--org <name>] | keys revoke <prefix>
   taxonomy import --from <dir>   import ESCO, ISCO-08, TOL 2008 and Finnish regions from the official files in <dir>
   eval [--bench-dir DIR] [--predictions DIR] [--json FILE] [--no-encoder] [--no-phrases]
                                  score the pipeline and a char n-gram TF-IDF baseline on the benchmarks in DIR
@@ -40,7 +45,8 @@ Commands:
   classify <file|-> [--out FILE] [--format jsonl|csv] [--text-field NAME] [--id-field NAME] [--errors FILE]
            [--input-format jsonl|csv] [--workers N] [--lexical-only] [--server URL]
                                  classify a dump of job ads (JSON Lines or CSV, .gz too): on all cores here, or
-                                 through a running service with --server; rerun with the same --out to resume
+                                 through a running service with --server (key in RADAR_API_KEY); rerun with
+                                 the same --out to resume
 
 Configuration comes from the environment; see README.md.`;
 
@@ -78,6 +84,9 @@ async function main(argv: string[]): Promise<number> {
       await db.close();
       return 0;
     }
+    case 'orgs':
+    case 'keys':
+      return orgsCommand(config, log, command, rest);
     case 'taxonomy':
       return taxonomyCommand(config, log, rest);
     case 'eval':
@@ -129,6 +138,8 @@ async function classifyCommand(config: Config, args: string[]): Promise<number> 
   if (values.format !== 'jsonl' && values.format !== 'csv') return usage('--format is jsonl or csv');
   const inputFormat = values['input-format'];
   if (inputFormat !== undefined && inputFormat !== 'jsonl' && inputFormat !== 'csv') return usage('--input-format is jsonl or csv');
+  const apiKey = process.env.RADAR_API_KEY ?? '';
+  if (values.server && !apiKey) return usage('--server needs a contributor API key of your organisation in RADAR_API_KEY');
   const workers = Number(values.workers);
   if (!Number.isInteger(workers) || workers < 1 || workers > 64) return usage('--workers is a whole number from 1 to 64');
   const progress = throughputReporter('classify');
@@ -150,7 +161,7 @@ async function classifyCommand(config: Config, args: string[]): Promise<number> 
   } as const;
   try {
     const summary = values.server
-      ? await classifyRemote(values.server, { ...common, onProgress: (p) => progress.update(p) })
+      ? await classifyRemote(values.server, { ...common, apiKey, onProgress: (p) => progress.update(p) })
       : await classifyLocal(values['lexical-only'] ? { ...config, SEMANTIC_MODEL: 'none' } : config, {
           ...common,
           workers,
@@ -298,7 +309,7 @@ main(process.argv.slice(2))
   })
   .catch((err: unknown) => {
     // known operational problems get their message alone; anything else its stack
-    const known = err instanceof RedisServerMissingError || err instanceof VoikkoUnavailableError || err instanceof TaxonomyFileError;
+    const known = err instanceof RedisServerMissingError || err instanceof VoikkoUnavailableError || err instanceof TaxonomyFileError || err instanceof DatabaseInUseError;
     process.stderr.write(`${err instanceof Error ? (known ? err.message : (err.stack ?? err.message)) : String(err)}\n`);
     process.exit(1);
   });

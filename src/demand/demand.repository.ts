@@ -43,6 +43,21 @@ export interface DemandFilters {
   sector?: string | undefined;
   occupation?: string | undefined;
   minScore?: number | undefined;
+  /** who asks: with a viewer, cells resting on other organisations' private documents may be suppressed */
+  viewer?: Viewer | undefined;
+  /** own: only the viewer's organisation's documents, never suppressed; all (default): every organisation's */
+  scope?: 'all' | 'own' | undefined;
+}
+
+/**
+ * The caller of a demand query. A cell (a row of any answer) that counts private documents of organisations
+ * other than the viewer's is suppressed unless it rests on at least `k` organisations and `k` documents: it is
+ * listed with `suppressed: true` and no figures, after the published rows, and it is left out of the shares.
+ * Cells of shared documents and of the viewer's own are never suppressed.
+ */
+export interface Viewer {
+  orgId: string;
+  k: number;
 }
 
 /** A filter value the taxonomy does not know: the route turns it into a 400 naming the parameter. */
@@ -61,13 +76,35 @@ export interface DemandRow {
   splitLabel?: string;
   key: string;
   label: string;
-  documents: number;
-  mentions: number;
+  /** the figures are null when the cell is suppressed (see Viewer) */
+  documents: number | null;
+  mentions: number | null;
   /** sum of the mentions' weights (vacancies) */
-  demand: number;
-  /** demand / the demand of all groups under the same filters */
-  share: number;
+  demand: number | null;
+  /** demand / the published demand of all groups under the same filters */
+  share: number | null;
+  suppressed?: true;
 }
+
+/** A demand answer: its rows, and how many cells under the filters were suppressed (listed or beyond the limit). */
+export interface DemandRows {
+  rows: DemandRow[];
+  suppressed: number;
+}
+
+export interface TimeseriesRow {
+  bucket: string;
+  key: string;
+  label: string;
+  documents: number | null;
+  mentions: number | null;
+  demand: number | null;
+  suppressed?: true;
+}
+
+/** A published row: one whose figures are there. */
+type Published = DemandRow & { documents: number; mentions: number; demand: number; share: number };
+const published = (r: DemandRow): r is Published => !r.suppressed;
 
 interface PeriodCounts {
   documents: number;
@@ -106,9 +143,10 @@ export function upperTail(z: number): number {
 }
 
 export interface DemandTotals {
-  documents: number;
-  mentions: number;
-  demand: number;
+  documents: number | null;
+  mentions: number | null;
+  demand: number | null;
+  suppressed?: true;
 }
 
 const REGION_COLUMN: Record<string, string | null> = {
@@ -132,6 +170,8 @@ interface Source {
   documents: string;
   mentions: string;
   demand: string;
+  /** documents of the cell that are private to organisations other than `me` (an SQL uuid) */
+  othersPrivate: (me: string) => string;
 }
 
 const round = (x: number, digits = 4) => Math.round(x * 10 ** digits) / 10 ** digits;
@@ -155,6 +195,7 @@ export class DemandRepository {
       columns.add(column);
       clauses.push(sql.replace(/\?/g, () => `$${params.push(values.shift())}`));
     };
+    if (f.scope === 'own' && f.viewer) add('org_id', 'org_id = ?::uuid', f.viewer.orgId);
     if (f.region) {
       const column = REGION_COLUMN[await this.regionLevel(f.region, 'region')];
       if (column) add(column, `${column} = ?`, f.region);
@@ -200,20 +241,47 @@ export class DemandRepository {
     const fixed: Fixed = { horizon: columns.has('horizon'), polarity: columns.has('polarity') };
     const kind = keyKindOf(groupBy, splitBy);
     const rollup = ROLLUPS.find((r) => r.keys.includes(kind) && [...columns].every((c) => r.dims.includes(c)));
-    if (rollup) return { from: rollup.table, documents: `sum(${countColumn(kind, fixed)})`, mentions: 'sum(mentions)', demand: 'sum(demand)' };
-    const documents = columns.has('score') ? 'count(DISTINCT document_id)' : `count(*) FILTER (WHERE firsts & ${firstBit(kind, fixed)} <> 0)`;
-    return { from: 'demand_facts', documents, mentions: 'count(*)', demand: 'sum(weight)' };
+    const others = (me: string) => `private AND org_id <> ${me}`;
+    if (rollup) {
+      const count = countColumn(kind, fixed);
+      return { from: rollup.table, documents: `sum(${count})`, mentions: 'sum(mentions)', demand: 'sum(demand)', othersPrivate: (me) => `sum(${count}) FILTER (WHERE ${others(me)})` };
+    }
+    if (columns.has('score')) {
+      return { from: 'demand_facts', documents: 'count(DISTINCT document_id)', mentions: 'count(*)', demand: 'sum(weight)', othersPrivate: (me) => `count(DISTINCT document_id) FILTER (WHERE ${others(me)})` };
+    }
+    const first = `firsts & ${firstBit(kind, fixed)} <> 0`;
+    return {
+      from: 'demand_facts',
+      documents: `count(*) FILTER (WHERE ${first})`,
+      mentions: 'count(*)',
+      demand: 'sum(weight)',
+      othersPrivate: (me) => `count(*) FILTER (WHERE ${first} AND ${others(me)})`,
+    };
   }
 
+  /**
+   * An aggregate over one cell's rows of `s` that is true when the cell is suppressed for the viewer (see
+   * Viewer); adds its parameters to `w`. Without a viewer, or for the viewer's own scope, nothing is.
+   */
+  suppressedSql(w: Where, s: Source, f: DemandFilters): string {
+    if (!f.viewer || f.scope === 'own') return 'false';
+    const me = `$${w.params.push(f.viewer.orgId)}::uuid`;
+    const k = `$${w.params.push(f.viewer.k)}::int`;
+    return `(COALESCE(${s.othersPrivate(me)}, 0) > 0 AND (count(DISTINCT org_id) < ${k} OR ${s.documents} < ${k}))`;
+  }
+
+  /** The totals under the filters: one cell, suppressed like any other (then its figures are null). */
   async totals(f: DemandFilters): Promise<DemandTotals> {
     const w = await this.where(f);
     const s = this.source(w);
+    const suppressed = this.suppressedSql(w, s, f);
     const r = (
-      await this.db.query<{ documents: number | null; mentions: number | null; demand: number | null }>(
-        `SELECT ${s.documents}::int AS documents, ${s.mentions}::int AS mentions, ${s.demand}::float8 AS demand FROM ${s.from} ${w.sql}`,
+      await this.db.query<{ documents: number | null; mentions: number | null; demand: number | null; suppressed: boolean }>(
+        `SELECT ${s.documents}::int AS documents, ${s.mentions}::int AS mentions, ${s.demand}::float8 AS demand, ${suppressed} AS suppressed FROM ${s.from} ${w.sql}`,
         w.params,
       )
     )[0]!;
+    if (r.suppressed) return { documents: null, mentions: null, demand: null, suppressed: true };
     return { documents: r.documents ?? 0, mentions: r.mentions ?? 0, demand: round(r.demand ?? 0, 3) };
   }
 
@@ -222,38 +290,43 @@ export class DemandRepository {
    * `splitBy`, the same for each part of the split (say each region): the `limit` largest groups of every part,
    * shares of that part's demand, in one query rather than one per part.
    */
-  async demand(groupBy: GroupBy, f: DemandFilters, options: { lang: string; limit: number; splitBy?: GroupBy | undefined; keys?: string[] | undefined }): Promise<DemandRow[]> {
+  async demand(groupBy: GroupBy, f: DemandFilters, options: { lang: string; limit: number; splitBy?: GroupBy | undefined; keys?: string[] | undefined }): Promise<DemandRows> {
     const w = await this.where(f);
     const { splitBy, keys } = options;
     const s = this.source(w, groupBy, splitBy);
+    const suppressed = this.suppressedSql(w, s, f);
     const key = GROUPS[groupBy];
     const split = splitBy ? GROUPS[splitBy] : "''";
-    const params = [...w.params, options.limit, ...(keys ? [keys] : [])];
-    // only these keys, ranked among themselves; shares stay shares of all demand
-    const only = keys ? `WHERE key = ANY($${params.length}::text[])` : '';
-    const rows = await this.db.query<{ split: string; key: string; documents: number; mentions: number; demand: number; total: number }>(
-      `SELECT split, key, documents, mentions, demand, total FROM (
-         SELECT *, row_number() OVER (PARTITION BY split ORDER BY demand DESC, key) AS rank FROM (
-           SELECT *, sum(demand) OVER (PARTITION BY split) AS total FROM (
-             SELECT ${split} AS split, ${key} AS key, ${s.documents}::int AS documents, ${s.mentions}::int AS mentions, ${s.demand}::float8 AS demand
+    const limit = `$${w.params.push(options.limit)}`;
+    // only these keys, ranked among themselves; shares stay shares of all published demand
+    const only = keys ? `WHERE key = ANY($${w.params.push(keys)}::text[])` : '';
+    const rows = await this.db.query<{ split: string; key: string; documents: number; mentions: number; demand: number; suppressed: boolean; total: number; hidden: number }>(
+      `SELECT split, key, documents, mentions, demand, suppressed, total, hidden FROM (
+         SELECT *, row_number() OVER (PARTITION BY split ORDER BY suppressed, demand DESC, key) AS rank FROM (
+           SELECT *, sum(demand) FILTER (WHERE NOT suppressed) OVER (PARTITION BY split) AS total,
+             count(*) FILTER (WHERE suppressed) OVER () AS hidden FROM (
+             SELECT ${split} AS split, ${key} AS key, ${s.documents}::int AS documents, ${s.mentions}::int AS mentions, ${s.demand}::float8 AS demand,
+               ${suppressed} AS suppressed
              FROM ${s.from} ${w.sql} ${w.sql ? 'AND' : 'WHERE'} ${key} IS NOT NULL${splitBy ? ` AND ${split} IS NOT NULL` : ''}
              GROUP BY 1, 2
            ) g WHERE mentions > 0
          ) t ${only}
-       ) r WHERE rank <= $${w.params.length + 1} ORDER BY ${splitBy ? 'split, ' : ''}demand DESC, key`,
-      params,
+       ) r WHERE rank <= ${limit} ORDER BY ${splitBy ? 'split, ' : ''}suppressed, demand DESC, key`,
+      w.params,
     );
     const labels = await this.labels(groupBy, [...new Set(rows.map((r) => r.key))], options.lang);
     const splitLabels = splitBy ? await this.labels(splitBy, [...new Set(rows.map((r) => r.split))], options.lang) : undefined;
-    return rows.map((r) => ({
-      ...(splitLabels ? { split: r.split, splitLabel: splitLabels.get(r.split) ?? r.split } : {}),
-      key: r.key,
-      label: labels.get(r.key) ?? r.key,
-      documents: r.documents,
-      mentions: r.mentions,
-      demand: round(r.demand, 3),
-      share: r.total > 0 ? round(r.demand / r.total) : 0,
-    }));
+    return {
+      suppressed: Number(rows[0]?.hidden ?? 0),
+      rows: rows.map((r) => ({
+        ...(splitLabels ? { split: r.split, splitLabel: splitLabels.get(r.split) ?? r.split } : {}),
+        key: r.key,
+        label: labels.get(r.key) ?? r.key,
+        ...(r.suppressed
+          ? { documents: null, mentions: null, demand: null, share: null, suppressed: true as const }
+          : { documents: r.documents, mentions: r.mentions, demand: round(r.demand, 3), share: r.total > 0 ? round(r.demand / r.total) : 0 }),
+      })),
+    };
   }
 
   /** Demand per time bucket for the given keys (by default the largest groups under the filters). */
@@ -262,24 +335,29 @@ export class DemandRepository {
     bucket: Bucket,
     f: DemandFilters,
     options: { lang: string; keys?: string[] | undefined; limit: number },
-  ): Promise<{ bucket: string; key: string; label: string; documents: number; mentions: number; demand: number }[]> {
-    const keys = options.keys ?? (await this.demand(groupBy, f, { lang: options.lang, limit: options.limit })).map((r) => r.key);
+  ): Promise<TimeseriesRow[]> {
+    const keys = options.keys ?? (await this.demand(groupBy, f, { lang: options.lang, limit: options.limit })).rows.filter(published).map((r) => r.key);
     if (keys.length === 0) return [];
     const w = await this.where(f);
     const s = this.source(w, groupBy);
+    const suppressed = this.suppressedSql(w, s, f);
     const key = GROUPS[groupBy];
-    const params = [...w.params, keys];
-    const rows = await this.db.query<{ bucket: string; key: string; documents: number; mentions: number; demand: number }>(
+    const rows = await this.db.query<{ bucket: string; key: string; documents: number; mentions: number; demand: number; suppressed: boolean }>(
       `SELECT * FROM (
          SELECT to_char(date_trunc('${bucket}', month), 'YYYY-MM-DD') AS bucket, ${key} AS key,
-           ${s.documents}::int AS documents, ${s.mentions}::int AS mentions, ${s.demand}::float8 AS demand
-         FROM ${s.from} ${w.sql} ${w.sql ? 'AND' : 'WHERE'} ${key} = ANY($${params.length}::text[])
+           ${s.documents}::int AS documents, ${s.mentions}::int AS mentions, ${s.demand}::float8 AS demand, ${suppressed} AS suppressed
+         FROM ${s.from} ${w.sql} ${w.sql ? 'AND' : 'WHERE'} ${key} = ANY($${w.params.push(keys)}::text[])
          GROUP BY 1, 2
        ) b WHERE mentions > 0 ORDER BY 1, 2`,
-      params,
+      w.params,
     );
     const labels = await this.labels(groupBy, keys, options.lang);
-    return rows.map((r) => ({ ...r, label: labels.get(r.key) ?? r.key, demand: round(r.demand, 3) }));
+    return rows.map(({ suppressed: hidden, ...r }) => ({
+      bucket: r.bucket,
+      key: r.key,
+      label: labels.get(r.key) ?? r.key,
+      ...(hidden ? { documents: null, mentions: null, demand: null, suppressed: true as const } : { documents: r.documents, mentions: r.mentions, demand: round(r.demand, 3) }),
+    }));
   }
 
   /** The latest month with facts under the filters (the default end of a period). */
@@ -298,10 +376,20 @@ export class DemandRepository {
    * two-proportion z-test on the mention counts, so that a key going from 1 to 2 mentions does not outrank a
    * broad, steady rise. Keys with fewer than `minMentions` in the current period are left out.
    */
-  async emerging(groupBy: GroupBy, f: DemandFilters, current: { from: string; to: string }, previous: { from: string; to: string }, options: { lang: string; limit: number; minMentions: number }): Promise<EmergingRow[]> {
+  async emerging(
+    groupBy: GroupBy,
+    f: DemandFilters,
+    current: { from: string; to: string },
+    previous: { from: string; to: string },
+    options: { lang: string; limit: number; minMentions: number },
+  ): Promise<{ rows: EmergingRow[]; suppressed: number }> {
     const all = 100_000;
-    const now = await this.demand(groupBy, { ...f, ...current }, { lang: options.lang, limit: all });
-    const before = await this.demand(groupBy, { ...f, ...previous }, { lang: options.lang, limit: all });
+    const nowAll = await this.demand(groupBy, { ...f, ...current }, { lang: options.lang, limit: all });
+    const beforeAll = await this.demand(groupBy, { ...f, ...previous }, { lang: options.lang, limit: all });
+    // a key suppressed in either period is left out (and counted): its growth would tell what is hidden
+    const hidden = new Set([...nowAll.rows, ...beforeAll.rows].filter((r) => r.suppressed).map((r) => r.key));
+    const now = nowAll.rows.filter(published).filter((r) => !hidden.has(r.key));
+    const before = beforeAll.rows.filter(published).filter((r) => !hidden.has(r.key));
     const nNow = now.reduce((s, r) => s + r.mentions, 0);
     const nBefore = before.reduce((s, r) => s + r.mentions, 0);
     const prev = new Map(before.map((r) => [r.key, r]));
@@ -325,17 +413,27 @@ export class DemandRepository {
         pValue: round(upperTail(z), 4),
       });
     }
-    return rows.sort((a, b) => b.z - a.z || b.growth - a.growth || a.key.localeCompare(b.key)).slice(0, options.limit);
+    return { rows: rows.sort((a, b) => b.z - a.z || b.growth - a.growth || a.key.localeCompare(b.key)).slice(0, options.limit), suppressed: hidden.size };
   }
 
   /**
    * Location quotient of each key: its share of demand in `region` over its share in `against` (another region,
    * or the whole country). Above 1 the region asks for it more than the comparison does.
    */
-  async compare(groupBy: GroupBy, f: DemandFilters, region: string, against: string | undefined, options: { lang: string; limit: number; minMentions: number }): Promise<CompareRow[]> {
+  async compare(
+    groupBy: GroupBy,
+    f: DemandFilters,
+    region: string,
+    against: string | undefined,
+    options: { lang: string; limit: number; minMentions: number },
+  ): Promise<{ rows: CompareRow[]; suppressed: number }> {
     const all = 100_000;
-    const here = await this.demand(groupBy, { ...f, region }, { lang: options.lang, limit: all });
-    const there = await this.demand(groupBy, { ...f, region: against }, { lang: options.lang, limit: all });
+    const hereAll = await this.demand(groupBy, { ...f, region }, { lang: options.lang, limit: all });
+    const thereAll = await this.demand(groupBy, { ...f, region: against }, { lang: options.lang, limit: all });
+    // a key suppressed on either side is left out (and counted)
+    const hidden = new Set([...hereAll.rows, ...thereAll.rows].filter((r) => r.suppressed).map((r) => r.key));
+    const here = hereAll.rows.filter(published).filter((r) => !hidden.has(r.key));
+    const there = thereAll.rows.filter(published).filter((r) => !hidden.has(r.key));
     const base = new Map(there.map((r) => [r.key, r]));
     const hereTotal = here.reduce((t, r) => t + r.demand, 0);
     const baseTotal = there.reduce((t, r) => t + r.demand, 0);
@@ -351,16 +449,26 @@ export class DemandRepository {
         lq: b && b.demand > 0 && hereTotal > 0 ? round(r.demand / hereTotal / (b.demand / baseTotal), 3) : null,
       });
     }
-    return rows.sort((a, b) => (b.lq ?? Infinity) - (a.lq ?? Infinity) || b.region.demand - a.region.demand || a.key.localeCompare(b.key)).slice(0, options.limit);
+    return {
+      rows: rows.sort((a, b) => (b.lq ?? Infinity) - (a.lq ?? Infinity) || b.region.demand - a.region.demand || a.key.localeCompare(b.key)).slice(0, options.limit),
+      suppressed: hidden.size,
+    };
   }
 
   /**
    * The documents behind one skill's demand under the filters, newest first, with how many of their mentions
    * count: the drill-down from a bar or a cell to the texts.
    */
-  async documentsOf(skill: string, f: DemandFilters, page: { limit: number; offset: number }): Promise<{ total: number; documents: { id: string; mentions: number }[] }> {
-    const w = await this.where(f, [skill]);
-    const where = `WHERE skill_uri = $1${w.sql ? ` AND ${w.sql.slice('WHERE '.length)}` : ''}`;
+  async documentsOf(
+    skill: string,
+    f: DemandFilters,
+    page: { limit: number; offset: number },
+    /** only documents this organisation may read: its own and the shared ones */
+    readableBy?: string,
+  ): Promise<{ total: number; documents: { id: string; mentions: number }[] }> {
+    const w = await this.where(f, readableBy ? [skill, readableBy] : [skill]);
+    const readable = readableBy ? ' AND (org_id = $2 OR NOT private)' : '';
+    const where = `WHERE skill_uri = $1${readable}${w.sql ? ` AND ${w.sql.slice('WHERE '.length)}` : ''}`;
     const total = await this.db.query<{ n: number }>(`SELECT count(DISTINCT document_id)::int AS n FROM demand_facts ${where}`, w.params);
     const rows = await this.db.query<{ id: string; mentions: number }>(
       `SELECT x.id, x.mentions FROM (SELECT document_id AS id, count(*)::int AS mentions FROM demand_facts ${where} GROUP BY document_id) x

@@ -78,10 +78,11 @@ export interface Rollup {
  * The rollups, in the order a query tries them: the country by skill; the documents' own dimensions (every place
  * level, occupation, sector) without the skill; skills by region down to maakunta; skills by occupation and
  * sector. A query uses the first one that has every column it filters or groups on (and can count its kind of
- * key); what none has (a skill in one municipality, a minimum score) reads the facts. Changing this list needs a
- * migration that rebuilds the tables (see rollupMigrationSql).
+ * key); what none has (a skill in one municipality, a minimum score) reads the facts. This is the list as
+ * migration 6 created it; ROLLUPS below is the one in use. Changing ROLLUPS needs a migration that rebuilds the
+ * tables (dropRollupsSql, then rollupMigrationSql).
  */
-export const ROLLUPS: readonly Rollup[] = [
+export const ROLLUPS_V6: readonly Rollup[] = [
   {
     table: 'demand_rollup_country',
     dims: ['month', 'kind', 'language', 'horizon', 'polarity', 'skill_uri', 'skill_group'],
@@ -108,7 +109,15 @@ export const ROLLUPS: readonly Rollup[] = [
   },
 ];
 
-const TYPES: Record<string, string> = { month: 'date' };
+/**
+ * The rollups in use (migration 8): every one also keeps the organisation and whether the documents are private,
+ * so that a cell can tell how many organisations it rests on and whether another organisation's private
+ * documents are in it (demand suppression, demand.repository.ts).
+ */
+export const ROLLUPS: readonly Rollup[] = ROLLUPS_V6.map((r) => ({ ...r, dims: [...r.dims, 'org_id', 'private'] }));
+
+const TYPES: Record<string, string> = { month: 'date', org_id: 'uuid', private: 'boolean' };
+const NOT_NULL = new Set(['month', 'kind', 'language', 'horizon', 'polarity', 'skill_uri', 'org_id', 'private']);
 
 function countColumns(rollup: Rollup): { column: string; bit: number }[] {
   return rollup.keys.flatMap((kind) => VARIANTS.map((fixed) => ({ column: countColumn(kind, fixed), bit: firstBit(kind, fixed) })));
@@ -133,10 +142,10 @@ function pruneSql(rollup: Rollup, source: string): string {
 }
 
 /** The rollup tables, their triggers on demand_facts (inserts add, deletes subtract, updates do both; cascades included), and their first fill. */
-export function rollupMigrationSql(): string {
-  const tables = ROLLUPS.map((r) => {
+export function rollupMigrationSql(rollups: readonly Rollup[]): string {
+  const tables = rollups.map((r) => {
     const columns = [
-      ...r.dims.map((d) => `  ${d} ${TYPES[d] ?? 'text'}${d === 'month' || d === 'kind' || d === 'language' || d === 'horizon' || d === 'polarity' || d === 'skill_uri' ? ' NOT NULL' : ''}`),
+      ...r.dims.map((d) => `  ${d} ${TYPES[d] ?? 'text'}${NOT_NULL.has(d) ? ' NOT NULL' : ''}`),
       '  mentions int NOT NULL',
       '  demand float8 NOT NULL',
       ...countColumns(r).map((c) => `  ${c.column} int NOT NULL`),
@@ -146,7 +155,7 @@ CREATE UNIQUE INDEX ${r.table}_key ON ${r.table} (${r.dims.join(', ')}) NULLS NO
 ${r.indexes.map((columns) => `CREATE INDEX ${r.table}_${columns[0]} ON ${r.table} (${columns.join(', ')});`).join('\n')}`;
   });
   const body = (source: string, sign: 1 | -1) =>
-    ROLLUPS.map((r) => `    ${applySql(r, source, sign)};\n` + (sign < 0 ? `    ${pruneSql(r, source)};\n` : '')).join('');
+    rollups.map((r) => `    ${applySql(r, source, sign)};\n` + (sign < 0 ? `    ${pruneSql(r, source)};\n` : '')).join('');
   return `${tables.join('\n')}
 CREATE FUNCTION demand_facts_added() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -168,6 +177,18 @@ CREATE TRIGGER demand_facts_rollup_update_new AFTER UPDATE ON demand_facts REFER
   FOR EACH STATEMENT EXECUTE FUNCTION demand_facts_added();
 CREATE TRIGGER demand_facts_rollup_update_old AFTER UPDATE ON demand_facts REFERENCING OLD TABLE AS removed_facts
   FOR EACH STATEMENT EXECUTE FUNCTION demand_facts_removed();
-${ROLLUPS.map((r) => applySql(r, 'demand_facts', 1)).join(';\n')};
+${rollups.map((r) => applySql(r, 'demand_facts', 1)).join(';\n')};
+`;
+}
+
+/** Drops what rollupMigrationSql created for `rollups`. */
+export function dropRollupsSql(rollups: readonly Rollup[]): string {
+  return `DROP TRIGGER demand_facts_rollup_insert ON demand_facts;
+DROP TRIGGER demand_facts_rollup_delete ON demand_facts;
+DROP TRIGGER demand_facts_rollup_update_new ON demand_facts;
+DROP TRIGGER demand_facts_rollup_update_old ON demand_facts;
+DROP FUNCTION demand_facts_added();
+DROP FUNCTION demand_facts_removed();
+${rollups.map((r) => `DROP TABLE ${r.table};`).join('\n')}
 `;
 }

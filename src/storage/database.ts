@@ -1,4 +1,5 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 
@@ -29,9 +30,46 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   return openPglite(options.dataDir);
 }
 
+/** A PGlite directory is open in another live process: two at once would corrupt it. */
+export class DatabaseInUseError extends Error {}
+
+/** Claims a PGlite directory for this process (a pid file); returns the release. A dead owner's claim is taken over. */
+function claimDirectory(dataDir: string): () => void {
+  const lock = join(dataDir, 'skills-radar.pid');
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      writeFileSync(lock, String(process.pid), { flag: 'wx' });
+      return () => rmSync(lock, { force: true });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      const owner = Number(readFileSync(lock, 'utf8'));
+      let alive = owner > 0 && owner !== process.pid;
+      try {
+        if (alive) process.kill(owner, 0);
+      } catch {
+        alive = false;
+      }
+      if (alive) {
+        throw new DatabaseInUseError(
+          `the embedded database in ${dataDir} is open in process ${owner} (a running service?). Stop it first, or use the API with an admin key (POST /v1/orgs, POST /v1/keys).`,
+        );
+      }
+      rmSync(lock, { force: true });
+    }
+  }
+  throw new DatabaseInUseError(`could not claim ${dataDir}`);
+}
+
 async function openPglite(dataDir: string | undefined): Promise<Database> {
-  if (dataDir) mkdirSync(dataDir, { recursive: true });
-  const db = await PGlite.create(dataDir);
+  let release = () => {};
+  if (dataDir) {
+    mkdirSync(dataDir, { recursive: true });
+    release = claimDirectory(dataDir);
+  }
+  const db = await PGlite.create(dataDir).catch((err: unknown) => {
+    release();
+    throw err;
+  });
   const wrap = (q: Pick<PGlite, 'query'>): Queryable => ({
     async query<T>(sql: string, params?: unknown[]) {
       const result = await q.query<T>(sql, params);
@@ -45,7 +83,10 @@ async function openPglite(dataDir: string | undefined): Promise<Database> {
     exec: async (sql) => {
       await db.exec(sql);
     },
-    close: () => db.close(),
+    close: async () => {
+      await db.close();
+      release();
+    },
   };
 }
 

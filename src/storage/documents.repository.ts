@@ -30,10 +30,20 @@ export interface NewDocument {
   /** the horizon the sender declares for the whole document */
   horizon?: 'current' | 'short' | 'long' | undefined;
   externalId?: string | undefined;
+  /** who may read the text: only its organisation (private; the default for meeting notes) or every key (shared) */
+  visibility?: Visibility | undefined;
 }
+
+export const VISIBILITIES = ['private', 'shared'] as const;
+export type Visibility = (typeof VISIBILITIES)[number];
+
+/** The visibility a document gets when its sender names none: meeting notes are private, the rest shared. */
+export const defaultVisibility = (kind: DocumentKind): Visibility => (kind === 'meeting_note' ? 'private' : 'shared');
 
 export interface StoredDocument extends NewDocument {
   id: string;
+  orgId: string;
+  visibility: Visibility;
   status: DocumentStatus;
   attempts: number;
   error: string | null;
@@ -54,6 +64,8 @@ interface DocumentRow {
   vacancies: number | null;
   horizon: 'current' | 'short' | 'long' | null;
   external_id: string | null;
+  org_id: string;
+  visibility: Visibility;
   status: DocumentStatus;
   attempts: number;
   error: string | null;
@@ -63,7 +75,7 @@ interface DocumentRow {
 }
 
 const COLUMNS = `id, kind, title, text, language, to_char(doc_date, 'YYYY-MM-DD') AS doc_date, region, employer, vacancies,
-  horizon, external_id, status, attempts, error, created_at, updated_at, analysed_at`;
+  horizon, external_id, org_id, visibility, status, attempts, error, created_at, updated_at, analysed_at`;
 
 function toDocument(r: DocumentRow): StoredDocument {
   return {
@@ -78,6 +90,8 @@ function toDocument(r: DocumentRow): StoredDocument {
     vacancies: r.vacancies ?? undefined,
     horizon: r.horizon ?? undefined,
     externalId: r.external_id ?? undefined,
+    orgId: r.org_id,
+    visibility: r.visibility,
     status: r.status,
     attempts: r.attempts,
     error: r.error,
@@ -94,6 +108,7 @@ export function contentHash(doc: Pick<NewDocument, 'kind' | 'text' | 'title'>): 
 }
 
 export interface ListFilter {
+  orgId: string;
   status?: DocumentStatus | undefined;
   kind?: DocumentKind | undefined;
   language?: 'fi' | 'sv' | 'en' | undefined;
@@ -105,28 +120,29 @@ export class DocumentsRepository {
   constructor(private readonly db: Database) {}
 
   /**
-   * Stores a document, or returns the one already stored with the same externalId or content.
-   * Resolves only after the row is committed.
+   * Stores a document of organisation `orgId`, or returns the one that organisation already stored with the same
+   * externalId or content. Resolves only after the row is committed.
    */
-  async create(doc: NewDocument): Promise<{ document: StoredDocument; created: boolean }> {
+  async create(orgId: string, doc: NewDocument): Promise<{ document: StoredDocument; created: boolean }> {
     const id = randomUUID();
     const hash = contentHash(doc);
     const inserted = await this.db.query<DocumentRow>(
-      `INSERT INTO documents (id, kind, title, text, language, doc_date, region, employer, vacancies, external_id, content_hash, horizon)
-       VALUES ($1, $2, $3, $4, $5, $6::date, $7, $8::jsonb, $9, $10, $11, $12)
+      `INSERT INTO documents (id, kind, title, text, language, doc_date, region, employer, vacancies, external_id, content_hash, horizon, org_id, visibility)
+       VALUES ($1, $2, $3, $4, $5, $6::date, $7, $8::jsonb, $9, $10, $11, $12, $13, $14)
        ON CONFLICT DO NOTHING
        RETURNING ${COLUMNS}`,
       [
         id, doc.kind, doc.title ?? null, doc.text, doc.language ?? null, doc.date ?? null, doc.region ?? null,
         doc.employer ? JSON.stringify(doc.employer) : null, doc.vacancies ?? null, doc.externalId ?? null, hash, doc.horizon ?? null,
+        orgId, doc.visibility ?? defaultVisibility(doc.kind),
       ],
     );
     if (inserted[0]) return { document: toDocument(inserted[0]), created: true };
     const existing = await this.db.query<DocumentRow>(
       `SELECT ${COLUMNS} FROM documents
-       WHERE ($1::text IS NOT NULL AND external_id = $1) OR content_hash = $2
+       WHERE org_id = $3 AND (($1::text IS NOT NULL AND external_id = $1) OR content_hash = $2)
        ORDER BY (external_id = $1) DESC NULLS LAST LIMIT 1`,
-      [doc.externalId ?? null, hash],
+      [doc.externalId ?? null, hash, orgId],
     );
     if (!existing[0]) throw new Error('document conflict without an existing row');
     return { document: toDocument(existing[0]), created: false };
@@ -136,15 +152,15 @@ export class DocumentsRepository {
    * Stores many documents in one statement (batch uploads). Each comes back as the document stored for it: new,
    * or the one already stored with the same externalId or content (also earlier in the same list).
    */
-  async createMany(docs: NewDocument[]): Promise<{ id: string; created: boolean; status: DocumentStatus }[]> {
+  async createMany(orgId: string, docs: NewDocument[]): Promise<{ id: string; created: boolean; status: DocumentStatus }[]> {
     if (docs.length === 0) return [];
     const ids = docs.map(() => randomUUID());
     const hashes = docs.map(contentHash);
     const inserted = await this.db.query<{ id: string }>(
-      `INSERT INTO documents (id, kind, title, text, language, doc_date, region, employer, vacancies, external_id, content_hash, horizon)
-       SELECT id, kind, title, text, language, doc_date::date, region, employer::jsonb, vacancies, external_id, content_hash, horizon
-       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::int[], $10::text[], $11::text[], $12::text[])
-         AS d (id, kind, title, text, language, doc_date, region, employer, vacancies, external_id, content_hash, horizon)
+      `INSERT INTO documents (id, kind, title, text, language, doc_date, region, employer, vacancies, external_id, content_hash, horizon, visibility, org_id)
+       SELECT id, kind, title, text, language, doc_date::date, region, employer::jsonb, vacancies, external_id, content_hash, horizon, visibility, $14
+       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::int[], $10::text[], $11::text[], $12::text[], $13::text[])
+         AS d (id, kind, title, text, language, doc_date, region, employer, vacancies, external_id, content_hash, horizon, visibility)
        ON CONFLICT DO NOTHING
        RETURNING id`,
       [
@@ -160,12 +176,14 @@ export class DocumentsRepository {
         docs.map((d) => d.externalId ?? null),
         hashes,
         docs.map((d) => d.horizon ?? null),
+        docs.map((d) => d.visibility ?? defaultVisibility(d.kind)),
+        orgId,
       ],
     );
     const created = new Set(inserted.map((r) => r.id));
     const existing = await this.db.query<{ id: string; external_id: string | null; content_hash: string; status: DocumentStatus }>(
-      'SELECT id, external_id, content_hash, status FROM documents WHERE external_id = ANY($1::text[]) OR content_hash = ANY($2::text[])',
-      [docs.flatMap((d) => (d.externalId ? [d.externalId] : [])), hashes],
+      'SELECT id, external_id, content_hash, status FROM documents WHERE org_id = $3 AND (external_id = ANY($1::text[]) OR content_hash = ANY($2::text[]))',
+      [docs.flatMap((d) => (d.externalId ? [d.externalId] : [])), hashes, orgId],
     );
     const byExternal = new Map(existing.filter((e) => e.external_id).map((e) => [e.external_id!, e]));
     const byHash = new Map(existing.map((e) => [e.content_hash, e]));
@@ -191,14 +209,14 @@ export class DocumentsRepository {
   }
 
   async list(filter: ListFilter): Promise<{ items: StoredDocument[]; total: number }> {
-    const where: string[] = [];
-    const params: unknown[] = [];
+    const where: string[] = [`org_id = $1`];
+    const params: unknown[] = [filter.orgId];
     if (filter.status) where.push(`status = $${params.push(filter.status)}`);
     if (filter.kind) where.push(`kind = $${params.push(filter.kind)}`);
     if (filter.language) {
       where.push(`COALESCE(language, (SELECT a.language FROM document_analyses a WHERE a.document_id = documents.id)) = $${params.push(filter.language)}`);
     }
-    const clause = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
+    const clause = `WHERE ${where.join(' AND ')}`;
     const total = await this.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM documents ${clause}`, params);
     const rows = await this.db.query<DocumentRow>(
       `SELECT ${COLUMNS} FROM documents ${clause} ORDER BY created_at DESC, id LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
@@ -207,9 +225,23 @@ export class DocumentsRepository {
     return { items: rows.map(toDocument), total: total[0]?.n ?? 0 };
   }
 
-  async delete(id: string): Promise<boolean> {
-    const rows = await this.db.query('DELETE FROM documents WHERE id = $1 RETURNING id', [id]);
+  /** Deletes a document of organisation `orgId` with everything derived from it; its facts leave every rollup in the same statement. */
+  async delete(id: string, orgId: string): Promise<boolean> {
+    const rows = await this.db.query('DELETE FROM documents WHERE id = $1 AND org_id = $2 RETURNING id', [id, orgId]);
     return rows.length > 0;
+  }
+
+  /** Makes a document of organisation `orgId` private or shared, its demand facts (and so the rollups) with it. */
+  async setVisibility(id: string, orgId: string, visibility: Visibility): Promise<StoredDocument | undefined> {
+    return this.db.transaction(async (tx) => {
+      const rows = await tx.query<DocumentRow>(
+        `UPDATE documents SET visibility = $3, updated_at = now() WHERE id = $1 AND org_id = $2 RETURNING ${COLUMNS}`,
+        [id, orgId, visibility],
+      );
+      if (!rows[0]) return undefined;
+      await tx.query('UPDATE demand_facts SET private = $2 WHERE document_id = $1 AND private <> $2', [id, visibility === 'private']);
+      return toDocument(rows[0]);
+    });
   }
 
   /** Marks a document as being analysed; returns false when it is gone. */
@@ -226,7 +258,7 @@ export class DocumentsRepository {
   /** Replaces a document's results in one transaction: rerunning the same job yields the same rows. */
   async saveAnalysis(id: string, analysis: Analysis): Promise<boolean> {
     return this.db.transaction(async (tx) => {
-      const locked = await tx.query<{ id: string; kind: string }>('SELECT id, kind FROM documents WHERE id = $1 FOR UPDATE', [id]);
+      const locked = await tx.query<{ id: string; kind: string; org_id: string; visibility: Visibility }>('SELECT id, kind, org_id, visibility FROM documents WHERE id = $1 FOR UPDATE', [id]);
       if (locked.length === 0) return false;
       await tx.query('DELETE FROM mentions WHERE document_id = $1', [id]);
       await insertMentions(tx, id, analysis);
@@ -235,7 +267,7 @@ export class DocumentsRepository {
       await tx.query('DELETE FROM document_regions WHERE document_id = $1', [id]);
       await insertRegions(tx, id, analysis);
       await tx.query('DELETE FROM demand_facts WHERE document_id = $1', [id]);
-      await insertDemandFacts(tx, id, analysis, locked[0]!.kind);
+      await insertDemandFacts(tx, id, analysis, locked[0]!);
       const { mentions: _mentions, ...stored } = analysis;
       await tx.query(
         `INSERT INTO document_analyses (document_id, language, pipeline_version, taxonomy_version, analysis)
@@ -334,7 +366,7 @@ async function insertRegions(tx: Queryable, documentId: string, analysis: Analys
  * The mentions as demand facts: each with the document's month, kind and language, its primary place at every
  * level, its likeliest occupation (ISCO-08) and sector (TOL section and division).
  */
-async function insertDemandFacts(tx: Queryable, documentId: string, analysis: Analysis, kind: string): Promise<void> {
+async function insertDemandFacts(tx: Queryable, documentId: string, analysis: Analysis, doc: { kind: string; org_id: string; visibility: Visibility }): Promise<void> {
   const m = analysis.mentions;
   if (m.length === 0) return;
   const primary = (level: string) => analysis.regions.find((r) => r.primary && r.level === level)?.code ?? null;
@@ -345,15 +377,15 @@ async function insertDemandFacts(tx: Queryable, documentId: string, analysis: An
   const groups = new Map(analysis.skills.map((s) => [s.uri, s.group ?? null]));
   await tx.query(
     `INSERT INTO demand_facts (document_id, skill_uri, skill_group, month, kind, language, horizon, polarity, weight, score,
-       municipality, maakunta, area, major_region, occupation, isco, sector_section, sector_division, firsts)
+       municipality, maakunta, area, major_region, occupation, isco, sector_section, sector_division, firsts, org_id, private)
      SELECT $1, f.skill_uri, f.skill_group, date_trunc('month', $2::date)::date, $3, $4, f.horizon, f.polarity, f.weight, f.score,
-       $5, $6, $7, $8, $9, $10, COALESCE($11, (SELECT parent_code FROM sectors WHERE code = $12)), $12, ${firstsSql('f.n')}
+       $5, $6, $7, $8, $9, $10, COALESCE($11, (SELECT parent_code FROM sectors WHERE code = $12)), $12, ${firstsSql('f.n')}, $19, $20
      FROM (SELECT $1::uuid AS document_id, u.* FROM unnest($13::text[], $14::text[], $15::text[], $16::text[], $17::real[], $18::real[])
        WITH ORDINALITY AS u (skill_uri, skill_group, horizon, polarity, weight, score, n)) f`,
     [
       documentId,
       analysis.date,
-      kind,
+      doc.kind,
       analysis.language,
       primary('municipality'),
       primary('maakunta'),
@@ -369,6 +401,8 @@ async function insertDemandFacts(tx: Queryable, documentId: string, analysis: An
       m.map((x) => x.polarity),
       m.map((x) => x.weight),
       m.map((x) => x.score),
+      doc.org_id,
+      doc.visibility === 'private',
     ],
   );
 }

@@ -1,4 +1,4 @@
-import { backfillFirstsSql, rollupMigrationSql } from '../demand/rollups.js';
+import { backfillFirstsSql, dropRollupsSql, rollupMigrationSql, ROLLUPS, ROLLUPS_V6 } from '../demand/rollups.js';
 import type { Database } from './database.js';
 
 interface Migration {
@@ -257,7 +257,7 @@ CREATE INDEX demand_facts_maakunta_signal ON demand_facts (maakunta, polarity, h
 -- which document-level counts each fact is the first of (src/demand/rollups.ts); facts so far in physical order
 ALTER TABLE demand_facts ADD COLUMN firsts smallint NOT NULL DEFAULT 0;
 ${backfillFirstsSql()};
-${rollupMigrationSql()}
+${rollupMigrationSql(ROLLUPS_V6)}
 -- the rollups answer region + horizon questions now
 DROP INDEX demand_facts_maakunta_signal;
 `,
@@ -290,6 +290,69 @@ CREATE TABLE batch_rows (
   PRIMARY KEY (batch_id, row)
 );
 CREATE INDEX batch_rows_document ON batch_rows (document_id);
+`,
+  },
+  {
+    version: 8,
+    name: 'organisations',
+    sql: `
+CREATE TABLE organisations (
+  id         uuid PRIMARY KEY,
+  name       text NOT NULL UNIQUE,
+  created_at timestamptz NOT NULL DEFAULT now()
+);
+-- API keys: only a SHA-256 of each key is kept; the prefix finds the row
+CREATE TABLE api_keys (
+  id           uuid PRIMARY KEY,
+  org_id       uuid NOT NULL REFERENCES organisations (id) ON DELETE CASCADE,
+  role         text NOT NULL CHECK (role IN ('contributor', 'analyst', 'admin')),
+  prefix       text NOT NULL UNIQUE,
+  hash         text NOT NULL,
+  label        text,
+  created_at   timestamptz NOT NULL DEFAULT now(),
+  revoked_at   timestamptz
+);
+-- who read which raw texts, when, through which route
+CREATE TABLE audit_log (
+  id          bigserial PRIMARY KEY,
+  at          timestamptz NOT NULL DEFAULT now(),
+  org_id      uuid NOT NULL,
+  key_id      uuid NOT NULL,
+  action      text NOT NULL,
+  document_id uuid NOT NULL,
+  route       text NOT NULL
+);
+CREATE INDEX audit_log_at ON audit_log (at);
+CREATE INDEX audit_log_document ON audit_log (document_id, at);
+
+-- documents stored before organisations existed belong to one made for them
+INSERT INTO organisations (id, name)
+  SELECT '00000000-0000-4000-8000-000000000001', 'before-organisations' WHERE EXISTS (SELECT 1 FROM documents);
+ALTER TABLE documents ADD COLUMN org_id uuid REFERENCES organisations (id);
+ALTER TABLE documents ADD COLUMN visibility text CHECK (visibility IN ('private', 'shared'));
+UPDATE documents SET org_id = '00000000-0000-4000-8000-000000000001',
+  visibility = CASE WHEN kind = 'meeting_note' THEN 'private' ELSE 'shared' END;
+ALTER TABLE documents ALTER COLUMN org_id SET NOT NULL;
+ALTER TABLE documents ALTER COLUMN visibility SET NOT NULL;
+-- the same text or external id is the same document within one organisation only
+ALTER TABLE documents DROP CONSTRAINT documents_external_id_key;
+ALTER TABLE documents DROP CONSTRAINT documents_content_hash_key;
+CREATE UNIQUE INDEX documents_org_external_id ON documents (org_id, external_id);
+CREATE UNIQUE INDEX documents_org_content_hash ON documents (org_id, content_hash);
+CREATE INDEX documents_org_created ON documents (org_id, created_at DESC, id);
+
+ALTER TABLE batches ADD COLUMN org_id uuid REFERENCES organisations (id);
+UPDATE batches SET org_id = '00000000-0000-4000-8000-000000000001';
+ALTER TABLE batches ALTER COLUMN org_id SET NOT NULL;
+
+-- demand facts and rollups know the organisation and the visibility of their document
+${dropRollupsSql(ROLLUPS_V6)}
+ALTER TABLE demand_facts ADD COLUMN org_id uuid;
+ALTER TABLE demand_facts ADD COLUMN private boolean;
+UPDATE demand_facts f SET org_id = d.org_id, private = (d.visibility = 'private') FROM documents d WHERE d.id = f.document_id;
+ALTER TABLE demand_facts ALTER COLUMN org_id SET NOT NULL;
+ALTER TABLE demand_facts ALTER COLUMN private SET NOT NULL;
+${rollupMigrationSql(ROLLUPS)}
 `,
   },
 ];

@@ -14,6 +14,8 @@ const T = {
     lq: 'Sijaintiosamäärä', lqTitle: 'Alue verrattuna koko maahan', here: 'Alueella', country: 'Koko maassa', pickRegion: 'Valitse alue (oletus Uusimaa).',
     horizonsTitle: 'Sama taito eri aikajänteillä', drillTitle: 'Dokumentit taidon takana', close: 'Sulje', more: 'Lisää', of: '/',
     attribution: 'Tämä palvelu käyttää Euroopan komission ESCO-luokitusta.', mapAttribution: 'Kartta: Tilastokeskus, Maanmittauslaitos (CC BY 4.0), Yleisradio/geodata.',
+    suppressedNote: 'Osa soluista on piilotettu: ne perustuvat muiden organisaatioiden yksityisiin asiakirjoihin, joita on liian vähän näytettäväksi',
+    apiKey: 'API-avain', keyNeeded: 'Sivu tarvitsee organisaatiosi API-avaimen (rooli analyst tai admin). Se tallennetaan vain tähän selaimeen.', keyInvalid: 'Avain ei kelpaa (tuntematon, peruttu tai väärä rooli).', save: 'Tallenna', forgetKey: 'Unohda avain',
     chooseSkills: 'Valitse taidot', error: 'Virhe', clickHint: 'Napsauta taitoa nähdäksesi lauseet sen takana.',
   },
   sv: {
@@ -28,6 +30,8 @@ const T = {
     lq: 'Lokaliseringskvot', lqTitle: 'Regionen jämförd med hela landet', here: 'I regionen', country: 'I hela landet', pickRegion: 'Välj en region (standard Nyland).',
     horizonsTitle: 'Samma färdighet på olika tidshorisonter', drillTitle: 'Dokumenten bakom färdigheten', close: 'Stäng', more: 'Fler', of: '/',
     attribution: 'Denna tjänst använder Europeiska kommissionens ESCO-klassificering.', mapAttribution: 'Karta: Statistikcentralen, Lantmäteriverket (CC BY 4.0), Yleisradio/geodata.',
+    suppressedNote: 'Några celler döljs: de vilar på för få privata dokument från andra organisationer för att visas',
+    apiKey: 'API-nyckel', keyNeeded: 'Sidan behöver din organisations API-nyckel (roll analyst eller admin). Den sparas bara i den här webbläsaren.', keyInvalid: 'Nyckeln duger inte (okänd, återkallad eller fel roll).', save: 'Spara', forgetKey: 'Glöm nyckeln',
     chooseSkills: 'Välj färdigheter', error: 'Fel', clickHint: 'Klicka på en färdighet för att se meningarna bakom den.',
   },
   en: {
@@ -42,6 +46,8 @@ const T = {
     lq: 'Location quotient', lqTitle: 'Region compared with the whole country', here: 'In the region', country: 'In the whole country', pickRegion: 'Choose a region (default Uusimaa).',
     horizonsTitle: 'The same skill now, in 1–2 years and in 3–10 years', drillTitle: 'Documents behind the skill', close: 'Close', more: 'More', of: '/',
     attribution: 'This service uses the ESCO classification of the European Commission.', mapAttribution: 'Map: Statistics Finland, National Land Survey of Finland (CC BY 4.0), via Yleisradio/geodata.',
+    suppressedNote: "Some cells are hidden: they rest on too few of other organisations' private documents to be shown",
+    apiKey: 'API key', keyNeeded: "The page needs your organisation's API key (role analyst or admin). It is kept in this browser only.", keyInvalid: 'The key does not work (unknown, revoked or the wrong role).', save: 'Save', forgetKey: 'Forget the key',
     chooseSkills: 'Choose skills', error: 'Error', clickHint: 'Click a skill to see the sentences behind it.',
   },
 };
@@ -77,15 +83,21 @@ if (!T[state.lang]) state.lang = 'fi';
 
 const t = (key) => T[state.lang][key] ?? key;
 const nf = (options) => intl(Intl.NumberFormat, LOCALE[state.lang], options);
+/** Formats a figure; a suppressed cell's figure (null) shows as a dash. */
+const figure = (format) => (v) => (v === null || v === undefined ? '–' : format(v));
 const fmt = {
-  int: (v) => nf({ maximumFractionDigits: 0 }).format(v),
-  num: (v) => nf({ maximumFractionDigits: 1 }).format(v),
-  pct: (v) => nf({ style: 'percent', maximumFractionDigits: 1 }).format(v),
-  dec: (v) => (v === null || v === undefined ? '–' : nf({ maximumFractionDigits: 2 }).format(v)),
-  p: (v) => nf({ maximumSignificantDigits: 2 }).format(v),
+  int: figure((v) => nf({ maximumFractionDigits: 0 }).format(v)),
+  num: figure((v) => nf({ maximumFractionDigits: 1 }).format(v)),
+  pct: figure((v) => nf({ style: 'percent', maximumFractionDigits: 1 }).format(v)),
+  dec: figure((v) => nf({ maximumFractionDigits: 2 }).format(v)),
+  p: figure((v) => nf({ maximumSignificantDigits: 2 }).format(v)),
   month: (iso) => intl(Intl.DateTimeFormat, LOCALE[state.lang], { year: 'numeric', month: 'short', timeZone: 'UTC' }).format(new Date(iso)),
   date: (iso) => (iso ? intl(Intl.DateTimeFormat, LOCALE[state.lang], { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(iso)) : '–'),
 };
+/** Rows with figures (suppressed cells have none) for the charts. */
+const published = (rows) => rows.filter((r) => !r.suppressed);
+/** A note under a view that some cells are not shown. */
+const suppressedNote = (parent, n) => n > 0 && parent.append(el('p', { class: 'hint', 'data-suppressed': String(n) }, `${t('suppressedNote')} (${nf({}).format(n)})`));
 
 function saveState() {
   const q = new URLSearchParams();
@@ -95,11 +107,19 @@ function saveState() {
 
 const filters = () => Object.fromEntries(FILTERS.filter((f) => state[f]).map((f) => [f, state[f]]));
 
+// the API key: every /v1 request sends it; it lives in this browser's storage only
+const KEY_STORE = 'radar.apiKey';
+let apiKey = localStorage.getItem(KEY_STORE) ?? '';
+
+/** The API refused the key (401) or its role (403): the page asks for another. */
+class KeyError extends Error {}
+
 async function api(path, params = {}) {
   const q = new URLSearchParams({ lang: state.lang });
   for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== '') q.set(k, String(v));
-  const res = await fetch(`${path}?${q}`, { headers: { accept: 'application/json' } });
+  const res = await fetch(`${path}?${q}`, { headers: { accept: 'application/json', authorization: `Bearer ${apiKey}` } });
   const body = await res.json().catch(() => ({}));
+  if (res.status === 401 || res.status === 403) throw new KeyError(body.message ?? `${res.status}`);
   if (!res.ok) throw new Error(body.message ?? `${res.status}`);
   return body;
 }
@@ -197,7 +217,7 @@ async function overview() {
   if (canDrill) p.append(el('p', { class: 'hint' }, t('clickHint')));
   const view = await chart(p, 'overview', {
     height: { step: 20 },
-    data: { name: 'rows', values: data.rows },
+    data: { name: 'rows', values: published(data.rows) },
     mark: { type: 'bar', color: '#1f6fb2', cursor: canDrill ? 'pointer' : 'default' },
     encoding: {
       y: { field: 'label', type: 'nominal', sort: { field: 'demand', order: 'descending' }, title: null, axis: { labelLimit: 280 } },
@@ -221,6 +241,7 @@ async function overview() {
     { key: 'share', title: t('share'), num: true, format: fmt.pct },
     { key: 'key', title: 'URI / code' },
   ], data.rows);
+  suppressedNote(p, data.suppressed);
 }
 
 async function trends() {
@@ -250,7 +271,7 @@ async function trends() {
   else {
     await chart(p, 'trends', {
       height: 260,
-      data: { name: 'rows', values: series.rows },
+      data: { name: 'rows', values: published(series.rows) },
       mark: { type: 'line', point: true },
       encoding: {
         x: { field: 'bucket', type: 'temporal', timeUnit: state.bucket === 'quarter' ? 'yearquarter' : 'yearmonth', title: null },
@@ -275,6 +296,7 @@ async function trends() {
     ], series.rows);
   }
   const e = panel('emerging', t('emerging'));
+  suppressedNote(e, emerging.suppressed);
   if (emerging.rows.length === 0) return void e.append(el('p', {}, t('noData')));
   table(e, 'emerging', [
     { key: 'label', title: t('name'), cell: (td, r) => td.append(drillButton(r.key, r.label)) },
@@ -298,7 +320,7 @@ async function regions() {
   for (const later of [perRegionP, compareP]) later.catch(() => {}); // awaited below; this only keeps a failure from counting as unhandled meanwhile
   const [byRegion, geo, list, groups] = await Promise.all([
     byRegionP,
-    fetch('/v1/geo/regions').then((r) => (r.ok ? r.json() : null)),
+    fetch('/v1/geo/regions', { headers: { authorization: `Bearer ${apiKey}` } }).then((r) => (r.ok ? r.json() : null)),
     api('/v1/regions', { level: 'maakunta' }),
     topP,
   ]);
@@ -350,6 +372,7 @@ async function regions() {
   const compare = await compareP;
   const c = panel('regions-lq', `${t('lqTitle')}: ${nameOf(list, chosen)}`);
   if (!region) c.append(el('p', { class: 'hint' }, t('pickRegion')));
+  suppressedNote(c, compare.suppressed);
   if (compare.rows.length === 0) return void c.append(el('p', {}, t('noData')));
   await chart(c, 'lq', {
     height: { step: 18 },
@@ -377,7 +400,7 @@ async function horizons() {
   const per = await Promise.all(HORIZONS.map((h) => api('/v1/demand', { ...rest, horizon: h, groupBy: 'skill', limit: 1000 })));
   const bySkill = new Map();
   per.forEach((d, i) => {
-    for (const r of d.rows) {
+    for (const r of published(d.rows)) {
       const row = bySkill.get(r.key) ?? { key: r.key, label: r.label, current: 0, short: 0, long: 0, total: 0 };
       row[HORIZONS[i]] = r.demand;
       row.total += r.demand;
@@ -467,6 +490,7 @@ function translate() {
 }
 
 async function fillRegions() {
+  if (!apiKey) return;
   const { regions: list } = await api('/v1/regions');
   const select = document.getElementById('region');
   const groups = new Map();
@@ -490,12 +514,18 @@ async function render() {
   for (const b of document.querySelectorAll('#views button')) b.setAttribute('aria-selected', String(b.dataset.view === state.view));
   document.getElementById('panels').replaceChildren();
   try {
+    if (!apiKey) throw new KeyError('');
     await (VIEWS[state.view] ?? overview)();
     if (run !== rendering) return;
     status.textContent = '';
   } catch (err) {
-    status.className = 'error';
-    status.textContent = `${t('error')}: ${err.message}`;
+    if (err instanceof KeyError) {
+      status.textContent = '';
+      askForKey(Boolean(apiKey));
+    } else {
+      status.className = 'error';
+      status.textContent = `${t('error')}: ${err.message}`;
+    }
   } finally {
     if (run === rendering) {
       // when the view was complete, in ms since navigation started (npm run bench:page reads it)
@@ -505,7 +535,29 @@ async function render() {
   }
 }
 
+/** The form asking for an API key, in place of the view. */
+function askForKey(refused) {
+  const input = el('input', { id: 'api-key', type: 'password', autocomplete: 'off', required: true, size: 48 });
+  const form = el('form', { id: 'key-form', class: 'key-form' },
+    el('p', {}, t('keyNeeded')),
+    ...(refused ? [el('p', { class: 'error', role: 'alert' }, t('keyInvalid'))] : []),
+    el('label', {}, `${t('apiKey')} `, input),
+    el('button', { type: 'submit' }, t('save')));
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    apiKey = input.value.trim();
+    localStorage.setItem(KEY_STORE, apiKey);
+    await Promise.all([fillRegions().catch(() => undefined), render()]);
+  });
+  document.getElementById('panels').replaceChildren(el('div', { class: 'panel', id: 'key' }, el('h2', {}, t('apiKey')), form));
+}
+
 async function start() {
+  document.getElementById('forget-key').addEventListener('click', () => {
+    apiKey = '';
+    localStorage.removeItem(KEY_STORE);
+    void render();
+  });
   translate();
   for (const id of ['horizon', 'kind', 'from', 'to', 'groupBy', 'bucket']) {
     const input = document.getElementById(id);
@@ -522,7 +574,7 @@ async function start() {
     state.lang = lang.value;
     saveState();
     translate();
-    await fillRegions();
+    await fillRegions().catch(() => undefined);
     await render();
     if (state.skill) await openDrill(state.skill);
   });
@@ -540,7 +592,7 @@ async function start() {
     });
   }
   // the region list and the view load side by side
-  await Promise.all([fillRegions(), render()]);
+  await Promise.all([fillRegions().catch(() => undefined), render()]);
   if (state.skill) await openDrill(state.skill);
 }
 

@@ -101,7 +101,7 @@ describe.each(engines())('analyst routes on %s', (engine) => {
     const only = (await get(`/v1/demand?groupBy=skill&keys=${encodeURIComponent(chosen.map((r) => r.key).join(','))}`)).json<Rows>();
     expect(only.rows).toEqual([all.rows[0], all.rows[2]]);
     const csv = await get('/v1/demand?groupBy=skill&splitBy=kind&limit=2&format=csv');
-    expect(csv.body.split('\n')[1]).toBe('split,splitLabel,key,label,documents,mentions,demand,share');
+    expect(csv.body.split('\n')[1]).toBe('split,splitLabel,key,label,documents,mentions,demand,share,suppressed');
     expect((await get('/v1/demand?groupBy=skill&splitBy=skill')).statusCode).toBe(400);
     expect((await get('/v1/demand?groupBy=skill&splitBy=county')).statusCode).toBe(400);
   });

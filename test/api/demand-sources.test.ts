@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DemandRepository, GROUPS, type DemandFilters, type GroupBy } from '../../src/demand/demand.repository.js';
+import { KeysRepository } from '../../src/auth/keys.js';
 import { backfillFirstsSql, ROLLUPS } from '../../src/demand/rollups.js';
 import { PROJECT_ROOT } from '../../src/paths.js';
 import { Analyzer } from '../../src/pipeline/analyze.js';
@@ -45,6 +46,7 @@ describe.each(engines())('demand from rollups and facts agrees with counting dis
   let drop: () => Promise<void>;
   let repo: DemandRepository;
   let documents: DocumentsRepository;
+  let orgId: string;
   let analyzer: Analyzer;
   const ids: string[] = [];
 
@@ -64,7 +66,7 @@ describe.each(engines())('demand from rollups and facts agrees with counting dis
     for (const groupBy of Object.keys(GROUPS) as GroupBy[]) {
       for (const f of FILTERS) {
         const expected = await reference(groupBy, f);
-        const got = (await repo.demand(groupBy, f, { lang: 'en', limit: 1000 })).map(({ key, documents, mentions, demand }) => ({ key, documents, mentions, demand }));
+        const got = (await repo.demand(groupBy, f, { lang: 'en', limit: 1000 })).rows.map(({ key, documents, mentions, demand }) => ({ key, documents, mentions, demand }));
         expect(got.sort((a, b) => a.key.localeCompare(b.key)), `${groupBy} ${JSON.stringify(f)}`).toEqual(expected);
         compared += expected.length;
       }
@@ -90,8 +92,9 @@ describe.each(engines())('demand from rollups and facts agrees with counting dis
     analyzer = await Analyzer.load(db);
     repo = new DemandRepository(db);
     documents = new DocumentsRepository(db);
+    orgId = (await new KeysRepository(db).createOrganisation('sources')).id;
     for (const d of variants()) {
-      const { document } = await documents.create(d);
+      const { document } = await documents.create(orgId, d);
       ids.push(document.id);
       expect(await documents.saveAnalysis(document.id, analyzer.analyze({ ...d, language: d.language ?? 'fi' }))).toBe(true);
     }
@@ -120,17 +123,18 @@ describe.each(engines())('demand from rollups and facts agrees with counting dis
     const moved = variants()[4]!;
     await documents.saveAnalysis(ids[4]!, analyzer.analyze({ ...moved, language: moved.language ?? 'fi', region: 'Oulu', date: '2024-02-02' }));
     await documents.saveAnalysis(ids[7]!, analyzer.analyze({ ...variants()[7]!, language: 'sv' }));
-    expect(await documents.delete(ids[0]!)).toBe(true);
-    expect(await documents.delete(ids[8]!)).toBe(true);
+    expect(await documents.delete(ids[0]!, orgId)).toBe(true);
+    expect(await documents.delete(ids[8]!, orgId)).toBe(true);
     await expectAgreement();
     for (const r of ROLLUPS) expect((await db.query(`SELECT 1 FROM ${r.table} WHERE mentions = 0`)).length, r.table).toBe(0);
   });
 
-  it('fills the firsts of facts written before the rollups (the migration backfill) to the same rollups', async () => {
+  it('fills the firsts of facts written before the rollups (the migration backfill) so that every source agrees again', async () => {
+    // which fact of a document is its first may differ from the writer's (physical order), the counts may not
     const before = await rollupSnapshot();
     await db.query('UPDATE demand_facts SET firsts = 0');
     expect(await rollupSnapshot()).not.toEqual(before);
     await db.query(backfillFirstsSql());
-    expect(await rollupSnapshot()).toEqual(before);
+    expect(await expectAgreement()).toBeGreaterThan(200);
   });
 });

@@ -66,6 +66,7 @@ describe.each(engines())('demand signals and the demand API on %s', (engine) => 
       groupBy: 'skill',
       totals: { documents: 1, mentions: 1, demand: 1 },
       rows: [{ key: PYTHON, label: 'Python (tietokoneohjelmointi)', documents: 1, mentions: 1, demand: 1, share: 1 }],
+      suppressed: 0,
       attribution: 'This service uses the ESCO classification of the European Commission.',
     });
     // the same need counts at every level above the municipality, and not elsewhere
@@ -98,8 +99,8 @@ describe.each(engines())('demand signals and the demand API on %s', (engine) => 
   it('gives CSV with the attribution line, for format=csv and for Accept: text/csv', async () => {
     const expected = [
       '# This service uses the ESCO classification of the European Commission.',
-      'key,label,documents,mentions,demand,share',
-      `${PYTHON},Python (tietokoneohjelmointi),1,1,1,1`,
+      'key,label,documents,mentions,demand,share,suppressed',
+      `${PYTHON},Python (tietokoneohjelmointi),1,1,1,1,`,
       '',
     ].join('\n');
     const byFormat = await get('/v1/demand?region=MK07&horizon=long&format=csv');

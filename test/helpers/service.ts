@@ -1,6 +1,7 @@
 import { Redis } from 'ioredis';
 import { inject } from 'vitest';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import { KeysRepository, type Role } from '../../src/auth/keys.js';
 import { buildApp, type AnalyzerHolder } from '../../src/app.js';
 import type { Config } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
@@ -11,8 +12,17 @@ import { DocumentsRepository } from '../../src/storage/documents.repository.js';
 import { importTaxonomy } from '../../src/taxonomy/import.js';
 import { createTestDatabase, FIXTURE_TAXONOMY, testConfig, uniquePrefix, type Engine } from './context.js';
 
+export type Inject = (options: InjectOptions) => Promise<LightMyRequestResponse>;
+
 export interface TestService {
+  /** the API; its inject sends the admin key of organisation "test" unless the request has its own authorization */
   app: FastifyInstance;
+  keys: KeysRepository;
+  /** the admin key of organisation "test" */
+  key: string;
+  orgId: string;
+  /** a new organisation (made if missing) and a key of `role` for it, with an inject that sends that key */
+  caller(org: string, role: Role): Promise<{ key: string; orgId: string; inject: Inject }>;
   db: Database;
   config: Config;
   documents: DocumentsRepository;
@@ -31,11 +41,26 @@ export async function startTestService(engine: Engine, name: string, env: Record
   const documents = new DocumentsRepository(db);
   const queue = openQueue(config, redisUrl);
   const analyzer: AnalyzerHolder = { current: await loadAnalyzer(db, config, log) };
-  const app = await buildApp({ config, db, documents, queue, redisUrl, analyzer, log });
+  const keys = new KeysRepository(db, 0);
+  const orgId = (await keys.createOrganisation('test')).id;
+  const { key } = await keys.createKey('test', 'admin');
+  const app = await buildApp({ config, db, documents, queue, redisUrl, analyzer, log, keys });
   await app.ready();
+  const raw = app.inject.bind(app) as unknown as Inject;
+  const withKey = (k: string): Inject => (options) => raw({ ...options, headers: { authorization: `Bearer ${k}`, ...options.headers } });
+  (app as unknown as { inject: Inject }).inject = withKey(key);
   const workers: RunningWorker[] = [];
   return {
     app,
+    keys,
+    key,
+    orgId,
+    async caller(org, role) {
+      const existing = (await keys.organisations()).find((o) => o.name === org);
+      const id = existing?.id ?? (await keys.createOrganisation(org)).id;
+      const made = await keys.createKey(org, role);
+      return { key: made.key, orgId: id, inject: withKey(made.key) };
+    },
     db,
     config,
     documents,

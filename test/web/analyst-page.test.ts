@@ -16,7 +16,8 @@ const ARTIFACTS = join(PROJECT_ROOT, 'test-artifacts', 'web');
 const present = existsSync(CHROMIUM);
 if (!present) console.log(`analyst page tests SKIPPED: no Chromium at ${CHROMIUM} (apt-get install chromium; .ci/run does)`);
 
-type Row = DemandRow;
+/** a published row: the page test reads as an analyst of the documents' own organisation, so nothing is suppressed */
+type Row = Required<Pick<DemandRow, 'key' | 'label'>> & { documents: number; mentions: number; demand: number; share: number };
 
 const documents = (JSON.parse(readFileSync(join(PROJECT_ROOT, 'test', 'fixtures', 'demand', 'documents.json'), 'utf8')) as { document: Record<string, unknown> }[]).map((c) => c.document);
 
@@ -27,10 +28,15 @@ describe.skipIf(!present)('the analyst page in headless Chromium', () => {
 
   /** errors the page threw or logged: none may occur */
   let pageErrors: string[] = [];
-  const newPage = async (options: Parameters<Browser['newPage']>[0] = {}): Promise<Page> => {
+  /** an analyst key of the organisation that sent the documents, as the page keeps it */
+  let analystKey = '';
+  const newPage = async (options: Parameters<Browser['newPage']>[0] = {}, key: string | null = analystKey): Promise<Page> => {
     const page = await browser.newPage(options);
+    if (key !== null) await page.addInitScript(`localStorage.setItem('radar.apiKey', ${JSON.stringify(key)})`);
     page.on('pageerror', (e) => pageErrors.push(e.message));
-    page.on('console', (m) => m.type() === 'error' && !/favicon/.test(m.location().url) && pageErrors.push(m.text()));
+    // without a usable key the browser logs the API's 401/403 answers, which the page expects
+    const refusals = key === analystKey ? /^$/ : /status of 40[13]/;
+    page.on('console', (m) => m.type() === 'error' && !/favicon/.test(m.location().url) && !refusals.test(m.text()) && pageErrors.push(m.text()));
     return page;
   };
   afterEach(() => {
@@ -63,6 +69,7 @@ describe.skipIf(!present)('the analyst page in headless Chromium', () => {
         return doc.status === 'done' ? doc : undefined;
       }, 30_000, `document ${id}`);
     }
+    analystKey = (await s.keys.createKey('test', 'analyst')).key;
     await s.app.listen({ port: 0, host: '127.0.0.1' });
     base = `http://127.0.0.1:${(s.app.server.address() as AddressInfo).port}`;
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
@@ -99,6 +106,28 @@ describe.skipIf(!present)('the analyst page in headless Chromium', () => {
     await ready(again);
     expect((await tableRows(again, 'overview')).map((r) => r[5])).toEqual(long.rows.map((r) => r.key));
     await again.close();
+    await page.close();
+  });
+
+  it('asks for an API key when it has none or the API refuses it, then shows the view', async () => {
+    const page = await newPage({ viewport: { width: 1280, height: 900 } }, null);
+    await page.goto(`${base}/`);
+    await ready(page);
+    expect(await page.locator('#key-form').count()).toBe(1);
+    expect(await page.locator('[data-chart]').count()).toBe(0);
+    // a contributor key may not read demand: 403, and the page says the key does not work
+    const contributor = (await s.keys.createKey('test', 'contributor')).key;
+    await page.fill('#api-key', contributor);
+    await page.click('#key-form button[type="submit"]');
+    await ready(page);
+    await page.waitForSelector('#key-form [role="alert"]');
+    await page.fill('#api-key', analystKey);
+    await page.click('#key-form button[type="submit"]');
+    await page.waitForSelector('[data-chart="overview"] [aria-roledescription="bar"]');
+    expect(await page.evaluate<string | null>("localStorage.getItem('radar.apiKey')")).toBe(analystKey);
+    // forgetting the key asks again
+    await page.click('#forget-key');
+    await page.waitForSelector('#key-form');
     await page.close();
   });
 

@@ -99,13 +99,23 @@ describe('skills-radar classify --server', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  it('needs an API key, and a contributor one', async () => {
+    const none = runCli(['classify', join(FIXTURES, 'ads.jsonl'), '--out', join(dir, 'none.jsonl'), '--server', url], { LOG_LEVEL: 'warn', RADAR_API_KEY: '' });
+    expect(await none.exited).toBe(2);
+    expect(none.output()).toMatch(/RADAR_API_KEY/);
+    const analyst = await s.caller('readers', 'analyst');
+    const refused = runCli(['classify', join(FIXTURES, 'ads.jsonl'), '--out', join(dir, 'refused.jsonl'), '--server', url], { LOG_LEVEL: 'warn', RADAR_API_KEY: analyst.key });
+    expect(await refused.exited).toBe(2);
+    expect(refused.output()).toMatch(/refused the upload \(403\)/);
+  }, 60_000);
+
   it('uploads the dump, follows the batch and writes the same results; a rerun adds nothing', async () => {
     const out = join(dir, 'remote.jsonl');
-    const run = runCli(['classify', join(FIXTURES, 'ads.jsonl'), '--out', out, '--server', url], { LOG_LEVEL: 'warn' });
+    const run = runCli(['classify', join(FIXTURES, 'ads.jsonl'), '--out', out, '--server', url], { LOG_LEVEL: 'warn', RADAR_API_KEY: s.key });
     expect(await run.exited, run.output()).toBe(3);
     expect(ids(out)).toEqual(['fi-1', 'sv-1', 'en-1', 'fi-2']);
     expect(readLines(`${out}.errors.jsonl`).map((l) => (JSON.parse(l) as { row: number }).row)).toEqual([3, 4, 6, 7, 9]);
-    const again = runCli(['classify', join(FIXTURES, 'ads.jsonl'), '--out', out, '--server', url], { LOG_LEVEL: 'warn' });
+    const again = runCli(['classify', join(FIXTURES, 'ads.jsonl'), '--out', out, '--server', url], { LOG_LEVEL: 'warn', RADAR_API_KEY: s.key });
     expect(await again.exited, again.output()).toBe(3);
     expect(ids(out)).toHaveLength(4);
     expect(readLines(`${out}.errors.jsonl`)).toHaveLength(5);

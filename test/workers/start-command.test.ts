@@ -46,12 +46,17 @@ describe('skills-radar start with embedded defaults (PGlite, private redis-serve
     expect(first.output()).toMatch(/started a private redis-server/);
     await first.waitForOutput(/semantic skill matching ready/, 60_000);
     await waitFor(async () => ((await fetch(`${base}/ready`)).status === 200 ? true : undefined), 30_000, 'ready');
+    // the first start made an admin key and printed it once
+    const key = /^\s+(sdr_[0-9a-f]{12}_[\w-]{43})$/m.exec(first.output())?.[1];
+    expect(key, first.output()).toBeDefined();
+    const auth = { authorization: `Bearer ${key}` };
+    expect((await fetch(`${base}/v1/documents`)).status).toBe(401);
 
-    const res = await fetch(`${base}/v1/documents`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ kind: 'job_ad', text: AD }) });
+    const res = await fetch(`${base}/v1/documents`, { method: 'POST', headers: { 'content-type': 'application/json', ...auth }, body: JSON.stringify({ kind: 'job_ad', text: AD }) });
     expect(res.status).toBe(202);
     const { id } = (await res.json()) as { id: string };
     await waitFor(async () => {
-      const d = (await (await fetch(`${base}/v1/documents/${id}`)).json()) as { status: string };
+      const d = (await (await fetch(`${base}/v1/documents/${id}`, { headers: auth })).json()) as { status: string };
       return d.status === 'processing' ? true : undefined;
     }, 20_000, 'processing');
     first.child.kill('SIGKILL');
@@ -59,8 +64,9 @@ describe('skills-radar start with embedded defaults (PGlite, private redis-serve
 
     const second = await start(port);
     expect(second.output()).not.toMatch(/taxonomy imported/);
+    expect(second.output()).not.toMatch(/sdr_/);
     const doc = await waitFor(async () => {
-      const d = (await (await fetch(`${base}/v1/documents/${id}`)).json()) as { status: string; attempts: number; analysis?: { skills: { label: string; spans: { start: number; end: number }[] }[] } };
+      const d = (await (await fetch(`${base}/v1/documents/${id}`, { headers: auth })).json()) as { status: string; attempts: number; analysis?: { skills: { label: string; spans: { start: number; end: number }[] }[] } };
       return d.status === 'done' ? d : undefined;
     }, 40_000, 'the interrupted job to finish');
     expect(doc.attempts).toBe(2);

@@ -3,6 +3,7 @@ import { Queue } from 'bullmq';
 import { ANALYZE_QUEUE, analyzeJobId, createAnalyzeQueue, enqueueAnalyze } from '../../src/queue/analyze.queue.js';
 import { bullConnection } from '../../src/queue/redis.js';
 import type { Database } from '../../src/storage/database.js';
+import { KeysRepository } from '../../src/auth/keys.js';
 import { DocumentsRepository } from '../../src/storage/documents.repository.js';
 import { importTaxonomy } from '../../src/taxonomy/import.js';
 import { createLogger } from '../../src/logger.js';
@@ -22,6 +23,7 @@ describe.skipIf(!postgresUrl)('separate worker processes on PostgreSQL and Redis
   let url: string;
   let drop: () => Promise<void>;
   let documents: DocumentsRepository;
+  let orgId: string;
   let expectedMentions: number;
   const processes: CliProcess[] = [];
 
@@ -32,6 +34,7 @@ describe.skipIf(!postgresUrl)('separate worker processes on PostgreSQL and Redis
     drop = created.drop;
     await importTaxonomy(db, FIXTURE_TAXONOMY);
     documents = new DocumentsRepository(db);
+    orgId = (await new KeysRepository(db).createOrganisation('workers')).id;
     const config = testConfig();
     // the worker processes load the same taxonomy and the project's alias list
     expectedMentions = (await loadAnalyzer(db, config, createLogger(config))).analyze({ text: AD(0) }).mentions.length;
@@ -61,7 +64,7 @@ describe.skipIf(!postgresUrl)('separate worker processes on PostgreSQL and Redis
     const config = testConfig();
     const ids: string[] = [];
     for (let i = 0; i < n; i++) {
-      const { document } = await documents.create({ kind: 'job_ad', text: AD(offset + i) });
+      const { document } = await documents.create(orgId, { kind: 'job_ad', text: AD(offset + i) });
       await enqueueAnalyze(queue, document.id, config);
       ids.push(document.id);
     }

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { Type, type Static } from 'typebox';
 import type { AppDeps } from '../../app.js';
+import { ANY_ROLE } from '../../auth/plugin.js';
 import { AnalysisSchema, ErrorResponse, Horizon, Language } from '../schemas.js';
 
 const AnalyzeBody = Type.Object(
@@ -29,6 +30,7 @@ export const analyzeRoutes =
           body: AnalyzeBody,
           response: { 200: AnalysisSchema, 400: ErrorResponse, 413: ErrorResponse, 503: ErrorResponse },
         },
+        config: { roles: ANY_ROLE },
       },
       async (request, reply) => {
         const body = request.body as Static<typeof AnalyzeBody>;

@@ -2,12 +2,13 @@ import { Readable } from 'node:stream';
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { Type, type Static } from 'typebox';
 import type { AppDeps } from '../../app.js';
+import { ANY_ROLE, CONTRIBUTORS, principalOf } from '../../auth/plugin.js';
 import { BatchesRepository, type BatchRow } from '../../batch/batches.repository.js';
 import { gunzipIfNeeded, readRecords, type InputFormat } from '../../batch/input.js';
 import { csvHeader, csvRow } from '../../batch/output.js';
 import { RowError, toAd, type BatchAd } from '../../batch/records.js';
 import { analyzeJobId, analyzeJobOptions } from '../../queue/analyze.queue.js';
-import { DOCUMENT_KINDS, type NewDocument } from '../../storage/documents.repository.js';
+import { DOCUMENT_KINDS, VISIBILITIES, type NewDocument, type Visibility } from '../../storage/documents.repository.js';
 import { ErrorResponse, IdParams } from '../schemas.js';
 
 const CONTENT_TYPES: Record<string, InputFormat> = {
@@ -22,6 +23,7 @@ const UploadQuery = Type.Object(
     textField: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'field with the ad text; default the first of text, description, body, content, kuvaus' })),
     idField: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'field with the ad id; default the first of id, externalId, ad_id, jobId' })),
     kind: Type.Enum([...DOCUMENT_KINDS], { default: 'job_ad' }),
+    visibility: Type.Optional(Type.Enum([...VISIBILITIES], { description: 'of every document of the upload; default private for meeting notes, shared otherwise' })),
   },
   { additionalProperties: false },
 );
@@ -59,9 +61,15 @@ export const batchRoutes =
     app.addContentTypeParser(Object.keys(CONTENT_TYPES), (_request, payload, done) => done(null, payload));
 
     /** Stores a chunk of rows: documents in one statement, their rows, and jobs for the new ones. */
-    async function flush(batchId: string, kind: NewDocument['kind'], ads: (BatchAd & { line: number })[], rejected: BatchRow[]): Promise<void> {
+    async function flush(
+      batchId: string,
+      owner: { orgId: string; kind: NewDocument['kind']; visibility: Visibility | undefined },
+      ads: (BatchAd & { line: number })[],
+      rejected: BatchRow[],
+    ): Promise<void> {
       const stored = await documents.createMany(
-        ads.map(({ id, ownId, row: _row, employerSector: _sector, ...ad }) => ({ ...ad, kind, ...(ownId && { externalId: id }) })),
+        owner.orgId,
+        ads.map(({ id, ownId, row: _row, employerSector: _sector, ...ad }) => ({ ...ad, kind: owner.kind, visibility: owner.visibility, ...(ownId && { externalId: id }) })),
       );
       await batches.addRows(batchId, [
         ...ads.map((ad, i) => ({ row: ad.row, line: ad.line, adId: ad.id, documentId: stored[i]!.id })),
@@ -89,6 +97,7 @@ export const batchRoutes =
           querystring: UploadQuery,
           response: { 202: BatchStatusSchema, 400: ErrorResponse, 415: ErrorResponse },
         },
+        config: { roles: CONTRIBUTORS },
       },
       async (request, reply) => {
         const type = (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
@@ -97,7 +106,9 @@ export const batchRoutes =
           return reply.code(415).send({ statusCode: 415, error: 'Unsupported Media Type', message: `send ${Object.keys(CONTENT_TYPES).join(' or ')}`, field: 'content-type' });
         }
         const q = request.query as Static<typeof UploadQuery>;
-        const batchId = await batches.create({ format, kind: q.kind, textField: q.textField, idField: q.idField });
+        const orgId = principalOf(request).orgId;
+        const owner = { orgId, kind: q.kind, visibility: q.visibility };
+        const batchId = await batches.create(orgId, { format, kind: q.kind, textField: q.textField, idField: q.idField });
         let ads: (BatchAd & { line: number })[] = [];
         let rejected: BatchRow[] = [];
         const seen = new Set<string>();
@@ -116,16 +127,16 @@ export const batchRoutes =
               rejected.push({ row: item.row, line: item.line, adId, error: err.message });
             }
             if (ads.length + rejected.length >= FLUSH_ROWS) {
-              await flush(batchId, q.kind, ads, rejected);
+              await flush(batchId, owner, ads, rejected);
               ads = [];
               rejected = [];
             }
           }
-          await flush(batchId, q.kind, ads, rejected);
+          await flush(batchId, owner, ads, rejected);
           await batches.finish(batchId, 'received');
         } catch (err) {
           // what was stored stays, and is analysed; the batch says the upload broke off
-          await flush(batchId, q.kind, ads, rejected).catch(() => undefined);
+          await flush(batchId, owner, ads, rejected).catch(() => undefined);
           await batches.finish(batchId, 'interrupted', `the upload broke off: ${(err as Error).message}`);
           log.warn({ err, batchId }, 'batch upload interrupted');
           return reply.code(400).send({ statusCode: 400, error: 'Bad Request', message: `the upload could not be read to the end (${(err as Error).message}); batch ${batchId} keeps the rows before it` });
@@ -143,9 +154,11 @@ export const batchRoutes =
           params: IdParams,
           response: { 200: BatchStatusSchema, 400: ErrorResponse, 404: ErrorResponse },
         },
+        config: { roles: ANY_ROLE },
       },
       async (request, reply) => {
         const { id } = request.params as Static<typeof IdParams>;
+        if (!(await batches.ownedBy(id, principalOf(request).orgId))) return notFound(reply, id);
         const status = await batches.status(id);
         if (!status) return notFound(reply, id);
         return { ...status, errors: await batches.errors(id, 0, 20) };
@@ -177,11 +190,12 @@ export const batchRoutes =
           querystring: ResultsQuery,
           response: { 400: ErrorResponse, 404: ErrorResponse },
         },
+        config: { roles: ANY_ROLE },
       },
       async (request, reply) => {
         const { id } = request.params as Static<typeof IdParams>;
         const { format } = request.query as Static<typeof ResultsQuery>;
-        if (!(await batches.status(id))) return notFound(reply, id);
+        if (!(await batches.ownedBy(id, principalOf(request).orgId))) return notFound(reply, id);
         const fetch = (after: number) => batches.results(id, after, 200);
         return format === 'csv'
           ? reply.type('text/csv; charset=utf-8').send(pages(fetch, csvRow, csvHeader()))
@@ -198,10 +212,11 @@ export const batchRoutes =
           params: IdParams,
           response: { 400: ErrorResponse, 404: ErrorResponse },
         },
+        config: { roles: ANY_ROLE },
       },
       async (request, reply) => {
         const { id } = request.params as Static<typeof IdParams>;
-        if (!(await batches.status(id))) return notFound(reply, id);
+        if (!(await batches.ownedBy(id, principalOf(request).orgId))) return notFound(reply, id);
         return reply.type('application/x-ndjson').send(pages((after) => batches.errors(id, after, 500), (e) => `${JSON.stringify(e)}\n`));
       },
     );

@@ -1,9 +1,10 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { Type, type Static } from 'typebox';
 import type { AppDeps } from '../../app.js';
+import { ANALYSTS, principalOf } from '../../auth/plugin.js';
 import { ATTRIBUTION } from '../../attribution.js';
 import { csvCell } from '../../csv.js';
-import { BUCKETS, DemandRepository, GROUPS, UnknownFilterError, type DemandFilters, type GroupBy } from '../../demand/demand.repository.js';
+import { BUCKETS, DemandRepository, GROUPS, UnknownFilterError, type DemandFilters, type GroupBy, type Viewer } from '../../demand/demand.repository.js';
 import { normalizeText } from '../../pipeline/text.js';
 import { ErrorResponse, Horizon, Language } from '../schemas.js';
 
@@ -21,6 +22,10 @@ const Filters = {
   sector: Type.Optional(Type.String({ pattern: '^([A-U]|\\d{2})$', description: 'TOL 2008 section letter or two-digit division' })),
   occupation: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'ESCO occupation URI or ISCO-08 code (1–4 digits)' })),
   minScore: Type.Number({ minimum: 0, maximum: 1, default: 0, description: 'only mentions at least this confident (calibrated score)' }),
+  scope: Type.Enum(['all', 'own'], {
+    default: 'all',
+    description: "all: every organisation's documents, a cell resting on other organisations' private documents suppressed unless it has k organisations and k documents; own: your organisation's only, never suppressed",
+  }),
   lang: Type.Enum(['fi', 'sv', 'en'], { default: 'fi', description: 'language of the labels' }),
   format: Type.Optional(Type.Enum(['json', 'csv'], { description: 'csv, or send Accept: text/csv' })),
 };
@@ -98,6 +103,9 @@ const EvidenceSentence = Type.Object({
 });
 
 const Counts = Type.Object({ documents: Type.Integer(), mentions: Type.Integer(), demand: Type.Number(), share: Type.Number() });
+const Figure = <T extends ReturnType<typeof Type.Integer> | ReturnType<typeof Type.Number>>(t: T) => Type.Union([t, Type.Null()]);
+const Suppressed = Type.Optional(Type.Literal(true, { description: 'the cell rests on too few organisations or documents to show (see scope); its figures are null' }));
+const SuppressedCount = Type.Integer({ description: 'cells under these filters suppressed for you, listed or not' });
 
 /** YYYY-MM-01 moved by `months`. */
 function addMonths(month: string, months: number): string {
@@ -117,13 +125,14 @@ const DemandRowSchema = Type.Object({
   splitLabel: Type.Optional(Type.String()),
   key: Type.String(),
   label: Type.String(),
-  documents: Type.Integer(),
-  mentions: Type.Integer(),
-  demand: Type.Number({ description: 'weighted demand: the sum of the mentions\' weights (vacancies)' }),
-  share: Type.Number({ description: 'share of all demand under the same filters' }),
+  documents: Figure(Type.Integer()),
+  mentions: Figure(Type.Integer()),
+  demand: Figure(Type.Number({ description: 'weighted demand: the sum of the mentions\' weights (vacancies)' })),
+  share: Figure(Type.Number({ description: 'share of all published demand under the same filters' })),
+  suppressed: Suppressed,
 });
 
-const Totals = Type.Object({ documents: Type.Integer(), mentions: Type.Integer(), demand: Type.Number() });
+const Totals = Type.Object({ documents: Figure(Type.Integer()), mentions: Figure(Type.Integer()), demand: Figure(Type.Number()), suppressed: Suppressed });
 
 const keysOf = (keys: string | undefined) => keys?.split(',').map((k) => k.trim()).filter(Boolean);
 
@@ -131,8 +140,10 @@ const keysOf = (keys: string | undefined) => keys?.split(',').map((k) => k.trim(
 const monthStart = (v: string | undefined) => (v === undefined ? undefined : `${v.slice(0, 7)}-01`);
 
 /** The filters alone, the part every demand query shares. */
-function filtersOf(q: Pick<DemandQuery, keyof typeof Filters>): DemandFilters {
+function filtersOf(q: Pick<DemandQuery, keyof typeof Filters>, viewer: Viewer): DemandFilters {
   return {
+    viewer,
+    scope: q.scope,
     region: q.region?.toUpperCase(),
     horizon: q.horizon,
     kind: q.kind,
@@ -180,6 +191,7 @@ export const demandRoutes =
   (deps: AppDeps): FastifyPluginAsync =>
   async (app) => {
     const repo = new DemandRepository(deps.db);
+    const viewerOf = (request: FastifyRequest): Viewer => ({ orgId: principalOf(request).orgId, k: deps.config.DEMAND_MIN_CELL });
 
     app.get(
       '/v1/demand',
@@ -190,24 +202,25 @@ export const demandRoutes =
           description: `Counts the mentions of analysed documents under the filters. CSV with format=csv or Accept: text/csv. ${ATTRIBUTION}`,
           querystring: DemandQuery,
           response: {
-            200: Type.Object({ groupBy: Type.String(), splitBy: Type.Optional(Type.String()), totals: Totals, rows: Type.Array(DemandRowSchema), attribution: Type.String() }),
+            200: Type.Object({ groupBy: Type.String(), splitBy: Type.Optional(Type.String()), totals: Totals, rows: Type.Array(DemandRowSchema), suppressed: SuppressedCount, attribution: Type.String() }),
             400: ErrorResponse,
           },
         },
+        config: { roles: ANALYSTS },
       },
       async (request, reply) => {
         const q = request.query as DemandQuery;
         return guarded(reply, q, async () => {
           if (q.splitBy === q.groupBy) return reply.code(400).send({ statusCode: 400, error: 'Bad Request', message: 'querystring.splitBy must differ from groupBy', field: 'splitBy' });
-          const filters = filtersOf(q);
-          const rows = await repo.demand(q.groupBy, filters, { lang: q.lang, limit: q.limit, splitBy: q.splitBy, keys: keysOf(q.keys) });
+          const filters = filtersOf(q, viewerOf(request));
+          const { rows, suppressed } = await repo.demand(q.groupBy, filters, { lang: q.lang, limit: q.limit, splitBy: q.splitBy, keys: keysOf(q.keys) });
           const totals = wantsCsv(request, q.format) ? undefined : await repo.totals(filters);
           return answer(
             request,
             reply,
             q.format,
-            () => [[...(q.splitBy ? ['split', 'splitLabel'] : []), 'key', 'label', 'documents', 'mentions', 'demand', 'share'], rows as unknown as Record<string, unknown>[]],
-            () => ({ groupBy: q.groupBy, ...(q.splitBy ? { splitBy: q.splitBy } : {}), totals, rows, attribution: ATTRIBUTION }),
+            () => [[...(q.splitBy ? ['split', 'splitLabel'] : []), 'key', 'label', 'documents', 'mentions', 'demand', 'share', 'suppressed'], rows as unknown as Record<string, unknown>[]],
+            () => ({ groupBy: q.groupBy, ...(q.splitBy ? { splitBy: q.splitBy } : {}), totals, rows, suppressed, attribution: ATTRIBUTION }),
           );
         });
       },
@@ -230,22 +243,24 @@ export const demandRoutes =
               rows: Type.Array(
                 Type.Object({ key: Type.String(), label: Type.String(), current: Counts, previous: Counts, growth: Type.Number(), z: Type.Number(), pValue: Type.Number() }),
               ),
+              suppressed: Type.Integer({ description: 'keys left out because their cell is suppressed for you in either period' }),
               attribution: Type.String(),
             }),
             400: ErrorResponse,
           },
         },
+        config: { roles: ANALYSTS },
       },
       async (request, reply) => {
         const q = request.query as EmergingQuery;
         return guarded(reply, q, async () => {
-          const filters = { ...filtersOf(q), from: undefined, to: undefined };
+          const filters = { ...filtersOf(q, viewerOf(request)), from: undefined, to: undefined };
           const to = monthStart(q.to) ?? (await repo.latestMonth(filters)) ?? `${new Date().toISOString().slice(0, 7)}-01`;
           const from = monthStart(q.from) ?? addMonths(to, -2);
           const length = monthsBetween(from, to);
           const current = { from, to };
           const previous = { from: addMonths(from, -length), to: addMonths(from, -1) };
-          const rows = await repo.emerging(q.groupBy, filters, current, previous, { lang: q.lang, limit: q.limit, minMentions: q.minMentions });
+          const { rows, suppressed } = await repo.emerging(q.groupBy, filters, current, previous, { lang: q.lang, limit: q.limit, minMentions: q.minMentions });
           const flat = () =>
             rows.map((r) => ({ key: r.key, label: r.label, mentions: r.current.mentions, share: r.current.share, previous_mentions: r.previous.mentions, previous_share: r.previous.share, growth: r.growth, z: r.z, p_value: r.pValue }));
           return answer(
@@ -253,7 +268,7 @@ export const demandRoutes =
             reply,
             q.format,
             () => [['key', 'label', 'mentions', 'share', 'previous_mentions', 'previous_share', 'growth', 'z', 'p_value'], flat()],
-            () => ({ groupBy: q.groupBy, current, previous, rows, attribution: ATTRIBUTION }),
+            () => ({ groupBy: q.groupBy, current, previous, rows, suppressed, attribution: ATTRIBUTION }),
           );
         });
       },
@@ -273,11 +288,13 @@ export const demandRoutes =
               region: Type.String(),
               against: Type.String(),
               rows: Type.Array(Type.Object({ key: Type.String(), label: Type.String(), region: Counts, against: Counts, lq: Type.Union([Type.Number(), Type.Null()]) })),
+              suppressed: Type.Integer({ description: 'keys left out because their cell is suppressed for you in either place' }),
               attribution: Type.String(),
             }),
             400: ErrorResponse,
           },
         },
+        config: { roles: ANALYSTS },
       },
       async (request, reply) => {
         const q = request.query as CompareQuery;
@@ -286,8 +303,8 @@ export const demandRoutes =
           const against = q.against?.toUpperCase() ?? 'FI';
           await repo.regionLevel(region, 'region');
           await repo.regionLevel(against, 'against');
-          const filters = { ...filtersOf(q), region: undefined };
-          const rows = await repo.compare(q.groupBy, filters, region, against === 'FI' ? undefined : against, { lang: q.lang, limit: q.limit, minMentions: q.minMentions });
+          const filters = { ...filtersOf(q, viewerOf(request)), region: undefined };
+          const { rows, suppressed } = await repo.compare(q.groupBy, filters, region, against === 'FI' ? undefined : against, { lang: q.lang, limit: q.limit, minMentions: q.minMentions });
           const flat = () =>
             rows.map((r) => ({ key: r.key, label: r.label, mentions: r.region.mentions, demand: r.region.demand, share: r.region.share, against_mentions: r.against.mentions, against_demand: r.against.demand, against_share: r.against.share, lq: r.lq ?? '' }));
           return answer(
@@ -295,7 +312,7 @@ export const demandRoutes =
             reply,
             q.format,
             () => [['key', 'label', 'mentions', 'demand', 'share', 'against_mentions', 'against_demand', 'against_share', 'lq'], flat()],
-            () => ({ groupBy: q.groupBy, region, against, rows, attribution: ATTRIBUTION }),
+            () => ({ groupBy: q.groupBy, region, against, rows, suppressed, attribution: ATTRIBUTION }),
           );
         });
       },
@@ -312,18 +329,21 @@ export const demandRoutes =
             200: Type.Object({
               groupBy: Type.String(),
               bucket: Type.String(),
-              rows: Type.Array(Type.Object({ bucket: Type.String(), key: Type.String(), label: Type.String(), documents: Type.Integer(), mentions: Type.Integer(), demand: Type.Number() })),
+              rows: Type.Array(
+                Type.Object({ bucket: Type.String(), key: Type.String(), label: Type.String(), documents: Figure(Type.Integer()), mentions: Figure(Type.Integer()), demand: Figure(Type.Number()), suppressed: Suppressed }),
+              ),
               attribution: Type.String(),
             }),
             400: ErrorResponse,
           },
         },
+        config: { roles: ANALYSTS },
       },
       async (request, reply) => {
         const q = request.query as TimeseriesQuery;
         return guarded(reply, q, async () => {
-          const rows = await repo.timeseries(q.groupBy, q.bucket, filtersOf(q), { lang: q.lang, keys: keysOf(q.keys), limit: q.limit });
-          return answer(request, reply, q.format, () => [['bucket', 'key', 'label', 'documents', 'mentions', 'demand'], rows], () => ({ groupBy: q.groupBy, bucket: q.bucket, rows, attribution: ATTRIBUTION }));
+          const rows = await repo.timeseries(q.groupBy, q.bucket, filtersOf(q, viewerOf(request)), { lang: q.lang, keys: keysOf(q.keys), limit: q.limit });
+          return answer(request, reply, q.format, () => [['bucket', 'key', 'label', 'documents', 'mentions', 'demand', 'suppressed'], rows as unknown as Record<string, unknown>[]], () => ({ groupBy: q.groupBy, bucket: q.bucket, rows, attribution: ATTRIBUTION }));
         });
       },
     );
@@ -334,7 +354,9 @@ export const demandRoutes =
         schema: {
           tags: ['demand'],
           summary: "The documents and sentences behind one skill's demand (drill-down)",
-          description: 'The documents whose mentions of `skill` count under the filters, newest first, each with the sentences that mention it and where.',
+          description:
+            'The documents whose mentions of `skill` count under the filters, newest first, each with the sentences that mention it and where: ' +
+            "your organisation's documents and shared ones only (so `total` can be below the demand's document count). Each read is written to the audit log.",
           querystring: EvidenceQuery,
           response: {
             200: Type.Object({
@@ -357,6 +379,7 @@ export const demandRoutes =
             400: ErrorResponse,
           },
         },
+        config: { roles: ANALYSTS },
       },
       async (request, reply) => {
         const q = request.query as EvidenceQuery;
@@ -365,8 +388,10 @@ export const demandRoutes =
           if (label === undefined) {
             return reply.code(400).send({ statusCode: 400, error: 'Bad Request', message: `querystring.skill: unknown ESCO skill ${JSON.stringify(q.skill)}`, field: 'skill' });
           }
-          const found = await repo.documentsOf(q.skill, filtersOf(q), { limit: q.limit, offset: q.offset });
+          const principal = principalOf(request);
+          const found = await repo.documentsOf(q.skill, filtersOf(q, viewerOf(request)), { limit: q.limit, offset: q.offset }, principal.orgId);
           const ids = found.documents.map((d) => d.id);
+          await deps.keys.audit(principal, 'read_sentences', ids, '/v1/demand/documents');
           const [docs, analyses] = await Promise.all([deps.documents.getMany(ids), deps.documents.analysesOf(ids)]);
           const counted = new Map(found.documents.map((d) => [d.id, d.mentions]));
           const documents = docs.map((doc) => {

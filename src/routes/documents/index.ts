@@ -1,8 +1,10 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { Type, type Static } from 'typebox';
 import type { AppDeps } from '../../app.js';
+import { ANY_ROLE, CONTRIBUTORS, principalOf } from '../../auth/plugin.js';
+import type { Principal } from '../../auth/keys.js';
 import { enqueueAnalyze, analyzeJobId } from '../../queue/analyze.queue.js';
-import { DOCUMENT_KINDS, DOCUMENT_STATUSES, type StoredDocument } from '../../storage/documents.repository.js';
+import { DOCUMENT_KINDS, DOCUMENT_STATUSES, VISIBILITIES, type StoredDocument } from '../../storage/documents.repository.js';
 import { AnalysisSchema, ErrorResponse, IdParams, Language } from '../schemas.js';
 
 const NonBlank = (description: string, maxLength: number) =>
@@ -28,7 +30,10 @@ export const SubmitDocumentBody = Type.Object(
     ),
     vacancies: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000 })),
     horizon: Type.Optional(Type.Enum(['current', 'short', 'long'], { description: 'when the demand applies, declared for the whole document; else from the text' })),
-    externalId: Type.Optional(NonBlank("the caller's own id; the same externalId twice is the same document", 300)),
+    externalId: Type.Optional(NonBlank("the caller's own id; the same externalId twice (from one organisation) is the same document", 300)),
+    visibility: Type.Optional(
+      Type.Enum([...VISIBILITIES], { description: 'private: text, sentences and evidence for your organisation only (default for meeting notes); shared: for every key (default otherwise)' }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -51,6 +56,8 @@ const DocumentSummary = Type.Object({
   date: Type.Optional(Type.String()),
   region: Type.Optional(Type.String()),
   externalId: Type.Optional(Type.String()),
+  visibility: Type.Enum([...VISIBILITIES]),
+  own: Type.Boolean({ description: 'true when the document belongs to the caller\'s organisation' }),
   attempts: Type.Integer(),
   error: Type.Optional(Type.String()),
   createdAt: Type.String({ format: 'date-time' }),
@@ -81,7 +88,12 @@ const ListQuery = Type.Object(
   { additionalProperties: false },
 );
 
-function summary(d: StoredDocument): Static<typeof DocumentSummary> {
+/** Whether `principal` may read the document's text, sentences and evidence: its own organisation's, or shared. */
+export const mayRead = (principal: Principal, d: Pick<StoredDocument, 'orgId' | 'visibility'>) => d.orgId === principal.orgId || d.visibility === 'shared';
+
+const notFound = (id: string) => ({ statusCode: 404, error: 'Not Found', message: `no document ${id}`, field: 'id' });
+
+function summary(d: StoredDocument, principal: Principal): Static<typeof DocumentSummary> {
   return {
     id: d.id,
     kind: d.kind,
@@ -91,6 +103,8 @@ function summary(d: StoredDocument): Static<typeof DocumentSummary> {
     ...(d.date !== undefined && { date: d.date }),
     ...(d.region !== undefined && { region: d.region }),
     ...(d.externalId !== undefined && { externalId: d.externalId }),
+    visibility: d.visibility,
+    own: d.orgId === principal.orgId,
     attempts: d.attempts,
     ...(d.error !== null && { error: d.error }),
     createdAt: d.createdAt.toISOString(),
@@ -102,7 +116,7 @@ function summary(d: StoredDocument): Static<typeof DocumentSummary> {
 export const documentRoutes =
   (deps: AppDeps): FastifyPluginAsync =>
   async (app) => {
-    const { config, documents, queue, log } = deps;
+    const { config, documents, queue, log, keys } = deps;
 
     app.post(
       '/v1/documents',
@@ -114,6 +128,7 @@ export const documentRoutes =
           body: SubmitDocumentBody,
           response: { 202: SubmitResponse, 400: ErrorResponse, 413: ErrorResponse, 503: ErrorResponse },
         },
+        config: { roles: CONTRIBUTORS },
       },
       async (request, reply) => {
         const body = request.body as SubmitDocumentBody;
@@ -125,7 +140,7 @@ export const documentRoutes =
             field: 'text',
           });
         }
-        const { document, created } = await documents.create(body);
+        const { document, created } = await documents.create(principalOf(request).orgId, body);
         if (created || document.status === 'queued') {
           // The document is stored: should Redis be unreachable now, the requeue sweep queues it later.
           await enqueueAnalyze(queue, document.id, config).catch((err: unknown) =>
@@ -142,17 +157,21 @@ export const documentRoutes =
         schema: {
           tags: ['documents'],
           summary: 'A document with its status and, once done, its analysis',
+          description: "Your organisation's documents and shared ones; another organisation's private document is 404. Every read is written to the audit log.",
           params: IdParams,
           response: { 200: DocumentResponse, 400: ErrorResponse, 404: ErrorResponse },
         },
+        config: { roles: ANY_ROLE },
       },
       async (request, reply) => {
         const { id } = request.params as Static<typeof IdParams>;
+        const principal = principalOf(request);
         const doc = await documents.get(id);
-        if (!doc) return reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `no document ${id}`, field: 'id' });
+        if (!doc || !mayRead(principal, doc)) return reply.code(404).send(notFound(id));
+        await keys.audit(principal, 'read_document', [id], request.routeOptions.url ?? request.url);
         const analysis = doc.status === 'done' ? await documents.analysisOf(id) : undefined;
         return {
-          ...summary(doc),
+          ...summary(doc, principal),
           text: doc.text,
           ...(doc.employer && { employer: doc.employer }),
           ...(doc.vacancies !== undefined && { vacancies: doc.vacancies }),
@@ -167,18 +186,42 @@ export const documentRoutes =
       {
         schema: {
           tags: ['documents'],
-          summary: 'List documents, newest first',
+          summary: "List your organisation's documents, newest first",
           querystring: ListQuery,
           response: {
             200: Type.Object({ items: Type.Array(DocumentSummary), total: Type.Integer(), limit: Type.Integer(), offset: Type.Integer() }),
             400: ErrorResponse,
           },
         },
+        config: { roles: ANY_ROLE },
       },
       async (request) => {
         const q = request.query as Static<typeof ListQuery>;
-        const { items, total } = await documents.list(q);
-        return { items: items.map(summary), total, limit: q.limit, offset: q.offset };
+        const principal = principalOf(request);
+        const { items, total } = await documents.list({ ...q, orgId: principal.orgId });
+        return { items: items.map((d) => summary(d, principal)), total, limit: q.limit, offset: q.offset };
+      },
+    );
+
+    app.patch(
+      '/v1/documents/:id',
+      {
+        schema: {
+          tags: ['documents'],
+          summary: "Make one of your organisation's documents private or shared",
+          description: 'The demand aggregates follow at once.',
+          params: IdParams,
+          body: Type.Object({ visibility: Type.Enum([...VISIBILITIES]) }, { additionalProperties: false }),
+          response: { 200: DocumentSummary, 400: ErrorResponse, 404: ErrorResponse },
+        },
+        config: { roles: CONTRIBUTORS },
+      },
+      async (request, reply) => {
+        const { id } = request.params as Static<typeof IdParams>;
+        const principal = principalOf(request);
+        const doc = await documents.setVisibility(id, principal.orgId, (request.body as { visibility: 'private' | 'shared' }).visibility);
+        if (!doc) return reply.code(404).send(notFound(id));
+        return summary(doc, principal);
       },
     );
 
@@ -187,15 +230,16 @@ export const documentRoutes =
       {
         schema: {
           tags: ['documents'],
-          summary: 'Delete a document, its analysis and its mentions',
+          summary: "Delete one of your organisation's documents, its analysis and its mentions (from every aggregate too)",
           params: IdParams,
           response: { 204: Type.Null(), 400: ErrorResponse, 404: ErrorResponse },
         },
+        config: { roles: CONTRIBUTORS },
       },
       async (request, reply) => {
         const { id } = request.params as Static<typeof IdParams>;
-        const deleted = await documents.delete(id);
-        if (!deleted) return reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `no document ${id}`, field: 'id' });
+        const deleted = await documents.delete(id, principalOf(request).orgId);
+        if (!deleted) return reply.code(404).send(notFound(id));
         await queue.remove(analyzeJobId(id)).catch(() => undefined);
         return reply.code(204).send();
       },

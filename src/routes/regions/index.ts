@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { FastifyPluginAsync } from 'fastify';
 import { Type, type Static } from 'typebox';
 import type { AppDeps } from '../../app.js';
+import { ANY_ROLE } from '../../auth/plugin.js';
 import { ErrorResponse } from '../schemas.js';
 
 const LEVELS = ['country', 'major_region', 'elinvoimakeskus', 'ely', 'maakunta', 'municipality'] as const;
@@ -36,6 +37,7 @@ export const regionRoutes =
             400: ErrorResponse,
           },
         },
+        config: { roles: ANY_ROLE },
       },
       async (request) => {
         const q = request.query as RegionsQuery;
@@ -60,6 +62,7 @@ export const regionRoutes =
           summary: "Map geometry of the 19 regions: TopoJSON with one GeometryCollection whose property maakunta is the two digits of MKnn",
           response: { 404: ErrorResponse },
         },
+        config: { roles: ANY_ROLE },
       },
       async (_request, reply) => {
         const path = join(deps.config.TAXONOMY_DIR, REGION_GEOMETRY);
