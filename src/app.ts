@@ -1,14 +1,19 @@
+import { once } from 'node:events';
+import { setTimeout as sleep } from 'node:timers/promises';
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
 import type { Config } from './config.js';
 import type { Logger } from './logger.js';
 import type { Analyzer } from './pipeline/analyze.js';
 import type { AnalyzeJobPayload } from './queue/analyze.queue.js';
+import { redisOptions } from './queue/redis.js';
 import { ATTRIBUTION } from './attribution.js';
 import { KeysRepository } from './auth/keys.js';
 import { requireKeys } from './auth/plugin.js';
@@ -118,6 +123,31 @@ export async function buildApp(input: Omit<AppDeps, 'keys'> & { keys?: KeysRepos
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
   requireKeys(app, deps.keys);
+  // per key and route, counted in Redis so that every API process shares the count; should Redis be away, requests pass
+  const limiter = new Redis(redisOptions(deps.redisUrl, { connectTimeout: 1_000, maxRetriesPerRequest: 1, enableOfflineQueue: false }));
+  limiter.on('error', () => undefined);
+  // commands fail at once while Redis is away (no offline queue), so wait for the first connection a little
+  const waiting = new AbortController();
+  await Promise.race([once(limiter, 'ready', { signal: waiting.signal }), sleep(2_000, undefined, { signal: waiting.signal })]).catch(() => undefined);
+  waiting.abort();
+  app.addHook('onClose', async () => {
+    limiter.disconnect();
+  });
+  await app.register(rateLimit, {
+    global: true,
+    max: deps.config.RATE_LIMIT_MAX,
+    timeWindow: deps.config.RATE_LIMIT_WINDOW_MS,
+    redis: limiter,
+    nameSpace: `${deps.config.QUEUE_PREFIX}:rate:`,
+    skipOnError: true,
+    keyGenerator: (request) => request.principal?.keyId ?? request.ip,
+    allowList: (request) => !request.url.startsWith('/v1/'),
+    errorResponseBuilder: (_request, context) => ({
+      statusCode: 429,
+      error: 'Too Many Requests',
+      message: `this key made more than ${context.max} requests to this route in ${context.after}; retry after ${context.after}`,
+    }),
+  });
   await app.register(healthRoutes(deps));
   await app.register(documentRoutes(deps));
   await app.register(analyzeRoutes(deps));

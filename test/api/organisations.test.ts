@@ -230,3 +230,25 @@ describe.each(engines())('organisations and keys on %s', (engine) => {
     expect((await s.app.inject({ method: 'POST', url: '/v1/keys', payload: { org: 'delta', role: 'root' } })).statusCode).toBe(400);
   });
 });
+
+describe('per-key rate limits', () => {
+  let s: TestService;
+  beforeAll(async () => {
+    s = await startTestService('pglite', 'rate', { RATE_LIMIT_MAX: '5', RATE_LIMIT_WINDOW_MS: '60000' });
+  });
+  afterAll(() => s.close());
+
+  it('answers 429 with Retry-After to a key over its limit, and only to that key', async () => {
+    const a = await s.caller('fast', 'analyst');
+    const b = await s.caller('slow', 'analyst');
+    const codes: number[] = [];
+    for (let i = 0; i < 7; i++) codes.push((await a.inject({ method: 'GET', url: '/v1/regions' })).statusCode);
+    expect(codes).toEqual([200, 200, 200, 200, 200, 429, 429]);
+    const limited = await a.inject({ method: 'GET', url: '/v1/regions' });
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+    expect(limited.json<{ error: string; message: string }>()).toMatchObject({ error: 'Too Many Requests', message: expect.stringMatching(/more than 5 requests/) });
+    expect((await b.inject({ method: 'GET', url: '/v1/regions' })).statusCode).toBe(200);
+    // the open routes are not counted
+    for (let i = 0; i < 7; i++) expect((await s.app.inject({ method: 'GET', url: '/health' })).statusCode).toBe(200);
+  });
+});

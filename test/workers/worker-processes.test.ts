@@ -140,7 +140,8 @@ describe.skipIf(!postgresUrl)('separate worker processes on PostgreSQL and Redis
     await enqueueAnalyze(queue, ghost, testConfig());
     const job = await waitFor(async () => {
       const j = await queue.getJob(analyzeJobId(ghost));
-      return j && (await j.getState()) === 'failed' ? j : undefined;
+      // read the job again once it has failed: the first read may be from before the failure
+      return j && (await j.getState()) === 'failed' ? queue.getJob(analyzeJobId(ghost)) : undefined;
     }, 20_000, 'the job to fail');
     expect(job.attemptsMade).toBe(1);
     expect(job.failedReason).toMatch(/does not exist/);
