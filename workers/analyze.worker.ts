@@ -1,3 +1,4 @@
+import { setPriority } from 'node:os';
 import type { Config } from '../src/config.js';
 import type { Logger } from '../src/logger.js';
 import { loadAnalyzer, openQueue, openStorage, startRequeueSweep, startWorker } from '../src/runtime.js';
@@ -10,6 +11,12 @@ export async function runWorkerProcess(config: Config, log: Logger): Promise<() 
       'a separate worker process needs DATABASE_URL (a PostgreSQL server) and REDIS_URL shared with the API; ' +
         'with the embedded defaults, `npm start` runs a worker inside the API process',
     );
+  }
+  // analysis is background work: on a shared machine the API (and its ingest latency) gets the CPU first
+  try {
+    setPriority(config.WORKER_NICE);
+  } catch (err) {
+    log.warn({ err, nice: config.WORKER_NICE }, 'could not lower the worker priority');
   }
   const db = await openStorage(config, log);
   const documents = new DocumentsRepository(db);

@@ -3,7 +3,8 @@ import { Type, type Static } from 'typebox';
 import type { AppDeps } from '../../app.js';
 import { ANY_ROLE, CONTRIBUTORS, principalOf } from '../../auth/plugin.js';
 import type { Principal } from '../../auth/keys.js';
-import { enqueueAnalyze, analyzeJobId } from '../../queue/analyze.queue.js';
+import { analyzeJobId } from '../../queue/analyze.queue.js';
+import { IngestBatcher } from '../../storage/ingest.js';
 import { DOCUMENT_KINDS, DOCUMENT_STATUSES, VISIBILITIES, type StoredDocument } from '../../storage/documents.repository.js';
 import { AnalysisSchema, ErrorResponse, IdParams, Language } from '../schemas.js';
 
@@ -117,6 +118,7 @@ export const documentRoutes =
   (deps: AppDeps): FastifyPluginAsync =>
   async (app) => {
     const { config, documents, queue, log, keys } = deps;
+    const ingest = new IngestBatcher(documents, queue, config, log);
 
     app.post(
       '/v1/documents',
@@ -140,14 +142,8 @@ export const documentRoutes =
             field: 'text',
           });
         }
-        const { document, created } = await documents.create(principalOf(request).orgId, body);
-        if (created || document.status === 'queued') {
-          // The document is stored: should Redis be unreachable now, the requeue sweep queues it later.
-          await enqueueAnalyze(queue, document.id, config).catch((err: unknown) =>
-            log.warn({ err, documentId: document.id }, 'enqueue failed; the requeue sweep will retry'),
-          );
-        }
-        return reply.code(202).send({ id: document.id, status: document.status, duplicate: !created });
+        const stored = await ingest.submit(principalOf(request).orgId, body);
+        return reply.code(202).send({ id: stored.id, status: stored.status, duplicate: !stored.created });
       },
     );
 

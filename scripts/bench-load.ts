@@ -1,0 +1,152 @@
+/**
+ * Load on the ingest and demand routes over loopback, with autocannon, for a bounded time: the service as
+ * `npm start` runs it (embedded PGlite, a private redis-server, a worker analysing in the same process), or the
+ * API with separate worker processes on a PostgreSQL server (--postgres). Ingest is sent at a fixed rate
+ * (latencies corrected for coordinated omission), each request a different ~2,000-character ad; demand is
+ * asked as fast as the service answers. Prints req/s, p50/p99/max latency, non-2xx answers, how many accepted
+ * documents are stored, and peak RSS.
+ *   npm run bench:load [-- --rate 500 --seconds 20 --connections 50 --postgres]
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import { PROJECT_ROOT } from '../src/paths.js';
+import { loadConfig } from '../src/config.js';
+import { createLogger } from '../src/logger.js';
+import { loadAnalyzer, openStorage } from '../src/runtime.js';
+import { importTaxonomy } from '../src/taxonomy/import.js';
+import { runCli, type CliProcess } from '../test/helpers/processes.js';
+import { postgresAvailable, startPostgres, startRedis } from '../test/helpers/servers.js';
+import { syntheticAds } from './synthetic-ads.js';
+
+const { values } = parseArgs({
+  options: {
+    rate: { type: 'string', default: '500' },
+    seconds: { type: 'string', default: '20' },
+    connections: { type: 'string', default: '50' },
+    postgres: { type: 'boolean', default: false },
+  },
+});
+const rate = Number(values.rate);
+const seconds = Number(values.seconds);
+const connections = Number(values.connections);
+const taxonomy = process.env.TAXONOMY_DIR ?? join(PROJECT_ROOT, '..', 'shared', 'data');
+const dataDir = mkdtempSync(join(tmpdir(), 'radar-load-'));
+const port = 18_600 + Math.floor(Math.random() * 300);
+const base = `http://127.0.0.1:${port}`;
+// per-request logging and the rate limit would measure themselves, not the service
+const env: Record<string, string> = { PORT: String(port), DATA_DIR: dataDir, TAXONOMY_DIR: taxonomy, LOG_LEVEL: 'warn', RATE_LIMIT_MAX: '1000000000', QUEUE_PREFIX: 'benchload' };
+
+const processes: CliProcess[] = [];
+const stops: (() => Promise<void>)[] = [];
+if (values.postgres) {
+  if (!postgresAvailable()) {
+    console.log('bench:load --postgres needs initdb/pg_ctl (apt-get install -y postgresql)');
+    process.exit(2);
+  }
+  const pg = await startPostgres();
+  const redis = await startRedis();
+  stops.push(() => pg.stop(), () => redis.stop());
+  Object.assign(env, { DATABASE_URL: pg.url, REDIS_URL: redis.url });
+}
+// steady state, not start-up: the taxonomy imported and the skill labels' embeddings cached before the service starts
+{
+  const t = performance.now();
+  const config = loadConfig(env);
+  const log = createLogger(config, 'bench-load');
+  const db = await openStorage(config, log);
+  await importTaxonomy(db, taxonomy);
+  await loadAnalyzer(db, config, log, { waitForSemantic: true });
+  await db.close();
+  console.log(`taxonomy imported and label embeddings cached in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+}
+if (values.postgres) processes.push(runCli(['api'], env), runCli(['worker'], { ...env, NODE_OPTIONS: '--max-semi-space-size=64' }));
+else processes.push(runCli(['start'], { ...env, NODE_OPTIONS: '--max-semi-space-size=64' }));
+
+const mib = (pid: number | undefined) => Math.round(Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024);
+const json = async <T>(path: string, key: string, body?: unknown): Promise<T> => {
+  const res = await fetch(`${base}${path}`, {
+    method: body === undefined ? 'GET' : 'POST',
+    headers: { authorization: `Bearer ${key}`, ...(body !== undefined && { 'content-type': 'application/json' }) },
+    ...(body !== undefined && { body: JSON.stringify(body) }),
+  });
+  if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
+  return (await res.json()) as T;
+};
+const report = (name: string, r: autocannon.Result) => {
+  const non2xx = r.non2xx + r.errors + r.timeouts;
+  console.log(
+    `  ${name.padEnd(34)} ${r.requests.total} requests in ${r.duration.toFixed(1)} s: ${r.requests.average.toFixed(0)} req/s; ` +
+      `latency p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms, max ${r.latency.max} ms; ${non2xx} not 2xx (errors ${r.errors}, timeouts ${r.timeouts})`,
+  );
+};
+
+try {
+  const started = Date.now();
+  for (;;) {
+    if (processes.some((p) => p.child.exitCode !== null)) throw new Error(`the service stopped:\n${processes.map((p) => p.output().slice(-2000)).join('\n')}`);
+    const ready = await fetch(`${base}/ready`).then((r) => r.status === 200, () => false);
+    if (ready) break;
+    if (Date.now() - started > 300_000) throw new Error('the service did not get ready in 5 minutes');
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  const admin = /^\s+(sdr_[0-9a-f]{12}_[\w-]{43})$/m.exec(processes[0]!.output())?.[1];
+  if (!admin) throw new Error(`no first admin key in the output:\n${processes[0]!.output().slice(-2000)}`);
+  await json('/v1/orgs', admin, { name: 'load' });
+  const contributor = (await json<{ key: string }>('/v1/keys', admin, { org: 'load', role: 'contributor' })).key;
+  const analyst = (await json<{ key: string }>('/v1/keys', admin, { org: 'load', role: 'analyst' })).key;
+  // the service's own start-up (the analyzer, the encoder from the cache) is over when its first analysis is done
+  const { id } = await json<{ id: string }>('/v1/documents', contributor, { kind: 'job_ad', text: 'Haemme hitsaajaa Lahteen.', language: 'fi' });
+  while ((await json<{ status: string }>(`/v1/documents/${id}`, contributor)).status !== 'done') await new Promise((r) => setTimeout(r, 200));
+  console.log(`service: ${values.postgres ? 'API and a worker process on PostgreSQL' : 'npm start (PGlite, private redis-server, worker in the process)'}, ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+
+  // the floor: the same load on a route that does nothing, to tell the service's latency from the machine's
+  const floor = await autocannon({ url: `${base}/health`, connections, overallRate: rate, duration: Math.min(10, seconds) });
+  console.log(`\nfloor: GET /health at ${rate} req/s, ${connections} connections`);
+  report('GET /health', floor);
+
+  const ads = syntheticAds(1_000, 11);
+  let n = 0;
+  const ingest = await autocannon({
+    url: `${base}/v1/documents`,
+    method: 'POST',
+    connections,
+    overallRate: rate,
+    duration: seconds,
+    headers: { authorization: `Bearer ${contributor}`, 'content-type': 'application/json' },
+    requests: [
+      {
+        setupRequest: (request) => {
+          const i = n++;
+          const ad = ads[i % ads.length]!;
+          return { ...request, body: JSON.stringify({ kind: 'job_ad', language: ad.lang, text: `${ad.text} (${i})`, externalId: `load-${i}`, date: '2026-11-01' }) };
+        },
+      },
+    ],
+  });
+  console.log(`\ningest at ${rate} req/s for ${seconds} s, ${connections} connections, a worker analysing meanwhile`);
+  report('POST /v1/documents', ingest);
+  const stored = await json<{ total: number }>('/v1/documents?limit=1', contributor);
+  const done = await json<{ total: number }>('/v1/documents?limit=1&status=done', contributor);
+  console.log(`  accepted ${ingest['2xx']}, stored ${stored.total} (${done.total} analysed so far)`);
+
+  const filters = ['', '&region=MK01', '&region=MK07&horizon=long', '&groupBy=skillGroup', '&groupBy=maakunta', '&horizon=short&kind=job_ad'];
+  let q = 0;
+  const demand = await autocannon({
+    url: `${base}/v1/demand`,
+    connections: 10,
+    duration: Math.max(5, Math.round(seconds / 2)),
+    headers: { authorization: `Bearer ${analyst}` },
+    requests: [{ setupRequest: (request) => ({ ...request, path: `/v1/demand?limit=20${filters[q++ % filters.length]}` }) }],
+  });
+  console.log(`\ndemand as fast as answered, 10 connections, over the ${stored.total} documents (analysis still running)`);
+  report('GET /v1/demand', demand);
+  console.log(`\npeak RSS: ${processes.map((p, i) => `${values.postgres ? ['API', 'worker'][i] : 'service'} ${mib(p.child.pid)} MiB`).join(', ')}`);
+} finally {
+  for (const p of processes) p.child.kill('SIGTERM');
+  await Promise.all(processes.map((p) => p.exited));
+  for (const stop of stops) await stop();
+  rmSync(dataDir, { recursive: true, force: true });
+}
