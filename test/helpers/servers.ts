@@ -7,6 +7,10 @@ import { freePort, pingRedis } from '../../src/queue/redis.js';
 export interface TestServer {
   url: string;
   stop(): Promise<void>;
+  /** fault injection: the server goes away (Redis loses everything it held; PostgreSQL keeps its data) */
+  down(): Promise<void>;
+  /** and comes back on the same port */
+  up(): Promise<void>;
 }
 
 function waitExit(child: ChildProcess): Promise<void> {
@@ -19,17 +23,25 @@ function waitExit(child: ChildProcess): Promise<void> {
 /** A real redis-server on a free loopback port, without persistence. */
 export async function startRedis(): Promise<TestServer> {
   const port = await freePort();
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
-    stdio: 'ignore',
-  });
   const url = `redis://127.0.0.1:${port}`;
-  for (let i = 0; i < 100 && !(await pingRedis(url, 200)); i++) await new Promise((r) => setTimeout(r, 50));
-  if (!(await pingRedis(url))) throw new Error('redis-server did not start (apt-get install -y redis-server)');
+  const launch = async () => {
+    const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    for (let i = 0; i < 100 && !(await pingRedis(url, 200)); i++) await new Promise((r) => setTimeout(r, 50));
+    if (!(await pingRedis(url))) throw new Error('redis-server did not start (apt-get install -y redis-server)');
+    return child;
+  };
+  let child: ChildProcess | undefined = await launch();
+  const kill = async () => {
+    child?.kill('SIGKILL');
+    if (child) await waitExit(child);
+    child = undefined;
+  };
   return {
     url,
-    async stop() {
-      child.kill('SIGTERM');
-      await waitExit(child);
+    stop: kill,
+    down: kill,
+    async up() {
+      child = await launch();
     },
   };
 }
@@ -65,9 +77,17 @@ export async function startPostgres(): Promise<TestServer> {
   if (asRoot) chownSync(dir, Number(spawnSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).stdout.trim()), Number(spawnSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).stdout.trim()));
   run('initdb', ['-D', data, '-U', 'radar', '--auth=trust', '-E', 'UTF8', '--no-locale']);
   const port = await freePort();
-  run('pg_ctl', ['-D', data, '-l', join(dir, 'server.log'), '-w', '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200`, 'start']);
+  const start = () => run('pg_ctl', ['-D', data, '-l', join(dir, 'server.log'), '-w', '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200`, 'start']);
+  start();
   return {
     url: `postgres://radar@127.0.0.1:${port}/postgres`,
+    async down() {
+      // immediate: connections are cut mid-statement, as when the server crashes
+      run('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
+    },
+    async up() {
+      start();
+    },
     async stop() {
       try {
         run('pg_ctl', ['-D', data, '-m', 'fast', '-w', 'stop']);
