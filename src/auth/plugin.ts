@@ -26,7 +26,8 @@ const unauthorized = (reply: FastifyReply, message: string) =>
  */
 export function requireKeys(app: FastifyInstance, keys: KeysRepository): void {
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
-    if (!request.url.startsWith('/v1/') && request.url !== '/v1') return;
+    // by the route matched, not the URL as written, so that no spelling of a /v1 path gets past
+    if (!request.routeOptions.url?.startsWith('/v1/')) return;
     const header = request.headers.authorization;
     if (!header) return unauthorized(reply, 'an API key is needed: Authorization: Bearer <key> (skills-radar keys create)');
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header);

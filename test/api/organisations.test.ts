@@ -75,6 +75,12 @@ describe.each(engines())('organisations and keys on %s', (engine) => {
     const prefix = made.key.slice(4, 16);
     expect((await s.app.inject({ method: 'DELETE', url: `/v1/keys/${prefix}` })).statusCode).toBe(204);
     expect((await made.inject({ method: 'GET', url: '/v1/regions' })).statusCode).toBe(401);
+    // no other spelling of a /v1 path answers without a key
+    for (const url of ['/v1//documents', '/v1/documents/', '/%761/documents', '/v1/documents?limit=1', '/v1/./documents', '//v1/documents']) {
+      const res = await raw({ method: 'GET', url });
+      expect([401, 403, 404], url).toContain(res.statusCode);
+      expect(res.body).not.toContain('"items"');
+    }
     // /health, the page and the API description stay open
     for (const url of ['/health', '/', '/docs/json']) expect((await raw({ method: 'GET', url })).statusCode, url).toBe(200);
   });
