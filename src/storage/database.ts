@@ -92,8 +92,10 @@ async function openPglite(dataDir: string | undefined): Promise<Database> {
 
 async function openPostgres(url: string, max: number): Promise<Database> {
   const pool = new pg.Pool({ connectionString: url, max, connectionTimeoutMillis: 5_000 });
-  // An idle client that loses its server must not crash the process.
+  // A client that loses its server must not crash the process: an idle one is reported to the pool, a busy one
+  // to itself (its query fails with the same error, and the caller answers 503).
   pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', () => undefined));
   const client = await pool.connect();
   client.release();
   const query = async <T>(runner: pg.Pool | pg.PoolClient, sql: string, params?: unknown[]) =>
