@@ -16,7 +16,7 @@ import type { AnalyzeJobPayload } from './queue/analyze.queue.js';
 import { redisOptions } from './queue/redis.js';
 import { ATTRIBUTION } from './attribution.js';
 import { KeysRepository } from './auth/keys.js';
-import { requireKeys } from './auth/plugin.js';
+import { isV1Route, requireKeys } from './auth/plugin.js';
 import { adminRoutes } from './routes/admin/index.js';
 import { batchRoutes } from './routes/batches/index.js';
 import { demandRoutes } from './routes/demand/index.js';
@@ -141,7 +141,7 @@ export async function buildApp(input: Omit<AppDeps, 'keys'> & { keys?: KeysRepos
     nameSpace: `${deps.config.QUEUE_PREFIX}:rate:`,
     skipOnError: true,
     keyGenerator: (request) => request.principal?.keyId ?? request.ip,
-    allowList: (request) => !request.url.startsWith('/v1/'),
+    allowList: (request) => !isV1Route(request),
     errorResponseBuilder: (_request, context) => ({
       statusCode: 429,
       error: 'Too Many Requests',

@@ -17,6 +17,9 @@ export const CONTRIBUTORS: readonly Role[] = ['contributor', 'admin'];
 export const ANALYSTS: readonly Role[] = ['analyst', 'admin'];
 export const ADMINS: readonly Role[] = ['admin'];
 
+/** Whether the request was routed to a /v1 route: by the route matched, not the URL as written, so that no spelling of a /v1 path gets past. */
+export const isV1Route = (request: FastifyRequest) => request.routeOptions.url?.startsWith('/v1/') === true;
+
 const unauthorized = (reply: FastifyReply, message: string) =>
   reply.code(401).header('www-authenticate', 'Bearer realm="skills-radar"').send({ statusCode: 401, error: 'Unauthorized', message });
 
@@ -26,8 +29,7 @@ const unauthorized = (reply: FastifyReply, message: string) =>
  */
 export function requireKeys(app: FastifyInstance, keys: KeysRepository): void {
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
-    // by the route matched, not the URL as written, so that no spelling of a /v1 path gets past
-    if (!request.routeOptions.url?.startsWith('/v1/')) return;
+    if (!isV1Route(request)) return;
     const header = request.headers.authorization;
     if (!header) return unauthorized(reply, 'an API key is needed: Authorization: Bearer <key> (skills-radar keys create)');
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header);

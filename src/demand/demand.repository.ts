@@ -106,6 +106,16 @@ export interface TimeseriesRow {
 type Published = DemandRow & { documents: number; mentions: number; demand: number; share: number };
 const published = (r: DemandRow): r is Published => !r.suppressed;
 
+/**
+ * The published rows of two answers compared key by key (two periods, two places), less every key suppressed in
+ * either: its growth or quotient would tell what is hidden. `hidden` counts those keys.
+ */
+function publishedInBoth(a: DemandRows, b: DemandRows): { a: Published[]; b: Published[]; hidden: number } {
+  const hidden = new Set([...a.rows, ...b.rows].filter((r) => r.suppressed).map((r) => r.key));
+  const keep = (rows: DemandRow[]) => rows.filter(published).filter((r) => !hidden.has(r.key));
+  return { a: keep(a.rows), b: keep(b.rows), hidden: hidden.size };
+}
+
 interface PeriodCounts {
   documents: number;
   mentions: number;
@@ -384,12 +394,10 @@ export class DemandRepository {
     options: { lang: string; limit: number; minMentions: number },
   ): Promise<{ rows: EmergingRow[]; suppressed: number }> {
     const all = 100_000;
-    const nowAll = await this.demand(groupBy, { ...f, ...current }, { lang: options.lang, limit: all });
-    const beforeAll = await this.demand(groupBy, { ...f, ...previous }, { lang: options.lang, limit: all });
-    // a key suppressed in either period is left out (and counted): its growth would tell what is hidden
-    const hidden = new Set([...nowAll.rows, ...beforeAll.rows].filter((r) => r.suppressed).map((r) => r.key));
-    const now = nowAll.rows.filter(published).filter((r) => !hidden.has(r.key));
-    const before = beforeAll.rows.filter(published).filter((r) => !hidden.has(r.key));
+    const { a: now, b: before, hidden } = publishedInBoth(
+      await this.demand(groupBy, { ...f, ...current }, { lang: options.lang, limit: all }),
+      await this.demand(groupBy, { ...f, ...previous }, { lang: options.lang, limit: all }),
+    );
     const nNow = now.reduce((s, r) => s + r.mentions, 0);
     const nBefore = before.reduce((s, r) => s + r.mentions, 0);
     const prev = new Map(before.map((r) => [r.key, r]));
@@ -413,7 +421,7 @@ export class DemandRepository {
         pValue: round(upperTail(z), 4),
       });
     }
-    return { rows: rows.sort((a, b) => b.z - a.z || b.growth - a.growth || a.key.localeCompare(b.key)).slice(0, options.limit), suppressed: hidden.size };
+    return { rows: rows.sort((a, b) => b.z - a.z || b.growth - a.growth || a.key.localeCompare(b.key)).slice(0, options.limit), suppressed: hidden };
   }
 
   /**
@@ -428,12 +436,10 @@ export class DemandRepository {
     options: { lang: string; limit: number; minMentions: number },
   ): Promise<{ rows: CompareRow[]; suppressed: number }> {
     const all = 100_000;
-    const hereAll = await this.demand(groupBy, { ...f, region }, { lang: options.lang, limit: all });
-    const thereAll = await this.demand(groupBy, { ...f, region: against }, { lang: options.lang, limit: all });
-    // a key suppressed on either side is left out (and counted)
-    const hidden = new Set([...hereAll.rows, ...thereAll.rows].filter((r) => r.suppressed).map((r) => r.key));
-    const here = hereAll.rows.filter(published).filter((r) => !hidden.has(r.key));
-    const there = thereAll.rows.filter(published).filter((r) => !hidden.has(r.key));
+    const { a: here, b: there, hidden } = publishedInBoth(
+      await this.demand(groupBy, { ...f, region }, { lang: options.lang, limit: all }),
+      await this.demand(groupBy, { ...f, region: against }, { lang: options.lang, limit: all }),
+    );
     const base = new Map(there.map((r) => [r.key, r]));
     const hereTotal = here.reduce((t, r) => t + r.demand, 0);
     const baseTotal = there.reduce((t, r) => t + r.demand, 0);
@@ -451,7 +457,7 @@ export class DemandRepository {
     }
     return {
       rows: rows.sort((a, b) => (b.lq ?? Infinity) - (a.lq ?? Infinity) || b.region.demand - a.region.demand || a.key.localeCompare(b.key)).slice(0, options.limit),
-      suppressed: hidden.size,
+      suppressed: hidden,
     };
   }
 

@@ -33,3 +33,20 @@ export async function enqueueAnalyze(
 ): Promise<void> {
   await queue.add('analyze', { documentId }, { ...analyzeJobOptions(config), jobId: analyzeJobId(documentId) });
 }
+
+/**
+ * Queues the documents just stored that need analysis (new ones, and stored ones still queued) in one round
+ * trip. They are stored already, so a Redis failure is only logged: the requeue sweep queues them later.
+ */
+export async function enqueueStored(
+  queue: Queue<AnalyzeJobPayload>,
+  stored: { id: string; created: boolean; status: string }[],
+  config: Pick<Config, 'JOB_ATTEMPTS' | 'JOB_BACKOFF_MS'>,
+  onError: (err: unknown, documents: number) => void,
+): Promise<void> {
+  const jobs = [...new Set(stored.filter((s) => s.created || s.status === 'queued').map((s) => s.id))];
+  if (jobs.length === 0) return;
+  await queue
+    .addBulk(jobs.map((documentId) => ({ name: 'analyze', data: { documentId }, opts: { ...analyzeJobOptions(config), jobId: analyzeJobId(documentId) } })))
+    .catch((err: unknown) => onError(err, jobs.length));
+}

@@ -1,7 +1,7 @@
 import type { Queue } from 'bullmq';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
-import { analyzeJobId, analyzeJobOptions, type AnalyzeJobPayload } from '../queue/analyze.queue.js';
+import { enqueueStored, type AnalyzeJobPayload } from '../queue/analyze.queue.js';
 import type { DocumentStatus, DocumentsRepository, NewDocument } from './documents.repository.js';
 
 export interface Ingested {
@@ -51,7 +51,11 @@ export class IngestBatcher {
     const batch = this.pending;
     this.pending = [];
     const byOrg = new Map<string, Pending[]>();
-    for (const p of batch) byOrg.set(p.orgId, [...(byOrg.get(p.orgId) ?? []), p]);
+    for (const p of batch) {
+      const items = byOrg.get(p.orgId);
+      if (items) items.push(p);
+      else byOrg.set(p.orgId, [p]);
+    }
     for (const [orgId, items] of byOrg) void this.store(orgId, items);
   }
 
@@ -63,13 +67,7 @@ export class IngestBatcher {
       for (const p of items) p.reject(err);
       return;
     }
-    const jobs = [...new Set(stored.filter((s) => s.created || s.status === 'queued').map((s) => s.id))];
-    if (jobs.length > 0) {
-      // stored already: should Redis be unreachable now, the requeue sweep queues these documents later
-      await this.queue
-        .addBulk(jobs.map((documentId) => ({ name: 'analyze', data: { documentId }, opts: { ...analyzeJobOptions(this.config), jobId: analyzeJobId(documentId) } })))
-        .catch((err: unknown) => this.log.warn({ err, documents: jobs.length }, 'enqueue failed; the requeue sweep will retry'));
-    }
+    await enqueueStored(this.queue, stored, this.config, (err, documents) => this.log.warn({ err, documents }, 'enqueue failed; the requeue sweep will retry'));
     items.forEach((p, i) => p.resolve(stored[i]!));
   }
 }

@@ -7,7 +7,7 @@ import { BatchesRepository, type BatchRow } from '../../batch/batches.repository
 import { gunzipIfNeeded, readRecords, type InputFormat } from '../../batch/input.js';
 import { csvHeader, csvRow } from '../../batch/output.js';
 import { RowError, toAd, type BatchAd } from '../../batch/records.js';
-import { analyzeJobId, analyzeJobOptions } from '../../queue/analyze.queue.js';
+import { enqueueStored } from '../../queue/analyze.queue.js';
 import { DOCUMENT_KINDS, VISIBILITIES, type NewDocument, type Visibility } from '../../storage/documents.repository.js';
 import { ErrorResponse, IdParams } from '../schemas.js';
 
@@ -75,13 +75,7 @@ export const batchRoutes =
         ...ads.map((ad, i) => ({ row: ad.row, line: ad.line, adId: ad.id, documentId: stored[i]!.id })),
         ...rejected,
       ]);
-      const jobs = [...new Set(stored.filter((s) => s.created || s.status === 'queued').map((s) => s.id))];
-      if (jobs.length > 0) {
-        // stored already: should Redis fail now, the requeue sweep queues these documents later
-        await queue
-          .addBulk(jobs.map((documentId) => ({ name: 'analyze', data: { documentId }, opts: { ...analyzeJobOptions(config), jobId: analyzeJobId(documentId) } })))
-          .catch((err: unknown) => log.warn({ err, batchId, documents: jobs.length }, 'enqueue failed; the requeue sweep will retry'));
-      }
+      await enqueueStored(queue, stored, config, (err, documents) => log.warn({ err, batchId, documents }, 'enqueue failed; the requeue sweep will retry'));
     }
 
     app.post(
