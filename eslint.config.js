@@ -11,7 +11,7 @@ export default tseslint.config(
     languageOptions: {
       sourceType: 'module',
       globals: Object.fromEntries(
-        ['window', 'document', 'location', 'history', 'fetch', 'URL', 'URLSearchParams', 'Blob', 'Intl', 'setTimeout', 'performance', 'localStorage', 'globalThis', 'vegaEmbed'].map((g) => [g, 'readonly']),
+        ['window', 'document', 'location', 'history', 'fetch', 'URL', 'URLSearchParams', 'Blob', 'Intl', 'setTimeout', 'performance', 'localStorage', 'globalThis', 'Plot', 'ResizeObserver', 'XMLSerializer', 'Image'].map((g) => [g, 'readonly']),
       ),
     },
   },

@@ -4,10 +4,12 @@
  * time from navigation to the view complete (every API answer in, charts and tables drawn), as the page records
  * it: p50/p95 of --cold first loads, each in a fresh browser context (nothing cached), then of --loads reloads.
  * `--detail` also prints when each file and API answer of the last first load arrived.
- * `--view '/?view=trends'` measures that page address alone.
- *   npm run bench:page [-- --mentions 100000 --cold 5 --loads 10 --detail --view PATH]
+ * `--view '/?view=trends'` measures that page address alone. `--profile FILE` records the last first load of each
+ * view with Chromium's CPU profiler into FILE (a .cpuprofile for DevTools, one per view) and prints where the main
+ * thread spent its time, by script.
+ *   npm run bench:page [-- --mentions 100000 --cold 5 --loads 10 --detail --view PATH --profile FILE]
  */
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -31,6 +33,7 @@ const { values } = parseArgs({
     loads: { type: 'string', default: '10' },
     detail: { type: 'boolean', default: false },
     view: { type: 'string' },
+    profile: { type: 'string' },
   },
 });
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -66,6 +69,24 @@ const VIEWS: [string, string][] = values.view ? [[values.view, values.view]] : [
   ['regions (map, 19 × 8 heat table, LQ)', '/?view=regions'],
   ['horizons (3 × all skills)', '/?view=horizons'],
 ];
+interface ProfileNode { id: number; callFrame: { functionName: string; url: string }; children?: number[] }
+/** Self time by script and the busiest functions of a CDP CPU profile. */
+function printProfile(profile: { nodes: ProfileNode[]; samples?: number[]; timeDeltas?: number[] }, file: string) {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const byScript = new Map<string, number>();
+  const byFunction = new Map<string, number>();
+  const deltas = profile.timeDeltas ?? [];
+  (profile.samples ?? []).forEach((id, i) => {
+    const { functionName, url } = byId.get(id)!.callFrame;
+    const ms = (deltas[i + 1] ?? 0) / 1000;
+    const script = url.replace(/^https?:\/\/[^/]+/, '') || `(${functionName || 'native'})`;
+    byScript.set(script, (byScript.get(script) ?? 0) + ms);
+    const fn = `${functionName || '(anonymous)'} ${script}`;
+    byFunction.set(fn, (byFunction.get(fn) ?? 0) + ms);
+  });
+  const top = (m: Map<string, number>, n: number) => [...m].sort((a, b) => b[1] - a[1]).slice(0, n).map(([k, ms]) => `      ${ms.toFixed(0).padStart(5)} ms  ${k.slice(0, 100)}`).join('\n');
+  console.log(`    profile of the last first load: ${file}\n    self time by script:\n${top(byScript, 8)}\n    busiest functions:\n${top(byFunction, 12)}`);
+}
 const quantile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
 console.log(`\npage ready, ms from navigation: p50/p95 of ${colds} first loads (fresh browser context, empty cache), then of ${loads} reloads`);
 const stats = (times: number[]) => {
@@ -86,8 +107,20 @@ try {
       context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
       await context.addInitScript(`localStorage.setItem('radar.apiKey', ${JSON.stringify(key)})`);
       page = await context.newPage();
+      const profiler = values.profile && i === colds - 1 ? await context.newCDPSession(page) : undefined;
+      if (profiler) {
+        await profiler.send('Profiler.enable');
+        await profiler.send('Profiler.setSamplingInterval', { interval: 200 });
+        await profiler.send('Profiler.start');
+      }
       await page.goto(`${base}${path}`);
       cold.push(await readyMs());
+      if (profiler) {
+        const { profile } = await profiler.send('Profiler.stop');
+        const file = VIEWS.length > 1 ? values.profile!.replace(/(\.cpuprofile)?$/, `-${VIEWS.findIndex(([, p]) => p === path)}.cpuprofile`) : values.profile!;
+        writeFileSync(file, JSON.stringify(profile));
+        printProfile(profile, file);
+      }
     }
     if (values.detail) {
       const timeline = await page!.evaluate<[string, number, number][]>(

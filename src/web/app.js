@@ -1,5 +1,5 @@
 // The analyst page: reads only the public API (/v1/...). Filters live in the URL, so a view can be shared.
-// Charts are Vega-Lite specifications rendered by vega-embed (SVG), each with PNG/SVG export; every table has CSV export.
+// Charts are drawn with Observable Plot (SVG), each with PNG/SVG export; every table has CSV export.
 
 const T = {
   fi: {
@@ -52,12 +52,6 @@ const T = {
   },
 };
 const LOCALE = { fi: 'fi-FI', sv: 'sv-FI', en: 'en-GB' };
-// d3-format and d3-time-format locales for the charts' axes and tooltips
-const NUMBER_LOCALE = {
-  fi: { decimal: ',', thousands: '\u00a0', grouping: [3], currency: ['', '\u00a0€'] },
-  sv: { decimal: ',', thousands: '\u00a0', grouping: [3], currency: ['', '\u00a0€'] },
-  en: { decimal: '.', thousands: ',', grouping: [3], currency: ['€', ''] },
-};
 // Intl formatters are costly to create (about a millisecond each here): one per locale and options, kept
 const formatters = new Map();
 const intl = (Kind, locale, options) => {
@@ -65,12 +59,6 @@ const intl = (Kind, locale, options) => {
   if (!formatters.has(id)) formatters.set(id, new Kind(locale, options));
   return formatters.get(id);
 };
-const monthsOf = (locale, style) => Array.from({ length: 12 }, (_, m) => intl(Intl.DateTimeFormat, locale, { month: style, timeZone: 'UTC' }).format(Date.UTC(2024, m, 1)));
-const daysOf = (locale, style) => Array.from({ length: 7 }, (_, d) => intl(Intl.DateTimeFormat, locale, { weekday: style, timeZone: 'UTC' }).format(Date.UTC(2024, 0, 7 + d)));
-const timeLocale = (lang) => ({
-  dateTime: '%x %X', date: lang === 'en' ? '%d/%m/%Y' : '%-d.%-m.%Y', time: '%H:%M:%S', periods: ['AM', 'PM'],
-  days: daysOf(LOCALE[lang], 'long'), shortDays: daysOf(LOCALE[lang], 'short'), months: monthsOf(LOCALE[lang], 'long'), shortMonths: monthsOf(LOCALE[lang], 'short'),
-});
 
 const HORIZONS = ['current', 'short', 'long'];
 const FILTERS = ['region', 'horizon', 'kind', 'from', 'to'];
@@ -92,6 +80,10 @@ const fmt = {
   dec: figure((v) => nf({ maximumFractionDigits: 2 }).format(v)),
   p: figure((v) => nf({ maximumSignificantDigits: 2 }).format(v)),
   month: (iso) => intl(Intl.DateTimeFormat, LOCALE[state.lang], { year: 'numeric', month: 'short', timeZone: 'UTC' }).format(new Date(iso)),
+  quarter: (iso) => {
+    const d = new Date(iso);
+    return `Q${Math.floor(d.getUTCMonth() / 3) + 1} ${d.getUTCFullYear()}`;
+  },
   date: (iso) => (iso ? intl(Intl.DateTimeFormat, LOCALE[state.lang], { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(iso)) : '–'),
 };
 /** Rows with figures (suppressed cells have none) for the charts. */
@@ -179,28 +171,147 @@ function table(parent, name, columns, rows, options = {}) {
 
 const views = {};
 
-/** Renders a Vega-Lite spec into `parent` (SVG) with PNG and SVG buttons; the view is kept for the tests in `views`. */
-async function chart(parent, name, spec) {
+/**
+ * The chart script loads asynchronously: the view's API requests need not wait for it, and a chart waits for it
+ * only when there is something to draw.
+ */
+const chartsLoaded = new Promise((resolve, reject) => {
+  if (globalThis.Plot) return resolve();
+  const script = document.getElementById('charts-script');
+  script.addEventListener('load', () => resolve());
+  const failed = () => reject(new Error('the chart script did not load'));
+  script.addEventListener('error', failed);
+  // the window's load event comes after every script: it settles a failure that came before this module ran
+  window.addEventListener('load', () => (globalThis.Plot ? resolve() : failed()));
+});
+chartsLoaded.catch(() => {}); // a chart awaiting it reports the failure
+
+/** The chart's own SVG elements (a legend and the plot, or the plot alone), not those nested in them. */
+const svgsOf = (box) => [...box.querySelectorAll('svg')].filter((s) => !s.parentElement.closest('svg'));
+
+/** One SVG document of a chart: its SVG elements stacked, as they stand on the page. */
+function chartSvg(box) {
+  const parts = svgsOf(box);
+  const width = Math.max(...parts.map((s) => s.getBoundingClientRect().width));
+  let y = 0;
+  const out = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
+  out.append(Object.assign(document.createElementNS('http://www.w3.org/2000/svg', 'rect'), {}));
+  out.lastChild.setAttribute('width', '100%');
+  out.lastChild.setAttribute('height', '100%');
+  out.lastChild.setAttribute('fill', '#fff');
+  for (const part of parts) {
+    const copy = part.cloneNode(true);
+    const { height } = part.getBoundingClientRect();
+    copy.setAttribute('y', String(y));
+    copy.setAttribute('width', String(part.getBoundingClientRect().width));
+    copy.setAttribute('height', String(height));
+    out.append(copy);
+    y += height + 4;
+  }
+  out.setAttribute('xmlns', 'http://www.w3.org/2000/svg');
+  out.setAttribute('width', String(Math.ceil(width)));
+  out.setAttribute('height', String(Math.ceil(y)));
+  out.setAttribute('viewBox', `0 0 ${Math.ceil(width)} ${Math.ceil(y)}`);
+  out.setAttribute('font-family', 'system-ui, sans-serif');
+  return { text: new XMLSerializer().serializeToString(out), width: Math.ceil(width), height: Math.ceil(y) };
+}
+
+/** The chart as PNG at twice its size: its SVG drawn on a canvas. */
+async function chartPng(box) {
+  const { text, width, height } = chartSvg(box);
+  const url = URL.createObjectURL(new Blob([text], { type: 'image/svg+xml' }));
+  try {
+    const img = new Image();
+    img.src = url;
+    await img.decode();
+    const canvas = document.createElement('canvas');
+    canvas.width = width * 2;
+    canvas.height = height * 2;
+    const ctx = canvas.getContext('2d');
+    ctx.scale(2, 2);
+    ctx.drawImage(img, 0, 0, width, height);
+    return await new Promise((resolve) => canvas.toBlob(resolve, 'image/png'));
+  } finally {
+    URL.revokeObjectURL(url);
+  }
+}
+
+/**
+ * A chart in `parent` with PNG and SVG buttons. `draw(width)` returns Observable Plot's output for the box's
+ * width; the chart is drawn again when the box's width changes (a turned phone, a resized window).
+ */
+async function chart(parent, name, draw) {
   const box = el('div', { class: 'chart', 'data-chart': name });
   const tools = el('div', { class: 'tools' });
   parent.append(box, tools);
-  const result = await vegaEmbed(box, { $schema: 'https://vega.github.io/schema/vega-lite/v6.json', width: 'container', autosize: { type: 'fit-x', contains: 'padding' }, ...spec }, {
-    renderer: 'svg', actions: false, formatLocale: NUMBER_LOCALE[state.lang], timeFormatLocale: timeLocale(state.lang),
-    config: { font: 'system-ui, sans-serif', axis: { labelFontSize: 11, titleFontSize: 12 }, legend: { labelFontSize: 11 } },
+  await chartsLoaded;
+  let drawnFor = Math.floor(box.clientWidth) || 640;
+  box.replaceChildren(draw(drawnFor));
+  new ResizeObserver(() => {
+    const width = Math.floor(box.clientWidth);
+    if (width > 0 && Math.abs(width - drawnFor) > 8) box.replaceChildren(draw((drawnFor = width)));
+  }).observe(box);
+  views[name] = box;
+  tools.append(
+    el('button', { type: 'button', 'data-export': 'png', onclick: async () => download(`${name}.png`, await chartPng(box)) }, `${t('png')} ↓`),
+    el('button', { type: 'button', 'data-export': 'svg', onclick: () => download(`${name}.svg`, new Blob([chartSvg(box).text], { type: 'image/svg+xml' })) }, `${t('svg')} ↓`),
+  );
+}
+
+/** The left margin for category labels: room for the longest, at most 40 % of the chart. */
+const labelMargin = (labels, width) => Math.round(Math.min(width * 0.4, Math.max(60, 12 + 6 * Math.max(0, ...labels.map((l) => String(l).length)))));
+
+/** Plot's options common to every chart. */
+const base = (width) => ({ width, style: { fontFamily: 'system-ui, sans-serif', fontSize: '11px', overflow: 'visible' } });
+
+/** A legend of named colours as a small Plot chart of dots and names (kept in the SVG export, unlike Plot's HTML swatches). */
+const swatches = (names, range, width) => Plot.plot({
+  ...base(width), height: 18 * names.length + 6, margin: 4, marginLeft: 10, axis: null,
+  x: { domain: [0, 1] }, y: { type: 'band', domain: names }, color: { domain: names, range },
+  marks: [
+    Plot.dot(names, { x: 0, y: (d) => d, fill: (d) => d, r: 5, ariaHidden: true }),
+    Plot.text(names, { x: 0, y: (d) => d, text: (d) => d, dx: 10, textAnchor: 'start', fontSize: 11, ariaHidden: true }),
+  ],
+});
+
+/** A chart's own element with its legend before it. */
+const withLegend = (legend, chartNode) => {
+  const box = el('div', { class: 'with-legend' });
+  box.append(legend, chartNode);
+  return box;
+};
+
+/** Clicking a bar calls `onPick` with its row (Plot draws the bars in the order of the index it passes). */
+const clickable = (rows, onPick) => (index, scales, values, dimensions, context, next) => {
+  const g = next(index, scales, values, dimensions, context);
+  g.querySelectorAll('rect').forEach((rect, i) => {
+    rect.style.cursor = 'pointer';
+    rect.addEventListener('click', () => onPick(rows[index[i]]));
   });
-  views[name] = result.view;
-  for (const type of ['png', 'svg']) {
-    tools.append(el('button', {
-      type: 'button', 'data-export': type, onclick: async () => {
-        const url = await result.view.toImageURL(type, type === 'png' ? 2 : 1);
-        const a = el('a', { href: url, download: `${name}.${type}` });
-        document.body.append(a);
-        a.click();
-        a.remove();
-      },
-    }, `${t(type)} ↓`));
-  }
-  return result.view;
+  return g;
+};
+
+/** Horizontal bars of `value` per `label`, largest first, with a tooltip of `tip` columns ([title, field, format]). */
+function bars(rows, { value, valueTitle, color, tip, onPick }) {
+  return (width) => {
+    const marginLeft = labelMargin(rows.map((r) => r.label), width);
+    return Plot.plot({
+      ...base(width), height: 20 * rows.length + 40, marginLeft, marginRight: 20,
+      x: { label: valueTitle, grid: true, tickFormat: fmt.num },
+      y: { label: null, domain: [...rows].sort((a, b) => b[value] - a[value]).map((r) => r.label) },
+      marks: [
+        Plot.axisY({ textOverflow: 'ellipsis', lineWidth: (marginLeft - 10) / 11, tickSize: 0 }),
+        Plot.barX(rows, {
+          x: value, y: 'label', fill: color, title: null,
+          ariaLabel: (r) => tip.map(([title, field, format]) => `${title}: ${format(field(r))}`).join('; '),
+          tip: { format: { x: false, y: false, ...Object.fromEntries(tip.map(([title, , format]) => [title, format])) } },
+          channels: Object.fromEntries(tip.map(([title, field]) => [title, { value: field, label: title }])),
+          render: onPick ? clickable(rows, onPick) : undefined,
+        }),
+        Plot.ruleX([0]),
+      ],
+    });
+  };
 }
 
 const drillButton = (key, label) => el('button', { type: 'button', class: 'link', 'data-skill': key, onclick: () => openDrill(key) }, label);
@@ -215,23 +326,12 @@ async function overview() {
   if (data.rows.length === 0) return void p.append(el('p', {}, t('noData')));
   const canDrill = GROUP_FOR_DRILL.has(state.groupBy);
   if (canDrill) p.append(el('p', { class: 'hint' }, t('clickHint')));
-  const view = await chart(p, 'overview', {
-    height: { step: 20 },
-    data: { name: 'rows', values: published(data.rows) },
-    mark: { type: 'bar', color: '#1f6fb2', cursor: canDrill ? 'pointer' : 'default' },
-    encoding: {
-      y: { field: 'label', type: 'nominal', sort: { field: 'demand', order: 'descending' }, title: null, axis: { labelLimit: 280 } },
-      x: { field: 'demand', type: 'quantitative', title: t('demand') },
-      tooltip: [
-        { field: 'label', title: t('name') },
-        { field: 'demand', title: t('demand'), format: ',.1~f' },
-        { field: 'documents', title: t('documents'), format: ',' },
-        { field: 'mentions', title: t('mentions'), format: ',' },
-        { field: 'share', title: t('share'), format: '.1%' },
-      ],
-    },
-  });
-  if (canDrill) view.addEventListener('click', (_e, item) => item?.datum?.key && openDrill(item.datum.key));
+  const shown = published(data.rows);
+  await chart(p, 'overview', bars(shown, {
+    value: 'demand', valueTitle: t('demand'), color: '#1f6fb2',
+    tip: [[t('name'), (r) => r.label, String], [t('demand'), (r) => r.demand, fmt.num], [t('documents'), (r) => r.documents, fmt.int], [t('mentions'), (r) => r.mentions, fmt.int], [t('share'), (r) => r.share, fmt.pct]],
+    onPick: canDrill ? (r) => openDrill(r.key) : undefined,
+  }));
   p.append(el('h2', {}, t('numbers')));
   table(p, 'overview', [
     { key: 'label', title: t('name'), cell: (td, r) => td.append(canDrill ? drillButton(r.key, r.label) : r.label) },
@@ -269,23 +369,26 @@ async function trends() {
   p.append(choices);
   if (series.rows.length === 0) p.append(el('p', {}, t('noData')));
   else {
-    await chart(p, 'trends', {
-      height: 260,
-      data: { name: 'rows', values: published(series.rows) },
-      mark: { type: 'line', point: true },
-      encoding: {
-        x: { field: 'bucket', type: 'temporal', timeUnit: state.bucket === 'quarter' ? 'yearquarter' : 'yearmonth', title: null },
-        y: { field: 'demand', type: 'quantitative', title: t('demand') },
-        color: { field: 'label', type: 'nominal', title: null, legend: { orient: 'bottom', columns: 2, labelLimit: 300 } },
-        tooltip: [
-          { field: 'label', title: t('name') },
-          { field: 'bucket', type: 'temporal', title: t('bucket'), format: state.bucket === 'quarter' ? 'Q%q %Y' : '%b %Y' },
-          { field: 'demand', title: t('demand'), format: ',.1~f' },
-          { field: 'documents', title: t('documents'), format: ',' },
-          { field: 'mentions', title: t('mentions'), format: ',' },
-        ],
-      },
-    });
+    const rows = published(series.rows).map((r) => ({ ...r, date: new Date(r.bucket) }));
+    const names = [...new Set(rows.map((r) => r.label))];
+    const period = state.bucket === 'quarter' ? fmt.quarter : fmt.month;
+    const colors = ['#1f6fb2', '#f4a261', '#2a9d8f', '#e76f51', '#6a4c93', '#8ab17d', '#d62828', '#457b9d', '#b5838d', '#6d6875'];
+    const range = names.map((_, i) => colors[i % colors.length]);
+    await chart(p, 'trends', (width) => withLegend(swatches(names, range, width), Plot.plot({
+      ...base(width), height: 280, marginLeft: 50, marginRight: 20,
+      x: { type: 'utc', label: null, tickFormat: period, ticks: Math.max(2, Math.floor(width / 110)) },
+      y: { label: t('demand'), grid: true, tickFormat: fmt.num, zero: true },
+      color: { domain: names, range },
+      marks: [
+        Plot.line(rows, { x: 'date', y: 'demand', z: 'label', stroke: 'label', strokeWidth: 2, ariaLabel: (r) => r.label }),
+        Plot.dot(rows, {
+          x: 'date', y: 'demand', stroke: 'label', fill: '#fff', r: 3,
+          ariaLabel: (r) => `${t('name')}: ${r.label}; ${t('bucket')}: ${period(r.bucket)}; ${t('demand')}: ${fmt.num(r.demand)}`,
+          channels: { [t('name')]: 'label', [t('bucket')]: 'bucket', [t('documents')]: 'documents', [t('mentions')]: 'mentions' },
+          tip: { format: { x: false, y: true, stroke: false, [t('bucket')]: period, [t('documents')]: fmt.int, [t('mentions')]: fmt.int } },
+        }),
+      ],
+    })));
     table(p, 'trends', [
       { key: 'bucket', title: t('bucket'), format: fmt.month },
       { key: 'label', title: t('name') },
@@ -321,7 +424,7 @@ async function regions() {
   const [byRegion, geo, list, groups] = await Promise.all([
     byRegionP,
     fetch('/v1/geo/regions', { headers: { authorization: `Bearer ${apiKey}` } }).then((r) => (r.ok ? r.json() : null)),
-    api('/v1/regions', { level: 'maakunta' }),
+    regionList(),
     topP,
   ]);
   const p = panel('regions-map', t('map'));
@@ -329,19 +432,23 @@ async function regions() {
     const feature = Object.keys(geo.objects)[0];
     const values = new Map(byRegion.rows.map((r) => [r.key, r]));
     const regionNames = new Map(list.regions.map((r) => [r.code, r.name]));
-    await chart(p, 'map', {
-      height: 420,
-      data: { values: geo, format: { type: 'topojson', feature } },
-      transform: [{ calculate: "'MK' + datum.properties.maakunta", as: 'code' }, {
-        lookup: 'code', from: { data: { values: [...regionNames].map(([code, name]) => ({ code, name, demand: values.get(code)?.demand ?? 0, documents: values.get(code)?.documents ?? 0, share: values.get(code)?.share ?? 0 })) }, key: 'code', fields: ['name', 'demand', 'documents', 'share'] },
-      }],
-      projection: { type: 'mercator' },
-      mark: { type: 'geoshape', stroke: '#fff', strokeWidth: 0.7 },
-      encoding: {
-        color: { field: 'demand', type: 'quantitative', title: t('demand'), scale: { scheme: 'blues' } },
-        tooltip: [{ field: 'name', title: t('region') }, { field: 'demand', title: t('demand'), format: ',.1~f' }, { field: 'documents', title: t('documents'), format: ',' }, { field: 'share', title: t('share'), format: '.1%' }],
-      },
+    const shapes = Plot.feature(geo, geo.objects[feature]).features.map((f) => {
+      const code = `MK${f.properties.maakunta}`;
+      const r = values.get(code);
+      return { ...f, code, name: regionNames.get(code) ?? code, demand: r?.demand ?? 0, documents: r?.documents ?? 0, share: r?.share ?? 0 };
     });
+    const shape = { type: 'FeatureCollection', features: shapes };
+    await chart(p, 'map', (width) => Plot.plot({
+      ...base(Math.min(width, 560)), height: 460, margin: 10,
+      projection: { type: 'mercator', domain: shape },
+      color: { type: 'linear', scheme: 'blues', label: t('demand'), legend: true, tickFormat: fmt.num, zero: true },
+      marks: [Plot.geo(shapes, Plot.centroid({
+        fill: 'demand', stroke: '#fff', strokeWidth: 0.7,
+        ariaLabel: (f) => `${t('region')}: ${f.name}; ${t('demand')}: ${fmt.num(f.demand)}`,
+        channels: { [t('region')]: 'name', [t('documents')]: 'documents', [t('share')]: 'share' },
+        tip: { format: { x: false, y: false, fill: fmt.num, [t('documents')]: fmt.int, [t('share')]: fmt.pct } },
+      }))],
+    }));
   }
   table(p, 'regions', [
     { key: 'label', title: t('region') },
@@ -374,16 +481,11 @@ async function regions() {
   if (!region) c.append(el('p', { class: 'hint' }, t('pickRegion')));
   suppressedNote(c, compare.suppressed);
   if (compare.rows.length === 0) return void c.append(el('p', {}, t('noData')));
-  await chart(c, 'lq', {
-    height: { step: 18 },
-    data: { values: compare.rows.filter((r) => r.lq !== null) },
-    mark: { type: 'bar', color: '#2a9d8f' },
-    encoding: {
-      y: { field: 'label', type: 'nominal', sort: '-x', title: null, axis: { labelLimit: 280 } },
-      x: { field: 'lq', type: 'quantitative', title: t('lq') },
-      tooltip: [{ field: 'label', title: t('name') }, { field: 'lq', title: t('lq'), format: '.2f' }, { field: 'region.share', title: t('here'), format: '.1%' }, { field: 'against.share', title: t('country'), format: '.1%' }],
-    },
-  });
+  await chart(c, 'lq', bars(compare.rows.filter((r) => r.lq !== null), {
+    value: 'lq', valueTitle: t('lq'), color: '#2a9d8f',
+    tip: [[t('name'), (r) => r.label, String], [t('lq'), (r) => r.lq, fmt.dec], [t('here'), (r) => r.region.share, fmt.pct], [t('country'), (r) => r.against.share, fmt.pct]],
+    onPick: (r) => openDrill(r.key),
+  }));
   table(c, 'lq', [
     { key: 'label', title: t('name'), cell: (td, r) => td.append(drillButton(r.key, r.label)) },
     { key: 'region_demand', title: `${t('here')}: ${t('demand')}`, num: true, value: (r) => r.region.demand, format: fmt.num },
@@ -394,6 +496,17 @@ async function regions() {
 }
 
 const nameOf = (list, code) => list.regions.find((r) => r.code === code)?.name ?? code;
+
+/** Every region with its names in the page's language: asked once per language, shared by the region menu and the regions view. */
+const regionLists = new Map();
+const regionList = () => {
+  if (!regionLists.has(state.lang)) {
+    const list = api('/v1/regions');
+    regionLists.set(state.lang, list);
+    list.catch(() => regionLists.delete(state.lang)); // a failed answer is asked again next time
+  }
+  return regionLists.get(state.lang);
+};
 
 async function horizons() {
   const { horizon, ...rest } = filters();
@@ -413,17 +526,28 @@ async function horizons() {
   if (horizon) p.append(el('p', { class: 'hint' }, `${t('horizon')}: ${t('all')}`));
   if (rows.length === 0) return void p.append(el('p', {}, t('noData')));
   const long = rows.flatMap((r) => HORIZONS.map((h) => ({ key: r.key, label: r.label, horizon: t(`h_${h}`), order: HORIZONS.indexOf(h), demand: r[h] })));
-  await chart(p, 'horizons', {
-    height: { step: 10 },
-    data: { values: long },
-    mark: { type: 'bar' },
-    encoding: {
-      y: { field: 'label', type: 'nominal', sort: rows.map((r) => r.label), title: null, axis: { labelLimit: 280 } },
-      yOffset: { field: 'horizon', sort: HORIZONS.map((h) => t(`h_${h}`)) },
-      x: { field: 'demand', type: 'quantitative', title: t('demand') },
-      color: { field: 'horizon', type: 'nominal', title: t('horizon'), sort: HORIZONS.map((h) => t(`h_${h}`)), scale: { range: ['#1f6fb2', '#f4a261', '#2a9d8f'] }, legend: { orient: 'top' } },
-      tooltip: [{ field: 'label', title: t('name') }, { field: 'horizon', title: t('horizon') }, { field: 'demand', title: t('demand'), format: ',.1~f' }],
-    },
+  const names = HORIZONS.map((h) => t(`h_${h}`));
+  const range = ['#1f6fb2', '#f4a261', '#2a9d8f'];
+  await chart(p, 'horizons', (width) => {
+    const marginLeft = labelMargin(rows.map((r) => r.label), width);
+    return withLegend(swatches(names, range, width), Plot.plot({
+      ...base(width), height: 34 * rows.length + 40, marginLeft, marginRight: 20,
+      x: { label: t('demand'), grid: true, tickFormat: fmt.num },
+      fy: { label: null, domain: rows.map((r) => r.label), padding: 0.15 },
+      y: { domain: names, axis: null },
+      color: { domain: names, range },
+      marks: [
+        Plot.axisFy({ anchor: 'left', label: null, textOverflow: 'ellipsis', lineWidth: (marginLeft - 10) / 11, tickSize: 0 }),
+        Plot.barX(long, {
+          x: 'demand', y: 'horizon', fy: 'label', fill: 'horizon',
+          ariaLabel: (r) => `${t('name')}: ${r.label}; ${t('horizon')}: ${r.horizon}; ${t('demand')}: ${fmt.num(r.demand)}`,
+          channels: { [t('name')]: 'label', [t('horizon')]: 'horizon' },
+          tip: { format: { x: fmt.num, y: false, fy: false, fill: false } },
+          render: clickable(long, (r) => openDrill(r.key)),
+        }),
+        Plot.ruleX([0]),
+      ],
+    }));
   });
   table(p, 'horizons', [
     { key: 'label', title: t('name'), cell: (td, r) => td.append(drillButton(r.key, r.label)) },
@@ -491,10 +615,10 @@ function translate() {
 
 async function fillRegions() {
   if (!apiKey) return;
-  const { regions: list } = await api('/v1/regions');
+  const list = await regionList();
   const select = document.getElementById('region');
   const groups = new Map();
-  for (const r of list) {
+  for (const r of list.regions) {
     if (r.level === 'country') continue;
     if (!groups.has(r.level)) groups.set(r.level, el('optgroup', { label: t(`lv_${r.level}`) }));
     groups.get(r.level).append(el('option', { value: r.code }, r.name));
@@ -596,6 +720,5 @@ async function start() {
   if (state.skill) await openDrill(state.skill);
 }
 
-// the chart scripts are deferred; this module runs after them
 window.radar = { views, state };
 void start();

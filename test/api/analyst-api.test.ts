@@ -125,10 +125,10 @@ describe.each(engines())('analyst routes on %s', (engine) => {
     const charts = await get('/vendor/charts.js');
     expect(charts.statusCode).toBe(200);
     expect(charts.headers['content-type']).toMatch(/javascript/);
-    expect(charts.body).toContain('globalThis.vegaEmbed');
-    expect(charts.body.length).toBeGreaterThan(300_000);
-    // the lean Vega: none of the transforms the page does not use
-    expect(charts.body).not.toMatch(/wordcloud|forceSimulation/i);
+    expect(charts.body).toContain('globalThis.Plot');
+    // the parts of Plot the page names, not all of it (nor all of d3)
+    expect(charts.body.length).toBeGreaterThan(100_000);
+    expect(charts.body).not.toMatch(/forceSimulation|hexbin/i);
     const again = await s.app.inject({ method: 'GET', url: '/vendor/charts.js', headers: { 'if-none-match': String(charts.headers.etag) } });
     expect(again.statusCode).toBe(304);
     expect((await get('/vendor/other.js')).statusCode).toBe(404);

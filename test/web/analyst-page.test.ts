@@ -26,7 +26,7 @@ describe.skipIf(!present)('the analyst page in headless Chromium', () => {
   let browser: Browser;
   let base: string;
 
-  /** errors the page threw or logged: none may occur */
+  /** errors the page threw, or errors and warnings it logged (Plot warns of data it cannot draw): none may occur */
   let pageErrors: string[] = [];
   /** an analyst key of the organisation that sent the documents, as the page keeps it */
   let analystKey = '';
@@ -36,7 +36,7 @@ describe.skipIf(!present)('the analyst page in headless Chromium', () => {
     page.on('pageerror', (e) => pageErrors.push(e.message));
     // without a usable key the browser logs the API's 401/403 answers, which the page expects
     const refusals = key === analystKey ? /^$/ : /status of 40[13]/;
-    page.on('console', (m) => m.type() === 'error' && !/favicon/.test(m.location().url) && !refusals.test(m.text()) && pageErrors.push(m.text()));
+    page.on('console', (m) => ['error', 'warning'].includes(m.type()) && !/favicon/.test(m.location().url) && !refusals.test(m.text()) && pageErrors.push(m.text()));
     return page;
   };
   afterEach(() => {
@@ -49,7 +49,7 @@ describe.skipIf(!present)('the analyst page in headless Chromium', () => {
   const shot = (page: Page, name: string) => page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
   /** What the chart shows: each bar's accessible description, "Title: value" pairs as the page's locale formats them. */
   const bars = (page: Page, chart: string) =>
-    page.$$eval(`[data-chart="${chart}"] [aria-roledescription="bar"]`, (marks) =>
+    page.$$eval(`[data-chart="${chart}"] g[aria-label="bar"] rect`, (marks) =>
       marks.map((m) => Object.fromEntries((m.getAttribute('aria-label') ?? '').split('; ').map((pair: string) => pair.split(': ') as [string, string]))),
     );
   const tableRows = (page: Page, name: string) =>
@@ -90,6 +90,11 @@ describe.skipIf(!present)('the analyst page in headless Chromium', () => {
     for (const r of expected.rows) expect(shown.find((b) => b.Nimi === r.label)?.Tarve).toBe(fiNumber(r.demand));
     const rows = await tableRows(page, 'overview');
     expect(rows.map((r) => [r[0], r[1], r[2], r[3], r[5]])).toEqual(expected.rows.map((r) => [r.label, fiNumber(r.demand), fiNumber(r.documents, 0), fiNumber(r.mentions, 0), r.key]));
+    // hovering a bar shows its counts and share
+    const top = expected.rows[0]!;
+    await page.hover(`[data-chart="overview"] g[aria-label="bar"] rect[aria-label^="Nimi: ${top.label};"]`);
+    const tip = await page.locator('[data-chart="overview"] g[aria-label="tip"]').textContent();
+    for (const part of [top.label, fiNumber(top.documents, 0), fiNumber(top.mentions, 0), new Intl.NumberFormat('fi-FI', { style: 'percent', maximumFractionDigits: 1 }).format(top.share)]) expect(tip).toContain(part);
     await shot(page, 'overview-1280');
 
     // 3–10 years ahead: the page asks again, the URL carries the filter
@@ -123,7 +128,7 @@ describe.skipIf(!present)('the analyst page in headless Chromium', () => {
     await page.waitForSelector('#key-form [role="alert"]');
     await page.fill('#api-key', analystKey);
     await page.click('#key-form button[type="submit"]');
-    await page.waitForSelector('[data-chart="overview"] [aria-roledescription="bar"]');
+    await page.waitForSelector('[data-chart="overview"] g[aria-label="bar"] rect');
     expect(await page.evaluate<string | null>("localStorage.getItem('radar.apiKey')")).toBe(analystKey);
     // forgetting the key asks again
     await page.click('#forget-key');
@@ -179,7 +184,9 @@ describe.skipIf(!present)('the analyst page in headless Chromium', () => {
     await ready(page);
     const series = await api<{ rows: (Row & { bucket: string })[] }>('/v1/demand/timeseries?groupBy=skill&bucket=month&limit=5&lang=fi');
     expect(await page.locator('table[data-table="trends"] tbody tr').count()).toBe(series.rows.length);
-    expect(await page.locator('[data-chart="trends"] svg').count()).toBe(1);
+    // one line per skill, one point per skill and period
+    expect(await page.locator('[data-chart="trends"] g[aria-label="line"] path').count()).toBe(new Set(series.rows.map((r) => r.key)).size);
+    expect(await page.locator('[data-chart="trends"] g[aria-label="dot"] circle[aria-label]').count()).toBe(series.rows.length);
     // follow one more skill: the chart and table show the API's series for the chosen keys
     const top = await api<{ rows: Row[] }>('/v1/demand?groupBy=skill&limit=30&lang=fi');
     const extra = top.rows.find((r) => !series.rows.some((x) => x.key === r.key))!;
@@ -198,10 +205,10 @@ describe.skipIf(!present)('the analyst page in headless Chromium', () => {
     const byRegion = await api<{ rows: Row[] }>('/v1/demand?groupBy=maakunta&limit=50&lang=fi');
     expect((await tableRows(page, 'regions')).map((r) => r[4])).toEqual(byRegion.rows.map((r) => r.key));
     // the fixture geometry has four regions
-    const shapes = page.locator('[data-chart="map"] [aria-roledescription="geoshape"]');
+    const shapes = page.locator('[data-chart="map"] g[aria-label="geo"] path');
     expect(await shapes.count()).toBe(4);
     // each region is drawn as a part of the map, not as the whole plane
-    const map = (await page.locator('[data-chart="map"] svg').boundingBox())!;
+    const map = (await page.locator('[data-chart="map"] svg:has(g[aria-label="geo"])').boundingBox())!;
     for (const box of await Promise.all((await shapes.all()).map((sh) => sh.boundingBox()))) expect(box!.width * box!.height).toBeLessThan(0.5 * map.width * map.height);
     expect(await page.locator('table[data-table="heat"] tbody tr').count()).toBe(byRegion.rows.length);
     const compare = await api<{ rows: { key: string }[] }>('/v1/demand/compare?region=MK01&groupBy=skill&limit=20&minMentions=2&lang=fi');
