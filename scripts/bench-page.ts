@@ -6,10 +6,10 @@
  * `--detail` also prints when each file and API answer of the last first load arrived.
  * `--view '/?view=trends'` measures that page address alone. `--profile FILE` records the last first load of each
  * view with Chromium's CPU profiler into FILE (a .cpuprofile for DevTools, one per view) and prints where the main
- * thread spent its time, by script.
- *   npm run bench:page [-- --mentions 100000 --cold 5 --loads 10 --detail --view PATH --profile FILE]
+ * thread spent its time, by script. `--screenshots DIR` saves each view as it stands after its last first load.
+ *   npm run bench:page [-- --mentions 100000 --cold 5 --loads 10 --detail --view PATH --profile FILE --screenshots DIR]
  */
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -34,6 +34,7 @@ const { values } = parseArgs({
     detail: { type: 'boolean', default: false },
     view: { type: 'string' },
     profile: { type: 'string' },
+    screenshots: { type: 'string' },
   },
 });
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -121,6 +122,10 @@ try {
         writeFileSync(file, JSON.stringify(profile));
         printProfile(profile, file);
       }
+    }
+    if (values.screenshots) {
+      mkdirSync(values.screenshots, { recursive: true });
+      await page!.screenshot({ path: join(values.screenshots, `${VIEWS.findIndex(([, p]) => p === path)}.png`), fullPage: true });
     }
     if (values.detail) {
       const timeline = await page!.evaluate<[string, number, number][]>(

@@ -291,8 +291,11 @@ const clickable = (rows, onPick) => (index, scales, values, dimensions, context,
   return g;
 };
 
-/** Horizontal bars of `value` per `label`, largest first, with a tooltip of `tip` columns ([title, field, format]). */
-function bars(rows, { value, valueTitle, color, tip, onPick }) {
+/**
+ * Horizontal bars of `value` per `label`, largest first, with a tooltip of `tip` columns ([title, field, format])
+ * and, given `reference`, a dashed line at that value.
+ */
+function bars(rows, { value, valueTitle, color, tip, onPick, reference }) {
   return (width) => {
     const marginLeft = labelMargin(rows.map((r) => r.label), width);
     return Plot.plot({
@@ -309,6 +312,7 @@ function bars(rows, { value, valueTitle, color, tip, onPick }) {
           render: onPick ? clickable(rows, onPick) : undefined,
         }),
         Plot.ruleX([0]),
+        ...(reference === undefined ? [] : [Plot.ruleX([reference], { stroke: '#5b6773', strokeDasharray: '4 3' })]),
       ],
     });
   };
@@ -482,7 +486,7 @@ async function regions() {
   suppressedNote(c, compare.suppressed);
   if (compare.rows.length === 0) return void c.append(el('p', {}, t('noData')));
   await chart(c, 'lq', bars(compare.rows.filter((r) => r.lq !== null), {
-    value: 'lq', valueTitle: t('lq'), color: '#2a9d8f',
+    value: 'lq', valueTitle: t('lq'), color: '#2a9d8f', reference: 1, // 1: as in the whole country
     tip: [[t('name'), (r) => r.label, String], [t('lq'), (r) => r.lq, fmt.dec], [t('here'), (r) => r.region.share, fmt.pct], [t('country'), (r) => r.against.share, fmt.pct]],
     onPick: (r) => openDrill(r.key),
   }));
