@@ -5,8 +5,15 @@
  * (latencies corrected for coordinated omission), each request a different ~2,000-character ad; demand is
  * asked as fast as the service answers. Prints req/s, p50/p99/max latency, non-2xx answers, how many accepted
  * documents are stored, and peak RSS.
- *   npm run bench:load [-- --rate 500 --seconds 20 --connections 50 --postgres]
+ *
+ * Two floors come first: autocannon against a bare Node HTTP server in a process of its own (what the tool and
+ * this machine measure with nothing behind them), then `GET /health` of the service at the same rate. With
+ * autocannon's fixed rate each connection sends its share on its own timer, so many connections send in bursts
+ * (50 connections at 500 req/s: 50 requests at once every 100 ms, and a p99 of about 60 ms against the bare
+ * server here); 10 connections (the default) keep the bursts small.
+ *   npm run bench:load [-- --rate 500 --seconds 20 --connections 10 --postgres]
  */
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,7 +32,7 @@ const { values } = parseArgs({
   options: {
     rate: { type: 'string', default: '500' },
     seconds: { type: 'string', default: '20' },
-    connections: { type: 'string', default: '50' },
+    connections: { type: 'string', default: '10' },
     postgres: { type: 'boolean', default: false },
   },
 });
@@ -38,6 +45,9 @@ const port = 18_600 + Math.floor(Math.random() * 300);
 const base = `http://127.0.0.1:${port}`;
 // per-request logging and the rate limit would measure themselves, not the service
 const env: Record<string, string> = { PORT: String(port), DATA_DIR: dataDir, TAXONOMY_DIR: taxonomy, LOG_LEVEL: 'warn', RATE_LIMIT_MAX: '1000000000', QUEUE_PREFIX: 'benchload' };
+
+/** A Node HTTP server that answers every request at once with a small JSON body, and prints its port. */
+const BARE_SERVER = `require('node:http').createServer((q, r) => { r.setHeader('content-type', 'application/json'); r.end('{"status":"ok"}'); }).listen(0, '127.0.0.1', function () { console.log(this.address().port); });`;
 
 const processes: CliProcess[] = [];
 const stops: (() => Promise<void>)[] = [];
@@ -62,7 +72,8 @@ if (values.postgres) {
   await db.close();
   console.log(`taxonomy imported and label embeddings cached in ${((performance.now() - t) / 1000).toFixed(1)} s`);
 }
-if (values.postgres) processes.push(runCli(['api'], env), runCli(['worker'], { ...env, NODE_OPTIONS: '--max-semi-space-size=64' }));
+// as `npm start` runs: young-generation room for request garbage, so fewer pauses
+if (values.postgres) processes.push(runCli(['api'], { ...env, NODE_OPTIONS: '--max-semi-space-size=64' }), runCli(['worker'], { ...env, NODE_OPTIONS: '--max-semi-space-size=64' }));
 else processes.push(runCli(['start'], { ...env, NODE_OPTIONS: '--max-semi-space-size=64' }));
 
 const mib = (pid: number | undefined) => Math.round(Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024);
@@ -102,9 +113,15 @@ try {
   while ((await json<{ status: string }>(`/v1/documents/${id}`, contributor)).status !== 'done') await new Promise((r) => setTimeout(r, 200));
   console.log(`service: ${values.postgres ? 'API and a worker process on PostgreSQL' : 'npm start (PGlite, private redis-server, worker in the process)'}, ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 
-  // the floor: the same load on a route that does nothing, to tell the service's latency from the machine's
+  // the floors: the same load on a bare HTTP server and on a route that does nothing, to tell the service's
+  // latency from the machine's and the tool's
+  const bare = spawn(process.execPath, ['-e', BARE_SERVER], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const barePort = await new Promise<number>((resolve) => bare.stdout.once('data', (d: Buffer) => resolve(Number(d.toString().trim()))));
+  const bareFloor = await autocannon({ url: `http://127.0.0.1:${barePort}/`, connections, overallRate: rate, duration: Math.min(10, seconds) });
+  bare.kill();
   const floor = await autocannon({ url: `${base}/health`, connections, overallRate: rate, duration: Math.min(10, seconds) });
-  console.log(`\nfloor: GET /health at ${rate} req/s, ${connections} connections`);
+  console.log(`\nfloors at ${rate} req/s, ${connections} connections`);
+  report('bare Node HTTP server', bareFloor);
   report('GET /health', floor);
 
   const ads = syntheticAds(1_000, 11);

@@ -134,6 +134,6 @@ export function startRequeueSweep(config: Config, log: Logger, documents: Docume
 }
 
 export function openQueue(config: Config, redisUrl: string): Queue<AnalyzeJobPayload> {
-  // fail fast rather than buffer when Redis is down: the document is stored and the sweep queues it later
-  return createAnalyzeQueue(bullConnection(redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1 }), config.QUEUE_PREFIX);
+  // fail fast rather than buffer when Redis is down or hangs: the document is stored and the sweep queues it later
+  return createAnalyzeQueue(bullConnection(redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, commandTimeout: 5_000 }), config.QUEUE_PREFIX);
 }

@@ -22,10 +22,12 @@ interface Pending {
  * the event loop into one INSERT per organisation and one Redis round trip: under load, a few statements
  * carry many documents (group commit); alone, a submission is written at once. Each submission resolves only
  * after its row is committed; a failed statement fails every submission in it, and none of them is stored.
+ * Jobs are queued once the rows are committed, without holding up the answers.
  */
 export class IngestBatcher {
   private pending: Pending[] = [];
   private scheduled = false;
+  private readonly enqueuing = new Set<Promise<void>>();
 
   constructor(
     private readonly documents: DocumentsRepository,
@@ -67,7 +69,16 @@ export class IngestBatcher {
       for (const p of items) p.reject(err);
       return;
     }
-    await enqueueStored(this.queue, stored, this.config, (err, documents) => this.log.warn({ err, documents }, 'enqueue failed; the requeue sweep will retry'));
+    // committed: the submissions are accepted now. Their jobs are queued after the answer, not before it: a
+    // stored document whose job never reaches Redis is queued by the requeue sweep, as when Redis is down.
     items.forEach((p, i) => p.resolve(stored[i]!));
+    const queued = enqueueStored(this.queue, stored, this.config, (err, documents) => this.log.warn({ err, documents }, 'enqueue failed; the requeue sweep will retry'));
+    this.enqueuing.add(queued);
+    void queued.finally(() => this.enqueuing.delete(queued));
+  }
+
+  /** Waits for the jobs of the documents already stored to be queued (on close, before the queue's connection goes). */
+  async drain(): Promise<void> {
+    while (this.enqueuing.size > 0) await Promise.allSettled([...this.enqueuing]);
   }
 }

@@ -11,6 +11,10 @@ export interface TestServer {
   down(): Promise<void>;
   /** and comes back on the same port */
   up(): Promise<void>;
+  /** fault injection: the server hangs (SIGSTOP): connections stay open, nothing is answered */
+  pause?(): void;
+  /** and goes on (SIGCONT) */
+  resume?(): void;
 }
 
 function waitExit(child: ChildProcess): Promise<void> {
@@ -43,6 +47,8 @@ export async function startRedis(): Promise<TestServer> {
     async up() {
       child = await launch();
     },
+    pause: () => void child?.kill('SIGSTOP'),
+    resume: () => void child?.kill('SIGCONT'),
   };
 }
 

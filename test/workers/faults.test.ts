@@ -14,8 +14,8 @@ import { waitFor } from '../helpers/service.js';
 
 /**
  * Faults under a running service, on servers of its own (a PostgreSQL server and a redis-server this suite
- * stops and starts): Redis lost and restarted empty while documents are analysed, and the database gone while
- * documents arrive. Afterwards: every accepted document analysed, none twice, no duplicate mentions.
+ * stops and starts): Redis lost and restarted empty while documents are analysed, Redis hanging while documents
+ * arrive, and the database gone while documents arrive. Afterwards: every accepted document analysed, none twice, no duplicate mentions.
  */
 const AD = (i: number) => `Haemme Lahteen hitsaajaa numero ${i}. Edellytämme hitsaustekniikoiden hallintaa ja MIG-hitsausta.`;
 
@@ -101,6 +101,24 @@ describe.skipIf(!postgresAvailable())('faults: Redis restarted and the database 
     }
     await new Promise((r) => setTimeout(r, 1_500));
     await redis.up();
+    await expectAllAnalysedOnce(accepted);
+  }, 150_000);
+
+  it('keeps answering while Redis hangs (SIGSTOP): the documents are stored, and analysed once Redis goes on', async () => {
+    const accepted: string[] = [];
+    redis.pause!();
+    try {
+      // no job can be queued and no rate-limit count kept while Redis hangs; the answers do not wait for either
+      for (let i = 60; i < 70; i++) {
+        const res = await submit(i);
+        expect(res.statusCode, res.body).toBe(202);
+        accepted.push(`ad-${i}`);
+      }
+      const stored = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM documents WHERE external_id = ANY($1::text[])', [accepted]);
+      expect(stored[0]!.n).toBe(accepted.length);
+    } finally {
+      redis.resume!();
+    }
     await expectAllAnalysedOnce(accepted);
   }, 150_000);
 

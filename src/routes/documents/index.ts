@@ -119,6 +119,7 @@ export const documentRoutes =
   async (app) => {
     const { config, documents, queue, log, keys } = deps;
     const ingest = new IngestBatcher(documents, queue, config, log);
+    app.addHook('onClose', () => ingest.drain());
 
     app.post(
       '/v1/documents',
