@@ -194,11 +194,11 @@ function chartSvg(box) {
   const parts = svgsOf(box);
   const width = Math.max(...parts.map((s) => s.getBoundingClientRect().width));
   let y = 0;
-  const out = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
-  out.append(Object.assign(document.createElementNS('http://www.w3.org/2000/svg', 'rect'), {}));
-  out.lastChild.setAttribute('width', '100%');
-  out.lastChild.setAttribute('height', '100%');
-  out.lastChild.setAttribute('fill', '#fff');
+  const SVG = 'http://www.w3.org/2000/svg';
+  const out = document.createElementNS(SVG, 'svg');
+  const background = document.createElementNS(SVG, 'rect');
+  for (const [k, v] of [['width', '100%'], ['height', '100%'], ['fill', '#fff']]) background.setAttribute(k, v);
+  out.append(background);
   for (const part of parts) {
     const copy = part.cloneNode(true);
     const { height } = part.getBoundingClientRect();
@@ -208,7 +208,7 @@ function chartSvg(box) {
     out.append(copy);
     y += height + 4;
   }
-  out.setAttribute('xmlns', 'http://www.w3.org/2000/svg');
+  out.setAttribute('xmlns', SVG);
   out.setAttribute('width', String(Math.ceil(width)));
   out.setAttribute('height', String(Math.ceil(y)));
   out.setAttribute('viewBox', `0 0 ${Math.ceil(width)} ${Math.ceil(y)}`);
