@@ -77,6 +77,17 @@ if (values.postgres) processes.push(runCli(['api'], { ...env, NODE_OPTIONS: '--m
 else processes.push(runCli(['start'], { ...env, NODE_OPTIONS: '--max-semi-space-size=64' }));
 
 const mib = (pid: number | undefined) => Math.round(Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024);
+/** The service's analysis process among the process's children, from /proc. */
+const childrenOf = (pid: number | undefined): number[] => {
+  try {
+    const all = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+    return all.filter((c) => readFileSync(`/proc/${c}/cmdline`, 'utf8').includes('__analysis-child'));
+  } catch {
+    return [];
+  }
+};
+/** Peak RSS of a process and of each of its children, read before they exit. */
+const rss = (pid: number | undefined) => [mib(pid), ...childrenOf(pid).map(mib)];
 const json = async <T>(path: string, key: string, body?: unknown): Promise<T> => {
   const res = await fetch(`${base}${path}`, {
     method: body === undefined ? 'GET' : 'POST',
@@ -160,7 +171,14 @@ try {
   });
   console.log(`\ndemand as fast as answered, 10 connections, over the ${stored.total} documents (analysis still running)`);
   report('GET /v1/demand', demand);
-  console.log(`\npeak RSS: ${processes.map((p, i) => `${values.postgres ? ['API', 'worker'][i] : 'service'} ${mib(p.child.pid)} MiB`).join(', ')}`);
+  console.log(
+    `\npeak RSS: ${processes
+      .map((p, i) => {
+        const [own, ...children] = rss(p.child.pid);
+        return `${values.postgres ? ['API', 'worker'][i] : 'service'} ${own} MiB${children.length ? ` (its analysis process ${children.join(', ')} MiB)` : ''}`;
+      })
+      .join(', ')}`,
+  );
 } finally {
   for (const p of processes) p.child.kill('SIGTERM');
   await Promise.all(processes.map((p) => p.exited));

@@ -11,7 +11,7 @@ import type { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Config } from './config.js';
 import type { Logger } from './logger.js';
-import type { Analyzer } from './pipeline/analyze.js';
+import type { AnalysisService } from './pipeline/process.js';
 import type { AnalyzeJobPayload } from './queue/analyze.queue.js';
 import { redisOptions } from './queue/redis.js';
 import { ATTRIBUTION } from './attribution.js';
@@ -30,7 +30,7 @@ import { DocumentsRepository } from './storage/documents.repository.js';
 
 /** The analyzer is loaded in the background; the API serves /health and stores documents meanwhile. */
 export interface AnalyzerHolder {
-  current?: Analyzer | undefined;
+  current?: AnalysisService | undefined;
   error?: string | undefined;
 }
 

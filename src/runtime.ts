@@ -6,6 +6,7 @@ import type { Logger } from './logger.js';
 import { createEmbedder } from './embeddings/index.js';
 import { Calibrator } from './pipeline/calibration.js';
 import { Analyzer } from './pipeline/analyze.js';
+import type { AnalysisService } from './pipeline/process.js';
 import { SemanticSkillMatcher } from './pipeline/semantic.js';
 import { ANALYZE_QUEUE, createAnalyzeQueue, enqueueAnalyze, type AnalyzeJobPayload } from './queue/analyze.queue.js';
 import { bullConnection, startPrivateRedis, type PrivateRedis } from './queue/redis.js';
@@ -89,7 +90,7 @@ export interface RunningWorker {
 }
 
 /** A BullMQ worker on the analyze queue; `close()` lets the running job finish. */
-export function startWorker(config: Config, log: Logger, redisUrl: string, documents: DocumentsRepository, analyzer: Analyzer): RunningWorker {
+export function startWorker(config: Config, log: Logger, redisUrl: string, documents: DocumentsRepository, analyzer: AnalysisService): RunningWorker {
   const worker = new Worker<AnalyzeJobPayload>(ANALYZE_QUEUE, createAnalyzeProcessor({ config, documents, analyzer, log }), {
     connection: bullConnection(redisUrl),
     prefix: config.QUEUE_PREFIX,

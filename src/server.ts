@@ -1,10 +1,11 @@
 import type { Config } from './config.js';
 import { buildApp, type AnalyzerHolder } from './app.js';
 import type { Logger } from './logger.js';
-import { loadAnalyzer, openQueue, resolveRedis, startRequeueSweep, startWorker, ensureTaxonomy, openStorage, type RunningWorker } from './runtime.js';
+import { openQueue, resolveRedis, startRequeueSweep, startWorker, ensureTaxonomy, openStorage, type RunningWorker } from './runtime.js';
 import { KeysRepository } from './auth/keys.js';
 import { chartsBundle } from './routes/web/bundle.js';
 import { DocumentsRepository } from './storage/documents.repository.js';
+import { AnalysisProcess } from './pipeline/process.js';
 
 export interface Service {
   url: string;
@@ -28,11 +29,14 @@ export async function startService(config: Config, log: Logger, options: { withW
   const app = await buildApp({ config, db, documents, queue, redisUrl: redis.url, analyzer, log, keys });
   const stopSweep = startRequeueSweep(config, log, documents, queue);
   let worker: RunningWorker | undefined;
+  let analysis: AnalysisProcess | undefined;
   let closing = false;
 
   const loading = (async () => {
     const started = Date.now();
-    analyzer.current = await loadAnalyzer(db, config, log);
+    // the analyzer runs in a process of its own: analysis never holds the event loop that answers requests
+    analysis = await AnalysisProcess.start(db, config, log);
+    analyzer.current = analysis;
     log.info({ labels: analyzer.current.labelCount, ms: Date.now() - started }, 'taxonomy index loaded');
     if (options.withWorker && !closing) worker = startWorker(config, log, redis.url, documents, analyzer.current);
   })().catch((err: unknown) => {
@@ -59,6 +63,7 @@ export async function startService(config: Config, log: Logger, options: { withW
       await app.close();
       await loading;
       await worker?.close();
+      await analysis?.close();
       await queue.close();
       await db.close();
       await redis.private?.stop();

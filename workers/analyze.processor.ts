@@ -4,14 +4,14 @@ import { UnrecoverableError, type Job } from 'bullmq';
 import { Value } from 'typebox/value';
 import type { Config } from '../src/config.js';
 import type { Logger } from '../src/logger.js';
-import type { Analyzer } from '../src/pipeline/analyze.js';
+import type { AnalysisService } from '../src/pipeline/process.js';
 import { AnalyzeJobPayload } from '../src/queue/analyze.queue.js';
 import type { DocumentsRepository } from '../src/storage/documents.repository.js';
 
 export interface ProcessorDeps {
   config: Pick<Config, 'FAULT_JOB_DELAY_MS'>;
   documents: DocumentsRepository;
-  analyzer: Analyzer;
+  analyzer: AnalysisService;
   log: Logger;
 }
 

@@ -243,8 +243,8 @@ async function snapshotInChild(config: Config, file: string): Promise<string | n
   throw new Error(`the taxonomy snapshot process exited (${signal ?? code})`);
 }
 
-/** The entry of the CLI, which runs a classify child when given `__classify-child`. */
-function cliEntry(): { path: string; execArgv: string[] } {
+/** The entry of the CLI, which runs a classify child when given `__classify-child` (and an analysis child when given `__analysis-child`). */
+export function cliEntry(): { path: string; execArgv: string[] } {
   const here = fileURLToPath(import.meta.url);
   const ext = extname(here);
   return { path: join(dirname(here), '..', 'cli', `main${ext}`), execArgv: ext === '.ts' ? ['--import', 'tsx'] : [] };

@@ -23,6 +23,7 @@ import { VoikkoUnavailableError } from '../pipeline/voikko.js';
 import { classifyLocal } from '../batch/local.js';
 import { RowError } from '../batch/records.js';
 import { classifyRemote } from '../batch/remote.js';
+import { runAnalysisChild } from '../../workers/analysis.child.js';
 import { runClassifyChild } from '../../workers/classify.child.js';
 import { availableParallelism } from 'node:os';
 
@@ -97,6 +98,9 @@ async function main(argv: string[]): Promise<number> {
       return classifyCommand(config, rest);
     case '__classify-child':
       runClassifyChild();
+      return -1;
+    case '__analysis-child':
+      runAnalysisChild();
       return -1;
     default:
       process.stderr.write(`unknown command ${JSON.stringify(command)}\n\n${USAGE}\n`);

@@ -1,0 +1,152 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { setPriority } from 'node:os';
+import type { FromAnalysisChild, ToAnalysisChild } from '../../workers/analysis.child.js';
+import { cliEntry } from '../batch/local.js';
+import type { Config } from '../config.js';
+import type { Logger } from '../logger.js';
+import type { Queryable } from '../storage/database.js';
+import type { Analysis, AnalysisInput, Analyzer } from './analyze.js';
+
+/** What the API and the job processor need of an analyzer: the in-process one, or an analysis process. */
+export type AnalysisService = Pick<Analyzer, 'analyzeFull' | 'labelCount' | 'taxonomyVersion' | 'semanticModel'>;
+
+export class AnalysisProcessError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'AnalysisProcessError';
+  }
+}
+
+/**
+ * The analyzer in a child process of its own (workers/analysis.child.ts). Its taxonomy queries run on this
+ * process's database; texts go over IPC and analyses come back. The CPU-bound analysis then never holds the
+ * event loop that answers HTTP requests, and the taxonomy index lives outside this process's heap. If the child
+ * dies, the analyses in flight fail (a job is retried by BullMQ) and the next one starts a new child.
+ */
+export class AnalysisProcess implements AnalysisService {
+  private child: ChildProcess | undefined;
+  private starting: Promise<void> | undefined;
+  private next = 0;
+  private readonly waiting = new Map<number, { resolve: (a: Analysis) => void; reject: (err: Error) => void }>();
+  private state = { labelCount: 0, taxonomyVersion: null as number | null, semanticModel: null as string | null };
+  private closed = false;
+
+  private constructor(
+    private readonly db: Queryable,
+    private readonly config: Config,
+    private readonly log: Logger,
+  ) {}
+
+  /** Starts the child and resolves once its analyzer is loaded. */
+  static async start(db: Queryable, config: Config, log: Logger): Promise<AnalysisProcess> {
+    const p = new AnalysisProcess(db, config, log);
+    await p.ensure();
+    return p;
+  }
+
+  get labelCount(): number {
+    return this.state.labelCount;
+  }
+
+  get taxonomyVersion(): number | null {
+    return this.state.taxonomyVersion;
+  }
+
+  get semanticModel(): string | null {
+    return this.state.semanticModel;
+  }
+
+  async analyzeFull(input: AnalysisInput): Promise<Analysis> {
+    await this.ensure();
+    const id = this.next++;
+    return new Promise<Analysis>((resolve, reject) => {
+      this.waiting.set(id, { resolve, reject });
+      this.send({ type: 'analyze', id, input });
+    });
+  }
+
+  /** Stops the child; analyses in flight fail. */
+  async close(): Promise<void> {
+    this.closed = true;
+    const child = this.child;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.disconnect();
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+    await exited;
+    clearTimeout(timer);
+  }
+
+  private send(m: ToAnalysisChild): void {
+    this.child?.send(m);
+  }
+
+  private ensure(): Promise<void> {
+    if (this.closed) return Promise.reject(new AnalysisProcessError('the analysis process is closed'));
+    this.starting ??= this.spawn().catch((err: unknown) => {
+      this.starting = undefined;
+      throw err;
+    });
+    return this.starting;
+  }
+
+  private spawn(): Promise<void> {
+    const entry = cliEntry();
+    const child = fork(entry.path, ['__analysis-child'], {
+      execArgv: [...entry.execArgv, '--max-semi-space-size=64'],
+      env: process.env,
+      serialization: 'advanced',
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    this.child = child;
+    // analysis is background work, as in a worker process: the API's answers get the CPU first
+    try {
+      if (child.pid !== undefined) setPriority(child.pid, this.config.WORKER_NICE);
+    } catch (err) {
+      this.log.warn({ err, nice: this.config.WORKER_NICE }, 'could not lower the analysis process priority');
+    }
+    return new Promise<void>((resolve, reject) => {
+      child.on('message', (m: FromAnalysisChild) => {
+        switch (m.type) {
+          case 'query':
+            this.db.query(m.sql, m.params).then(
+              (rows) => child.connected && child.send({ type: 'rows', id: m.id, rows } satisfies ToAnalysisChild),
+              (err: unknown) => child.connected && child.send({ type: 'rows', id: m.id, error: (err as Error).message } satisfies ToAnalysisChild),
+            );
+            break;
+          case 'ready':
+            this.state = { labelCount: m.labelCount, taxonomyVersion: m.taxonomyVersion, semanticModel: m.semanticModel };
+            resolve();
+            break;
+          case 'semantic':
+            this.state.semanticModel = m.semanticModel;
+            this.log.info({ model: m.semanticModel }, 'semantic skill matching ready in the analysis process');
+            break;
+          case 'result': {
+            const w = this.waiting.get(m.id);
+            this.waiting.delete(m.id);
+            if (m.error !== undefined || !m.analysis) w?.reject(new Error(m.error ?? 'no analysis'));
+            else w?.resolve(m.analysis);
+            break;
+          }
+          case 'failed':
+            reject(new AnalysisProcessError(`loading the analyzer failed: ${m.error}`));
+            child.kill();
+            break;
+        }
+      });
+      child.once('exit', (code, signal) => {
+        if (this.child === child) {
+          this.child = undefined;
+          this.starting = undefined;
+        }
+        const err = new AnalysisProcessError(`the analysis process exited (${signal ?? code})`);
+        reject(err);
+        for (const w of this.waiting.values()) w.reject(err);
+        this.waiting.clear();
+        if (!this.closed) this.log.warn({ code, signal }, 'the analysis process exited; the next analysis starts a new one');
+      });
+      child.send({ type: 'init', config: this.config } satisfies ToAnalysisChild);
+    });
+  }
+}

@@ -1,0 +1,63 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '../../src/logger.js';
+import type { Analyzer } from '../../src/pipeline/analyze.js';
+import { AnalysisProcess } from '../../src/pipeline/process.js';
+import { loadAnalyzer } from '../../src/runtime.js';
+import type { Database } from '../../src/storage/database.js';
+import { importTaxonomy } from '../../src/taxonomy/import.js';
+import { createTestDatabase, FIXTURE_TAXONOMY, testConfig } from '../helpers/context.js';
+
+/**
+ * The analyzer in a process of its own, as the service runs it: its taxonomy comes through the parent's
+ * database (PGlite here, which only the parent can open), its analyses equal the in-process analyzer's, and a
+ * child that dies fails only the analyses in flight; the next one starts a new child.
+ */
+describe('the analysis process', () => {
+  let db: Database;
+  let drop: () => Promise<void>;
+  let local: Analyzer;
+  let remote: AnalysisProcess;
+  const config = testConfig();
+
+  beforeAll(async () => {
+    ({ db, drop } = await createTestDatabase('pglite'));
+    await importTaxonomy(db, FIXTURE_TAXONOMY);
+    local = await loadAnalyzer(db, config, createLogger(config));
+    remote = await AnalysisProcess.start(db, config, createLogger(config));
+  }, 120_000);
+  afterAll(async () => {
+    await remote?.close();
+    await drop?.();
+  });
+
+  const inputs = [
+    { text: 'Haemme Lahteen hitsaajaa. Edellytämme hitsaustekniikoiden hallintaa ja MIG-hitsausta.', kind: 'job_ad' as const, date: '2026-11-01' },
+    { text: 'We are looking for a welder in Lahti. Python programming is an advantage.', kind: 'job_ad' as const, date: '2026-11-01' },
+    { text: 'Tapasimme yrityksen. Kahden vuoden päästä tarvitaan trukinkuljettajia ja asiakaspalvelua.', kind: 'meeting_note' as const, date: '2026-11-01' },
+  ];
+
+  it('loads the same taxonomy through the parent and gives the same analyses', async () => {
+    expect(remote.labelCount).toBe(local.labelCount);
+    expect(remote.labelCount).toBeGreaterThan(0);
+    expect(remote.taxonomyVersion).toBe(local.taxonomyVersion);
+    for (const input of inputs) {
+      const [mine, theirs] = await Promise.all([local.analyzeFull(input), remote.analyzeFull(input)]);
+      expect(theirs).toEqual(mine);
+    }
+    expect((await remote.analyzeFull(inputs[0]!)).mentions.length).toBeGreaterThan(0);
+  });
+
+  it('fails the analyses in flight when the child dies, and starts a new child for the next', async () => {
+    const child = (remote as unknown as { child: { pid: number } }).child;
+    const inFlight = remote.analyzeFull(inputs[0]!);
+    process.kill(child.pid, 'SIGKILL');
+    // the answer may have come back before the signal landed; if not, the analysis fails, it does not hang
+    await inFlight.then(
+      (analysis) => expect(analysis.mentions.length).toBeGreaterThan(0),
+      (err: Error) => expect(err.message).toMatch(/analysis process exited/),
+    );
+    const again = await remote.analyzeFull(inputs[1]!);
+    expect(again).toEqual(await local.analyzeFull(inputs[1]!));
+    expect((remote as unknown as { child: { pid: number } }).child.pid).not.toBe(child.pid);
+  }, 60_000);
+});
