@@ -210,6 +210,11 @@ describe.skipIf(!present)('the analyst page in headless Chromium', () => {
     // each region is drawn as a part of the map, not as the whole plane
     const map = (await page.locator('[data-chart="map"] svg:has(g[aria-label="geo"])').boundingBox())!;
     for (const box of await Promise.all((await shapes.all()).map((sh) => sh.boundingBox()))) expect(box!.width * box!.height).toBeLessThan(0.5 * map.width * map.height);
+    // hovering a region shows its name and figures
+    const first = byRegion.rows[0]!;
+    await page.hover(`[data-chart="map"] g[aria-label="geo"] path[aria-label^="Alue: ${first.label};"]`);
+    const tip = await page.locator('[data-chart="map"] g[aria-label="tip"]').textContent();
+    for (const part of [first.label, fiNumber(first.demand), fiNumber(first.documents, 0)]) expect(tip).toContain(part);
     expect(await page.locator('table[data-table="heat"] tbody tr').count()).toBe(byRegion.rows.length);
     const compare = await api<{ rows: { key: string }[] }>('/v1/demand/compare?region=MK01&groupBy=skill&limit=20&minMentions=2&lang=fi');
     expect(await page.locator('table[data-table="lq"] tbody tr').count()).toBe(compare.rows.length);
