@@ -78,7 +78,8 @@ describe('skills-radar start with embedded defaults (PGlite, private redis-serve
     second.child.kill('SIGTERM');
     expect(await second.exited).toBe(0);
     await waitFor(async () => (alive(redisPid) ? undefined : true), 10_000, 'the private redis-server to stop');
-  });
+    // two starts, each loading the analyzer in its analysis process: longer than the default under a loaded CI machine
+  }, 180_000);
 
   it('stops with the install command when REDIS_URL is unset and redis-server is missing', async () => {
     const p = runCli(['start'], { PATH: '/nonexistent', PORT: String(await freePort()), DATA_DIR: dataDir, TAXONOMY_DIR: FIXTURE_TAXONOMY });
