@@ -1,3 +1,4 @@
+import { setPriority } from 'node:os';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker, type Queue } from 'bullmq';
@@ -82,6 +83,19 @@ export async function loadAnalyzer(db: Queryable, config: Config, log: Logger, o
   if (options.waitForSemantic) await settled;
   else await Promise.race([settled, new Promise((r) => setTimeout(r, 15_000).unref())]);
   return analyzer;
+}
+
+/**
+ * Lowers a process's CPU priority to WORKER_NICE (this process without `pid`): analysis is background work, and
+ * on a shared machine the API's answers (and its ingest latency) get the CPU first. A refusal is only logged.
+ */
+export function lowerPriority(config: Pick<Config, 'WORKER_NICE'>, log: Logger, what: string, pid?: number): void {
+  try {
+    if (pid === undefined) setPriority(config.WORKER_NICE);
+    else setPriority(pid, config.WORKER_NICE);
+  } catch (err) {
+    log.warn({ err, nice: config.WORKER_NICE }, `could not lower the ${what} priority`);
+  }
 }
 
 export interface RunningWorker {

@@ -1,6 +1,7 @@
 import type { Config } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
 import type { Analysis, AnalysisInput } from '../src/pipeline/analyze.js';
+import { PendingReplies } from '../src/pipeline/pending.js';
 import { loadAnalyzer } from '../src/runtime.js';
 import type { Queryable } from '../src/storage/database.js';
 
@@ -18,24 +19,18 @@ export type FromAnalysisChild =
 
 /** Runs the parent's read-only queries through it: the analysis process opens no database of its own. */
 class ParentQueryable implements Queryable {
-  private next = 0;
-  private readonly waiting = new Map<number, { resolve: (rows: unknown[]) => void; reject: (err: Error) => void }>();
+  private readonly pending = new PendingReplies<unknown[]>();
 
   constructor(private readonly send: (m: FromAnalysisChild) => void) {}
 
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]> {
-    const id = this.next++;
-    return new Promise<T[]>((resolve, reject) => {
-      this.waiting.set(id, { resolve: resolve as (rows: unknown[]) => void, reject });
-      this.send({ type: 'query', id, sql, ...(params && { params }) });
-    });
+    const { id, reply } = this.pending.open();
+    this.send({ type: 'query', id, sql, ...(params && { params }) });
+    return reply as Promise<T[]>;
   }
 
   answer(m: Extract<ToAnalysisChild, { type: 'rows' }>): void {
-    const w = this.waiting.get(m.id);
-    this.waiting.delete(m.id);
-    if (m.error !== undefined) w?.reject(new Error(m.error));
-    else w?.resolve(m.rows ?? []);
+    this.pending.settle(m.id, m.error, m.rows ?? []);
   }
 }
 

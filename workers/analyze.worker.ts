@@ -1,7 +1,6 @@
-import { setPriority } from 'node:os';
 import type { Config } from '../src/config.js';
 import type { Logger } from '../src/logger.js';
-import { loadAnalyzer, openQueue, openStorage, startRequeueSweep, startWorker } from '../src/runtime.js';
+import { loadAnalyzer, lowerPriority, openQueue, openStorage, startRequeueSweep, startWorker } from '../src/runtime.js';
 import { DocumentsRepository } from '../src/storage/documents.repository.js';
 
 /** A worker process: shared PostgreSQL and Redis, models and taxonomy loaded before the first job. */
@@ -12,12 +11,7 @@ export async function runWorkerProcess(config: Config, log: Logger): Promise<() 
         'with the embedded defaults, `npm start` runs a worker inside the API process',
     );
   }
-  // analysis is background work: on a shared machine the API (and its ingest latency) gets the CPU first
-  try {
-    setPriority(config.WORKER_NICE);
-  } catch (err) {
-    log.warn({ err, nice: config.WORKER_NICE }, 'could not lower the worker priority');
-  }
+  lowerPriority(config, log, 'worker');
   const db = await openStorage(config, log);
   const documents = new DocumentsRepository(db);
   const analyzer = await loadAnalyzer(db, config, log);

@@ -1,11 +1,12 @@
 import { fork, type ChildProcess } from 'node:child_process';
-import { setPriority } from 'node:os';
 import type { FromAnalysisChild, ToAnalysisChild } from '../../workers/analysis.child.js';
 import { cliEntry } from '../batch/local.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
+import { lowerPriority } from '../runtime.js';
 import type { Queryable } from '../storage/database.js';
 import type { Analysis, AnalysisInput, Analyzer } from './analyze.js';
+import { PendingReplies } from './pending.js';
 
 /** What the API and the job processor need of an analyzer: the in-process one, or an analysis process. */
 export type AnalysisService = Pick<Analyzer, 'analyzeFull' | 'labelCount' | 'taxonomyVersion' | 'semanticModel'>;
@@ -26,8 +27,7 @@ export class AnalysisProcessError extends Error {
 export class AnalysisProcess implements AnalysisService {
   private child: ChildProcess | undefined;
   private starting: Promise<void> | undefined;
-  private next = 0;
-  private readonly waiting = new Map<number, { resolve: (a: Analysis) => void; reject: (err: Error) => void }>();
+  private readonly pending = new PendingReplies<Analysis>();
   private state = { labelCount: 0, taxonomyVersion: null as number | null, semanticModel: null as string | null };
   private closed = false;
 
@@ -58,11 +58,9 @@ export class AnalysisProcess implements AnalysisService {
 
   async analyzeFull(input: AnalysisInput): Promise<Analysis> {
     await this.ensure();
-    const id = this.next++;
-    return new Promise<Analysis>((resolve, reject) => {
-      this.waiting.set(id, { resolve, reject });
-      this.send({ type: 'analyze', id, input });
-    });
+    const { id, reply } = this.pending.open();
+    this.send({ type: 'analyze', id, input });
+    return reply;
   }
 
   /** Stops the child; analyses in flight fail. */
@@ -99,12 +97,7 @@ export class AnalysisProcess implements AnalysisService {
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     this.child = child;
-    // analysis is background work, as in a worker process: the API's answers get the CPU first
-    try {
-      if (child.pid !== undefined) setPriority(child.pid, this.config.WORKER_NICE);
-    } catch (err) {
-      this.log.warn({ err, nice: this.config.WORKER_NICE }, 'could not lower the analysis process priority');
-    }
+    if (child.pid !== undefined) lowerPriority(this.config, this.log, 'analysis process', child.pid);
     return new Promise<void>((resolve, reject) => {
       child.on('message', (m: FromAnalysisChild) => {
         switch (m.type) {
@@ -122,13 +115,9 @@ export class AnalysisProcess implements AnalysisService {
             this.state.semanticModel = m.semanticModel;
             this.log.info({ model: m.semanticModel }, 'semantic skill matching ready in the analysis process');
             break;
-          case 'result': {
-            const w = this.waiting.get(m.id);
-            this.waiting.delete(m.id);
-            if (m.error !== undefined || !m.analysis) w?.reject(new Error(m.error ?? 'no analysis'));
-            else w?.resolve(m.analysis);
+          case 'result':
+            this.pending.settle(m.id, m.error ?? (m.analysis ? undefined : 'no analysis'), m.analysis!);
             break;
-          }
           case 'failed':
             reject(new AnalysisProcessError(`loading the analyzer failed: ${m.error}`));
             child.kill();
@@ -142,8 +131,7 @@ export class AnalysisProcess implements AnalysisService {
         }
         const err = new AnalysisProcessError(`the analysis process exited (${signal ?? code})`);
         reject(err);
-        for (const w of this.waiting.values()) w.reject(err);
-        this.waiting.clear();
+        this.pending.rejectAll(err);
         if (!this.closed) this.log.warn({ code, signal }, 'the analysis process exited; the next analysis starts a new one');
       });
       child.send({ type: 'init', config: this.config } satisfies ToAnalysisChild);

@@ -169,8 +169,6 @@ function table(parent, name, columns, rows, options = {}) {
   return tbl;
 }
 
-const views = {};
-
 /**
  * The chart script loads asynchronously: the view's API requests need not wait for it, and a chart waits for it
  * only when there is something to draw.
@@ -251,7 +249,6 @@ async function chart(parent, name, draw) {
     const width = Math.floor(box.clientWidth);
     if (width > 0 && Math.abs(width - drawnFor) > 8) box.replaceChildren(draw((drawnFor = width)));
   }).observe(box);
-  views[name] = box;
   tools.append(
     el('button', { type: 'button', 'data-export': 'png', onclick: async () => download(`${name}.png`, await chartPng(box)) }, `${t('png')} ↓`),
     el('button', { type: 'button', 'data-export': 'svg', onclick: () => download(`${name}.svg`, new Blob([chartSvg(box).text], { type: 'image/svg+xml' })) }, `${t('svg')} ↓`),
@@ -724,5 +721,5 @@ async function start() {
   if (state.skill) await openDrill(state.skill);
 }
 
-window.radar = { views, state };
+window.radar = { state };
 void start();
