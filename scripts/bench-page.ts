@@ -3,7 +3,8 @@
  * --mentions demand facts (scripts/seed-demand.ts), the page in headless Chromium on loopback. For each view, the
  * time from navigation to the view complete (every API answer in, charts and tables drawn), as the page records
  * it: p50/p95 of --cold first loads, each in a fresh browser context (nothing cached), then of --loads reloads.
- * `--detail` also prints when each file and API answer of the last first load arrived.
+ * `--detail` also prints when each file and API answer of the last first load arrived, the page's milestones (its
+ * start, each chart's drawing time) and the server's own time per route.
  * `--view '/?view=trends'` measures that page address alone. `--profile FILE` records the last first load of each
  * view with Chromium's CPU profiler into FILE (a .cpuprofile for DevTools, one per view) and prints where the main
  * thread spent its time, by script. `--screenshots DIR` saves each view as it stands after its last first load.
@@ -55,6 +56,12 @@ const config = loadConfig({ ...process.env, TAXONOMY_DIR: taxonomy, REDIS_URL: r
 const log = createLogger(config, 'bench-page', 2);
 const queue = openQueue(config, redis.url);
 const app = await buildApp({ config, db, documents: new DocumentsRepository(db), queue, redisUrl: redis.url, analyzer: {}, log });
+// the server's own time per request (Fastify's, from the request in to the reply sent), for --detail
+const serverMs = new Map<string, number[]>();
+app.addHook('onResponse', async (request, reply) => {
+  const path = request.url.split('?')[0]!;
+  serverMs.set(path, [...(serverMs.get(path) ?? []), reply.elapsedTime]);
+});
 await app.listen({ port: 0, host: '127.0.0.1' });
 await chartsBundle(); // as npm start does after listening
 const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
@@ -132,6 +139,15 @@ try {
         `performance.getEntriesByType('resource').map((r) => [r.name.replace(location.origin, ''), Math.round(r.startTime), Math.round(r.responseEnd)])`,
       );
       for (const [url, start, end] of timeline) console.log(`      ${String(start).padStart(5)} → ${String(end).padStart(5)} ms  ${url.slice(0, 90)}`);
+      // the document's own milestones, the browser's paints and the page's marks, in the same clock
+      const milestones = await page!.evaluate<[string, number][]>(`(() => {
+        const n = performance.getEntriesByType('navigation')[0];
+        return [['document in', n.responseEnd], ['DOM interactive', n.domInteractive], ['DOMContentLoaded', n.domContentLoadedEventStart],
+          ...performance.getEntriesByType('paint').map((p) => [p.name, p.startTime]),
+          ...performance.getEntriesByType('mark').map((m) => ['mark ' + m.name, m.startTime]),
+          ...performance.getEntriesByType('measure').map((m) => [m.name + ' ' + Math.round(m.duration) + ' ms, from', m.startTime])].map(([k, t]) => [k, Math.round(t)]).sort((a, b) => a[1] - b[1]);
+      })()`);
+      console.log(`      ${milestones.map(([k, t]) => `${k} ${t}`).join(' · ')}`);
     }
     const warm: number[] = [];
     for (let i = 0; i < loads; i++) {
@@ -139,6 +155,11 @@ try {
       warm.push(await readyMs());
     }
     console.log(`  ${name.padEnd(46)} first load ${stats(cold)}   reload ${stats(warm)}`);
+    if (values.detail) {
+      const rows = [...serverMs].map(([path, ms]) => `${path} ${stats(ms.map(Math.round))}`);
+      console.log(`    server time per request, ms (${[...serverMs.values()].reduce((n, m) => n + m.length, 0)} requests):\n      ${rows.join('\n      ')}`);
+    }
+    serverMs.clear();
     await context?.close();
   }
 } finally {

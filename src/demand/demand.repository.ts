@@ -298,11 +298,18 @@ export class DemandRepository {
   /**
    * Demand per group, largest first, with each group's share of all demand under the same filters. With
    * `splitBy`, the same for each part of the split (say each region): the `limit` largest groups of every part,
-   * shares of that part's demand, in one query rather than one per part.
+   * shares of that part's demand, in one query rather than one per part. With `sameKeys` (and no `keys`), every
+   * part gets the same groups: the `limit` largest published ones under the filters as a whole.
    */
-  async demand(groupBy: GroupBy, f: DemandFilters, options: { lang: string; limit: number; splitBy?: GroupBy | undefined; keys?: string[] | undefined }): Promise<DemandRows> {
+  async demand(
+    groupBy: GroupBy,
+    f: DemandFilters,
+    options: { lang: string; limit: number; splitBy?: GroupBy | undefined; keys?: string[] | undefined; sameKeys?: boolean },
+  ): Promise<DemandRows> {
+    const { splitBy } = options;
+    const keys = options.keys ?? (splitBy && options.sameKeys ? (await this.demand(groupBy, f, { lang: options.lang, limit: options.limit })).rows.filter(published).map((r) => r.key) : undefined);
+    if (keys?.length === 0) return { suppressed: 0, rows: [] };
     const w = await this.where(f);
-    const { splitBy, keys } = options;
     const s = this.source(w, groupBy, splitBy);
     const suppressed = this.suppressedSql(w, s, f);
     const key = GROUPS[groupBy];

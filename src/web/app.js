@@ -170,19 +170,21 @@ function table(parent, name, columns, rows, options = {}) {
 }
 
 /**
- * The chart script loads asynchronously: the view's API requests need not wait for it, and a chart waits for it
- * only when there is something to draw.
+ * The chart script: the page preloads it, and it runs only once the view's API requests are out (compiling it
+ * takes the main thread for a while), so the server works on them meanwhile. A chart waits for it only when
+ * there is something to draw.
  */
-const chartsLoaded = new Promise((resolve, reject) => {
-  if (globalThis.Plot) return resolve();
-  const script = document.getElementById('charts-script');
-  script.addEventListener('load', () => resolve());
-  const failed = () => reject(new Error('the chart script did not load'));
-  script.addEventListener('error', failed);
-  // the window's load event comes after every script: it settles a failure that came before this module ran
-  window.addEventListener('load', () => (globalThis.Plot ? resolve() : failed()));
-});
-chartsLoaded.catch(() => {}); // a chart awaiting it reports the failure
+let chartsLoaded;
+function loadCharts() {
+  chartsLoaded ??= new Promise((resolve, reject) => {
+    if (globalThis.Plot) return resolve();
+    const script = el('script', { src: '/vendor/charts.js', id: 'charts-script' });
+    script.addEventListener('load', () => resolve());
+    script.addEventListener('error', () => reject(new Error('the chart script did not load')));
+    document.head.append(script);
+  });
+  return chartsLoaded;
+}
 
 /** The chart's own SVG elements (a legend and the plot, or the plot alone), not those nested in them. */
 const svgsOf = (box) => [...box.querySelectorAll('svg')].filter((s) => !s.parentElement.closest('svg'));
@@ -242,9 +244,11 @@ async function chart(parent, name, draw) {
   const box = el('div', { class: 'chart', 'data-chart': name });
   const tools = el('div', { class: 'tools' });
   parent.append(box, tools);
-  await chartsLoaded;
+  await loadCharts();
+  const started = performance.now();
   let drawnFor = Math.floor(box.clientWidth) || 640;
   box.replaceChildren(draw(drawnFor));
+  performance.measure(`radar:chart ${name}`, { start: started }); // npm run bench:page -- --detail prints it
   new ResizeObserver(() => {
     const width = Math.floor(box.clientWidth);
     if (width > 0 && Math.abs(width - drawnFor) > 8) box.replaceChildren(draw((drawnFor = width)));
@@ -419,12 +423,12 @@ async function regions() {
   // every request starts now; the heat table's and the comparison's answers arrive while the map is drawn
   const byRegionP = api('/v1/demand', { ...rest, groupBy: 'maakunta', limit: 50 });
   const topP = api('/v1/demand', { ...rest, groupBy: 'skillGroup', limit: 8 });
-  const perRegionP = topP.then((top) => api('/v1/demand', { ...rest, groupBy: 'skillGroup', splitBy: 'maakunta', keys: top.rows.map((g) => g.key).join(','), limit: 8 }));
+  const perRegionP = api('/v1/demand', { ...rest, groupBy: 'skillGroup', splitBy: 'maakunta', splitKeys: 'overall', limit: 8 });
   const compareP = api('/v1/demand/compare', { ...rest, region: chosen, groupBy: 'skill', limit: 20, minMentions: 2 });
   for (const later of [perRegionP, compareP]) later.catch(() => {}); // awaited below; this only keeps a failure from counting as unhandled meanwhile
   const [byRegion, geo, list, groups] = await Promise.all([
     byRegionP,
-    fetch('/v1/geo/regions', { headers: { authorization: `Bearer ${apiKey}` } }).then((r) => (r.ok ? r.json() : null)),
+    fetch('/v1/geo/regions?crs=EPSG:3067', { headers: { authorization: `Bearer ${apiKey}` } }).then((r) => (r.ok ? r.json() : null)),
     regionList(),
     topP,
   ]);
@@ -441,7 +445,7 @@ async function regions() {
     const shape = { type: 'FeatureCollection', features: shapes };
     await chart(p, 'map', (width) => Plot.plot({
       ...base(Math.min(width, 560)), height: 460, margin: 10,
-      projection: { type: 'mercator', domain: shape },
+      projection: { type: 'reflect-y', domain: shape }, // ETRS-TM35FIN plane coordinates, as Finnish maps are drawn
       color: { type: 'linear', scheme: 'blues', label: t('demand'), legend: true, tickFormat: fmt.num, zero: true },
       marks: [Plot.geo(shapes, Plot.centroid({
         fill: 'demand', stroke: '#fff', strokeWidth: 0.7,
@@ -461,7 +465,7 @@ async function regions() {
 
   // regions × skill groups: each region's share of its demand per group, shaded
   const h = panel('regions-heat', t('heat'));
-  const top = groups.rows;
+  const top = groups.rows.filter((g) => !g.suppressed);
   const share = new Map((await perRegionP).rows.map((x) => [`${x.split} ${x.key}`, x.share]));
   const cells = byRegion.rows.map((r) => ({ key: r.key, label: r.label, ...Object.fromEntries(top.map((g) => [g.key, share.get(`${r.key} ${g.key}`) ?? 0])) }));
   const max = Math.max(0.0001, ...cells.flatMap((c) => top.map((g) => c[g.key])));
@@ -678,6 +682,7 @@ function askForKey(refused) {
 }
 
 async function start() {
+  performance.mark('radar:start'); // npm run bench:page -- --detail prints it
   document.getElementById('forget-key').addEventListener('click', () => {
     apiKey = '';
     localStorage.removeItem(KEY_STORE);
@@ -716,8 +721,10 @@ async function start() {
       void render();
     });
   }
-  // the region list and the view load side by side
-  await Promise.all([fillRegions().catch(() => undefined), render()]);
+  // the region list and the view load side by side; the chart script runs once their requests are out
+  const loading = Promise.all([fillRegions().catch(() => undefined), render()]);
+  loadCharts().catch(() => {}); // a chart awaiting it reports the failure
+  await loading;
   if (state.skill) await openDrill(state.skill);
 }
 

@@ -1,6 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { MultiPolygon, Polygon } from 'geojson';
+import { feature } from 'topojson-client';
+import type { GeometryCollection, Topology } from 'topojson-specification';
 import { PROJECT_ROOT } from '../../src/paths.js';
 import { engines } from '../helpers/context.js';
 import { startTestService, waitFor, type TestService } from '../helpers/service.js';
@@ -52,6 +55,21 @@ describe.each(engines())('analyst routes on %s', (engine) => {
     const topo = res.json<{ type: string; objects: Record<string, { geometries: { properties: { maakunta: string } }[] }> }>();
     expect(topo.type).toBe('Topology');
     expect(Object.values(topo.objects)[0]!.geometries.map((g) => g.properties.maakunta).sort()).toEqual(['01', '05', '07', '15']);
+    // in ETRS-TM35FIN: the same regions, every position inside Finland's plane coordinates
+    const plane = (await get('/v1/geo/regions?crs=EPSG:3067')).json<Topology<{ regions: GeometryCollection<{ maakunta: string }> }>>();
+    const regions = feature(plane, Object.values(plane.objects)[0]!);
+    expect(regions.features.map((f) => f.properties.maakunta).sort()).toEqual(['01', '05', '07', '15']);
+    const positions: number[][] = [];
+    const collect = (c: unknown): void => void (typeof (c as unknown[])[0] === 'number' ? positions.push(c as number[]) : (c as unknown[]).forEach(collect));
+    for (const f of regions.features) collect((f.geometry as Polygon | MultiPolygon).coordinates);
+    expect(positions.length).toBeGreaterThan(10);
+    for (const [e, n] of positions) {
+      expect(e).toBeGreaterThan(50_000);
+      expect(e).toBeLessThan(760_000);
+      expect(n).toBeGreaterThan(6_600_000);
+      expect(n).toBeLessThan(7_800_000);
+    }
+    expect((await get('/v1/geo/regions?crs=EPSG:3857')).statusCode).toBe(400);
   });
 
   it('drills down from a skill to the documents and the sentences behind its demand, under the same filters', async () => {
@@ -104,6 +122,14 @@ describe.each(engines())('analyst routes on %s', (engine) => {
     expect(csv.body.split('\n')[1]).toBe('split,splitLabel,key,label,documents,mentions,demand,share,suppressed');
     expect((await get('/v1/demand?groupBy=skill&splitBy=skill')).statusCode).toBe(400);
     expect((await get('/v1/demand?groupBy=skill&splitBy=county')).statusCode).toBe(400);
+    // splitKeys=overall: every region gets the same groups, the largest in the whole country, as if asked by keys
+    const top = (await get('/v1/demand?groupBy=skillGroup&limit=3')).json<Rows>();
+    const same = (await get('/v1/demand?groupBy=skillGroup&splitBy=maakunta&splitKeys=overall&limit=3')).json<Rows>();
+    const byKeys = (await get(`/v1/demand?groupBy=skillGroup&splitBy=maakunta&limit=3&keys=${encodeURIComponent(top.rows.map((r) => r.key).join(','))}`)).json<Rows>();
+    expect(same.rows).toEqual(byKeys.rows);
+    expect(new Set(same.rows.map((r) => r.key))).toEqual(new Set(top.rows.map((r) => r.key)));
+    expect((await get('/v1/demand?groupBy=skillGroup&splitKeys=overall')).statusCode).toBe(400);
+    expect((await get('/v1/demand?groupBy=skillGroup&splitBy=maakunta&splitKeys=mine')).statusCode).toBe(400);
   });
 
   it('refuses unknown skills, bad filters and bad paging with 400', async () => {

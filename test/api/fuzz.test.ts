@@ -78,6 +78,7 @@ const PARAMS: Record<string, fc.Arbitrary<string>> = {
   minScore: fc.constantFrom('0', '0.5', '1', '2', '-1', 'NaN', 'x'),
   groupBy: fc.constantFrom('skill', 'skillGroup', 'maakunta', 'isco2', 'sector', 'horizon', 'nothing'),
   splitBy: fc.constantFrom('maakunta', 'kind', 'skill', 'nope'),
+  splitKeys: fc.constantFrom('own', 'overall', 'all'),
   keys: fc.constantFrom('a,b', ',', 'http://data.europa.eu/esco/skill/530cb489-d900-46ab-9350-4d50ccd49eea'),
   scope: fc.constantFrom('all', 'own', 'mine'),
   limit: fc.constantFrom('1', '50', '1000', '0', '-1', '1e3', '100000', 'ten'),

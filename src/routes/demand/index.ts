@@ -39,6 +39,10 @@ const DemandQuery = Type.Object(
     splitBy: Type.Optional(
       Type.Enum(Object.keys(GROUPS) as GroupBy[], { description: 'one table per part of this grouping (say maakunta): rows carry `split`, shares are of their part, `limit` is per part' }),
     ),
+    splitKeys: Type.Enum(['own', 'overall'], {
+      default: 'own',
+      description: 'with splitBy: own gives each part its own `limit` largest groups; overall gives every part the same groups, the `limit` largest under the filters as a whole (the rows of a regions × groups table in one request)',
+    }),
     keys: Type.Optional(Type.String({ minLength: 1, maxLength: 20_000, description: 'comma-separated keys: only these rows (shares stay shares of all demand)' })),
     limit: Type.Integer({ minimum: 1, maximum: 1000, default: 50 }),
   },
@@ -212,8 +216,9 @@ export const demandRoutes =
         const q = request.query as DemandQuery;
         return guarded(reply, q, async () => {
           if (q.splitBy === q.groupBy) return reply.code(400).send({ statusCode: 400, error: 'Bad Request', message: 'querystring.splitBy must differ from groupBy', field: 'splitBy' });
+          if (q.splitKeys === 'overall' && !q.splitBy) return reply.code(400).send({ statusCode: 400, error: 'Bad Request', message: 'querystring.splitKeys=overall needs splitBy', field: 'splitKeys' });
           const filters = filtersOf(q, viewerOf(request));
-          const { rows, suppressed } = await repo.demand(q.groupBy, filters, { lang: q.lang, limit: q.limit, splitBy: q.splitBy, keys: keysOf(q.keys) });
+          const { rows, suppressed } = await repo.demand(q.groupBy, filters, { lang: q.lang, limit: q.limit, splitBy: q.splitBy, keys: keysOf(q.keys), sameKeys: q.splitKeys === 'overall' });
           const totals = wantsCsv(request, q.format) ? undefined : await repo.totals(filters);
           return answer(
             request,

@@ -1,9 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyPluginAsync } from 'fastify';
+import type { Objects, Topology } from 'topojson-specification';
 import { Type, type Static } from 'typebox';
 import type { AppDeps } from '../../app.js';
 import { ANY_ROLE } from '../../auth/plugin.js';
+import { CRS, projectTopology, type Crs } from '../../taxonomy/geometry.js';
 import { ErrorResponse } from '../schemas.js';
 
 const LEVELS = ['country', 'major_region', 'elinvoimakeskus', 'ely', 'maakunta', 'municipality'] as const;
@@ -16,6 +18,17 @@ const RegionsQuery = Type.Object(
   { additionalProperties: false },
 );
 type RegionsQuery = Static<typeof RegionsQuery>;
+
+const GeometryQuery = Type.Object(
+  {
+    crs: Type.Enum([...CRS], {
+      default: 'EPSG:4326',
+      description: 'EPSG:4326: longitude and latitude, as in the source; EPSG:3067: ETRS-TM35FIN plane coordinates in metres (draw with a planar, y-up projection)',
+    }),
+  },
+  { additionalProperties: false },
+);
+type GeometryQuery = Static<typeof GeometryQuery>;
 
 /** The TopoJSON of the 19 regions, read from the data directory like the classifications (see README "Data sources"). */
 export const REGION_GEOMETRY = join('fi-geo', 'finland-regions-2020.topo.json');
@@ -52,27 +65,32 @@ export const regionRoutes =
       },
     );
 
-    // the file changes only with the data directory: read once, on first use
-    let geometry: string | undefined;
+    // the file changes only with the data directory: read (and projected) once per system, on first use
+    const geometry = new Map<Crs, string>();
     app.get(
       '/v1/geo/regions',
       {
         schema: {
           tags: ['demand'],
-          summary: "Map geometry of the 19 regions: TopoJSON with one GeometryCollection whose property maakunta is the two digits of MKnn",
-          response: { 404: ErrorResponse },
+          summary: 'Map geometry of the 19 regions: TopoJSON with one GeometryCollection whose property maakunta is the two digits of MKnn',
+          querystring: GeometryQuery,
+          response: { 400: ErrorResponse, 404: ErrorResponse },
         },
         config: { roles: ANY_ROLE },
       },
-      async (_request, reply) => {
-        const path = join(deps.config.TAXONOMY_DIR, REGION_GEOMETRY);
-        if (geometry === undefined) {
+      async (request, reply) => {
+        const { crs } = request.query as GeometryQuery;
+        let body = geometry.get(crs);
+        if (body === undefined) {
+          const path = join(deps.config.TAXONOMY_DIR, REGION_GEOMETRY);
           if (!existsSync(path)) {
             return reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `no region geometry: ${REGION_GEOMETRY} is not in TAXONOMY_DIR (see README "Data sources")` });
           }
-          geometry = readFileSync(path, 'utf8');
+          const source = readFileSync(path, 'utf8');
+          body = crs === 'EPSG:4326' ? source : JSON.stringify(projectTopology(JSON.parse(source) as Topology<Objects<Record<string, unknown>>>, crs));
+          geometry.set(crs, body);
         }
-        return reply.type('application/json; charset=utf-8').header('cache-control', 'public, max-age=3600').send(geometry);
+        return reply.type('application/json; charset=utf-8').header('cache-control', 'public, max-age=3600').send(body);
       },
     );
   };
