@@ -10,22 +10,12 @@
  * thread spent its time, by script. `--screenshots DIR` saves each view as it stands after its last first load.
  *   npm run bench:page [-- --mentions 100000 --cold 5 --loads 10 --detail --view PATH --profile FILE --screenshots DIR]
  */
+import { fork } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { chromium } from 'playwright-core';
-import { buildApp } from '../src/app.js';
-import { loadConfig } from '../src/config.js';
-import { createLogger } from '../src/logger.js';
 import { PROJECT_ROOT } from '../src/paths.js';
-import { KeysRepository } from '../src/auth/keys.js';
-import { chartsBundle } from '../src/routes/web/bundle.js';
-import { openQueue } from '../src/runtime.js';
-import { openDatabase } from '../src/storage/database.js';
-import { DocumentsRepository } from '../src/storage/documents.repository.js';
-import { startRedis } from '../test/helpers/servers.js';
-import { seedDemand } from './seed-demand.js';
 
 const { values } = parseArgs({
   options: {
@@ -48,25 +38,22 @@ const taxonomy = existsSync(full) ? full : join(PROJECT_ROOT, 'test', 'fixtures'
 const loads = Number(values.loads);
 const colds = Number(values.cold);
 
-const db = await openDatabase({});
-console.log(`taxonomy: ${taxonomy}; embedded PGlite`);
-await seedDemand(db, { taxonomy, mentions: Number(values.mentions), baseDocs: 200 });
-const redis = await startRedis();
-const config = loadConfig({ ...process.env, TAXONOMY_DIR: taxonomy, REDIS_URL: redis.url, LOG_LEVEL: 'warn', SEMANTIC_MODEL: 'none', QUEUE_PREFIX: 'benchpage' });
-const log = createLogger(config, 'bench-page', 2);
-const queue = openQueue(config, redis.url);
-const app = await buildApp({ config, db, documents: new DocumentsRepository(db), queue, redisUrl: redis.url, analyzer: {}, log });
-// the server's own time per request (Fastify's, from the request in to the reply sent), for --detail
-const serverMs = new Map<string, number[]>();
-app.addHook('onResponse', async (request, reply) => {
-  const path = request.url.split('?')[0]!;
-  serverMs.set(path, [...(serverMs.get(path) ?? []), reply.elapsedTime]);
+// the service in a process of its own, as it runs for real: the browser driver here shares no event loop with it
+const server = fork(join(PROJECT_ROOT, 'scripts', 'bench-page-server.ts'), [], {
+  execArgv: [...process.execArgv, '--max-semi-space-size=64'],
+  env: { ...process.env, BENCH_TAXONOMY: taxonomy, BENCH_MENTIONS: values.mentions },
+  stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
 });
-await app.listen({ port: 0, host: '127.0.0.1' });
-await chartsBundle(); // as npm start does after listening
-const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-// an analyst of the organisation that stored the documents (scripts/seed-demand.ts), as the page keeps it
-const { key } = await new KeysRepository(db).createKey('bench', 'analyst');
+let pending: { resolve: (m: unknown) => void; reject: (e: Error) => void } | undefined;
+server.on('message', (m) => pending?.resolve(m));
+server.on('exit', (code) => pending?.reject(new Error(`the bench server exited (${code})`)));
+/** Sends `message` (none: only waits) to the server process and resolves with its answer. */
+const ask = <T>(message?: string) =>
+  new Promise<T>((resolve, reject) => {
+    pending = { resolve: resolve as (m: unknown) => void, reject };
+    if (message) server.send(message);
+  });
+const { base, key } = await ask<{ base: string; key: string }>();
 const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
 
 const VIEWS: [string, string][] = values.view ? [[values.view, values.view]] : [
@@ -156,16 +143,14 @@ try {
     }
     console.log(`  ${name.padEnd(46)} first load ${stats(cold)}   reload ${stats(warm)}`);
     if (values.detail) {
+      const serverMs = new Map(await ask<[string, number[]][]>('times'));
       const rows = [...serverMs].map(([path, ms]) => `${path} ${stats(ms.map(Math.round))}`);
       console.log(`    server time per request, ms (${[...serverMs.values()].reduce((n, m) => n + m.length, 0)} requests):\n      ${rows.join('\n      ')}`);
     }
-    serverMs.clear();
+    await ask('clear');
     await context?.close();
   }
 } finally {
   await browser.close();
-  await app.close();
-  await queue.close();
-  await db.close();
-  await redis.stop();
+  await ask('stop');
 }

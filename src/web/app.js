@@ -179,7 +179,10 @@ function loadCharts() {
   chartsLoaded ??= new Promise((resolve, reject) => {
     if (globalThis.Plot) return resolve();
     const script = el('script', { src: '/vendor/charts.js', id: 'charts-script' });
-    script.addEventListener('load', () => resolve());
+    script.addEventListener('load', () => {
+      performance.mark('radar:charts'); // npm run bench:page -- --detail prints it
+      resolve();
+    });
     script.addEventListener('error', () => reject(new Error('the chart script did not load')));
     document.head.append(script);
   });
@@ -251,7 +254,11 @@ async function chart(parent, name, draw) {
   performance.measure(`radar:chart ${name}`, { start: started }); // npm run bench:page -- --detail prints it
   new ResizeObserver(() => {
     const width = Math.floor(box.clientWidth);
-    if (width > 0 && Math.abs(width - drawnFor) > 8) box.replaceChildren(draw((drawnFor = width)));
+    if (width > 0 && Math.abs(width - drawnFor) > 8) {
+      const again = performance.now();
+      box.replaceChildren(draw((drawnFor = width)));
+      performance.measure(`radar:chart ${name} redrawn`, { start: again });
+    }
   }).observe(box);
   tools.append(
     el('button', { type: 'button', 'data-export': 'png', onclick: async () => download(`${name}.png`, await chartPng(box)) }, `${t('png')} ↓`),
@@ -420,17 +427,18 @@ async function trends() {
 async function regions() {
   const { region, ...rest } = filters();
   const chosen = region && region !== 'FI' ? region : 'MK01';
-  // every request starts now; the heat table's and the comparison's answers arrive while the map is drawn
+  // every request starts now, the map's first (the server answers the geometry from memory); the heat table's
+  // and the comparison's answers arrive while the map is drawn
+  const geoP = fetch('/v1/geo/regions?crs=EPSG:3067', { headers: { authorization: `Bearer ${apiKey}` } }).then((r) => (r.ok ? r.json() : null));
   const byRegionP = api('/v1/demand', { ...rest, groupBy: 'maakunta', limit: 50 });
   const topP = api('/v1/demand', { ...rest, groupBy: 'skillGroup', limit: 8 });
   const perRegionP = api('/v1/demand', { ...rest, groupBy: 'skillGroup', splitBy: 'maakunta', splitKeys: 'overall', limit: 8 });
   const compareP = api('/v1/demand/compare', { ...rest, region: chosen, groupBy: 'skill', limit: 20, minMentions: 2 });
-  for (const later of [perRegionP, compareP]) later.catch(() => {}); // awaited below; this only keeps a failure from counting as unhandled meanwhile
-  const [byRegion, geo, list, groups] = await Promise.all([
+  for (const later of [topP, perRegionP, compareP]) later.catch(() => {}); // awaited below; this only keeps a failure from counting as unhandled meanwhile
+  const [byRegion, geo, list] = await Promise.all([
     byRegionP,
-    fetch('/v1/geo/regions?crs=EPSG:3067', { headers: { authorization: `Bearer ${apiKey}` } }).then((r) => (r.ok ? r.json() : null)),
+    geoP,
     regionList(),
-    topP,
   ]);
   const p = panel('regions-map', t('map'));
   if (geo) {
@@ -465,7 +473,7 @@ async function regions() {
 
   // regions × skill groups: each region's share of its demand per group, shaded
   const h = panel('regions-heat', t('heat'));
-  const top = groups.rows.filter((g) => !g.suppressed);
+  const top = (await topP).rows.filter((g) => !g.suppressed);
   const share = new Map((await perRegionP).rows.map((x) => [`${x.split} ${x.key}`, x.share]));
   const cells = byRegion.rows.map((r) => ({ key: r.key, label: r.label, ...Object.fromEntries(top.map((g) => [g.key, share.get(`${r.key} ${g.key}`) ?? 0])) }));
   const max = Math.max(0.0001, ...cells.flatMap((c) => top.map((g) => c[g.key])));

@@ -1,0 +1,37 @@
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { buildApp } from '../src/app.js';
+import { loadConfig } from '../src/config.js';
+import { createLogger } from '../src/logger.js';
+import { PROJECT_ROOT } from '../src/paths.js';
+import { KeysRepository } from '../src/auth/keys.js';
+import { openQueue } from '../src/runtime.js';
+import { openDatabase } from '../src/storage/database.js';
+import { DocumentsRepository } from '../src/storage/documents.repository.js';
+import { startRedis } from '../test/helpers/servers.js';
+import { seedDemand } from './seed-demand.js';
+const taxonomy = join(PROJECT_ROOT, '..', 'shared', 'data');
+const db = await openDatabase({});
+await seedDemand(db, { taxonomy, mentions: 100000, baseDocs: 200 });
+const redis = await startRedis();
+const config = loadConfig({ ...process.env, TAXONOMY_DIR: taxonomy, REDIS_URL: redis.url, LOG_LEVEL: 'warn', SEMANTIC_MODEL: 'none', QUEUE_PREFIX: 'benchpage' });
+const log = createLogger(config, 'x', 2);
+const queue = openQueue(config, redis.url);
+let trace: string[] | undefined;
+const orig = db.query.bind(db);
+(db as { query: typeof db.query }).query = (async (sql: string, params?: unknown[]) => {
+  const t = performance.now();
+  const r = await orig(sql, params);
+  trace?.push(`${(performance.now() - t).toFixed(1)} ms  ${sql.replace(/\s+/g, ' ').slice(0, 110)}`);
+  return r;
+}) as typeof db.query;
+const app = await buildApp({ config, db, documents: new DocumentsRepository(db), queue, redisUrl: redis.url, analyzer: {}, log });
+await app.listen({ port: 0, host: '127.0.0.1' });
+const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+const { key } = await new KeysRepository(db).createKey('bench', 'analyst');
+const URLS = (process.env.URLS ?? '/v1/regions?lang=fi|/v1/demand?lang=fi&groupBy=maakunta&limit=50|/v1/demand?lang=fi&groupBy=skillGroup&limit=8|/v1/demand?lang=fi&groupBy=skillGroup&splitBy=maakunta&splitKeys=overall&limit=8|/v1/demand/compare?lang=fi&region=MK01&groupBy=skill&limit=20&minMentions=2|/v1/geo/regions').split('|');
+const get = async (u: string) => { const t = performance.now(); const r = await fetch(base + u, { headers: { authorization: `Bearer ${key}` } }); await r.text(); return Math.round(performance.now() - t); };
+for (const u of URLS) await get(u);
+for (const u of URLS) { trace = []; const ms = await get(u); console.log(`${ms} ms ${u}\n   ${trace.join('\n   ')}`); }
+trace = undefined;
+await app.close(); await queue.close(); await db.close(); await redis.stop();
