@@ -274,10 +274,16 @@ export class DemandRepository {
    * Viewer); adds its parameters to `w`. Without a viewer, or for the viewer's own scope, nothing is.
    */
   suppressedSql(w: Where, s: Source, f: DemandFilters): string {
-    if (!f.viewer || f.scope === 'own') return 'false';
+    return this.privacySql(w, s, f).suppressed;
+  }
+
+  /** suppressedSql, and an aggregate true when the cell holds another organisation's private documents at all. */
+  privacySql(w: Where, s: Source, f: DemandFilters): { suppressed: string; othersPrivate: string } {
+    if (!f.viewer || f.scope === 'own') return { suppressed: 'false', othersPrivate: 'false' };
     const me = `$${w.params.push(f.viewer.orgId)}::uuid`;
     const k = `$${w.params.push(f.viewer.k)}::int`;
-    return `(COALESCE(${s.othersPrivate(me)}, 0) > 0 AND (count(DISTINCT org_id) < ${k} OR ${s.documents} < ${k}))`;
+    const othersPrivate = `COALESCE(${s.othersPrivate(me)}, 0) > 0`;
+    return { suppressed: `(${othersPrivate} AND (count(DISTINCT org_id) < ${k} OR ${s.documents} < ${k}))`, othersPrivate };
   }
 
   /** The totals under the filters: one cell, suppressed like any other (then its figures are null). */
@@ -311,22 +317,31 @@ export class DemandRepository {
     if (keys?.length === 0) return { suppressed: 0, rows: [] };
     const w = await this.where(f);
     const s = this.source(w, groupBy, splitBy);
-    const suppressed = this.suppressedSql(w, s, f);
+    const privacy = this.privacySql(w, s, f);
     const key = GROUPS[groupBy];
     const split = splitBy ? GROUPS[splitBy] : "''";
     const limit = `$${w.params.push(options.limit)}`;
     // only these keys, ranked among themselves; shares stay shares of all published demand
     const only = keys ? `WHERE key = ANY($${w.params.push(keys)}::text[])` : '';
+    // Secondary suppression: the part's total is published (the totals, or the part asked as a filter), so a part
+    // with one suppressed cell would give it away as the total less the published cells. Its smallest published
+    // cell is suppressed too, one holding other organisations' private documents first (the viewer cannot
+    // recount it from its own or shared documents). Chosen among all cells, before `keys` and `limit`.
     const rows = await this.db.query<{ split: string; key: string; documents: number; mentions: number; demand: number; suppressed: boolean; total: number; hidden: number }>(
       `SELECT split, key, documents, mentions, demand, suppressed, total, hidden FROM (
          SELECT *, row_number() OVER (PARTITION BY split ORDER BY suppressed, demand DESC, key) AS rank FROM (
            SELECT *, sum(demand) FILTER (WHERE NOT suppressed) OVER (PARTITION BY split) AS total,
              count(*) FILTER (WHERE suppressed) OVER () AS hidden FROM (
-             SELECT ${split} AS split, ${key} AS key, ${s.documents}::int AS documents, ${s.mentions}::int AS mentions, ${s.demand}::float8 AS demand,
-               ${suppressed} AS suppressed
-             FROM ${s.from} ${w.sql} ${w.sql ? 'AND' : 'WHERE'} ${key} IS NOT NULL${splitBy ? ` AND ${split} IS NOT NULL` : ''}
-             GROUP BY 1, 2
-           ) g WHERE mentions > 0
+             SELECT split, key, documents, mentions, demand,
+               primary_cell OR (count(*) FILTER (WHERE primary_cell) OVER (PARTITION BY split) = 1
+                 AND row_number() OVER (PARTITION BY split, primary_cell ORDER BY others_private DESC, demand, key) = 1) AS suppressed
+             FROM (
+               SELECT ${split} AS split, ${key} AS key, ${s.documents}::int AS documents, ${s.mentions}::int AS mentions, ${s.demand}::float8 AS demand,
+                 ${privacy.suppressed} AS primary_cell, ${privacy.othersPrivate} AS others_private
+               FROM ${s.from} ${w.sql} ${w.sql ? 'AND' : 'WHERE'} ${key} IS NOT NULL${splitBy ? ` AND ${split} IS NOT NULL` : ''}
+               GROUP BY 1, 2
+             ) g WHERE mentions > 0
+           ) c
          ) t ${only}
        ) r WHERE rank <= ${limit} ORDER BY ${splitBy ? 'split, ' : ''}suppressed, demand DESC, key`,
       w.params,

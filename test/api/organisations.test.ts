@@ -218,6 +218,40 @@ describe.each(engines())('organisations and keys on %s', (engine) => {
     expect(compare.rows.map((r) => r.key)).toContain(WELDING_TECHNIQUES);
   });
 
+  it('suppresses a second cell where one suppressed cell could be recovered from the total (secondary suppression)', async () => {
+    type Row = { key: string; demand: number | null; suppressed?: true };
+    type Answer = { rows: Row[]; totals: { demand: number | null }; suppressed: number };
+    const query = '/v1/demand?region=MK07&from=2025-06&to=2025-06&groupBy=skill&limit=1000';
+    const viewer = (await s.caller('viewer-3', 'analyst')).inject;
+    const read = async (inject: Inject, url = query) => (await inject({ method: 'GET', url })).json<Answer>();
+    // shared ads of three organisations in Päijät-Häme: every cell published
+    const ad = (n: number, skills: string) => ({ kind: 'job_ad', language: 'en', date: '2025-06-10', region: 'Lahti', visibility: 'shared', text: `Workshop ${n} in Lahti is hiring. We require ${skills}.` });
+    for (const [org, n, skills] of [['t1', 1, 'welding techniques and customer service'], ['t2', 2, 'welding techniques'], ['t3', 3, 'welding techniques']] as const) {
+      await submit((await s.caller(org, 'contributor')).inject, ad(n, skills));
+    }
+    const open = await read(viewer);
+    expect(open.suppressed).toBe(0);
+    expect(open.rows.length).toBeGreaterThan(1);
+    // one organisation's private note adds one cell resting on it alone
+    const noteOrg = await s.caller('t4', 'contributor');
+    await submit(noteOrg.inject, { kind: 'meeting_note', language: 'en', date: '2025-06-12', region: 'Lahti', text: 'We met a Lahti workshop. They need people who can operate forklifts now.' });
+    const own = await read((await s.caller('t4', 'analyst')).inject, `${query}&scope=own`);
+    const privateKeys = own.rows.map((r) => r.key);
+    expect(privateKeys.length).toBeGreaterThan(0);
+    const after = await read(viewer);
+    const primary = after.rows.filter((r) => r.suppressed && privateKeys.includes(r.key) && !open.rows.some((o) => o.key === r.key));
+    expect(primary).toHaveLength(1);
+    // the total less the published cells would be that cell: the smallest published cell of before goes too
+    const smallest = [...open.rows].sort((a, b) => a.demand! - b.demand! || a.key.localeCompare(b.key))[0]!;
+    expect(after.rows.find((r) => r.key === smallest.key)?.suppressed).toBe(true);
+    expect(after.suppressed).toBe(2);
+    expect(after.rows.filter((r) => !r.suppressed).length).toBe(open.rows.length - 1);
+    const published = after.rows.filter((r) => !r.suppressed).reduce((sum, r) => sum + r.demand!, 0);
+    expect(after.totals.demand! - published).toBeCloseTo(own.rows.find((r) => r.key === primary[0]!.key)!.demand! + smallest.demand!, 2);
+    // the organisation itself sees every cell
+    expect((await read((await s.caller('t4', 'analyst')).inject)).suppressed).toBe(0);
+  });
+
   it('leaves a suppressed key out of emerging skills and location quotients, and counts it', async () => {
     type Keyed = { rows: { key: string }[]; suppressed: number };
     const viewer = (await s.caller('viewer-2', 'analyst')).inject;
