@@ -25,7 +25,7 @@ import { documentRoutes } from './routes/documents/index.js';
 import { healthRoutes } from './routes/health/index.js';
 import { regionRoutes } from './routes/regions/index.js';
 import { webRoutes } from './routes/web/index.js';
-import type { Database } from './storage/database.js';
+import { STATEMENT_TIMEOUT, type Database } from './storage/database.js';
 import { DocumentsRepository } from './storage/documents.repository.js';
 
 /** The analyzer is loaded in the background; the API serves /health and stores documents meanwhile. */
@@ -95,6 +95,13 @@ export async function buildApp(input: Omit<AppDeps, 'keys'> & { keys?: KeysRepos
       return reply.code(status).send({ statusCode: status, error: STATUS_TEXT[status] ?? 'Bad Request', message: error.message });
     }
     const code = (error as { code?: string }).code ?? '';
+    if (code === STATEMENT_TIMEOUT) {
+      request.log.error({ err: error }, 'database statement timed out');
+      return reply
+        .header('retry-after', '5')
+        .code(503)
+        .send({ statusCode: 503, error: 'Service Unavailable', message: `the database did not answer within ${deps.config.DB_STATEMENT_TIMEOUT_MS} ms; retry later, or narrow the filters` });
+    }
     if (/^(ECONNREFUSED|ECONNRESET|57P0|08)/.test(code) || /Connection terminated|ECONNREFUSED/.test(error.message)) {
       request.log.error({ err: error }, 'database unavailable');
       return reply.header('retry-after', '5').code(503).send({ statusCode: 503, error: 'Service Unavailable', message: 'the database is unavailable; retry later' });

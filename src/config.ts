@@ -47,6 +47,11 @@ export const ConfigSchema = Type.Object({
   MAX_TEXT_CHARS: Type.Integer({ minimum: 1, default: 100_000, description: 'longest text stored' }),
   MAX_ANALYZE_CHARS: Type.Integer({ minimum: 1, default: 20_000, description: 'longest text for POST /v1/analyze' }),
   BODY_LIMIT_BYTES: Type.Integer({ minimum: 1024, default: 1_048_576, description: 'largest JSON body; batch uploads stream and have no limit' }),
+  DB_STATEMENT_TIMEOUT_MS: Type.Integer({
+    minimum: 0,
+    default: 30_000,
+    description: 'PostgreSQL server: a statement running longer (lock waits included) is cancelled and the request answered 503; 0: no limit. Migrations and taxonomy imports are exempt',
+  }),
   REQUEST_TIMEOUT_MS: Type.Integer({ minimum: 1_000, default: 3_600_000, description: 'longest time to receive a request, batch uploads included' }),
   JOB_ATTEMPTS: Type.Integer({ minimum: 1, maximum: 100, default: 5 }),
   JOB_BACKOFF_MS: Type.Integer({ minimum: 0, default: 2_000 }),

@@ -9,7 +9,7 @@ import { Calibrator } from './pipeline/calibration.js';
 import { Analyzer } from './pipeline/analyze.js';
 import type { AnalysisService } from './pipeline/process.js';
 import { SemanticSkillMatcher } from './pipeline/semantic.js';
-import { ANALYZE_QUEUE, createAnalyzeQueue, enqueueAnalyze, type AnalyzeJobPayload } from './queue/analyze.queue.js';
+import { ANALYZE_QUEUE, createAnalyzeQueue, enqueueMany, type AnalyzeJobPayload } from './queue/analyze.queue.js';
 import { bullConnection, startPrivateRedis, type PrivateRedis } from './queue/redis.js';
 import { openDatabase, type Database, type Queryable } from './storage/database.js';
 import { DocumentsRepository } from './storage/documents.repository.js';
@@ -20,7 +20,7 @@ import { createAnalyzeProcessor } from '../workers/analyze.processor.js';
 
 /** Opens the configured database (PostgreSQL server or embedded PGlite) and applies migrations. */
 export async function openStorage(config: Config, log: Logger): Promise<Database> {
-  const db = await openDatabase({ url: config.DATABASE_URL, dataDir: join(config.DATA_DIR, 'pglite') });
+  const db = await openDatabase({ url: config.DATABASE_URL, dataDir: join(config.DATA_DIR, 'pglite'), statementTimeoutMs: config.DB_STATEMENT_TIMEOUT_MS });
   const applied = await migrate(db);
   if (applied.length > 0) log.info({ applied, engine: db.engine }, 'database migrated');
   return db;
@@ -119,19 +119,39 @@ export function startWorker(config: Config, log: Logger, redisUrl: string, docum
 }
 
 /**
- * Queues stored documents that have no job (accepted while Redis was down, or orphaned by a lost Redis).
- * Adding a job whose id exists is a no-op, so this is safe to run from every process.
+ * One pass of the requeue sweep: queues again, in rounds of `batch` (one query, one Redis round trip and one
+ * update each), stored documents that have waited longer than `staleAfterMs`, at most `rounds` rounds. Adding a
+ * job whose id exists is a no-op, so this is safe from every process. Each document queued is marked, so the
+ * next round and the next pass look at others: a backlog longer than one pass is covered in turn.
  */
+export async function requeueStale(
+  documents: DocumentsRepository,
+  queue: Queue<AnalyzeJobPayload>,
+  config: Pick<Config, 'JOB_ATTEMPTS' | 'JOB_BACKOFF_MS'>,
+  options: { staleAfterMs: number; batch?: number; rounds?: number },
+): Promise<number> {
+  const { batch = 1_000, rounds = 10 } = options;
+  let queued = 0;
+  for (let round = 0; round < rounds; round++) {
+    const ids = await documents.stale(options.staleAfterMs, batch);
+    await enqueueMany(queue, ids, config);
+    await documents.markRequeued(ids);
+    queued += ids.length;
+    if (ids.length < batch) break;
+  }
+  return queued;
+}
+
+/** Runs requeueStale every REQUEUE_INTERVAL_MS (first after 2 s): documents accepted while Redis was down, or orphaned by a lost Redis. */
 export function startRequeueSweep(config: Config, log: Logger, documents: DocumentsRepository, queue: Queue<AnalyzeJobPayload>): () => void {
-  const staleAfter = Math.max(config.WORKER_LOCK_MS * 2, 10_000);
+  const staleAfterMs = Math.max(config.WORKER_LOCK_MS * 2, 10_000);
   let running = false;
   const sweep = async () => {
     if (running) return;
     running = true;
     try {
-      const ids = await documents.stale(staleAfter);
-      for (const id of ids) await enqueueAnalyze(queue, id, config);
-      if (ids.length > 0) log.info({ documents: ids.length }, 'requeue sweep queued stored documents');
+      const queued = await requeueStale(documents, queue, config, { staleAfterMs });
+      if (queued > 0) log.info({ documents: queued }, 'requeue sweep queued stored documents');
     } catch (err) {
       log.warn({ err }, 'requeue sweep failed; will retry');
     } finally {

@@ -38,6 +38,12 @@ export async function enqueueAnalyze(
  * Queues the documents just stored that need analysis (new ones, and stored ones still queued) in one round
  * trip. They are stored already, so a Redis failure is only logged: the requeue sweep queues them later.
  */
+/** Queues these documents in one round trip; a document whose job exists keeps it (same job id). */
+export async function enqueueMany(queue: Queue<AnalyzeJobPayload>, documentIds: string[], config: Pick<Config, 'JOB_ATTEMPTS' | 'JOB_BACKOFF_MS'>): Promise<void> {
+  if (documentIds.length === 0) return;
+  await queue.addBulk(documentIds.map((documentId) => ({ name: 'analyze', data: { documentId }, opts: { ...analyzeJobOptions(config), jobId: analyzeJobId(documentId) } })));
+}
+
 export async function enqueueStored(
   queue: Queue<AnalyzeJobPayload>,
   stored: { id: string; created: boolean; status: string }[],
@@ -46,7 +52,5 @@ export async function enqueueStored(
 ): Promise<void> {
   const jobs = [...new Set(stored.filter((s) => s.created || s.status === 'queued').map((s) => s.id))];
   if (jobs.length === 0) return;
-  await queue
-    .addBulk(jobs.map((documentId) => ({ name: 'analyze', data: { documentId }, opts: { ...analyzeJobOptions(config), jobId: analyzeJobId(documentId) } })))
-    .catch((err: unknown) => onError(err, jobs.length));
+  await enqueueMany(queue, jobs, config).catch((err: unknown) => onError(err, jobs.length));
 }

@@ -23,15 +23,26 @@ export interface DatabaseOptions {
   /** PGlite data directory; absent → in memory. */
   dataDir?: string | undefined;
   poolSize?: number;
+  /**
+   * PostgreSQL server only: longest time a statement may run (lock waits included) before the server cancels it
+   * (error 57014); 0 or absent: no limit. Migrations and taxonomy imports lift it for their own transactions.
+   */
+  statementTimeoutMs?: number;
 }
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
-  if (options.url) return openPostgres(options.url, options.poolSize ?? 10);
+  if (options.url) return openPostgres(options.url, options.poolSize ?? 10, options.statementTimeoutMs ?? 0);
   return openPglite(options.dataDir);
 }
 
 /** A PGlite directory is open in another live process: two at once would corrupt it. */
 export class DatabaseInUseError extends Error {}
+
+/** First statement of a transaction that may run long (a migration, a taxonomy import): no statement timeout in it. */
+export const NO_STATEMENT_TIMEOUT = 'SET LOCAL statement_timeout = 0';
+
+/** PostgreSQL's error code for a statement cancelled by statement_timeout. */
+export const STATEMENT_TIMEOUT = '57014';
 
 /** Claims a PGlite directory for this process (a pid file); returns the release. A dead owner's claim is taken over. */
 function claimDirectory(dataDir: string): () => void {
@@ -90,8 +101,13 @@ async function openPglite(dataDir: string | undefined): Promise<Database> {
   };
 }
 
-async function openPostgres(url: string, max: number): Promise<Database> {
-  const pool = new pg.Pool({ connectionString: url, max, connectionTimeoutMillis: 5_000 });
+async function openPostgres(url: string, max: number, statementTimeoutMs: number): Promise<Database> {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max,
+    connectionTimeoutMillis: 5_000,
+    ...(statementTimeoutMs > 0 ? { statement_timeout: statementTimeoutMs } : {}),
+  });
   // A client that loses its server must not crash the process: an idle one is reported to the pool, a busy one
   // to itself (its query fails with the same error, and the caller answers 503).
   pool.on('error', () => undefined);

@@ -315,19 +315,24 @@ export class DocumentsRepository {
     return out;
   }
 
-  /** Documents accepted but not (or no longer) in the queue: queued or processing for longer than `olderThanMs`. */
+  /**
+   * Documents that may be missing from the queue: queued or processing, with no change and no requeue for longer
+   * than `olderThanMs`, the longest-waiting first.
+   */
   async stale(olderThanMs: number, limit = 1_000): Promise<string[]> {
     const rows = await this.db.query<{ id: string }>(
       `SELECT id FROM documents WHERE status IN ('queued', 'processing')
-         AND updated_at < now() - ($1::int * interval '1 millisecond') ORDER BY updated_at LIMIT $2`,
+         AND GREATEST(updated_at, requeued_at) < now() - ($1::int * interval '1 millisecond')
+       ORDER BY GREATEST(updated_at, requeued_at) LIMIT $2`,
       [olderThanMs, limit],
     );
     return rows.map((r) => r.id);
   }
 
-  async touch(ids: string[]): Promise<void> {
+  /** Notes that the sweep queued these documents again: they are not stale again until the same time has passed. */
+  async markRequeued(ids: string[]): Promise<void> {
     if (ids.length === 0) return;
-    await this.db.query(`UPDATE documents SET updated_at = now() WHERE id = ANY($1::uuid[])`, [ids]);
+    await this.db.query(`UPDATE documents SET requeued_at = now() WHERE id = ANY($1::uuid[])`, [ids]);
   }
 }
 

@@ -1,5 +1,5 @@
 import { backfillFirstsSql, dropRollupsSql, rollupMigrationSql, ROLLUPS, ROLLUPS_V6 } from '../demand/rollups.js';
-import type { Database } from './database.js';
+import { NO_STATEMENT_TIMEOUT, type Database } from './database.js';
 
 interface Migration {
   version: number;
@@ -355,11 +355,22 @@ ALTER TABLE demand_facts ALTER COLUMN private SET NOT NULL;
 ${rollupMigrationSql(ROLLUPS)}
 `,
   },
+  {
+    version: 9,
+    name: 'requeue sweep marks',
+    sql: `
+-- when the requeue sweep last queued the document again: it then looks at others first, so a long backlog is
+-- covered in turn rather than its oldest rows each time
+ALTER TABLE documents ADD COLUMN requeued_at timestamptz;
+CREATE INDEX documents_waiting ON documents ((GREATEST(updated_at, requeued_at))) WHERE status IN ('queued', 'processing');
+`,
+  },
 ];
 
 /** Applies pending migrations; safe when several processes start at once (advisory lock). */
 export async function migrate(db: Database): Promise<number[]> {
   await db.transaction(async (tx) => {
+    await tx.query(NO_STATEMENT_TIMEOUT); // another process may hold the lock while it migrates
     await tx.query('SELECT pg_advisory_xact_lock(727274)');
     await tx.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
       version int PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
@@ -367,6 +378,7 @@ export async function migrate(db: Database): Promise<number[]> {
   const applied: number[] = [];
   for (const migration of MIGRATIONS) {
     await db.transaction(async (tx) => {
+      await tx.query(NO_STATEMENT_TIMEOUT); // a migration may rewrite a large table
       await tx.query('SELECT pg_advisory_xact_lock(727274)');
       const done = await tx.query('SELECT 1 FROM schema_migrations WHERE version = $1', [migration.version]);
       if (done.length > 0) return;

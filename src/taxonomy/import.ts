@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../paths.js';
-import type { Database, Queryable } from '../storage/database.js';
+import { NO_STATEMENT_TIMEOUT, type Database, type Queryable } from '../storage/database.js';
 import { readCsv, splitLines, TaxonomyFileError } from './csv.js';
 import { hashSources, resolveSources, type ResolvedSources, type SourceKey } from './sources.js';
 
@@ -298,6 +298,7 @@ export async function importTaxonomy(db: Database, dir: string, progress: Progre
   const tables = await parseSources(sources, progress);
   const counts = Object.fromEntries(tables.map((t) => [t.name, t.rows.length]));
   const versionId = await db.transaction(async (tx) => {
+    await tx.query(NO_STATEMENT_TIMEOUT); // tens of thousands of rows in one transaction
     await tx.query('SELECT pg_advisory_xact_lock(727275)');
     for (const t of tables) await writeTable(tx, t, progress);
     await tx.query('UPDATE taxonomy_versions SET active = false WHERE active');

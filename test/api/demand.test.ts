@@ -168,3 +168,25 @@ describe.each(engines())('demand signals and the demand API on %s', (engine) => 
     expect(res.json()).toMatchObject({ field });
   });
 });
+
+describe.skipIf(!engines().includes('postgres'))('a statement over DB_STATEMENT_TIMEOUT_MS, on a PostgreSQL server', () => {
+  let s: TestService;
+  beforeAll(async () => {
+    s = await startTestService('postgres', 'stmt-timeout', { DB_STATEMENT_TIMEOUT_MS: '500' });
+  }, 60_000);
+  afterAll(() => s?.close());
+
+  it('is cancelled by the server and answered 503 with Retry-After; the next request is served', async () => {
+    const started = Date.now();
+    // another session holds the demand tables: the query waits on the lock until the server cancels it
+    const res = await s.db.transaction(async (tx) => {
+      await tx.query('LOCK TABLE demand_facts, demand_rollup_country, demand_rollup_region, demand_rollup_work, demand_rollup_document IN ACCESS EXCLUSIVE MODE');
+      return s.app.inject({ method: 'GET', url: '/v1/demand?groupBy=skill' });
+    });
+    expect(res.statusCode, res.body).toBe(503);
+    expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
+    expect(res.json<{ message: string }>().message).toContain('500 ms');
+    expect(Date.now() - started).toBeGreaterThanOrEqual(500);
+    expect((await s.app.inject({ method: 'GET', url: '/v1/demand?groupBy=skill' })).statusCode).toBe(200);
+  });
+});

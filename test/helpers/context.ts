@@ -28,7 +28,7 @@ export function uniquePrefix(name: string): string {
 }
 
 /** A fresh, migrated database on the engine: in-memory PGlite, or a new database on the test server. */
-export async function createTestDatabase(engine: Engine): Promise<{ db: Database; url?: string; drop(): Promise<void> }> {
+export async function createTestDatabase(engine: Engine, options: { statementTimeoutMs?: number } = {}): Promise<{ db: Database; url?: string; drop(): Promise<void> }> {
   if (engine === 'pglite') {
     const db = await openDatabase({});
     await migrate(db);
@@ -41,7 +41,7 @@ export async function createTestDatabase(engine: Engine): Promise<{ db: Database
   await client.query(`CREATE DATABASE ${name}`);
   await client.end();
   const url = admin.replace(/\/[^/]*$/, `/${name}`);
-  const db = await openDatabase({ url, poolSize: 5 });
+  const db = await openDatabase({ url, poolSize: 5, ...options });
   await migrate(db);
   return {
     db,

@@ -35,7 +35,7 @@ export interface TestService {
 export async function startTestService(engine: Engine, name: string, env: Record<string, string> = {}, taxonomyDir = FIXTURE_TAXONOMY): Promise<TestService> {
   const redisUrl = inject('redisUrl');
   const config = testConfig({ REDIS_URL: redisUrl, QUEUE_PREFIX: uniquePrefix(name), MAX_TEXT_CHARS: '5000', MAX_ANALYZE_CHARS: '2000', BODY_LIMIT_BYTES: '65536', ...env });
-  const { db, drop } = await createTestDatabase(engine);
+  const { db, drop } = await createTestDatabase(engine, { statementTimeoutMs: config.DB_STATEMENT_TIMEOUT_MS });
   await importTaxonomy(db, taxonomyDir);
   const log = createLogger(config);
   const documents = new DocumentsRepository(db);
