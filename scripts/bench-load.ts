@@ -45,6 +45,8 @@ const port = 18_600 + Math.floor(Math.random() * 300);
 const base = `http://127.0.0.1:${port}`;
 // per-request logging and the rate limit would measure themselves, not the service
 const env: Record<string, string> = { PORT: String(port), DATA_DIR: dataDir, TAXONOMY_DIR: taxonomy, LOG_LEVEL: 'warn', RATE_LIMIT_MAX: '1000000000', QUEUE_PREFIX: 'benchload' };
+// settings under study pass through to the service
+for (const name of ['WORKER_NICE', 'WORKER_CONCURRENCY']) if (process.env[name]) env[name] = process.env[name];
 
 /** A Node HTTP server that answers every request at once with a small JSON body, and prints its port. */
 const BARE_SERVER = `require('node:http').createServer((q, r) => { r.setHeader('content-type', 'application/json'); r.end('{"status":"ok"}'); }).listen(0, '127.0.0.1', function () { console.log(this.address().port); });`;
@@ -97,11 +99,38 @@ const json = async <T>(path: string, key: string, body?: unknown): Promise<T> =>
   if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
   return (await res.json()) as T;
 };
-const report = (name: string, r: autocannon.Result) => {
+/** Whether the machine's CPUs were less than 10 % busy over the next second (from /proc/stat). */
+const machineQuiet = async () => {
+  const sample = () => {
+    const t = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.split(/\s+/).slice(1).map(Number);
+    return { idle: t[3]! + t[4]!, total: t.reduce((a, b) => a + b, 0) };
+  };
+  const a = sample();
+  await new Promise((r) => setTimeout(r, 1_000));
+  const b = sample();
+  return 1 - (b.idle - a.idle) / Math.max(1, b.total - a.total) < 0.1;
+};
+type Load = autocannon.Result & { responseMs: number[] };
+/**
+ * autocannon, keeping each response's own time as well. At a fixed rate autocannon sends each connection's
+ * share of a second back to back and then waits for the next second, and it corrects for coordinated omission
+ * as if requests were due every millisecond: one 30 ms stall adds about 30 made-up samples. Its percentiles are
+ * printed as they are; the per-response ones beside them are the requests' own times.
+ */
+const load = (options: autocannon.Options) =>
+  new Promise<Load>((resolve, reject) => {
+    const responseMs: number[] = [];
+    const instance = autocannon(options, (err, result) => (err ? reject(err as Error) : resolve({ ...result, responseMs })));
+    instance.on('response', (_client: unknown, _status: number, _bytes: number, ms: number) => responseMs.push(ms));
+  });
+const report = (name: string, r: Load) => {
   const non2xx = r.non2xx + r.errors + r.timeouts;
+  const own = [...r.responseMs].sort((a, b) => a - b);
+  const q = (p: number) => (own[Math.min(own.length - 1, Math.floor(p * own.length))] ?? 0).toFixed(1);
   console.log(
     `  ${name.padEnd(34)} ${r.requests.total} requests in ${r.duration.toFixed(1)} s: ${r.requests.average.toFixed(0)} req/s; ` +
-      `latency p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms, max ${r.latency.max} ms; ${non2xx} not 2xx (errors ${r.errors}, timeouts ${r.timeouts})`,
+      `latency p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms, max ${r.latency.max} ms (per response p50 ${q(0.5)}, p99 ${q(0.99)}); ` +
+      `${non2xx} not 2xx (errors ${r.errors}, timeouts ${r.timeouts})`,
   );
 };
 
@@ -124,20 +153,25 @@ try {
   while ((await json<{ status: string }>(`/v1/documents/${id}`, contributor)).status !== 'done') await new Promise((r) => setTimeout(r, 200));
   console.log(`service: ${values.postgres ? 'API and a worker process on PostgreSQL' : 'npm start (PGlite, private redis-server, worker in the process)'}, ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 
+  // loading in the background (the encoder in the analysis process) is over when the machine is quiet
+  const quietSince = Date.now();
+  while (!(await machineQuiet()) && Date.now() - quietSince < 120_000);
+  console.log(`machine quiet after ${((Date.now() - quietSince) / 1000).toFixed(1)} s more`);
+
   // the floors: the same load on a bare HTTP server and on a route that does nothing, to tell the service's
   // latency from the machine's and the tool's
   const bare = spawn(process.execPath, ['-e', BARE_SERVER], { stdio: ['ignore', 'pipe', 'inherit'] });
   const barePort = await new Promise<number>((resolve) => bare.stdout.once('data', (d: Buffer) => resolve(Number(d.toString().trim()))));
-  const bareFloor = await autocannon({ url: `http://127.0.0.1:${barePort}/`, connections, overallRate: rate, duration: Math.min(10, seconds) });
+  const bareFloor = await load({ url: `http://127.0.0.1:${barePort}/`, connections, overallRate: rate, duration: Math.min(10, seconds) });
   bare.kill();
-  const floor = await autocannon({ url: `${base}/health`, connections, overallRate: rate, duration: Math.min(10, seconds) });
+  const floor = await load({ url: `${base}/health`, connections, overallRate: rate, duration: Math.min(10, seconds) });
   console.log(`\nfloors at ${rate} req/s, ${connections} connections`);
   report('bare Node HTTP server', bareFloor);
   report('GET /health', floor);
 
   const ads = syntheticAds(1_000, 11);
   let n = 0;
-  const ingest = await autocannon({
+  const ingest = await load({
     url: `${base}/v1/documents`,
     method: 'POST',
     connections,
@@ -162,7 +196,7 @@ try {
 
   const filters = ['', '&region=MK01', '&region=MK07&horizon=long', '&groupBy=skillGroup', '&groupBy=maakunta', '&horizon=short&kind=job_ad'];
   let q = 0;
-  const demand = await autocannon({
+  const demand = await load({
     url: `${base}/v1/demand`,
     connections: 10,
     duration: Math.max(5, Math.round(seconds / 2)),
