@@ -34,16 +34,16 @@ export async function enqueueAnalyze(
   await queue.add('analyze', { documentId }, { ...analyzeJobOptions(config), jobId: analyzeJobId(documentId) });
 }
 
-/**
- * Queues the documents just stored that need analysis (new ones, and stored ones still queued) in one round
- * trip. They are stored already, so a Redis failure is only logged: the requeue sweep queues them later.
- */
 /** Queues these documents in one round trip; a document whose job exists keeps it (same job id). */
 export async function enqueueMany(queue: Queue<AnalyzeJobPayload>, documentIds: string[], config: Pick<Config, 'JOB_ATTEMPTS' | 'JOB_BACKOFF_MS'>): Promise<void> {
   if (documentIds.length === 0) return;
   await queue.addBulk(documentIds.map((documentId) => ({ name: 'analyze', data: { documentId }, opts: { ...analyzeJobOptions(config), jobId: analyzeJobId(documentId) } })));
 }
 
+/**
+ * Queues the documents just stored that need analysis (new ones, and stored ones still queued) in one round
+ * trip. They are stored already, so a Redis failure is only logged: the requeue sweep queues them later.
+ */
 export async function enqueueStored(
   queue: Queue<AnalyzeJobPayload>,
   stored: { id: string; created: boolean; status: string }[],
