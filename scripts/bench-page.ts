@@ -11,7 +11,7 @@
  *   npm run bench:page [-- --mentions 100000 --cold 5 --loads 10 --detail --view PATH --profile FILE --screenshots DIR]
  */
 import { fork } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { chromium } from 'playwright-core';
@@ -84,6 +84,13 @@ function printProfile(profile: { nodes: ProfileNode[]; samples?: number[]; timeD
 }
 const quantile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
 console.log(`\npage ready, ms from navigation: p50/p95 of ${colds} first loads (fresh browser context, empty cache), then of ${loads} reloads`);
+/** The machine's CPU time so far, all cores (from /proc/stat): busy and total jiffies. */
+const cpuTimes = () => {
+  const t = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.split(/\s+/).slice(1).map(Number);
+  return { idle: t[3]! + t[4]!, total: t.reduce((a, b) => a + b, 0) };
+};
+/** The share of the CPUs' time that was busy between two readings: near 1, the load was waiting for CPU. */
+const busyShare = (a: ReturnType<typeof cpuTimes>, b: ReturnType<typeof cpuTimes>) => 1 - (b.idle - a.idle) / Math.max(1, b.total - a.total);
 const stats = (times: number[]) => {
   const sorted = [...times].sort((a, b) => a - b);
   return `p50 ${String(quantile(sorted, 0.5)).padStart(5)}  p95 ${String(quantile(sorted, 0.95)).padStart(5)}`;
@@ -91,6 +98,7 @@ const stats = (times: number[]) => {
 try {
   for (const [name, path] of VIEWS) {
     const cold: number[] = [];
+    const busy: number[] = [];
     let context;
     let page;
     const readyMs = async () => {
@@ -108,8 +116,10 @@ try {
         await profiler.send('Profiler.setSamplingInterval', { interval: 200 });
         await profiler.send('Profiler.start');
       }
+      const before = cpuTimes();
       await page.goto(`${base}${path}`);
       cold.push(await readyMs());
+      busy.push(busyShare(before, cpuTimes()));
       if (profiler) {
         const { profile } = await profiler.send('Profiler.stop');
         const file = VIEWS.length > 1 ? values.profile!.replace(/(\.cpuprofile)?$/, `-${VIEWS.findIndex(([, p]) => p === path)}.cpuprofile`) : values.profile!;
@@ -141,7 +151,8 @@ try {
       await page!.reload();
       warm.push(await readyMs());
     }
-    console.log(`  ${name.padEnd(46)} first load ${stats(cold)}   reload ${stats(warm)}`);
+    const meanBusy = Math.round((100 * busy.reduce((a, b) => a + b, 0)) / Math.max(1, busy.length));
+    console.log(`  ${name.padEnd(46)} first load ${stats(cold)}   reload ${stats(warm)}   CPUs ${meanBusy} % busy during first loads`);
     if (values.detail) {
       const serverMs = new Map(await ask<[string, number[]][]>('times'));
       const rows = [...serverMs].map(([path, ms]) => `${path} ${stats(ms.map(Math.round))}`);
