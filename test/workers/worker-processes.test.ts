@@ -122,7 +122,12 @@ describe.skipIf(!postgresUrl)('separate worker processes on PostgreSQL and Redis
     expect(rows.every((r) => r.attempts === 1)).toBe(true);
     expect(new Set(rows.map((r) => r.processed_by)).size).toBe(2);
     expect(await mentionStats(ids)).toEqual({ total: ids.length * expectedMentions, distinct_rows: ids.length * expectedMentions });
-    expect(await queue.getJobCounts('completed', 'failed')).toEqual({ completed: ids.length, failed: 0 });
+    // a job is marked completed in Redis just after its document is saved as done: wait for the last marks
+    const counts = await waitFor(async () => {
+      const c = await queue.getJobCounts('completed', 'failed');
+      return (c.completed ?? 0) + (c.failed ?? 0) === ids.length ? c : undefined;
+    }, 10_000, 'every job completed');
+    expect(counts).toEqual({ completed: ids.length, failed: 0 });
     a.child.kill('SIGTERM');
     b.child.kill('SIGTERM');
     expect(await a.exited).toBe(0);
