@@ -95,16 +95,15 @@ export async function buildApp(input: Omit<AppDeps, 'keys'> & { keys?: KeysRepos
       return reply.code(status).send({ statusCode: status, error: STATUS_TEXT[status] ?? 'Bad Request', message: error.message });
     }
     const code = (error as { code?: string }).code ?? '';
+    const unavailable = (why: string, message: string) => {
+      request.log.error({ err: error }, why);
+      return reply.header('retry-after', '5').code(503).send({ statusCode: 503, error: 'Service Unavailable', message });
+    };
     if (code === STATEMENT_TIMEOUT) {
-      request.log.error({ err: error }, 'database statement timed out');
-      return reply
-        .header('retry-after', '5')
-        .code(503)
-        .send({ statusCode: 503, error: 'Service Unavailable', message: `the database did not answer within ${deps.config.DB_STATEMENT_TIMEOUT_MS} ms; retry later, or narrow the filters` });
+      return unavailable('database statement timed out', `the database did not answer within ${deps.config.DB_STATEMENT_TIMEOUT_MS} ms; retry later, or narrow the filters`);
     }
     if (/^(ECONNREFUSED|ECONNRESET|57P0|08)/.test(code) || /Connection terminated|ECONNREFUSED/.test(error.message)) {
-      request.log.error({ err: error }, 'database unavailable');
-      return reply.header('retry-after', '5').code(503).send({ statusCode: 503, error: 'Service Unavailable', message: 'the database is unavailable; retry later' });
+      return unavailable('database unavailable', 'the database is unavailable; retry later');
     }
     request.log.error({ err: error }, 'request failed');
     return reply.code(500).send({ statusCode: 500, error: 'Internal Server Error', message: 'internal error' });

@@ -53,15 +53,8 @@ export function runAnalysisChild(): void {
         (loaded) => {
           analyzer = loaded;
           send({ type: 'ready', labelCount: loaded.labelCount, taxonomyVersion: loaded.taxonomyVersion, semanticModel: loaded.semanticModel });
-          if (loaded.semanticModel === null && message.config.SEMANTIC_MODEL !== 'none') {
-            // the label embeddings may still be computing (first start): say when semantic matching is attached
-            const timer = setInterval(() => {
-              if (loaded.semanticModel === null) return;
-              clearInterval(timer);
-              send({ type: 'semantic', semanticModel: loaded.semanticModel });
-            }, 1_000);
-            timer.unref();
-          }
+          // the label embeddings may still be computing (first start): say when semantic matching is attached
+          if (loaded.semanticModel === null) void loaded.semanticReady.then((semanticModel) => send({ type: 'semantic', semanticModel }));
         },
         (err: unknown) => send({ type: 'failed', error: (err as Error).stack ?? String(err) }),
       );

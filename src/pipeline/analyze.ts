@@ -215,10 +215,14 @@ export class Analyzer {
   }
 
   private semantic: SemanticSkillMatcher | undefined;
+  private semanticAttached!: (model: string) => void;
+  /** The encoder's id once semantic matching is attached (pending while it is not, or never). */
+  readonly semanticReady = new Promise<string>((resolve) => (this.semanticAttached = resolve));
 
   /** Adds embedding-based candidates from now on (the label matrix may take a while to build on first start). */
   attachSemantic(matcher: SemanticSkillMatcher): void {
     this.semantic = matcher;
+    this.semanticAttached(matcher.embedder.id);
   }
 
   get semanticModel(): string | null {
