@@ -3,8 +3,8 @@
  * `npm start` runs it (embedded PGlite, a private redis-server, a worker analysing in the same process), or the
  * API with separate worker processes on a PostgreSQL server (--postgres). Ingest is sent at a fixed rate
  * (latencies corrected for coordinated omission), each request a different ~2,000-character ad; demand is
- * asked as fast as the service answers. Prints req/s, p50/p99/max latency, non-2xx answers, how many accepted
- * documents are stored, and peak RSS.
+ * asked as fast as the service answers. Ingest is then sent again as an even, open-loop stream (evenLoad).
+ * Prints req/s, p50/p99/max latency, non-2xx answers, how many accepted documents are stored, and peak RSS.
  *
  * Two floors come first: autocannon against a bare Node HTTP server in a process of its own (what the tool and
  * this machine measure with nothing behind them), then `GET /health` of the service at the same rate. With
@@ -14,6 +14,7 @@
  *   npm run bench:load [-- --rate 500 --seconds 20 --connections 10 --postgres]
  */
 import { spawn } from 'node:child_process';
+import http from 'node:http';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -123,6 +124,51 @@ const load = (options: autocannon.Options) =>
     const instance = autocannon(options, (err, result) => (err ? reject(err as Error) : resolve({ ...result, responseMs })));
     instance.on('response', (_client: unknown, _status: number, _bytes: number, ms: number) => responseMs.push(ms));
   });
+/**
+ * Open-loop load, the other way to ask "p99 at 500 req/s": request i is due at i/rate seconds, whatever became of
+ * the earlier ones, over a pool of keep-alive connections; its latency counts from when it was due, so a stall
+ * costs every request that should have gone out meanwhile (no coordinated omission, no bursts).
+ */
+async function evenLoad(url: string, headers: Record<string, string>, body: (i: number) => string, rate: number, seconds: number) {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+  const target = new URL(url);
+  const latencies: number[] = [];
+  let failed = 0;
+  let sent = 0;
+  const total = Math.round(rate * seconds);
+  const start = performance.now();
+  const send = (i: number, due: number) =>
+    new Promise<void>((resolve) => {
+      const payload = body(i);
+      const req = http.request(
+        { host: target.hostname, port: target.port, path: target.pathname, method: 'POST', agent, headers: { ...headers, 'content-length': Buffer.byteLength(payload) } },
+        (res) => {
+          res.resume();
+          res.on('end', () => {
+            if (res.statusCode! >= 300) failed++;
+            latencies.push(performance.now() - due);
+            resolve();
+          });
+        },
+      );
+      req.on('error', () => {
+        failed++;
+        resolve();
+      });
+      req.end(payload);
+    });
+  const inFlight: Promise<void>[] = [];
+  while (sent < total) {
+    const now = performance.now();
+    for (; sent < total && start + (sent * 1_000) / rate <= now; sent++) inFlight.push(send(sent, start + (sent * 1_000) / rate));
+    await new Promise((r) => setTimeout(r, 1));
+  }
+  await Promise.all(inFlight);
+  agent.destroy();
+  const sorted = latencies.sort((a, b) => a - b);
+  const q = (p: number) => (sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0).toFixed(1);
+  return { requests: total, seconds: (performance.now() - start) / 1_000, failed, p50: q(0.5), p99: q(0.99), max: q(1) };
+}
 const report = (name: string, r: Load) => {
   const non2xx = r.non2xx + r.errors + r.timeouts;
   const own = [...r.responseMs].sort((a, b) => a - b);
@@ -190,9 +236,23 @@ try {
   });
   console.log(`\ningest at ${rate} req/s for ${seconds} s, ${connections} connections, a worker analysing meanwhile`);
   report('POST /v1/documents', ingest);
+  const even = await evenLoad(
+    `${base}/v1/documents`,
+    { authorization: `Bearer ${contributor}`, 'content-type': 'application/json' },
+    (i) => {
+      const ad = ads[i % ads.length]!;
+      return JSON.stringify({ kind: 'job_ad', language: ad.lang, text: `${ad.text} (even ${i})`, externalId: `even-${i}`, date: '2026-11-01' });
+    },
+    rate,
+    seconds,
+  );
+  console.log(
+    `  ${'POST /v1/documents, even arrivals'.padEnd(34)} ${even.requests} requests in ${even.seconds.toFixed(1)} s, one due every ${(1_000 / rate).toFixed(1)} ms ` +
+      `(open loop, timed from when due): latency p50 ${even.p50} ms, p99 ${even.p99} ms, max ${even.max} ms; ${even.failed} not 2xx`,
+  );
   const stored = await json<{ total: number }>('/v1/documents?limit=1', contributor);
   const done = await json<{ total: number }>('/v1/documents?limit=1&status=done', contributor);
-  console.log(`  accepted ${ingest['2xx']}, stored ${stored.total} (${done.total} analysed so far)`);
+  console.log(`  accepted ${ingest['2xx'] + even.requests - even.failed}, stored ${stored.total} (${done.total} analysed so far)`);
 
   const filters = ['', '&region=MK01', '&region=MK07&horizon=long', '&groupBy=skillGroup', '&groupBy=maakunta', '&horizon=short&kind=job_ad'];
   let q = 0;

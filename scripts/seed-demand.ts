@@ -55,8 +55,8 @@ export async function seedDemand(db: Database, options: { taxonomy: string; ment
              (date '2024-01-01' + (floor(random() * 36)::int * interval '1 month'))::date AS month,
              1 + floor(random() * (SELECT count(*) FROM muni))::int AS muni_n
       FROM documents d, generate_series(1, ${copies}) g;
-    INSERT INTO documents (id, kind, text, language, doc_date, content_hash, status, org_id, visibility)
-      SELECT c.id, d.kind, d.text, d.language, c.month, md5(d.content_hash || c.copy), 'done', d.org_id, d.visibility
+    INSERT INTO documents (id, kind, text, language, doc_date, content_hash, status, analysed_at, org_id, visibility)
+      SELECT c.id, d.kind, d.text, d.language, c.month, md5(d.content_hash || c.copy), 'done', now(), d.org_id, d.visibility
       FROM copies c JOIN documents d ON d.id = c.base_id;
     INSERT INTO demand_facts (document_id, skill_uri, skill_group, month, kind, language, horizon, polarity, weight, score,
         municipality, maakunta, area, major_region, occupation, isco, sector_section, sector_division, firsts, org_id, private)

@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
-import rateLimit from '@fastify/rate-limit';
+import rateLimit, { type RateLimitPluginOptions } from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -61,6 +61,26 @@ const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthor
 export { ATTRIBUTION } from './attribution.js';
 
 /** The API as a Fastify instance, not listening (tests use inject). */
+/**
+ * Where the per-key counts live. With a PostgreSQL server, several API processes may serve the same keys, so the
+ * counts are kept in Redis, which they share; should Redis be away or hang (half a second), requests pass. Embedded
+ * PGlite belongs to one process (the data directory is claimed), so that process is the only API and counts in
+ * its own memory: no Redis round trip per request, and the limits hold while Redis is away.
+ */
+async function rateLimitStore(app: FastifyInstance, deps: AppDeps): Promise<Pick<RateLimitPluginOptions, 'redis' | 'nameSpace' | 'skipOnError'>> {
+  if (deps.db.engine === 'pglite') return {};
+  const limiter = new Redis(redisOptions(deps.redisUrl, { connectTimeout: 1_000, commandTimeout: 500, maxRetriesPerRequest: 1, enableOfflineQueue: false }));
+  limiter.on('error', () => undefined);
+  // commands fail at once while Redis is away (no offline queue), so wait for the first connection a little
+  const waiting = new AbortController();
+  await Promise.race([once(limiter, 'ready', { signal: waiting.signal }), sleep(2_000, undefined, { signal: waiting.signal })]).catch(() => undefined);
+  waiting.abort();
+  app.addHook('onClose', async () => {
+    limiter.disconnect();
+  });
+  return { redis: limiter, nameSpace: `${deps.config.QUEUE_PREFIX}:rate:`, skipOnError: true };
+}
+
 export async function buildApp(input: Omit<AppDeps, 'keys'> & { keys?: KeysRepository }): Promise<FastifyInstance> {
   const deps: AppDeps = { ...input, keys: input.keys ?? new KeysRepository(input.db, input.config.AUTH_CACHE_MS) };
   const app = Fastify({
@@ -129,24 +149,11 @@ export async function buildApp(input: Omit<AppDeps, 'keys'> & { keys?: KeysRepos
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
   requireKeys(app, deps.keys);
-  // per key and route, counted in Redis so that every API process shares the count; should Redis be away, requests pass
-  // a Redis that hangs fails the count after half a second, and the request passes (skipOnError)
-  const limiter = new Redis(redisOptions(deps.redisUrl, { connectTimeout: 1_000, commandTimeout: 500, maxRetriesPerRequest: 1, enableOfflineQueue: false }));
-  limiter.on('error', () => undefined);
-  // commands fail at once while Redis is away (no offline queue), so wait for the first connection a little
-  const waiting = new AbortController();
-  await Promise.race([once(limiter, 'ready', { signal: waiting.signal }), sleep(2_000, undefined, { signal: waiting.signal })]).catch(() => undefined);
-  waiting.abort();
-  app.addHook('onClose', async () => {
-    limiter.disconnect();
-  });
   await app.register(rateLimit, {
     global: true,
     max: deps.config.RATE_LIMIT_MAX,
     timeWindow: deps.config.RATE_LIMIT_WINDOW_MS,
-    redis: limiter,
-    nameSpace: `${deps.config.QUEUE_PREFIX}:rate:`,
-    skipOnError: true,
+    ...(await rateLimitStore(app, deps)),
     keyGenerator: (request) => request.principal?.keyId ?? request.ip,
     allowList: (request) => !isV1Route(request),
     errorResponseBuilder: (_request, context) => ({

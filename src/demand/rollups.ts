@@ -56,6 +56,35 @@ export function firstsSql(order: string): string {
   return `(${terms.join('\n  | ')})::smallint`;
 }
 
+/** What firstsOf needs of a fact. */
+export interface FactKey {
+  skill_uri: string;
+  skill_group: string | null;
+  horizon: string;
+  polarity: string;
+}
+
+/**
+ * The `firsts` bits of one document's facts, in their order: what firstsSql computes with the facts' position
+ * as the order, without sorting in the database.
+ */
+export function firstsOf(facts: readonly FactKey[]): number[] {
+  const seen = new Set<string>();
+  return facts.map((f) => {
+    let bits = 0;
+    for (const kind of Object.keys(KEY_COLUMNS) as KeyKind[]) {
+      for (const fixed of VARIANTS) {
+        // JSON keeps null apart from the string "null", as PARTITION BY does
+        const key = JSON.stringify([kind, fixed.horizon, fixed.polarity, ...KEY_COLUMNS[kind].map((c) => f[c as keyof FactKey]), fixed.horizon ? f.horizon : 0, fixed.polarity ? f.polarity : 0]);
+        if (seen.has(key)) continue;
+        seen.add(key);
+        bits |= firstBit(kind, fixed);
+      }
+    }
+    return bits;
+  });
+}
+
 /** Sets `firsts` of every fact from scratch, taking a document's facts in their physical order. */
 export function backfillFirstsSql(): string {
   return `UPDATE demand_facts f SET firsts = x.firsts

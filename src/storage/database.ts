@@ -11,10 +11,19 @@ export interface Queryable {
 /** One PostgreSQL dialect over two engines: a PostgreSQL server (pg) or embedded PGlite. */
 export interface Database extends Queryable {
   readonly engine: 'pglite' | 'postgres';
-  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  transaction<T>(fn: (tx: Queryable) => Promise<T>, options?: TransactionOptions): Promise<T>;
   /** Runs a script of several statements without parameters. */
   exec(sql: string): Promise<void>;
   close(): Promise<void>;
+}
+
+export interface TransactionOptions {
+  /**
+   * Work no request waits for (a worker saving an analysis). Embedded PGlite runs one statement at a time in the
+   * service's own thread, so such a transaction first waits for a quiet moment in the requests' queries (see
+   * ForegroundGate); a PostgreSQL server runs it at once, beside the requests.
+   */
+  background?: boolean;
 }
 
 export interface DatabaseOptions {
@@ -87,18 +96,91 @@ async function openPglite(dataDir: string | undefined): Promise<Database> {
       return result.rows;
     },
   });
+  const gate = new ForegroundGate();
   return {
     engine: 'pglite',
-    ...wrap(db),
-    transaction: (fn) => db.transaction((tx) => fn(wrap(tx))),
-    exec: async (sql) => {
-      await db.exec(sql);
+    query: (sql, params) => gate.foreground(() => wrap(db).query(sql, params)),
+    transaction: async (fn, options) => {
+      if (!options?.background) return gate.foreground(() => db.transaction((tx) => fn(wrap(tx))));
+      return gate.background(() => db.transaction((tx) => fn(wrap(tx))));
     },
+    exec: (sql) => gate.foreground(async () => void (await db.exec(sql))),
     close: async () => {
       await db.close();
       release();
     },
   };
+}
+
+/**
+ * Lets background transactions into a single-threaded engine only in the gaps between foreground work.
+ *
+ * PGlite runs each statement to its end in the thread that serves the HTTP requests, and a transaction holds the
+ * engine until it commits. A worker's save (about 10–25 ms) started in the middle of a burst of submissions
+ * would hold every one of them for that long. So a background transaction waits until no foreground statement
+ * is running or waiting and none has ended for `quietMs`, or until it has waited `maxWaitMs` (work that never
+ * finds a gap still goes on, at one transaction per wait). They are let in one at a time, each after the last
+ * has finished, so a foreground statement arriving in between goes first.
+ */
+export class ForegroundGate {
+  private active = 0;
+  private lastEnd = 0;
+  private backgroundRunning = 0;
+  private readonly waiting: (() => void)[] = [];
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly quietMs = 5,
+    private readonly maxWaitMs = 500,
+  ) {}
+
+  async foreground<T>(run: () => Promise<T>): Promise<T> {
+    this.active++;
+    try {
+      return await run();
+    } finally {
+      this.active--;
+      this.lastEnd = performance.now();
+      this.schedule();
+    }
+  }
+
+  async background<T>(run: () => Promise<T>): Promise<T> {
+    await new Promise<void>((resolve) => {
+      let done = false;
+      const go = () => {
+        if (done) return;
+        done = true;
+        clearTimeout(overdue);
+        const i = this.waiting.indexOf(go);
+        if (i >= 0) this.waiting.splice(i, 1);
+        this.backgroundRunning++;
+        resolve();
+      };
+      // overdue: it goes now, beside whatever else runs
+      const overdue = setTimeout(go, this.maxWaitMs);
+      this.waiting.push(go);
+      this.schedule();
+    });
+    try {
+      return await run();
+    } finally {
+      this.backgroundRunning--;
+      this.schedule();
+    }
+  }
+
+  /** Lets the first waiter in once the foreground has been quiet long enough, checking again when it could be. */
+  private schedule(): void {
+    if (this.waiting.length === 0 || this.backgroundRunning > 0 || this.active > 0) return;
+    const quietFor = performance.now() - this.lastEnd;
+    if (quietFor >= this.quietMs) {
+      this.waiting[0]!();
+      return;
+    }
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.schedule(), Math.ceil(this.quietMs - quietFor));
+  }
 }
 
 async function openPostgres(url: string, max: number, statementTimeoutMs: number): Promise<Database> {
@@ -119,6 +201,7 @@ async function openPostgres(url: string, max: number, statementTimeoutMs: number
   return {
     engine: 'postgres',
     query: (sql, params) => query(pool, sql, params),
+    // a server runs transactions side by side: background ones need not wait for gaps
     async transaction(fn) {
       const tx = await pool.connect();
       try {

@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { firstsSql } from '../demand/rollups.js';
+import { firstsOf } from '../demand/rollups.js';
 import type { Analysis, SkillMention } from '../pipeline/analyze.js';
 import type { Database, Queryable } from './database.js';
 
@@ -181,6 +181,7 @@ export class DocumentsRepository {
       ],
     );
     const created = new Set(inserted.map((r) => r.id));
+    if (created.size === docs.length) return ids.map((id) => ({ id, created: true, status: 'queued' as const }));
     const existing = await this.db.query<{ id: string; external_id: string | null; content_hash: string; status: DocumentStatus }>(
       'SELECT id, external_id, content_hash, status FROM documents WHERE org_id = $3 AND (external_id = ANY($1::text[]) OR content_hash = ANY($2::text[]))',
       [docs.flatMap((d) => (d.externalId ? [d.externalId] : [])), hashes, orgId],
@@ -255,18 +256,29 @@ export class DocumentsRepository {
     return rows[0] && toDocument(rows[0]);
   }
 
-  /** Replaces a document's results in one transaction: rerunning the same job yields the same rows. */
+  /**
+   * Replaces a document's results in one transaction: rerunning the same job yields the same rows. Background
+   * work: on embedded PGlite it waits for a gap in the requests' queries (ForegroundGate).
+   */
   async saveAnalysis(id: string, analysis: Analysis): Promise<boolean> {
     return this.db.transaction(async (tx) => {
-      const locked = await tx.query<{ id: string; kind: string; org_id: string; visibility: Visibility }>('SELECT id, kind, org_id, visibility FROM documents WHERE id = $1 FOR UPDATE', [id]);
+      const locked = await tx.query<{ id: string; kind: string; org_id: string; visibility: Visibility; analysed: boolean }>(
+        'SELECT id, kind, org_id, visibility, analysed_at IS NOT NULL AS analysed FROM documents WHERE id = $1 FOR UPDATE',
+        [id],
+      );
       if (locked.length === 0) return false;
-      await tx.query('DELETE FROM mentions WHERE document_id = $1', [id]);
+      // results exist only where a save committed, and every save sets analysed_at: a first analysis has none to replace
+      if (locked[0]!.analysed) {
+        await tx.query(
+          `WITH m AS (DELETE FROM mentions WHERE document_id = $1), c AS (DELETE FROM document_classifications WHERE document_id = $1),
+             r AS (DELETE FROM document_regions WHERE document_id = $1)
+           DELETE FROM demand_facts WHERE document_id = $1`,
+          [id],
+        );
+      }
       await insertMentions(tx, id, analysis);
-      await tx.query('DELETE FROM document_classifications WHERE document_id = $1', [id]);
       await insertClassifications(tx, id, analysis);
-      await tx.query('DELETE FROM document_regions WHERE document_id = $1', [id]);
       await insertRegions(tx, id, analysis);
-      await tx.query('DELETE FROM demand_facts WHERE document_id = $1', [id]);
       await insertDemandFacts(tx, id, analysis, locked[0]!);
       const { mentions: _mentions, ...stored } = analysis;
       await tx.query(
@@ -281,7 +293,7 @@ export class DocumentsRepository {
         [id],
       );
       return true;
-    });
+    }, { background: true });
   }
 
   async markFailed(id: string, error: string): Promise<void> {
@@ -380,13 +392,14 @@ async function insertDemandFacts(tx: Queryable, documentId: string, analysis: An
   const division = analysis.sectors.find((s) => s.level >= 2)?.code.slice(0, 2) ?? null;
   const section = analysis.sectors.find((s) => s.level === 1)?.code ?? null;
   const groups = new Map(analysis.skills.map((s) => [s.uri, s.group ?? null]));
+  const facts = m.map((x) => ({ skill_uri: x.uri, skill_group: groups.get(x.uri) ?? null, horizon: x.horizon, polarity: x.polarity }));
   await tx.query(
     `INSERT INTO demand_facts (document_id, skill_uri, skill_group, month, kind, language, horizon, polarity, weight, score,
        municipality, maakunta, area, major_region, occupation, isco, sector_section, sector_division, firsts, org_id, private)
      SELECT $1, f.skill_uri, f.skill_group, date_trunc('month', $2::date)::date, $3, $4, f.horizon, f.polarity, f.weight, f.score,
-       $5, $6, $7, $8, $9, $10, COALESCE($11, (SELECT parent_code FROM sectors WHERE code = $12)), $12, ${firstsSql('f.n')}, $19, $20
-     FROM (SELECT $1::uuid AS document_id, u.* FROM unnest($13::text[], $14::text[], $15::text[], $16::text[], $17::real[], $18::real[])
-       WITH ORDINALITY AS u (skill_uri, skill_group, horizon, polarity, weight, score, n)) f`,
+       $5, $6, $7, $8, $9, $10, COALESCE($11, (SELECT parent_code FROM sectors WHERE code = $12)), $12, f.firsts, $19, $20
+     FROM unnest($13::text[], $14::text[], $15::text[], $16::text[], $17::real[], $18::real[], $21::smallint[])
+       AS f (skill_uri, skill_group, horizon, polarity, weight, score, firsts)`,
     [
       documentId,
       analysis.date,
@@ -400,14 +413,15 @@ async function insertDemandFacts(tx: Queryable, documentId: string, analysis: An
       occupation?.isco.code ?? null,
       section,
       division,
-      m.map((x) => x.uri),
-      m.map((x) => groups.get(x.uri) ?? null),
-      m.map((x) => x.horizon),
-      m.map((x) => x.polarity),
+      facts.map((f) => f.skill_uri),
+      facts.map((f) => f.skill_group),
+      facts.map((f) => f.horizon),
+      facts.map((f) => f.polarity),
       m.map((x) => x.weight),
       m.map((x) => x.score),
       doc.org_id,
       doc.visibility === 'private',
+      firstsOf(facts),
     ],
   );
 }

@@ -121,7 +121,12 @@ describe.each(engines())('demand from rollups and facts agrees with counting dis
 
   it('keeps the rollups exact when documents are re-analysed elsewhere or deleted', async () => {
     const moved = variants()[4]!;
-    await documents.saveAnalysis(ids[4]!, analyzer.analyze({ ...moved, language: moved.language ?? 'fi', region: 'Oulu', date: '2024-02-02' }));
+    const again = analyzer.analyze({ ...moved, language: moved.language ?? 'fi', region: 'Oulu', date: '2024-02-02' });
+    await documents.saveAnalysis(ids[4]!, again);
+    // the new results replace the old ones, row for row
+    const rows = async (table: string) => (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table} WHERE document_id = $1`, [ids[4]]))[0]!.n;
+    expect([await rows('mentions'), await rows('demand_facts')]).toEqual([again.mentions.length, again.mentions.length]);
+    expect(await rows('document_regions')).toBe(again.regions.length);
     await documents.saveAnalysis(ids[7]!, analyzer.analyze({ ...variants()[7]!, language: 'sv' }));
     expect(await documents.delete(ids[0]!, orgId)).toBe(true);
     expect(await documents.delete(ids[8]!, orgId)).toBe(true);

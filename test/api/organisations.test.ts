@@ -1,4 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { buildApp } from '../../src/app.js';
+import { createLogger } from '../../src/logger.js';
+import { openQueue } from '../../src/runtime.js';
 import { engines } from '../helpers/context.js';
 import { startTestService, waitFor, type Inject, type TestService } from '../helpers/service.js';
 
@@ -291,10 +295,10 @@ describe.each(engines())('organisations and keys on %s', (engine) => {
   });
 });
 
-describe('per-key rate limits', () => {
+describe.each(engines())('per-key rate limits on %s', (engine) => {
   let s: TestService;
   beforeAll(async () => {
-    s = await startTestService('pglite', 'rate', { RATE_LIMIT_MAX: '5', RATE_LIMIT_WINDOW_MS: '60000' });
+    s = await startTestService(engine, 'rate', { RATE_LIMIT_MAX: '5', RATE_LIMIT_WINDOW_MS: '60000' });
   });
   afterAll(() => s.close());
 
@@ -310,5 +314,32 @@ describe('per-key rate limits', () => {
     expect((await b.inject({ method: 'GET', url: '/v1/regions' })).statusCode).toBe(200);
     // the open routes are not counted
     for (let i = 0; i < 7; i++) expect((await s.app.inject({ method: 'GET', url: '/health' })).statusCode).toBe(200);
+  });
+
+  it(engine === 'pglite' ? 'counts in the one API process, not in Redis' : 'shares the counts of every API process through Redis', async () => {
+    const c = await s.caller('shared-count', 'analyst');
+    for (let i = 0; i < 4; i++) expect((await c.inject({ method: 'GET', url: '/v1/regions' })).statusCode).toBe(200);
+    const redis = new Redis(inject('redisUrl'));
+    try {
+      const counted = await redis.keys(`${s.config.QUEUE_PREFIX}:rate:*`);
+      if (engine === 'pglite') {
+        expect(counted).toEqual([]);
+        return;
+      }
+      expect(counted.length).toBeGreaterThan(0);
+      // a second API process on the same database and Redis: the key has one request left there too
+      const queue = openQueue(s.config, inject('redisUrl'));
+      const other = await buildApp({ config: s.config, db: s.db, documents: s.documents, queue, redisUrl: inject('redisUrl'), analyzer: s.analyzer, log: createLogger(s.config), keys: s.keys });
+      try {
+        const ask = () => other.inject({ method: 'GET', url: '/v1/regions', headers: { authorization: `Bearer ${c.key}` } });
+        expect((await ask()).statusCode).toBe(200);
+        expect((await ask()).statusCode).toBe(429);
+      } finally {
+        await other.close();
+        await queue.close();
+      }
+    } finally {
+      redis.disconnect();
+    }
   });
 });

@@ -6,7 +6,7 @@ import { buildApp, type AnalyzerHolder } from '../../src/app.js';
 import type { Config } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import { redisOptions } from '../../src/queue/redis.js';
-import { loadAnalyzer, openQueue, startWorker, type RunningWorker } from '../../src/runtime.js';
+import { loadAnalyzer, openQueue, startRequeueSweep, startWorker, type RunningWorker } from '../../src/runtime.js';
 import type { Database } from '../../src/storage/database.js';
 import { DocumentsRepository } from '../../src/storage/documents.repository.js';
 import { importTaxonomy } from '../../src/taxonomy/import.js';
@@ -50,6 +50,7 @@ export async function startTestService(engine: Engine, name: string, env: Record
   const withKey = (k: string): Inject => (options) => raw({ ...options, headers: { authorization: `Bearer ${k}`, ...options.headers } });
   (app as unknown as { inject: Inject }).inject = withKey(key);
   const workers: RunningWorker[] = [];
+  let stopSweep: (() => void) | undefined;
   return {
     app,
     keys,
@@ -68,9 +69,13 @@ export async function startTestService(engine: Engine, name: string, env: Record
     startWorker() {
       const w = startWorker(config, log, redisUrl, documents, analyzer.current!);
       workers.push(w);
+      // the safety net the service has: a document whose job never reached Redis (a command timing out on a busy
+      // machine) is queued again; sooner than in production, so that a test waiting for it does not run out
+      stopSweep ??= startRequeueSweep({ ...config, REQUEUE_INTERVAL_MS: Math.min(config.REQUEUE_INTERVAL_MS, 2_000) }, log, documents, queue);
       return w;
     },
     async close() {
+      stopSweep?.();
       for (const w of workers) await w.close();
       await app.close();
       await queue.obliterate({ force: true }).catch(() => undefined);
