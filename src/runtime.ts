@@ -9,7 +9,7 @@ import { Calibrator } from './pipeline/calibration.js';
 import { Analyzer } from './pipeline/analyze.js';
 import type { AnalysisService } from './pipeline/process.js';
 import { SemanticSkillMatcher } from './pipeline/semantic.js';
-import { ANALYZE_QUEUE, createAnalyzeQueue, enqueueMany, type AnalyzeJobPayload } from './queue/analyze.queue.js';
+import { ANALYZE_QUEUE, createAnalyzeQueue, enqueueMissing, type AnalyzeJobPayload } from './queue/analyze.queue.js';
 import { bullConnection, startPrivateRedis, type PrivateRedis } from './queue/redis.js';
 import { openDatabase, type Database, type Queryable } from './storage/database.js';
 import { DocumentsRepository } from './storage/documents.repository.js';
@@ -119,27 +119,30 @@ export function startWorker(config: Config, log: Logger, redisUrl: string, docum
 }
 
 /**
- * One pass of the requeue sweep: queues again, in rounds of `batch` (one query, one Redis round trip and one
- * update each), stored documents that have waited longer than `staleAfterMs`, at most `rounds` rounds. Adding a
- * job whose id exists is a no-op, so this is safe from every process. Each document queued is marked, so the
- * next round and the next pass look at others: a backlog longer than one pass is covered in turn.
+ * One pass of the requeue sweep: looks, in rounds of `batch` (one query, one pipelined look in Redis, one
+ * Redis round trip for the missing jobs and one update each), at stored documents that have waited longer than
+ * `staleAfterMs`, at most `rounds` rounds, and queues those with no job. Adding a job whose id exists is a no-op,
+ * so this is safe from every process. Each document looked at is marked, so the next round and the next pass
+ * look at others: a backlog longer than one pass is covered in turn. Returns how many documents were looked at
+ * and how many were queued.
  */
 export async function requeueStale(
   documents: DocumentsRepository,
   queue: Queue<AnalyzeJobPayload>,
   config: Pick<Config, 'JOB_ATTEMPTS' | 'JOB_BACKOFF_MS'>,
   options: { staleAfterMs: number; batch?: number; rounds?: number },
-): Promise<number> {
+): Promise<{ checked: number; queued: number }> {
   const { batch = 1_000, rounds = 10 } = options;
+  let checked = 0;
   let queued = 0;
   for (let round = 0; round < rounds; round++) {
     const ids = await documents.stale(options.staleAfterMs, batch);
-    await enqueueMany(queue, ids, config);
+    queued += await enqueueMissing(queue, ids, config);
     await documents.markRequeued(ids);
-    queued += ids.length;
+    checked += ids.length;
     if (ids.length < batch) break;
   }
-  return queued;
+  return { checked, queued };
 }
 
 /** Runs requeueStale every REQUEUE_INTERVAL_MS (first after 2 s): documents accepted while Redis was down, or orphaned by a lost Redis. */
@@ -150,8 +153,8 @@ export function startRequeueSweep(config: Config, log: Logger, documents: Docume
     if (running) return;
     running = true;
     try {
-      const queued = await requeueStale(documents, queue, config, { staleAfterMs });
-      if (queued > 0) log.info({ documents: queued }, 'requeue sweep queued stored documents');
+      const { checked, queued } = await requeueStale(documents, queue, config, { staleAfterMs });
+      if (queued > 0) log.info({ documents: queued, checked }, 'requeue sweep queued stored documents');
     } catch (err) {
       log.warn({ err }, 'requeue sweep failed; will retry');
     } finally {

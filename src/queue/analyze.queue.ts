@@ -1,4 +1,5 @@
 import { Queue, type ConnectionOptions, type JobsOptions } from 'bullmq';
+import type { Redis } from 'ioredis';
 import { Type, type Static } from 'typebox';
 import type { Config } from '../config.js';
 
@@ -38,6 +39,27 @@ export async function enqueueAnalyze(
 export async function enqueueMany(queue: Queue<AnalyzeJobPayload>, documentIds: string[], config: Pick<Config, 'JOB_ATTEMPTS' | 'JOB_BACKOFF_MS'>): Promise<void> {
   if (documentIds.length === 0) return;
   await queue.addBulk(documentIds.map((documentId) => ({ name: 'analyze', data: { documentId }, opts: { ...analyzeJobOptions(config), jobId: analyzeJobId(documentId) } })));
+}
+
+/**
+ * Queues those of these documents that have no job in Redis, and returns how many. One pipelined EXISTS per
+ * document first, so that a long backlog waiting in the queue costs the sweep a cheap look rather than a job
+ * built and sent again (and ignored) for every document.
+ */
+export async function enqueueMissing(queue: Queue<AnalyzeJobPayload>, documentIds: string[], config: Pick<Config, 'JOB_ATTEMPTS' | 'JOB_BACKOFF_MS'>): Promise<number> {
+  if (documentIds.length === 0) return 0;
+  // BullMQ's Redis backend builds an ioredis client from the options bullConnection gives it
+  const client = (await queue.getBackend().client) as unknown as Redis;
+  const pipeline = client.pipeline();
+  for (const id of documentIds) pipeline.exists(queue.toKey(analyzeJobId(id)));
+  const found = (await pipeline.exec()) ?? [];
+  const missing = documentIds.filter((_, i) => {
+    const [err, exists] = found[i] ?? [new Error('no reply'), 0];
+    if (err) throw err;
+    return exists === 0;
+  });
+  await enqueueMany(queue, missing, config);
+  return missing.length;
 }
 
 /**
