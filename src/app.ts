@@ -60,7 +60,6 @@ const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthor
 
 export { ATTRIBUTION } from './attribution.js';
 
-/** The API as a Fastify instance, not listening (tests use inject). */
 /**
  * Where the per-key counts live. With a PostgreSQL server, several API processes may serve the same keys, so the
  * counts are kept in Redis, which they share; should Redis be away or hang (half a second), requests pass. Embedded
@@ -81,6 +80,7 @@ async function rateLimitStore(app: FastifyInstance, deps: AppDeps): Promise<Pick
   return { redis: limiter, nameSpace: `${deps.config.QUEUE_PREFIX}:rate:`, skipOnError: true };
 }
 
+/** The API as a Fastify instance, not listening (tests use inject). */
 export async function buildApp(input: Omit<AppDeps, 'keys'> & { keys?: KeysRepository }): Promise<FastifyInstance> {
   const deps: AppDeps = { ...input, keys: input.keys ?? new KeysRepository(input.db, input.config.AUTH_CACHE_MS) };
   const app = Fastify({
