@@ -15,6 +15,7 @@ import { PROJECT_ROOT } from '../src/paths.js';
 import { openDatabase, type Database } from '../src/storage/database.js';
 import { postgresAvailable, startPostgres, type TestServer } from '../test/helpers/servers.js';
 import { seedDemand } from './seed-demand.js';
+import { quantile } from './bench-stats.js';
 
 const { values } = parseArgs({
   options: {
@@ -72,7 +73,7 @@ async function measure(engine: string, db: Database): Promise<void> {
       times.push(performance.now() - t);
     }
     times.sort((a, b) => a - b);
-    const q = (p: number) => times[Math.min(times.length - 1, Math.floor(p * times.length))]!;
+    const q = (p: number) => quantile(times, p)!;
     console.log(`  ${shape.name.padEnd(36)} p50 ${q(0.5).toFixed(1).padStart(7)} ms   p95 ${q(0.95).toFixed(1).padStart(7)} ms`);
   }
 }

@@ -28,6 +28,7 @@ import { importTaxonomy } from '../src/taxonomy/import.js';
 import { runCli, type CliProcess } from '../test/helpers/processes.js';
 import { postgresAvailable, startPostgres, startRedis } from '../test/helpers/servers.js';
 import { syntheticAds } from './synthetic-ads.js';
+import { busyShare, cpuTimes, quantile } from './bench-stats.js';
 
 const { values } = parseArgs({
   options: {
@@ -102,14 +103,9 @@ const json = async <T>(path: string, key: string, body?: unknown): Promise<T> =>
 };
 /** Whether the machine's CPUs were less than 10 % busy over the next second (from /proc/stat). */
 const machineQuiet = async () => {
-  const sample = () => {
-    const t = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.split(/\s+/).slice(1).map(Number);
-    return { idle: t[3]! + t[4]!, total: t.reduce((a, b) => a + b, 0) };
-  };
-  const a = sample();
+  const a = cpuTimes();
   await new Promise((r) => setTimeout(r, 1_000));
-  const b = sample();
-  return 1 - (b.idle - a.idle) / Math.max(1, b.total - a.total) < 0.1;
+  return busyShare(a, cpuTimes()) < 0.1;
 };
 type Load = autocannon.Result & { responseMs: number[] };
 /**
@@ -166,13 +162,13 @@ async function evenLoad(url: string, headers: Record<string, string>, body: (i: 
   await Promise.all(inFlight);
   agent.destroy();
   const sorted = latencies.sort((a, b) => a - b);
-  const q = (p: number) => (sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0).toFixed(1);
+  const q = (p: number) => (quantile(sorted, p) ?? 0).toFixed(1);
   return { requests: total, seconds: (performance.now() - start) / 1_000, failed, p50: q(0.5), p99: q(0.99), max: q(1) };
 }
 const report = (name: string, r: Load) => {
   const non2xx = r.non2xx + r.errors + r.timeouts;
   const own = [...r.responseMs].sort((a, b) => a - b);
-  const q = (p: number) => (own[Math.min(own.length - 1, Math.floor(p * own.length))] ?? 0).toFixed(1);
+  const q = (p: number) => (quantile(own, p) ?? 0).toFixed(1);
   console.log(
     `  ${name.padEnd(34)} ${r.requests.total} requests in ${r.duration.toFixed(1)} s: ${r.requests.average.toFixed(0)} req/s; ` +
       `latency p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms, max ${r.latency.max} ms (per response p50 ${q(0.5)}, p99 ${q(0.99)}); ` +

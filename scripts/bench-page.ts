@@ -11,11 +11,12 @@
  *   npm run bench:page [-- --mentions 100000 --cold 5 --loads 10 --detail --view PATH --profile FILE --screenshots DIR]
  */
 import { fork } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { chromium } from 'playwright-core';
 import { PROJECT_ROOT } from '../src/paths.js';
+import { busyShare, cpuTimes, quantile } from './bench-stats.js';
 
 const { values } = parseArgs({
   options: {
@@ -82,18 +83,10 @@ function printProfile(profile: { nodes: ProfileNode[]; samples?: number[]; timeD
   const top = (m: Map<string, number>, n: number) => [...m].sort((a, b) => b[1] - a[1]).slice(0, n).map(([k, ms]) => `      ${ms.toFixed(0).padStart(5)} ms  ${k.slice(0, 100)}`).join('\n');
   console.log(`    profile of the last first load: ${file}\n    self time by script:\n${top(byScript, 8)}\n    busiest functions:\n${top(byFunction, 12)}`);
 }
-const quantile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
 console.log(`\npage ready, ms from navigation: p50/p95 of ${colds} first loads (fresh browser context, empty cache), then of ${loads} reloads`);
-/** The machine's CPU time so far, all cores (from /proc/stat): busy and total jiffies. */
-const cpuTimes = () => {
-  const t = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.split(/\s+/).slice(1).map(Number);
-  return { idle: t[3]! + t[4]!, total: t.reduce((a, b) => a + b, 0) };
-};
-/** The share of the CPUs' time that was busy between two readings: near 1, the load was waiting for CPU. */
-const busyShare = (a: ReturnType<typeof cpuTimes>, b: ReturnType<typeof cpuTimes>) => 1 - (b.idle - a.idle) / Math.max(1, b.total - a.total);
 const stats = (times: number[]) => {
   const sorted = [...times].sort((a, b) => a - b);
-  return `p50 ${String(quantile(sorted, 0.5)).padStart(5)}  p95 ${String(quantile(sorted, 0.95)).padStart(5)}`;
+  return `p50 ${String(quantile(sorted, 0.5)!).padStart(5)}  p95 ${String(quantile(sorted, 0.95)!).padStart(5)}`;
 };
 try {
   for (const [name, path] of VIEWS) {

@@ -17,6 +17,7 @@ import { openDatabase } from '../src/storage/database.js';
 import { migrate } from '../src/storage/migrations.js';
 import { activeTaxonomyVersion, importTaxonomy } from '../src/taxonomy/import.js';
 import { syntheticAds } from './synthetic-ads.js';
+import { quantile } from './bench-stats.js';
 
 const { values } = parseArgs({
   options: {
@@ -48,12 +49,11 @@ interface Run {
   times: number[];
 }
 
-const quantile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
 function report(name: string, r: Run): void {
   const sorted = [...r.times].sort((a, b) => a - b);
   console.log(
     `${name}: ${(r.docs / r.seconds).toFixed(1)} documents/s, ${(r.sentences / r.seconds).toFixed(0)} sentences/s, ` +
-      `p50 ${quantile(sorted, 0.5).toFixed(2)} ms, p99 ${quantile(sorted, 0.99).toFixed(2)} ms per document (${r.docs} documents)`,
+      `p50 ${quantile(sorted, 0.5)!.toFixed(2)} ms, p99 ${quantile(sorted, 0.99)!.toFixed(2)} ms per document (${r.docs} documents)`,
   );
 }
 

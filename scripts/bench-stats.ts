@@ -1,0 +1,18 @@
+/** Small measures the bench scripts share. */
+import { readFileSync } from 'node:fs';
+
+/** The value at quantile `p` (0–1) of numbers sorted in ascending order; undefined when there are none. */
+export function quantile(sorted: readonly number[], p: number): number | undefined {
+  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
+}
+
+/** The machine's CPU time so far, all cores (from /proc/stat): idle and total jiffies. */
+export function cpuTimes(): { idle: number; total: number } {
+  const t = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.split(/\s+/).slice(1).map(Number);
+  return { idle: t[3]! + t[4]!, total: t.reduce((a, b) => a + b, 0) };
+}
+
+/** The share of the CPUs' time that was busy between two readings of cpuTimes: near 1, work was waiting for CPU. */
+export function busyShare(a: ReturnType<typeof cpuTimes>, b: ReturnType<typeof cpuTimes>): number {
+  return 1 - (b.idle - a.idle) / Math.max(1, b.total - a.total);
+}
