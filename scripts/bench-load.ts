@@ -76,9 +76,10 @@ if (values.postgres) {
   await db.close();
   console.log(`taxonomy imported and label embeddings cached in ${((performance.now() - t) / 1000).toFixed(1)} s`);
 }
-// as `npm start` runs: young-generation room for request garbage, so fewer pauses
+// as the package scripts run them: `npm start` with V8's default young generation (its analysis process gets a
+// larger one), the API and worker processes beside a server with room for request and analysis garbage
 if (values.postgres) processes.push(runCli(['api'], { ...env, NODE_OPTIONS: '--max-semi-space-size=64' }), runCli(['worker'], { ...env, NODE_OPTIONS: '--max-semi-space-size=64' }));
-else processes.push(runCli(['start'], { ...env, NODE_OPTIONS: '--max-semi-space-size=64' }));
+else processes.push(runCli(['start'], env));
 
 const mib = (pid: number | undefined) => Math.round(Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024);
 /** The service's analysis process among the process's children, from /proc. */

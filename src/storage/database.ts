@@ -1,7 +1,8 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
+import { Worker } from 'node:worker_threads';
 import pg from 'pg';
+import type { Reply, Request, ThreadData } from './pglite-thread.js';
 
 /** Something SQL can be sent to: the database itself or an open transaction. */
 export interface Queryable {
@@ -19,9 +20,9 @@ export interface Database extends Queryable {
 
 export interface TransactionOptions {
   /**
-   * Work no request waits for (a worker saving an analysis). Embedded PGlite runs one statement at a time in the
-   * service's own thread, so such a transaction first waits for a quiet moment in the requests' queries (see
-   * ForegroundGate); a PostgreSQL server runs it at once, beside the requests.
+   * Work no request waits for (a worker saving an analysis). Embedded PGlite runs one statement at a time, so
+   * such a transaction first waits for a quiet moment in the requests' queries (see ForegroundGate); a
+   * PostgreSQL server runs it at once, beside the requests.
    */
   background?: boolean;
 }
@@ -86,37 +87,108 @@ async function openPglite(dataDir: string | undefined): Promise<Database> {
     mkdirSync(dataDir, { recursive: true });
     release = claimDirectory(dataDir);
   }
-  const db = await PGlite.create(dataDir).catch((err: unknown) => {
+  const engine = await EngineThread.start(dataDir).catch((err: unknown) => {
     release();
     throw err;
   });
-  const wrap = (q: Pick<PGlite, 'query'>): Queryable => ({
-    async query<T>(sql: string, params?: unknown[]) {
-      const result = await q.query<T>(sql, params);
-      return result.rows;
-    },
-  });
   const gate = new ForegroundGate();
+  const inTransaction = async <T>(fn: (tx: Queryable) => Promise<T>): Promise<T> => {
+    const tx = (await engine.call({ op: 'begin' })) as number;
+    let result: T;
+    try {
+      result = await fn({ query: async <R>(sql: string, params?: unknown[]) => (await engine.call({ op: 'query', sql, params, tx })) as R[] });
+    } catch (err) {
+      await engine.call({ op: 'rollback', tx }).catch(() => undefined);
+      throw err;
+    }
+    await engine.call({ op: 'commit', tx });
+    return result;
+  };
   return {
     engine: 'pglite',
-    query: (sql, params) => gate.foreground(() => wrap(db).query(sql, params)),
-    transaction: async (fn, options) => {
-      if (!options?.background) return gate.foreground(() => db.transaction((tx) => fn(wrap(tx))));
-      return gate.background(() => db.transaction((tx) => fn(wrap(tx))));
-    },
-    exec: (sql) => gate.foreground(async () => void (await db.exec(sql))),
+    query: (sql, params) => gate.foreground(async () => (await engine.call({ op: 'query', sql, params })) as never[]),
+    transaction: (fn, options) => (options?.background ? gate.background(() => inTransaction(fn)) : gate.foreground(() => inTransaction(fn))),
+    exec: (sql) => gate.foreground(async () => void (await engine.call({ op: 'exec', sql }))),
     close: async () => {
-      await db.close();
-      release();
+      try {
+        await engine.close();
+      } finally {
+        release();
+      }
     },
   };
 }
 
+/** The PGlite engine's thread (pglite-thread.ts), and the calls awaiting its answers. */
+class EngineThread {
+  private nextId = 1;
+  private readonly pending = new Map<number, { resolve: (value: unknown) => void; reject: (err: Error) => void }>();
+  private failure: Error | undefined;
+
+  private constructor(private readonly thread: Worker) {
+    thread.on('message', (reply: Reply) => {
+      const call = this.pending.get(reply.id);
+      if (!call) return;
+      this.pending.delete(reply.id);
+      if (this.pending.size === 0) thread.unref();
+      if (reply.ok) call.resolve(reply.result);
+      else call.reject(Object.assign(new Error(reply.error.message), { name: reply.error.name }, reply.error.fields));
+    });
+    const lost = (err: Error) => {
+      this.failure ??= err;
+      for (const call of this.pending.values()) call.reject(this.failure);
+      this.pending.clear();
+    };
+    thread.on('error', lost);
+    thread.on('exit', (code) => lost(new Error(`the embedded database's thread exited (code ${code})`)));
+  }
+
+  static async start(dataDir: string | undefined): Promise<EngineThread> {
+    const here = import.meta.url;
+    const workerData: ThreadData = { dataDir };
+    // the built service runs the .js beside this file; from the sources (tests, tsx) the thread loads tsx first
+    const thread = here.endsWith('.ts')
+      ? new Worker(`import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(new URL('./pglite-thread.ts', here).href)}); })`, { eval: true, workerData })
+      : new Worker(new URL('./pglite-thread.js', here), { workerData });
+    const engine = new EngineThread(thread);
+    // message 0: the engine is open (or the thread failed, and the call rejects)
+    await new Promise((resolve, reject) => {
+      engine.pending.set(0, { resolve, reject });
+    }).catch(async (err: unknown) => {
+      await thread.terminate();
+      throw err;
+    });
+    return engine;
+  }
+
+  call(request: DistributiveOmit<Request, 'id'>): Promise<unknown> {
+    if (this.failure) return Promise.reject(this.failure);
+    const id = this.nextId++;
+    // a call in flight keeps the process alive; an idle engine does not
+    if (this.pending.size === 0) this.thread.ref();
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.thread.postMessage({ ...request, id });
+    });
+  }
+
+  async close(): Promise<void> {
+    try {
+      await this.call({ op: 'close' });
+    } finally {
+      this.failure ??= new Error('the embedded database is closed');
+      await this.thread.terminate();
+    }
+  }
+}
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
 /**
  * Lets background transactions into a single-threaded engine only in the gaps between foreground work.
  *
- * PGlite runs each statement to its end in the thread that serves the HTTP requests, and a transaction holds the
- * engine until it commits. A worker's save (about 10–25 ms) started in the middle of a burst of submissions
+ * PGlite runs one statement at a time (in its own thread, pglite-thread.ts), and a transaction holds the engine
+ * until it commits. A worker's save (two transactions of about 5–30 ms) started in the middle of a burst of submissions
  * would hold every one of them for that long. So a background transaction waits until no foreground statement
  * is running or waiting and none has ended for `quietMs`, or until it has waited `maxWaitMs` (work that never
  * finds a gap still goes on, at one transaction per wait). They are let in one at a time, each after the last

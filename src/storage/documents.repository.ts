@@ -257,37 +257,58 @@ export class DocumentsRepository {
   }
 
   /**
-   * Replaces a document's results in one transaction: rerunning the same job yields the same rows. Background
-   * work: on embedded PGlite it waits for a gap in the requests' queries (ForegroundGate).
+   * Replaces a document's results: rerunning the same job yields the same rows. Two background transactions
+   * (on embedded PGlite each waits for a gap in the requests' queries, ForegroundGate), so that neither holds the
+   * engine for long: the first replaces the mentions, classifications, places and stored analysis; the second
+   * the demand facts (whose triggers keep the rollups), and marks the document done. Until the second commits
+   * the document is not done, so its results are not shown and a crash in between leaves it to be analysed
+   * again. When two saves of one document overlap, only the one whose results the first step left in place
+   * writes facts, so facts and mentions come from the same analysis.
    */
   async saveAnalysis(id: string, analysis: Analysis): Promise<boolean> {
-    return this.db.transaction(async (tx) => {
-      const locked = await tx.query<{ id: string; kind: string; org_id: string; visibility: Visibility; analysed: boolean }>(
-        'SELECT id, kind, org_id, visibility, analysed_at IS NOT NULL AS analysed FROM documents WHERE id = $1 FOR UPDATE',
+    const step = await this.db.transaction(async (tx) => {
+      const locked = await tx.query<{ results: boolean }>(
+        `SELECT analysed_at IS NOT NULL OR EXISTS (SELECT 1 FROM document_analyses a WHERE a.document_id = d.id) AS results
+         FROM documents d WHERE id = $1 FOR UPDATE`,
         [id],
       );
-      if (locked.length === 0) return false;
-      // results exist only where a save committed, and every save sets analysed_at: a first analysis has none to replace
-      if (locked[0]!.analysed) {
+      if (locked.length === 0) return undefined;
+      // results exist only where a first step committed: a first analysis has none to replace
+      if (locked[0]!.results) {
         await tx.query(
-          `WITH m AS (DELETE FROM mentions WHERE document_id = $1), c AS (DELETE FROM document_classifications WHERE document_id = $1),
-             r AS (DELETE FROM document_regions WHERE document_id = $1)
-           DELETE FROM demand_facts WHERE document_id = $1`,
+          `WITH m AS (DELETE FROM mentions WHERE document_id = $1), c AS (DELETE FROM document_classifications WHERE document_id = $1)
+           DELETE FROM document_regions WHERE document_id = $1`,
           [id],
         );
       }
       await insertMentions(tx, id, analysis);
       await insertClassifications(tx, id, analysis);
       await insertRegions(tx, id, analysis);
-      await insertDemandFacts(tx, id, analysis, locked[0]!);
       const { mentions: _mentions, ...stored } = analysis;
-      await tx.query(
+      // the row's xmin is this transaction's id: the second step checks that no later save replaced it
+      const saved = await tx.query<{ step: string }>(
         `INSERT INTO document_analyses (document_id, language, pipeline_version, taxonomy_version, analysis)
          VALUES ($1, $2, $3, $4, $5::jsonb)
          ON CONFLICT (document_id) DO UPDATE SET language = EXCLUDED.language, pipeline_version = EXCLUDED.pipeline_version,
-           taxonomy_version = EXCLUDED.taxonomy_version, analysis = EXCLUDED.analysis, created_at = now()`,
+           taxonomy_version = EXCLUDED.taxonomy_version, analysis = EXCLUDED.analysis, created_at = now()
+         RETURNING xmin::text AS step`,
         [id, analysis.language, analysis.pipelineVersion, analysis.taxonomyVersion, JSON.stringify(stored)],
       );
+      return saved[0]!.step;
+    }, { background: true });
+    if (step === undefined) return false;
+    return this.db.transaction(async (tx) => {
+      const locked = await tx.query<{ kind: string; org_id: string; visibility: Visibility; analysed: boolean; step: string | null }>(
+        `SELECT kind, org_id, visibility, analysed_at IS NOT NULL AS analysed,
+           (SELECT a.xmin::text FROM document_analyses a WHERE a.document_id = d.id) AS step
+         FROM documents d WHERE id = $1 FOR UPDATE`,
+        [id],
+      );
+      if (locked.length === 0) return false;
+      // a later save replaced the results: its own second step writes the facts
+      if (locked[0]!.step !== step) return true;
+      if (locked[0]!.analysed) await tx.query('DELETE FROM demand_facts WHERE document_id = $1', [id]);
+      await insertDemandFacts(tx, id, analysis, locked[0]!);
       await tx.query(
         `UPDATE documents SET status = 'done', error = NULL, analysed_at = now(), updated_at = now() WHERE id = $1`,
         [id],

@@ -18,15 +18,18 @@ interface Pending {
 }
 
 /**
- * Stores submitted documents and queues their jobs, gathering the submissions that arrive in the same turn of
- * the event loop into one INSERT per organisation and one Redis round trip: under load, a few statements
- * carry many documents (group commit); alone, a submission is written at once. Each submission resolves only
- * after its row is committed; a failed statement fails every submission in it, and none of them is stored.
- * Jobs are queued once the rows are committed, without holding up the answers.
+ * Stores submitted documents and queues their jobs, gathering submissions into one INSERT per organisation and
+ * one Redis round trip (group commit): alone, a submission is written at once; while `maxInFlight` writes are
+ * under way, the submissions arriving meanwhile wait and go together in the next one (at most `maxBatch`
+ * each). So when the database is busy a moment (a worker's save, a large query), the backlog behind it is
+ * written in a few statements rather than one by one. Each submission resolves only after its row is
+ * committed; a failed statement fails every submission in it, and none of them is stored. Jobs are queued
+ * once the rows are committed, without holding up the answers.
  */
 export class IngestBatcher {
   private pending: Pending[] = [];
   private scheduled = false;
+  private inFlight = 0;
   private readonly enqueuing = new Set<Promise<void>>();
 
   constructor(
@@ -35,30 +38,41 @@ export class IngestBatcher {
     private readonly config: Pick<Config, 'JOB_ATTEMPTS' | 'JOB_BACKOFF_MS'>,
     private readonly log: Logger,
     private readonly maxBatch = 200,
+    private readonly maxInFlight = 1,
   ) {}
 
   submit(orgId: string, doc: NewDocument): Promise<Ingested> {
     return new Promise((resolve, reject) => {
       this.pending.push({ orgId, doc, resolve, reject });
-      if (this.pending.length >= this.maxBatch) this.flush();
-      else if (!this.scheduled) {
-        this.scheduled = true;
-        setImmediate(() => this.flush());
-      }
+      this.schedule();
     });
+  }
+
+  /** Writes the waiting submissions in the next turn of the event loop (or at once, a full batch), if a write may start. */
+  private schedule(): void {
+    if (this.pending.length === 0 || this.inFlight >= this.maxInFlight) return;
+    if (this.pending.length >= this.maxBatch) this.flush();
+    else if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(() => this.flush());
+    }
   }
 
   private flush(): void {
     this.scheduled = false;
-    const batch = this.pending;
-    this.pending = [];
+    if (this.pending.length === 0 || this.inFlight >= this.maxInFlight) return;
+    const batch = this.pending.splice(0, this.maxBatch);
     const byOrg = new Map<string, Pending[]>();
     for (const p of batch) {
       const items = byOrg.get(p.orgId);
       if (items) items.push(p);
       else byOrg.set(p.orgId, [p]);
     }
-    for (const [orgId, items] of byOrg) void this.store(orgId, items);
+    this.inFlight++;
+    void Promise.all([...byOrg].map(([orgId, items]) => this.store(orgId, items))).finally(() => {
+      this.inFlight--;
+      this.schedule();
+    });
   }
 
   private async store(orgId: string, items: Pending[]): Promise<void> {

@@ -118,7 +118,8 @@ export const documentRoutes =
   (deps: AppDeps): FastifyPluginAsync =>
   async (app) => {
     const { config, documents, queue, log, keys } = deps;
-    const ingest = new IngestBatcher(documents, queue, config, log);
+    // one write at a time into embedded PGlite, which runs one statement at a time anyway; a server takes several
+    const ingest = new IngestBatcher(documents, queue, config, log, 200, deps.db.engine === 'pglite' ? 1 : 4);
     app.addHook('onClose', () => ingest.drain());
 
     app.post(

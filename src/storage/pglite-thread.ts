@@ -1,0 +1,119 @@
+/**
+ * The embedded PGlite engine in a thread of its own (node:worker_threads), driven by messages from
+ * database.ts. PGlite runs each statement to its end in the thread that calls it; here, that is not the thread
+ * reading and answering the HTTP requests, so a worker's save or a large demand query no longer holds every
+ * request that arrives meanwhile, only those whose own statements queue behind it.
+ *
+ * Messages in: query (with `tx`, inside that open transaction), exec, begin (answered once BEGIN ran, with the
+ * transaction's number), commit, rollback, close. Each is answered by its `id`: `{ id, ok, result }` or
+ * `{ id, ok: false, error }`, the error's own fields (PostgreSQL's `code`, `detail`...) copied. Message 0 says
+ * the engine is open.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { PGlite, type Transaction } from '@electric-sql/pglite';
+
+export type Request =
+  | { id: number; op: 'query'; sql: string; params?: unknown[] | undefined; tx?: number | undefined }
+  | { id: number; op: 'exec'; sql: string }
+  | { id: number; op: 'begin' }
+  | { id: number; op: 'commit' | 'rollback'; tx: number }
+  | { id: number; op: 'close' };
+
+export type Reply = { id: number; ok: true; result: unknown } | { id: number; ok: false; error: SerialisedError };
+
+export interface SerialisedError {
+  name: string;
+  message: string;
+  fields: Record<string, unknown>;
+}
+
+export interface ThreadData {
+  dataDir: string | undefined;
+}
+
+const port = parentPort;
+if (!port) throw new Error('pglite-thread.ts runs as a worker thread of database.ts');
+
+const send = (reply: Reply) => port.postMessage(reply);
+const fail = (id: number, err: unknown) => send({ id, ok: false, error: serialise(err) });
+
+function serialise(err: unknown): SerialisedError {
+  if (!(err instanceof Error)) return { name: 'Error', message: String(err), fields: {} };
+  const fields: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(err)) {
+    // plain values only: a PGlite error also carries the query and its parameters, which need not travel back
+    if (key === 'query' || key === 'params') continue;
+    if (value === null || ['string', 'number', 'boolean'].includes(typeof value)) fields[key] = value;
+  }
+  return { name: err.name, message: err.message, fields };
+}
+
+const { dataDir } = workerData as ThreadData;
+const db = await PGlite.create(dataDir);
+// Each new 16 MB WAL segment is otherwise written full of zeros first: a 40-100 ms stall of every statement
+// queued behind it, about every 16 MB of writes (a few seconds of steady ingest). Off, only its last byte is.
+await db.exec('SET wal_init_zero = off');
+send({ id: 0, ok: true, result: undefined });
+
+/** The messages for each open transaction, handed to the callback PGlite runs it in. */
+const open = new Map<number, (request: Request) => void>();
+let nextTx = 1;
+const ROLLBACK = Symbol('rollback');
+
+function begin(beginId: number): void {
+  const txId = nextTx++;
+  const inbox: Request[] = [];
+  let wake: (() => void) | undefined;
+  open.set(txId, (request) => {
+    inbox.push(request);
+    wake?.();
+  });
+  let endId = 0;
+  db.transaction(async (tx: Transaction) => {
+    send({ id: beginId, ok: true, result: txId });
+    for (;;) {
+      while (inbox.length === 0) await new Promise<void>((resolve) => (wake = resolve));
+      const request = inbox.shift()!;
+      if (request.op === 'query') {
+        try {
+          send({ id: request.id, ok: true, result: (await tx.query(request.sql, request.params)).rows });
+        } catch (err) {
+          fail(request.id, err);
+        }
+        continue;
+      }
+      endId = request.id;
+      if (request.op === 'commit') return;
+      throw ROLLBACK;
+    }
+  }).then(
+    () => send({ id: endId, ok: true, result: undefined }),
+    (err: unknown) => (err === ROLLBACK ? send({ id: endId, ok: true, result: undefined }) : fail(endId || beginId, err)),
+  ).finally(() => open.delete(txId));
+}
+
+port.on('message', (request: Request) => {
+  switch (request.op) {
+    case 'query':
+      if (request.tx !== undefined) return deliver(request.tx, request);
+      db.query(request.sql, request.params).then((r) => send({ id: request.id, ok: true, result: r.rows }), (err: unknown) => fail(request.id, err));
+      return;
+    case 'exec':
+      db.exec(request.sql).then(() => send({ id: request.id, ok: true, result: undefined }), (err: unknown) => fail(request.id, err));
+      return;
+    case 'begin':
+      return begin(request.id);
+    case 'commit':
+    case 'rollback':
+      return deliver(request.tx, request);
+    case 'close':
+      db.close().then(() => send({ id: request.id, ok: true, result: undefined }), (err: unknown) => fail(request.id, err));
+      return;
+  }
+});
+
+function deliver(txId: number, request: Request): void {
+  const to = open.get(txId);
+  if (to) to(request);
+  else fail(request.id, new Error(`transaction ${txId} is not open`));
+}
