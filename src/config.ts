@@ -42,7 +42,7 @@ export const ConfigSchema = Type.Object({
   }),
   LOG_LEVEL: LogLevel,
   WORKER_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 64, default: 1 }),
-  WORKER_NICE: Type.Integer({ minimum: 0, maximum: 19, default: 10, description: "CPU niceness of worker processes and of the API's analysis process: the API goes first on a shared machine" }),
+  WORKER_NICE: Type.Integer({ minimum: 0, maximum: 19, default: 19, description: "CPU niceness of worker processes and of the API's analysis process: the API goes first on a shared machine" }),
   QUEUE_PREFIX: Type.String({ pattern: '^[A-Za-z0-9_-]+$', default: 'radar' }),
   MAX_TEXT_CHARS: Type.Integer({ minimum: 1, default: 100_000, description: 'longest text stored' }),
   MAX_ANALYZE_CHARS: Type.Integer({ minimum: 1, default: 20_000, description: 'longest text for POST /v1/analyze' }),
