@@ -273,27 +273,31 @@ export class DocumentsRepository {
         [id],
       );
       if (locked.length === 0) return undefined;
-      // results exist only where a first step committed: a first analysis has none to replace
-      if (locked[0]!.results) {
-        await tx.query(
-          `WITH m AS (DELETE FROM mentions WHERE document_id = $1), c AS (DELETE FROM document_classifications WHERE document_id = $1)
-           DELETE FROM document_regions WHERE document_id = $1`,
-          [id],
-        );
-      }
-      await insertMentions(tx, id, analysis);
-      await insertClassifications(tx, id, analysis);
-      await insertRegions(tx, id, analysis);
+      // The statements after the lock go out together, not each after the last one's answer: on embedded PGlite
+      // the open transaction holds the engine, and every round trip to its thread would lengthen the hold.
       const { mentions: _mentions, ...stored } = analysis;
-      // the row's xmin is this transaction's id: the second step checks that no later save replaced it
-      const saved = await tx.query<{ step: string }>(
-        `INSERT INTO document_analyses (document_id, language, pipeline_version, taxonomy_version, analysis)
-         VALUES ($1, $2, $3, $4, $5::jsonb)
-         ON CONFLICT (document_id) DO UPDATE SET language = EXCLUDED.language, pipeline_version = EXCLUDED.pipeline_version,
-           taxonomy_version = EXCLUDED.taxonomy_version, analysis = EXCLUDED.analysis, created_at = now()
-         RETURNING xmin::text AS step`,
-        [id, analysis.language, analysis.pipelineVersion, analysis.taxonomyVersion, JSON.stringify(stored)],
-      );
+      const [, , , , saved] = await Promise.all([
+        // results exist only where a first step committed: a first analysis has none to replace
+        locked[0]!.results
+          ? tx.query(
+              `WITH m AS (DELETE FROM mentions WHERE document_id = $1), c AS (DELETE FROM document_classifications WHERE document_id = $1)
+               DELETE FROM document_regions WHERE document_id = $1`,
+              [id],
+            )
+          : undefined,
+        insertMentions(tx, id, analysis),
+        insertClassifications(tx, id, analysis),
+        insertRegions(tx, id, analysis),
+        // the row's xmin is this transaction's id: the second step checks that no later save replaced it
+        tx.query<{ step: string }>(
+          `INSERT INTO document_analyses (document_id, language, pipeline_version, taxonomy_version, analysis)
+           VALUES ($1, $2, $3, $4, $5::jsonb)
+           ON CONFLICT (document_id) DO UPDATE SET language = EXCLUDED.language, pipeline_version = EXCLUDED.pipeline_version,
+             taxonomy_version = EXCLUDED.taxonomy_version, analysis = EXCLUDED.analysis, created_at = now()
+           RETURNING xmin::text AS step`,
+          [id, analysis.language, analysis.pipelineVersion, analysis.taxonomyVersion, JSON.stringify(stored)],
+        ),
+      ]);
       return saved[0]!.step;
     }, { background: true });
     if (step === undefined) return false;
@@ -307,12 +311,11 @@ export class DocumentsRepository {
       if (locked.length === 0) return false;
       // a later save replaced the results: its own second step writes the facts
       if (locked[0]!.step !== step) return true;
-      if (locked[0]!.analysed) await tx.query('DELETE FROM demand_facts WHERE document_id = $1', [id]);
-      await insertDemandFacts(tx, id, analysis, locked[0]!);
-      await tx.query(
-        `UPDATE documents SET status = 'done', error = NULL, analysed_at = now(), updated_at = now() WHERE id = $1`,
-        [id],
-      );
+      await Promise.all([
+        locked[0]!.analysed ? tx.query('DELETE FROM demand_facts WHERE document_id = $1', [id]) : undefined,
+        insertDemandFacts(tx, id, analysis, locked[0]!),
+        tx.query(`UPDATE documents SET status = 'done', error = NULL, analysed_at = now(), updated_at = now() WHERE id = $1`, [id]),
+      ]);
       return true;
     }, { background: true });
   }
