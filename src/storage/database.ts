@@ -139,8 +139,9 @@ class EngineThread {
       for (const call of this.pending.values()) call.reject(this.failure);
       this.pending.clear();
     };
-    thread.on('error', lost);
-    thread.on('exit', (code) => lost(new Error(`the embedded database's thread exited (code ${code})`)));
+    // PostgreSQL's connection_failure: requests get 503 with Retry-After, as when a server goes away
+    thread.on('error', (err) => lost(Object.assign(err, { code: '08006' })));
+    thread.on('exit', (code) => lost(Object.assign(new Error(`the embedded database's thread exited (code ${code})`), { code: '08006' })));
   }
 
   static async start(dataDir: string | undefined): Promise<EngineThread> {
@@ -176,7 +177,7 @@ class EngineThread {
     try {
       await this.call({ op: 'close' });
     } finally {
-      this.failure ??= new Error('the embedded database is closed');
+      this.failure ??= Object.assign(new Error('the embedded database is closed'), { code: '08003' });
       await this.thread.terminate();
     }
   }
