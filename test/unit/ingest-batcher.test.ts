@@ -1,0 +1,97 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Queue } from 'bullmq';
+import { createLogger } from '../../src/logger.js';
+import { analyzeJobId, createAnalyzeQueue, type AnalyzeJobPayload } from '../../src/queue/analyze.queue.js';
+import { bullConnection } from '../../src/queue/redis.js';
+import type { Database } from '../../src/storage/database.js';
+import { DocumentsRepository } from '../../src/storage/documents.repository.js';
+import { IngestBatcher } from '../../src/storage/ingest.js';
+import { createTestDatabase, testConfig, uniquePrefix } from '../helpers/context.js';
+
+/** Group commit on embedded PGlite and real Redis: the statements that write documents, counted as they go out. */
+describe('IngestBatcher', () => {
+  let db: Database;
+  let drop: () => Promise<void>;
+  let queue: Queue<AnalyzeJobPayload>;
+  let org: string;
+  const inserts: number[] = [];
+
+  beforeAll(async () => {
+    ({ db, drop } = await createTestDatabase('pglite'));
+    org = randomUUID();
+    await db.query('INSERT INTO organisations (id, name) VALUES ($1, $2)', [org, 'batcher']);
+    queue = createAnalyzeQueue(bullConnection(inject('redisUrl')), uniquePrefix('ingest'));
+  });
+  afterAll(async () => {
+    await queue.obliterate({ force: true });
+    await queue.close();
+    await drop();
+  });
+
+  /**
+   * The repository over the real database, noting how many documents each INSERT carries; `hold` keeps the next
+   * INSERT from going out until it is resolved (a database busy for a moment).
+   */
+  function countingRepository(hold?: Promise<void>): DocumentsRepository {
+    const counted: Database = {
+      ...db,
+      query: async <T>(sql: string, params?: unknown[]) => {
+        if (sql.trimStart().startsWith('INSERT INTO documents')) {
+          inserts.push((params![0] as string[]).length);
+          const wait = hold;
+          hold = undefined;
+          await wait;
+        }
+        return db.query<T>(sql, params);
+      },
+    };
+    return new DocumentsRepository(counted);
+  }
+
+  it('writes a lone submission at once, and what arrives during a write together in the next one', async () => {
+    const config = testConfig();
+    let release!: () => void;
+    const busy = new Promise<void>((resolve) => (release = resolve));
+    const batcher = new IngestBatcher(countingRepository(busy), queue, config, createLogger(config), 200, 1);
+    const doc = (i: number) => ({ kind: 'job_ad' as const, text: `Haemme hitsaajaa Lahteen (${i}).`, language: 'fi' as const, externalId: `batch-${i}` });
+    const turn = () => new Promise((resolve) => setImmediate(resolve));
+
+    const first = batcher.submit(org, doc(0));
+    // the first write goes out in the next turn of the event loop; ten more arrive, each in a turn of its own,
+    // while it is under way
+    await turn();
+    const later: Promise<unknown>[] = [];
+    for (let i = 1; i <= 10; i++) {
+      later.push(batcher.submit(org, doc(i)));
+      await turn();
+    }
+    expect(inserts).toEqual([1]);
+    release();
+    const results = (await Promise.all([first, ...later])) as { id: string; created: boolean; status: string }[];
+    expect(inserts).toEqual([1, 10]);
+    expect(results.every((r) => r.created && r.status === 'queued')).toBe(true);
+    expect(new Set(results.map((r) => r.id)).size).toBe(11);
+    const stored = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM documents WHERE org_id = $1', [org]);
+    expect(stored).toEqual([{ n: 11 }]);
+    // the jobs follow the answers
+    await batcher.drain();
+    const jobs = await Promise.all(results.map((r) => queue.getJob(analyzeJobId(r.id))));
+    expect(jobs.every((j) => j !== undefined)).toBe(true);
+  });
+
+  it('fails every submission of a failed statement, and stores none of them, while the next write goes on', async () => {
+    inserts.length = 0;
+    const config = testConfig();
+    const batcher = new IngestBatcher(countingRepository(), queue, config, createLogger(config), 200, 1);
+    // an organisation that does not exist: the foreign key fails the whole statement
+    const ghost = randomUUID();
+    const failed = [batcher.submit(ghost, { kind: 'job_ad', text: 'Ei tallennu 1.', language: 'fi' }), batcher.submit(ghost, { kind: 'job_ad', text: 'Ei tallennu 2.', language: 'fi' })];
+    const results = await Promise.allSettled(failed);
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+    expect(await db.query('SELECT 1 FROM documents WHERE org_id = $1', [ghost])).toEqual([]);
+    await expect(batcher.submit(org, { kind: 'job_ad', text: 'Tallentuu.', language: 'fi' })).resolves.toMatchObject({ created: true });
+    expect(inserts).toEqual([2, 1]);
+    await batcher.drain();
+  });
+});
