@@ -36,6 +36,8 @@ if (!port) throw new Error('pglite-thread.ts runs as a worker thread of database
 
 const send = (reply: Reply) => port.postMessage(reply);
 const fail = (id: number, err: unknown) => send({ id, ok: false, error: serialise(err) });
+/** Answers message `id` with what `work` comes to. */
+const answer = (id: number, work: Promise<unknown>) => work.then((result) => send({ id, ok: true, result }), (err: unknown) => fail(id, err));
 
 function serialise(err: unknown): SerialisedError {
   if (!(err instanceof Error)) return { name: 'Error', message: String(err), fields: {} };
@@ -75,31 +77,30 @@ function begin(beginId: number): void {
       while (inbox.length === 0) await new Promise<void>((resolve) => (wake = resolve));
       const request = inbox.shift()!;
       if (request.op === 'query') {
-        try {
-          send({ id: request.id, ok: true, result: (await tx.query(request.sql, request.params)).rows });
-        } catch (err) {
-          fail(request.id, err);
-        }
+        await answer(request.id, tx.query(request.sql, request.params).then((r) => r.rows));
         continue;
       }
       endId = request.id;
       if (request.op === 'commit') return;
       throw ROLLBACK;
     }
-  }).then(
-    () => send({ id: endId, ok: true, result: undefined }),
-    (err: unknown) => (err === ROLLBACK ? send({ id: endId, ok: true, result: undefined }) : fail(endId || beginId, err)),
-  ).finally(() => open.delete(txId));
+  })
+    // a rollback asked for is an answer, not an error
+    .catch((err: unknown) => {
+      if (err !== ROLLBACK) throw err;
+    })
+    .then(() => send({ id: endId, ok: true, result: undefined }), (err: unknown) => fail(endId || beginId, err))
+    .finally(() => open.delete(txId));
 }
 
 port.on('message', (request: Request) => {
   switch (request.op) {
     case 'query':
       if (request.tx !== undefined) return deliver(request.tx, request);
-      db.query(request.sql, request.params).then((r) => send({ id: request.id, ok: true, result: r.rows }), (err: unknown) => fail(request.id, err));
+      void answer(request.id, db.query(request.sql, request.params).then((r) => r.rows));
       return;
     case 'exec':
-      db.exec(request.sql).then(() => send({ id: request.id, ok: true, result: undefined }), (err: unknown) => fail(request.id, err));
+      void answer(request.id, db.exec(request.sql).then(() => undefined));
       return;
     case 'begin':
       return begin(request.id);
@@ -107,7 +108,7 @@ port.on('message', (request: Request) => {
     case 'rollback':
       return deliver(request.tx, request);
     case 'close':
-      db.close().then(() => send({ id: request.id, ok: true, result: undefined }), (err: unknown) => fail(request.id, err));
+      void answer(request.id, db.close());
       return;
   }
 });
