@@ -26,7 +26,7 @@ import { healthRoutes } from './routes/health/index.js';
 import { regionRoutes } from './routes/regions/index.js';
 import { webRoutes } from './routes/web/index.js';
 import { STATEMENT_TIMEOUT, type Database } from './storage/database.js';
-import { DocumentsRepository } from './storage/documents.repository.js';
+import { DocumentsRepository, nulPath } from './storage/documents.repository.js';
 
 /** The analyzer is loaded in the background; the API serves /health and stores documents meanwhile. */
 export interface AnalyzerHolder {
@@ -91,6 +91,15 @@ export async function buildApp(input: Omit<AppDeps, 'keys'> & { keys?: KeysRepos
 
   const ajv = compilers();
   app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? ajv.body : ajv.other).compile(schema));
+  // a NUL character anywhere in the input is refused before the route sees it: the database can store none
+  app.addHook('preValidation', async (request, reply) => {
+    for (const [part, value] of [['params', request.params], ['querystring', request.query], ['body', request.body]] as const) {
+      const at = nulPath(value);
+      if (at === undefined) continue;
+      const field = at || undefined;
+      return reply.code(400).send({ statusCode: 400, error: 'Bad Request', message: `${part}${field ? `.${field}` : ''} contains a NUL character (U+0000), which cannot be stored`, ...(field && { field }) });
+    }
+  });
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error.validation) {

@@ -1,5 +1,5 @@
 import type { AnalysisInput } from '../pipeline/analyze.js';
-import type { Employer } from '../storage/documents.repository.js';
+import { nulPath, type Employer } from '../storage/documents.repository.js';
 
 /** How the fields of a dump's records map to an ad. */
 export interface FieldOptions {
@@ -106,5 +106,7 @@ export function toAd(record: unknown, row: number, options: FieldOptions): Batch
     ad.employerSector = employer.sector;
   }
   if (Object.keys(employer).length > 0) ad.employer = employer;
+  const nul = nulPath(ad);
+  if (nul !== undefined) throw new RowError(`${nul} contains a NUL character (U+0000), which cannot be stored`);
   return ad;
 }

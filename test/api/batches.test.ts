@@ -111,6 +111,15 @@ describe.each(engines())('batch uploads on %s', (engine) => {
     expect(results[0]!.skills.map((k) => k.uri)).toContain(WELDING_TECHNIQUES);
   });
 
+  it('reports a row with a NUL character and stores the rows around it', async () => {
+    const rows = [{ id: 'nul-1', text: 'Haemme kirvesmiestä Kuopioon.' }, { id: 'nul-2', text: 'Kirvesmies\u0000 Kuopioon.' }, { id: 'nul-3', text: 'Vi söker en timmerman till Kuopio.' }];
+    const res = await upload(rows.map((r) => JSON.stringify(r)).join('\n'));
+    expect(res.statusCode).toBe(202);
+    const st = res.json<Status>();
+    expect(st).toMatchObject({ rows: 3, accepted: 2, rejected: 1 });
+    expect(st.errors).toEqual([{ row: 2, line: 2, id: null, reason: 'text contains a NUL character (U+0000), which cannot be stored' }]);
+  });
+
   it('answers bad requests with 4xx', async () => {
     expect((await upload('{"text":"x"}', 'application/json')).statusCode).toBe(415);
     expect((await upload(JSONL, 'application/x-ndjson', '?kind=poem')).statusCode).toBe(400);

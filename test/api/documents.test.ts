@@ -117,6 +117,8 @@ describe.each(engines())('documents API on %s', (engine) => {
     ['an unknown field', { kind: 'job_ad', text: 'Hitsaaja', colour: 'red' }, 400, /body\.colour is not a known field/, 'colour'],
     ['a text over the limit', { kind: 'job_ad', text: 'hitsaus '.repeat(700) }, 413, /text is 5600 characters; the limit is 5000/, 'text'],
     ['a body over the limit', { kind: 'job_ad', text: 'x'.repeat(70_000) }, 413, /request body is larger than 65536 bytes/, undefined],
+    ['a NUL character in the text', { kind: 'job_ad', text: 'Hitsaaja\u0000' }, 400, /body\.text contains a NUL character/, 'text'],
+    ['a NUL character in the employer', { kind: 'job_ad', text: 'Hitsaaja', employer: { name: 'Oy\u0000' } }, 400, /body\.employer\.name contains a NUL character/, 'employer.name'],
   ])('rejects %s and stores nothing', async (_name, payload, status, message, field) => {
     const before = await s.db.query<{ n: number }>('SELECT count(*)::int AS n FROM documents');
     const res =
@@ -128,6 +130,16 @@ describe.each(engines())('documents API on %s', (engine) => {
     expect(body.message).toMatch(message);
     expect(body.field).toBe(field);
     expect(await s.db.query('SELECT count(*)::int AS n FROM documents')).toEqual(before);
+  });
+
+  it('stores the submissions arriving with a refused one, and a lone surrogate as U+FFFD', async () => {
+    // submissions arriving together are written in one statement: one the database could not store must not fail the others
+    const texts = ['Haemme putkiasentajaa Ouluun.', 'Vi söker en rörmontör\u0000 till Uleåborg.', 'We need a plumber in Oulu.', 'Putkiasentaja \ud800Ouluun.'];
+    const answers = await Promise.all(texts.map((text) => post({ kind: 'job_ad', text })));
+    expect(answers.map((a) => a.statusCode)).toEqual([202, 400, 202, 202]);
+    const stored = await get(answers[3]!.json<{ id: string }>().id);
+    expect(stored.text).toBe('Putkiasentaja \ufffdOuluun.');
+    expect((await s.app.inject({ method: 'GET', url: '/v1/documents?status=queued%00' })).json()).toMatchObject({ statusCode: 400, field: 'status' });
   });
 
   it('rejects bad ids and queries with 400', async () => {

@@ -38,7 +38,8 @@ describe('IngestBatcher', () => {
       ...db,
       query: async <T>(sql: string, params?: unknown[]) => {
         if (sql.trimStart().startsWith('INSERT INTO documents')) {
-          inserts.push((params![0] as string[]).length);
+          // the rows go as one JSON text
+          inserts.push((JSON.parse(params![0] as string) as unknown[]).length);
           const wait = hold;
           hold = undefined;
           await wait;
