@@ -365,6 +365,16 @@ ALTER TABLE documents ADD COLUMN requeued_at timestamptz;
 CREATE INDEX documents_waiting ON documents ((GREATEST(updated_at, requeued_at))) WHERE status IN ('queued', 'processing');
 `,
   },
+  {
+    version: 10,
+    name: 'documents: indexes no query uses',
+    sql: `
+-- listings are per organisation (documents_org_created) and the requeue sweep has documents_waiting: these two
+-- were only written, on every submission and every change of status
+DROP INDEX IF EXISTS documents_status;
+DROP INDEX IF EXISTS documents_created;
+`,
+  },
 ];
 
 /** Applies pending migrations; safe when several processes start at once (advisory lock). */
