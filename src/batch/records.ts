@@ -96,8 +96,16 @@ export function toAd(record: unknown, row: number, options: FieldOptions): Batch
   if (language === 'fi' || language === 'sv' || language === 'en') ad.language = language;
   const employerField = first(r, META.employer);
   const employer: Employer = {};
-  if (employerField && typeof employerField === 'object') Object.assign(employer, employerField as Employer);
-  else if (text(employerField)) employer.name = text(employerField)!.slice(0, 300);
+  if (employerField && typeof employerField === 'object') {
+    // its known fields only, as text: whatever else a dump's employer object holds is not stored
+    const given = employerField as Record<string, unknown>;
+    const name = text(given.name);
+    if (name) employer.name = name.slice(0, 300);
+    const id = text(given.businessId);
+    if (id && /^\d{7}-\d$/.test(id)) employer.businessId = id;
+    const sector = text(given.sector);
+    if (sector) employer.sector = sector;
+  } else if (text(employerField)) employer.name = text(employerField)!.slice(0, 300);
   const businessId = text(first(r, META.businessId));
   if (businessId && /^\d{7}-\d$/.test(businessId)) employer.businessId = businessId;
   const sector = text(first(r, META.sector)) ?? employer.sector;

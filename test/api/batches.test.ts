@@ -112,12 +112,14 @@ describe.each(engines())('batch uploads on %s', (engine) => {
   });
 
   it('reports a row with a NUL character and stores the rows around it', async () => {
-    const rows = [{ id: 'nul-1', text: 'Haemme kirvesmiestä Kuopioon.' }, { id: 'nul-2', text: 'Kirvesmies\u0000 Kuopioon.' }, { id: 'nul-3', text: 'Vi söker en timmerman till Kuopio.' }];
+    const rows = [{ id: 'nul-1', text: 'Haemme kirvesmiestä Kuopioon.', employer: { name: 'Puuseppä Oy', businessId: '1234567-8', note: { x: 1 } } }, { id: 'nul-2', text: 'Kirvesmies\u0000 Kuopioon.' }, { id: 'nul-3', text: 'Vi söker en timmerman till Kuopio.' }];
     const res = await upload(rows.map((r) => JSON.stringify(r)).join('\n'));
     expect(res.statusCode).toBe(202);
     const st = res.json<Status>();
     expect(st).toMatchObject({ rows: 3, accepted: 2, rejected: 1 });
     expect(st.errors).toEqual([{ row: 2, line: 2, id: null, reason: 'text contains a NUL character (U+0000), which cannot be stored' }]);
+    // of an employer object, the known fields only
+    expect(await s.db.query("SELECT employer FROM documents WHERE external_id = 'nul-1'")).toEqual([{ employer: { name: 'Puuseppä Oy', businessId: '1234567-8' } }]);
   });
 
   it('answers bad requests with 4xx', async () => {
