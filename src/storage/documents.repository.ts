@@ -145,28 +145,10 @@ export class DocumentsRepository {
    * externalId or content. Resolves only after the row is committed.
    */
   async create(orgId: string, doc: NewDocument): Promise<{ document: StoredDocument; created: boolean }> {
-    const id = randomUUID();
-    const hash = contentHash(doc);
-    const inserted = await this.db.query<DocumentRow>(
-      `INSERT INTO documents (id, kind, title, text, language, doc_date, region, employer, vacancies, external_id, content_hash, horizon, org_id, visibility)
-       VALUES ($1, $2, $3, $4, $5, $6::date, $7, $8::jsonb, $9, $10, $11, $12, $13, $14)
-       ON CONFLICT DO NOTHING
-       RETURNING ${COLUMNS}`,
-      [
-        id, doc.kind, doc.title ?? null, doc.text, doc.language ?? null, doc.date ?? null, doc.region ?? null,
-        doc.employer ? JSON.stringify(doc.employer) : null, doc.vacancies ?? null, doc.externalId ?? null, hash, doc.horizon ?? null,
-        orgId, doc.visibility ?? defaultVisibility(doc.kind),
-      ],
-    );
-    if (inserted[0]) return { document: toDocument(inserted[0]), created: true };
-    const existing = await this.db.query<DocumentRow>(
-      `SELECT ${COLUMNS} FROM documents
-       WHERE org_id = $3 AND (($1::text IS NOT NULL AND external_id = $1) OR content_hash = $2)
-       ORDER BY (external_id = $1) DESC NULLS LAST LIMIT 1`,
-      [doc.externalId ?? null, hash, orgId],
-    );
-    if (!existing[0]) throw new Error('document conflict without an existing row');
-    return { document: toDocument(existing[0]), created: false };
+    const [stored] = await this.createMany(orgId, [doc]);
+    const document = await this.get(stored!.id);
+    if (!document) throw new Error(`document ${stored!.id} is gone right after it was stored`);
+    return { document, created: stored!.created };
   }
 
   /**
