@@ -137,6 +137,34 @@ export interface ListFilter {
   offset: number;
 }
 
+/** What `createMany` gives back for each document: the row stored for it, new or found. */
+export interface StoredRef {
+  id: string;
+  created: boolean;
+  status: DocumentStatus;
+}
+
+/**
+ * Whether PostgreSQL failed a statement for the values of a row: a data exception (class 22: a character or
+ * number the column cannot hold), a not-null or check violation, or a limit such as an index row too large
+ * (class 54). A missing organisation (foreign key) is not one: it is the same for every row of the statement.
+ */
+export function refusedData(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && (code.startsWith('22') || code === '23502' || code === '23514' || code.startsWith('54'));
+}
+
+/** A document whose values the database refused: the sender's input, so a 400 that says what PostgreSQL said. */
+export class DocumentRefusedError extends Error {
+  readonly statusCode = 400;
+  constructor(cause: unknown) {
+    const detail = (cause as { detail?: unknown } | null)?.detail;
+    const said = `${cause instanceof Error ? cause.message : String(cause)}${typeof detail === 'string' && detail ? ` (${detail})` : ''}`;
+    super(`the document could not be stored: ${said}`, { cause });
+    this.name = 'DocumentRefusedError';
+  }
+}
+
 export class DocumentsRepository {
   constructor(private readonly db: Database) {}
 
@@ -155,7 +183,7 @@ export class DocumentsRepository {
    * Stores many documents in one statement (batch uploads). Each comes back as the document stored for it: new,
    * or the one already stored with the same externalId or content (also earlier in the same list).
    */
-  async createMany(orgId: string, docs: NewDocument[]): Promise<{ id: string; created: boolean; status: DocumentStatus }[]> {
+  async createMany(orgId: string, docs: NewDocument[]): Promise<StoredRef[]> {
     if (docs.length === 0) return [];
     const ids = docs.map(() => randomUUID());
     const hashes = docs.map(contentHash);
@@ -200,6 +228,24 @@ export class DocumentsRepository {
       if (!found) throw new Error('document conflict without an existing row');
       return { id: found.id, created: false, status: found.status };
     });
+  }
+
+  /**
+   * As `createMany`, but a document whose values the database refuses fails alone: when it fails the statement
+   * of several, they are written again one by one, and it comes back as a DocumentRefusedError in its place
+   * while the others are stored. Any other failure (database unavailable, timed out) is thrown, nothing stored.
+   */
+  async createEach(orgId: string, docs: NewDocument[]): Promise<(StoredRef | DocumentRefusedError)[]> {
+    try {
+      return await this.createMany(orgId, docs);
+    } catch (err) {
+      if (!refusedData(err)) throw err;
+      if (docs.length === 1) return [new DocumentRefusedError(err)];
+      const each: (StoredRef | DocumentRefusedError)[] = [];
+      // in order, so that a document repeated later in the list still finds the row stored for the earlier one
+      for (const doc of docs) each.push(...(await this.createEach(orgId, [doc])));
+      return each;
+    }
   }
 
   async get(id: string): Promise<StoredDocument | undefined> {

@@ -2,7 +2,7 @@ import type { Queue } from 'bullmq';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import { enqueueStored, type AnalyzeJobPayload } from '../queue/analyze.queue.js';
-import type { DocumentStatus, DocumentsRepository, NewDocument } from './documents.repository.js';
+import { DocumentRefusedError, type DocumentStatus, type DocumentsRepository, type NewDocument } from './documents.repository.js';
 
 export interface Ingested {
   id: string;
@@ -23,8 +23,9 @@ interface Pending {
  * under way, the submissions arriving meanwhile wait and go together in the next one (at most `maxBatch`
  * each). So when the database is busy a moment (a worker's save, a large query), the backlog behind it is
  * written in a few statements rather than one by one. Each submission resolves only after its row is
- * committed; a failed statement fails every submission in it, and none of them is stored. Jobs are queued
- * once the rows are committed, without holding up the answers.
+ * committed. A submission whose values the database refuses fails alone, with a 400 (see `createEach`); any
+ * other failure of a statement (database unavailable, timed out) fails every submission in it, and none of them
+ * is stored. Jobs are queued once the rows are committed, without holding up the answers.
  */
 export class IngestBatcher {
   private pending: Pending[] = [];
@@ -76,16 +77,22 @@ export class IngestBatcher {
   }
 
   private async store(orgId: string, items: Pending[]): Promise<void> {
-    let stored: Ingested[];
+    let each: (Ingested | DocumentRefusedError)[];
     try {
-      stored = await this.documents.createMany(orgId, items.map((p) => p.doc));
+      each = await this.documents.createEach(orgId, items.map((p) => p.doc));
     } catch (err) {
       for (const p of items) p.reject(err);
       return;
     }
     // committed: the submissions are accepted now. Their jobs are queued after the answer, not before it: a
     // stored document whose job never reaches Redis is queued by the requeue sweep, as when Redis is down.
-    items.forEach((p, i) => p.resolve(stored[i]!));
+    const stored: Ingested[] = [];
+    items.forEach((p, i) => {
+      const outcome = each[i]!;
+      if (outcome instanceof DocumentRefusedError) return p.reject(outcome);
+      stored.push(outcome);
+      p.resolve(outcome);
+    });
     const queued = enqueueStored(this.queue, stored, this.config, (err, documents) => this.log.warn({ err, documents }, 'enqueue failed; the requeue sweep will retry'));
     this.enqueuing.add(queued);
     void queued.finally(() => this.enqueuing.delete(queued));

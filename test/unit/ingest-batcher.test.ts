@@ -5,7 +5,7 @@ import { createLogger } from '../../src/logger.js';
 import { analyzeJobId, createAnalyzeQueue, type AnalyzeJobPayload } from '../../src/queue/analyze.queue.js';
 import { bullConnection } from '../../src/queue/redis.js';
 import type { Database } from '../../src/storage/database.js';
-import { DocumentsRepository } from '../../src/storage/documents.repository.js';
+import { DocumentRefusedError, DocumentsRepository } from '../../src/storage/documents.repository.js';
 import { IngestBatcher } from '../../src/storage/ingest.js';
 import { createTestDatabase, testConfig, uniquePrefix } from '../helpers/context.js';
 
@@ -94,5 +94,28 @@ describe('IngestBatcher', () => {
     await expect(batcher.submit(org, { kind: 'job_ad', text: 'Tallentuu.', language: 'fi' })).resolves.toMatchObject({ created: true });
     expect(inserts).toEqual([2, 1]);
     await batcher.drain();
+  });
+  it('fails only the submission whose values the database refuses (a 400), and stores the rest of its statement', async () => {
+    inserts.length = 0;
+    const config = testConfig();
+    const batcher = new IngestBatcher(countingRepository(), queue, config, createLogger(config), 200, 1);
+    // the API refuses a NUL before it gets here; past it, PostgreSQL's text cannot hold one (22P05)
+    const texts = ['Haemme kokkia Ouluun.', 'Haemme \u0000 siivoojaa.', 'Haemme kokkia Ouluun.', 'Haemme tarjoilijaa Ouluun.'];
+    const outcomes = await Promise.allSettled(texts.map((text) => batcher.submit(org, { kind: 'job_ad', text, language: 'fi' })));
+    expect(inserts).toEqual([4, 1, 1, 1, 1]);
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
+    const refused = (outcomes[1] as PromiseRejectedResult).reason as DocumentRefusedError;
+    expect(refused).toBeInstanceOf(DocumentRefusedError);
+    expect(refused.statusCode).toBe(400);
+    expect(refused.message).toMatch(/could not be stored: unsupported Unicode escape sequence/);
+    const [first, , again, other] = outcomes.map((o) => (o.status === 'fulfilled' ? (o.value as { id: string; created: boolean }) : undefined));
+    // the same text twice in the list is still one document, written one by one as in one statement
+    expect(first).toMatchObject({ created: true });
+    expect(again).toEqual({ id: first!.id, created: false, status: 'queued' });
+    expect(other).toMatchObject({ created: true });
+    const stored = await db.query<{ text: string }>('SELECT text FROM documents WHERE id = ANY($1::uuid[]) ORDER BY text', [[first!.id, other!.id]]);
+    expect(stored.map((r) => r.text)).toEqual(['Haemme kokkia Ouluun.', 'Haemme tarjoilijaa Ouluun.']);
+    await batcher.drain();
+    expect(await queue.getJob(analyzeJobId(other!.id))).toBeDefined();
   });
 });

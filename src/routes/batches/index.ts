@@ -8,7 +8,7 @@ import { gunzipIfNeeded, readRecords, type InputFormat } from '../../batch/input
 import { csvHeader, csvRow } from '../../batch/output.js';
 import { RowError, toAd, type BatchAd } from '../../batch/records.js';
 import { enqueueStored } from '../../queue/analyze.queue.js';
-import { DOCUMENT_KINDS, VISIBILITIES, type NewDocument, type Visibility } from '../../storage/documents.repository.js';
+import { DOCUMENT_KINDS, DocumentRefusedError, VISIBILITIES, type NewDocument, type StoredRef, type Visibility } from '../../storage/documents.repository.js';
 import { ErrorResponse, IdParams } from '../schemas.js';
 
 const CONTENT_TYPES: Record<string, InputFormat> = {
@@ -67,12 +67,17 @@ export const batchRoutes =
       ads: (BatchAd & { line: number })[],
       rejected: BatchRow[],
     ): Promise<void> {
-      const stored = await documents.createMany(
+      // a row whose values the database refuses is a row error; the others are stored
+      const each = await documents.createEach(
         owner.orgId,
         ads.map(({ id, ownId, row: _row, employerSector: _sector, ...ad }) => ({ ...ad, kind: owner.kind, visibility: owner.visibility, ...(ownId && { externalId: id }) })),
       );
+      const stored = each.filter((s): s is StoredRef => !(s instanceof DocumentRefusedError));
       await batches.addRows(batchId, [
-        ...ads.map((ad, i) => ({ row: ad.row, line: ad.line, adId: ad.id, documentId: stored[i]!.id })),
+        ...ads.map((ad, i) => {
+          const s = each[i]!;
+          return { row: ad.row, line: ad.line, adId: ad.id, ...(s instanceof DocumentRefusedError ? { error: s.message } : { documentId: s.id }) };
+        }),
         ...rejected,
       ]);
       await enqueueStored(queue, stored, config, (err, documents) => log.warn({ err, batchId, documents }, 'enqueue failed; the requeue sweep will retry'));
