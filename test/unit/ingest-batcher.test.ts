@@ -118,4 +118,34 @@ describe('IngestBatcher', () => {
     await batcher.drain();
     expect(await queue.getJob(analyzeJobId(other!.id))).toBeDefined();
   });
+  it('gathers the jobs of submissions written one by one into one addBulk, sent when due, full or drained', async () => {
+    inserts.length = 0;
+    const config = testConfig();
+    const calls: number[] = [];
+    const counted = Object.create(queue) as Queue<AnalyzeJobPayload>;
+    counted.addBulk = (jobs) => {
+      calls.push(jobs.length);
+      return queue.addBulk(jobs);
+    };
+    // a delay no test waits for: the jobs go when drained, or when a full batch (3) has gathered
+    const batcher = new IngestBatcher(countingRepository(), counted, config, createLogger(config), 3, 1, 60_000);
+    const a = await batcher.submit(org, { kind: 'job_ad', text: 'Haemme putkiasentajaa Vaasaan.', language: 'fi' });
+    const b = await batcher.submit(org, { kind: 'job_ad', text: 'Haemme sähköasentajaa Vaasaan.', language: 'fi' });
+    expect(inserts).toEqual([1, 1]);
+    expect(calls).toEqual([]);
+    expect(await queue.getJob(analyzeJobId(a.id))).toBeUndefined();
+    await batcher.drain();
+    expect(calls).toEqual([2]);
+    expect(await queue.getJob(analyzeJobId(a.id))).toBeDefined();
+    expect(await queue.getJob(analyzeJobId(b.id))).toBeDefined();
+
+    const full = await Promise.all(['Kokki', 'Tarjoilija', 'Siivooja'].map((who) => batcher.submit(org, { kind: 'job_ad', text: `Haemme: ${who}, Vaasa.`, language: 'fi' })));
+    expect(inserts).toEqual([1, 1, 3]);
+    for (let i = 0; i < 200 && calls.length < 2; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(calls).toEqual([2, 3]);
+    await batcher.drain();
+    const jobs = await Promise.all(full.map((r) => queue.getJob(analyzeJobId(r.id))));
+    expect(jobs.every((j) => j !== undefined)).toBe(true);
+    expect(calls).toEqual([2, 3]);
+  });
 });
