@@ -81,42 +81,82 @@ function claimDirectory(dataDir: string): () => void {
   throw new DatabaseInUseError(`could not claim ${dataDir}`);
 }
 
+/** Least time between two starts of the embedded engine's thread after it died. */
+const ENGINE_RESTART_MS = 5_000;
+
+/** The engine thread behind a PGlite Database (tests stop it to see the restart). */
+export const engineThreads = new WeakMap<Database, { stop(): Promise<void> }>();
+
 async function openPglite(dataDir: string | undefined): Promise<Database> {
   let release = () => {};
   if (dataDir) {
     mkdirSync(dataDir, { recursive: true });
     release = claimDirectory(dataDir);
   }
-  const engine = await EngineThread.start(dataDir).catch((err: unknown) => {
+  let engine = await EngineThread.start(dataDir).catch((err: unknown) => {
     release();
     throw err;
   });
+  let closed = false;
+  let restarting: Promise<EngineThread> | undefined;
+  let lastStart = -Infinity;
+  /**
+   * The engine to call. A thread that died (a crash in PGlite's WebAssembly, say) is started again on the same
+   * directory, as a server's supervisor would restart it: PostgreSQL's recovery runs on open, and until then and
+   * between attempts (at most one every ENGINE_RESTART_MS) calls fail as unavailable (503 with Retry-After). An
+   * in-memory engine is not restarted: it would come back empty.
+   */
+  const current = (): EngineThread | Promise<EngineThread> => {
+    if (!engine.exited || !dataDir || closed) return restarting ?? engine;
+    if (!restarting && performance.now() - lastStart >= ENGINE_RESTART_MS) {
+      lastStart = performance.now();
+      restarting = EngineThread.start(dataDir).then(
+        (started) => {
+          engine = started;
+          restarting = undefined;
+          return started;
+        },
+        (err: unknown) => {
+          restarting = undefined;
+          throw Object.assign(err as Error, { code: '08006' });
+        },
+      );
+    }
+    return restarting ?? engine;
+  };
+  const call = async (request: DistributiveOmit<Request, 'id'>, on?: EngineThread) => (on ?? (await current())).call(request);
   const gate = new ForegroundGate();
   const inTransaction = async <T>(fn: (tx: Queryable) => Promise<T>): Promise<T> => {
-    const tx = (await engine.call({ op: 'begin' })) as number;
+    // the whole transaction on one engine: should it die meanwhile, the rest fails rather than going to the next
+    const on = await current();
+    const tx = (await call({ op: 'begin' }, on)) as number;
     let result: T;
     try {
-      result = await fn({ query: async <R>(sql: string, params?: unknown[]) => (await engine.call({ op: 'query', sql, params, tx })) as R[] });
+      result = await fn({ query: async <R>(sql: string, params?: unknown[]) => (await call({ op: 'query', sql, params, tx }, on)) as R[] });
     } catch (err) {
-      await engine.call({ op: 'rollback', tx }).catch(() => undefined);
+      await call({ op: 'rollback', tx }, on).catch(() => undefined);
       throw err;
     }
-    await engine.call({ op: 'commit', tx });
+    await call({ op: 'commit', tx }, on);
     return result;
   };
-  return {
+  const db: Database = {
     engine: 'pglite',
-    query: (sql, params) => gate.foreground(async () => (await engine.call({ op: 'query', sql, params })) as never[]),
+    query: (sql, params) => gate.foreground(async () => (await call({ op: 'query', sql, params })) as never[]),
     transaction: (fn, options) => (options?.background ? gate.background(() => inTransaction(fn)) : gate.foreground(() => inTransaction(fn))),
-    exec: (sql) => gate.foreground(async () => void (await engine.call({ op: 'exec', sql }))),
+    exec: (sql) => gate.foreground(async () => void (await call({ op: 'exec', sql }))),
     close: async () => {
+      closed = true;
       try {
+        if (restarting) await restarting.catch(() => undefined);
         await engine.close();
       } finally {
         release();
       }
     },
   };
+  engineThreads.set(db, { stop: () => engine.stop() });
+  return db;
 }
 
 /** The PGlite engine's thread (pglite-thread.ts), and the calls awaiting its answers. */
@@ -124,6 +164,8 @@ class EngineThread {
   private nextId = 1;
   private readonly pending = new Map<number, { resolve: (value: unknown) => void; reject: (err: Error) => void }>();
   private failure: Error | undefined;
+  /** the thread has ended (its engine is gone; another may be started on the directory) */
+  exited = false;
 
   private constructor(private readonly thread: Worker) {
     thread.on('message', (reply: Reply) => {
@@ -141,7 +183,10 @@ class EngineThread {
     };
     // PostgreSQL's connection_failure: requests get 503 with Retry-After, as when a server goes away
     thread.on('error', (err) => lost(Object.assign(err, { code: '08006' })));
-    thread.on('exit', (code) => lost(Object.assign(new Error(`the embedded database's thread exited (code ${code})`), { code: '08006' })));
+    thread.on('exit', (code) => {
+      this.exited = true;
+      lost(Object.assign(new Error(`the embedded database's thread exited (code ${code})`), { code: '08006' }));
+    });
   }
 
   static async start(dataDir: string | undefined): Promise<EngineThread> {
@@ -173,7 +218,13 @@ class EngineThread {
     });
   }
 
+  /** Ends the thread as a crash would: no close, calls in flight fail. */
+  async stop(): Promise<void> {
+    await this.thread.terminate();
+  }
+
   async close(): Promise<void> {
+    if (this.exited) return;
     try {
       await this.call({ op: 'close' });
     } finally {

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DatabaseInUseError, openDatabase, type Database } from '../../src/storage/database.js';
+import { DatabaseInUseError, engineThreads, openDatabase, type Database } from '../../src/storage/database.js';
 
 /** Embedded PGlite runs in a thread of its own (pglite-thread.ts): what callers see must be what PGlite gives. */
 describe('embedded database in its own thread', () => {
@@ -78,5 +78,38 @@ describe('embedded database in its own thread', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+  it('starts the engine again on its directory when its thread dies; what was open then fails as unavailable and is not kept', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'radar-thread-'));
+    const disk = await openDatabase({ dataDir: dir });
+    try {
+      await disk.exec('CREATE TABLE kept (x int); INSERT INTO kept VALUES (7)');
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      const tx = disk.transaction(async (q) => {
+        await q.query('INSERT INTO kept VALUES (8)');
+        await held;
+        await q.query('INSERT INTO kept VALUES (9)');
+      });
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      // as a crash would end it: no close
+      await engineThreads.get(disk)!.stop();
+      release();
+      await expect(tx).rejects.toMatchObject({ code: '08006' });
+      // the next call starts a new engine on the directory: the committed row is there, the open transaction's is not
+      expect(await disk.query('SELECT x FROM kept ORDER BY x')).toEqual([{ x: 7 }]);
+      await disk.query('INSERT INTO kept VALUES (10)');
+      expect(await disk.query<{ n: number }>('SELECT count(*)::int AS n FROM kept')).toEqual([{ n: 2 }]);
+    } finally {
+      await disk.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+
+    // in memory, a new engine would be empty: calls fail as unavailable instead
+    const memory = await openDatabase({});
+    await engineThreads.get(memory)!.stop();
+    await expect(memory.query('SELECT 1')).rejects.toMatchObject({ code: '08006' });
+    await expect(memory.query('SELECT 1')).rejects.toMatchObject({ code: '08006' });
+    await memory.close();
   });
 });
