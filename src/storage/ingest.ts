@@ -2,18 +2,12 @@ import type { Queue } from 'bullmq';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import { enqueueStored, type AnalyzeJobPayload } from '../queue/analyze.queue.js';
-import { DocumentRefusedError, type DocumentStatus, type DocumentsRepository, type NewDocument } from './documents.repository.js';
-
-export interface Ingested {
-  id: string;
-  status: DocumentStatus;
-  created: boolean;
-}
+import { DocumentRefusedError, type DocumentsRepository, type NewDocument, type StoredRef } from './documents.repository.js';
 
 interface Pending {
   orgId: string;
   doc: NewDocument;
-  resolve: (result: Ingested) => void;
+  resolve: (result: StoredRef) => void;
   reject: (err: unknown) => void;
 }
 
@@ -34,7 +28,7 @@ export class IngestBatcher {
   private scheduled = false;
   private inFlight = 0;
   /** stored documents whose jobs wait for the next `addBulk` */
-  private toQueue: Ingested[] = [];
+  private toQueue: StoredRef[] = [];
   private queueTimer: NodeJS.Timeout | undefined;
   /** the `addBulk` under way: one at a time, the next takes all that gathered meanwhile */
   private sending: Promise<void> | undefined;
@@ -49,7 +43,7 @@ export class IngestBatcher {
     private readonly enqueueDelayMs = 20,
   ) {}
 
-  submit(orgId: string, doc: NewDocument): Promise<Ingested> {
+  submit(orgId: string, doc: NewDocument): Promise<StoredRef> {
     return new Promise((resolve, reject) => {
       this.pending.push({ orgId, doc, resolve, reject });
       this.schedule();
@@ -84,7 +78,7 @@ export class IngestBatcher {
   }
 
   private async store(orgId: string, items: Pending[]): Promise<void> {
-    let each: (Ingested | DocumentRefusedError)[];
+    let each: (StoredRef | DocumentRefusedError)[];
     try {
       each = await this.documents.createEach(orgId, items.map((p) => p.doc));
     } catch (err) {
@@ -93,7 +87,7 @@ export class IngestBatcher {
     }
     // committed: the submissions are accepted now. Their jobs are queued after the answer, not before it: a
     // stored document whose job never reaches Redis is queued by the requeue sweep, as when Redis is down.
-    const stored: Ingested[] = [];
+    const stored: StoredRef[] = [];
     items.forEach((p, i) => {
       const outcome = each[i]!;
       if (outcome instanceof DocumentRefusedError) return p.reject(outcome);
