@@ -9,10 +9,22 @@ export interface Queryable {
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
 }
 
+/** A statement with its parameters. */
+export interface Statement {
+  sql: string;
+  params?: unknown[] | undefined;
+}
+
 /** One PostgreSQL dialect over two engines: a PostgreSQL server (pg) or embedded PGlite. */
 export interface Database extends Queryable {
   readonly engine: 'pglite' | 'postgres';
   transaction<T>(fn: (tx: Queryable) => Promise<T>, options?: TransactionOptions): Promise<T>;
+  /**
+   * Runs the statements one after the other in one transaction and gives each one's rows. Embedded PGlite gets
+   * the whole transaction in one message to its thread: the engine is held for the statements' own time, not
+   * also for a round trip to this thread (busy with requests) between each of them.
+   */
+  batch(statements: Statement[], options?: TransactionOptions): Promise<Record<string, unknown>[][]>;
   /** Runs a script of several statements without parameters. */
   exec(sql: string): Promise<void>;
   close(): Promise<void>;
@@ -125,7 +137,9 @@ async function openPglite(dataDir: string | undefined): Promise<Database> {
     return restarting ?? engine;
   };
   const call = async (request: DistributiveOmit<Request, 'id'>, on?: EngineThread) => (on ?? (await current())).call(request);
-  const gate = new ForegroundGate();
+  // a save's transactions are short (a few ms each): they go in after 1 ms without a request's statement, and
+  // under a stream that never pauses, one every 0.1 s
+  const gate = new ForegroundGate(1, 100);
   const inTransaction = async <T>(fn: (tx: Queryable) => Promise<T>): Promise<T> => {
     // the whole transaction on one engine: should it die meanwhile, the rest fails rather than going to the next
     const on = await current();
@@ -144,6 +158,10 @@ async function openPglite(dataDir: string | undefined): Promise<Database> {
     engine: 'pglite',
     query: (sql, params) => gate.foreground(async () => (await call({ op: 'query', sql, params })) as never[]),
     transaction: (fn, options) => (options?.background ? gate.background(() => inTransaction(fn)) : gate.foreground(() => inTransaction(fn))),
+    batch: (statements, options) => {
+      const run = async () => (await call({ op: 'batch', statements })) as Record<string, unknown>[][];
+      return options?.background ? gate.background(run) : gate.foreground(run);
+    },
     exec: (sql) => gate.foreground(async () => void (await call({ op: 'exec', sql }))),
     close: async () => {
       closed = true;
@@ -240,8 +258,8 @@ type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K>
  * Lets background transactions into a single-threaded engine only in the gaps between foreground work.
  *
  * PGlite runs one statement at a time (in its own thread, pglite-thread.ts), and a transaction holds the engine
- * until it commits. A worker's save (two transactions of about 5–30 ms) started in the middle of a burst of submissions
- * would hold every one of them for that long. So a background transaction waits until no foreground statement
+ * until it commits. A worker's save (a series of transactions of a few ms each, DocumentsRepository.saveAnalysis)
+ * started in the middle of a burst of submissions would hold every one of them for that long. So a background transaction waits until no foreground statement
  * is running or waiting and none has ended for `quietMs`, or until it has waited `maxWaitMs` (work that never
  * finds a gap still goes on, at one transaction per wait). They are let in one at a time, each after the last
  * has finished, so a foreground statement arriving in between goes first.
@@ -322,7 +340,7 @@ async function openPostgres(url: string, max: number, statementTimeoutMs: number
   client.release();
   const query = async <T>(runner: pg.Pool | pg.PoolClient, sql: string, params?: unknown[]) =>
     (await runner.query(sql, params)).rows as T[];
-  return {
+  const db: Database = {
     engine: 'postgres',
     query: (sql, params) => query(pool, sql, params),
     // a server runs transactions side by side: background ones need not wait for gaps
@@ -340,9 +358,16 @@ async function openPostgres(url: string, max: number, statementTimeoutMs: number
         tx.release();
       }
     },
+    batch: (statements) =>
+      db.transaction(async (tx) => {
+        const out: Record<string, unknown>[][] = [];
+        for (const { sql, params } of statements) out.push(await tx.query(sql, params));
+        return out;
+      }),
     exec: async (sql) => {
       await pool.query(sql);
     },
     close: () => pool.end(),
   };
+  return db;
 }

@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { firstsOf } from '../demand/rollups.js';
 import type { Analysis, SkillMention } from '../pipeline/analyze.js';
-import type { Database, Queryable } from './database.js';
+import type { Database, Statement } from './database.js';
 
 /** A mention as stored: where, how, how sure, and its demand signal. */
 export type StoredMention = Pick<SkillMention, 'uri' | 'start' | 'end' | 'sentenceIndex' | 'method' | 'score' | 'horizon' | 'polarity' | 'weight'>;
@@ -309,67 +309,72 @@ export class DocumentsRepository {
   }
 
   /**
-   * Replaces a document's results: rerunning the same job yields the same rows. Two background transactions
-   * (on embedded PGlite each waits for a gap in the requests' queries, ForegroundGate), so that neither holds the
-   * engine for long: the first replaces the mentions, classifications, places and stored analysis; the second
-   * the demand facts (whose triggers keep the rollups), and marks the document done. Until the second commits
-   * the document is not done, so its results are not shown and a crash in between leaves it to be analysed
-   * again. When two saves of one document overlap, only the one whose results the first step left in place
-   * writes facts, so facts and mentions come from the same analysis.
+   * Replaces a document's results: rerunning the same job yields the same rows. Written as several short
+   * background transactions, each sent whole (`Database.batch`): on embedded PGlite, which runs one statement at
+   * a time, each waits for a gap in the requests' queries (ForegroundGate) and holds the engine for a few
+   * milliseconds only, so a submission arriving meanwhile waits that long at most, not for the whole save (the
+   * demand facts' rollup triggers make a save of 70 mentions some 15–30 ms of engine time here).
+   *
+   * The first transaction replaces the stored analysis, classifications and places and removes the old mentions;
+   * the row it writes in document_analyses marks this save (its xmin). The next ones each add up to
+   * SAVE_CHUNK_ROWS mentions with their demand facts (whose triggers keep the rollups), the first of them removing
+   * the old facts, the last marking the document done. Each writes only while its save is still the latest one:
+   * when two saves of one document overlap, the later one's first transaction ends the earlier one, so facts and
+   * mentions come from one analysis. Until the last commits the document is not done, so a first analysis is
+   * not shown, and a crash in between leaves it to be analysed again. On a PostgreSQL server, which runs
+   * transactions side by side, the mentions and facts go in one transaction.
    */
   async saveAnalysis(id: string, analysis: Analysis): Promise<boolean> {
-    const step = await this.db.transaction(async (tx) => {
-      const locked = await tx.query<{ results: boolean }>(
-        `SELECT analysed_at IS NOT NULL OR EXISTS (SELECT 1 FROM document_analyses a WHERE a.document_id = d.id) AS results
-         FROM documents d WHERE id = $1 FOR UPDATE`,
-        [id],
+    const { mentions, ...stored } = analysis;
+    const present = 'EXISTS (SELECT 1 FROM documents WHERE id = $1)';
+    // On a server, the document's row lock keeps two saves of it from interleaving inside a transaction.
+    // Embedded PGlite has one session, whose transactions never interleave: there it would only cost a write.
+    const lock = this.db.engine === 'postgres' ? ' FOR UPDATE' : '';
+    const first = await this.db.batch(
+      [
+        { sql: `SELECT id FROM documents WHERE id = $1${lock}`, params: [id] },
+        {
+          sql: `WITH m AS (DELETE FROM mentions WHERE document_id = $1), c AS (DELETE FROM document_classifications WHERE document_id = $1)
+                DELETE FROM document_regions WHERE document_id = $1`,
+          params: [id],
+        },
+        classificationsStatement(id, analysis, present),
+        regionsStatement(id, analysis, present),
+        // the row's xmin is this transaction's id: the next transactions check that no later save replaced it
+        {
+          sql: `INSERT INTO document_analyses (document_id, language, pipeline_version, taxonomy_version, analysis)
+                SELECT $1, $2, $3, $4, $5::jsonb WHERE ${present}
+                ON CONFLICT (document_id) DO UPDATE SET language = EXCLUDED.language, pipeline_version = EXCLUDED.pipeline_version,
+                  taxonomy_version = EXCLUDED.taxonomy_version, analysis = EXCLUDED.analysis, created_at = now()
+                RETURNING xmin::text AS step`,
+          params: [id, analysis.language, analysis.pipelineVersion, analysis.taxonomyVersion, JSON.stringify(stored)],
+        },
+      ].filter((statement) => statement !== undefined),
+      { background: true },
+    );
+    if (first[0]!.length === 0) return false;
+    const step = first.at(-1)![0]!.step as string;
+    const current = 'EXISTS (SELECT 1 FROM document_analyses a WHERE a.document_id = $1 AND a.xmin::text = $2)';
+    const facts = factRows(analysis);
+    const size = this.db.engine === 'pglite' ? SAVE_CHUNK_ROWS : Math.max(1, mentions.length);
+    for (let start = 0; start === 0 || start < mentions.length; start += size) {
+      const end = Math.min(start + size, mentions.length);
+      const [still] = await this.db.batch(
+        [
+          { sql: `SELECT ${current} AS current FROM documents WHERE id = $1${lock}`, params: [id, step] },
+          ...(start === 0 ? [{ sql: `DELETE FROM demand_facts WHERE document_id = $1 AND ${current}`, params: [id, step] }] : []),
+          ...mentionStatements(id, step, current, mentions.slice(start, end), facts.slice(start, end), analysis),
+          ...(end === mentions.length
+            ? [{ sql: `UPDATE documents SET status = 'done', error = NULL, analysed_at = now(), updated_at = now() WHERE id = $1 AND ${current}`, params: [id, step] }]
+            : []),
+        ],
+        { background: true },
       );
-      if (locked.length === 0) return undefined;
-      // The statements after the lock go out together, not each after the last one's answer: on embedded PGlite
-      // the open transaction holds the engine, and every round trip to its thread would lengthen the hold.
-      const { mentions: _mentions, ...stored } = analysis;
-      const [, , , , saved] = await Promise.all([
-        // results exist only where a first step committed: a first analysis has none to replace
-        locked[0]!.results
-          ? tx.query(
-              `WITH m AS (DELETE FROM mentions WHERE document_id = $1), c AS (DELETE FROM document_classifications WHERE document_id = $1)
-               DELETE FROM document_regions WHERE document_id = $1`,
-              [id],
-            )
-          : undefined,
-        insertMentions(tx, id, analysis),
-        insertClassifications(tx, id, analysis),
-        insertRegions(tx, id, analysis),
-        // the row's xmin is this transaction's id: the second step checks that no later save replaced it
-        tx.query<{ step: string }>(
-          `INSERT INTO document_analyses (document_id, language, pipeline_version, taxonomy_version, analysis)
-           VALUES ($1, $2, $3, $4, $5::jsonb)
-           ON CONFLICT (document_id) DO UPDATE SET language = EXCLUDED.language, pipeline_version = EXCLUDED.pipeline_version,
-             taxonomy_version = EXCLUDED.taxonomy_version, analysis = EXCLUDED.analysis, created_at = now()
-           RETURNING xmin::text AS step`,
-          [id, analysis.language, analysis.pipelineVersion, analysis.taxonomyVersion, JSON.stringify(stored)],
-        ),
-      ]);
-      return saved[0]!.step;
-    }, { background: true });
-    if (step === undefined) return false;
-    return this.db.transaction(async (tx) => {
-      const locked = await tx.query<{ kind: string; org_id: string; visibility: Visibility; analysed: boolean; step: string | null }>(
-        `SELECT kind, org_id, visibility, analysed_at IS NOT NULL AS analysed,
-           (SELECT a.xmin::text FROM document_analyses a WHERE a.document_id = d.id) AS step
-         FROM documents d WHERE id = $1 FOR UPDATE`,
-        [id],
-      );
-      if (locked.length === 0) return false;
-      // a later save replaced the results: its own second step writes the facts
-      if (locked[0]!.step !== step) return true;
-      await Promise.all([
-        locked[0]!.analysed ? tx.query('DELETE FROM demand_facts WHERE document_id = $1', [id]) : undefined,
-        insertDemandFacts(tx, id, analysis, locked[0]!),
-        tx.query(`UPDATE documents SET status = 'done', error = NULL, analysed_at = now(), updated_at = now() WHERE id = $1`, [id]),
-      ]);
-      return true;
-    }, { background: true });
+      if (still!.length === 0) return false;
+      // a later save replaced the results: its own transactions write the rest
+      if (!still![0]!.current) return true;
+    }
+    return true;
   }
 
   async markFailed(id: string, error: string): Promise<void> {
@@ -424,93 +429,112 @@ export class DocumentsRepository {
   }
 }
 
-async function insertMentions(tx: Queryable, documentId: string, analysis: Analysis): Promise<void> {
-  const m = analysis.mentions;
-  if (m.length === 0) return;
-  await tx.query(
-    `INSERT INTO mentions (document_id, skill_uri, score, method, start_offset, end_offset, sentence_index, horizon, polarity, weight)
-     SELECT $1, * FROM unnest($2::text[], $3::real[], $4::text[], $5::int[], $6::int[], $7::int[], $8::text[], $9::text[], $10::real[])`,
-    [
-      documentId,
-      m.map((x) => x.uri),
-      m.map((x) => x.score),
-      m.map((x) => x.method),
-      m.map((x) => x.start),
-      m.map((x) => x.end),
-      m.map((x) => x.sentenceIndex),
-      m.map((x) => x.horizon),
-      m.map((x) => x.polarity),
-      m.map((x) => x.weight),
-    ],
-  );
+/** Mentions (with their demand facts) written per transaction on embedded PGlite: about 3–5 ms of engine time. */
+export const SAVE_CHUNK_ROWS = 16;
+
+/** What a demand fact takes from its mention and the analysis's skills; `firsts` over all the document's facts. */
+interface FactRow {
+  skill_uri: string;
+  skill_group: string | null;
+  horizon: string;
+  polarity: string;
+  firsts: number;
 }
 
-async function insertRegions(tx: Queryable, documentId: string, analysis: Analysis): Promise<void> {
-  const r = analysis.regions;
-  if (r.length === 0) return;
-  await tx.query(
-    `INSERT INTO document_regions (document_id, code, level, is_primary, source)
-     SELECT $1, * FROM unnest($2::text[], $3::text[], $4::boolean[], $5::text[])`,
-    [documentId, r.map((x) => x.code), r.map((x) => x.level), r.map((x) => x.primary), r.map((x) => x.source)],
-  );
+function factRows(analysis: Analysis): FactRow[] {
+  const groups = new Map(analysis.skills.map((s) => [s.uri, s.group ?? null]));
+  const facts = analysis.mentions.map((x) => ({ skill_uri: x.uri, skill_group: groups.get(x.uri) ?? null, horizon: x.horizon, polarity: x.polarity }));
+  const firsts = firstsOf(facts);
+  return facts.map((f, i) => ({ ...f, firsts: firsts[i]! }));
 }
 
 /**
- * The mentions as demand facts: each with the document's month, kind and language, its primary place at every
- * level, its likeliest occupation (ISCO-08) and sector (TOL section and division).
+ * Some of a document's mentions and, for each, its demand fact: with the document's month, kind and language, its
+ * primary place at every level, its likeliest occupation (ISCO-08) and sector (TOL section and division), and
+ * its organisation and visibility as the document row has them now. Both only while `current` holds ($1 the
+ * document, $2 the save's step).
  */
-async function insertDemandFacts(tx: Queryable, documentId: string, analysis: Analysis, doc: { kind: string; org_id: string; visibility: Visibility }): Promise<void> {
-  const m = analysis.mentions;
-  if (m.length === 0) return;
+function mentionStatements(documentId: string, step: string, current: string, m: SkillMention[], facts: FactRow[], analysis: Analysis): Statement[] {
+  if (m.length === 0) return [];
   const primary = (level: string) => analysis.regions.find((r) => r.primary && r.level === level)?.code ?? null;
   const area = primary('elinvoimakeskus') ?? primary('ely');
   const occupation = analysis.occupations[0];
   const division = analysis.sectors.find((s) => s.level >= 2)?.code.slice(0, 2) ?? null;
   const section = analysis.sectors.find((s) => s.level === 1)?.code ?? null;
-  const groups = new Map(analysis.skills.map((s) => [s.uri, s.group ?? null]));
-  const facts = m.map((x) => ({ skill_uri: x.uri, skill_group: groups.get(x.uri) ?? null, horizon: x.horizon, polarity: x.polarity }));
-  await tx.query(
-    `INSERT INTO demand_facts (document_id, skill_uri, skill_group, month, kind, language, horizon, polarity, weight, score,
-       municipality, maakunta, area, major_region, occupation, isco, sector_section, sector_division, firsts, org_id, private)
-     SELECT $1, f.skill_uri, f.skill_group, date_trunc('month', $2::date)::date, $3, $4, f.horizon, f.polarity, f.weight, f.score,
-       $5, $6, $7, $8, $9, $10, COALESCE($11, (SELECT parent_code FROM sectors WHERE code = $12)), $12, f.firsts, $19, $20
-     FROM unnest($13::text[], $14::text[], $15::text[], $16::text[], $17::real[], $18::real[], $21::smallint[])
-       AS f (skill_uri, skill_group, horizon, polarity, weight, score, firsts)`,
-    [
-      documentId,
-      analysis.date,
-      doc.kind,
-      analysis.language,
-      primary('municipality'),
-      primary('maakunta'),
-      area,
-      primary('major_region'),
-      occupation?.uri ?? null,
-      occupation?.isco.code ?? null,
-      section,
-      division,
-      facts.map((f) => f.skill_uri),
-      facts.map((f) => f.skill_group),
-      facts.map((f) => f.horizon),
-      facts.map((f) => f.polarity),
-      m.map((x) => x.weight),
-      m.map((x) => x.score),
-      doc.org_id,
-      doc.visibility === 'private',
-      firstsOf(facts),
-    ],
-  );
+  return [
+    {
+      sql: `INSERT INTO mentions (document_id, skill_uri, score, method, start_offset, end_offset, sentence_index, horizon, polarity, weight)
+            SELECT $1, * FROM unnest($3::text[], $4::real[], $5::text[], $6::int[], $7::int[], $8::int[], $9::text[], $10::text[], $11::real[])
+            WHERE ${current}`,
+      params: [
+        documentId,
+        step,
+        m.map((x) => x.uri),
+        m.map((x) => x.score),
+        m.map((x) => x.method),
+        m.map((x) => x.start),
+        m.map((x) => x.end),
+        m.map((x) => x.sentenceIndex),
+        m.map((x) => x.horizon),
+        m.map((x) => x.polarity),
+        m.map((x) => x.weight),
+      ],
+    },
+    {
+      sql: `INSERT INTO demand_facts (document_id, skill_uri, skill_group, month, kind, language, horizon, polarity, weight, score,
+              municipality, maakunta, area, major_region, occupation, isco, sector_section, sector_division, firsts, org_id, private)
+            SELECT $1, f.skill_uri, f.skill_group, date_trunc('month', $3::date)::date, d.kind, $4, f.horizon, f.polarity, f.weight, f.score,
+              $5, $6, $7, $8, $9, $10, COALESCE($11, (SELECT parent_code FROM sectors WHERE code = $12)), $12, f.firsts, d.org_id, d.visibility = 'private'
+            FROM unnest($13::text[], $14::text[], $15::text[], $16::text[], $17::real[], $18::real[], $19::smallint[])
+              AS f (skill_uri, skill_group, horizon, polarity, weight, score, firsts)
+            CROSS JOIN documents d
+            WHERE d.id = $1 AND ${current}`,
+      params: [
+        documentId,
+        step,
+        analysis.date,
+        analysis.language,
+        primary('municipality'),
+        primary('maakunta'),
+        area,
+        primary('major_region'),
+        occupation?.uri ?? null,
+        occupation?.isco.code ?? null,
+        section,
+        division,
+        facts.map((f) => f.skill_uri),
+        facts.map((f) => f.skill_group),
+        facts.map((f) => f.horizon),
+        facts.map((f) => f.polarity),
+        m.map((x) => x.weight),
+        m.map((x) => x.score),
+        facts.map((f) => f.firsts),
+      ],
+    },
+  ];
 }
 
-async function insertClassifications(tx: Queryable, documentId: string, analysis: Analysis): Promise<void> {
+/** The document's places, while `present` holds. */
+function regionsStatement(documentId: string, analysis: Analysis, present: string): Statement | undefined {
+  const r = analysis.regions;
+  if (r.length === 0) return undefined;
+  return {
+    sql: `INSERT INTO document_regions (document_id, code, level, is_primary, source)
+          SELECT $1, * FROM unnest($2::text[], $3::text[], $4::boolean[], $5::text[]) WHERE ${present}`,
+    params: [documentId, r.map((x) => x.code), r.map((x) => x.level), r.map((x) => x.primary), r.map((x) => x.source)],
+  };
+}
+
+/** The document's occupations and sectors, ranked, while `present` holds. */
+function classificationsStatement(documentId: string, analysis: Analysis, present: string): Statement | undefined {
   const rows = [
     ...analysis.occupations.map((o, i) => ({ scheme: 'occupation', rank: i + 1, code: o.uri, isco: o.isco.code, level: 4, score: o.score })),
     ...analysis.sectors.map((s, i) => ({ scheme: 'sector', rank: i + 1, code: s.code, isco: null, level: s.level, score: s.score })),
   ];
-  if (rows.length === 0) return;
-  await tx.query(
-    `INSERT INTO document_classifications (document_id, scheme, rank, code, isco_code, level, score)
-     SELECT $1, * FROM unnest($2::text[], $3::int[], $4::text[], $5::text[], $6::int[], $7::real[])`,
-    [documentId, rows.map((r) => r.scheme), rows.map((r) => r.rank), rows.map((r) => r.code), rows.map((r) => r.isco), rows.map((r) => r.level), rows.map((r) => r.score)],
-  );
+  if (rows.length === 0) return undefined;
+  return {
+    sql: `INSERT INTO document_classifications (document_id, scheme, rank, code, isco_code, level, score)
+          SELECT $1, * FROM unnest($2::text[], $3::int[], $4::text[], $5::text[], $6::int[], $7::real[]) WHERE ${present}`,
+    params: [documentId, rows.map((r) => r.scheme), rows.map((r) => r.rank), rows.map((r) => r.code), rows.map((r) => r.isco), rows.map((r) => r.level), rows.map((r) => r.score)],
+  };
 }

@@ -4,8 +4,9 @@
  * reading and answering the HTTP requests, so a worker's save or a large demand query no longer holds every
  * request that arrives meanwhile, only those whose own statements queue behind it.
  *
- * Messages in: query (with `tx`, inside that open transaction), exec, begin (answered once BEGIN ran, with the
- * transaction's number), commit, rollback, close. Each is answered by its `id`: `{ id, ok, result }` or
+ * Messages in: query (with `tx`, inside that open transaction), exec, batch (statements run in one transaction
+ * here, answered with each one's rows), begin (answered once BEGIN ran, with the transaction's number), commit,
+ * rollback, close. Each is answered by its `id`: `{ id, ok, result }` or
  * `{ id, ok: false, error }`, the error's own fields (PostgreSQL's `code`, `detail`...) copied. Message 0 says
  * the engine is open.
  */
@@ -15,6 +16,7 @@ import { PGlite, type Transaction } from '@electric-sql/pglite';
 export type Request =
   | { id: number; op: 'query'; sql: string; params?: unknown[] | undefined; tx?: number | undefined }
   | { id: number; op: 'exec'; sql: string }
+  | { id: number; op: 'batch'; statements: { sql: string; params?: unknown[] | undefined }[] }
   | { id: number; op: 'begin' }
   | { id: number; op: 'commit' | 'rollback'; tx: number }
   | { id: number; op: 'close' };
@@ -102,6 +104,18 @@ port.on('message', (request: Request) => {
     case 'exec':
       void answer(request.id, db.exec(request.sql).then(() => undefined));
       return;
+    case 'batch': {
+      const { statements } = request;
+      void answer(
+        request.id,
+        db.transaction(async (tx) => {
+          const rows: unknown[][] = [];
+          for (const s of statements) rows.push((await tx.query(s.sql, s.params)).rows);
+          return rows;
+        }),
+      );
+      return;
+    }
     case 'begin':
       return begin(request.id);
     case 'commit':

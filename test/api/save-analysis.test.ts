@@ -1,0 +1,106 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { KeysRepository } from '../../src/auth/keys.js';
+import { ROLLUPS } from '../../src/demand/rollups.js';
+import { PROJECT_ROOT } from '../../src/paths.js';
+import { Analyzer, type Analysis } from '../../src/pipeline/analyze.js';
+import type { Database } from '../../src/storage/database.js';
+import { DocumentsRepository, SAVE_CHUNK_ROWS, type NewDocument } from '../../src/storage/documents.repository.js';
+import { importTaxonomy } from '../../src/taxonomy/import.js';
+import { createTestDatabase, engines, FIXTURE_TAXONOMY } from '../helpers/context.js';
+
+const cases = JSON.parse(readFileSync(join(PROJECT_ROOT, 'test', 'fixtures', 'demand', 'documents.json'), 'utf8')) as { document: NewDocument }[];
+
+/**
+ * Saves with more mentions than one transaction of a save takes on embedded PGlite (SAVE_CHUNK_ROWS), on both
+ * engines: every mention and fact written once, the rollups equal to the facts, and two saves of one document
+ * at the same time leaving the results of one of them only.
+ */
+describe.each(engines())('saving an analysis of many mentions on %s', (engine) => {
+  let db: Database;
+  let drop: () => Promise<void>;
+  let documents: DocumentsRepository;
+  let analyzer: Analyzer;
+  let orgId: string;
+
+  beforeAll(async () => {
+    ({ db, drop } = await createTestDatabase(engine));
+    await importTaxonomy(db, FIXTURE_TAXONOMY);
+    analyzer = await Analyzer.load(db);
+    documents = new DocumentsRepository(db);
+    orgId = (await new KeysRepository(db).createOrganisation('saves')).id;
+  }, 60_000);
+  afterAll(() => drop());
+
+  /** A long note: every Finnish fixture document's text, six times over. */
+  const longNote = (date: string): NewDocument => ({
+    kind: 'meeting_note',
+    language: 'fi',
+    date,
+    text: cases
+      .map((c) => c.document)
+      .filter((d) => d.language === 'fi')
+      .map((d) => d.text)
+      .join('\n\n')
+      .concat('\n\n')
+      .repeat(6),
+  });
+  const analyse = (d: NewDocument, region?: string): Analysis => analyzer.analyze({ ...d, language: 'fi', ...(region && { region }) });
+
+  /** What the tables hold for one document, and whether every rollup still sums to the facts. */
+  async function stored(id: string) {
+    const count = async (table: string) => (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table} WHERE document_id = $1`, [id]))[0]!.n;
+    const [facts] = await db.query<{ n: number; demand: number }>('SELECT count(*)::int AS n, COALESCE(sum(weight), 0)::float8 AS demand FROM demand_facts');
+    const rollups: Record<string, boolean> = {};
+    for (const r of ROLLUPS) {
+      const [sum] = await db.query<{ n: number; demand: number }>(`SELECT COALESCE(sum(mentions), 0)::int AS n, COALESCE(sum(demand), 0)::float8 AS demand FROM ${r.table}`);
+      rollups[r.table] = sum!.n === facts!.n && Math.abs(sum!.demand - facts!.demand) < 1e-3;
+    }
+    const [doc] = await db.query<{ status: string }>('SELECT status FROM documents WHERE id = $1', [id]);
+    const months = await db.query<{ month: string }>(`SELECT DISTINCT month::text AS month FROM demand_facts WHERE document_id = $1`, [id]);
+    return {
+      status: doc?.status,
+      mentions: await count('mentions'),
+      facts: await count('demand_facts'),
+      distinctMentions: (await db.query<{ n: number }>('SELECT count(DISTINCT (skill_uri, start_offset, end_offset))::int AS n FROM mentions WHERE document_id = $1', [id]))[0]!.n,
+      months: months.map((m) => m.month),
+      rollups,
+    };
+  }
+
+  it('writes every mention and fact once over several transactions, and the rollups follow', async () => {
+    const note = longNote('2026-03-03');
+    const analysis = analyse(note);
+    expect(analysis.mentions.length).toBeGreaterThan(2 * SAVE_CHUNK_ROWS);
+    const { document } = await documents.create(orgId, note);
+    expect(await documents.saveAnalysis(document.id, analysis)).toBe(true);
+    const first = await stored(document.id);
+    expect(first).toMatchObject({ status: 'done', mentions: analysis.mentions.length, facts: analysis.mentions.length, months: ['2026-03-01'] });
+    expect(Object.values(first.rollups).every(Boolean), JSON.stringify(first.rollups)).toBe(true);
+    // saved again: replaced, not added to
+    expect(await documents.saveAnalysis(document.id, analysis)).toBe(true);
+    expect(await stored(document.id)).toEqual(first);
+  });
+
+  it('leaves the results of one of two saves of a document made at the same time', async () => {
+    const note = longNote('2026-04-04');
+    const { document } = await documents.create(orgId, note);
+    const inLahti = analyse(note, 'Lahti');
+    const inOulu = analyse({ ...note, date: '2025-01-15' }, 'Oulu');
+    expect(await Promise.all([documents.saveAnalysis(document.id, inLahti), documents.saveAnalysis(document.id, inOulu)])).toEqual([true, true]);
+    const after = await stored(document.id);
+    const winner = after.months[0] === '2026-04-01' ? inLahti : inOulu;
+    expect(after).toMatchObject({ status: 'done', mentions: winner.mentions.length, facts: winner.mentions.length, distinctMentions: winner.mentions.length });
+    expect(after.months).toHaveLength(1);
+    expect(Object.values(after.rollups).every(Boolean), JSON.stringify(after.rollups)).toBe(true);
+  });
+
+  it('answers false for a document deleted before its analysis was saved, and writes nothing for it', async () => {
+    const note = longNote('2026-05-05');
+    const { document } = await documents.create(orgId, note);
+    expect(await documents.delete(document.id, orgId)).toBe(true);
+    expect(await documents.saveAnalysis(document.id, analyse(note))).toBe(false);
+    expect((await stored(document.id)).mentions).toBe(0);
+  });
+});
