@@ -249,7 +249,12 @@ try {
   );
   const stored = await json<{ total: number }>('/v1/documents?limit=1', contributor);
   const done = await json<{ total: number }>('/v1/documents?limit=1&status=done', contributor);
-  console.log(`  accepted ${ingest['2xx'] + even.requests - even.failed}, stored ${stored.total} (${done.total} analysed so far)`);
+  // autocannon stops at the deadline without waiting for the answers in flight: those documents are stored but
+  // not counted as accepted. Sent counts them, and the first document (the worker's warm-up): stored must equal it
+  console.log(
+    `  accepted ${ingest['2xx'] + even.requests - even.failed} (sent ${1 + n + even.requests} with the warm-up; autocannon does not wait for the answers in flight when it stops), ` +
+      `stored ${stored.total} (${done.total} analysed so far)`,
+  );
 
   const filters = ['', '&region=MK01', '&region=MK07&horizon=long', '&groupBy=skillGroup', '&groupBy=maakunta', '&horizon=short&kind=job_ad'];
   let q = 0;
