@@ -25,6 +25,11 @@ export interface Database extends Queryable {
    * also for a round trip to this thread (busy with requests) between each of them.
    */
   batch(statements: Statement[], options?: TransactionOptions): Promise<Record<string, unknown>[][]>;
+  /**
+   * Whether requests' statements are running or ran a moment ago (embedded PGlite), so that background work
+   * should hold the engine only briefly at a time. A server runs transactions side by side: never busy.
+   */
+  busy(): boolean;
   /** Runs a script of several statements without parameters. */
   exec(sql: string): Promise<void>;
   close(): Promise<void>;
@@ -163,6 +168,7 @@ async function openPglite(dataDir: string | undefined): Promise<Database> {
       return options?.background ? gate.background(run) : gate.foreground(run);
     },
     exec: (sql) => gate.foreground(async () => void (await call({ op: 'exec', sql }))),
+    busy: () => gate.busy(),
     close: async () => {
       closed = true;
       try {
@@ -276,6 +282,11 @@ export class ForegroundGate {
     private readonly maxWaitMs = 500,
   ) {}
 
+  /** Whether foreground work is running, or ended less than `withinMs` ago. */
+  busy(withinMs = 50): boolean {
+    return this.active > 0 || performance.now() - this.lastEnd < withinMs;
+  }
+
   async foreground<T>(run: () => Promise<T>): Promise<T> {
     this.active++;
     try {
@@ -367,6 +378,7 @@ async function openPostgres(url: string, max: number, statementTimeoutMs: number
     exec: async (sql) => {
       await pool.query(sql);
     },
+    busy: () => false,
     close: () => pool.end(),
   };
   return db;

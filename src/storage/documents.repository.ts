@@ -316,13 +316,15 @@ export class DocumentsRepository {
    * demand facts' rollup triggers make a save of 70 mentions some 15–30 ms of engine time here).
    *
    * The first transaction replaces the stored analysis, classifications and places and removes the old mentions;
-   * the row it writes in document_analyses marks this save (its xmin). The next ones each add up to
-   * SAVE_CHUNK_ROWS mentions with their demand facts (whose triggers keep the rollups), the first of them removing
-   * the old facts, the last marking the document done. Each writes only while its save is still the latest one:
+   * the row it writes in document_analyses marks this save (its xmin). The next ones add the mentions with their
+   * demand facts (whose triggers keep the rollups), the first of them removing the old facts, the last marking the
+   * document done: SAVE_CHUNK_ROWS mentions per transaction while requests are being answered (`Database.busy`),
+   * all the rest in one otherwise (every transaction costs statements of its own: on an idle engine, the save of
+   * a 70-mention ad in chunks took about twice as long). Each writes only while its save is still the latest one:
    * when two saves of one document overlap, the later one's first transaction ends the earlier one, so facts and
    * mentions come from one analysis. Until the last commits the document is not done, so a first analysis is
-   * not shown, and a crash in between leaves it to be analysed again. On a PostgreSQL server, which runs
-   * transactions side by side, the mentions and facts go in one transaction.
+   * not shown, and a crash in between leaves it to be analysed again. A PostgreSQL server, which runs
+   * transactions side by side, is never busy: there the mentions and facts go in one transaction.
    */
   async saveAnalysis(id: string, analysis: Analysis): Promise<boolean> {
     const { mentions, ...stored } = analysis;
@@ -356,9 +358,10 @@ export class DocumentsRepository {
     const step = first.at(-1)![0]!.step as string;
     const current = 'EXISTS (SELECT 1 FROM document_analyses a WHERE a.document_id = $1 AND a.xmin::text = $2)';
     const facts = factRows(analysis);
-    const size = this.db.engine === 'pglite' ? SAVE_CHUNK_ROWS : Math.max(1, mentions.length);
-    for (let start = 0; start === 0 || start < mentions.length; start += size) {
-      const end = Math.min(start + size, mentions.length);
+    let start = 0;
+    do {
+      // while requests are being answered, a few mentions per transaction; otherwise all the rest in one
+      const end = this.db.busy() ? Math.min(start + SAVE_CHUNK_ROWS, mentions.length) : mentions.length;
       const [still] = await this.db.batch(
         [
           { sql: `SELECT ${current} AS current FROM documents WHERE id = $1${lock}`, params: [id, step] },
@@ -373,7 +376,8 @@ export class DocumentsRepository {
       if (still!.length === 0) return false;
       // a later save replaced the results: its own transactions write the rest
       if (!still![0]!.current) return true;
-    }
+      start = end;
+    } while (start < mentions.length);
     return true;
   }
 
@@ -429,7 +433,7 @@ export class DocumentsRepository {
   }
 }
 
-/** Mentions (with their demand facts) written per transaction on embedded PGlite: about 3–5 ms of engine time. */
+/** Mentions (with their demand facts) written per transaction while the engine is busy: a few ms of engine time. */
 export const SAVE_CHUNK_ROWS = 16;
 
 /** What a demand fact takes from its mention and the analysis's skills; `firsts` over all the document's facts. */

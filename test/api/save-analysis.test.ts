@@ -13,9 +13,9 @@ import { createTestDatabase, engines, FIXTURE_TAXONOMY } from '../helpers/contex
 const cases = JSON.parse(readFileSync(join(PROJECT_ROOT, 'test', 'fixtures', 'demand', 'documents.json'), 'utf8')) as { document: NewDocument }[];
 
 /**
- * Saves with more mentions than one transaction of a save takes on embedded PGlite (SAVE_CHUNK_ROWS), on both
- * engines: every mention and fact written once, the rollups equal to the facts, and two saves of one document
- * at the same time leaving the results of one of them only.
+ * Saves with more mentions than one transaction of a save takes while the engine is busy (SAVE_CHUNK_ROWS), on
+ * both engines: every mention and fact written once, the rollups equal to the facts, and two saves of one
+ * document at the same time leaving the results of one of them only.
  */
 describe.each(engines())('saving an analysis of many mentions on %s', (engine) => {
   let db: Database;
@@ -23,12 +23,22 @@ describe.each(engines())('saving an analysis of many mentions on %s', (engine) =
   let documents: DocumentsRepository;
   let analyzer: Analyzer;
   let orgId: string;
+  let busy = true;
+  let transactions = 0;
 
   beforeAll(async () => {
     ({ db, drop } = await createTestDatabase(engine));
     await importTaxonomy(db, FIXTURE_TAXONOMY);
     analyzer = await Analyzer.load(db);
-    documents = new DocumentsRepository(db);
+    // the database as requests keep it busy (or not), counting the save's transactions
+    documents = new DocumentsRepository({
+      ...db,
+      busy: () => busy,
+      batch: (statements, options) => {
+        transactions++;
+        return db.batch(statements, options);
+      },
+    });
     orgId = (await new KeysRepository(db).createOrganisation('saves')).id;
   }, 60_000);
   afterAll(() => drop());
@@ -69,17 +79,23 @@ describe.each(engines())('saving an analysis of many mentions on %s', (engine) =
     };
   }
 
-  it('writes every mention and fact once over several transactions, and the rollups follow', async () => {
+  it('writes every mention and fact once over several transactions while busy (two when idle), and the rollups follow', async () => {
     const note = longNote('2026-03-03');
     const analysis = analyse(note);
     expect(analysis.mentions.length).toBeGreaterThan(2 * SAVE_CHUNK_ROWS);
     const { document } = await documents.create(orgId, note);
+    transactions = 0;
     expect(await documents.saveAnalysis(document.id, analysis)).toBe(true);
+    expect(transactions).toBe(1 + Math.ceil(analysis.mentions.length / SAVE_CHUNK_ROWS));
     const first = await stored(document.id);
     expect(first).toMatchObject({ status: 'done', mentions: analysis.mentions.length, facts: analysis.mentions.length, months: ['2026-03-01'] });
     expect(Object.values(first.rollups).every(Boolean), JSON.stringify(first.rollups)).toBe(true);
-    // saved again: replaced, not added to
+    // saved again on an idle engine: in two transactions, replaced and not added to
+    busy = false;
+    transactions = 0;
     expect(await documents.saveAnalysis(document.id, analysis)).toBe(true);
+    busy = true;
+    expect(transactions).toBe(2);
     expect(await stored(document.id)).toEqual(first);
   });
 
