@@ -48,7 +48,7 @@ const base = `http://127.0.0.1:${port}`;
 // per-request logging and the rate limit would measure themselves, not the service
 const env: Record<string, string> = { PORT: String(port), DATA_DIR: dataDir, TAXONOMY_DIR: taxonomy, LOG_LEVEL: 'warn', RATE_LIMIT_MAX: '1000000000', QUEUE_PREFIX: 'benchload' };
 // settings under study pass through to the service
-for (const name of ['WORKER_NICE', 'WORKER_CONCURRENCY']) if (process.env[name]) env[name] = process.env[name];
+for (const name of ['WORKER_NICE', 'WORKER_CONCURRENCY', 'REQUEUE_INTERVAL_MS']) if (process.env[name]) env[name] = process.env[name];
 
 /** A Node HTTP server that answers every request at once with a small JSON body, and prints its port. */
 const BARE_SERVER = `require('node:http').createServer((q, r) => { r.setHeader('content-type', 'application/json'); r.end('{"status":"ok"}'); }).listen(0, '127.0.0.1', function () { console.log(this.address().port); });`;

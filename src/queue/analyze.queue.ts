@@ -42,12 +42,12 @@ export async function enqueueMany(queue: Queue<AnalyzeJobPayload>, documentIds: 
 }
 
 /**
- * Queues those of these documents that have no job in Redis, and returns how many. One pipelined EXISTS per
+ * Queues those of these documents that have no job in Redis, and returns them. One pipelined EXISTS per
  * document first, so that a long backlog waiting in the queue costs the sweep a cheap look rather than a job
  * built and sent again (and ignored) for every document.
  */
-export async function enqueueMissing(queue: Queue<AnalyzeJobPayload>, documentIds: string[], config: Pick<Config, 'JOB_ATTEMPTS' | 'JOB_BACKOFF_MS'>): Promise<number> {
-  if (documentIds.length === 0) return 0;
+export async function enqueueMissing(queue: Queue<AnalyzeJobPayload>, documentIds: string[], config: Pick<Config, 'JOB_ATTEMPTS' | 'JOB_BACKOFF_MS'>): Promise<string[]> {
+  if (documentIds.length === 0) return [];
   // BullMQ's Redis backend builds an ioredis client from the options bullConnection gives it
   const client = (await queue.getBackend().client) as unknown as Redis;
   const pipeline = client.pipeline();
@@ -59,7 +59,7 @@ export async function enqueueMissing(queue: Queue<AnalyzeJobPayload>, documentId
     return exists === 0;
   });
   await enqueueMany(queue, missing, config);
-  return missing.length;
+  return missing;
 }
 
 /**

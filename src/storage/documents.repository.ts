@@ -413,23 +413,43 @@ export class DocumentsRepository {
 
   /**
    * Documents that may be missing from the queue: queued or processing, with no change and no requeue for longer
-   * than `olderThanMs`, the longest-waiting first.
+   * than `olderThanMs`, in the order of that time (and id), after `from` when given. With the last one's place,
+   * to go on from there.
    */
-  async stale(olderThanMs: number, limit = 1_000): Promise<string[]> {
-    const rows = await this.db.query<{ id: string }>(
-      `SELECT id FROM documents WHERE status IN ('queued', 'processing')
-         AND GREATEST(updated_at, requeued_at) < now() - ($1::int * interval '1 millisecond')
-       ORDER BY GREATEST(updated_at, requeued_at) LIMIT $2`,
-      [olderThanMs, limit],
+  async stale(olderThanMs: number, limit = 200, from?: SweepPlace): Promise<{ ids: string[]; last?: SweepPlace }> {
+    const params: unknown[] = [olderThanMs, limit];
+    const after = from ? `AND (GREATEST(updated_at, requeued_at), id) > ($${params.push(from.at)}::timestamptz, $${params.push(from.id)}::uuid)` : '';
+    // background work: on embedded PGlite it waits for a gap in the requests' statements. The waiting documents
+    // are read in the index's order, a few at a time: PGlite has no autovacuum to keep the row estimates up to
+    // date, and with estimates from an empty queue the planner would fetch and sort every waiting document instead.
+    const [, found] = await this.db.batch(
+      [
+        { sql: 'SET LOCAL enable_bitmapscan = off' },
+        {
+          sql: `SELECT id, GREATEST(updated_at, requeued_at)::text AS at FROM documents WHERE status IN ('queued', 'processing')
+                  AND GREATEST(updated_at, requeued_at) < now() - ($1::int * interval '1 millisecond') ${after}
+                ORDER BY GREATEST(updated_at, requeued_at), id LIMIT $2`,
+          params,
+        },
+      ],
+      { background: true },
     );
-    return rows.map((r) => r.id);
+    const rows = found as { id: string; at: string }[];
+    const last = rows.at(-1);
+    return { ids: rows.map((r) => r.id), ...(last && { last: { at: last.at, id: last.id } }) };
   }
 
   /** Notes that the sweep queued these documents again: they are not stale again until the same time has passed. */
   async markRequeued(ids: string[]): Promise<void> {
     if (ids.length === 0) return;
-    await this.db.query(`UPDATE documents SET requeued_at = now() WHERE id = ANY($1::uuid[])`, [ids]);
+    await this.db.batch([{ sql: `UPDATE documents SET requeued_at = now() WHERE id = ANY($1::uuid[])`, params: [ids] }], { background: true });
   }
+}
+
+/** Where the requeue sweep got to in the documents waiting: the time it orders them by, and the id. */
+export interface SweepPlace {
+  at: string;
+  id: string;
 }
 
 /** Mentions (with their demand facts) written per transaction while the engine is busy: a few ms of engine time. */

@@ -375,6 +375,16 @@ DROP INDEX IF EXISTS documents_status;
 DROP INDEX IF EXISTS documents_created;
 `,
   },
+  {
+    version: 11,
+    name: 'requeue sweep goes on where it stopped',
+    sql: `
+-- the sweep reads the waiting documents in (time, id) order from where its last pass stopped, instead of
+-- marking every document it looked at
+DROP INDEX documents_waiting;
+CREATE INDEX documents_waiting ON documents ((GREATEST(updated_at, requeued_at)), id) WHERE status IN ('queued', 'processing');
+`,
+  },
 ];
 
 /** Applies pending migrations; safe when several processes start at once (advisory lock). */

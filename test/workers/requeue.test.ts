@@ -3,10 +3,13 @@ import type { Queue } from 'bullmq';
 import { KeysRepository } from '../../src/auth/keys.js';
 import { analyzeJobId, enqueueMany, type AnalyzeJobPayload } from '../../src/queue/analyze.queue.js';
 import { openQueue, requeueStale } from '../../src/runtime.js';
-import { DocumentsRepository } from '../../src/storage/documents.repository.js';
+import { DocumentsRepository, type SweepPlace } from '../../src/storage/documents.repository.js';
 import { createTestDatabase, engines, testConfig, uniquePrefix } from '../helpers/context.js';
 
-/** The requeue sweep against a real Redis: stored documents with no job are queued, a backlog longer than one pass in turn. */
+/**
+ * The requeue sweep against a real Redis: stored documents with no job are queued, a backlog longer than one pass
+ * in turn from where the last pass stopped, and documents whose job is there are only read.
+ */
 describe.each(engines())('the requeue sweep on %s', (engine) => {
   let close: () => Promise<void>;
   let documents: DocumentsRepository;
@@ -39,12 +42,22 @@ describe.each(engines())('the requeue sweep on %s', (engine) => {
     // a recent document is left alone
     const [fresh] = await documents.createMany(orgId, [{ kind: 'job_ad', text: 'Ilmoitus tuore: etsimme hitsaajaa.' }]);
 
-    const pass = () => requeueStale(documents, queue, config, { staleAfterMs: 60_000, batch: 10, rounds: 2 });
+    let from: SweepPlace | undefined;
+    const pass = async () => {
+      const result = await requeueStale(documents, queue, config, { staleAfterMs: 60_000, batch: 10, rounds: 2, from });
+      from = result.next;
+      return result;
+    };
     const passes = [await pass(), await pass(), await pass()];
-    // two rounds of ten; then the five the first pass did not reach, not its twenty again; then none, each was looked at just now
-    expect(passes.map((p) => p.checked)).toEqual([20, 5, 0]);
-    // only the twenty with no job were queued, whichever pass reached them
+    // two rounds of ten; then the five the first pass did not reach, not its twenty again; then from the start,
+    // where only the five whose jobs were there all along are still waiting: read again, never queued twice
+    expect(passes.map((p) => p.checked)).toEqual([20, 5, 5]);
+    expect(passes.map((p) => p.next === undefined)).toEqual([false, true, true]);
+    // only the twenty with no job were queued, whichever pass reached them, and only their rows were written
     expect(passes.reduce((sum, p) => sum + p.queued, 0)).toBe(20);
+    expect(passes[2]!.queued).toBe(0);
+    const marked = await db.query<{ id: string }>('SELECT id FROM documents WHERE requeued_at IS NOT NULL');
+    expect(marked.map((r) => r.id).sort()).toEqual(ids.slice(5).sort());
     for (const id of ids) expect(await queue.getJob(analyzeJobId(id)), id).toBeDefined();
     expect(await queue.getJob(analyzeJobId(fresh!.id))).toBeUndefined();
     expect(await queue.getJobCountByTypes('waiting')).toBe(25);
