@@ -267,8 +267,9 @@ type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K>
  * until it commits. A worker's save (a series of transactions of a few ms each, DocumentsRepository.saveAnalysis)
  * started in the middle of a burst of submissions would hold every one of them for that long. So a background
  * transaction waits until no foreground statement is running or waiting and none has ended for `quietMs`, or
- * until it has waited `maxWaitMs` (work that never finds a gap still goes on, at one transaction per wait). They are let in one at a time, each after the last
- * has finished, so a foreground statement arriving in between goes first.
+ * until it has waited `maxWaitMs` (work that never finds a gap still goes on, at one transaction per wait). They
+ * are let in one at a time, each after the last has finished, so a foreground statement arriving in between goes
+ * first.
  */
 export class ForegroundGate {
   private active = 0;

@@ -329,24 +329,24 @@ export class DocumentsRepository {
    */
   async saveAnalysis(id: string, analysis: Analysis): Promise<boolean> {
     const { mentions, ...stored } = analysis;
-    const present = 'EXISTS (SELECT 1 FROM documents WHERE id = $1)';
     // On a server, the document's row lock keeps two saves of it from interleaving inside a transaction.
     // Embedded PGlite has one session, whose transactions never interleave: there it would only cost a write.
-    const lock = this.db.engine === 'postgres' ? ' FOR UPDATE' : '';
+    const server = this.db.engine === 'postgres';
+    const row: Statement = { sql: `SELECT id FROM documents WHERE id = $1${server ? ' FOR UPDATE' : ''}`, params: [id] };
     const first = await this.db.batch(
       [
-        { sql: `SELECT id FROM documents WHERE id = $1${lock}`, params: [id] },
+        row,
         {
           sql: `WITH m AS (DELETE FROM mentions WHERE document_id = $1), c AS (DELETE FROM document_classifications WHERE document_id = $1)
                 DELETE FROM document_regions WHERE document_id = $1`,
           params: [id],
         },
-        classificationsStatement(id, analysis, present),
-        regionsStatement(id, analysis, present),
+        classificationsStatement(id, analysis),
+        regionsStatement(id, analysis),
         // the row's xmin is this transaction's id: the next transactions check that no later save replaced it
         {
           sql: `INSERT INTO document_analyses (document_id, language, pipeline_version, taxonomy_version, analysis)
-                SELECT $1, $2, $3, $4, $5::jsonb WHERE ${present}
+                SELECT $1, $2, $3, $4, $5::jsonb WHERE ${PRESENT}
                 ON CONFLICT (document_id) DO UPDATE SET language = EXCLUDED.language, pipeline_version = EXCLUDED.pipeline_version,
                   taxonomy_version = EXCLUDED.taxonomy_version, analysis = EXCLUDED.analysis, created_at = now()
                 RETURNING xmin::text AS step`,
@@ -366,7 +366,7 @@ export class DocumentsRepository {
       const results = await this.db.batch(
         [
           // on a server, wait for the row lock before the next statement takes its snapshot and checks the save
-          ...(lock ? [{ sql: `SELECT id FROM documents WHERE id = $1${lock}`, params: [id] }] : []),
+          ...(server ? [row] : []),
           mentionsStatement(id, step, mentions.slice(start, end), facts.slice(start, end), analysis, part),
         ],
         { background: true },
@@ -452,6 +452,9 @@ export interface SweepPlace {
   id: string;
 }
 
+/** Whether the document ($1) is there: a save writes nothing for a document deleted meanwhile. */
+const PRESENT = 'EXISTS (SELECT 1 FROM documents WHERE id = $1)';
+
 /** Mentions (with their demand facts) written per transaction while the engine is busy: a few ms of engine time. */
 export const SAVE_CHUNK_ROWS = 16;
 
@@ -488,7 +491,7 @@ function mentionsStatement(documentId: string, step: string, m: SkillMention[], 
   const section = analysis.sectors.find((s) => s.level === 1)?.code ?? null;
   const current = '(SELECT current FROM save)';
   const steps = [
-    `save AS MATERIALIZED (SELECT EXISTS (SELECT 1 FROM documents WHERE id = $1) AS present,
+    `save AS MATERIALIZED (SELECT ${PRESENT} AS present,
        EXISTS (SELECT 1 FROM document_analyses a WHERE a.document_id = $1 AND a.xmin::text = $2) AS current)`,
     ...(part.first ? [`old AS (DELETE FROM demand_facts WHERE document_id = $1 AND ${current})`] : []),
     `m AS (INSERT INTO mentions (document_id, skill_uri, score, method, start_offset, end_offset, sentence_index, horizon, polarity, weight)
@@ -534,19 +537,19 @@ function mentionsStatement(documentId: string, step: string, m: SkillMention[], 
   };
 }
 
-/** The document's places, while `present` holds. */
-function regionsStatement(documentId: string, analysis: Analysis, present: string): Statement | undefined {
+/** The document's places, while it is there. */
+function regionsStatement(documentId: string, analysis: Analysis): Statement | undefined {
   const r = analysis.regions;
   if (r.length === 0) return undefined;
   return {
     sql: `INSERT INTO document_regions (document_id, code, level, is_primary, source)
-          SELECT $1, * FROM unnest($2::text[], $3::text[], $4::boolean[], $5::text[]) WHERE ${present}`,
+          SELECT $1, * FROM unnest($2::text[], $3::text[], $4::boolean[], $5::text[]) WHERE ${PRESENT}`,
     params: [documentId, r.map((x) => x.code), r.map((x) => x.level), r.map((x) => x.primary), r.map((x) => x.source)],
   };
 }
 
-/** The document's occupations and sectors, ranked, while `present` holds. */
-function classificationsStatement(documentId: string, analysis: Analysis, present: string): Statement | undefined {
+/** The document's occupations and sectors, ranked, while it is there. */
+function classificationsStatement(documentId: string, analysis: Analysis): Statement | undefined {
   const rows = [
     ...analysis.occupations.map((o, i) => ({ scheme: 'occupation', rank: i + 1, code: o.uri, isco: o.isco.code, level: 4, score: o.score })),
     ...analysis.sectors.map((s, i) => ({ scheme: 'sector', rank: i + 1, code: s.code, isco: null, level: s.level, score: s.score })),
@@ -554,7 +557,7 @@ function classificationsStatement(documentId: string, analysis: Analysis, presen
   if (rows.length === 0) return undefined;
   return {
     sql: `INSERT INTO document_classifications (document_id, scheme, rank, code, isco_code, level, score)
-          SELECT $1, * FROM unnest($2::text[], $3::int[], $4::text[], $5::text[], $6::int[], $7::real[]) WHERE ${present}`,
+          SELECT $1, * FROM unnest($2::text[], $3::int[], $4::text[], $5::text[], $6::int[], $7::real[]) WHERE ${PRESENT}`,
     params: [documentId, rows.map((r) => r.scheme), rows.map((r) => r.rank), rows.map((r) => r.code), rows.map((r) => r.isco), rows.map((r) => r.level), rows.map((r) => r.score)],
   };
 }
