@@ -6,6 +6,7 @@ import { KeysRepository } from './auth/keys.js';
 import { chartsBundle } from './routes/web/bundle.js';
 import { DocumentsRepository } from './storage/documents.repository.js';
 import { AnalysisProcess } from './pipeline/process.js';
+import { startMaintenance } from './storage/maintenance.js';
 
 export interface Service {
   url: string;
@@ -28,6 +29,7 @@ export async function startService(config: Config, log: Logger, options: { withW
   const analyzer: AnalyzerHolder = {};
   const app = await buildApp({ config, db, documents, queue, redisUrl: redis.url, analyzer, log, keys });
   const stopSweep = startRequeueSweep(config, log, documents, queue);
+  const stopMaintenance = startMaintenance(db, config.MAINTENANCE_INTERVAL_MS, log);
   let worker: RunningWorker | undefined;
   let analysis: AnalysisProcess | undefined;
   let closing = false;
@@ -60,6 +62,7 @@ export async function startService(config: Config, log: Logger, options: { withW
     async close() {
       closing = true;
       stopSweep();
+      stopMaintenance();
       await app.close();
       await loading;
       await worker?.close();

@@ -32,6 +32,13 @@ export interface Database extends Queryable {
   busy(): boolean;
   /** Runs a script of several statements without parameters. */
   exec(sql: string): Promise<void>;
+  /**
+   * Runs a maintenance script (VACUUM, ANALYZE: statements that may not run in a transaction) as work no
+   * request waits for. Embedded PGlite holds every request while it runs, so it first waits until the requests'
+   * statements have been quiet for `IDLE_MS`, or at most `maxWaitMs`; a server runs it at once. Aborting
+   * `signal` gives up the wait (the promise rejects), not a statement under way.
+   */
+  maintain(sql: string, maxWaitMs: number, signal?: AbortSignal): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -168,6 +175,7 @@ async function openPglite(dataDir: string | undefined): Promise<Database> {
       return options?.background ? gate.background(run) : gate.foreground(run);
     },
     exec: (sql) => gate.foreground(async () => void (await call({ op: 'exec', sql }))),
+    maintain: (sql, maxWaitMs, signal) => gate.background(async () => void (await call({ op: 'exec', sql })), { quietMs: IDLE_MS, maxWaitMs, signal }),
     busy: () => gate.busy(),
     close: async () => {
       closed = true;
@@ -260,6 +268,9 @@ class EngineThread {
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
+/** How long the requests' statements must have been quiet before maintenance goes into the embedded engine. */
+export const IDLE_MS = 1_000;
+
 /**
  * Lets background transactions into a single-threaded engine only in the gaps between foreground work.
  *
@@ -269,13 +280,14 @@ type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K>
  * transaction waits until no foreground statement is running or waiting and none has ended for `quietMs`, or
  * until it has waited `maxWaitMs` (work that never finds a gap still goes on, at one transaction per wait). They
  * are let in one at a time, each after the last has finished, so a foreground statement arriving in between goes
- * first.
+ * first. A background task may ask for a longer quiet (and a longer wait) of its own: those who ask less are not
+ * held behind it.
  */
 export class ForegroundGate {
   private active = 0;
   private lastEnd = 0;
   private backgroundRunning = 0;
-  private readonly waiting: (() => void)[] = [];
+  private readonly waiting: { go: () => void; quietMs: number }[] = [];
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -299,21 +311,33 @@ export class ForegroundGate {
     }
   }
 
-  async background<T>(run: () => Promise<T>): Promise<T> {
-    await new Promise<void>((resolve) => {
+  async background<T>(run: () => Promise<T>, wait?: { quietMs: number; maxWaitMs: number; signal?: AbortSignal | undefined }): Promise<T> {
+    await new Promise<void>((resolve, reject) => {
       let done = false;
-      const go = () => {
-        if (done) return;
+      const leave = () => {
         done = true;
         clearTimeout(overdue);
-        const i = this.waiting.indexOf(go);
+        wait?.signal?.removeEventListener('abort', abort);
+        const i = this.waiting.indexOf(waiter);
         if (i >= 0) this.waiting.splice(i, 1);
+      };
+      const go = () => {
+        if (done) return;
+        leave();
         this.backgroundRunning++;
         resolve();
       };
+      const abort = () => {
+        if (done) return;
+        leave();
+        reject(wait!.signal!.reason as Error);
+      };
+      const waiter = { go, quietMs: wait?.quietMs ?? this.quietMs };
       // overdue: it goes now, beside whatever else runs
-      const overdue = setTimeout(go, this.maxWaitMs);
-      this.waiting.push(go);
+      const overdue = setTimeout(go, wait?.maxWaitMs ?? this.maxWaitMs);
+      this.waiting.push(waiter);
+      if (wait?.signal?.aborted) return abort();
+      wait?.signal?.addEventListener('abort', abort);
       this.schedule();
     });
     try {
@@ -324,16 +348,17 @@ export class ForegroundGate {
     }
   }
 
-  /** Lets the first waiter in once the foreground has been quiet long enough, checking again when it could be. */
+  /** Lets the first waiter in whose quiet has come, checking again when the next one's could have. */
   private schedule(): void {
     if (this.waiting.length === 0 || this.backgroundRunning > 0 || this.active > 0) return;
     const quietFor = performance.now() - this.lastEnd;
-    if (quietFor >= this.quietMs) {
-      this.waiting[0]!();
+    const ready = this.waiting.find((w) => quietFor >= w.quietMs);
+    if (ready) {
+      ready.go();
       return;
     }
     clearTimeout(this.timer);
-    this.timer = setTimeout(() => this.schedule(), Math.ceil(this.quietMs - quietFor));
+    this.timer = setTimeout(() => this.schedule(), Math.ceil(Math.min(...this.waiting.map((w) => w.quietMs)) - quietFor));
   }
 }
 
@@ -377,6 +402,10 @@ async function openPostgres(url: string, max: number, statementTimeoutMs: number
         return out;
       }),
     exec: async (sql) => {
+      await pool.query(sql);
+    },
+    maintain: async (sql, _maxWaitMs, signal) => {
+      signal?.throwIfAborted();
       await pool.query(sql);
     },
     busy: () => false,

@@ -69,6 +69,41 @@ describe('ForegroundGate', () => {
     expect(events.slice(save + 2).some((e) => e.startsWith('request'))).toBe(true);
   });
 
+  it('lets work that asks for a longer quiet wait for it, without holding back the others', async () => {
+    const gate = new ForegroundGate(1, 60_000);
+    const started: string[] = [];
+    await gate.foreground(() => sleep(1));
+    const maintenance = gate.background(async () => void started.push('maintenance'), { quietMs: 300, maxWaitMs: 60_000 });
+    const save = gate.background(async () => void started.push('save'));
+    await save;
+    expect(started).toEqual(['save']);
+    // a request within the longer quiet starts it again
+    await sleep(150);
+    await gate.foreground(() => sleep(1));
+    const since = performance.now();
+    await maintenance;
+    expect(started).toEqual(['save', 'maintenance']);
+    expect(performance.now() - since).toBeGreaterThanOrEqual(250);
+  });
+
+  it('gives up a wait when its signal is aborted: the work never runs, and the rest goes on', async () => {
+    const gate = new ForegroundGate(1, 60_000);
+    const request = deferred();
+    const fg = gate.foreground(() => request.promise);
+    const stop = new AbortController();
+    let ran = false;
+    const waiting = gate.background(async () => void (ran = true), { quietMs: 1, maxWaitMs: 60_000, signal: stop.signal });
+    stop.abort(new Error('stopped'));
+    await expect(waiting).rejects.toThrow('stopped');
+    const aborted = new AbortController();
+    aborted.abort(new Error('before'));
+    await expect(gate.background(async () => void (ran = true), { quietMs: 1, maxWaitMs: 60_000, signal: aborted.signal })).rejects.toThrow('before');
+    request.resolve();
+    await fg;
+    await expect(gate.background(() => Promise.resolve(9))).resolves.toBe(9);
+    expect(ran).toBe(false);
+  });
+
   it('passes a background failure to its caller and keeps letting others in', async () => {
     const gate = new ForegroundGate(1, 1_000);
     await expect(gate.background(() => Promise.reject(new Error('boom')))).rejects.toThrow('boom');

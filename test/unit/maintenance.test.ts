@@ -1,0 +1,76 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { KeysRepository } from '../../src/auth/keys.js';
+import type { Database } from '../../src/storage/database.js';
+import { DocumentsRepository } from '../../src/storage/documents.repository.js';
+import { maintainTables } from '../../src/storage/maintenance.js';
+import { createTestDatabase } from '../helpers/context.js';
+
+interface TableStats {
+  n_dead_tup: number;
+  reltuples: number;
+  last_vacuum: Date | null;
+  last_analyze: Date | null;
+}
+
+const stats = async (db: Database, table: string) =>
+  (
+    await db.query<TableStats>(
+      `SELECT s.n_dead_tup::int, c.reltuples::float8 AS reltuples, s.last_vacuum, s.last_analyze
+       FROM pg_stat_user_tables s JOIN pg_class c ON c.oid = s.relid WHERE s.relname = $1`,
+      [table],
+    )
+  )[0]!;
+
+/** The planner's estimate of the documents waiting for analysis (what the requeue sweep reads). */
+const waitingEstimate = async (db: Database) => {
+  const [row] = await db.query<{ 'QUERY PLAN': [{ Plan: { 'Plan Rows': number } }] }>(
+    `EXPLAIN (FORMAT JSON) SELECT id FROM documents WHERE status IN ('queued', 'processing')`,
+  );
+  return row!['QUERY PLAN'][0].Plan['Plan Rows'];
+};
+
+/** Embedded PGlite has no autovacuum: the service's maintenance rounds do its work, by its thresholds. */
+describe('database maintenance on PGlite', () => {
+  let db: Database;
+  let drop: () => Promise<void>;
+
+  beforeAll(async () => {
+    ({ db, drop } = await createTestDatabase('pglite'));
+  }, 60_000);
+  afterAll(() => drop?.());
+
+  it('vacuums and analyses the tables past the thresholds, and leaves them alone once done', async () => {
+    const orgId = (await new KeysRepository(db).createOrganisation('maintenance')).id;
+    const documents = new DocumentsRepository(db);
+    for (let b = 0; b < 10; b++) {
+      await documents.createMany(orgId, Array.from({ length: 200 }, (_, i) => ({ kind: 'job_ad' as const, text: `Ilmoitus ${b}-${i}: etsimme hitsaajaa Lahteen.` })));
+    }
+    // 1,500 of the 2,000 analysed: as many dead row versions
+    await db.query(`UPDATE documents SET status = 'done', updated_at = now() WHERE id IN (SELECT id FROM documents ORDER BY id LIMIT 1500)`);
+    // the engine publishes its counters at most once a second
+    for (let i = 0; i < 50 && (await stats(db, 'documents')).n_dead_tup < 1500; i++) await sleep(200);
+    const before = await stats(db, 'documents');
+    expect(before.n_dead_tup).toBe(1500);
+    expect(before.last_vacuum).toBeNull();
+    // never analysed: planned as an empty queue would be, not as the 500 waiting
+    expect(Math.abs((await waitingEstimate(db)) - 500)).toBeGreaterThan(250);
+
+    const round = await maintainTables(db, 60_000);
+    expect(round.vacuumed).toContain('documents');
+    expect(round.analysed).toContain('documents');
+    // a table hardly touched is not due (one organisation inserted)
+    expect(round.vacuumed).not.toContain('organisations');
+
+    const after = await stats(db, 'documents');
+    expect(after.n_dead_tup).toBe(0);
+    expect(after.reltuples).toBe(2000);
+    expect(after.last_vacuum).not.toBeNull();
+    expect(after.last_analyze).not.toBeNull();
+    expect(Math.abs((await waitingEstimate(db)) - 500)).toBeLessThan(100);
+
+    const again = await maintainTables(db, 60_000);
+    expect(again.vacuumed).not.toContain('documents');
+    expect(again.analysed).not.toContain('documents');
+  }, 60_000);
+});
