@@ -420,8 +420,9 @@ export class DocumentsRepository {
     const params: unknown[] = [olderThanMs, limit];
     const after = from ? `AND (GREATEST(updated_at, requeued_at), id) > ($${params.push(from.at)}::timestamptz, $${params.push(from.id)}::uuid)` : '';
     // background work: on embedded PGlite it waits for a gap in the requests' statements. The waiting documents
-    // are read in the index's order, a few at a time: PGlite has no autovacuum to keep the row estimates up to
-    // date, and with estimates from an empty queue the planner would fetch and sort every waiting document instead.
+    // are read in the index's order, a few at a time: PGlite has no autovacuum, and until a maintenance round
+    // (maintenance.ts) has analysed a backlog the row estimates can be those of an empty queue, with which the
+    // planner would fetch and sort every waiting document instead.
     const [, found] = await this.db.batch(
       [
         { sql: 'SET LOCAL enable_bitmapscan = off' },

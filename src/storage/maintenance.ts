@@ -10,14 +10,16 @@ import type { Database } from './database.js';
  * A table is due by autovacuum's default rules, read from the engine's own counters (pg_stat_user_tables):
  * VACUUM when its dead rows pass 50 + 20 % of its rows, its rows inserted since the last VACUUM 1,000 + 20 % (so
  * the visibility map stays current), or its oldest transaction id 200 million transactions (freezing, before
- * wraparound would stop the engine); ANALYZE when the rows changed since the last one pass 50 + 10 %.
+ * wraparound would stop the engine); ANALYZE when the rows changed since the last one pass 50 + 10 %. PGlite
+ * starts its counters from zero on every start (what was counted before is gone, as on a server after a crash),
+ * so a table with rows that was never vacuumed nor analysed (the taxonomy's after an import) is due as well.
  */
 const DUE = `SELECT quote_ident(s.relname) AS name,
-    s.n_dead_tup > 50 + 0.2 * t.n OR s.n_ins_since_vacuum > 1000 + 0.2 * t.n OR age(c.relfrozenxid) > 200000000 AS vacuum,
+    s.n_dead_tup > 50 + 0.2 * t.n OR s.n_ins_since_vacuum > 1000 + 0.2 * t.n OR age(c.relfrozenxid) > 200000000 OR t.never AS vacuum,
     s.n_mod_since_analyze > 50 + 0.1 * t.n AS analyze
   FROM pg_stat_user_tables s
   JOIN pg_class c ON c.oid = s.relid
-  CROSS JOIN LATERAL (SELECT GREATEST(c.reltuples, 0) AS n) t
+  CROSS JOIN LATERAL (SELECT GREATEST(c.reltuples, 0) AS n, c.reltuples < 0 AND pg_relation_size(c.oid) > 0 AS never) t
   WHERE s.schemaname = 'public'
   ORDER BY s.relname`;
 
