@@ -30,18 +30,32 @@ const DUE = `SELECT quote_ident(s.relname) AS name,
  */
 const STATISTICS_TARGET = 10;
 
+/**
+ * PGlite runs PostgreSQL as a single backend, with no checkpointer: nothing checkpoints while it runs
+ * (checkpoint_timeout needs that process, and a single backend does not ask for one at max_wal_size either;
+ * measured: 1.5 GB of WAL written, no checkpoint). So pg_wal would grow without end, and recovery after a crash
+ * would replay all of it. A round checkpoints when more than this much WAL was written since the last checkpoint:
+ * the WAL before it is then recycled, as a server's checkpointer would every checkpoint_timeout (5 minutes).
+ */
+const CHECKPOINT_AFTER_BYTES = 16 * 1024 * 1024;
+
+const WAL_SINCE_CHECKPOINT = 'SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), redo_lsn)::float8 AS bytes FROM pg_control_checkpoint()';
+
 export interface MaintenanceRound {
   vacuumed: string[];
   analysed: string[];
+  /** PGlite: whether the round ended with a checkpoint (see CHECKPOINT_AFTER_BYTES) */
+  checkpointed: boolean;
 }
 
 /**
- * One round: each due table is vacuumed, then analysed, one statement at a time, each as maintenance work
- * (`Database.maintain`: on PGlite it waits for the requests to be quiet, or at most `maxWaitMs`).
+ * One round: each due table is vacuumed, then analysed, and on PGlite a checkpoint follows when due; one
+ * statement at a time, each as maintenance work (`Database.maintain`: on PGlite it waits for the requests to be
+ * quiet, or at most `maxWaitMs`).
  */
 export async function maintainTables(db: Database, maxWaitMs: number, signal?: AbortSignal): Promise<MaintenanceRound> {
   const due = await db.query<{ name: string; vacuum: boolean; analyze: boolean }>(DUE);
-  const round: MaintenanceRound = { vacuumed: [], analysed: [] };
+  const round: MaintenanceRound = { vacuumed: [], analysed: [], checkpointed: false };
   for (const table of due) {
     if (table.vacuum) {
       // VACUUM may not share a script with other statements
@@ -51,6 +65,13 @@ export async function maintainTables(db: Database, maxWaitMs: number, signal?: A
     if (table.vacuum || table.analyze) {
       await db.maintain(`SET default_statistics_target = ${STATISTICS_TARGET}; ANALYZE ${table.name}; RESET default_statistics_target`, maxWaitMs, signal);
       round.analysed.push(table.name);
+    }
+  }
+  if (db.engine === 'pglite') {
+    const [wal] = await db.query<{ bytes: number }>(WAL_SINCE_CHECKPOINT);
+    if (wal && wal.bytes > CHECKPOINT_AFTER_BYTES) {
+      await db.maintain('CHECKPOINT', maxWaitMs, signal);
+      round.checkpointed = true;
     }
   }
   return round;
@@ -71,8 +92,8 @@ export function startMaintenance(db: Database, intervalMs: number, log: Logger):
     running = true;
     try {
       const started = performance.now();
-      const { vacuumed, analysed } = await maintainTables(db, intervalMs, stopped.signal);
-      if (vacuumed.length + analysed.length > 0) log.info({ vacuumed, analysed, ms: Math.round(performance.now() - started) }, 'database maintenance');
+      const { vacuumed, analysed, checkpointed } = await maintainTables(db, intervalMs, stopped.signal);
+      if (vacuumed.length + analysed.length > 0 || checkpointed) log.info({ vacuumed, analysed, checkpointed, ms: Math.round(performance.now() - started) }, 'database maintenance');
     } catch (err) {
       if (!stopped.signal.aborted) log.warn({ err }, 'database maintenance failed; will retry');
     } finally {

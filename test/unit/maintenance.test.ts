@@ -75,6 +75,18 @@ describe('database maintenance on PGlite', () => {
     expect(Math.abs((await waitingEstimate(db)) - 500)).toBeLessThan(100);
 
     const third = await maintainTables(db, 60_000);
-    expect(third).toEqual({ vacuumed: [], analysed: [] });
+    expect(third).toMatchObject({ vacuumed: [], analysed: [] });
+  }, 60_000);
+
+  it('checkpoints once more than 16 MB of WAL was written since the last checkpoint, which PGlite never does itself', async () => {
+    const walSince = async () => (await db.query<{ bytes: number }>('SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), redo_lsn)::float8 AS bytes FROM pg_control_checkpoint()'))[0]!.bytes;
+    await maintainTables(db, 60_000);
+    expect(await walSince()).toBeLessThan(16 * 1024 * 1024);
+    await db.exec(`CREATE TABLE wal_filler (v text); INSERT INTO wal_filler SELECT repeat(md5(g::text), 32) FROM generate_series(1, 20000) g`);
+    expect(await walSince()).toBeGreaterThan(16 * 1024 * 1024);
+    const round = await maintainTables(db, 60_000);
+    expect(round.checkpointed).toBe(true);
+    expect(await walSince()).toBeLessThan(1024 * 1024);
+    expect((await maintainTables(db, 60_000)).checkpointed).toBe(false);
   }, 60_000);
 });
