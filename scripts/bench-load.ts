@@ -278,8 +278,8 @@ try {
       const page = await json<{ items: { externalId?: string }[] }>(`/v1/documents?limit=200&offset=${offset}`, contributor);
       for (const item of page.items) if (item.externalId) ids.add(item.externalId);
     }
-    const missing = Array.from({ length: n }, (_, i) => i).filter((i) => !ids.has(`load-${i}`));
-    console.log(`  not stored: autocannon's requests ${missing.join(', ')} of ${n} (the warm-up sent ${coldSent}); even stream: ${even.requests - Array.from({ length: even.requests }, (_, i) => i).filter((i) => ids.has(`even-${i}`)).length}`);
+    const notStored = (prefix: string, count: number) => Array.from({ length: count }, (_, i) => i).filter((i) => !ids.has(`${prefix}-${i}`));
+    console.log(`  not stored: autocannon's requests ${notStored('load', n).join(', ')} of ${n} (the warm-up sent ${coldSent}); even stream: ${notStored('even', even.requests).length}`);
   }
 
   const filters = ['', '&region=MK01', '&region=MK07&horizon=long', '&groupBy=skillGroup', '&groupBy=maakunta', '&horizon=short&kind=job_ad'];
