@@ -25,15 +25,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
+import { EVENT_LOOP_PROBE_MS } from '../src/metrics.js';
 import { PROJECT_ROOT } from '../src/paths.js';
 import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
 import { loadAnalyzer, openStorage } from '../src/runtime.js';
 import { importTaxonomy } from '../src/taxonomy/import.js';
+import { histogramDelta, parseMetrics, quantileBound, shareWithin, total } from '../test/helpers/metrics.js';
 import { runCli, type CliProcess } from '../test/helpers/processes.js';
 import { postgresAvailable, startPostgres, startRedis } from '../test/helpers/servers.js';
 import { syntheticAds } from './synthetic-ads.js';
-import { busyShare, cpuTimes, quantile } from './bench-stats.js';
+import { busyShare, cpuTimes, quantile, stolenShare } from './bench-stats.js';
 
 const { values } = parseArgs({
   options: {
@@ -137,12 +139,17 @@ async function evenLoad(url: string, headers: Record<string, string>, body: (i: 
   const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
   const target = new URL(url);
   const latencies: number[] = [];
+  /** each request's latency by its place in the stream, for the slow stretches */
+  const byIndex: number[] = [];
   let failed = 0;
   let sent = 0;
   const total = Math.round(rate * seconds);
   const start = performance.now();
+  /** how late each request left this process (its own event loop busy, or no CPU for it): part of its latency, not the service's */
+  const late: number[] = [];
   const send = (i: number, due: number) =>
     new Promise<void>((resolve) => {
+      late.push(performance.now() - due);
       const payload = body(i);
       const req = http.request(
         { host: target.hostname, port: target.port, path: target.pathname, method: 'POST', agent, headers: { ...headers, 'content-length': Buffer.byteLength(payload) } },
@@ -150,7 +157,9 @@ async function evenLoad(url: string, headers: Record<string, string>, body: (i: 
           res.resume();
           res.on('end', () => {
             if (res.statusCode! >= 300) failed++;
-            latencies.push(performance.now() - due);
+            const ms = performance.now() - due;
+            latencies.push(ms);
+            byIndex[i] = ms;
             resolve();
           });
         },
@@ -171,8 +180,67 @@ async function evenLoad(url: string, headers: Record<string, string>, body: (i: 
   agent.destroy();
   const sorted = latencies.sort((a, b) => a - b);
   const q = (p: number) => (quantile(sorted, p) ?? 0).toFixed(1);
-  return { requests: total, seconds: (performance.now() - start) / 1_000, failed, p50: q(0.5), p99: q(0.99), max: q(1) };
+  late.sort((a, b) => a - b);
+  const sentLate = `sent late by p99 ${(quantile(late, 0.99) ?? 0).toFixed(1)} ms, at most ${(late.at(-1) ?? 0).toFixed(1)} ms`;
+  return { requests: total, seconds: (performance.now() - start) / 1_000, failed, p50: q(0.5), p99: q(0.99), max: q(1), slow: `${sentLate}; ${slowStretches(byIndex, rate)}` };
 }
+
+/**
+ * Runs of consecutive requests (by when they were due) slower than 20 ms, the longest first: at an even rate a
+ * stall delays every request due while it lasts, so a single stall of 40 ms already puts 20 requests, 0.2 % of a
+ * 20 s run, over the mark.
+ */
+function slowStretches(byIndex: number[], rate: number) {
+  const stretches: { at: number; requests: number; worst: number }[] = [];
+  let current: (typeof stretches)[number] | undefined;
+  byIndex.forEach((ms, i) => {
+    if (ms > 20) {
+      current ??= { at: i / rate, requests: 0, worst: 0 };
+      current.requests++;
+      current.worst = Math.max(current.worst, ms);
+    } else if (current) {
+      stretches.push(current);
+      current = undefined;
+    }
+  });
+  if (current) stretches.push(current);
+  const over = stretches.reduce((n, s) => n + s.requests, 0);
+  const longest = stretches.sort((a, b) => b.requests - a.requests).slice(0, 3);
+  return `${over} requests over 20 ms in ${stretches.length} stretches${longest.length ? `; the longest: ${longest.map((s) => `${s.requests} from ${s.at.toFixed(1)} s (worst ${s.worst.toFixed(0)} ms)`).join(', ')}` : ''}`;
+}
+/** The service's own metrics (GET /metrics; a scrape also starts the event-loop delay figures afresh), and the machine's CPU times. */
+const scrape = async () => ({ metrics: parseMetrics(await (await fetch(`${base}/metrics`)).text()), cpu: cpuTimes() });
+/** What the service saw between two scrapes (its answers' times, its event loop and GC, its database calls, its group commits), and the machine. */
+const serviceSide = (from: Awaited<ReturnType<typeof scrape>>, to: Awaited<ReturnType<typeof scrape>>) => {
+  const [before, after] = [from.metrics, to.metrics];
+  const ms = (seconds: number | undefined) => (seconds === undefined ? '-' : seconds === Infinity ? '> 10 s' : `${+(seconds * 1_000).toFixed(1)} ms`);
+  const answers = histogramDelta(before, after, 'http_request_duration_seconds', { route: '/v1/documents', method: 'POST' });
+  const gc = histogramDelta(before, after, 'nodejs_gc_duration_seconds');
+  const major = histogramDelta(before, after, 'nodejs_gc_duration_seconds', { kind: 'major' });
+  const foreground = histogramDelta(before, after, 'radar_db_call_seconds', { work: 'foreground' });
+  const background = histogramDelta(before, after, 'radar_db_call_seconds', { work: 'background' });
+  const engineForeground = histogramDelta(before, after, 'radar_db_engine_seconds', { work: 'foreground' });
+  const engineBackground = histogramDelta(before, after, 'radar_db_engine_seconds', { work: 'background' });
+  const held = (name: string) => Math.max(0, (after.get(name) ?? 0) - EVENT_LOOP_PROBE_MS / 1_000);
+  const inserts = histogramDelta(before, after, 'radar_ingest_statement_documents');
+  const jobs = total(after, 'radar_jobs_total', { outcome: 'completed' }) - total(before, 'radar_jobs_total', { outcome: 'completed' });
+  console.log(
+    `  ${'  as the service saw it'.padEnd(34)} ${answers.count} answers, ${((shareWithin(answers, 0.02) ?? 0) * 100).toFixed(2)} % within 20 ms, p99 ≤ ${ms(quantileBound(answers, 0.99))}; ` +
+      `event loop held p99 ${ms(held('nodejs_eventloop_lag_p99_seconds'))}, max ${ms(held('nodejs_eventloop_lag_max_seconds'))}; ` +
+      `GC ${gc.count} pauses, ${ms(gc.sum)} in all (${major.count} major, ${ms(major.sum)}); ` +
+      `the machine's CPUs ${(busyShare(from.cpu, to.cpu) * 100).toFixed(0)} % busy, ${(stolenShare(from.cpu, to.cpu) * 100).toFixed(1)} % stolen by the hypervisor`,
+  );
+  console.log(
+    `  ${''.padEnd(34)} database calls: ${foreground.count} foreground, p99 ≤ ${ms(quantileBound(foreground, 0.99))}; ${background.count} background, ` +
+      `${ms(background.sum)} in all, p99 ≤ ${ms(quantileBound(background, 0.99))}; ${inserts.count} INSERTs of ${(inserts.sum / Math.max(1, inserts.count)).toFixed(1)} documents on average; ${jobs} jobs analysed`,
+  );
+  if (engineForeground.count > 0) {
+    console.log(
+      `  ${''.padEnd(34)} in the embedded engine's thread: foreground ${engineForeground.count} messages, p99 ≤ ${ms(quantileBound(engineForeground, 0.99))}, ${ms(engineForeground.sum)} in all; ` +
+        `background ${engineBackground.count}, p99 ≤ ${ms(quantileBound(engineBackground, 0.99))}, ${ms(engineBackground.sum)} in all`,
+    );
+  }
+};
 const report = (name: string, r: Load) => {
   const non2xx = r.non2xx + r.errors + r.timeouts;
   const own = [...r.responseMs].sort((a, b) => a - b);
@@ -241,10 +309,13 @@ try {
     });
   const cold = warmup > 0 ? await ingestLoad(warmup) : undefined;
   const coldSent = n;
+  const beforeIngest = await scrape();
   const ingest = await ingestLoad(seconds);
+  const afterIngest = await scrape();
   console.log(`\ningest at ${rate} req/s, ${connections} connections, a worker analysing meanwhile`);
   if (cold) report(`first ${warmup} s (warm-up, not counted)`, cold);
   report(`POST /v1/documents, next ${seconds} s`, ingest);
+  serviceSide(beforeIngest, afterIngest);
   const even = await evenLoad(
     `${base}/v1/documents`,
     { authorization: `Bearer ${contributor}`, 'content-type': 'application/json' },
@@ -259,6 +330,8 @@ try {
     `  ${'POST /v1/documents, even arrivals'.padEnd(34)} ${even.requests} requests in ${even.seconds.toFixed(1)} s, one due every ${(1_000 / rate).toFixed(1)} ms ` +
       `(open loop, timed from when due): latency p50 ${even.p50} ms, p99 ${even.p99} ms, max ${even.max} ms; ${even.failed} not 2xx`,
   );
+  console.log(`  ${''.padEnd(34)} ${even.slow}`);
+  serviceSide(afterIngest, await scrape());
   const stored = await json<{ total: number }>('/v1/documents?limit=1', contributor);
   const done = await json<{ total: number }>('/v1/documents?limit=1&status=done', contributor);
   // autocannon stops at the deadline without waiting for the answers in flight, and closes its connections: a

@@ -6,10 +6,15 @@ export function quantile(sorted: readonly number[], p: number): number | undefin
   return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
 }
 
-/** The machine's CPU time so far, all cores (from /proc/stat): idle and total jiffies. */
-export function cpuTimes(): { idle: number; total: number } {
+/** The machine's CPU time so far, all cores (from /proc/stat): idle, stolen by the hypervisor, and total jiffies. */
+export function cpuTimes(): { idle: number; steal: number; total: number } {
   const t = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.split(/\s+/).slice(1).map(Number);
-  return { idle: t[3]! + t[4]!, total: t.reduce((a, b) => a + b, 0) };
+  return { idle: t[3]! + t[4]!, steal: t[7] ?? 0, total: t.reduce((a, b) => a + b, 0) };
+}
+
+/** The share of the CPUs' time the hypervisor gave to other machines between two readings of cpuTimes. */
+export function stolenShare(a: ReturnType<typeof cpuTimes>, b: ReturnType<typeof cpuTimes>): number {
+  return (b.steal - a.steal) / Math.max(1, b.total - a.total);
 }
 
 /** The share of the CPUs' time that was busy between two readings of cpuTimes: near 1, work was waiting for CPU. */

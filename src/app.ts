@@ -15,6 +15,7 @@ import type { AnalysisService } from './pipeline/process.js';
 import type { AnalyzeJobPayload } from './queue/analyze.queue.js';
 import { redisOptions } from './queue/redis.js';
 import { ATTRIBUTION } from './attribution.js';
+import { collectProcessMetrics, httpDuration, registry, watchQueue } from './metrics.js';
 import { KeysRepository } from './auth/keys.js';
 import { isV1Route, requireKeys } from './auth/plugin.js';
 import { adminRoutes } from './routes/admin/index.js';
@@ -171,6 +172,7 @@ export async function buildApp(input: Omit<AppDeps, 'keys'> & { keys?: KeysRepos
       message: `this key made more than ${context.max} requests to this route in ${context.after}; retry after ${context.after}`,
     }),
   });
+  if (deps.config.METRICS) serveMetrics(app, deps);
   await app.register(healthRoutes(deps));
   await app.register(documentRoutes(deps));
   await app.register(analyzeRoutes(deps));
@@ -180,4 +182,25 @@ export async function buildApp(input: Omit<AppDeps, 'keys'> & { keys?: KeysRepos
   await app.register(adminRoutes(deps));
   await app.register(webRoutes);
   return app;
+}
+
+/**
+ * GET /metrics in Prometheus's text format (src/metrics.ts), open like /health: it holds counts and timings
+ * only. Every answer's time goes into http_request_duration_seconds under its route's pattern (paths that match
+ * no route under one label, so that a scan of made-up paths cannot grow the series without end).
+ */
+function serveMetrics(app: FastifyInstance, deps: AppDeps): void {
+  collectProcessMetrics();
+  const unwatch = watchQueue(deps.queue);
+  app.addHook('onClose', async () => {
+    unwatch();
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    httpDuration.observe({ method: request.method, route: request.routeOptions.url ?? 'unmatched', status_code: reply.statusCode }, reply.elapsedTime / 1_000);
+  });
+  app.get(
+    '/metrics',
+    { schema: { tags: ['health'], summary: 'Operational metrics in Prometheus text format', produces: ['text/plain'], response: { 200: { type: 'string' } } } },
+    async (_request, reply) => reply.type(registry.contentType).send(await registry.metrics()),
+  );
 }

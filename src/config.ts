@@ -62,6 +62,7 @@ export const ConfigSchema = Type.Object({
   DEMAND_MIN_CELL: Type.Integer({ minimum: 1, default: 3, description: 'k: a demand cell with other organisations\' private documents is suppressed unless it rests on at least k organisations and k documents' }),
   RATE_LIMIT_MAX: Type.Integer({ minimum: 1, default: 1_200, description: 'requests per API key per RATE_LIMIT_WINDOW_MS' }),
   RATE_LIMIT_WINDOW_MS: Type.Integer({ minimum: 1_000, default: 60_000 }),
+  METRICS: Type.Boolean({ default: true, description: 'serve GET /metrics (Prometheus text format: counts and timings, no organisation, key or document in them)' }),
   FAULT_JOB_DELAY_MS: Type.Integer({ minimum: 0, default: 0, description: 'fault-injection tests only: pause inside each job' }),
 });
 

@@ -14,6 +14,7 @@ import { bullConnection, startPrivateRedis, type PrivateRedis } from './queue/re
 import { openDatabase, type Database, type Queryable } from './storage/database.js';
 import { DocumentsRepository, type SweepPlace } from './storage/documents.repository.js';
 import { migrate } from './storage/migrations.js';
+import { jobDuration, jobsFinished } from './metrics.js';
 import { readAliases } from './taxonomy/aliases.js';
 import { activeTaxonomyVersion, importTaxonomy } from './taxonomy/import.js';
 import { createAnalyzeProcessor } from '../workers/analyze.processor.js';
@@ -115,6 +116,12 @@ export function startWorker(config: Config, log: Logger, redisUrl: string, docum
     autorun: true,
   });
   worker.on('error', (err) => log.error({ err }, 'worker error'));
+  const finished = (outcome: 'completed' | 'failed', job: { processedOn?: number | undefined; finishedOn?: number | undefined } | undefined) => {
+    jobsFinished.inc({ outcome });
+    if (job?.processedOn && job.finishedOn) jobDuration.observe((job.finishedOn - job.processedOn) / 1_000);
+  };
+  worker.on('completed', (job) => finished('completed', job));
+  worker.on('failed', (job) => finished('failed', job));
   return { worker, close: () => worker.close() };
 }
 

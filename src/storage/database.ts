@@ -2,6 +2,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import pg from 'pg';
+import { dbCall, dbEngine, dbGateWait, type DbWork } from '../metrics.js';
 import type { Reply, Request, ThreadData } from './pglite-thread.js';
 
 /** Something SQL can be sent to: the database itself or an open transaction. */
@@ -148,34 +149,42 @@ async function openPglite(dataDir: string | undefined): Promise<Database> {
     }
     return restarting ?? engine;
   };
-  const call = async (request: DistributiveOmit<Request, 'id'>, on?: EngineThread) => (on ?? (await current())).call(request);
+  const call = async (request: DistributiveOmit<Request, 'id'>, work: DbWork, on?: EngineThread) => (on ?? (await current())).call(request, work);
   // a save's transactions are short (a few ms each): they go in after 1 ms without a request's statement, and
   // under a stream that never pauses, one every 0.1 s
   const gate = new ForegroundGate(1, 100);
-  const inTransaction = async <T>(fn: (tx: Queryable) => Promise<T>): Promise<T> => {
+  const inTransaction = async <T>(fn: (tx: Queryable) => Promise<T>, work: DbWork): Promise<T> => {
     // the whole transaction on one engine: should it die meanwhile, the rest fails rather than going to the next
     const on = await current();
-    const tx = (await call({ op: 'begin' }, on)) as number;
+    const tx = (await call({ op: 'begin' }, work, on)) as number;
     let result: T;
     try {
-      result = await fn({ query: async <R>(sql: string, params?: unknown[]) => (await call({ op: 'query', sql, params, tx }, on)) as R[] });
+      result = await fn({ query: async <R>(sql: string, params?: unknown[]) => (await call({ op: 'query', sql, params, tx }, work, on)) as R[] });
     } catch (err) {
-      await call({ op: 'rollback', tx }, on).catch(() => undefined);
+      await call({ op: 'rollback', tx }, work, on).catch(() => undefined);
       throw err;
     }
-    await call({ op: 'commit', tx }, on);
+    await call({ op: 'commit', tx }, work, on);
     return result;
+  };
+  const foreground = <T>(run: () => Promise<T>) => gate.foreground(() => timed('pglite', 'foreground', run));
+  const background = <T>(run: () => Promise<T>, work: DbWork = 'background', wait?: Parameters<ForegroundGate['background']>[1]) => {
+    const queued = performance.now();
+    return gate.background(() => {
+      dbGateWait.observe({ work }, (performance.now() - queued) / 1_000);
+      return timed('pglite', work, run);
+    }, wait);
   };
   const db: Database = {
     engine: 'pglite',
-    query: (sql, params) => gate.foreground(async () => (await call({ op: 'query', sql, params })) as never[]),
-    transaction: (fn, options) => (options?.background ? gate.background(() => inTransaction(fn)) : gate.foreground(() => inTransaction(fn))),
+    query: (sql, params) => foreground(async () => (await call({ op: 'query', sql, params }, 'foreground')) as never[]),
+    transaction: (fn, options) => (options?.background ? background(() => inTransaction(fn, 'background')) : foreground(() => inTransaction(fn, 'foreground'))),
     batch: (statements, options) => {
-      const run = async () => (await call({ op: 'batch', statements })) as Record<string, unknown>[][];
-      return options?.background ? gate.background(run) : gate.foreground(run);
+      const run = (work: DbWork) => async () => (await call({ op: 'batch', statements }, work)) as Record<string, unknown>[][];
+      return options?.background ? background(run('background')) : foreground(run('foreground'));
     },
-    exec: (sql) => gate.foreground(async () => void (await call({ op: 'exec', sql }))),
-    maintain: (sql, maxWaitMs, signal) => gate.background(async () => void (await call({ op: 'exec', sql })), { quietMs: IDLE_MS, maxWaitMs, signal }),
+    exec: (sql) => foreground(async () => void (await call({ op: 'exec', sql }, 'foreground'))),
+    maintain: (sql, maxWaitMs, signal) => background(async () => void (await call({ op: 'exec', sql }, 'maintenance')), 'maintenance', { quietMs: IDLE_MS, maxWaitMs, signal }),
     busy: () => gate.busy(),
     close: async () => {
       closed = true;
@@ -194,7 +203,7 @@ async function openPglite(dataDir: string | undefined): Promise<Database> {
 /** The PGlite engine's thread (pglite-thread.ts), and the calls awaiting its answers. */
 class EngineThread {
   private nextId = 1;
-  private readonly pending = new Map<number, { resolve: (value: unknown) => void; reject: (err: Error) => void }>();
+  private readonly pending = new Map<number, { resolve: (value: unknown) => void; reject: (err: Error) => void; work?: DbWork }>();
   private failure: Error | undefined;
   /** the thread has ended (its engine is gone; another may be started on the directory) */
   exited = false;
@@ -205,6 +214,7 @@ class EngineThread {
       if (!call) return;
       this.pending.delete(reply.id);
       if (this.pending.size === 0) thread.unref();
+      if (call.work && reply.ms !== undefined) dbEngine.observe({ work: call.work }, reply.ms / 1_000);
       if (reply.ok) call.resolve(reply.result);
       else call.reject(Object.assign(new Error(reply.error.message), { name: reply.error.name }, reply.error.fields));
     });
@@ -239,13 +249,13 @@ class EngineThread {
     return engine;
   }
 
-  call(request: DistributiveOmit<Request, 'id'>): Promise<unknown> {
+  call(request: DistributiveOmit<Request, 'id'>, work?: DbWork): Promise<unknown> {
     if (this.failure) return Promise.reject(this.failure);
     const id = this.nextId++;
     // a call in flight keeps the process alive; an idle engine does not
     if (this.pending.size === 0) this.thread.ref();
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
+      this.pending.set(id, { resolve, reject, ...(work && { work }) });
       this.thread.postMessage({ ...request, id });
     });
   }
@@ -267,6 +277,16 @@ class EngineThread {
 }
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+/** Runs a database call, timing it into radar_db_call_seconds. */
+async function timed<T>(engine: Database['engine'], work: DbWork, run: () => Promise<T>): Promise<T> {
+  const end = dbCall.startTimer({ engine, work });
+  try {
+    return await run();
+  } finally {
+    end();
+  }
+}
 
 /** How long the requests' statements must have been quiet before maintenance goes into the embedded engine. */
 export const IDLE_MS = 1_000;
@@ -377,36 +397,36 @@ async function openPostgres(url: string, max: number, statementTimeoutMs: number
   client.release();
   const query = async <T>(runner: pg.Pool | pg.PoolClient, sql: string, params?: unknown[]) =>
     (await runner.query(sql, params)).rows as T[];
+  const work = (options?: TransactionOptions): DbWork => (options?.background ? 'background' : 'foreground');
   const db: Database = {
     engine: 'postgres',
-    query: (sql, params) => query(pool, sql, params),
+    query: (sql, params) => timed('postgres', 'foreground', () => query(pool, sql, params)),
     // a server runs transactions side by side: background ones need not wait for gaps
-    async transaction(fn) {
-      const tx = await pool.connect();
-      try {
-        await tx.query('BEGIN');
-        const result = await fn({ query: (sql, params) => query(tx, sql, params) });
-        await tx.query('COMMIT');
-        return result;
-      } catch (err) {
-        await tx.query('ROLLBACK').catch(() => undefined);
-        throw err;
-      } finally {
-        tx.release();
-      }
-    },
-    batch: (statements) =>
+    transaction: (fn, options) =>
+      timed('postgres', work(options), async () => {
+        const tx = await pool.connect();
+        try {
+          await tx.query('BEGIN');
+          const result = await fn({ query: (sql, params) => query(tx, sql, params) });
+          await tx.query('COMMIT');
+          return result;
+        } catch (err) {
+          await tx.query('ROLLBACK').catch(() => undefined);
+          throw err;
+        } finally {
+          tx.release();
+        }
+      }),
+    batch: (statements, options) =>
       db.transaction(async (tx) => {
         const out: Record<string, unknown>[][] = [];
         for (const { sql, params } of statements) out.push(await tx.query(sql, params));
         return out;
-      }),
-    exec: async (sql) => {
-      await pool.query(sql);
-    },
+      }, options),
+    exec: (sql) => timed('postgres', 'foreground', async () => void (await pool.query(sql))),
     maintain: async (sql, _maxWaitMs, signal) => {
       signal?.throwIfAborted();
-      await pool.query(sql);
+      await timed('postgres', 'maintenance', () => pool.query(sql));
     },
     busy: () => false,
     close: () => pool.end(),

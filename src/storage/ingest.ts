@@ -1,6 +1,7 @@
 import type { Queue } from 'bullmq';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
+import { ingestStatement } from '../metrics.js';
 import { enqueueStored, type AnalyzeJobPayload } from '../queue/analyze.queue.js';
 import { DocumentRefusedError, type DocumentsRepository, type NewDocument, type StoredRef } from './documents.repository.js';
 
@@ -79,6 +80,7 @@ export class IngestBatcher {
 
   private async store(orgId: string, items: Pending[]): Promise<void> {
     let each: (StoredRef | DocumentRefusedError)[];
+    ingestStatement.observe(items.length);
     try {
       each = await this.documents.createEach(orgId, items.map((p) => p.doc));
     } catch (err) {

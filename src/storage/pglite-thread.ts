@@ -6,9 +6,10 @@
  *
  * Messages in: query (with `tx`, inside that open transaction), exec, batch (statements run in one transaction
  * here, answered with each one's rows), begin (answered once BEGIN ran, with the transaction's number), commit,
- * rollback, close. Each is answered by its `id`: `{ id, ok, result }` or
- * `{ id, ok: false, error }`, the error's own fields (PostgreSQL's `code`, `detail`...) copied. Message 0 says
- * the engine is open.
+ * rollback, close. Each is answered by its `id`: `{ id, ok, result, ms }` or
+ * `{ id, ok: false, error, ms }`, the error's own fields (PostgreSQL's `code`, `detail`...) copied; `ms` is the
+ * time from the message being taken up here to its answer (its statements' run, and any wait in the engine for
+ * those before them), for the metrics. Message 0 says the engine is open.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { PGlite, type Transaction } from '@electric-sql/pglite';
@@ -21,7 +22,7 @@ export type Request =
   | { id: number; op: 'commit' | 'rollback'; tx: number }
   | { id: number; op: 'close' };
 
-export type Reply = { id: number; ok: true; result: unknown } | { id: number; ok: false; error: SerialisedError };
+export type Reply = { id: number; ok: true; result: unknown; ms?: number } | { id: number; ok: false; error: SerialisedError; ms?: number };
 
 export interface SerialisedError {
   name: string;
@@ -37,9 +38,11 @@ const port = parentPort;
 if (!port) throw new Error('pglite-thread.ts runs as a worker thread of database.ts');
 
 const send = (reply: Reply) => port.postMessage(reply);
-const fail = (id: number, err: unknown) => send({ id, ok: false, error: serialise(err) });
-/** Answers message `id` with what `work` comes to. */
-const answer = (id: number, work: Promise<unknown>) => work.then((result) => send({ id, ok: true, result }), (err: unknown) => fail(id, err));
+const since = (arrived: number | undefined) => (arrived === undefined ? undefined : performance.now() - arrived);
+const fail = (id: number, err: unknown, arrived?: number) => send({ id, ok: false, error: serialise(err), ms: since(arrived) });
+/** Answers message `id`, taken up at `arrived`, with what `work` comes to. */
+const answer = (id: number, arrived: number, work: Promise<unknown>) =>
+  work.then((result) => send({ id, ok: true, result, ms: since(arrived) }), (err: unknown) => fail(id, err, arrived));
 
 function serialise(err: unknown): SerialisedError {
   if (!(err instanceof Error)) return { name: 'Error', message: String(err), fields: {} };
@@ -59,30 +62,33 @@ const db = await PGlite.create(dataDir);
 await db.exec('SET wal_init_zero = off');
 send({ id: 0, ok: true, result: undefined });
 
+/** A message, and when it was taken up. */
+type Received = Request & { arrived: number };
+
 /** The messages for each open transaction, handed to the callback PGlite runs it in. */
-const open = new Map<number, (request: Request) => void>();
+const open = new Map<number, (request: Received) => void>();
 let nextTx = 1;
 const ROLLBACK = Symbol('rollback');
 
-function begin(beginId: number): void {
+function begin(beginId: number, arrived: number): void {
   const txId = nextTx++;
-  const inbox: Request[] = [];
+  const inbox: Received[] = [];
   let wake: (() => void) | undefined;
   open.set(txId, (request) => {
     inbox.push(request);
     wake?.();
   });
-  let endId = 0;
+  let end: Received | undefined;
   db.transaction(async (tx: Transaction) => {
-    send({ id: beginId, ok: true, result: txId });
+    send({ id: beginId, ok: true, result: txId, ms: since(arrived) });
     for (;;) {
       while (inbox.length === 0) await new Promise<void>((resolve) => (wake = resolve));
       const request = inbox.shift()!;
       if (request.op === 'query') {
-        await answer(request.id, tx.query(request.sql, request.params).then((r) => r.rows));
+        await answer(request.id, request.arrived, tx.query(request.sql, request.params).then((r) => r.rows));
         continue;
       }
-      endId = request.id;
+      end = request;
       if (request.op === 'commit') return;
       throw ROLLBACK;
     }
@@ -91,23 +97,28 @@ function begin(beginId: number): void {
     .catch((err: unknown) => {
       if (err !== ROLLBACK) throw err;
     })
-    .then(() => send({ id: endId, ok: true, result: undefined }), (err: unknown) => fail(endId || beginId, err))
+    .then(
+      () => send({ id: end!.id, ok: true, result: undefined, ms: since(end!.arrived) }),
+      (err: unknown) => fail(end?.id ?? beginId, err, end?.arrived ?? arrived),
+    )
     .finally(() => open.delete(txId));
 }
 
-port.on('message', (request: Request) => {
+port.on('message', (message: Request) => {
+  const request: Received = { ...message, arrived: performance.now() };
   switch (request.op) {
     case 'query':
       if (request.tx !== undefined) return deliver(request.tx, request);
-      void answer(request.id, db.query(request.sql, request.params).then((r) => r.rows));
+      void answer(request.id, request.arrived, db.query(request.sql, request.params).then((r) => r.rows));
       return;
     case 'exec':
-      void answer(request.id, db.exec(request.sql).then(() => undefined));
+      void answer(request.id, request.arrived, db.exec(request.sql).then(() => undefined));
       return;
     case 'batch': {
       const { statements } = request;
       void answer(
         request.id,
+        request.arrived,
         db.transaction(async (tx) => {
           const rows: unknown[][] = [];
           for (const s of statements) rows.push((await tx.query(s.sql, s.params)).rows);
@@ -117,18 +128,18 @@ port.on('message', (request: Request) => {
       return;
     }
     case 'begin':
-      return begin(request.id);
+      return begin(request.id, request.arrived);
     case 'commit':
     case 'rollback':
       return deliver(request.tx, request);
     case 'close':
-      void answer(request.id, db.close());
+      void answer(request.id, request.arrived, db.close());
       return;
   }
 });
 
-function deliver(txId: number, request: Request): void {
+function deliver(txId: number, request: Received): void {
   const to = open.get(txId);
   if (to) to(request);
-  else fail(request.id, new Error(`transaction ${txId} is not open`));
+  else fail(request.id, new Error(`transaction ${txId} is not open`), request.arrived);
 }
