@@ -5,7 +5,7 @@ import { cachedEmbeddings } from '../embeddings/cache.js';
 import { dot, embedAll, type Embedder } from '../embeddings/embedder.js';
 import { Analyzer } from '../pipeline/analyze.js';
 import { CharNgramIndex, topK } from '../pipeline/char-tfidf.js';
-import { detectLanguage, type Language } from '../pipeline/language.js';
+import { detectLanguage, loadLanguageDetector, type Language } from '../pipeline/language.js';
 import { LabelIndex } from '../pipeline/lexicon.js';
 import { phrasesOf } from '../pipeline/semantic.js';
 import type { Database } from '../storage/database.js';
@@ -141,7 +141,9 @@ async function occupationLinking(o: EvalOptions, dir: string): Promise<MetricRow
     qrels.get(qid!)!.add(cid!);
   }
   const declared = /_c_([a-z]{2})$/.exec(name)?.[1];
-  const language = (['fi', 'sv', 'en'].includes(declared ?? '') ? declared : detectLanguage(corpus.slice(0, 200).map((c) => c.text).join('. ')).language) as Language;
+  const known = ['fi', 'sv', 'en'].includes(declared ?? '');
+  if (!known) await loadLanguageDetector();
+  const language = (known ? declared : detectLanguage(corpus.slice(0, 200).map((c) => c.text).join('. ')).language) as Language;
   const char = new CharNgramIndex(corpus.map((c) => c.text));
   const lexicon = new LabelIndex(language);
   corpus.forEach((c) => lexicon.add({ uri: c.cid, lang: language, kind: 'pref', label: c.text }));

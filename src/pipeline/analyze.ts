@@ -2,7 +2,7 @@ import type { Logger } from '../logger.js';
 import type { Queryable } from '../storage/database.js';
 import type { Alias } from '../taxonomy/aliases.js';
 import { activeTaxonomyVersion } from '../taxonomy/import.js';
-import { detectLanguage, LANGUAGES, type Language } from './language.js';
+import { detectLanguage, LANGUAGES, loadLanguageDetector, type Language } from './language.js';
 import { LabelIndex, prepareSentence, type LexicalMatch } from './lexicon.js';
 import { OccupationClassifier, type OccupationResult } from './occupations.js';
 import { SectorClassifier, type SectorResult } from './sectors.js';
@@ -172,6 +172,7 @@ export class Analyzer {
 
   /** Loads every ESCO skill label of the active taxonomy, and the local aliases, into the three language indexes. */
   static async load(db: Queryable, options: { aliases?: Alias[]; log?: Logger; calibrator?: Calibrator } = {}): Promise<Analyzer> {
+    await loadLanguageDetector();
     const version = await activeTaxonomyVersion(db);
     const indexes = new Map(LANGUAGES.map((l) => [l, new LabelIndex(l)] as const));
     const labels = await db.query<{ concept_uri: string; lang: string; kind: 'pref' | 'alt' | 'hidden'; label: string }>(

@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { detectLanguage } from '../../src/pipeline/language.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { detectLanguage, loadLanguageDetector } from '../../src/pipeline/language.js';
 import { normalizeText, segmentSentences, splitPhrases, tokenize } from '../../src/pipeline/text.js';
 
 describe('tokenize', () => {
@@ -40,6 +40,8 @@ describe('splitPhrases', () => {
 });
 
 describe('detectLanguage', () => {
+  beforeAll(loadLanguageDetector);
+
   it.each([
     ['Etsimme kokenutta hitsaajaa Hämeenlinnaan. Edellytämme MIG-hitsauksen osaamista.', 'fi'],
     ['Vi söker en erfaren svetsare till vår verkstad i Vasa. Du har truckkort.', 'sv'],
