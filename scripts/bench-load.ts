@@ -31,7 +31,7 @@ import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
 import { loadAnalyzer, openStorage } from '../src/runtime.js';
 import { importTaxonomy } from '../src/taxonomy/import.js';
-import { histogramDelta, parseMetrics, quantileBound, shareWithin, total } from '../test/helpers/metrics.js';
+import { grew, histogramDelta, parseMetrics, quantileBound, shareWithin } from '../test/helpers/metrics.js';
 import { runCli, type CliProcess } from '../test/helpers/processes.js';
 import { postgresAvailable, startPostgres, startRedis } from '../test/helpers/servers.js';
 import { syntheticAds } from './synthetic-ads.js';
@@ -138,8 +138,7 @@ const load = (options: autocannon.Options) =>
 async function evenLoad(url: string, headers: Record<string, string>, body: (i: number) => string, rate: number, seconds: number) {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
   const target = new URL(url);
-  const latencies: number[] = [];
-  /** each request's latency by its place in the stream, for the slow stretches */
+  /** each request's latency by its place in the stream (none for a request that failed to connect) */
   const byIndex: number[] = [];
   let failed = 0;
   let sent = 0;
@@ -157,9 +156,7 @@ async function evenLoad(url: string, headers: Record<string, string>, body: (i: 
           res.resume();
           res.on('end', () => {
             if (res.statusCode! >= 300) failed++;
-            const ms = performance.now() - due;
-            latencies.push(ms);
-            byIndex[i] = ms;
+            byIndex[i] = performance.now() - due;
             resolve();
           });
         },
@@ -178,7 +175,7 @@ async function evenLoad(url: string, headers: Record<string, string>, body: (i: 
   }
   await Promise.all(inFlight);
   agent.destroy();
-  const sorted = latencies.sort((a, b) => a - b);
+  const sorted = byIndex.filter(Number.isFinite).sort((a, b) => a - b);
   const q = (p: number) => (quantile(sorted, p) ?? 0).toFixed(1);
   late.sort((a, b) => a - b);
   const sentLate = `sent late by p99 ${(quantile(late, 0.99) ?? 0).toFixed(1)} ms, at most ${(late.at(-1) ?? 0).toFixed(1)} ms`;
@@ -223,7 +220,7 @@ const serviceSide = (from: Awaited<ReturnType<typeof scrape>>, to: Awaited<Retur
   const engineBackground = histogramDelta(before, after, 'radar_db_engine_seconds', { work: 'background' });
   const held = (name: string) => Math.max(0, (after.get(name) ?? 0) - EVENT_LOOP_PROBE_MS / 1_000);
   const inserts = histogramDelta(before, after, 'radar_ingest_statement_documents');
-  const jobs = total(after, 'radar_jobs_total', { outcome: 'completed' }) - total(before, 'radar_jobs_total', { outcome: 'completed' });
+  const jobs = grew(before, after, 'radar_jobs_total', { outcome: 'completed' });
   console.log(
     `  ${'  as the service saw it'.padEnd(34)} ${answers.count} answers, ${((shareWithin(answers, 0.02) ?? 0) * 100).toFixed(2)} % within 20 ms, p99 ≤ ${ms(quantileBound(answers, 0.99))}; ` +
       `event loop held p99 ${ms(held('nodejs_eventloop_lag_p99_seconds'))}, max ${ms(held('nodejs_eventloop_lag_max_seconds'))}; ` +

@@ -167,24 +167,26 @@ async function openPglite(dataDir: string | undefined): Promise<Database> {
     await call({ op: 'commit', tx }, work, on);
     return result;
   };
-  const foreground = <T>(run: () => Promise<T>) => gate.foreground(() => timed('pglite', 'foreground', run));
-  const background = <T>(run: () => Promise<T>, work: DbWork = 'background', wait?: Parameters<ForegroundGate['background']>[1]) => {
+  // each runs its call with the work it is for, which labels its metrics
+  type Run<T> = (work: DbWork) => Promise<T>;
+  const foreground = <T>(run: Run<T>) => gate.foreground(() => timed('pglite', 'foreground', () => run('foreground')));
+  const background = <T>(run: Run<T>, work: DbWork = 'background', wait?: Parameters<ForegroundGate['background']>[1]) => {
     const queued = performance.now();
     return gate.background(() => {
       dbGateWait.observe({ work }, (performance.now() - queued) / 1_000);
-      return timed('pglite', work, run);
+      return timed('pglite', work, () => run(work));
     }, wait);
   };
   const db: Database = {
     engine: 'pglite',
-    query: (sql, params) => foreground(async () => (await call({ op: 'query', sql, params }, 'foreground')) as never[]),
-    transaction: (fn, options) => (options?.background ? background(() => inTransaction(fn, 'background')) : foreground(() => inTransaction(fn, 'foreground'))),
+    query: (sql, params) => foreground(async (work) => (await call({ op: 'query', sql, params }, work)) as never[]),
+    transaction: (fn, options) => (options?.background ? background((work) => inTransaction(fn, work)) : foreground((work) => inTransaction(fn, work))),
     batch: (statements, options) => {
-      const run = (work: DbWork) => async () => (await call({ op: 'batch', statements }, work)) as Record<string, unknown>[][];
-      return options?.background ? background(run('background')) : foreground(run('foreground'));
+      const run = async (work: DbWork) => (await call({ op: 'batch', statements }, work)) as Record<string, unknown>[][];
+      return options?.background ? background(run) : foreground(run);
     },
-    exec: (sql) => foreground(async () => void (await call({ op: 'exec', sql }, 'foreground'))),
-    maintain: (sql, maxWaitMs, signal) => background(async () => void (await call({ op: 'exec', sql }, 'maintenance')), 'maintenance', { quietMs: IDLE_MS, maxWaitMs, signal }),
+    exec: (sql) => foreground(async (work) => void (await call({ op: 'exec', sql }, work))),
+    maintain: (sql, maxWaitMs, signal) => background(async (work) => void (await call({ op: 'exec', sql }, work)), 'maintenance', { quietMs: IDLE_MS, maxWaitMs, signal }),
     busy: () => gate.busy(),
     close: async () => {
       closed = true;

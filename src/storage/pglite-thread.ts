@@ -38,8 +38,8 @@ const port = parentPort;
 if (!port) throw new Error('pglite-thread.ts runs as a worker thread of database.ts');
 
 const send = (reply: Reply) => port.postMessage(reply);
-const since = (arrived: number | undefined) => (arrived === undefined ? undefined : performance.now() - arrived);
-const fail = (id: number, err: unknown, arrived?: number) => send({ id, ok: false, error: serialise(err), ms: since(arrived) });
+const since = (arrived: number) => performance.now() - arrived;
+const fail = (id: number, err: unknown, arrived: number) => send({ id, ok: false, error: serialise(err), ms: since(arrived) });
 /** Answers message `id`, taken up at `arrived`, with what `work` comes to. */
 const answer = (id: number, arrived: number, work: Promise<unknown>) =>
   work.then((result) => send({ id, ok: true, result, ms: since(arrived) }), (err: unknown) => fail(id, err, arrived));

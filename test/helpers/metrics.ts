@@ -20,16 +20,21 @@ export function total(metrics: Map<string, number>, name: string, labels: Record
   return sum;
 }
 
+/** How much the series of `name` with `labels` (summed as in `total`) grew from one scrape to the next. */
+export function grew(before: Map<string, number>, after: Map<string, number>, name: string, labels: Record<string, string> = {}): number {
+  return total(after, name, labels) - total(before, name, labels);
+}
+
 /** The change of a histogram between two scrapes: its count, sum and cumulative bucket counts (upper bound → count). */
 export function histogramDelta(before: Map<string, number>, after: Map<string, number>, name: string, labels: Record<string, string> = {}) {
-  const grew = (suffix: string, extra: Record<string, string> = {}) => total(after, name + suffix, { ...labels, ...extra }) - total(before, name + suffix, { ...labels, ...extra });
+  const part = (suffix: string, extra: Record<string, string> = {}) => grew(before, after, name + suffix, { ...labels, ...extra });
   const bounds = new Set<string>();
   for (const series of after.keys()) {
     const le = series.startsWith(`${name}_bucket{`) ? /le="([^"]+)"/.exec(series)?.[1] : undefined;
     if (le !== undefined) bounds.add(le);
   }
-  const buckets = [...bounds].map((le) => ({ le: le === '+Inf' ? Infinity : Number(le), count: grew('_bucket', { le }) })).sort((a, b) => a.le - b.le);
-  return { count: grew('_count'), sum: grew('_sum'), buckets };
+  const buckets = [...bounds].map((le) => ({ le: le === '+Inf' ? Infinity : Number(le), count: part('_bucket', { le }) })).sort((a, b) => a.le - b.le);
+  return { count: part('_count'), sum: part('_sum'), buckets };
 }
 
 /** The smallest bucket bound with at least a share `q` of the observations at or under it (a quantile, to the bucket). */
