@@ -3,18 +3,19 @@ import { createLogger } from '../src/logger.js';
 import type { Analysis, AnalysisInput } from '../src/pipeline/analyze.js';
 import { PendingReplies } from '../src/pipeline/pending.js';
 import { loadAnalyzer } from '../src/runtime.js';
+import type { AnalysisRows } from '../src/storage/analysis-rows.js';
 import type { Queryable } from '../src/storage/database.js';
 
 /** Messages between a service process and its analysis process (src/pipeline/process.ts). */
 export type ToAnalysisChild =
   | { type: 'init'; config: Config }
   | { type: 'rows'; id: number; rows?: unknown[]; error?: string }
-  | { type: 'analyze'; id: number; input: AnalysisInput };
+  | { type: 'analyze'; id: number; input: AnalysisInput; as: 'analysis' | 'rows' };
 export type FromAnalysisChild =
   | { type: 'query'; id: number; sql: string; params?: unknown[] }
   | { type: 'ready'; labelCount: number; taxonomyVersion: number | null; semanticModel: string | null }
   | { type: 'semantic'; semanticModel: string }
-  | { type: 'result'; id: number; analysis?: Analysis; error?: string }
+  | { type: 'result'; id: number; analysis?: Analysis | AnalysisRows; error?: string }
   | { type: 'failed'; error: string };
 
 /** Runs the parent's read-only queries through it: the analysis process opens no database of its own. */
@@ -60,9 +61,9 @@ export function runAnalysisChild(): void {
       );
       return;
     }
-    const { id, input } = message;
+    const { id, input, as } = message;
     if (!analyzer) return send({ type: 'result', id, error: 'the analyzer is not loaded yet' });
-    analyzer.analyzeFull(input).then(
+    (as === 'rows' ? analyzer.analyzeForSave(input) : analyzer.analyzeFull(input)).then(
       (analysis) => send({ type: 'result', id, analysis }),
       (err: unknown) => send({ type: 'result', id, error: (err as Error).message }),
     );

@@ -31,7 +31,7 @@ export function createAnalyzeProcessor(deps: ProcessorDeps) {
       const doc = await deps.documents.startProcessing(documentId, WORKER_ID);
       if (!doc) throw new UnrecoverableError(`document ${documentId} does not exist (deleted?)`);
       if (deps.config.FAULT_JOB_DELAY_MS > 0) await sleep(deps.config.FAULT_JOB_DELAY_MS);
-      const analysis = await deps.analyzer.analyzeFull({
+      const rows = await deps.analyzer.analyzeForSave({
         text: doc.text,
         title: doc.title,
         language: doc.language,
@@ -42,10 +42,10 @@ export function createAnalyzeProcessor(deps: ProcessorDeps) {
         vacancies: doc.vacancies,
         horizon: doc.horizon,
       });
-      const saved = await deps.documents.saveAnalysis(documentId, analysis);
+      const saved = await deps.documents.saveRows(documentId, rows);
       if (!saved) throw new UnrecoverableError(`document ${documentId} was deleted during analysis`);
-      log.info({ skills: analysis.skills.length, attempt: job.attemptsMade + 1 }, 'document analysed');
-      return { skills: analysis.skills.length };
+      log.info({ skills: rows.skills, attempt: job.attemptsMade + 1 }, 'document analysed');
+      return { skills: rows.skills };
     } catch (err) {
       const final = err instanceof UnrecoverableError || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
       log.warn({ err, attempt: job.attemptsMade + 1, final }, 'analysis failed');

@@ -1,4 +1,5 @@
 import type { Logger } from '../logger.js';
+import { analysisRows, type AnalysisRows } from '../storage/analysis-rows.js';
 import type { Queryable } from '../storage/database.js';
 import type { Alias } from '../taxonomy/aliases.js';
 import { activeTaxonomyVersion } from '../taxonomy/import.js';
@@ -228,6 +229,11 @@ export class Analyzer {
 
   get semanticModel(): string | null {
     return this.semantic?.embedder.id ?? null;
+  }
+
+  /** analyzeFull, as the rows its save writes (the worker's job; analysis-rows.ts says why). */
+  async analyzeForSave(input: AnalysisInput): Promise<AnalysisRows> {
+    return analysisRows(await this.analyzeFull(input));
   }
 
   /**

@@ -4,12 +4,13 @@ import { cliEntry } from '../batch/local.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import { lowerPriority } from '../runtime.js';
+import type { AnalysisRows } from '../storage/analysis-rows.js';
 import type { Queryable } from '../storage/database.js';
 import type { Analysis, AnalysisInput, Analyzer } from './analyze.js';
 import { PendingReplies } from './pending.js';
 
 /** What the API and the job processor need of an analyzer: the in-process one, or an analysis process. */
-export type AnalysisService = Pick<Analyzer, 'analyzeFull' | 'labelCount' | 'taxonomyVersion' | 'semanticModel'>;
+export type AnalysisService = Pick<Analyzer, 'analyzeFull' | 'analyzeForSave' | 'labelCount' | 'taxonomyVersion' | 'semanticModel'>;
 
 export class AnalysisProcessError extends Error {
   constructor(message: string) {
@@ -27,7 +28,7 @@ export class AnalysisProcessError extends Error {
 export class AnalysisProcess implements AnalysisService {
   private child: ChildProcess | undefined;
   private starting: Promise<void> | undefined;
-  private readonly pending = new PendingReplies<Analysis>();
+  private readonly pending = new PendingReplies<Analysis | AnalysisRows>();
   private state = { labelCount: 0, taxonomyVersion: null as number | null, semanticModel: null as string | null };
   private closed = false;
 
@@ -57,9 +58,18 @@ export class AnalysisProcess implements AnalysisService {
   }
 
   async analyzeFull(input: AnalysisInput): Promise<Analysis> {
+    return (await this.ask(input, 'analysis')) as Analysis;
+  }
+
+  /** The rows of the analysis's save, made in the child: this process never holds the analysis itself. */
+  async analyzeForSave(input: AnalysisInput): Promise<AnalysisRows> {
+    return (await this.ask(input, 'rows')) as AnalysisRows;
+  }
+
+  private async ask(input: AnalysisInput, as: 'analysis' | 'rows'): Promise<Analysis | AnalysisRows> {
     await this.ensure();
     const { id, reply } = this.pending.open();
-    this.send({ type: 'analyze', id, input });
+    this.send({ type: 'analyze', id, input, as });
     return reply;
   }
 

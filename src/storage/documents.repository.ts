@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { firstsOf } from '../demand/rollups.js';
 import type { Analysis, SkillMention } from '../pipeline/analyze.js';
+import { analysisRows, sliceMentions, type AnalysisRows, type FactColumns, type MentionColumns } from './analysis-rows.js';
 import type { Database, Statement } from './database.js';
 
 /** A mention as stored: where, how, how sure, and its demand signal. */
@@ -332,7 +332,13 @@ export class DocumentsRepository {
    * facts go in one transaction.
    */
   async saveAnalysis(id: string, analysis: Analysis): Promise<boolean> {
-    const { mentions, ...stored } = analysis;
+    return this.saveRows(id, analysisRows(analysis));
+  }
+
+  /** saveAnalysis, from the rows made beside the analysis (analysis-rows.ts). */
+  async saveRows(id: string, rows: AnalysisRows): Promise<boolean> {
+    const { mentions } = rows;
+    const count = mentions.uri.length;
     // On a server, the document's row lock keeps two saves of it from interleaving inside a transaction.
     // Embedded PGlite has one session, whose transactions never interleave: there it would only cost a write.
     const server = this.db.engine === 'postgres';
@@ -345,8 +351,8 @@ export class DocumentsRepository {
                 DELETE FROM document_regions WHERE document_id = $1`,
           params: [id],
         },
-        classificationsStatement(id, analysis),
-        regionsStatement(id, analysis),
+        classificationsStatement(id, rows),
+        regionsStatement(id, rows),
         // the row's xmin is this transaction's id: the next transactions check that no later save replaced it
         {
           sql: `INSERT INTO document_analyses (document_id, language, pipeline_version, taxonomy_version, analysis)
@@ -354,24 +360,23 @@ export class DocumentsRepository {
                 ON CONFLICT (document_id) DO UPDATE SET language = EXCLUDED.language, pipeline_version = EXCLUDED.pipeline_version,
                   taxonomy_version = EXCLUDED.taxonomy_version, analysis = EXCLUDED.analysis, created_at = now()
                 RETURNING xmin::text AS step`,
-          params: [id, analysis.language, analysis.pipelineVersion, analysis.taxonomyVersion, JSON.stringify(stored)],
+          params: [id, rows.language, rows.pipelineVersion, rows.taxonomyVersion, rows.json],
         },
       ].filter((statement) => statement !== undefined),
       { background: true },
     );
     if (first[0]!.length === 0) return false;
     const step = first.at(-1)![0]!.step as string;
-    const facts = factRows(analysis);
     let start = 0;
     do {
       // while requests are being answered, a few mentions per transaction; otherwise all the rest in one
-      const end = this.db.busy() ? Math.min(start + SAVE_CHUNK_ROWS, mentions.length) : mentions.length;
-      const part = { first: start === 0, last: end === mentions.length };
+      const end = this.db.busy() ? Math.min(start + SAVE_CHUNK_ROWS, count) : count;
+      const part = { first: start === 0, last: end === count };
       const results = await this.db.batch(
         [
           // on a server, wait for the row lock before the next statement takes its snapshot and checks the save
           ...(server ? [row] : []),
-          mentionsStatement(id, step, mentions.slice(start, end), facts.slice(start, end), analysis, part),
+          mentionsStatement(id, step, sliceMentions(mentions, start, end), rows.facts, part),
         ],
         { background: true },
       );
@@ -380,7 +385,7 @@ export class DocumentsRepository {
       // a later save replaced the results: its own transactions write the rest
       if (!current) return true;
       start = end;
-    } while (start < mentions.length);
+    } while (start < count);
     return true;
   }
 
@@ -463,21 +468,6 @@ const PRESENT = 'EXISTS (SELECT 1 FROM documents WHERE id = $1)';
 /** Mentions (with their demand facts) written per transaction while the engine is busy: a few ms of engine time. */
 export const SAVE_CHUNK_ROWS = 16;
 
-/** What a demand fact takes from its mention and the analysis's skills; `firsts` over all the document's facts. */
-interface FactRow {
-  skill_uri: string;
-  skill_group: string | null;
-  horizon: string;
-  polarity: string;
-  firsts: number;
-}
-
-function factRows(analysis: Analysis): FactRow[] {
-  const groups = new Map(analysis.skills.map((s) => [s.uri, s.group ?? null]));
-  const facts = analysis.mentions.map((x) => ({ skill_uri: x.uri, skill_group: groups.get(x.uri) ?? null, horizon: x.horizon, polarity: x.polarity }));
-  const firsts = firstsOf(facts);
-  return facts.map((f, i) => ({ ...f, firsts: firsts[i]! }));
-}
 
 /**
  * One statement writing some of a document's mentions and, for each, its demand fact: with the document's month,
@@ -488,12 +478,7 @@ function factRows(analysis: Analysis): FactRow[] {
  * (`present`) and whether it was (`current`). One statement rather than up to four, each a protocol round of its
  * own in the engine: a 70-mention save in chunks of 16 took 29.5 ms of embedded engine time against 31.3.
  */
-function mentionsStatement(documentId: string, step: string, m: SkillMention[], facts: FactRow[], analysis: Analysis, part: { first: boolean; last: boolean }): Statement {
-  const primary = (level: string) => analysis.regions.find((r) => r.primary && r.level === level)?.code ?? null;
-  const area = primary('elinvoimakeskus') ?? primary('ely');
-  const occupation = analysis.occupations[0];
-  const division = analysis.sectors.find((s) => s.level >= 2)?.code.slice(0, 2) ?? null;
-  const section = analysis.sectors.find((s) => s.level === 1)?.code ?? null;
+function mentionsStatement(documentId: string, step: string, m: MentionColumns, facts: FactColumns, part: { first: boolean; last: boolean }): Statement {
   const current = '(SELECT current FROM save)';
   const steps = [
     `save AS MATERIALIZED (SELECT ${PRESENT} AS present,
@@ -517,52 +502,47 @@ function mentionsStatement(documentId: string, step: string, m: SkillMention[], 
     params: [
       documentId,
       step,
-      m.map((x) => x.uri),
-      m.map((x) => x.score),
-      m.map((x) => x.method),
-      m.map((x) => x.start),
-      m.map((x) => x.end),
-      m.map((x) => x.sentenceIndex),
-      m.map((x) => x.horizon),
-      m.map((x) => x.polarity),
-      m.map((x) => x.weight),
-      analysis.date,
-      analysis.language,
-      primary('municipality'),
-      primary('maakunta'),
-      area,
-      primary('major_region'),
-      occupation?.uri ?? null,
-      occupation?.isco.code ?? null,
-      section,
-      division,
-      facts.map((f) => f.skill_group),
-      facts.map((f) => f.firsts),
+      m.uri,
+      m.score,
+      m.method,
+      m.start,
+      m.end,
+      m.sentenceIndex,
+      m.horizon,
+      m.polarity,
+      m.weight,
+      facts.date,
+      facts.language,
+      facts.municipality,
+      facts.maakunta,
+      facts.area,
+      facts.majorRegion,
+      facts.occupation,
+      facts.isco,
+      facts.section,
+      facts.division,
+      m.group,
+      m.firsts,
     ],
   };
 }
 
 /** The document's places, while it is there. */
-function regionsStatement(documentId: string, analysis: Analysis): Statement | undefined {
-  const r = analysis.regions;
-  if (r.length === 0) return undefined;
+function regionsStatement(documentId: string, { regions: r }: AnalysisRows): Statement | undefined {
+  if (r.code.length === 0) return undefined;
   return {
     sql: `INSERT INTO document_regions (document_id, code, level, is_primary, source)
           SELECT $1, * FROM unnest($2::text[], $3::text[], $4::boolean[], $5::text[]) WHERE ${PRESENT}`,
-    params: [documentId, r.map((x) => x.code), r.map((x) => x.level), r.map((x) => x.primary), r.map((x) => x.source)],
+    params: [documentId, r.code, r.level, r.primary, r.source],
   };
 }
 
 /** The document's occupations and sectors, ranked, while it is there. */
-function classificationsStatement(documentId: string, analysis: Analysis): Statement | undefined {
-  const rows = [
-    ...analysis.occupations.map((o, i) => ({ scheme: 'occupation', rank: i + 1, code: o.uri, isco: o.isco.code, level: 4, score: o.score })),
-    ...analysis.sectors.map((s, i) => ({ scheme: 'sector', rank: i + 1, code: s.code, isco: null, level: s.level, score: s.score })),
-  ];
-  if (rows.length === 0) return undefined;
+function classificationsStatement(documentId: string, { classifications: c }: AnalysisRows): Statement | undefined {
+  if (c.code.length === 0) return undefined;
   return {
     sql: `INSERT INTO document_classifications (document_id, scheme, rank, code, isco_code, level, score)
           SELECT $1, * FROM unnest($2::text[], $3::int[], $4::text[], $5::text[], $6::int[], $7::real[]) WHERE ${PRESENT}`,
-    params: [documentId, rows.map((r) => r.scheme), rows.map((r) => r.rank), rows.map((r) => r.code), rows.map((r) => r.isco), rows.map((r) => r.level), rows.map((r) => r.score)],
+    params: [documentId, c.scheme, c.rank, c.code, c.isco, c.level, c.score],
   };
 }

@@ -3,6 +3,7 @@ import { createLogger } from '../../src/logger.js';
 import type { Analyzer } from '../../src/pipeline/analyze.js';
 import { AnalysisProcess } from '../../src/pipeline/process.js';
 import { loadAnalyzer } from '../../src/runtime.js';
+import { analysisRows } from '../../src/storage/analysis-rows.js';
 import type { Database } from '../../src/storage/database.js';
 import { importTaxonomy } from '../../src/taxonomy/import.js';
 import { createTestDatabase, FIXTURE_TAXONOMY, testConfig } from '../helpers/context.js';
@@ -45,6 +46,16 @@ describe('the analysis process', () => {
       expect(theirs).toEqual(mine);
     }
     expect((await remote.analyzeFull(inputs[0]!)).mentions.length).toBeGreaterThan(0);
+  });
+
+  it("makes a save's rows in the child, as the in-process analyzer's analysis gives them", async () => {
+    for (const input of inputs) {
+      const [mine, theirs] = await Promise.all([local.analyzeFull(input), remote.analyzeForSave(input)]);
+      expect(theirs).toEqual(analysisRows(mine));
+      expect(theirs.mentions.uri).toHaveLength(mine.mentions.length);
+      expect(theirs.skills).toBe(mine.skills.length);
+    }
+    expect((await remote.analyzeForSave(inputs[0]!)).mentions.uri.length).toBeGreaterThan(0);
   });
 
   it('fails the analyses in flight when the child dies, and starts a new child for the next', async () => {

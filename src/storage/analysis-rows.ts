@@ -1,0 +1,119 @@
+import { firstsOf } from '../demand/rollups.js';
+import type { Analysis } from '../pipeline/analyze.js';
+
+/**
+ * What saving an analysis writes (DocumentsRepository.saveRows), as columns of plain values and one JSON text.
+ * The service's analysis process makes them beside the analysis and sends these instead of the analysis itself:
+ * the process answering HTTP requests then takes in and holds, while the save lasts, a few arrays and strings
+ * rather than the analysis's thousands of objects (its skills, evidence, sentences, cues and places), and spends
+ * no time turning them into rows. Under steady ingest those objects, kept for the 0.1–0.2 s a save takes, were
+ * most of what its young-generation collections copied, and what they promoted brought on its major collections.
+ */
+export interface AnalysisRows {
+  language: Analysis['language'];
+  pipelineVersion: string;
+  taxonomyVersion: number | null;
+  /** the stored analysis, without its mentions, as JSON text */
+  json: string;
+  /** how many skills were found (for the log) */
+  skills: number;
+  /** the occupations, then the sectors, each ranked from 1 */
+  classifications: { scheme: string[]; rank: number[]; code: string[]; isco: (string | null)[]; level: number[]; score: number[] };
+  regions: { code: string[]; level: string[]; primary: boolean[]; source: string[] };
+  mentions: MentionColumns;
+  /** what every demand fact of the document shares */
+  facts: FactColumns;
+}
+
+/** The mentions, a column each, with what each one's demand fact adds: its skill's group and its `firsts` bits. */
+export interface MentionColumns {
+  uri: string[];
+  score: number[];
+  method: string[];
+  start: number[];
+  end: number[];
+  sentenceIndex: number[];
+  horizon: string[];
+  polarity: string[];
+  weight: number[];
+  group: (string | null)[];
+  firsts: number[];
+}
+
+/** The month's date and language of the document, its primary place at each level, likeliest occupation and sector. */
+export interface FactColumns {
+  date: string;
+  language: string;
+  municipality: string | null;
+  maakunta: string | null;
+  area: string | null;
+  majorRegion: string | null;
+  occupation: string | null;
+  isco: string | null;
+  section: string | null;
+  division: string | null;
+}
+
+export function analysisRows(analysis: Analysis): AnalysisRows {
+  const { mentions, ...stored } = analysis;
+  const groups = new Map(analysis.skills.map((s) => [s.uri, s.group ?? null]));
+  const group = mentions.map((m) => groups.get(m.uri) ?? null);
+  const firsts = firstsOf(mentions.map((m, i) => ({ skill_uri: m.uri, skill_group: group[i]!, horizon: m.horizon, polarity: m.polarity })));
+  const ranked = [
+    ...analysis.occupations.map((o, i) => ({ scheme: 'occupation', rank: i + 1, code: o.uri, isco: o.isco.code, level: 4, score: o.score })),
+    ...analysis.sectors.map((s, i) => ({ scheme: 'sector', rank: i + 1, code: s.code, isco: null, level: s.level, score: s.score })),
+  ];
+  const primary = (level: string) => analysis.regions.find((r) => r.primary && r.level === level)?.code ?? null;
+  const occupation = analysis.occupations[0];
+  return {
+    language: analysis.language,
+    pipelineVersion: analysis.pipelineVersion,
+    taxonomyVersion: analysis.taxonomyVersion,
+    json: JSON.stringify(stored),
+    skills: analysis.skills.length,
+    classifications: {
+      scheme: ranked.map((r) => r.scheme),
+      rank: ranked.map((r) => r.rank),
+      code: ranked.map((r) => r.code),
+      isco: ranked.map((r) => r.isco),
+      level: ranked.map((r) => r.level),
+      score: ranked.map((r) => r.score),
+    },
+    regions: {
+      code: analysis.regions.map((r) => r.code),
+      level: analysis.regions.map((r) => r.level),
+      primary: analysis.regions.map((r) => r.primary),
+      source: analysis.regions.map((r) => r.source),
+    },
+    mentions: {
+      uri: mentions.map((m) => m.uri),
+      score: mentions.map((m) => m.score),
+      method: mentions.map((m) => m.method),
+      start: mentions.map((m) => m.start),
+      end: mentions.map((m) => m.end),
+      sentenceIndex: mentions.map((m) => m.sentenceIndex),
+      horizon: mentions.map((m) => m.horizon),
+      polarity: mentions.map((m) => m.polarity),
+      weight: mentions.map((m) => m.weight),
+      group,
+      firsts,
+    },
+    facts: {
+      date: analysis.date,
+      language: analysis.language,
+      municipality: primary('municipality'),
+      maakunta: primary('maakunta'),
+      area: primary('elinvoimakeskus') ?? primary('ely'),
+      majorRegion: primary('major_region'),
+      occupation: occupation?.uri ?? null,
+      isco: occupation?.isco.code ?? null,
+      section: analysis.sectors.find((s) => s.level === 1)?.code ?? null,
+      division: analysis.sectors.find((s) => s.level >= 2)?.code.slice(0, 2) ?? null,
+    },
+  };
+}
+
+/** Mentions `from` up to `to` (not included), every column cut alike. */
+export function sliceMentions(m: MentionColumns, from: number, to: number): MentionColumns {
+  return Object.fromEntries(Object.entries(m).map(([column, values]) => [column, values.slice(from, to)])) as unknown as MentionColumns;
+}
