@@ -23,6 +23,7 @@ import http from 'node:http';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { EVENT_LOOP_PROBE_MS } from '../src/metrics.js';
@@ -44,6 +45,8 @@ const { values } = parseArgs({
     warmup: { type: 'string', default: '15' },
     connections: { type: 'string', default: '10' },
     postgres: { type: 'boolean', default: false },
+    // internal: the set-up step, run in a process of its own
+    prepare: { type: 'boolean', default: false },
   },
 });
 const rate = Number(values.rate);
@@ -51,13 +54,23 @@ const seconds = Number(values.seconds);
 const warmup = Number(values.warmup);
 const connections = Number(values.connections);
 const taxonomy = process.env.TAXONOMY_DIR ?? join(PROJECT_ROOT, '..', 'shared', 'data');
-const dataDir = mkdtempSync(join(tmpdir(), 'radar-load-'));
+const dataDir = values.prepare ? '' : mkdtempSync(join(tmpdir(), 'radar-load-'));
 const port = 18_600 + Math.floor(Math.random() * 300);
 const base = `http://127.0.0.1:${port}`;
 // per-request logging and the rate limit would measure themselves, not the service
 const env: Record<string, string> = { PORT: String(port), DATA_DIR: dataDir, TAXONOMY_DIR: taxonomy, LOG_LEVEL: 'warn', RATE_LIMIT_MAX: '1000000000', QUEUE_PREFIX: 'benchload' };
 // settings under study pass through to the service
-for (const name of ['WORKER_NICE', 'WORKER_CONCURRENCY', 'REQUEUE_INTERVAL_MS', 'MAINTENANCE_INTERVAL_MS']) if (process.env[name]) env[name] = process.env[name];
+for (const name of ['WORKER_NICE', 'HEAP_GROWING_PERCENT', 'WORKER_CONCURRENCY', 'REQUEUE_INTERVAL_MS', 'MAINTENANCE_INTERVAL_MS']) if (process.env[name]) env[name] = process.env[name];
+
+if (values.prepare) {
+  const config = loadConfig(process.env);
+  const log = createLogger(config, 'bench-load');
+  const db = await openStorage(config, log);
+  await importTaxonomy(db, config.TAXONOMY_DIR);
+  await loadAnalyzer(db, config, log, { waitForSemantic: true });
+  await db.close();
+  process.exit(0);
+}
 
 /** A Node HTTP server that answers every request at once with a small JSON body, and prints its port. */
 const BARE_SERVER = `require('node:http').createServer((q, r) => { r.setHeader('content-type', 'application/json'); r.end('{"status":"ok"}'); }).listen(0, '127.0.0.1', function () { console.log(this.address().port); });`;
@@ -74,15 +87,14 @@ if (values.postgres) {
   stops.push(() => pg.stop(), () => redis.stop());
   Object.assign(env, { DATABASE_URL: pg.url, REDIS_URL: redis.url });
 }
-// steady state, not start-up: the taxonomy imported and the skill labels' embeddings cached before the service starts
+// steady state, not start-up: the taxonomy imported and the skill labels' embeddings cached before the service
+// starts, in a process of their own: the analyzer this loads would otherwise stay on this process's heap (some
+// 260 MB, whose full collections could hold the requests this process sends while it measures)
 {
   const t = performance.now();
-  const config = loadConfig(env);
-  const log = createLogger(config, 'bench-load');
-  const db = await openStorage(config, log);
-  await importTaxonomy(db, taxonomy);
-  await loadAnalyzer(db, config, log, { waitForSemantic: true });
-  await db.close();
+  const prepared = spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--prepare'], { env: { ...process.env, ...env }, stdio: 'inherit' });
+  const code = await new Promise<number | null>((resolve) => prepared.once('exit', resolve));
+  if (code !== 0) throw new Error(`preparing the taxonomy and the label embeddings failed (exit ${code})`);
   console.log(`taxonomy imported and label embeddings cached in ${((performance.now() - t) / 1000).toFixed(1)} s`);
 }
 // as the package scripts run them: `npm start` with V8's default young generation (its analysis process gets a

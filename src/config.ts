@@ -57,6 +57,12 @@ export const ConfigSchema = Type.Object({
   JOB_BACKOFF_MS: Type.Integer({ minimum: 0, default: 2_000 }),
   WORKER_LOCK_MS: Type.Integer({ minimum: 1_000, default: 30_000, description: 'job lock; a dead worker\'s job is retried after it' }),
   REQUEUE_INTERVAL_MS: Type.Integer({ minimum: 1_000, default: 60_000, description: 'sweep for stored documents with no job' }),
+  HEAP_GROWING_PERCENT: Type.Integer({
+    minimum: 0,
+    maximum: 1_000,
+    default: 300,
+    description: "how far the API process's JS heap may grow past what was live after a full garbage collection before the next one (V8's --heap-growing-percent); 0: V8's own choice",
+  }),
   MAINTENANCE_INTERVAL_MS: Type.Integer({ minimum: 0, default: 300_000, description: 'embedded PGlite only: how often tables are vacuumed and analysed when due, as autovacuum would on a server; 0: never' }),
   AUTH_CACHE_MS: Type.Integer({ minimum: 0, default: 10_000, description: 'how long a verified API key is remembered; a revoked key stops working within this time' }),
   DEMAND_MIN_CELL: Type.Integer({ minimum: 1, default: 3, description: 'k: a demand cell with other organisations\' private documents is suppressed unless it rests on at least k organisations and k documents' }),
