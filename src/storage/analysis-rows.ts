@@ -4,10 +4,11 @@ import type { Analysis } from '../pipeline/analyze.js';
 /**
  * What saving an analysis writes (DocumentsRepository.saveRows), as columns of plain values and one JSON text.
  * The service's analysis process makes them beside the analysis and sends these instead of the analysis itself:
- * the process answering HTTP requests then takes in and holds, while the save lasts, a few arrays and strings
- * rather than the analysis's thousands of objects (its skills, evidence, sentences, cues and places), and spends
- * no time turning them into rows. Under steady ingest those objects, kept for the 0.1–0.2 s a save takes, were
- * most of what its young-generation collections copied, and what they promoted brought on its major collections.
+ * the process answering HTTP requests then takes in and holds, while the save lasts (0.1–0.2 s under load), a few
+ * arrays and strings rather than the analysis's thousands of objects (its skills, evidence, sentences, cues and
+ * places), and its event loop spends no time on the rows (the facts' `firsts` bits, the stored analysis's JSON),
+ * however large the analysis. Under `npm run bench:load` the request thread's scavenges changed little with it
+ * (within the runs' spread): what they copy is mostly the requests' own objects.
  */
 export interface AnalysisRows {
   language: Analysis['language'];

@@ -468,7 +468,6 @@ const PRESENT = 'EXISTS (SELECT 1 FROM documents WHERE id = $1)';
 /** Mentions (with their demand facts) written per transaction while the engine is busy: a few ms of engine time. */
 export const SAVE_CHUNK_ROWS = 16;
 
-
 /**
  * One statement writing some of a document's mentions and, for each, its demand fact: with the document's month,
  * kind and language, its primary place at every level, its likeliest occupation (ISCO-08) and sector (TOL
