@@ -18,7 +18,8 @@ import { startMaintenance } from './storage/maintenance.js';
  * them a minute or more apart, for up to some 120 MB more heap at its peak.
  */
 function spaceOutFullCollections(config: Pick<Config, 'HEAP_GROWING_PERCENT'>): void {
-  if (config.HEAP_GROWING_PERCENT > 0) setFlagsFromString(`--heap-growing-percent=${config.HEAP_GROWING_PERCENT}`);
+  // 0 is V8's own default: set too, so that a process starting a second service with 0 gets V8's choice back
+  setFlagsFromString(`--heap-growing-percent=${config.HEAP_GROWING_PERCENT}`);
 }
 
 export interface Service {
