@@ -12,6 +12,12 @@ import { PendingReplies } from './pending.js';
 /** What the API and the job processor need of an analyzer: the in-process one, or an analysis process. */
 export type AnalysisService = Pick<Analyzer, 'analyzeFull' | 'analyzeForSave' | 'labelCount' | 'taxonomyVersion' | 'semanticModel'>;
 
+/** What the analysis process answers an `analyze` message with, by its `as`. */
+interface Answers {
+  analysis: Analysis;
+  rows: AnalysisRows;
+}
+
 export class AnalysisProcessError extends Error {
   constructor(message: string) {
     super(message);
@@ -28,7 +34,7 @@ export class AnalysisProcessError extends Error {
 export class AnalysisProcess implements AnalysisService {
   private child: ChildProcess | undefined;
   private starting: Promise<void> | undefined;
-  private readonly pending = new PendingReplies<Analysis | AnalysisRows>();
+  private readonly pending = new PendingReplies<Answers[keyof Answers]>();
   private state = { labelCount: 0, taxonomyVersion: null as number | null, semanticModel: null as string | null };
   private closed = false;
 
@@ -57,20 +63,21 @@ export class AnalysisProcess implements AnalysisService {
     return this.state.semanticModel;
   }
 
-  async analyzeFull(input: AnalysisInput): Promise<Analysis> {
-    return (await this.ask(input, 'analysis')) as Analysis;
+  analyzeFull(input: AnalysisInput): Promise<Analysis> {
+    return this.ask(input, 'analysis');
   }
 
   /** The rows of the analysis's save, made in the child: this process never holds the analysis itself. */
-  async analyzeForSave(input: AnalysisInput): Promise<AnalysisRows> {
-    return (await this.ask(input, 'rows')) as AnalysisRows;
+  analyzeForSave(input: AnalysisInput): Promise<AnalysisRows> {
+    return this.ask(input, 'rows');
   }
 
-  private async ask(input: AnalysisInput, as: 'analysis' | 'rows'): Promise<Analysis | AnalysisRows> {
+  /** Sends `input` to the child, which answers with what `as` names. */
+  private async ask<K extends keyof Answers>(input: AnalysisInput, as: K): Promise<Answers[K]> {
     await this.ensure();
     const { id, reply } = this.pending.open();
     this.send({ type: 'analyze', id, input, as });
-    return reply;
+    return (await reply) as Answers[K];
   }
 
   /** Stops the child; analyses in flight fail. */

@@ -72,30 +72,10 @@ export function analysisRows(analysis: Analysis): AnalysisRows {
     taxonomyVersion: analysis.taxonomyVersion,
     json: JSON.stringify(stored),
     skills: analysis.skills.length,
-    classifications: {
-      scheme: ranked.map((r) => r.scheme),
-      rank: ranked.map((r) => r.rank),
-      code: ranked.map((r) => r.code),
-      isco: ranked.map((r) => r.isco),
-      level: ranked.map((r) => r.level),
-      score: ranked.map((r) => r.score),
-    },
-    regions: {
-      code: analysis.regions.map((r) => r.code),
-      level: analysis.regions.map((r) => r.level),
-      primary: analysis.regions.map((r) => r.primary),
-      source: analysis.regions.map((r) => r.source),
-    },
+    classifications: columns(ranked, ['scheme', 'rank', 'code', 'isco', 'level', 'score']),
+    regions: columns(analysis.regions, ['code', 'level', 'primary', 'source']),
     mentions: {
-      uri: mentions.map((m) => m.uri),
-      score: mentions.map((m) => m.score),
-      method: mentions.map((m) => m.method),
-      start: mentions.map((m) => m.start),
-      end: mentions.map((m) => m.end),
-      sentenceIndex: mentions.map((m) => m.sentenceIndex),
-      horizon: mentions.map((m) => m.horizon),
-      polarity: mentions.map((m) => m.polarity),
-      weight: mentions.map((m) => m.weight),
+      ...columns(mentions, ['uri', 'score', 'method', 'start', 'end', 'sentenceIndex', 'horizon', 'polarity', 'weight']),
       group,
       firsts,
     },
@@ -112,6 +92,11 @@ export function analysisRows(analysis: Analysis): AnalysisRows {
       division: analysis.sectors.find((s) => s.level >= 2)?.code.slice(0, 2) ?? null,
     },
   };
+}
+
+/** The rows' fields `keys`, a column (array) each. */
+function columns<T, K extends keyof T>(rows: readonly T[], keys: readonly K[]): { [P in K]: T[P][] } {
+  return Object.fromEntries(keys.map((key) => [key, rows.map((row) => row[key])])) as { [P in K]: T[P][] };
 }
 
 /** Mentions `from` up to `to` (not included), every column cut alike. */
