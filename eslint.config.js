@@ -5,9 +5,10 @@ export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'data/**', 'scratch/**', 'test-artifacts/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
+  { files: ['**/*.cjs'], languageOptions: { sourceType: 'commonjs', globals: { module: 'writable', require: 'readonly' } } },
   {
     // the analyst page runs in the browser; the chart libraries are loaded as scripts before it
-    files: ['src/web/**/*.js'],
+    files: ['src/interfaces/web/**/*.js'],
     languageOptions: {
       sourceType: 'module',
       globals: Object.fromEntries(

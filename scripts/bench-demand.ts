@@ -10,8 +10,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { DemandRepository, type DemandFilters, type GroupBy } from '../src/demand/demand.repository.js';
-import { PROJECT_ROOT } from '../src/paths.js';
+import { DemandRepository, type DemandFilters, type GroupBy } from '../src/storage/demand.repository.js';
+import { PROJECT_ROOT } from '../src/base/paths.js';
 import { openDatabase, type Database } from '../src/storage/database.js';
 import { postgresAvailable, startPostgres, type TestServer } from '../test/helpers/servers.js';
 import { seedDemand } from './seed-demand.js';

@@ -26,11 +26,13 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import { EVENT_LOOP_PROBE_MS } from '../src/metrics.js';
-import { PROJECT_ROOT } from '../src/paths.js';
-import { loadConfig } from '../src/config.js';
-import { createLogger } from '../src/logger.js';
-import { loadAnalyzer, openStorage } from '../src/runtime.js';
+import { EVENT_LOOP_PROBE_MS } from '../src/base/metrics.js';
+import { PROJECT_ROOT } from '../src/base/paths.js';
+import { loadConfig } from '../src/base/config.js';
+import { createLogger } from '../src/base/logger.js';
+import { loadAnalyzer } from '../src/analysis/load-analyzer.js';
+import { openStorage } from '../src/storage/open.js';
+import { loadTaxonomy } from '../src/taxonomy/load.js';
 import { importTaxonomy } from '../src/taxonomy/import.js';
 import { grew, histogramDelta, parseMetrics, quantileBound, shareWithin } from '../test/helpers/metrics.js';
 import { runCli, type CliProcess } from '../test/helpers/processes.js';
@@ -67,7 +69,7 @@ if (values.prepare) {
   const log = createLogger(config, 'bench-load');
   const db = await openStorage(config, log);
   await importTaxonomy(db, config.TAXONOMY_DIR);
-  await loadAnalyzer(db, config, log, { waitForSemantic: true });
+  await loadAnalyzer(await loadTaxonomy(db), config, log, { waitForSemantic: true });
   await db.close();
   process.exit(0);
 }

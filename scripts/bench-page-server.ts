@@ -5,12 +5,12 @@
  * with the server's own time per route since the last `clear`, and closes everything on `stop`.
  */
 import type { AddressInfo } from 'node:net';
-import { buildApp } from '../src/app.js';
-import { KeysRepository } from '../src/auth/keys.js';
-import { loadConfig } from '../src/config.js';
-import { createLogger } from '../src/logger.js';
-import { chartsBundle } from '../src/routes/web/bundle.js';
-import { openQueue } from '../src/runtime.js';
+import { buildApp } from '../src/interfaces/http/app.js';
+import { KeysRepository } from '../src/storage/keys.repository.js';
+import { loadConfig } from '../src/base/config.js';
+import { createLogger } from '../src/base/logger.js';
+import { chartsBundle } from '../src/interfaces/http/charts-bundle.js';
+import { openQueue } from '../src/jobs/analyze.queue.js';
 import { openDatabase } from '../src/storage/database.js';
 import { DocumentsRepository } from '../src/storage/documents.repository.js';
 import { startRedis } from '../test/helpers/servers.js';

@@ -8,14 +8,15 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { UniversalSentenceEncoder } from '../src/embeddings/use.embedder.js';
-import { Analyzer } from '../src/pipeline/analyze.js';
-import { SemanticSkillMatcher } from '../src/pipeline/semantic.js';
-import { segmentSentences } from '../src/pipeline/text.js';
-import { PROJECT_ROOT } from '../src/paths.js';
+import { UniversalSentenceEncoder } from '../src/analysis/embeddings/use.embedder.js';
+import { Analyzer } from '../src/analysis/analyzer.js';
+import { SemanticSkillMatcher } from '../src/analysis/semantic.js';
+import { segmentSentences } from '../src/analysis/text.js';
+import { PROJECT_ROOT } from '../src/base/paths.js';
 import { openDatabase } from '../src/storage/database.js';
-import { migrate } from '../src/storage/migrations.js';
-import { activeTaxonomyVersion, importTaxonomy } from '../src/taxonomy/import.js';
+import { migrate } from '../src/storage/migrate.js';
+import { importTaxonomy } from '../src/taxonomy/import.js';
+import { loadTaxonomy } from '../src/taxonomy/load.js';
 import { syntheticAds } from './synthetic-ads.js';
 import { quantile } from './bench-stats.js';
 
@@ -38,9 +39,14 @@ let t = performance.now();
 await importTaxonomy(db, source);
 const importMs = performance.now() - t;
 t = performance.now();
-const analyzer = await Analyzer.load(db);
-const loadMs = performance.now() - t;
-console.log(`taxonomy: ${source} (import ${(importMs / 1000).toFixed(1)} s, index ${(loadMs / 1000).toFixed(1)} s, ${analyzer.labelCount} labels)`);
+const taxonomy = await loadTaxonomy(db);
+const readMs = performance.now() - t;
+t = performance.now();
+const analyzer = await Analyzer.create(taxonomy);
+const indexMs = performance.now() - t;
+console.log(
+  `taxonomy: ${source} (import ${(importMs / 1000).toFixed(1)} s, read ${(readMs / 1000).toFixed(1)} s, index ${(indexMs / 1000).toFixed(1)} s, ${analyzer.labelCount} labels)`,
+);
 
 interface Run {
   docs: number;
@@ -77,9 +83,8 @@ report('lexical (1 core)', await measure(ads, async (text) => analyzer.analyze({
 
 if (!values['no-semantic']) {
   const encoder = new UniversalSentenceEncoder();
-  const version = await activeTaxonomyVersion(db);
   t = performance.now();
-  const matcher = await SemanticSkillMatcher.build(db, encoder, cacheDir, `taxonomy-${version!.contentHash}`, (d, n) => {
+  const matcher = await SemanticSkillMatcher.build(taxonomy.skills, encoder, cacheDir, `taxonomy-${taxonomy.version!.contentHash}`, (d, n) => {
     if (d % 1024 === 0 || d === n) process.stderr.write(`  embedding skill labels ${d}/${n}\n`);
   });
   console.log(`semantic: ${encoder.id}, ${matcher.size} label vectors ready in ${((performance.now() - t) / 1000).toFixed(1)} s (disk cache ${cacheDir})`);

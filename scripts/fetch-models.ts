@@ -5,7 +5,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { readManifest } from '../src/embeddings/manifest.js';
+import { readManifest } from '../src/analysis/embeddings/manifest.js';
 
 const modelsDir = resolve(process.env.MODELS_DIR ?? 'models');
 const wanted = process.argv.slice(2);

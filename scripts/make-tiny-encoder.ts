@@ -7,7 +7,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { FLOAT, graphName, initializer, INT64, intAttribute, model, node, valueInfo } from '../src/embeddings/onnx-proto.js';
+import { FLOAT, graphName, initializer, INT64, intAttribute, model, node, valueInfo } from '../src/analysis/embeddings/onnx-proto.js';
 import { rng } from './synthetic-ads.js';
 
 export const TINY_DIMS = 16;

@@ -1,10 +1,11 @@
-import { KeysRepository } from '../src/auth/keys.js';
-import { ROLLUPS } from '../src/demand/rollups.js';
-import { Analyzer } from '../src/pipeline/analyze.js';
+import { KeysRepository } from '../src/storage/keys.repository.js';
+import { ROLLUPS } from '../src/storage/rollups.js';
+import { Analyzer } from '../src/analysis/analyzer.js';
 import type { Database } from '../src/storage/database.js';
 import { DocumentsRepository } from '../src/storage/documents.repository.js';
-import { migrate } from '../src/storage/migrations.js';
+import { migrate } from '../src/storage/migrate.js';
 import { importTaxonomy } from '../src/taxonomy/import.js';
+import { loadTaxonomy } from '../src/taxonomy/load.js';
 import { rng, syntheticAds } from './synthetic-ads.js';
 
 const KINDS = ['job_ad', 'job_ad', 'job_ad', 'meeting_note', 'report'] as const;
@@ -25,7 +26,7 @@ export async function seedDemand(db: Database, options: { taxonomy: string; ment
   await migrate(db);
   let t = performance.now();
   await importTaxonomy(db, taxonomy);
-  const analyzer = await Analyzer.load(db);
+  const analyzer = await Analyzer.create(await loadTaxonomy(db));
   const documents = new DocumentsRepository(db);
   const org = await new KeysRepository(db).createOrganisation('bench');
   const municipalities = (await db.query<{ code: string; name_fi: string }>(`SELECT code, name_fi FROM regions WHERE level = 'municipality' ORDER BY code`)).map((r) => r.name_fi);

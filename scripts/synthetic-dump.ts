@@ -7,7 +7,7 @@
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { createGzip } from 'node:zlib';
-import { csvCell } from '../src/csv.js';
+import { csvCell } from '../src/interfaces/csv.js';
 import { rng, syntheticAd, type Lang } from './synthetic-ads.js';
 
 const PLACES = ['Helsinki', 'Tampere', 'Lahti', 'Hämeenlinna', 'Oulu', 'Vaasa', 'Turku', 'Jyväskylä', 'Kuopio', 'Espoo', '00100', '33100', 'Porvoo', ''];

@@ -1,5 +1,5 @@
-import { firstsOf } from '../demand/rollups.js';
-import type { Analysis } from '../pipeline/analyze.js';
+import { firstsOf } from './rollups.js';
+import type { Analysis } from '../domain/analysis.js';
 
 /**
  * What saving an analysis writes (DocumentsRepository.saveRows), as columns of plain values and one JSON text.

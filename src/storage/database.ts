@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import pg from 'pg';
-import { dbCall, dbEngine, dbGateWait, type DbWork } from '../metrics.js';
+import { dbCall, dbEngine, dbGateWait, type DbWork } from '../base/metrics.js';
 import type { Reply, Request, ThreadData } from './pglite-thread.js';
 
 /** Something SQL can be sent to: the database itself or an open transaction. */

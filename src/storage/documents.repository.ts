@@ -1,45 +1,12 @@
 import { createHash, randomUUID } from 'node:crypto';
-import type { Analysis, SkillMention } from '../pipeline/analyze.js';
+import type { Analysis, StoredAnalysis, StoredMention } from '../domain/analysis.js';
+import { defaultVisibility, type DocumentKind, type DocumentStatus, type Employer, type NewDocument, type Visibility } from '../domain/document.js';
+import type { Language } from '../domain/language.js';
+import type { Horizon } from '../domain/signal.js';
 import { analysisRows, sliceMentions, type AnalysisRows, type FactColumns, type MentionColumns } from './analysis-rows.js';
 import type { Database, Statement } from './database.js';
 
-/** A mention as stored: where, how, how sure, and its demand signal. */
-export type StoredMention = Pick<SkillMention, 'uri' | 'start' | 'end' | 'sentenceIndex' | 'method' | 'score' | 'horizon' | 'polarity' | 'weight'>;
-export type StoredAnalysis = Omit<Analysis, 'mentions'> & { mentions: StoredMention[] };
-
-export const DOCUMENT_KINDS = ['job_ad', 'meeting_note', 'survey_answer', 'report'] as const;
-export type DocumentKind = (typeof DOCUMENT_KINDS)[number];
-export const DOCUMENT_STATUSES = ['queued', 'processing', 'done', 'failed'] as const;
-export type DocumentStatus = (typeof DOCUMENT_STATUSES)[number];
-
-export interface Employer {
-  name?: string | undefined;
-  businessId?: string | undefined;
-  sector?: string | undefined;
-}
-
-export interface NewDocument {
-  kind: DocumentKind;
-  text: string;
-  title?: string | undefined;
-  language?: 'fi' | 'sv' | 'en' | undefined;
-  date?: string | undefined;
-  region?: string | undefined;
-  employer?: Employer | undefined;
-  vacancies?: number | undefined;
-  /** the horizon the sender declares for the whole document */
-  horizon?: 'current' | 'short' | 'long' | undefined;
-  externalId?: string | undefined;
-  /** who may read the text: only its organisation (private; the default for meeting notes) or every key (shared) */
-  visibility?: Visibility | undefined;
-}
-
-export const VISIBILITIES = ['private', 'shared'] as const;
-export type Visibility = (typeof VISIBILITIES)[number];
-
-/** The visibility a document gets when its sender names none: meeting notes are private, the rest shared. */
-export const defaultVisibility = (kind: DocumentKind): Visibility => (kind === 'meeting_note' ? 'private' : 'shared');
-
+/** A document as stored: what its sender gave, its organisation, and where it is in the analysis. */
 export interface StoredDocument extends NewDocument {
   id: string;
   orgId: string;
@@ -57,12 +24,12 @@ interface DocumentRow {
   kind: DocumentKind;
   title: string | null;
   text: string;
-  language: 'fi' | 'sv' | 'en' | null;
+  language: Language | null;
   doc_date: string | Date | null;
   region: string | null;
   employer: Employer | null;
   vacancies: number | null;
-  horizon: 'current' | 'short' | 'long' | null;
+  horizon: Horizon | null;
   external_id: string | null;
   org_id: string;
   visibility: Visibility;
@@ -136,7 +103,7 @@ export interface ListFilter {
   orgId: string;
   status?: DocumentStatus | undefined;
   kind?: DocumentKind | undefined;
-  language?: 'fi' | 'sv' | 'en' | undefined;
+  language?: Language | undefined;
   limit: number;
   offset: number;
 }

@@ -1,16 +1,8 @@
 import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
-import { LANGUAGES, type Language } from '../pipeline/language.js';
+import { LANGUAGES, type Language } from '../domain/language.js';
+import type { Alias } from '../domain/taxonomy.js';
 import { readCsv, TaxonomyFileError } from './csv.js';
-
-/** A word of the trade that ESCO lacks, mapped to the ESCO concept it stands for. */
-export interface Alias {
-  lang: Language;
-  alias: string;
-  uri: string;
-  file: string;
-  line: number;
-}
 
 export interface AliasProblem {
   file: string;

@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BatchResult } from '../../src/batch/output.js';
-import { PROJECT_ROOT } from '../../src/paths.js';
+import type { BatchResult } from '../../src/interfaces/batch/output.js';
+import { PROJECT_ROOT } from '../../src/base/paths.js';
 import { engines } from '../helpers/context.js';
 import { startTestService, waitFor, type TestService } from '../helpers/service.js';
 

@@ -1,14 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DemandRepository, GROUPS, type DemandFilters, type GroupBy } from '../../src/demand/demand.repository.js';
-import { KeysRepository } from '../../src/auth/keys.js';
-import { backfillFirstsSql, ROLLUPS } from '../../src/demand/rollups.js';
-import { PROJECT_ROOT } from '../../src/paths.js';
-import { Analyzer } from '../../src/pipeline/analyze.js';
+import { DemandRepository, GROUPS, type DemandFilters, type GroupBy } from '../../src/storage/demand.repository.js';
+import { KeysRepository } from '../../src/storage/keys.repository.js';
+import { backfillFirstsSql, ROLLUPS } from '../../src/storage/rollups.js';
+import { PROJECT_ROOT } from '../../src/base/paths.js';
+import { Analyzer } from '../../src/analysis/analyzer.js';
 import type { Database } from '../../src/storage/database.js';
-import { DocumentsRepository, type NewDocument } from '../../src/storage/documents.repository.js';
+import type { NewDocument } from '../../src/domain/document.js';
+import { DocumentsRepository } from '../../src/storage/documents.repository.js';
 import { importTaxonomy } from '../../src/taxonomy/import.js';
+import { loadTaxonomy } from '../../src/taxonomy/load.js';
 import { createTestDatabase, engines, FIXTURE_TAXONOMY } from '../helpers/context.js';
 
 const cases = JSON.parse(readFileSync(join(PROJECT_ROOT, 'test', 'fixtures', 'demand', 'documents.json'), 'utf8')) as { document: NewDocument }[];
@@ -89,7 +91,7 @@ describe.each(engines())('demand from rollups and facts agrees with counting dis
   beforeAll(async () => {
     ({ db, drop } = await createTestDatabase(engine));
     await importTaxonomy(db, FIXTURE_TAXONOMY);
-    analyzer = await Analyzer.load(db);
+    analyzer = await Analyzer.create(await loadTaxonomy(db));
     repo = new DemandRepository(db);
     documents = new DocumentsRepository(db);
     orgId = (await new KeysRepository(db).createOrganisation('sources')).id;

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PROJECT_ROOT } from '../../src/paths.js';
+import { PROJECT_ROOT } from '../../src/base/paths.js';
 import { engines } from '../helpers/context.js';
 import { startTestService, waitFor, type TestService } from '../helpers/service.js';
 

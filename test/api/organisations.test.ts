@@ -1,8 +1,8 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { buildApp } from '../../src/app.js';
-import { createLogger } from '../../src/logger.js';
-import { openQueue } from '../../src/runtime.js';
+import { buildApp } from '../../src/interfaces/http/app.js';
+import { createLogger } from '../../src/base/logger.js';
+import { openQueue } from '../../src/jobs/analyze.queue.js';
 import { engines } from '../helpers/context.js';
 import { startTestService, waitFor, type Inject, type TestService } from '../helpers/service.js';
 

@@ -1,13 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KeysRepository } from '../../src/auth/keys.js';
-import { ROLLUPS } from '../../src/demand/rollups.js';
-import { PROJECT_ROOT } from '../../src/paths.js';
-import { Analyzer, type Analysis } from '../../src/pipeline/analyze.js';
+import { KeysRepository } from '../../src/storage/keys.repository.js';
+import { ROLLUPS } from '../../src/storage/rollups.js';
+import { PROJECT_ROOT } from '../../src/base/paths.js';
+import { Analyzer } from '../../src/analysis/analyzer.js';
+import type { Analysis } from '../../src/domain/analysis.js';
+import type { NewDocument } from '../../src/domain/document.js';
 import type { Database } from '../../src/storage/database.js';
-import { DocumentsRepository, SAVE_CHUNK_ROWS, type NewDocument } from '../../src/storage/documents.repository.js';
+import { DocumentsRepository, SAVE_CHUNK_ROWS } from '../../src/storage/documents.repository.js';
 import { importTaxonomy } from '../../src/taxonomy/import.js';
+import { loadTaxonomy } from '../../src/taxonomy/load.js';
 import { createTestDatabase, engines, FIXTURE_TAXONOMY } from '../helpers/context.js';
 
 const cases = JSON.parse(readFileSync(join(PROJECT_ROOT, 'test', 'fixtures', 'demand', 'documents.json'), 'utf8')) as { document: NewDocument }[];
@@ -29,7 +32,7 @@ describe.each(engines())('saving an analysis of many mentions on %s', (engine) =
   beforeAll(async () => {
     ({ db, drop } = await createTestDatabase(engine));
     await importTaxonomy(db, FIXTURE_TAXONOMY);
-    analyzer = await Analyzer.load(db);
+    analyzer = await Analyzer.create(await loadTaxonomy(db));
     // the database as requests keep it busy (or not), counting the save's transactions
     documents = new DocumentsRepository({
       ...db,

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Analyzer } from '../../src/pipeline/analyze.js';
-import { PROJECT_ROOT } from '../../src/paths.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Analyzer } from '../../src/analysis/analyzer.js';
+import { PROJECT_ROOT } from '../../src/base/paths.js';
 import { fixtureAnalyzer, fullDataPresent, SHARED_DATA } from '../helpers/context.js';
 
 interface Case {
@@ -17,12 +17,10 @@ const cases = readFileSync(join(PROJECT_ROOT, 'test', 'fixtures', 'fi-skills', '
   .map((l) => JSON.parse(l) as Case);
 
 describe.skipIf(!fullDataPresent)('Finnish skill test set on the real ESCO', () => {
-  let drop: () => Promise<void>;
   let analyzer: Analyzer;
   beforeAll(async () => {
-    ({ drop, analyzer } = await fixtureAnalyzer(SHARED_DATA, { aliases: true }));
+    ({ analyzer } = await fixtureAnalyzer(SHARED_DATA, { aliases: true }));
   }, 180_000);
-  afterAll(() => drop());
 
   it('has at least 40 sentences of both kinds', () => {
     expect(cases.length).toBeGreaterThanOrEqual(40);

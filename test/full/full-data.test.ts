@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Analyzer } from '../../src/pipeline/analyze.js';
+import { Analyzer } from '../../src/analysis/analyzer.js';
+import type { TaxonomyData } from '../../src/domain/taxonomy.js';
 import type { Database } from '../../src/storage/database.js';
-import { importTaxonomy, type ImportResult } from '../../src/taxonomy/import.js';
-import { fixtureAnalyzer, fullDataPresent, SHARED_DATA } from '../helpers/context.js';
+import { importTaxonomy } from '../../src/taxonomy/import.js';
+import { loadTaxonomy, readTaxonomy } from '../../src/taxonomy/load.js';
+import { createTestDatabase, fullDataPresent, SHARED_DATA } from '../helpers/context.js';
 
 if (!fullDataPresent) {
   console.warn(`\n*** full-data suite SKIPPED: no official data at ${SHARED_DATA} (set RADAR_FULL_DATA_DIR) ***\n`);
@@ -18,11 +20,13 @@ describe.skipIf(!fullDataPresent)('the real ESCO, ISCO-08, TOL 2008 and regions 
   let db: Database;
   let drop: () => Promise<void>;
   let analyzer: Analyzer;
+  let taxonomy: TaxonomyData;
 
   beforeAll(async () => {
-    let imported: ImportResult;
-    ({ db, drop, analyzer, imported } = await fixtureAnalyzer(SHARED_DATA));
-    expect(imported.escoVersion).toBe('1.1.1');
+    ({ db, drop } = await createTestDatabase('pglite'));
+    expect((await importTaxonomy(db, SHARED_DATA)).escoVersion).toBe('1.1.1');
+    taxonomy = await loadTaxonomy(db);
+    analyzer = await Analyzer.create(taxonomy);
   }, 180_000);
   afterAll(() => drop());
 
@@ -41,6 +45,13 @@ describe.skipIf(!fullDataPresent)('the real ESCO, ISCO-08, TOL 2008 and regions 
     expect(await count(`SELECT count(*)::int AS n FROM regions WHERE level = 'elinvoimakeskus'`)).toBe(10);
     const hml = await db.query(`SELECT m.code, m.parent_code, p.name_fi FROM regions m JOIN regions p ON p.code = m.parent_code WHERE m.name_fi = 'Hämeenlinna'`);
     expect(hml).toEqual([{ code: 'KU109', parent_code: 'MK05', name_fi: 'Kanta-Häme' }]);
+  });
+
+  it('reads the same taxonomy from the files as from the database it was imported into', async () => {
+    const fromFiles = await readTaxonomy(SHARED_DATA);
+    expect(fromFiles.version).toEqual({ ...taxonomy.version, id: null });
+    expect({ ...fromFiles, version: null }).toEqual({ ...taxonomy, version: null });
+    expect(taxonomy.skillLabels.length).toBeGreaterThan(100_000);
   });
 
   it('importing the same data again changes nothing', async () => {

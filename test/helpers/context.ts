@@ -3,14 +3,15 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { inject } from 'vitest';
-import { loadConfig, type Config } from '../../src/config.js';
+import { loadConfig, type Config } from '../../src/base/config.js';
 import { openDatabase, type Database } from '../../src/storage/database.js';
-import { migrate } from '../../src/storage/migrations.js';
-import { PROJECT_ROOT } from '../../src/paths.js';
-import { Analyzer } from '../../src/pipeline/analyze.js';
-import { importTaxonomy, type ImportResult } from '../../src/taxonomy/import.js';
-import { createLogger } from '../../src/logger.js';
-import { loadAnalyzer } from '../../src/runtime.js';
+import { migrate } from '../../src/storage/migrate.js';
+import { PROJECT_ROOT } from '../../src/base/paths.js';
+import { Analyzer } from '../../src/analysis/analyzer.js';
+import { loadAnalyzer } from '../../src/analysis/load-analyzer.js';
+import { createLogger } from '../../src/base/logger.js';
+import type { TaxonomyData } from '../../src/domain/taxonomy.js';
+import { readTaxonomy } from '../../src/taxonomy/load.js';
 
 export const FIXTURE_TAXONOMY = join(PROJECT_ROOT, 'test', 'fixtures', 'taxonomy');
 export const SHARED_DATA = process.env.RADAR_FULL_DATA_DIR ?? join(PROJECT_ROOT, '..', 'shared', 'data');
@@ -60,21 +61,29 @@ export function testConfig(env: Record<string, string> = {}): Config {
   return loadConfig({ LOG_LEVEL: 'silent', TAXONOMY_DIR: FIXTURE_TAXONOMY, SEMANTIC_MODEL: 'none', ...env });
 }
 
-export interface FixtureAnalyzer {
-  db: Database;
-  analyzer: Analyzer;
-  imported: ImportResult;
-  drop(): Promise<void>;
+const taxonomies = new Map<string, Promise<TaxonomyData>>();
+
+/**
+ * The taxonomy read straight from the files under `dir` (the mini fixture unless told otherwise), with the
+ * project's aliases when asked: no database. Read once per test file.
+ */
+export function fixtureTaxonomy(dir = FIXTURE_TAXONOMY, options: { aliases?: boolean } = {}): Promise<TaxonomyData> {
+  const key = `${dir}\0${options.aliases ?? false}`;
+  let data = taxonomies.get(key);
+  if (!data) {
+    const aliasFiles = options.aliases ? testConfig().ALIASES_FILES.split(',') : [];
+    taxonomies.set(key, (data = readTaxonomy(dir, { aliasFiles })));
+  }
+  return data;
 }
 
 /**
- * An in-memory PGlite with a taxonomy imported (the mini fixture unless told otherwise), and the analyzer over
- * it: without the project's aliases unless asked, never with an encoder.
+ * The analyzer over fixtureTaxonomy(dir, options), never with an encoder: bare, or as a service builds it (the
+ * aliases and the score calibration) when asked for the aliases.
  */
-export async function fixtureAnalyzer(dir = FIXTURE_TAXONOMY, options: { aliases?: boolean } = {}): Promise<FixtureAnalyzer> {
-  const { db, drop } = await createTestDatabase('pglite');
-  const imported = await importTaxonomy(db, dir);
+export async function fixtureAnalyzer(dir = FIXTURE_TAXONOMY, options: { aliases?: boolean } = {}): Promise<{ analyzer: Analyzer; taxonomy: TaxonomyData }> {
+  const taxonomy = await fixtureTaxonomy(dir, options);
   const config = testConfig();
-  const analyzer = options.aliases ? await loadAnalyzer(db, config, createLogger(config)) : await Analyzer.load(db);
-  return { db, drop, analyzer, imported };
+  const analyzer = options.aliases ? await loadAnalyzer(taxonomy, config, createLogger(config)) : await Analyzer.create(taxonomy);
+  return { analyzer, taxonomy };
 }

@@ -2,7 +2,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, pingRedis } from '../../src/queue/redis.js';
+import { freePort, pingRedis } from '../../src/jobs/redis.js';
 
 export interface TestServer {
   url: string;

@@ -1,15 +1,22 @@
 import { Redis } from 'ioredis';
 import { inject } from 'vitest';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
-import { KeysRepository, type Role } from '../../src/auth/keys.js';
-import { buildApp, type AnalyzerHolder } from '../../src/app.js';
-import type { Config } from '../../src/config.js';
-import { createLogger } from '../../src/logger.js';
-import { redisOptions } from '../../src/queue/redis.js';
-import { loadAnalyzer, openQueue, startRequeueSweep, startWorker, type RunningWorker } from '../../src/runtime.js';
+import { loadAnalyzer } from '../../src/analysis/load-analyzer.js';
+import type { Config } from '../../src/base/config.js';
+import { createLogger } from '../../src/base/logger.js';
+import type { Role } from '../../src/domain/access.js';
+import { buildApp } from '../../src/interfaces/http/app.js';
+import type { AnalyzerHolder } from '../../src/interfaces/http/deps.js';
+import { InProcessAnalysis } from '../../src/jobs/analysis-service.js';
+import { openQueue } from '../../src/jobs/analyze.queue.js';
+import { startWorker, type RunningWorker } from '../../src/jobs/analyze.worker.js';
+import { redisOptions } from '../../src/jobs/redis.js';
+import { startRequeueSweep } from '../../src/jobs/requeue.js';
 import type { Database } from '../../src/storage/database.js';
 import { DocumentsRepository } from '../../src/storage/documents.repository.js';
+import { KeysRepository } from '../../src/storage/keys.repository.js';
 import { importTaxonomy } from '../../src/taxonomy/import.js';
+import { loadTaxonomy } from '../../src/taxonomy/load.js';
 import { createTestDatabase, FIXTURE_TAXONOMY, testConfig, uniquePrefix, type Engine } from './context.js';
 
 export type Inject = (options: InjectOptions) => Promise<LightMyRequestResponse>;
@@ -40,7 +47,8 @@ export async function startTestService(engine: Engine, name: string, env: Record
   const log = createLogger(config);
   const documents = new DocumentsRepository(db);
   const queue = openQueue(config, redisUrl);
-  const analyzer: AnalyzerHolder = { current: await loadAnalyzer(db, config, log) };
+  const taxonomy = await loadTaxonomy(db, { aliasFiles: config.ALIASES_FILES.split(','), log });
+  const analyzer: AnalyzerHolder = { current: new InProcessAnalysis(await loadAnalyzer(taxonomy, config, log)) };
   const keys = new KeysRepository(db, 0);
   const orgId = (await keys.createOrganisation('test')).id;
   const { key } = await keys.createKey('test', 'admin');

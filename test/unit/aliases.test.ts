@@ -1,26 +1,17 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Analyzer } from '../../src/pipeline/analyze.js';
-import type { Database } from '../../src/storage/database.js';
+import { describe, expect, it } from 'vitest';
+import { Analyzer } from '../../src/analysis/analyzer.js';
+import { PROJECT_ROOT } from '../../src/base/paths.js';
 import { readAliases } from '../../src/taxonomy/aliases.js';
-import { importTaxonomy } from '../../src/taxonomy/import.js';
-import { PROJECT_ROOT } from '../../src/paths.js';
-import { createTestDatabase, FIXTURE_TAXONOMY, testConfig } from '../helpers/context.js';
+import { readTaxonomy } from '../../src/taxonomy/load.js';
+import { FIXTURE_TAXONOMY, fixtureTaxonomy, testConfig } from '../helpers/context.js';
 
 const FORKLIFT = 'http://data.europa.eu/esco/skill/28cb374e-6261-4133-8371-f9a5470145da';
 const MIG = 'http://data.europa.eu/esco/skill/f015c5d5-6a1c-4f63-9012-a05f4f34105e';
 
 describe('local aliases', () => {
-  let db: Database;
-  let drop: () => Promise<void>;
-  beforeAll(async () => {
-    ({ db, drop } = await createTestDatabase('pglite'));
-    await importTaxonomy(db, FIXTURE_TAXONOMY);
-  });
-  afterAll(() => drop());
-
   it('reads the project list by default and reports bad rows without failing', async () => {
     expect(testConfig().ALIASES_FILES).toBe(join(PROJECT_ROOT, 'taxonomy', 'aliases.csv'));
     const dir = mkdtempSync(join(tmpdir(), 'radar-alias-'));
@@ -37,8 +28,9 @@ describe('local aliases', () => {
   });
 
   it('matches workplace words ESCO lacks, inflected, with the alias method', async () => {
+    const taxonomy = await fixtureTaxonomy();
     const { aliases } = await readAliases([testConfig().ALIASES_FILES]);
-    const analyzer = await Analyzer.load(db, { aliases });
+    const analyzer = await Analyzer.create({ ...taxonomy, aliases: aliases.filter((a) => taxonomy.skills.some((s) => s.uri === a.uri)) });
     const text = 'Edellytämme MIG-hitsauksen osaamista ja voimassa olevaa trukkikorttia.';
     const a = analyzer.analyze({ text });
     const forklift = a.skills.find((s) => s.uri === FORKLIFT);
@@ -48,7 +40,17 @@ describe('local aliases', () => {
     const en = analyzer.analyze({ text: 'Strong MIG welding skills and a valid forklift licence.' });
     expect(en.skills.find((s) => s.uri === MIG)?.method).toBe('alias');
     expect(en.skills.find((s) => s.uri === FORKLIFT)?.method).toBe('alias');
-    const without = await Analyzer.load(db);
+    const without = await Analyzer.create(taxonomy);
     expect(without.analyze({ text }).skills.find((s) => s.uri === FORKLIFT)).toBeUndefined();
+  });
+
+  it('keeps, when the taxonomy is read, only the aliases of its skills, and says which it left out', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'radar-alias-'));
+    const file = join(dir, 'ours.csv');
+    writeFileSync(file, `lang,alias,uri\nfi,lavatrukki,${FORKLIFT}\nfi,olematon,http://data.europa.eu/esco/skill/not-in-the-fixture\n`);
+    const warned: unknown[] = [];
+    const taxonomy = await readTaxonomy(FIXTURE_TAXONOMY, { aliasFiles: [file], log: { warn: (o: unknown) => warned.push(o) } });
+    expect(taxonomy.aliases.map((a) => a.alias)).toEqual(['lavatrukki']);
+    expect(warned).toEqual([{ file: 'ours.csv', line: 3, uri: 'http://data.europa.eu/esco/skill/not-in-the-fixture' }]);
   });
 });

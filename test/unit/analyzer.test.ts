@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Analyzer } from '../../src/pipeline/analyze.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Analyzer } from '../../src/analysis/analyzer.js';
 import { fixtureAnalyzer } from '../helpers/context.js';
 
 const S = 'http://data.europa.eu/esco/skill/';
@@ -12,13 +12,11 @@ const CUSTOMER_SERVICE = `${S}15a33d76-4640-438d-ae64-fdc0c1d3eebc`;
 const SOLIDITY = `${S}605399ce-4736-4b41-b41e-92ecf2139454`;
 
 describe('lexical skill matching against ESCO labels', () => {
-  let drop: () => Promise<void>;
   let analyzer: Analyzer;
 
   beforeAll(async () => {
-    ({ drop, analyzer } = await fixtureAnalyzer());
+    ({ analyzer } = await fixtureAnalyzer());
   });
-  afterAll(() => drop());
 
   const spansOf = (text: string, uri: string) => {
     const a = analyzer.analyze({ text });

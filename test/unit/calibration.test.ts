@@ -2,10 +2,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { skillLinkingFiles, skillLinkingPoints, fitCalibration, type CalibrationPoint } from '../../src/eval/calibrate.js';
-import { Analyzer } from '../../src/pipeline/analyze.js';
-import { brier, Calibrator, combineEvidence, expectedCalibrationError, fitPlatt } from '../../src/pipeline/calibration.js';
-import { PROJECT_ROOT } from '../../src/paths.js';
+import { skillLinkingFiles, skillLinkingPoints, fitCalibration, type CalibrationPoint } from '../../src/interfaces/eval/calibrate.js';
+import { brier, Calibrator, combineEvidence, expectedCalibrationError, fitPlatt } from '../../src/analysis/calibration.js';
+import { PROJECT_ROOT } from '../../src/base/paths.js';
 import { fixtureAnalyzer } from '../helpers/context.js';
 
 /** deterministic points drawn from p = σ(a·raw + b) */
@@ -72,16 +71,11 @@ describe('score calibration', () => {
   });
 
   it('labels the pipeline candidates of annotated sentences by the annotators\' skills', async () => {
-    const { db, drop } = await fixtureAnalyzer();
-    try {
-      const analyzer = await Analyzer.load(db);
-      const points = await skillLinkingPoints(db, analyzer, skillLinkingFiles(join(PROJECT_ROOT, 'test', 'fixtures', 'bench')));
-      // "strong welding skills and welding equipment": annotated with welding techniques and operating welding
-      // equipment, both found by the lexical matcher
-      expect(points.filter((p) => p.positive).length).toBeGreaterThanOrEqual(2);
-      expect(points.every((p) => p.language === 'en' && p.method === 'lexical' && p.raw > 0)).toBe(true);
-    } finally {
-      await drop();
-    }
+    const { analyzer, taxonomy } = await fixtureAnalyzer();
+    const points = await skillLinkingPoints(taxonomy.skills, analyzer, skillLinkingFiles(join(PROJECT_ROOT, 'test', 'fixtures', 'bench')));
+    // "strong welding skills and welding equipment": annotated with welding techniques and operating welding
+    // equipment, both found by the lexical matcher
+    expect(points.filter((p) => p.positive).length).toBeGreaterThanOrEqual(2);
+    expect(points.every((p) => p.language === 'en' && p.method === 'lexical' && p.raw > 0)).toBe(true);
   });
 });

@@ -1,16 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Analyzer } from '../../src/pipeline/analyze.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Analyzer } from '../../src/analysis/analyzer.js';
 import { fixtureAnalyzer } from '../helpers/context.js';
 
 const WELDER = 'http://data.europa.eu/esco/occupation/a4e5e2d7-8bbf-4b9e-8b58-8f2f6a2b1111';
 
 describe('occupation and sector classification', () => {
-  let drop: () => Promise<void>;
   let analyzer: Analyzer;
   beforeAll(async () => {
-    ({ drop, analyzer } = await fixtureAnalyzer());
+    ({ analyzer } = await fixtureAnalyzer());
   });
-  afterAll(() => drop());
 
   it('ranks the occupation named in the title, with ISCO-08 and its higher levels in the document language', () => {
     const a = analyzer.analyze({ title: 'Hitsaaja', text: 'Edellytämme MIG-hitsauksen osaamista.' });

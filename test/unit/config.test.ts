@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../src/config.js';
+import { ConfigError, loadConfig } from '../../src/base/config.js';
 
 describe('loadConfig', () => {
   it('gives embedded defaults for an empty environment', () => {

@@ -1,29 +1,21 @@
 import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { formatTable, runEval, type MetricRow } from '../../src/eval/run.js';
-import { Analyzer } from '../../src/pipeline/analyze.js';
-import { PROJECT_ROOT } from '../../src/paths.js';
-import type { Database } from '../../src/storage/database.js';
-import { importTaxonomy } from '../../src/taxonomy/import.js';
-import { createTestDatabase, FIXTURE_TAXONOMY } from '../helpers/context.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { PROJECT_ROOT } from '../../src/base/paths.js';
+import { formatTable, runEval, type MetricRow } from '../../src/interfaces/eval/run.js';
+import { fixtureAnalyzer } from '../helpers/context.js';
 
 const BENCH = join(PROJECT_ROOT, 'test', 'fixtures', 'bench');
 
 describe('eval on a benchmark directory of the official formats', () => {
-  let db: Database;
-  let drop: () => Promise<void>;
   let rows: MetricRow[];
   const predictions = mkdtempSync(join(tmpdir(), 'radar-pred-'));
 
   beforeAll(async () => {
-    ({ db, drop } = await createTestDatabase('pglite'));
-    await importTaxonomy(db, FIXTURE_TAXONOMY);
-    const analyzer = await Analyzer.load(db);
-    rows = await runEval({ benchDir: BENCH, db, analyzer, embedder: null, cacheDir: mkdtempSync(join(tmpdir(), 'radar-cache-')), predictionsDir: predictions });
+    const { analyzer, taxonomy } = await fixtureAnalyzer();
+    rows = await runEval({ benchDir: BENCH, skills: taxonomy.skills, analyzer, embedder: null, cacheDir: mkdtempSync(join(tmpdir(), 'radar-cache-')), predictionsDir: predictions });
   });
-  afterAll(() => drop());
 
   it('finds every benchmark by pattern and scores project and baseline', () => {
     expect(rows.map((r) => `${r.benchmark} ${r.metric}`)).toEqual([

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { firstsOf, firstsSql, type FactKey } from '../../src/demand/rollups.js';
+import { firstsOf, firstsSql, type FactKey } from '../../src/storage/rollups.js';
 import { openDatabase, type Database } from '../../src/storage/database.js';
 
 /** A small pseudo-random generator, so that a failure can be repeated. */

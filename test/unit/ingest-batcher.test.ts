@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Queue } from 'bullmq';
-import { createLogger } from '../../src/logger.js';
-import { analyzeJobId, createAnalyzeQueue, type AnalyzeJobPayload } from '../../src/queue/analyze.queue.js';
-import { bullConnection } from '../../src/queue/redis.js';
+import { createLogger } from '../../src/base/logger.js';
+import { analyzeJobId, createAnalyzeQueue, type AnalyzeJobPayload } from '../../src/jobs/analyze.queue.js';
+import { bullConnection } from '../../src/jobs/redis.js';
 import type { Database } from '../../src/storage/database.js';
 import { DocumentRefusedError, DocumentsRepository } from '../../src/storage/documents.repository.js';
-import { IngestBatcher } from '../../src/storage/ingest.js';
+import { IngestBatcher } from '../../src/jobs/ingest.js';
 import { createTestDatabase, testConfig, uniquePrefix } from '../helpers/context.js';
 
 /** Group commit on embedded PGlite and real Redis: the statements that write documents, counted as they go out. */

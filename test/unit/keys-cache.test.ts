@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KeysRepository } from '../../src/auth/keys.js';
+import { KeysRepository } from '../../src/storage/keys.repository.js';
 import type { Database, Queryable } from '../../src/storage/database.js';
 import { createTestDatabase } from '../helpers/context.js';
 

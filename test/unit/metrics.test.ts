@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { CharNgramIndex, topK } from '../../src/pipeline/char-tfidf.js';
-import { averagePrecision, reciprocalRank, rPrecisionAt, spanF1, spansFromBio } from '../../src/eval/metrics.js';
+import { CharNgramIndex, topK } from '../../src/analysis/char-tfidf.js';
+import { averagePrecision, reciprocalRank, rPrecisionAt, spanF1, spansFromBio } from '../../src/interfaces/eval/metrics.js';
 
 describe('ranking metrics', () => {
   it('RP@K divides by min(K, |gold|)', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compoundParts, morphologyFor } from '../../src/pipeline/morphology.js';
+import { compoundParts, morphologyFor } from '../../src/analysis/morphology.js';
 
 const keysOf = (language: 'fi' | 'sv' | 'en', word: string) => morphologyFor(language).keys(word);
 

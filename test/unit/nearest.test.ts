@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { normalize } from '../../src/embeddings/embedder.js';
-import { NearestVectors } from '../../src/pipeline/nearest.js';
+import { normalize } from '../../src/analysis/embeddings/embedder.js';
+import { NearestVectors } from '../../src/analysis/nearest.js';
 
 let seed = 7;
 const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31) - 0.5;

@@ -1,24 +1,21 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { UniversalSentenceEncoder } from '../../src/embeddings/use.embedder.js';
-import type { Analyzer } from '../../src/pipeline/analyze.js';
-import { SemanticSkillMatcher } from '../../src/pipeline/semantic.js';
-import type { Database } from '../../src/storage/database.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { UniversalSentenceEncoder } from '../../src/analysis/embeddings/use.embedder.js';
+import type { Analyzer } from '../../src/analysis/analyzer.js';
+import { SemanticSkillMatcher } from '../../src/analysis/semantic.js';
 import { fixtureAnalyzer } from '../helpers/context.js';
 
 const MIG = 'http://data.europa.eu/esco/skill/f015c5d5-6a1c-4f63-9012-a05f4f34105e';
 
 describe('semantic skill candidates with the Universal Sentence Encoder', () => {
-  let db: Database;
-  let drop: () => Promise<void>;
   let analyzer: Analyzer;
   beforeAll(async () => {
-    ({ db, drop, analyzer } = await fixtureAnalyzer());
-    analyzer.attachSemantic(await SemanticSkillMatcher.build(db, new UniversalSentenceEncoder(), mkdtempSync(join(tmpdir(), 'radar-sem-')), 'fixture'));
+    const { analyzer: a, taxonomy } = await fixtureAnalyzer();
+    analyzer = a;
+    analyzer.attachSemantic(await SemanticSkillMatcher.build(taxonomy.skills, new UniversalSentenceEncoder(), mkdtempSync(join(tmpdir(), 'radar-sem-')), 'fixture'));
   });
-  afterAll(() => drop());
 
   it('finds a skill the words do not name, with the sentence as span and the encoder recorded', async () => {
     const text = 'The job is in Vantaa. You join steel parts with an electric arc.';

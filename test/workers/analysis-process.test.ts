@@ -1,17 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../../src/logger.js';
-import type { Analyzer } from '../../src/pipeline/analyze.js';
-import { AnalysisProcess } from '../../src/pipeline/process.js';
-import { loadAnalyzer } from '../../src/runtime.js';
+import type { Analyzer } from '../../src/analysis/analyzer.js';
+import { loadAnalyzer } from '../../src/analysis/load-analyzer.js';
+import { createLogger } from '../../src/base/logger.js';
+import { AnalysisProcess } from '../../src/jobs/analysis-process.js';
 import { analysisRows } from '../../src/storage/analysis-rows.js';
 import type { Database } from '../../src/storage/database.js';
 import { importTaxonomy } from '../../src/taxonomy/import.js';
+import { loadTaxonomy } from '../../src/taxonomy/load.js';
 import { createTestDatabase, FIXTURE_TAXONOMY, testConfig } from '../helpers/context.js';
 
 /**
- * The analyzer in a process of its own, as the service runs it: its taxonomy comes through the parent's
- * database (PGlite here, which only the parent can open), its analyses equal the in-process analyzer's, and a
- * child that dies fails only the analyses in flight; the next one starts a new child.
+ * The analyzer in a process of its own, as the service runs it: its taxonomy is read from the parent's database
+ * (PGlite here, which only the parent can open) and sent as data, its analyses equal the in-process analyzer's,
+ * and a child that dies fails only the analyses in flight; the next one starts a new child.
  */
 describe('the analysis process', () => {
   let db: Database;
@@ -23,8 +24,9 @@ describe('the analysis process', () => {
   beforeAll(async () => {
     ({ db, drop } = await createTestDatabase('pglite'));
     await importTaxonomy(db, FIXTURE_TAXONOMY);
-    local = await loadAnalyzer(db, config, createLogger(config));
-    remote = await AnalysisProcess.start(db, config, createLogger(config));
+    const taxonomy = () => loadTaxonomy(db, { aliasFiles: config.ALIASES_FILES.split(','), log: createLogger(config) });
+    local = await loadAnalyzer(await taxonomy(), config, createLogger(config));
+    remote = await AnalysisProcess.start(taxonomy, config, createLogger(config));
   }, 120_000);
   afterAll(async () => {
     await remote?.close();
@@ -37,7 +39,7 @@ describe('the analysis process', () => {
     { text: 'Tapasimme yrityksen. Kahden vuoden päästä tarvitaan trukinkuljettajia ja asiakaspalvelua.', kind: 'meeting_note' as const, date: '2026-11-01' },
   ];
 
-  it('loads the same taxonomy through the parent and gives the same analyses', async () => {
+  it('is sent the same taxonomy and gives the same analyses', async () => {
     expect(remote.labelCount).toBe(local.labelCount);
     expect(remote.labelCount).toBeGreaterThan(0);
     expect(remote.taxonomyVersion).toBe(local.taxonomyVersion);

@@ -2,8 +2,8 @@ import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BatchResult } from '../../src/batch/output.js';
-import { PROJECT_ROOT } from '../../src/paths.js';
+import type { BatchResult } from '../../src/interfaces/batch/output.js';
+import { PROJECT_ROOT } from '../../src/base/paths.js';
 import { writeDump } from '../../scripts/synthetic-dump.js';
 import { FIXTURE_TAXONOMY } from '../helpers/context.js';
 import { runCli } from '../helpers/processes.js';

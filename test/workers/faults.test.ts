@@ -1,12 +1,17 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../../src/app.js';
-import { KeysRepository } from '../../src/auth/keys.js';
-import { createLogger } from '../../src/logger.js';
-import { loadAnalyzer, openQueue, startRequeueSweep, startWorker, type RunningWorker } from '../../src/runtime.js';
+import { buildApp } from '../../src/interfaces/http/app.js';
+import { KeysRepository } from '../../src/storage/keys.repository.js';
+import { createLogger } from '../../src/base/logger.js';
+import { loadAnalyzer } from '../../src/analysis/load-analyzer.js';
+import { InProcessAnalysis } from '../../src/jobs/analysis-service.js';
+import { openQueue } from '../../src/jobs/analyze.queue.js';
+import { startWorker, type RunningWorker } from '../../src/jobs/analyze.worker.js';
+import { startRequeueSweep } from '../../src/jobs/requeue.js';
+import { loadTaxonomy } from '../../src/taxonomy/load.js';
 import { openDatabase, type Database } from '../../src/storage/database.js';
 import { DocumentsRepository } from '../../src/storage/documents.repository.js';
-import { migrate } from '../../src/storage/migrations.js';
+import { migrate } from '../../src/storage/migrate.js';
 import { importTaxonomy } from '../../src/taxonomy/import.js';
 import { FIXTURE_TAXONOMY, testConfig } from '../helpers/context.js';
 import { postgresAvailable, startPostgres, startRedis, type TestServer } from '../helpers/servers.js';
@@ -52,7 +57,7 @@ describe.skipIf(!postgresAvailable())('faults: Redis restarted and the database 
     auth = { authorization: `Bearer ${(await keys.createKey('faults', 'admin')).key}` };
     const queue = openQueue(config, redis.url);
     queue.on('error', () => undefined); // Redis goes away on purpose
-    const analyzer = await loadAnalyzer(db, config, log);
+    const analyzer = new InProcessAnalysis(await loadAnalyzer(await loadTaxonomy(db, { aliasFiles: config.ALIASES_FILES.split(','), log }), config, log));
     app = await buildApp({ config, db, documents, queue, redisUrl: redis.url, analyzer: { current: analyzer }, log, keys });
     await app.ready();
     worker = startWorker(config, log, redis.url, documents, analyzer);

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Queue } from 'bullmq';
-import { KeysRepository } from '../../src/auth/keys.js';
-import { analyzeJobId, enqueueMany, type AnalyzeJobPayload } from '../../src/queue/analyze.queue.js';
-import { openQueue, requeueStale } from '../../src/runtime.js';
+import { KeysRepository } from '../../src/storage/keys.repository.js';
+import { analyzeJobId, enqueueMany, openQueue, type AnalyzeJobPayload } from '../../src/jobs/analyze.queue.js';
+import { requeueStale } from '../../src/jobs/requeue.js';
 import { DocumentsRepository, type SweepPlace } from '../../src/storage/documents.repository.js';
 import { createTestDatabase, engines, testConfig, uniquePrefix } from '../helpers/context.js';
 

@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../src/queue/redis.js';
+import { freePort } from '../../src/jobs/redis.js';
 import { FIXTURE_TAXONOMY } from '../helpers/context.js';
 import { runCli, type CliProcess } from '../helpers/processes.js';
 import { waitFor } from '../helpers/service.js';

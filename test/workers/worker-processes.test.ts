@@ -1,13 +1,14 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { Queue } from 'bullmq';
-import { ANALYZE_QUEUE, analyzeJobId, createAnalyzeQueue, enqueueAnalyze } from '../../src/queue/analyze.queue.js';
-import { bullConnection } from '../../src/queue/redis.js';
+import { ANALYZE_QUEUE, analyzeJobId, createAnalyzeQueue, enqueueAnalyze } from '../../src/jobs/analyze.queue.js';
+import { bullConnection } from '../../src/jobs/redis.js';
 import type { Database } from '../../src/storage/database.js';
-import { KeysRepository } from '../../src/auth/keys.js';
+import { KeysRepository } from '../../src/storage/keys.repository.js';
 import { DocumentsRepository } from '../../src/storage/documents.repository.js';
 import { importTaxonomy } from '../../src/taxonomy/import.js';
-import { createLogger } from '../../src/logger.js';
-import { loadAnalyzer } from '../../src/runtime.js';
+import { loadAnalyzer } from '../../src/analysis/load-analyzer.js';
+import { createLogger } from '../../src/base/logger.js';
+import { loadTaxonomy } from '../../src/taxonomy/load.js';
 import { createTestDatabase, FIXTURE_TAXONOMY, testConfig, uniquePrefix } from '../helpers/context.js';
 import { runCli, type CliProcess } from '../helpers/processes.js';
 import { waitFor } from '../helpers/service.js';
@@ -37,7 +38,8 @@ describe.skipIf(!postgresUrl)('separate worker processes on PostgreSQL and Redis
     orgId = (await new KeysRepository(db).createOrganisation('workers')).id;
     const config = testConfig();
     // the worker processes load the same taxonomy and the project's alias list
-    expectedMentions = (await loadAnalyzer(db, config, createLogger(config))).analyze({ text: AD(0) }).mentions.length;
+    const log = createLogger(config);
+    expectedMentions = (await loadAnalyzer(await loadTaxonomy(db, { aliasFiles: config.ALIASES_FILES.split(','), log }), config, log)).analyze({ text: AD(0) }).mentions.length;
     expect(expectedMentions).toBeGreaterThanOrEqual(3);
   });
   afterAll(async () => {

@@ -1,0 +1,317 @@
+import { compareCodeUnits } from '../base/compare.js';
+import type { Analysis, AnalysisInput, Method, SkillMention, SkillResult } from '../domain/analysis.js';
+import { LANGUAGES, type Language } from '../domain/language.js';
+import type { DocumentRegion, Place, PlaceProblem } from '../domain/region.js';
+import { HORIZONS, POLARITIES, type Cue } from '../domain/signal.js';
+import type { TaxonomyData } from '../domain/taxonomy.js';
+import { Calibrator, combineEvidence } from './calibration.js';
+import { detectLanguage, loadLanguageDetector } from './language.js';
+import { LabelIndex, prepareSentence, type LexicalMatch } from './lexicon.js';
+import { morphologyFor } from './morphology.js';
+import { OccupationClassifier } from './occupations.js';
+import { PlaceResolver } from './places.js';
+import { SectorClassifier } from './sectors.js';
+import type { SemanticSkillMatcher } from './semantic.js';
+import { CueFinder, signalAt, type SignalDefaults } from './signals.js';
+import { normalizeText, segmentSentences, type Sentence } from './text.js';
+
+/** Changes whenever the pipeline's output for the same input can change. Stored with every result. */
+export const PIPELINE_VERSION = 'calibrated-3';
+
+/** Words for people that head no occupation label but count vacancies ("3 henkilöä", "two new employees"). */
+const PERSON_WORDS: Record<Language, string[]> = {
+  fi: ['henkilö', 'henki', 'työntekijä', 'osaaja', 'tekijä', 'ammattilainen', 'asiantuntija', 'harjoittelija'],
+  sv: ['person', 'medarbetar', 'anställd', 'yrkesperson', 'expert', 'praktikant'],
+  en: ['person', 'peopl', 'employe', 'worker', 'staff', 'profession', 'expert', 'intern'],
+};
+
+/** Each skill's nearest skill group, walking up the skills pillar (a skill's broader skills first, then theirs). */
+function nearestGroups(data: Pick<TaxonomyData, 'skillGroups' | 'skillBroader'>): Map<string, string> {
+  const groups = new Set(data.skillGroups);
+  const broader = new Map<string, string[]>();
+  for (const r of data.skillBroader) broader.set(r.uri, [...(broader.get(r.uri) ?? []), r.broader]);
+  const nearest = new Map<string, string>();
+  for (const uri of broader.keys()) {
+    if (groups.has(uri)) continue;
+    let level = [uri];
+    const seen = new Set(level);
+    for (let depth = 0; depth < 8 && level.length > 0 && !nearest.has(uri); depth++) {
+      const up = level.flatMap((u) => broader.get(u) ?? []).filter((u) => !seen.has(u));
+      const group = up.find((u) => groups.has(u));
+      if (group) nearest.set(uri, group);
+      up.forEach((u) => seen.add(u));
+      level = up;
+    }
+  }
+  return nearest;
+}
+
+/** The cues of each sentence, in text order. */
+function cuesBySentence(cues: (Cue & { sentenceIndex: number })[]): Map<number, Cue[]> {
+  const map = new Map<number, Cue[]>();
+  for (const c of cues) map.set(c.sentenceIndex, [...(map.get(c.sentenceIndex) ?? []), c]);
+  return map;
+}
+
+/** Lexical matches scoring below this (only loose compound-part or hyphen-part matches) are left out. */
+const MIN_SCORE = 0.7;
+
+type SkillNames = TaxonomyData['skills'][number]['names'];
+
+/** The loaded taxonomy lexicon and the steps of the pipeline; built once per process. */
+export class Analyzer {
+  private constructor(
+    private readonly indexes: Map<Language, LabelIndex>,
+    private readonly skillLabels: Map<string, SkillNames>,
+    readonly taxonomyVersion: number | null,
+    private readonly occupations: OccupationClassifier,
+    private readonly sectors: SectorClassifier,
+    private readonly calibrator: Calibrator,
+    private readonly places: PlaceResolver,
+    private readonly cueFinders: Map<Language, CueFinder>,
+    private readonly groups: Map<string, string>,
+  ) {}
+
+  /** The skill labels in the three language indexes with the local aliases, and the other steps, from the taxonomy. */
+  static async create(data: TaxonomyData, options: { calibrator?: Calibrator } = {}): Promise<Analyzer> {
+    await loadLanguageDetector();
+    const indexes = new Map(LANGUAGES.map((l) => [l, new LabelIndex(l)] as const));
+    for (const l of data.skillLabels) indexes.get(l.lang)!.add({ uri: l.uri, lang: l.lang, kind: l.kind, label: l.label });
+    const skillLabels = new Map(data.skills.map((s) => [s.uri, s.names]));
+    for (const a of data.aliases) {
+      if (skillLabels.has(a.uri)) indexes.get(a.lang)!.add({ uri: a.uri, lang: a.lang, kind: 'alias', label: a.alias });
+    }
+    // vacancy counts: a number before a word that heads an ESCO occupation label ("3 hitsaajaa") or names people
+    const heads = new Map(LANGUAGES.map((l) => [l, new Set(PERSON_WORDS[l])] as const));
+    const seen = new Set<string>();
+    for (const { lang, label } of data.occupationLabels) {
+      if (seen.has(`${lang} ${label}`)) continue;
+      seen.add(`${lang} ${label}`);
+      const words = label.replace(/\(.*?\)/g, ' ').trim().split(/[\s/]+/);
+      const head = words[words.length - 1];
+      if (head) for (const [k, w] of morphologyFor(lang).keys(head)) if (w >= 1) heads.get(lang)!.add(k);
+    }
+    const cueFinders = new Map(
+      LANGUAGES.map((l) => {
+        const set = heads.get(l)!;
+        return [l, new CueFinder(l, morphologyFor(l), (keys) => [...keys].some(([k, w]) => w >= 0.7 && set.has(k)))] as const;
+      }),
+    );
+    return new Analyzer(
+      indexes,
+      skillLabels,
+      data.version?.id ?? null,
+      OccupationClassifier.fromData(data),
+      SectorClassifier.fromData(data),
+      options.calibrator ?? Calibrator.identity(),
+      PlaceResolver.fromData(data),
+      cueFinders,
+      nearestGroups(data),
+    );
+  }
+
+  private semantic: SemanticSkillMatcher | undefined;
+  private semanticAttached!: (model: string) => void;
+  /** The encoder's id once semantic matching is attached (pending while it is not, or never). */
+  readonly semanticReady = new Promise<string>((resolve) => (this.semanticAttached = resolve));
+
+  /** Adds embedding-based candidates from now on (the label matrix may take a while to build on first start). */
+  attachSemantic(matcher: SemanticSkillMatcher): void {
+    this.semantic = matcher;
+    this.semanticAttached(matcher.embedder.id);
+  }
+
+  get semanticModel(): string | null {
+    return this.semantic?.embedder.id ?? null;
+  }
+
+  /**
+   * The lexical analysis plus, in the languages the encoder understands, skills close in meaning to a sentence
+   * or to one of its phrases (method `semantic`, that sentence or phrase as span). Where the lexical matcher
+   * found the same skill in the same sentence, the semantic evidence strengthens it instead of adding a mention.
+   */
+  async analyzeFull(input: AnalysisInput): Promise<Analysis> {
+    const analysis = this.analyze(input);
+    const semantic = this.semantic;
+    if (!semantic || !semantic.understands(analysis.language)) return analysis;
+    const text = normalizeText(input.text);
+    const sentences = analysis.sentences.map((s) => ({ ...s, text: text.slice(s.start, s.end) }));
+    const found = new Set(analysis.mentions.map((m) => `${m.uri} ${m.sentenceIndex}`));
+    const cues = cuesBySentence(analysis.cues);
+    const defaults = this.signalDefaults(input, analysis.cues);
+    const evidence = new Map<string, SkillMention[]>();
+    for (const m of await semantic.match(analysis.language, sentences)) {
+      const mention: SkillMention = {
+        uri: m.uri,
+        score: this.calibrator.probability(analysis.language, 'semantic', m.cosine),
+        rawScore: Math.round(m.cosine * 1000) / 1000,
+        method: 'semantic',
+        start: m.start,
+        end: m.end,
+        spans: [{ start: m.start, end: m.end }],
+        sentenceIndex: m.sentenceIndex,
+        matchedLabel: this.labelOf(m.uri, 'en'),
+        ...signalAt(cues.get(m.sentenceIndex) ?? [], m.start, defaults),
+      };
+      if (!found.has(`${m.uri} ${m.sentenceIndex}`)) analysis.mentions.push(mention);
+      evidence.set(m.uri, [...(evidence.get(m.uri) ?? []), mention]);
+    }
+    for (const [uri, list] of evidence) {
+      const at = analysis.skills.findIndex((k) => k.uri === uri);
+      const lexical = analysis.mentions.filter((m) => m.uri === uri && m.method !== 'semantic');
+      const added = list.filter((m) => !found.has(`${m.uri} ${m.sentenceIndex}`));
+      const skill = this.skillOf(uri, [...lexical, ...list], analysis.language);
+      // spans and sentences are those of the mentions kept; evidence folded into a lexical mention adds none
+      const kept = [...lexical, ...added].sort((a, b) => a.start - b.start);
+      skill.spans = kept.flatMap((m) => m.spans);
+      skill.sentences = [...new Set(kept.map((m) => m.sentenceIndex))];
+      skill.mentions = kept.length;
+      if (at >= 0) analysis.skills[at] = skill;
+      else analysis.skills.push(skill);
+    }
+    analysis.skills.sort((a, b) => b.score - a.score || a.spans[0]!.start - b.spans[0]!.start);
+    analysis.mentions.sort((a, b) => a.start - b.start || compareCodeUnits(a.uri, b.uri));
+    analysis.encoder = semantic.embedder.id;
+    return analysis;
+  }
+
+  get labelCount(): number {
+    let n = 0;
+    for (const index of this.indexes.values()) n += index.size;
+    return n;
+  }
+
+  /**
+   * A skill of the result from its occurrences (in text order): each method's best calibrated score combined,
+   * the method of the best single one, every span.
+   */
+  private skillOf(uri: string, list: Pick<SkillMention, 'score' | 'method' | 'spans' | 'sentenceIndex' | 'horizon' | 'polarity'>[], language: Language): SkillResult {
+    const bestByMethod = new Map<Method, number>();
+    for (const m of list) bestByMethod.set(m.method, Math.max(bestByMethod.get(m.method) ?? 0, m.score));
+    return {
+      uri,
+      label: this.labelOf(uri, language),
+      score: combineEvidence([...bestByMethod.values()]),
+      method: list.reduce((best, m) => (m.score > best.score ? m : best)).method,
+      methods: [...bestByMethod.keys()].sort(),
+      spans: list.flatMap((m) => m.spans),
+      sentences: [...new Set(list.map((m) => m.sentenceIndex))],
+      mentions: list.length,
+      ...(this.groups.has(uri) && { group: this.groups.get(uri)! }),
+      horizons: HORIZONS.filter((h) => list.some((m) => m.horizon === h)),
+      polarities: POLARITIES.filter((p) => list.some((m) => m.polarity === p)),
+    };
+  }
+
+  labelOf(uri: string, language: Language): string {
+    const l = this.skillLabels.get(uri);
+    if (!l) return uri;
+    return l[language] ?? l.en;
+  }
+
+  analyze(input: AnalysisInput): Analysis {
+    const text = normalizeText(input.text);
+    const guess = input.language
+      ? { language: input.language, confidence: 1, source: 'declared' as const }
+      : { ...detectLanguage(text), source: 'detected' as const };
+    const language = guess.language;
+    const sentences = segmentSentences(text, language);
+    const index = this.indexes.get(language)!;
+    const prepared = sentences.map((s) => prepareSentence(index.morphology, s));
+    const raw: LexicalMatch[] = [];
+    sentences.forEach((sentence, i) => {
+      for (const m of index.match(text, sentence, prepared[i])) if (m.score >= MIN_SCORE) raw.push(m);
+    });
+
+    // one occurrence per skill and place: the best-scoring label wins, overlapping occurrences merge
+    raw.sort((a, b) => b.score - a.score || a.start - b.start || compareCodeUnits(a.uri, b.uri));
+    const kept = new Map<string, LexicalMatch[]>();
+    for (const m of raw) {
+      const list = kept.get(m.uri) ?? [];
+      if (list.some((k) => k.start < m.end && m.start < k.end)) continue;
+      list.push(m);
+      kept.set(m.uri, list);
+    }
+    const date = input.date ?? new Date().toISOString().slice(0, 10);
+    const finder = this.cueFinders.get(language)!;
+    const cues = sentences.flatMap((s) => finder.find(text, s, Number(date.slice(0, 4))).map((c) => ({ ...c, sentenceIndex: s.index })));
+    const defaults = this.signalDefaults(input, cues);
+    const bySentence = cuesBySentence(cues);
+    const mentions: SkillMention[] = [];
+    const skills: SkillResult[] = [];
+    for (const [uri, list] of kept) {
+      list.sort((a, b) => a.start - b.start);
+      for (const m of list) {
+        const signal = signalAt(bySentence.get(m.sentenceIndex) ?? [], m.start, defaults);
+        mentions.push({ uri, score: this.calibrator.probability(language, m.method, m.score), rawScore: m.score, method: m.method, start: m.start, end: m.end, spans: m.spans, sentenceIndex: m.sentenceIndex, matchedLabel: m.label, ...signal });
+      }
+      skills.push(this.skillOf(uri, mentions.slice(mentions.length - list.length), language));
+    }
+    skills.sort((a, b) => b.score - a.score || a.spans[0]!.start - b.spans[0]!.start);
+    // occupations weigh the skills by match quality, which the raw lexical score is
+    const quality = [...kept].map(([uri, list]) => ({ uri, score: Math.max(...list.map((m) => m.score)) }));
+    const occupations = this.occupations.classify(language, { text, sentences, prepared, title: input.title, skills: quality });
+    const englishHints = occupations
+      .filter((o) => o.score >= 0.4)
+      .slice(0, 2)
+      .map((o) => this.occupations.englishProfile(o.uri))
+      .filter((p): p is string => p !== undefined);
+    const sectors = this.sectors.classify(language, { text, title: input.title, employerSector: input.employerSector, englishHints });
+    mentions.sort((a, b) => a.start - b.start || compareCodeUnits(a.uri, b.uri));
+    return {
+      language,
+      languageSource: guess.source,
+      languageConfidence: Math.round(guess.confidence * 1000) / 1000,
+      pipelineVersion: PIPELINE_VERSION,
+      encoder: null,
+      taxonomyVersion: this.taxonomyVersion,
+      sentences: sentences.map(({ index, start, end }) => ({ index, start, end })),
+      skills,
+      occupations,
+      sectors,
+      mentions,
+      date,
+      cues,
+      ...this.regionsOf(input, text, sentences, language, date),
+    };
+  }
+
+  /**
+   * Defaults for mentions without cues of their own: the declared horizon; a job ad states a need, other texts a
+   * mention; the weight is the vacancies of the metadata, or for a job ad the largest count in its text.
+   */
+  private signalDefaults(input: AnalysisInput, cues: Cue[]): SignalDefaults {
+    const jobAd = input.kind === undefined || input.kind === 'job_ad';
+    const counted = cues.filter((c) => c.count !== undefined).map((c) => c.count!);
+    return {
+      horizon: input.horizon,
+      polarity: jobAd ? 'need' : 'mention',
+      weight: input.vacancies ?? (jobAd && counted.length > 0 ? Math.max(...counted) : 1),
+    };
+  }
+
+  /**
+   * The places of the document: the metadata region when it resolves, and the places named in the text. The
+   * primary place (metadata, else the place the text names most often, the first on a tie) comes first with its
+   * roll-up; demand is counted there.
+   */
+  private regionsOf(input: AnalysisInput, text: string, sentences: Sentence[], language: Language, date: string): Pick<Analysis, 'regions' | 'places' | 'placeProblems'> {
+    const places: Place[] = [];
+    const placeProblems: PlaceProblem[] = [];
+    const add = (p: Place | PlaceProblem) => ('code' in p ? places.push(p) : placeProblems.push(p));
+    if (input.region) add(this.places.resolveMetadata(input.region));
+    for (const s of sentences) for (const p of this.places.findInText(text, s, language)) add(p);
+    const counts = new Map<string, number>();
+    for (const p of places) if (p.source === 'text') counts.set(p.code, (counts.get(p.code) ?? 0) + 1);
+    const fromText = places.filter((p) => p.source === 'text').sort((a, b) => counts.get(b.code)! - counts.get(a.code)! || a.start! - b.start!);
+    const ordered = [...places.filter((p) => p.source === 'metadata'), ...fromText];
+    const regions: DocumentRegion[] = [];
+    for (const [i, p] of ordered.entries()) {
+      for (const r of this.places.rollUp(p.code, date, language)) {
+        if (regions.some((x) => x.code === r.code)) continue;
+        regions.push({ ...r, primary: i === 0, source: p.source });
+      }
+    }
+    return { regions, places, placeProblems };
+  }
+}

@@ -1,0 +1,358 @@
+import type { Language } from '../domain/language.js';
+import { morphologyFor, type Morphology } from './morphology.js';
+import { tokenize, type Sentence, type Token } from './text.js';
+
+export interface LabelEntry {
+  uri: string;
+  lang: Language;
+  kind: 'pref' | 'alt' | 'hidden' | 'alias';
+  label: string;
+}
+
+interface IndexedLabel {
+  uri: string;
+  kind: LabelEntry['kind'];
+  label: string;
+  /** per content word: the keys any of which satisfies it */
+  words: string[][];
+  /** light verbs were left out of `words` */
+  lightDropped: boolean;
+  /** the light verbs left out, needed after all when the one remaining word is common among labels */
+  lightWords: string[][];
+  /** set when indexed: the words to find, with the light verbs back when the one remaining word is common */
+  find?: string[][];
+}
+
+export interface LexicalMatch {
+  uri: string;
+  label: string;
+  kind: LabelEntry['kind'];
+  score: number;
+  method: 'lexical' | 'alias';
+  sentenceIndex: number;
+  /** exact character spans of the matched words (runs of adjacent words merged) */
+  spans: { start: number; end: number }[];
+  start: number;
+  end: number;
+}
+
+/** A word found in more labels than this is too common to stand for a skill on its own. */
+const COMMON_WORD_LABELS = 8;
+
+/** A one-word alternative label whose word occurs in more concepts' labels than this is not used alone. */
+const AMBIGUOUS_SYNONYM = 15;
+
+const KIND_SCORE = { pref: 0.95, alias: 0.92, alt: 0.9, hidden: 0.8 } as const;
+
+/**
+ * The label's own keys of a word: its lemmas (or stem). Not the verb behind a derived noun, nor compound parts:
+ * the text's side adds those, so "tuotteiden myynti" meets "myydä tuotteita" while "yritys" (company) does not
+ * meet "yrittäjyys" through their common verb.
+ */
+function labelWordKeys(m: Morphology, word: string): string[] {
+  // a capitalised word in a Swedish or English label is a name: match it as written
+  if (m.language !== 'fi' && /^\p{Lu}/u.test(word) && word.length > 2) return [`=${word.toLowerCase()}`];
+  const keys = m.keys(word);
+  const best = Math.max(...keys.values());
+  return [...keys].filter(([, w]) => w >= best - 1e-9).map(([k]) => k);
+}
+
+/**
+ * An index of taxonomy labels in one language, normalised as the text is (Voikko lemmas for Finnish, stems
+ * for Swedish and English); word order is free within a window, as Finnish needs.
+ */
+export class LabelIndex {
+  private readonly labels: IndexedLabel[] = [];
+  /** key → its number, and the ids of labels whose rarest content word has that key */
+  private readonly byKey = new Map<string, { key: number; labels: number[] }>();
+  /**
+   * The key numbers each label needs, flat: label i's are need[needAt[i]] to need[needAt[i + 1]], per word its
+   * count of keys and then the keys ([2, a, b, 1, c] = (a or b) and c). Arrays, so that rejecting the many
+   * candidates that lack a word touches no label object.
+   */
+  private need = new Uint32Array(0);
+  private needAt = new Uint32Array(0);
+  private indexed = false;
+  /** per label id and per key number: the call of `match` that last saw it (a stamp instead of a set) */
+  private seen = new Uint32Array(0);
+  private present = new Uint32Array(0);
+  private stamp = 0;
+  /** key → how many distinct concepts have a label with that key (labels arrive grouped by concept) */
+  private readonly conceptsByKey = new Map<string, { last: string; count: number }>();
+  readonly morphology: Morphology;
+
+  constructor(readonly language: Language) {
+    this.morphology = morphologyFor(language);
+  }
+
+  get size(): number {
+    return this.labels.length;
+  }
+
+  add(entry: LabelEntry): void {
+    const m = this.morphology;
+    // a parenthesised qualifier tells concepts apart ("Python (tietokoneohjelmointi)"); texts rarely repeat it
+    const text = entry.label.replace(/\s*\([^)]*\)\s*/g, ' ').trim() || entry.label;
+    const all = tokenize(text);
+    const tokens = all.filter((t) => !m.isStopword(t.text.toLowerCase()));
+    if (tokens.length === 0) return;
+    // words of the label left out as function words ("uusia koneita"): needed after all when the rest is common
+    const dropped = all.filter((t) => !tokens.includes(t) && t.text.length >= 3);
+    let content = tokens.filter((t) => !m.isLightVerb(t.text.toLowerCase()));
+    let lightDropped = content.length < tokens.length;
+    if (content.length === 0) {
+      content = tokens;
+      lightDropped = false;
+    }
+    // one short word alone ("C", "R", "IT") is too ambiguous for lexical matching
+    if (content.length === 1 && content[0]!.text.length < 3 && !/[+#]/.test(content[0]!.text)) return;
+    const words = content.map((t) => labelWordKeys(m, t.text));
+    if (words.some((w) => w.length === 0)) return;
+    const lightWords = [...(lightDropped ? tokens.filter((t) => !content.includes(t)) : []), ...dropped].map((t) => labelWordKeys(m, t.text));
+    if (dropped.length > 0 && !lightDropped && content.length === 1) lightDropped = true;
+    this.labels.push({ uri: entry.uri, kind: entry.kind, label: entry.label, words, lightDropped, lightWords });
+    this.indexed = false;
+    const seen = new Set<string>();
+    for (const key of words.flat()) {
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const df = this.conceptsByKey.get(key);
+      if (!df) this.conceptsByKey.set(key, { last: entry.uri, count: 1 });
+      else if (df.last !== entry.uri) {
+        df.last = entry.uri;
+        df.count++;
+      }
+    }
+  }
+
+  /**
+   * Every content word must occur, so a label is found through its rarest word alone: a sentence then only
+   * brings up the few labels whose rarest word it contains.
+   */
+  private buildIndex(): void {
+    this.byKey.clear();
+    const entry = (key: string) => {
+      let e = this.byKey.get(key);
+      if (!e) this.byKey.set(key, (e = { key: this.byKey.size, labels: [] }));
+      return e;
+    };
+    const need: number[] = [];
+    const needAt = new Uint32Array(this.labels.length + 1);
+    this.labels.forEach((label, id) => {
+      needAt[id] = need.length;
+      // a one-word synonym that many other concepts' labels share ("equipment", "design") names none of them
+      if (label.kind !== 'pref' && label.words.length === 1 && this.frequency(label.words[0]!) > AMBIGUOUS_SYNONYM) return;
+      // "suorittaa tehtävänsä" must not match every "tehtävä": a common word needs its verb too
+      label.find =
+        label.lightDropped && label.words.length === 1 && this.frequency(label.words[0]!) > COMMON_WORD_LABELS ? [...label.lightWords, ...label.words] : label.words;
+      for (const word of label.find) need.push(word.length, ...word.map((k) => entry(k).key));
+      let rarest = label.words[0]!;
+      let cost = Infinity;
+      for (const word of label.words) {
+        const c = word.reduce((sum, k) => sum + (this.conceptsByKey.get(k)?.count ?? 0), 0);
+        if (c < cost) {
+          cost = c;
+          rarest = word;
+        }
+      }
+      for (const key of new Set(rarest)) entry(key).labels.push(id);
+    });
+    needAt[this.labels.length] = need.length;
+    this.need = Uint32Array.from(need);
+    this.needAt = needAt;
+    this.seen = new Uint32Array(this.labels.length);
+    this.present = new Uint32Array(this.byKey.size);
+    this.stamp = 0;
+    this.indexed = true;
+  }
+
+  /** Labels whose every content word occurs in the sentence, close together. */
+  match(text: string, sentence: Sentence, prepared: PreparedSentence = prepareSentence(this.morphology, sentence)): LexicalMatch[] {
+    if (!this.indexed) this.buildIndex();
+    if (this.stamp === 0xffffffff) {
+      this.seen.fill(0);
+      this.present.fill(0);
+      this.stamp = 0;
+    }
+    const stamp = ++this.stamp;
+    const { seen, present, need, needAt } = this;
+    const entries: { key: number; labels: number[] }[] = [];
+    for (const key of prepared.at.keys()) {
+      const e = this.byKey.get(key);
+      if (!e) continue;
+      present[e.key] = stamp;
+      entries.push(e);
+    }
+    // each label once, in the order its keys occur; most fail at once for a word the sentence lacks
+    const matches: LexicalMatch[] = [];
+    for (const e of entries) {
+      for (const id of e.labels) {
+        if (seen[id] === stamp) continue;
+        seen[id] = stamp;
+        if (!hasAll(need, needAt[id]!, needAt[id + 1]!, present, stamp)) continue;
+        const m = this.matchLabel(this.labels[id]!, text, sentence, prepared);
+        if (m) matches.push(m);
+      }
+    }
+    return matches;
+  }
+
+  private matchLabel(label: IndexedLabel, text: string, sentence: Sentence, prepared: PreparedSentence): LexicalMatch | undefined {
+    const { tokens, stop } = prepared;
+    const words = label.find!;
+    const lightDropped = label.lightDropped && words === label.words;
+    const found = place(words, prepared);
+    if (!found) return undefined;
+    const positions = [...new Set(found.positions)].sort((a, b) => a - b);
+    const first = positions[0]!;
+    const last = positions[positions.length - 1]!;
+    // adjacent = nothing but function words between the matched words ("drive a forklift")
+    const onlyStopwordsBetween = (from: number, to: number) => {
+      for (let p = from + 1; p < to; p++) if (!stop[p]) return false;
+      return /^[^.;:!?\n]*$/.test(text.slice(tokens[from]!.end, tokens[to]!.start));
+    };
+    let contiguous = true;
+    for (let i = 1; i < positions.length; i++) if (!onlyStopwordsBetween(positions[i - 1]!, positions[i]!)) contiguous = false;
+    const weight = found.weights.reduce((a, b) => a + b, 0) / found.weights.length;
+    const score =
+      KIND_SCORE[label.kind] * weight * (contiguous ? 1 : 0.92) * (lightDropped ? 0.97 : 1);
+    const spans: { start: number; end: number }[] = [];
+    let previous = -1;
+    for (const p of positions) {
+      const t = tokens[p]!;
+      const span = spans[spans.length - 1];
+      if (span && previous >= 0 && onlyStopwordsBetween(previous, p)) span.end = t.end;
+      else spans.push({ start: t.start, end: t.end });
+      previous = p;
+    }
+    return {
+      uri: label.uri,
+      label: label.label,
+      kind: label.kind,
+      score: Math.round(score * 1000) / 1000,
+      method: label.kind === 'alias' ? 'alias' : 'lexical',
+      sentenceIndex: sentence.index,
+      spans,
+      start: tokens[first]!.start,
+      end: tokens[last]!.end,
+    };
+  }
+
+  /** In how many concepts' labels the rarest key of a word occurs. */
+  private frequency(keys: string[]): number {
+    return Math.min(...keys.map((k) => this.conceptsByKey.get(k)?.count ?? 0));
+  }
+}
+
+/** Whether every word of a label has a key present in the sentence (see `LabelIndex.need`). */
+function hasAll(need: Uint32Array, from: number, to: number, present: Uint32Array, stamp: number): boolean {
+  let i = from;
+  while (i < to) {
+    const end = i + 1 + need[i]!;
+    let found = false;
+    for (let j = i + 1; j < end && !found; j++) found = present[need[j]!] === stamp;
+    if (!found) return false;
+    i = end;
+  }
+  return true;
+}
+
+/**
+ * A sentence as the label indexes of its language see it: its tokens, which of them are function words, and
+ * where each matching key occurs. Made once per sentence, it serves the skill and the occupation index alike.
+ */
+export interface PreparedSentence {
+  tokens: Token[];
+  stop: boolean[];
+  /** key → the token positions carrying it (ascending) with the weight of each */
+  at: Map<string, { positions: number[]; weights: number[] }>;
+}
+
+export function prepareSentence(m: Morphology, sentence: Sentence): PreparedSentence {
+  const tokens = tokenize(sentence.text, sentence.start);
+  const stop = tokens.map((t) => m.isStopword(t.text.toLowerCase()));
+  const at = new Map<string, { positions: number[]; weights: number[] }>();
+  tokens.forEach((t, p) => {
+    if (stop[p]) return;
+    for (const [key, w] of m.keys(t.text)) {
+      if (!(w > 0)) continue;
+      let list = at.get(key);
+      if (!list) at.set(key, (list = { positions: [], weights: [] }));
+      list.positions.push(p);
+      list.weights.push(w);
+    }
+  });
+  return { tokens, stop, at };
+}
+
+/** The occurrences of a label word (any of its keys) in the sentence, ascending, with the best weight at each. */
+function occurrences(keys: string[], at: PreparedSentence['at']): { positions: number[]; weights: number[] } | undefined {
+  if (keys.length === 1) return at.get(keys[0]!);
+  const best = new Map<number, number>();
+  for (const k of keys) {
+    const list = at.get(k);
+    if (!list) continue;
+    list.positions.forEach((p, i) => {
+      if (list.weights[i]! > (best.get(p) ?? 0)) best.set(p, list.weights[i]!);
+    });
+  }
+  if (best.size === 0) return undefined;
+  const positions = [...best.keys()].sort((a, b) => a - b);
+  return { positions, weights: positions.map((p) => best.get(p)!) };
+}
+
+/**
+ * Finds, for each content word, the best token within a window of the first word's occurrences; undefined when
+ * a word is missing. Of equally good tokens the nearest wins, the earlier on a tie; of equally good anchors, the
+ * earliest.
+ */
+function place(words: string[][], prepared: PreparedSentence): { positions: number[]; weights: number[] } | undefined {
+  const n = words.length;
+  const occ: { positions: number[]; weights: number[] }[] = [];
+  for (const w of words) {
+    const o = occurrences(w, prepared.at);
+    if (!o) return undefined;
+    occ.push(o);
+  }
+  const window = n === 1 ? 1 : n * 2 + 1;
+  let best: { positions: number[]; weights: number[]; total: number } | undefined;
+  const first = occ[0]!;
+  for (let a = 0; a < first.positions.length; a++) {
+    const anchor = first.positions[a]!;
+    const positions = [anchor];
+    const weights = [first.weights[a]!];
+    let ok = true;
+    for (let i = 1; i < n && ok; i++) {
+      let bestPos = -1;
+      let bestW = 0;
+      const o = occ[i]!;
+      for (let j = 0; j < o.positions.length; j++) {
+        const p = o.positions[j]!;
+        if (p < anchor - window + 1) continue;
+        if (p > anchor + window - 1) break;
+        if (positions.includes(p)) continue;
+        const w = o.weights[j]!;
+        if (w > bestW || (w === bestW && Math.abs(p - anchor) < Math.abs(bestPos - anchor))) {
+          bestW = w;
+          bestPos = p;
+        }
+      }
+      if (bestPos < 0) ok = false;
+      else {
+        positions.push(bestPos);
+        weights.push(bestW);
+      }
+    }
+    if (!ok) continue;
+    let lo = anchor;
+    let hi = anchor;
+    for (const p of positions) {
+      if (p < lo) lo = p;
+      if (p > hi) hi = p;
+    }
+    if (hi - lo + 1 > window) continue;
+    const total = weights.reduce((s, w) => s + w, 0);
+    if (!best || total > best.total) best = { positions, weights, total };
+  }
+  return best;
+}

@@ -1,0 +1,247 @@
+import PorterStemmerEn from 'natural/lib/natural/stemmers/porter_stemmer.js';
+import PorterStemmerSv from 'natural/lib/natural/stemmers/porter_stemmer_sv.js';
+import type { Language } from '../domain/language.js';
+import { openVoikko, type VoikkoReading } from './voikko.js';
+
+/**
+ * Matching keys of one word, each with a weight 0–1: how directly the word supports the key.
+ * Finnish: Voikko lemmas (1), the verb a derived action noun comes from (0.9), compound parts (0.7–0.8).
+ * Swedish and English: Snowball/Porter stems (1), hyphen parts (0.7).
+ */
+export type WordKeys = Map<string, number>;
+
+export interface Morphology {
+  readonly language: Language;
+  /** keys of a word of the text */
+  keys(word: string): WordKeys;
+  /** true for function words that never carry a skill */
+  isStopword(lower: string): boolean;
+  /** verbs that ESCO labels put before the skill ("käyttää", "perform"): optional when matching */
+  isLightVerb(lower: string): boolean;
+  /** true when every reading of the word is a verb (known for Finnish only) */
+  isVerb(word: string): boolean;
+}
+
+const STOP: Record<Language, string[]> = {
+  fi: ('ja tai sekä on ei ole olla oli ovat että jos kun joka jotka mikä mitkä se ne hän he me te sinä minä myös vain kuin niin ' +
+    'kanssa ilman yli alle ennen jälkeen mukaan kautta vuoksi sen sitä siitä siihen sekä mm esim eli ym yms jne n ns kaikki muut muiden ' +
+    'muita muu oma omat omien uusi uusia uusien eri erilaisia erilaisten erilaisissa erilaiset tietty tiettyjä tiettyjen liittyvä liittyviä ' +
+    'liittyvien koskeva koskevia koskevien koko joko myös vielä jo hyvin hyvä hyvää erittäin tarvittaessa mahdollisimman sekä').split(' '),
+  sv: ('och eller samt är inte vara var att om när som den det de han hon vi ni jag du också bara än så med utan över under före efter ' +
+    'enligt genom för på i av till från en ett alla andra egen egna ny nya olika viss vissa relaterade gällande hela redan mycket bra').split(' '),
+  en: ('and or is are be been being not no that if when which who whom it its they them we you he she also only than so with without ' +
+    'over under before after according through for of in on at by to from into a an the all other others own new various different ' +
+    'certain related relevant specific such as e g i etc very well good').split(' '),
+};
+
+const LIGHT_VERBS: Record<Language, string[]> = {
+  fi: ['käyttää', 'suorittaa', 'soveltaa', 'toteuttaa', 'tehdä', 'hoitaa', 'hallita', 'työskennellä', 'harjoittaa', 'hyödyntää'],
+  sv: ['använda', 'utföra', 'tillämpa', 'genomföra', 'göra', 'sköta', 'hantera', 'arbeta', 'bedriva', 'nyttja', 'använd', 'utför', 'tillämp', 'genomför', 'hanter', 'arbet'],
+  en: ['use', 'perform', 'apply', 'carry', 'out', 'conduct', 'undertake', 'utilise', 'utilize', 'employ', 'implement', 'execute', 'practise', 'practice', 'work'],
+};
+
+/** Derivational suffixes that make an action noun of a verb: hitsata → hitsaus, myydä → myynti, valvoa → valvonta. */
+const ACTION_SUFFIXES = new Set(['+us', '+ys', '+ti', '+nti', '+nta', '+ntä', '+u', '+y', '+o', '+ö', '+minen', '+nto', '+ntö']);
+
+// case endings a Finnish text puts on a foreign word ("Excelin", "Pythonia", "SAP:ssa" is split at the colon)
+const FOREIGN_ENDINGS = ['ista', 'istä', 'issa', 'issä', 'illa', 'illä', 'ille', 'iksi', 'ia', 'iä', 'ina', 'inä', 'in', 'ssa', 'ssä', 'sta', 'stä', 'lla', 'llä', 'lta', 'ltä', 'lle', 'ksi', 'iin', 'aan', 'ään', 'ta', 'tä', 'na', 'nä', 'a', 'ä', 'n'];
+
+interface Part {
+  surface: string;
+  root: string;
+  derived: boolean;
+  action: boolean;
+}
+
+/** Splits Voikko's WORDBASES ("+hitsa(hitsata)+us(+us)+laite(laite)") into compound parts. */
+export function compoundParts(wordbases: string): Part[] {
+  const parts: Part[] = [];
+  for (const m of wordbases.matchAll(/\+([^+(]*)(?:\(([^)]*)\))?/g)) {
+    const surface = (m[1] ?? '').toLowerCase();
+    const lemma = m[2];
+    const current = parts[parts.length - 1];
+    if (lemma !== undefined && !lemma.startsWith('+') && lemma !== '') {
+      parts.push({ surface, root: lemma.replace(/=/g, '').toLowerCase(), derived: false, action: false });
+    } else if (current) {
+      current.surface += surface;
+      if (lemma?.startsWith('+')) {
+        current.derived = true;
+        if (ACTION_SUFFIXES.has(lemma)) current.action = true;
+      }
+    }
+  }
+  return parts;
+}
+
+function put(keys: WordKeys, key: string, weight: number): void {
+  if (key.length === 0) return;
+  if ((keys.get(key) ?? 0) < weight) keys.set(key, weight);
+}
+
+class FinnishMorphology implements Morphology {
+  readonly language = 'fi' as const;
+  private readonly voikko = openVoikko();
+  private readonly cache = new Map<string, { keys: WordKeys; verb: boolean }>();
+  private readonly stop = new Set(STOP.fi);
+  private readonly light = new Set(LIGHT_VERBS.fi);
+
+  isStopword(lower: string): boolean {
+    return this.stop.has(lower) || lower.length < 2;
+  }
+
+  isLightVerb(lower: string): boolean {
+    return this.light.has(lower);
+  }
+
+  isVerb(word: string): boolean {
+    return this.entry(word).verb;
+  }
+
+  keys(word: string): WordKeys {
+    return this.entry(word).keys;
+  }
+
+  /** One Voikko analysis per word serves both its keys and its word class. */
+  private entry(word: string): { keys: WordKeys; verb: boolean } {
+    let entry = this.cache.get(word);
+    if (entry) return entry;
+    const readings = this.voikko.analyze(word);
+    entry = { keys: this.compute(word, readings), verb: readings.length > 0 && readings.every((r) => r.wordClass === 'teonsana') };
+    if (this.cache.size > 200_000) this.cache.clear();
+    this.cache.set(word, entry);
+    return entry;
+  }
+
+  private compute(word: string, readings: VoikkoReading[]): WordKeys {
+    const keys: WordKeys = new Map();
+    if (readings.length > 0) {
+      this.fromReadings(readings, keys, 1);
+      return keys;
+    }
+    const lower = word.toLowerCase();
+    const hyphen = word.lastIndexOf('-');
+    if (hyphen > 0 && hyphen < word.length - 1) {
+      // "MIG-hitsauksen": Voikko does not know the prefix; analyse the head and keep the prefix as written
+      const prefix = lower.slice(0, hyphen);
+      const head = this.keys(word.slice(hyphen + 1));
+      for (const [key, weight] of head) {
+        put(keys, `${prefix}-${key}`, weight);
+        put(keys, key, weight * 0.8);
+      }
+      // the word before the hyphen is written on its own ("Python-", "SQL-"): nearly a word of the text
+      for (const part of prefix.split('-')) put(keys, part, 0.85);
+      return keys;
+    }
+    // a name, acronym or foreign word: kept as written, and without a likely case ending ("Pythonia")
+    put(keys, lower, 1);
+    for (const ending of FOREIGN_ENDINGS) {
+      if (lower.endsWith(ending) && lower.length - ending.length >= 3) put(keys, lower.slice(0, -ending.length), 0.8);
+    }
+    return keys;
+  }
+
+  private fromReadings(readings: VoikkoReading[], keys: WordKeys, scale: number): void {
+    // Every reading counts, weighted by how many readings agree on the lemma ("voimassa" is rarely "voima")
+    const lemmaVotes = new Map<string, number>();
+    for (const r of readings) {
+      const lemma = r.baseform.toLowerCase();
+      lemmaVotes.set(lemma, (lemmaVotes.get(lemma) ?? 0) + 1);
+    }
+    for (const r of readings) {
+      const lemma = r.baseform.toLowerCase();
+      const share = (lemmaVotes.get(lemma) ?? 1) / readings.length;
+      const w = scale * (0.8 + 0.2 * share);
+      put(keys, lemma, w);
+      if (lemma.includes('-')) for (const piece of lemma.split('-')) put(keys, piece, 0.7 * w);
+      const parts = compoundParts(r.wordbases);
+      const last = parts.length - 1;
+      parts.forEach((part, i) => {
+        const form = part.derived ? part.surface : part.root;
+        if (part.action) put(keys, part.root, (parts.length === 1 ? 0.9 : i === last ? 0.7 : 0.6) * w);
+        if (parts.length > 1) put(keys, i === last ? form : part.derived ? part.surface : part.root, (i === last ? 0.8 : 0.7) * w);
+      });
+      // a derived last part that is not an action noun ("trukkikortillinen"): the compound of its root too
+      const head = parts[last];
+      if (head && head.derived && !head.action && parts.length > 1) {
+        put(keys, parts.slice(0, last).map((p) => p.surface).join('') + head.root, 0.8 * w);
+      }
+      // contiguous runs of compound parts: "hitsauslaitekokemus" also holds "hitsauslaite" and "laitekokemus"
+      for (let i = 0; i < parts.length; i++) {
+        for (let j = i + 1; j < parts.length; j++) {
+          if (i === 0 && j === last) continue; // the whole word is the lemma itself
+          let joined = '';
+          for (let k = i; k <= j; k++) {
+            const p = parts[k]!;
+            joined += k === j && k === last ? (p.derived ? p.surface : p.root) : p.surface;
+          }
+          put(keys, joined, 0.8 * w);
+        }
+      }
+    }
+  }
+}
+
+class StemmingMorphology implements Morphology {
+  private readonly cache = new Map<string, WordKeys>();
+  private readonly stop: Set<string>;
+  private readonly light: Set<string>;
+
+  constructor(
+    readonly language: 'sv' | 'en',
+    private readonly stemmer: { stem(word: string): string },
+  ) {
+    this.stop = new Set(STOP[language]);
+    this.light = new Set(LIGHT_VERBS[language]);
+  }
+
+  isStopword(lower: string): boolean {
+    return this.stop.has(lower) || (lower.length < 2 && !/\d/.test(lower));
+  }
+
+  isLightVerb(lower: string): boolean {
+    return this.light.has(lower) || this.light.has(this.stemmer.stem(lower));
+  }
+
+  isVerb(): boolean {
+    return false;
+  }
+
+  keys(word: string): WordKeys {
+    let keys = this.cache.get(word);
+    if (keys) return keys;
+    keys = new Map();
+    const lower = word.toLowerCase().replace(/’/g, "'").replace(/'s$/, '');
+    put(keys, this.stem(lower), 1);
+    put(keys, `=${lower}`, 1); // the word as written, for names ("Solidity" is not "solid")
+    if (lower.includes('-')) {
+      for (const piece of lower.split('-')) put(keys, this.stem(piece), 0.7);
+      put(keys, this.stem(lower.replace(/-/g, '')), 0.9);
+    }
+    if (this.cache.size > 200_000) this.cache.clear();
+    this.cache.set(word, keys);
+    return keys;
+  }
+
+  private stem(lower: string): string {
+    // keep symbols that carry meaning in technology names: c++, c#, node.js
+    if (/[+#.]/.test(lower)) return lower;
+    return this.stemmer.stem(lower);
+  }
+}
+
+const instances = new Map<Language, Morphology>();
+
+/** One morphology per language and process; Finnish needs Voikko (libvoikko1 + voikko-fi). */
+export function morphologyFor(language: Language): Morphology {
+  let m = instances.get(language);
+  if (!m) {
+    m =
+      language === 'fi'
+        ? new FinnishMorphology()
+        : language === 'sv'
+          ? new StemmingMorphology('sv', PorterStemmerSv)
+          : new StemmingMorphology('en', PorterStemmerEn);
+    instances.set(language, m);
+  }
+  return m;
+}

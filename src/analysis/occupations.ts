@@ -1,0 +1,150 @@
+import { compareCodeUnits } from '../base/compare.js';
+import type { OccupationResult } from '../domain/analysis.js';
+import { LANGUAGES, type Language } from '../domain/language.js';
+import type { TaxonomyData } from '../domain/taxonomy.js';
+import { LabelIndex, type LexicalMatch, type PreparedSentence } from './lexicon.js';
+import type { Sentence } from './text.js';
+
+type Occupation = TaxonomyData['occupations'][number];
+type Names = Occupation['names'];
+
+/**
+ * Ranks ESCO occupations for a document: their fi/sv/en labels and synonyms matched in the title first, then in
+ * the text, together with how well the skills found cover each occupation's essential and optional skills.
+ */
+export class OccupationClassifier {
+  private constructor(
+    private readonly indexes: Map<Language, LabelIndex>,
+    private readonly occupations: Map<string, Occupation>,
+    private readonly isco: Map<string, Names>,
+    /** occupations by number, for the coverage arrays */
+    private readonly uris: string[],
+    /** skill → the numbers of the occupations that need it, with 1 for essential and 0.5 for optional */
+    private readonly bySkill: Map<string, { occupations: Uint32Array; weights: Float64Array }>,
+    /** occupation number → total weight of its skills */
+    private readonly skillMass: Float64Array,
+  ) {
+    this.covered = new Float64Array(uris.length);
+    this.numbers = new Map(uris.map((u, i) => [u, i]));
+  }
+
+  /** coverage per occupation number, zeroed again after each document */
+  private readonly covered: Float64Array;
+  private readonly numbers: Map<string, number>;
+
+  static fromData(data: Pick<TaxonomyData, 'occupations' | 'occupationLabels' | 'occupationSkills' | 'iscoGroups'>): OccupationClassifier {
+    const indexes = new Map(LANGUAGES.map((l) => [l, new LabelIndex(l)] as const));
+    for (const l of data.occupationLabels) indexes.get(l.lang)!.add({ uri: l.uri, lang: l.lang, kind: l.kind, label: l.label });
+    const occupations = new Map(data.occupations.map((o) => [o.uri, o]));
+    const isco = new Map(data.iscoGroups.map((g) => [g.code, g.names]));
+    // only occupations of the taxonomy take part; their numbers index the coverage arrays
+    const uris = [...occupations.keys()];
+    const number = new Map(uris.map((u, i) => [u, i]));
+    const lists = new Map<string, { occupations: number[]; weights: number[] }>();
+    const skillMass = new Float64Array(uris.length);
+    for (const r of data.occupationSkills) {
+      const n = number.get(r.occupation);
+      if (n === undefined) continue;
+      const weight = r.essential ? 1 : 0.5;
+      let list = lists.get(r.skill);
+      if (!list) lists.set(r.skill, (list = { occupations: [], weights: [] }));
+      list.occupations.push(n);
+      list.weights.push(weight);
+      skillMass[n]! += weight;
+    }
+    const bySkill = new Map([...lists].map(([skill, l]) => [skill, { occupations: Uint32Array.from(l.occupations), weights: Float64Array.from(l.weights) }]));
+    return new OccupationClassifier(indexes, occupations, isco, uris, bySkill, skillMass);
+  }
+
+  get size(): number {
+    return this.occupations.size;
+  }
+
+  /** The occupation's English name and description: evidence of the sector in any document language. */
+  englishProfile(uri: string): string | undefined {
+    const o = this.occupations.get(uri);
+    return o && `${o.names.en}. ${o.names.en}. ${o.description ?? ''}`;
+  }
+
+  classify(
+    language: Language,
+    input: {
+      text: string;
+      sentences: Sentence[];
+      /** the sentences as prepared for the skill index of the same language, when the caller has them */
+      prepared?: PreparedSentence[];
+      title?: string | undefined;
+      skills: { uri: string; score: number }[];
+    },
+    limit = 5,
+  ): OccupationResult[] {
+    const index = this.indexes.get(language)!;
+    const lexical = new Map<string, { score: number; where: 'title' | 'text' }>();
+    const note = (m: LexicalMatch, where: 'title' | 'text', weight: number) => {
+      const s = m.score * weight;
+      const prev = lexical.get(m.uri);
+      if (!prev || s > prev.score) lexical.set(m.uri, { score: s, where });
+    };
+    if (input.title?.trim()) {
+      const title = input.title;
+      for (const m of index.match(title, { index: -1, start: 0, end: title.length, text: title })) note(m, 'title', 1);
+    }
+    input.sentences.forEach((sentence, i) => {
+      for (const m of index.match(input.text, sentence, input.prepared?.[i])) note(m, 'text', 0.8);
+    });
+
+    // skill coverage: the share of an occupation's skill weight that the document's skills reach
+    const covered = this.covered;
+    const touched: number[] = [];
+    for (const skill of input.skills) {
+      const list = this.bySkill.get(skill.uri);
+      if (!list) continue;
+      for (let i = 0; i < list.occupations.length; i++) {
+        const n = list.occupations[i]!;
+        const add = list.weights[i]! * skill.score;
+        if (!(add > 0)) continue;
+        if (covered[n] === 0) touched.push(n);
+        covered[n]! += add;
+      }
+    }
+    const scored: { uri: string; score: number; cov: number; lex?: { score: number; where: 'title' | 'text' } }[] = [];
+    const coverageOf = (n: number) => {
+      const mass = this.skillMass[n]!;
+      // a few matching skills already say a lot; saturate rather than divide by the occupation's whole list
+      return mass > 0 ? Math.min(1, covered[n]! / Math.min(mass, 4)) : 0;
+    };
+    for (const [uri, lex] of lexical) {
+      if (!this.occupations.has(uri)) continue;
+      const cov = coverageOf(this.numbers.get(uri)!);
+      const score = 0.75 * lex.score + 0.25 * cov;
+      if (score >= 0.15) scored.push({ uri, score, cov, lex });
+    }
+    // without a label, coverage alone: half its weight, and only with two skills or more
+    if (input.skills.length >= 2) {
+      for (const n of touched) {
+        const uri = this.uris[n]!;
+        if (lexical.has(uri)) continue;
+        const cov = coverageOf(n);
+        if (0.5 * cov >= 0.15) scored.push({ uri, score: 0.5 * cov, cov });
+      }
+    }
+    for (const n of touched) covered[n] = 0;
+    scored.sort((a, b) => b.score - a.score || compareCodeUnits(a.uri, b.uri));
+    return scored.slice(0, limit).map(({ uri, score, cov, lex }) => {
+      const occ = this.occupations.get(uri)!;
+      const evidence: OccupationResult['evidence'] = [];
+      if (lex) evidence.push(lex.where);
+      if (cov > 0) evidence.push('skills');
+      return { uri, label: occ.names[language] ?? occ.names.en, isco: this.iscoOf(occ.isco, language), score: Math.round(score * 1000) / 1000, evidence };
+    });
+  }
+
+  private iscoOf(code: string, language: Language): OccupationResult['isco'] {
+    const name = (c: string) => {
+      const g = this.isco.get(c);
+      return g ? (g[language] ?? g.en) : c;
+    };
+    const levels = [1, 2, 3, 4].filter((n) => n <= code.length).map((n) => ({ code: code.slice(0, n), level: n, label: name(code.slice(0, n)) }));
+    return { code, label: name(code), levels };
+  }
+}

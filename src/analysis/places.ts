@@ -1,0 +1,209 @@
+import type { Language } from '../domain/language.js';
+import type { Place, PlaceProblem, RegionRef } from '../domain/region.js';
+import type { TaxonomyData } from '../domain/taxonomy.js';
+import { openVoikko, type VoikkoReading } from './voikko.js';
+import { tokenize, type Sentence } from './text.js';
+
+type Region = TaxonomyData['regions'][number];
+
+const CODE = /^(KU\d{3}|MK\d{2}|ELY\d{2}|EVK\d{2}|FI[0-9A-Z]{0,3})$/;
+
+/** The day elinvoimakeskus areas replaced ELY areas. */
+const AREA_REFORM = '2026-01-01';
+
+/**
+ * Finnish regional divisions: resolves codes, names (fi/sv/en, Finnish inflection through Voikko), postal codes
+ * and place names in text to regions, and rolls a region up municipality → maakunta → ELY area (before 2026) or
+ * elinvoimakeskus (from 2026) → major region → country.
+ */
+export class PlaceResolver {
+  private readonly voikko = openVoikko();
+
+  private constructor(
+    private readonly regions: Map<string, Region>,
+    /** lower-cased name in any language → region codes */
+    private readonly names: Map<string, Set<string>>,
+    /** municipality → its ELY and elinvoimakeskus area codes */
+    private readonly areas: Map<string, string[]>,
+    private readonly postcodes: Map<string, string>,
+  ) {}
+
+  static fromData(data: Pick<TaxonomyData, 'regions' | 'municipalityAreas' | 'postalCodes'>): PlaceResolver {
+    const regions = new Map(data.regions.map((r) => [r.code, r]));
+    const names = new Map<string, Set<string>>();
+    for (const r of data.regions) {
+      // area names ("Hämeen ELY-keskus") are organisations, not places people write in ads
+      if (r.level !== 'municipality' && r.level !== 'maakunta') continue;
+      for (const n of [r.names.fi, r.names.sv, r.names.en]) {
+        if (!n) continue;
+        const key = n.toLowerCase();
+        names.set(key, (names.get(key) ?? new Set()).add(r.code));
+      }
+    }
+    const areas = new Map<string, string[]>();
+    for (const a of data.municipalityAreas) areas.set(a.municipality, [...(areas.get(a.municipality) ?? []), a.area]);
+    const postcodes = new Map(data.postalCodes.map((p) => [p.postcode, p.municipality]));
+    return new PlaceResolver(regions, names, areas, postcodes);
+  }
+
+  has(code: string): boolean {
+    return this.regions.has(code);
+  }
+
+  ref(code: string, language: Language = 'fi'): RegionRef {
+    const r = this.regions.get(code)!;
+    return { code, name: (language === 'sv' ? r.names.sv : language === 'en' ? r.names.en : null) ?? r.names.fi, level: r.level };
+  }
+
+  /**
+   * The region itself and every level above it, lowest first. The area level depends on the date: ELY areas
+   * until the end of 2025, elinvoimakeskus areas from 2026.
+   */
+  rollUp(code: string, date: string, language: Language = 'fi'): RegionRef[] {
+    const chain: RegionRef[] = [];
+    const r = this.regions.get(code);
+    if (!r) return chain;
+    chain.push(this.ref(code, language));
+    let maakunta: Region | undefined;
+    if (r.level === 'municipality') maakunta = r.parent ? this.regions.get(r.parent) : undefined;
+    else if (r.level === 'maakunta') maakunta = r;
+    if (maakunta && maakunta !== r) chain.push(this.ref(maakunta.code, language));
+    if (maakunta) {
+      const area = this.areaOf(r.level === 'municipality' ? [r.code] : this.municipalitiesOf(maakunta.code), date);
+      if (area) chain.push(this.ref(area, language));
+      if (maakunta.parent && this.regions.has(maakunta.parent)) chain.push(this.ref(maakunta.parent, language));
+    } else if ((r.level === 'ely' || r.level === 'elinvoimakeskus') && r.parent && this.regions.get(r.parent)?.level === 'major_region') {
+      chain.push(this.ref(r.parent, language));
+    }
+    if (r.level !== 'country' && this.regions.has('FI')) chain.push(this.ref('FI', language));
+    return chain;
+  }
+
+  private municipalitiesOf(maakunta: string): string[] {
+    return [...this.regions.values()].filter((x) => x.level === 'municipality' && x.parent === maakunta).map((x) => x.code);
+  }
+
+  /** The area most of the municipalities belong to on the date. */
+  private areaOf(municipalities: string[], date: string): string | undefined {
+    const wanted = date < AREA_REFORM ? 'ely' : 'elinvoimakeskus';
+    const votes = new Map<string, number>();
+    for (const m of municipalities) {
+      for (const a of this.areas.get(m) ?? []) {
+        const area = this.regions.get(a);
+        if (area?.level !== wanted) continue;
+        const from = area.validFrom;
+        const to = area.validTo;
+        if ((from && date < from) || (to && date > to)) continue;
+        votes.set(a, (votes.get(a) ?? 0) + 1);
+      }
+    }
+    return [...votes].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0];
+  }
+
+  /** A region as given in metadata: a code (KU398, MK07, EVK03, FI1C, FI), a municipality number, a postal code or a name. */
+  resolveMetadata(value: string): Place | PlaceProblem {
+    const raw = value.trim();
+    const upper = raw.toUpperCase();
+    if (CODE.test(upper)) {
+      return this.regions.has(upper) ? { code: upper, level: this.regions.get(upper)!.level, source: 'metadata', text: raw } : { text: raw, source: 'metadata', reason: 'unknown' };
+    }
+    if (/^\d{3}$/.test(raw)) {
+      const code = `KU${raw}`;
+      return this.regions.has(code) ? { code, level: 'municipality', source: 'metadata', text: raw } : { text: raw, source: 'metadata', reason: 'unknown' };
+    }
+    if (/^\d{5}$/.test(raw)) {
+      const code = this.postcodes.get(raw);
+      return code && this.regions.has(code) ? { code, level: 'municipality', source: 'metadata', text: raw } : { text: raw, source: 'metadata', reason: 'unknown' };
+    }
+    const codes = this.names.get(raw.toLowerCase()) ?? this.namesOfWord(raw);
+    return this.placeOrProblem(codes, { text: raw, source: 'metadata' });
+  }
+
+  private placeOrProblem(codes: Set<string> | undefined, at: { text: string; source: 'metadata' | 'text'; start?: number; end?: number }): Place | PlaceProblem {
+    if (!codes || codes.size === 0) return { ...at, reason: 'unknown' };
+    if (codes.size > 1) return { ...at, reason: 'ambiguous', candidates: [...codes].sort() };
+    const code = [...codes][0]!;
+    return { ...at, code, level: this.regions.get(code)!.level };
+  }
+
+  private readonly readings = new Map<string, VoikkoReading[]>();
+
+  /** Voikko's readings of a word, remembered (place names recur in every text of a region). */
+  private analyze(word: string): VoikkoReading[] {
+    let r = this.readings.get(word);
+    if (!r) {
+      r = this.voikko.analyze(word);
+      if (this.readings.size > 50_000) this.readings.clear();
+      this.readings.set(word, r);
+    }
+    return r;
+  }
+
+  /** Region codes named by one (possibly inflected) Finnish word, through its Voikko base forms. */
+  private namesOfWord(word: string): Set<string> | undefined {
+    const readings = this.analyze(word);
+    for (const name of placeNames(readings)) {
+      const codes = this.names.get(name.toLowerCase());
+      if (codes) return codes;
+    }
+    return undefined;
+  }
+
+  /**
+   * Places named in a sentence: capitalised words whose base form (Finnish: Voikko; Swedish and English: the word,
+   * or without a genitive s) is a municipality or maakunta, also two-word names ("Egentliga Finland"), and Finnish
+   * inhabitant adjectives ("lahtelaisen" → Lahti). A capitalised word that Voikko knows only as a place name but
+   * that is not a Finnish region ("Tukholmassa") is reported as unknown.
+   */
+  findInText(text: string, sentence: Sentence, language: Language): (Place | PlaceProblem)[] {
+    const tokens = tokenize(text.slice(sentence.start, sentence.end), sentence.start);
+    const found: (Place | PlaceProblem)[] = [];
+    for (let i = 0; i < tokens.length; i++) {
+      const t = tokens[i]!;
+      const capital = /^\p{Lu}/u.test(t.text);
+      const next = tokens[i + 1];
+      if (capital && next && /^\p{Lu}/u.test(next.text) && text.slice(t.end, next.start) === ' ') {
+        const codes = this.names.get(`${t.text} ${next.text}`.toLowerCase());
+        if (codes) {
+          found.push(this.placeOrProblem(codes, { text: text.slice(t.start, next.end), source: 'text', start: t.start, end: next.end }));
+          i++;
+          continue;
+        }
+      }
+      const at = { text: t.text, source: 'text' as const, start: t.start, end: t.end };
+      if (language === 'fi') {
+        // only a capitalised word or an inhabitant adjective ("-lainen", "-läinen" in any case) can name a place
+        if (!capital && !/l[aä]i/u.test(t.text)) continue;
+        const readings = this.analyze(t.text);
+        const demonym = inhabitantPlace(readings);
+        if (!capital && !demonym) continue;
+        const names = demonym ? [demonym] : placeNames(readings);
+        const codes = names.map((n) => this.names.get(n.toLowerCase())).find((c) => c !== undefined);
+        if (codes) found.push(this.placeOrProblem(codes, at));
+        else if (capital && readings.length > 0 && readings.every((r) => r.wordClass === 'paikannimi')) found.push({ ...at, reason: 'unknown' });
+        continue;
+      }
+      if (!capital) continue;
+      const lower = t.text.toLowerCase();
+      const codes = this.names.get(lower) ?? (lower.endsWith('s') ? this.names.get(lower.slice(0, -1)) : undefined) ?? (lower.endsWith("'s") ? this.names.get(lower.slice(0, -2)) : undefined);
+      if (codes) found.push(this.placeOrProblem(codes, at));
+    }
+    return found;
+  }
+}
+
+/** Voikko base forms that can name a place: place-name readings first, then other capitalised ones. */
+function placeNames(readings: VoikkoReading[]): string[] {
+  const names = readings.filter((r) => r.wordClass === 'paikannimi').map((r) => r.baseform);
+  for (const r of readings) if (/^\p{Lu}/u.test(r.baseform) && !names.includes(r.baseform)) names.push(r.baseform);
+  return names;
+}
+
+/** "lahtelainen" (+lahte(Lahti)+lai+nen): the place an inhabitant adjective is derived from. */
+function inhabitantPlace(readings: VoikkoReading[]): string | undefined {
+  for (const r of readings) {
+    const root = /^\+[^(]*\(([^)]+)\)\+l[aä]i\+nen\(\+nen\)$/u.exec(r.wordbases)?.[1];
+    if (root && /^\p{Lu}/u.test(root)) return root.replace(/=/g, '');
+  }
+  return undefined;
+}

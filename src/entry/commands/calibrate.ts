@@ -1,0 +1,43 @@
+import { writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { PIPELINE_VERSION } from '../../analysis/analyzer.js';
+import { loadAnalyzer } from '../../analysis/load-analyzer.js';
+import type { Config } from '../../base/config.js';
+import type { Logger } from '../../base/logger.js';
+import { PROJECT_ROOT } from '../../base/paths.js';
+import { fitCalibration, sentenceSetPoints, skillLinkingFiles, skillLinkingPoints } from '../../interfaces/eval/calibrate.js';
+import { readTaxonomy } from '../../taxonomy/load.js';
+
+/** `skills-radar calibrate`: fits the per-method score calibration (CALIBRATION_FILE) on the benchmarks. */
+export async function calibrateCommand(config: Config, log: Logger, args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      'bench-dir': { type: 'string', default: join(PROJECT_ROOT, '..', 'shared', 'bench') },
+      out: { type: 'string', default: config.CALIBRATION_FILE },
+      'fi-set': { type: 'string', default: join(PROJECT_ROOT, 'test', 'fixtures', 'fi-skills', 'sentences.jsonl') },
+    },
+  });
+  const files = skillLinkingFiles(resolve(values['bench-dir']));
+  if (files.length === 0) {
+    process.stderr.write(`calibrate: no esco-skill-linking/*_annotations.csv under ${values['bench-dir']} (give --bench-dir DIR)\n`);
+    return 2;
+  }
+  process.stderr.write(`reading the taxonomy from ${config.TAXONOMY_DIR}…\n`);
+  const taxonomy = await readTaxonomy(config.TAXONOMY_DIR, { aliasFiles: config.ALIASES_FILES.split(','), log });
+  const analyzer = await loadAnalyzer(taxonomy, config, log, { waitForSemantic: true });
+  const fiSet = resolve(values['fi-set']);
+  const points = [...(await skillLinkingPoints(taxonomy.skills, analyzer, files)), ...(await sentenceSetPoints(analyzer, fiSet, 'fi'))];
+  const fitted = fitCalibration(points, { files: [...files, fiSet], pipeline: PIPELINE_VERSION, encoder: analyzer.semanticModel ? config.SEMANTIC_MODEL : null });
+  writeFileSync(resolve(values.out), JSON.stringify(fitted, null, 2) + '\n');
+  for (const [method, m] of Object.entries(fitted.methods)) {
+    const q = fitted.quality[method]!;
+    process.stdout.write(
+      `${method.padEnd(12)} a=${m.a.toFixed(3)} b=${m.b.toFixed(3)}  n=${m.n} positives=${m.positives}  ` +
+        `Brier ${q.brierRaw.toFixed(3)} → ${q.brierCalibrated.toFixed(3)}  ECE ${q.eceRaw.toFixed(3)} → ${q.eceCalibrated.toFixed(3)} (held-out folds)\n`,
+    );
+  }
+  process.stdout.write(`wrote ${resolve(values.out)}\n`);
+  return 0;
+}

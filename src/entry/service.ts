@@ -1,0 +1,128 @@
+import { setFlagsFromString } from 'node:v8';
+import type { Config } from '../base/config.js';
+import type { Logger } from '../base/logger.js';
+import { buildApp } from '../interfaces/http/app.js';
+import type { AnalyzerHolder } from '../interfaces/http/deps.js';
+import { chartsBundle } from '../interfaces/http/charts-bundle.js';
+import { AnalysisProcess } from '../jobs/analysis-process.js';
+import { openQueue } from '../jobs/analyze.queue.js';
+import { startWorker, type RunningWorker } from '../jobs/analyze.worker.js';
+import { resolveRedis } from '../jobs/redis.js';
+import { startRequeueSweep } from '../jobs/requeue.js';
+import { DocumentsRepository } from '../storage/documents.repository.js';
+import { KeysRepository } from '../storage/keys.repository.js';
+import { startMaintenance } from '../storage/maintenance.js';
+import { openStorage } from '../storage/open.js';
+import { ensureTaxonomy } from '../taxonomy/import.js';
+import { loadTaxonomy } from '../taxonomy/load.js';
+
+/**
+ * Full garbage collections of the API process come less often (HEAP_GROWING_PERCENT). Under steady ingest its
+ * heap promotes some 1.5 MB/s (requests, jobs and saves in flight at each young-generation collection), and V8
+ * by its own heuristics started a full collection every 4–7 s, each holding the event loop 6–17 ms in its last
+ * pause and in incremental steps of up to 12 ms: the longest stalls of the request thread under `npm run
+ * bench:load`. Allowing the heap 4 times its live size after a full collection (about 40 MB live here) spaces
+ * them a minute or more apart, for up to some 120 MB more heap at its peak.
+ */
+function spaceOutFullCollections(config: Pick<Config, 'HEAP_GROWING_PERCENT'>): void {
+  // 0 is V8's own default: set too, so that a process starting a second service with 0 gets V8's choice back
+  setFlagsFromString(`--heap-growing-percent=${config.HEAP_GROWING_PERCENT}`);
+}
+
+export interface Service {
+  url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the API (and, with `withWorker`, a worker in the same process): storage, taxonomy on first start,
+ * Redis (a private redis-server when REDIS_URL is unset), then listen.
+ */
+export async function startService(config: Config, log: Logger, options: { withWorker: boolean }): Promise<Service> {
+  spaceOutFullCollections(config);
+  const db = await openStorage(config, log);
+  await ensureTaxonomy(db, config, log);
+  const redis = await resolveRedis(config, log);
+  const queue = openQueue(config, redis.url);
+  queue.on('error', (err) => log.warn({ err }, 'queue connection error'));
+  const documents = new DocumentsRepository(db);
+  const keys = new KeysRepository(db, config.AUTH_CACHE_MS);
+  const firstKey = await firstAdminKey(keys);
+  const analyzer: AnalyzerHolder = {};
+  const app = await buildApp({ config, db, documents, queue, redisUrl: redis.url, analyzer, log, keys });
+  const stopSweep = startRequeueSweep(config, log, documents, queue);
+  const stopMaintenance = startMaintenance(db, config.MAINTENANCE_INTERVAL_MS, log);
+  let worker: RunningWorker | undefined;
+  let analysis: AnalysisProcess | undefined;
+  let closing = false;
+
+  const loading = (async () => {
+    const started = Date.now();
+    // the analyzer runs in a process of its own: analysis never holds the event loop that answers requests
+    const taxonomy = () => loadTaxonomy(db, { aliasFiles: config.ALIASES_FILES.split(','), log });
+    analysis = await AnalysisProcess.start(taxonomy, config, log);
+    analyzer.current = analysis;
+    log.info({ labels: analyzer.current.labelCount, ms: Date.now() - started }, 'taxonomy index loaded');
+    if (options.withWorker && !closing) worker = startWorker(config, log, redis.url, documents, analyzer.current);
+  })().catch((err: unknown) => {
+    analyzer.error = (err as Error).message;
+    log.error({ err }, 'loading the analyzer failed');
+  });
+
+  const url = await app.listen({ port: config.PORT, host: config.HOST });
+  log.info({ url, docs: `${url}/docs`, worker: options.withWorker }, 'Skills Demand Radar is listening');
+  if (firstKey) {
+    process.stdout.write(
+      `\nFirst start: an admin API key of the organisation "${firstKey.org}" was made. It is shown only now, keep it:\n\n  ${firstKey.key}\n\n` +
+        `Send it as "Authorization: Bearer <key>". Make organisations and their keys with it (POST ${url}/v1/orgs, POST ${url}/v1/keys),\n` +
+        `or with the service stopped: skills-radar orgs create <name>; skills-radar keys create --org <name> --role contributor|analyst|admin\n\n`,
+    );
+  }
+  // the analyst page's chart script, built now so that the first visitor does not wait for it
+  chartsBundle().catch((err: unknown) => log.warn({ err }, 'building the chart script failed; the page will retry'));
+  return {
+    url,
+    async close() {
+      closing = true;
+      stopSweep();
+      stopMaintenance();
+      await app.close();
+      await loading;
+      await worker?.close();
+      await analysis?.close();
+      await queue.close();
+      await db.close();
+      await redis.private?.stop();
+    },
+  };
+}
+
+/** On a database with no admin key in force: an organisation "admin" (made if missing) and an admin key for it. */
+async function firstAdminKey(keys: KeysRepository): Promise<{ org: string; key: string } | undefined> {
+  if (await keys.hasAdmin()) return undefined;
+  const org = 'admin';
+  if (!(await keys.organisations()).some((o) => o.name === org)) await keys.createOrganisation(org);
+  const { key } = await keys.createKey(org, 'admin', 'made on first start');
+  return { org, key };
+}
+
+/** Runs `close` on SIGINT/SIGTERM once; a second signal exits at once. */
+export function closeOnSignals(log: Logger, close: () => Promise<void>): void {
+  let stopping = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      log.warn({ signal }, 'second signal: exiting now');
+      process.exit(1);
+    }
+    stopping = true;
+    log.info({ signal }, 'shutting down: the running job finishes or is left for retry');
+    close()
+      .then(() => process.exit(0))
+      .catch((err: unknown) => {
+        log.fatal({ err }, 'shutdown failed');
+        process.exit(1);
+      });
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+}

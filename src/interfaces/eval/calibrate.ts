@@ -1,0 +1,119 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { parse } from 'csv-parse/sync';
+import type { Analyzer } from '../../analysis/analyzer.js';
+import { brier, expectedCalibrationError, fitPlatt, type CalibrationFile } from '../../analysis/calibration.js';
+import type { Analysis, Method } from '../../domain/analysis.js';
+import type { Language } from '../../domain/language.js';
+import type { TaxonomyData } from '../../domain/taxonomy.js';
+
+const NOT_LABELS = new Set(['LABEL NOT PRESENT', 'UNDERSPECIFIED']);
+const FOLDS = 5;
+
+export interface CalibrationPoint {
+  language: Language;
+  method: Method;
+  raw: number;
+  positive: boolean;
+  /** the annotated sentence it came from, for folds that keep a sentence's candidates together */
+  group: number;
+}
+
+/** One point per skill and method of an analysis: the method's best raw score, and whether the skill is expected. */
+function pointsOf(analysis: Analysis, expected: (uri: string) => boolean, group: number): CalibrationPoint[] {
+  const best = new Map<string, { method: Method; raw: number; uri: string }>();
+  for (const m of analysis.mentions) {
+    // an alias is a curated lexical label: one fit serves both
+    const method = m.method === 'alias' ? 'lexical' : m.method;
+    const key = `${m.uri} ${method}`;
+    if ((best.get(key)?.raw ?? -1) < m.rawScore) best.set(key, { method, raw: m.rawScore, uri: m.uri });
+  }
+  return [...best.values()].map(({ method, raw, uri }) => ({ language: analysis.language, method, raw, positive: expected(uri), group }));
+}
+
+/**
+ * English: every candidate the pipeline proposes for the annotated sentences of the ESCO skill-linking files
+ * (`*_annotations.csv`), positive when annotators linked that skill to the sentence.
+ */
+export async function skillLinkingPoints(skills: TaxonomyData['skills'], analyzer: Analyzer, files: string[]): Promise<CalibrationPoint[]> {
+  const prefEn = new Map(skills.map((s) => [s.uri, s.names.en.trim().toLowerCase()]));
+  const points: CalibrationPoint[] = [];
+  let group = 0;
+  for (const file of files) {
+    const gold = new Map<string, Set<string>>();
+    for (const r of parse(readFileSync(file, 'utf8'), { columns: true, skip_empty_lines: true }) as Record<string, string>[]) {
+      const label = (r['label'] ?? '').trim();
+      if (!label || NOT_LABELS.has(label)) continue;
+      const sentence = r['sentence'] ?? '';
+      gold.set(sentence, (gold.get(sentence) ?? new Set()).add(label.toLowerCase()));
+    }
+    for (const [sentence, labels] of gold) {
+      const analysis = await analyzer.analyzeFull({ text: sentence, language: 'en' });
+      points.push(...pointsOf(analysis, (uri) => labels.has(prefEn.get(uri) ?? ''), group++));
+    }
+  }
+  return points;
+}
+
+/**
+ * Finnish: the project's own sentence set (JSON lines `{"text", "skills": [ESCO URIs]}`), every skill each
+ * sentence names listed, so a candidate is positive when the sentence really asks for that skill.
+ */
+export async function sentenceSetPoints(analyzer: Analyzer, file: string, language: Language): Promise<CalibrationPoint[]> {
+  const cases = readFileSync(file, 'utf8')
+    .split(/\r?\n/)
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l) as { text: string; skills: string[] });
+  const points: CalibrationPoint[] = [];
+  for (const [group, c] of cases.entries()) {
+    const analysis = await analyzer.analyzeFull({ text: c.text, language });
+    points.push(...pointsOf(analysis, (uri) => c.skills.includes(uri), group));
+  }
+  return points;
+}
+
+/** Fits each method's Platt parameters on all points and measures the fit by cross-validation over sentences. */
+export function fitCalibration(points: CalibrationPoint[], meta: { files: string[]; pipeline: string; encoder: string | null }): CalibrationFile {
+  // each language and method separately: a Finnish lemma match and an English stem match of the same raw score
+  // are not equally reliable
+  const methods: CalibrationFile['methods'] = {};
+  const quality: CalibrationFile['quality'] = {};
+  for (const method of [...new Set(points.map((p) => `${p.language}:${p.method}`))].sort()) {
+    const own = points.filter((p) => `${p.language}:${p.method}` === method);
+    const positives = own.filter((p) => p.positive).length;
+    if (own.length < 20 || positives < 3) continue;
+    methods[method] = { ...fitPlatt(own), n: own.length, positives };
+    const held: { p: number; positive: boolean }[] = [];
+    for (let fold = 0; fold < FOLDS; fold++) {
+      const { a, b } = fitPlatt(own.filter((p) => p.group % FOLDS !== fold));
+      for (const p of own.filter((x) => x.group % FOLDS === fold)) held.push({ p: 1 / (1 + Math.exp(-(a * p.raw + b))), positive: p.positive });
+    }
+    const raw = own.map((p) => ({ p: Math.min(1, p.raw), positive: p.positive }));
+    const r = (x: number) => Math.round(x * 10_000) / 10_000;
+    quality[method] = { brierRaw: r(brier(raw)), brierCalibrated: r(brier(held)), eceRaw: r(expectedCalibrationError(raw)), eceCalibrated: r(expectedCalibrationError(held)) };
+  }
+  return {
+    description:
+      'Platt scaling per language and method ("en:semantic"): p = 1 / (1 + exp(-(a * raw + b))) is the probability ' +
+      'that the skill is meant, fitted on the candidates the pipeline proposed for labelled sentences: English on the ' +
+      'ESCO skill-linking development files (positive = annotators linked the skill), Finnish on the project\'s own ' +
+      'sentence set (positive = the sentence asks for it). Languages without a fit use the English one. ' +
+      'Written by `skills-radar calibrate`.',
+    fittedAt: new Date().toISOString(),
+    pipeline: meta.pipeline,
+    encoder: meta.encoder,
+    sources: meta.files.map((f) => ({ file: basename(f), sha256: createHash('sha256').update(readFileSync(f)).digest('hex') })),
+    methods,
+    quality,
+  };
+}
+
+export function skillLinkingFiles(benchDir: string): string[] {
+  const dir = join(benchDir, 'esco-skill-linking');
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('_annotations.csv'))
+    .sort()
+    .map((f) => join(dir, f));
+}

@@ -1,0 +1,27 @@
+import type { Queue } from 'bullmq';
+import type { Config } from '../../base/config.js';
+import type { Logger } from '../../base/logger.js';
+import type { AnalysisService } from '../../jobs/analysis-service.js';
+import type { AnalyzeJobPayload } from '../../jobs/analyze.queue.js';
+import type { Database } from '../../storage/database.js';
+import type { DocumentsRepository } from '../../storage/documents.repository.js';
+import type { KeysRepository } from '../../storage/keys.repository.js';
+
+/** The analyzer is loaded in the background; the API serves /health and stores documents meanwhile. */
+export interface AnalyzerHolder {
+  current?: AnalysisService | undefined;
+  error?: string | undefined;
+}
+
+/** What the API's routes are built from. */
+export interface AppDeps {
+  config: Config;
+  db: Database;
+  documents: DocumentsRepository;
+  queue: Queue<AnalyzeJobPayload>;
+  redisUrl: string;
+  analyzer: AnalyzerHolder;
+  log: Logger;
+  /** organisations and API keys; buildApp makes one on `db` when not given */
+  keys: KeysRepository;
+}

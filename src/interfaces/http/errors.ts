@@ -1,0 +1,58 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import type { Config } from '../../base/config.js';
+import { STATEMENT_TIMEOUT } from '../../storage/database.js';
+
+const STATUS_TEXT: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  406: 'Not Acceptable',
+  408: 'Request Timeout',
+  415: 'Unsupported Media Type',
+  429: 'Too Many Requests',
+};
+
+/**
+ * Every error as one JSON shape: a validation failure says which field and why (400), the client's other errors
+ * keep their status, a database that times out or is away is a 503 with Retry-After, anything else a bare 500.
+ */
+export function errorHandler(config: Pick<Config, 'BODY_LIMIT_BYTES' | 'DB_STATEMENT_TIMEOUT_MS'>) {
+  return (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+    if (error.validation) {
+      const first = error.validation[0];
+      const part = error.validationContext ?? 'body';
+      const path = first?.instancePath.replace(/^\//, '').replace(/\//g, '.') ?? '';
+      const extra = first?.params as { missingProperty?: string; additionalProperty?: string; allowedValues?: unknown[] } | undefined;
+      const field = extra?.missingProperty ?? extra?.additionalProperty ?? path;
+      let message = `${part}${field ? `.${field}` : ''} ${first?.message ?? 'is invalid'}`;
+      if (extra?.allowedValues) message += `: ${extra.allowedValues.join(', ')}`;
+      if (extra?.additionalProperty) message = `${part}.${field} is not a known field`;
+      if (first?.keyword === 'pattern' && first.params && (first.params as { pattern?: string }).pattern === '\\S') {
+        message = `${part}.${field} must not be empty or blank`;
+      }
+      return reply.code(400).send({ statusCode: 400, error: 'Bad Request', message, ...(field && { field }) });
+    }
+    const status = error.statusCode ?? 500;
+    if (status === 413) {
+      return reply.code(413).send({ statusCode: 413, error: 'Payload Too Large', message: `request body is larger than ${config.BODY_LIMIT_BYTES} bytes` });
+    }
+    if (status >= 400 && status < 500) {
+      return reply.code(status).send({ statusCode: status, error: STATUS_TEXT[status] ?? 'Bad Request', message: error.message });
+    }
+    const code = (error as { code?: string }).code ?? '';
+    const unavailable = (why: string, message: string) => {
+      request.log.error({ err: error }, why);
+      return reply.header('retry-after', '5').code(503).send({ statusCode: 503, error: 'Service Unavailable', message });
+    };
+    if (code === STATEMENT_TIMEOUT) {
+      return unavailable('database statement timed out', `the database did not answer within ${config.DB_STATEMENT_TIMEOUT_MS} ms; retry later, or narrow the filters`);
+    }
+    if (/^(ECONNREFUSED|ECONNRESET|57P0|08)/.test(code) || /Connection terminated|ECONNREFUSED/.test(error.message)) {
+      return unavailable('database unavailable', 'the database is unavailable; retry later');
+    }
+    request.log.error({ err: error }, 'request failed');
+    return reply.code(500).send({ statusCode: 500, error: 'Internal Server Error', message: 'internal error' });
+  };
+}

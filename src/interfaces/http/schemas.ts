@@ -1,0 +1,54 @@
+import { Type } from 'typebox';
+import { Analysis, SkillMention, SkillResult } from '../../domain/analysis.js';
+
+export const ErrorResponse = Type.Object(
+  {
+    statusCode: Type.Integer(),
+    error: Type.String(),
+    message: Type.String(),
+    field: Type.Optional(Type.String({ description: 'the request field at fault' })),
+  },
+  { $id: 'ErrorResponse' },
+);
+
+/** A document's or batch's id in the path. */
+export const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
+
+// The API's view of an analysis, from the domain's schemas: fields added since the first pipeline version are
+// optional (analyses stored before them lack them); the places and each mention's label and part spans stay inside.
+const { uri, start, end, sentenceIndex, method, score, rawScore, horizon, horizonSource, polarity, weight } = SkillMention.properties;
+const MentionView = Type.Object({ uri, start, end, sentenceIndex, method, score, rawScore: Type.Optional(rawScore), horizon, horizonSource: Type.Optional(horizonSource), polarity, weight });
+
+const skill = SkillResult.properties;
+const SkillView = Type.Object({
+  uri: skill.uri,
+  label: skill.label,
+  score: skill.score,
+  method: skill.method,
+  methods: Type.Optional(skill.methods),
+  spans: skill.spans,
+  sentences: skill.sentences,
+  mentions: skill.mentions,
+  horizons: Type.Optional(skill.horizons),
+  polarities: Type.Optional(skill.polarities),
+  group: skill.group,
+});
+
+const analysis = Analysis.properties;
+export const AnalysisView = Type.Object({
+  language: analysis.language,
+  languageSource: analysis.languageSource,
+  languageConfidence: analysis.languageConfidence,
+  pipelineVersion: analysis.pipelineVersion,
+  taxonomyVersion: analysis.taxonomyVersion,
+  encoder: analysis.encoder,
+  sentences: analysis.sentences,
+  skills: Type.Array(SkillView),
+  mentions: Type.Optional(Type.Array(MentionView, { description: 'every occurrence of a skill, in text order' })),
+  date: Type.Optional(analysis.date),
+  cues: Type.Optional(analysis.cues),
+  regions: Type.Optional(analysis.regions),
+  placeProblems: Type.Optional(analysis.placeProblems),
+  occupations: analysis.occupations,
+  sectors: analysis.sectors,
+});

@@ -1,0 +1,16 @@
+import type { Config } from '../base/config.js';
+import type { Analysis, AnalysisInput } from '../domain/analysis.js';
+import type { TaxonomyData } from '../domain/taxonomy.js';
+import type { AnalysisRows } from '../storage/analysis-rows.js';
+
+/** Messages from a service process to its analysis process (analysis-child.ts). */
+export type ToAnalysisChild =
+  | { type: 'init'; config: Config; taxonomy: TaxonomyData }
+  | { type: 'analyze'; id: number; input: AnalysisInput; as: 'analysis' | 'rows' };
+
+/** Messages from the analysis process back to its service process (analysis-process.ts). */
+export type FromAnalysisChild =
+  | { type: 'ready'; labelCount: number; taxonomyVersion: number | null; semanticModel: string | null }
+  | { type: 'semantic'; semanticModel: string }
+  | { type: 'result'; id: number; analysis?: Analysis | AnalysisRows; error?: string }
+  | { type: 'failed'; error: string };

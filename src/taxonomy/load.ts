@@ -1,0 +1,141 @@
+import { compareCodeUnits } from '../base/compare.js';
+import type { Logger } from '../base/logger.js';
+import type { ConceptLabel, TaxonomyData } from '../domain/taxonomy.js';
+import type { Language } from '../domain/language.js';
+import type { RegionLevel } from '../domain/region.js';
+import type { Queryable } from '../storage/database.js';
+import { readAliases } from './aliases.js';
+import { activeTaxonomyVersion } from './import.js';
+import { parseSources, sourcesOf, type Table, type TaxonomyTable } from './parse.js';
+
+type Text = string | null;
+
+/** The columns of the taxonomy tables that the analysis reads, as the database and the parser name them. */
+interface Rows {
+  esco_skills: { uri: string; skill_type: Text; pref_en: string; pref_fi: Text; pref_sv: Text }[];
+  esco_labels: { concept_uri: string; concept_type: 'skill' | 'occupation'; lang: Language; kind: 'pref' | 'alt' | 'hidden'; label: string }[];
+  esco_skill_groups: { uri: string }[];
+  esco_skill_broader: { uri: string; broader_uri: string }[];
+  esco_occupations: { uri: string; isco_code: string; pref_en: string; pref_fi: Text; pref_sv: Text; description_en: Text }[];
+  esco_occupation_skills: { occupation_uri: string; skill_uri: string; relation: 'essential' | 'optional' }[];
+  isco_groups: { code: string; name_en: string; name_fi: Text; name_sv: Text }[];
+  sectors: { code: string; level: number; parent_code: Text; name_en: string; name_fi: Text; name_sv: Text; note_en: Text; note_fi: Text; note_sv: Text }[];
+  regions: { code: string; level: RegionLevel; name_fi: string; name_sv: Text; name_en: Text; parent_code: Text; valid_from: Text; valid_to: Text }[];
+  municipality_areas: { municipality_code: string; area_code: string }[];
+  postal_codes: { postcode: string; municipality_code: string }[];
+}
+
+const READ: { [T in keyof Rows]: string } = {
+  esco_skills: 'SELECT uri, skill_type, pref_en, pref_fi, pref_sv FROM esco_skills',
+  // hidden labels are ESCO's search aids (misspellings, loose associations): too noisy to match in text
+  esco_labels: "SELECT concept_uri, concept_type, lang, kind, label FROM esco_labels WHERE kind <> 'hidden'",
+  esco_skill_groups: 'SELECT uri FROM esco_skill_groups',
+  esco_skill_broader: 'SELECT uri, broader_uri FROM esco_skill_broader',
+  esco_occupations: 'SELECT uri, isco_code, pref_en, pref_fi, pref_sv, description_en FROM esco_occupations',
+  esco_occupation_skills: 'SELECT occupation_uri, skill_uri, relation FROM esco_occupation_skills',
+  isco_groups: 'SELECT code, name_en, name_fi, name_sv FROM isco_groups',
+  sectors: 'SELECT code, level, parent_code, name_en, name_fi, name_sv, note_en, note_fi, note_sv FROM sectors',
+  regions: `SELECT code, level, name_fi, name_sv, name_en, parent_code,
+    to_char(valid_from, 'YYYY-MM-DD') AS valid_from, to_char(valid_to, 'YYYY-MM-DD') AS valid_to FROM regions`,
+  municipality_areas: 'SELECT municipality_code, area_code FROM municipality_areas',
+  postal_codes: 'SELECT postcode, municipality_code FROM postal_codes',
+};
+
+export interface LoadOptions {
+  /** local alias files (ALIASES_FILES); rows naming no skill of the taxonomy are left out */
+  aliasFiles?: string[];
+  /** told of alias rows left out */
+  log?: Pick<Logger, 'warn'>;
+}
+
+/** The active taxonomy of the database as one value (empty when none is imported). */
+export async function loadTaxonomy(db: Queryable, options: LoadOptions = {}): Promise<TaxonomyData> {
+  const version = await activeTaxonomyVersion(db);
+  const rows = {} as Rows;
+  for (const [table, sql] of Object.entries(READ) as [keyof Rows, string][]) {
+    (rows as Record<keyof Rows, unknown[]>)[table] = await db.query(sql);
+  }
+  return assemble(rows, version ? { id: version.id, escoVersion: version.escoVersion, contentHash: version.contentHash } : null, options);
+}
+
+/**
+ * The taxonomy read straight from the official files under `dir`, without a database: the same value that
+ * importing them and `loadTaxonomy` give (version id null). For evaluation, benchmarks and tests.
+ */
+export async function readTaxonomy(dir: string, options: LoadOptions = {}): Promise<TaxonomyData> {
+  const { sources, contentHash } = await sourcesOf(dir);
+  const tables = await parseSources(sources, () => undefined);
+  const rows = Object.fromEntries(tables.map((t) => [t.name, objects(t)])) as Partial<Record<TaxonomyTable, unknown>> as Rows;
+  return assemble(rows, { id: null, escoVersion: sources.escoVersion, contentHash }, options);
+}
+
+/** A parsed table's positional rows as objects keyed by column. */
+function objects(t: Table): Record<string, unknown>[] {
+  return t.rows.map((row) => Object.fromEntries(t.columns.map((c, i) => [c, row[i] ?? null])));
+}
+
+const by =
+  <T>(...keys: ((x: T) => string)[]) =>
+  (a: T, b: T): number => {
+    for (const key of keys) {
+      const c = compareCodeUnits(key(a), key(b));
+      if (c !== 0) return c;
+    }
+    return 0;
+  };
+
+/** The rows in the value's shape and in a fixed order, whichever engine or file they came from. */
+async function assemble(rows: Rows, version: TaxonomyData['version'], options: LoadOptions): Promise<TaxonomyData> {
+  const labels = (type: 'skill' | 'occupation'): ConceptLabel[] =>
+    rows.esco_labels
+      .filter((l) => l.concept_type === type && l.kind !== 'hidden')
+      .map((l) => ({ uri: l.concept_uri, lang: l.lang, kind: l.kind as ConceptLabel['kind'], label: l.label }))
+      .sort(by((l) => l.uri, (l) => l.lang, (l) => l.kind, (l) => l.label));
+  const skills = rows.esco_skills
+    .map((s) => ({ uri: s.uri, type: s.skill_type, names: { en: s.pref_en, fi: s.pref_fi, sv: s.pref_sv } }))
+    .sort(by((s) => s.uri));
+  const known = new Set(skills.map((s) => s.uri));
+  const { aliases, problems } = await readAliases(options.aliasFiles ?? []);
+  for (const p of problems) options.log?.warn(p, 'alias row skipped');
+  return {
+    version,
+    skills,
+    skillLabels: labels('skill'),
+    skillGroups: rows.esco_skill_groups.map((g) => g.uri).sort(compareCodeUnits),
+    skillBroader: rows.esco_skill_broader.map((b) => ({ uri: b.uri, broader: b.broader_uri })).sort(by((b) => b.uri, (b) => b.broader)),
+    occupations: rows.esco_occupations
+      .map((o) => ({ uri: o.uri, isco: o.isco_code, names: { en: o.pref_en, fi: o.pref_fi, sv: o.pref_sv }, description: o.description_en }))
+      .sort(by((o) => o.uri)),
+    occupationLabels: labels('occupation'),
+    occupationSkills: rows.esco_occupation_skills
+      .map((r) => ({ occupation: r.occupation_uri, skill: r.skill_uri, essential: r.relation === 'essential' }))
+      .sort(by((r) => r.occupation, (r) => r.skill)),
+    iscoGroups: rows.isco_groups.map((g) => ({ code: g.code, names: { en: g.name_en, fi: g.name_fi, sv: g.name_sv } })).sort(by((g) => g.code)),
+    sectors: rows.sectors
+      .map((s) => ({
+        code: s.code,
+        level: s.level,
+        parent: s.parent_code,
+        names: { en: s.name_en, fi: s.name_fi, sv: s.name_sv },
+        notes: { en: s.note_en, fi: s.note_fi, sv: s.note_sv },
+      }))
+      .sort(by((s) => s.code)),
+    regions: rows.regions
+      .map((r) => ({
+        code: r.code,
+        level: r.level,
+        names: { fi: r.name_fi, sv: r.name_sv, en: r.name_en },
+        parent: r.parent_code,
+        validFrom: r.valid_from,
+        validTo: r.valid_to,
+      }))
+      .sort(by((r) => r.code)),
+    municipalityAreas: rows.municipality_areas.map((a) => ({ municipality: a.municipality_code, area: a.area_code })).sort(by((a) => a.municipality, (a) => a.area)),
+    postalCodes: rows.postal_codes.map((p) => ({ postcode: p.postcode, municipality: p.municipality_code })).sort(by((p) => p.postcode)),
+    aliases: aliases.filter((a) => {
+      if (known.has(a.uri)) return true;
+      options.log?.warn({ file: a.file, line: a.line, uri: a.uri }, 'alias names a skill not in the taxonomy; skipped');
+      return false;
+    }),
+  };
+}
