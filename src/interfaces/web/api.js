@@ -1,0 +1,42 @@
+// The public API (/v1/...), called with the API key this browser keeps.
+import { state } from './state.js';
+
+const KEY_STORE = 'radar.apiKey';
+let apiKey = localStorage.getItem(KEY_STORE) ?? '';
+
+export const hasKey = () => apiKey !== '';
+
+/** Keeps `key` (in this browser's storage only) for every request from now on; '' forgets it. */
+export function setKey(key) {
+  apiKey = key;
+  if (key) localStorage.setItem(KEY_STORE, key);
+  else localStorage.removeItem(KEY_STORE);
+}
+
+export const authorization = () => ({ authorization: `Bearer ${apiKey}` });
+
+/** The API refused the key (401) or its role (403): the page asks for another. */
+export class KeyError extends Error {}
+
+export async function api(path, params = {}) {
+  const q = new URLSearchParams({ lang: state.lang });
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== '') q.set(k, String(v));
+  const res = await fetch(`${path}?${q}`, { headers: { accept: 'application/json', ...authorization() } });
+  const body = await res.json().catch(() => ({}));
+  if (res.status === 401 || res.status === 403) throw new KeyError(body.message ?? `${res.status}`);
+  if (!res.ok) throw new Error(body.message ?? `${res.status}`);
+  return body;
+}
+
+/** Every region with its names in the page's language: asked once per language, shared by the region menu and the regions view. */
+const regionLists = new Map();
+export const regionList = () => {
+  if (!regionLists.has(state.lang)) {
+    const list = api('/v1/regions');
+    regionLists.set(state.lang, list);
+    list.catch(() => regionLists.delete(state.lang)); // a failed answer is asked again next time
+  }
+  return regionLists.get(state.lang);
+};
+
+export const nameOf = (list, code) => list.regions.find((r) => r.code === code)?.name ?? code;

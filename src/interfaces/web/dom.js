@@ -1,0 +1,59 @@
+// Building blocks of the views: elements, panels, downloads and tables with CSV export.
+import { T } from './i18n.js';
+import { nf, t } from './state.js';
+
+export const el = (tag, attrs = {}, ...children) => {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (k === 'class') e.className = v;
+    else if (k.startsWith('on')) e.addEventListener(k.slice(2), v);
+    else e.setAttribute(k, v);
+  }
+  for (const c of children) if (c !== null && c !== undefined) e.append(c);
+  return e;
+};
+
+export function download(name, blob) {
+  const a = el('a', { href: URL.createObjectURL(blob), download: name });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
+}
+
+export function panel(id, title) {
+  const p = el('div', { class: 'panel', id }, el('h2', {}, title));
+  document.getElementById('panels').append(p);
+  return p;
+}
+
+const csvCell = (v) => {
+  const s = String(v ?? '');
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+};
+
+/** A table of `rows` by `columns` ({ key, title, format?, num?, value?, cell? }), with a CSV button; the CSV carries the raw values. */
+export function table(parent, name, columns, rows, options = {}) {
+  const tools = el('div', { class: 'tools' }, el('button', {
+    type: 'button', 'data-export': 'csv', onclick: () => {
+      const lines = [`# ${T.en.attribution}`, columns.map((c) => csvCell(c.key)).join(','), ...rows.map((r) => columns.map((c) => csvCell(c.value ? c.value(r) : r[c.key])).join(','))];
+      download(`${name}.csv`, new Blob([`${lines.join('\n')}\n`], { type: 'text/csv;charset=utf-8' }));
+    },
+  }, `${t('csv')} ↓`));
+  const head = el('tr', {}, ...columns.map((c) => el('th', { class: c.num ? 'num' : '', scope: 'col' }, c.title)));
+  const body = rows.map((r) => el('tr', {}, ...columns.map((c) => {
+    const v = c.value ? c.value(r) : r[c.key];
+    const td = el('td', { class: c.num ? 'num' : '' });
+    if (c.cell) c.cell(td, r, v);
+    else td.textContent = c.format ? c.format(v) : String(v ?? '');
+    return td;
+  })));
+  const tbl = el('table', { class: options.class ?? '', 'data-table': name }, el('thead', {}, head), el('tbody', {}, ...body));
+  parent.append(tools, el('div', { class: 'table-wrap' }, tbl));
+  return tbl;
+}
+
+/** Rows with figures (suppressed cells have none) for the charts. */
+export const published = (rows) => rows.filter((r) => !r.suppressed);
+/** A note under a view that some cells are not shown. */
+export const suppressedNote = (parent, n) => n > 0 && parent.append(el('p', { class: 'hint', 'data-suppressed': String(n) }, `${t('suppressedNote')} (${nf({}).format(n)})`));

@@ -1,0 +1,32 @@
+// Overview: the largest demand under the filters, by skill, skill group, occupation or sector.
+import { api } from '../api.js';
+import { bars, chart } from '../charts.js';
+import { el, panel, published, suppressedNote, table } from '../dom.js';
+import { drillButton, openDrill } from '../drill.js';
+import { filters, fmt, state, t } from '../state.js';
+
+const GROUP_FOR_DRILL = new Set(['skill']);
+
+export async function overview() {
+  const data = await api('/v1/demand', { ...filters(), groupBy: state.groupBy, limit: 20 });
+  const p = panel('overview', `${t('topOf')}: ${t(`g_${state.groupBy}`)}`);
+  if (data.rows.length === 0) return void p.append(el('p', {}, t('noData')));
+  const canDrill = GROUP_FOR_DRILL.has(state.groupBy);
+  if (canDrill) p.append(el('p', { class: 'hint' }, t('clickHint')));
+  const shown = published(data.rows);
+  await chart(p, 'overview', bars(shown, {
+    value: 'demand', valueTitle: t('demand'), color: '#1f6fb2',
+    tip: [[t('name'), (r) => r.label, String], [t('demand'), (r) => r.demand, fmt.num], [t('documents'), (r) => r.documents, fmt.int], [t('mentions'), (r) => r.mentions, fmt.int], [t('share'), (r) => r.share, fmt.pct]],
+    onPick: canDrill ? (r) => openDrill(r.key) : undefined,
+  }));
+  p.append(el('h2', {}, t('numbers')));
+  table(p, 'overview', [
+    { key: 'label', title: t('name'), cell: (td, r) => td.append(canDrill ? drillButton(r.key, r.label) : r.label) },
+    { key: 'demand', title: t('demand'), num: true, format: fmt.num },
+    { key: 'documents', title: t('documents'), num: true, format: fmt.int },
+    { key: 'mentions', title: t('mentions'), num: true, format: fmt.int },
+    { key: 'share', title: t('share'), num: true, format: fmt.pct },
+    { key: 'key', title: 'URI / code' },
+  ], data.rows);
+  suppressedNote(p, data.suppressed);
+}
