@@ -38,12 +38,16 @@ await migrate(db);
 let t = performance.now();
 await importTaxonomy(db, source);
 const importMs = performance.now() - t;
-t = performance.now();
-const taxonomy = await loadTaxonomy(db);
-const readMs = performance.now() - t;
-t = performance.now();
-const analyzer = await Analyzer.create(taxonomy);
-const indexMs = performance.now() - t;
+// the taxonomy value is let go once the analyzer is built, as in the service's analysis process
+const { analyzer, skills, taxonomyKey, readMs, indexMs } = await (async () => {
+  let started = performance.now();
+  const taxonomy = await loadTaxonomy(db);
+  const readMs = performance.now() - started;
+  started = performance.now();
+  const analyzer = await Analyzer.create(taxonomy);
+  const indexMs = performance.now() - started;
+  return { analyzer, skills: taxonomy.skills, taxonomyKey: `taxonomy-${taxonomy.version!.contentHash}`, readMs, indexMs };
+})();
 console.log(
   `taxonomy: ${source} (import ${(importMs / 1000).toFixed(1)} s, read ${(readMs / 1000).toFixed(1)} s, index ${(indexMs / 1000).toFixed(1)} s, ${analyzer.labelCount} labels)`,
 );
@@ -84,7 +88,7 @@ report('lexical (1 core)', await measure(ads, async (text) => analyzer.analyze({
 if (!values['no-semantic']) {
   const encoder = new UniversalSentenceEncoder();
   t = performance.now();
-  const matcher = await SemanticSkillMatcher.build(taxonomy.skills, encoder, cacheDir, `taxonomy-${taxonomy.version!.contentHash}`, (d, n) => {
+  const matcher = await SemanticSkillMatcher.build(skills, encoder, cacheDir, taxonomyKey, (d, n) => {
     if (d % 1024 === 0 || d === n) process.stderr.write(`  embedding skill labels ${d}/${n}\n`);
   });
   console.log(`semantic: ${encoder.id}, ${matcher.size} label vectors ready in ${((performance.now() - t) / 1000).toFixed(1)} s (disk cache ${cacheDir})`);

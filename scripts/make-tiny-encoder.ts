@@ -2,7 +2,7 @@
  * Writes a tiny BERT-shaped ONNX sentence encoder with its tokenizer files, for testing the transformers.js
  * backend without a model hub: token embeddings (seeded pseudo-random, 16 dimensions) looked up by Gather and
  * multiplied by the attention mask; output `last_hidden_state` [batch, sequence, 16]. Pooling and normalisation
- * are the pipeline's. The ONNX protobuf is written by src/embeddings/onnx-proto.ts, so no Python is needed.
+ * are the pipeline's. The ONNX protobuf is written by src/analysis/embeddings/onnx-proto.ts, so no Python is needed.
  *   node --import tsx scripts/make-tiny-encoder.ts [outDir]
  */
 import { mkdirSync, writeFileSync } from 'node:fs';

@@ -17,12 +17,8 @@ import { ensureTaxonomy } from '../taxonomy/import.js';
 import { loadTaxonomy } from '../taxonomy/load.js';
 
 /**
- * Full garbage collections of the API process come less often (HEAP_GROWING_PERCENT). Under steady ingest its
- * heap promotes some 1.5 MB/s (requests, jobs and saves in flight at each young-generation collection), and V8
- * by its own heuristics started a full collection every 4–7 s, each holding the event loop 6–17 ms in its last
- * pause and in incremental steps of up to 12 ms: the longest stalls of the request thread under `npm run
- * bench:load`. Allowing the heap 4 times its live size after a full collection (about 40 MB live here) spaces
- * them a minute or more apart, for up to some 120 MB more heap at its peak.
+ * Full garbage collections of the API process come less often (HEAP_GROWING_PERCENT): under steady ingest they
+ * were the longest stalls of the event loop that answers requests (docs/architecture.md, "Processes").
  */
 function spaceOutFullCollections(config: Pick<Config, 'HEAP_GROWING_PERCENT'>): void {
   // 0 is V8's own default: set too, so that a process starting a second service with 0 gets V8's choice back

@@ -22,8 +22,8 @@ interface Pending {
  * committed. A submission whose values the database refuses fails alone, with a 400 (see `createEach`); any
  * other failure of a statement (database unavailable, timed out) fails every submission in it, and none of them
  * is stored. Jobs are queued once the rows are committed, without holding up the answers, and gathered over
- * `enqueueDelayMs` into one `addBulk`: BullMQ's cost is mostly per call (a lone job 280 µs of this process's CPU,
- * ten in one call 66 µs each, here), and a steady stream of single submissions would otherwise pay it in full.
+ * `enqueueDelayMs` into one `addBulk`: BullMQ's cost is mostly per call, which a steady stream of single
+ * submissions would otherwise pay in full.
  */
 export class IngestBatcher {
   private pending: Pending[] = [];

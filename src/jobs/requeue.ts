@@ -9,11 +9,9 @@ import { enqueueMissing, type AnalyzeJobPayload } from './analyze.queue.js';
  * at stored documents that have waited longer than `staleAfterMs`, at most `rounds` rounds, from `from` (where
  * the last pass stopped) on, and queues those with no job, noting that on their rows so that they are not stale
  * again for as long. Adding a job whose id exists is a no-op, so this is safe from every process. A document
- * whose job is there is only read: under a long backlog every one of them is, and a mark written on each (a new
- * version of its row and of its index entries) held the embedded engine 40–60 ms per thousand, in front of the
- * submissions. The reads are background work in rounds of 200, about 3 ms of the engine each. Returns how many
- * documents were looked at, how many were queued, and where to go on from (none when the end of the waiting
- * documents was reached: the next pass starts from the beginning).
+ * whose job is there is only read: marking each one would hold the embedded engine in front of the submissions.
+ * Returns how many documents were looked at, how many were queued, and where to go on from (none when the end
+ * of the waiting documents was reached: the next pass starts from the beginning).
  */
 export async function requeueStale(
   documents: DocumentsRepository,

@@ -4,11 +4,8 @@ import type { Analysis } from '../domain/analysis.js';
 /**
  * What saving an analysis writes (DocumentsRepository.saveRows), as columns of plain values and one JSON text.
  * The service's analysis process makes them beside the analysis and sends these instead of the analysis itself:
- * the process answering HTTP requests then takes in and holds, while the save lasts (0.1–0.2 s under load), a few
- * arrays and strings rather than the analysis's thousands of objects (its skills, evidence, sentences, cues and
- * places), and its event loop spends no time on the rows (the facts' `firsts` bits, the stored analysis's JSON),
- * however large the analysis. Under `npm run bench:load` the request thread's scavenges changed little with it
- * (within the runs' spread): what they copy is mostly the requests' own objects.
+ * the process answering HTTP requests then holds, while the save lasts, a few arrays and strings rather than the
+ * analysis's thousands of objects, and its event loop spends no time on the rows.
  */
 export interface AnalysisRows {
   language: Analysis['language'];

@@ -91,8 +91,8 @@ export function nulPath(value: unknown, path = ''): string | undefined {
 
 /**
  * Identical content is the same document: kind, title and whitespace-normalised text (every run of whitespace one
- * space). Only runs that are not already a single space are replaced: the same text as replacing every run, a
- * quarter of the time for a 2,000-character ad (3 µs against 13, on the request thread).
+ * space). Only runs that are not already a single space are replaced: the same text, in far less of the request
+ * thread's time.
  */
 export function contentHash(doc: Pick<NewDocument, 'kind' | 'text' | 'title'>): string {
   const text = doc.text.normalize('NFC').replace(/\s\s+|[^\S ]/g, ' ').trim();
@@ -283,16 +283,14 @@ export class DocumentsRepository {
    * Replaces a document's results: rerunning the same job yields the same rows. Written as several short
    * background transactions, each sent whole (`Database.batch`): on embedded PGlite, which runs one statement at
    * a time, each waits for a gap in the requests' queries (ForegroundGate) and holds the engine for a few
-   * milliseconds only, so a submission arriving meanwhile waits that long at most, not for the whole save (the
-   * demand facts' rollup triggers make a save of 70 mentions some 15–30 ms of engine time here).
+   * milliseconds only, so a submission arriving meanwhile waits that long at most, not for the whole save.
    *
    * The first transaction replaces the stored analysis, classifications and places and removes the old mentions; the
    * row it writes in document_analyses marks this save (its xmin). The next ones add the mentions with their demand
    * facts (whose triggers keep the rollups), the first of them removing the old facts, the last marking the document
    * done: SAVE_CHUNK_ROWS mentions per transaction while requests are being answered (`Database.busy`), all the rest
-   * in one otherwise (each transaction costs some engine time of its own, for its statement, the rollup triggers'
-   * start and the commit: on an idle engine, the save of a 70-mention ad in chunks took half as long again, 29 ms
-   * against 19). Each writes only while its save is still the latest one: when two saves of one document overlap,
+   * in one otherwise (each transaction costs engine time of its own: its statement, the rollup triggers' start and
+   * the commit). Each writes only while its save is still the latest one: when two saves of one document overlap,
    * the later one's first transaction ends the earlier one, so facts and mentions come from one analysis. Until the
    * last commits the document is not done, so a first analysis is not shown, and a crash in between leaves it to be
    * analysed again. A PostgreSQL server, which runs transactions side by side, is never busy: there the mentions and
@@ -442,7 +440,7 @@ export const SAVE_CHUNK_ROWS = 16;
  * of a save also removes the document's old facts, the last marks it done. Everything only while the save whose
  * first transaction gave `step` is still the latest; the one row returned says whether the document is there
  * (`present`) and whether it was (`current`). One statement rather than up to four, each a protocol round of its
- * own in the engine: a 70-mention save in chunks of 16 took 29.5 ms of embedded engine time against 31.3.
+ * own in the engine.
  */
 function mentionsStatement(documentId: string, step: string, m: MentionColumns, facts: FactColumns, part: { first: boolean; last: boolean }): Statement {
   const current = '(SELECT current FROM save)';

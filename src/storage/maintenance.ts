@@ -24,16 +24,15 @@ const DUE = `SELECT quote_ident(s.relname) AS name,
   ORDER BY s.relname`;
 
 /**
- * ANALYZE samples 300 rows per unit of the statistics target: at the default 100, 30,000 rows, which for 30,000
- * stored documents took the engine 270–350 ms (every one read) against 25 ms at 10. The plans here rest on row
- * counts and a few common values (a status, an organisation), not on fine histograms.
+ * ANALYZE samples 300 rows per unit of the statistics target, and the engine holds every request meanwhile. The
+ * plans here rest on row counts and a few common values (a status, an organisation), not on fine histograms.
  */
 const STATISTICS_TARGET = 10;
 
 /**
  * PGlite runs PostgreSQL as a single backend, with no checkpointer: nothing checkpoints while it runs
- * (checkpoint_timeout needs that process, and a single backend does not ask for one at max_wal_size either;
- * measured: 1.5 GB of WAL written, no checkpoint). So pg_wal would grow without end, and recovery after a crash
+ * (checkpoint_timeout needs that process, and a single backend does not ask for one at max_wal_size either).
+ * So pg_wal would grow without end, and recovery after a crash
  * would replay all of it. A round checkpoints when more than this much WAL was written since the last checkpoint:
  * the WAL before it is then recycled, as a server's checkpointer would every checkpoint_timeout (5 minutes).
  */

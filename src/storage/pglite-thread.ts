@@ -57,8 +57,7 @@ function serialise(err: unknown): SerialisedError {
 
 const { dataDir } = workerData as ThreadData;
 const db = await PGlite.create(dataDir);
-// Each new 16 MB WAL segment is otherwise written full of zeros first: a 40-100 ms stall of every statement
-// queued behind it, about every 16 MB of writes (a few seconds of steady ingest). Off, only its last byte is.
+// Each new 16 MB WAL segment is otherwise written full of zeros first, stalling every statement queued behind it.
 await db.exec('SET wal_init_zero = off');
 send({ id: 0, ok: true, result: undefined });
 

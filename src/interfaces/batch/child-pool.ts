@@ -7,8 +7,7 @@ import { RowError, type BatchAd } from './records.js';
 
 /**
  * An analysis allocates many short-lived objects: with 64 MiB semi-spaces (16 by default) the young generation
- * holds a whole chunk's garbage, so far less is promoted and the old generation stays small. Measured with
- * `npm run bench:batch`: about 1.3–1.6 × the ads/s per process, and half the peak RSS of a process.
+ * holds a whole chunk's garbage, so far less is promoted and the old generation stays small (docs/benchmarks.md).
  */
 const CHILD_V8_FLAGS = ['--max-semi-space-size=64', '--max-old-space-size=768'];
 
