@@ -5,14 +5,36 @@ export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'data/**', 'scratch/**', 'test-artifacts/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
-  { files: ['**/*.cjs'], languageOptions: { sourceType: 'commonjs', globals: { module: 'writable', require: 'readonly' } } },
+  {
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: { module: 'writable', require: 'readonly' } },
+  },
+  { files: ['scripts/**/*.mjs'], languageOptions: { globals: { process: 'readonly' } } },
   {
     // the analyst page runs in the browser; the chart libraries are loaded as scripts before it
     files: ['src/interfaces/web/**/*.js'],
     languageOptions: {
       sourceType: 'module',
       globals: Object.fromEntries(
-        ['window', 'document', 'location', 'history', 'fetch', 'URL', 'URLSearchParams', 'Blob', 'Intl', 'setTimeout', 'performance', 'localStorage', 'globalThis', 'Plot', 'ResizeObserver', 'XMLSerializer', 'Image'].map((g) => [g, 'readonly']),
+        [
+          'window',
+          'document',
+          'location',
+          'history',
+          'fetch',
+          'URL',
+          'URLSearchParams',
+          'Blob',
+          'Intl',
+          'setTimeout',
+          'performance',
+          'localStorage',
+          'globalThis',
+          'Plot',
+          'ResizeObserver',
+          'XMLSerializer',
+          'Image',
+        ].map((g) => [g, 'readonly']),
       ),
     },
   },

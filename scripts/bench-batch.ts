@@ -45,18 +45,27 @@ async function dump(n: number): Promise<string> {
 async function local(n: number, workers: number, semantic: boolean) {
   const out = join(dir, `out-${n}-${workers}-${semantic}.jsonl`);
   rmSync(out, { force: true });
-  const s = await classifyLocal(semantic ? config : { ...config, SEMANTIC_MODEL: 'none' }, { input: await dump(n), out, format: 'jsonl', fields: {}, workers });
+  const s = await classifyLocal(semantic ? config : { ...config, SEMANTIC_MODEL: 'none' }, {
+    input: await dump(n),
+    out,
+    format: 'jsonl',
+    fields: {},
+    workers,
+  });
   const peak = s.maxRssMiB.parent + s.maxRssMiB.children.reduce((a, b) => a + b, 0);
   console.log(
     `  local ${semantic ? `lexical + ${s.semantic ?? 'none'}` : 'lexical only'}, ${workers} process${workers > 1 ? 'es' : ''}, ${n} ads: ${s.adsPerSecond.toFixed(1)} ads/s ` +
       `(${(s.adsPerSecond / workers).toFixed(1)} per process; loading ${s.loadSeconds.toFixed(1)} s); peak RSS ${s.maxRssMiB.parent} MiB + ${s.maxRssMiB.children.join(' + ')} MiB = ${peak} MiB`,
   );
   const perAd = (sec: number) => ((sec / Math.max(1, s.written)) * 1000).toFixed(2);
-  console.log(`    CPU per ad: ${perAd(s.cpuSeconds.parent)} ms in the parent, ${perAd(s.cpuSeconds.children.reduce((a, b) => a + b, 0))} ms in the analysis processes`);
+  console.log(
+    `    CPU per ad: ${perAd(s.cpuSeconds.parent)} ms in the parent, ${perAd(s.cpuSeconds.children.reduce((a, b) => a + b, 0))} ms in the analysis processes`,
+  );
   return { rate: s.adsPerSecond, peak, parent: s.maxRssMiB.parent, children: s.maxRssMiB.children };
 }
 
-const efficiency = (one: number, two: number) => `2 processes = ${(two / one).toFixed(2)} × 1 process (scaling efficiency ${((two / one / 2) * 100).toFixed(0)} %)`;
+const efficiency = (one: number, two: number) =>
+  `2 processes = ${(two / one).toFixed(2)} × 1 process (scaling efficiency ${((two / one / 2) * 100).toFixed(0)} %)`;
 
 if (only.has('local')) {
   console.log('\nlocal mode, lexical only');
@@ -75,7 +84,9 @@ if (only.has('memory')) {
   const runs = [];
   for (const n of values.sizes.split(',').map(Number)) runs.push({ n, ...(await local(n, 2, false)) });
   const [a, b] = [runs[0]!, runs[runs.length - 1]!];
-  console.log(`  peak RSS ${a.n} ads: ${a.peak} MiB; ${b.n} ads: ${b.peak} MiB (${(((b.peak - a.peak) / a.peak) * 100).toFixed(1)} %)`);
+  console.log(
+    `  peak RSS ${a.n} ads: ${a.peak} MiB; ${b.n} ads: ${b.peak} MiB (${(((b.peak - a.peak) / a.peak) * 100).toFixed(1)} %)`,
+  );
 }
 if (only.has('server')) {
   if (!postgresAvailable()) console.log('\nserver mode: SKIPPED (needs initdb/pg_ctl)');
@@ -85,14 +96,24 @@ if (only.has('server')) {
     for (const workers of [1, 2]) {
       const pg = await startPostgres();
       const redis = await startRedis();
-      const env = { DATABASE_URL: pg.url, REDIS_URL: redis.url, TAXONOMY_DIR: taxonomy, LOG_LEVEL: 'info', QUEUE_PREFIX: 'benchbatch', DATA_DIR: join(PROJECT_ROOT, 'data'), PORT: String(18_000 + workers), SEMANTIC_MODEL: config.SEMANTIC_MODEL };
+      const env = {
+        DATABASE_URL: pg.url,
+        REDIS_URL: redis.url,
+        TAXONOMY_DIR: taxonomy,
+        LOG_LEVEL: 'info',
+        QUEUE_PREFIX: 'benchbatch',
+        DATA_DIR: join(PROJECT_ROOT, 'data'),
+        PORT: String(18_000 + workers),
+        SEMANTIC_MODEL: config.SEMANTIC_MODEL,
+      };
       const db = await openDatabase({ url: pg.url });
       await migrate(db);
       await importTaxonomy(db, taxonomy);
       await db.close();
       const procs: CliProcess[] = [runCli(['api'], env)];
       // as `npm run worker` runs them (see package.json)
-      for (let i = 0; i < workers; i++) procs.push(runCli(['worker'], { ...env, NODE_OPTIONS: '--max-semi-space-size=64' }));
+      for (let i = 0; i < workers; i++)
+        procs.push(runCli(['worker'], { ...env, NODE_OPTIONS: '--max-semi-space-size=64' }));
       try {
         for (const p of procs.slice(1)) await p.waitForOutput(/worker ready/, 600_000);
         await procs[0]!.waitForOutput(/listening/i, 120_000);
@@ -100,10 +121,23 @@ if (only.has('server')) {
         // the API's first start made an admin key and printed it once
         const apiKey = /^\s+(sdr_[0-9a-f]{12}_[\w-]{43})$/m.exec(procs[0]!.output())?.[1];
         if (!apiKey) throw new Error('the API printed no first admin key');
-        const s = await classifyRemote(`http://127.0.0.1:${env.PORT}`, { apiKey, input: await dump(n), out: join(dir, `remote-${workers}.jsonl`), format: 'jsonl', fields: {}, pollMs: 500 });
-        const hwm = procs.map((p) => Math.round(Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${p.child.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024));
+        const s = await classifyRemote(`http://127.0.0.1:${env.PORT}`, {
+          apiKey,
+          input: await dump(n),
+          out: join(dir, `remote-${workers}.jsonl`),
+          format: 'jsonl',
+          fields: {},
+          pollMs: 500,
+        });
+        const hwm = procs.map((p) =>
+          Math.round(
+            Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${p.child.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024,
+          ),
+        );
         rates.push(s.adsPerSecond);
-        console.log(`  ${workers} worker process${workers > 1 ? 'es' : ''}, ${n} ads: ${s.adsPerSecond.toFixed(1)} ads/s end to end (upload included); peak RSS API ${hwm[0]} MiB, workers ${hwm.slice(1).join(' + ')} MiB`);
+        console.log(
+          `  ${workers} worker process${workers > 1 ? 'es' : ''}, ${n} ads: ${s.adsPerSecond.toFixed(1)} ads/s end to end (upload included); peak RSS API ${hwm[0]} MiB, workers ${hwm.slice(1).join(' + ')} MiB`,
+        );
       } finally {
         for (const p of procs) p.child.kill('SIGTERM');
         await Promise.all(procs.map((p) => p.exited));

@@ -35,29 +35,67 @@ interface Shape {
 }
 
 async function shapes(db: Database): Promise<Shape[]> {
-  const maakunnat = (await db.query<{ code: string }>(`SELECT code FROM regions WHERE level = 'maakunta' ORDER BY code`)).map((r) => r.code);
-  const kunnat = (await db.query<{ code: string }>(`SELECT code FROM regions WHERE level = 'municipality' AND code IN ('KU091', 'KU837', 'KU564', 'KU398', 'KU853') ORDER BY code`)).map((r) => r.code);
-  const isco = (await db.query<{ isco: string }>(`SELECT DISTINCT left(isco, 2) AS isco FROM demand_facts WHERE isco IS NOT NULL ORDER BY 1`)).map((r) => r.isco);
+  const maakunnat = (
+    await db.query<{ code: string }>(`SELECT code FROM regions WHERE level = 'maakunta' ORDER BY code`)
+  ).map((r) => r.code);
+  const kunnat = (
+    await db.query<{ code: string }>(
+      `SELECT code FROM regions WHERE level = 'municipality' AND code IN ('KU091', 'KU837', 'KU564', 'KU398', 'KU853') ORDER BY code`,
+    )
+  ).map((r) => r.code);
+  const isco = (
+    await db.query<{ isco: string }>(
+      `SELECT DISTINCT left(isco, 2) AS isco FROM demand_facts WHERE isco IS NOT NULL ORDER BY 1`,
+    )
+  ).map((r) => r.isco);
   const pick = <T>(list: T[], i: number) => list[i % list.length]!;
   // what GET /v1/demand asks in JSON: the rows and the totals
-  const demand = (groupBy: GroupBy, f: (i: number) => DemandFilters): Shape['run'] => (repo, i) =>
-    Promise.all([repo.demand(groupBy, f(i), { lang: 'fi', limit: 50 }), repo.totals(f(i))]);
+  const demand =
+    (groupBy: GroupBy, f: (i: number) => DemandFilters): Shape['run'] =>
+    (repo, i) =>
+      Promise.all([repo.demand(groupBy, f(i), { lang: 'fi', limit: 50 }), repo.totals(f(i))]);
   return [
     { name: 'skill, no filter', run: demand('skill', () => ({})) },
-    { name: 'skill, maakunta + horizon', run: demand('skill', (i) => ({ region: pick(maakunnat, i), horizon: pick(['current', 'short', 'long'], i) })) },
-    { name: 'skill, 12 months', run: demand('skill', (i) => ({ from: `202${4 + (i % 2)}-01-01`, to: `202${4 + (i % 2)}-12-01` })) },
+    {
+      name: 'skill, maakunta + horizon',
+      run: demand('skill', (i) => ({ region: pick(maakunnat, i), horizon: pick(['current', 'short', 'long'], i) })),
+    },
+    {
+      name: 'skill, 12 months',
+      run: demand('skill', (i) => ({ from: `202${4 + (i % 2)}-01-01`, to: `202${4 + (i % 2)}-12-01` })),
+    },
     { name: 'maakunta, kind', run: demand('maakunta', (i) => ({ kind: pick(['job_ad', 'meeting_note'], i) })) },
     { name: 'isco2, polarity any', run: demand('isco2', () => ({ polarity: 'any' })) },
     { name: 'skill, ISCO 2-digit', run: demand('skill', (i) => ({ occupation: pick(isco, i) })) },
     { name: 'skill, municipality', run: demand('skill', (i) => ({ region: pick(kunnat, i) })) },
-    { name: 'isco2, maakunta + minScore', run: demand('isco2', (i) => ({ region: pick(maakunnat, i), minScore: 0.5 })) },
-    { name: 'skillGroup, major region', run: demand('skillGroup', (i) => ({ region: pick(['FI1B', 'FI1C', 'FI19', 'FI1D', 'FI20'], i) })) },
-    { name: 'timeseries quarter, top 5 skills', run: (repo) => repo.timeseries('skill', 'quarter', {}, { lang: 'fi', limit: 5 }) },
+    {
+      name: 'isco2, maakunta + minScore',
+      run: demand('isco2', (i) => ({ region: pick(maakunnat, i), minScore: 0.5 })),
+    },
+    {
+      name: 'skillGroup, major region',
+      run: demand('skillGroup', (i) => ({ region: pick(['FI1B', 'FI1C', 'FI19', 'FI1D', 'FI20'], i) })),
+    },
+    {
+      name: 'timeseries quarter, top 5 skills',
+      run: (repo) => repo.timeseries('skill', 'quarter', {}, { lang: 'fi', limit: 5 }),
+    },
     {
       name: 'emerging skills, quarter',
-      run: (repo) => repo.emerging('skill', {}, { from: '2026-10-01', to: '2026-12-01' }, { from: '2026-07-01', to: '2026-09-01' }, { lang: 'fi', limit: 20, minMentions: 3 }),
+      run: (repo) =>
+        repo.emerging(
+          'skill',
+          {},
+          { from: '2026-10-01', to: '2026-12-01' },
+          { from: '2026-07-01', to: '2026-09-01' },
+          { lang: 'fi', limit: 20, minMentions: 3 },
+        ),
     },
-    { name: 'compare maakunta vs country', run: (repo, i) => repo.compare('skill', {}, pick(maakunnat, i), undefined, { lang: 'fi', limit: 50, minMentions: 1 }) },
+    {
+      name: 'compare maakunta vs country',
+      run: (repo, i) =>
+        repo.compare('skill', {}, pick(maakunnat, i), undefined, { lang: 'fi', limit: 50, minMentions: 1 }),
+    },
   ];
 }
 
@@ -74,7 +112,9 @@ async function measure(engine: string, db: Database): Promise<void> {
     }
     times.sort((a, b) => a - b);
     const q = (p: number) => quantile(times, p)!;
-    console.log(`  ${shape.name.padEnd(36)} p50 ${q(0.5).toFixed(1).padStart(7)} ms   p95 ${q(0.95).toFixed(1).padStart(7)} ms`);
+    console.log(
+      `  ${shape.name.padEnd(36)} p50 ${q(0.5).toFixed(1).padStart(7)} ms   p95 ${q(0.95).toFixed(1).padStart(7)} ms`,
+    );
   }
 }
 

@@ -60,9 +60,23 @@ const dataDir = values.prepare ? '' : mkdtempSync(join(tmpdir(), 'radar-load-'))
 const port = 18_600 + Math.floor(Math.random() * 300);
 const base = `http://127.0.0.1:${port}`;
 // per-request logging and the rate limit would measure themselves, not the service
-const env: Record<string, string> = { PORT: String(port), DATA_DIR: dataDir, TAXONOMY_DIR: taxonomy, LOG_LEVEL: 'warn', RATE_LIMIT_MAX: '1000000000', QUEUE_PREFIX: 'benchload' };
+const env: Record<string, string> = {
+  PORT: String(port),
+  DATA_DIR: dataDir,
+  TAXONOMY_DIR: taxonomy,
+  LOG_LEVEL: 'warn',
+  RATE_LIMIT_MAX: '1000000000',
+  QUEUE_PREFIX: 'benchload',
+};
 // settings under study pass through to the service
-for (const name of ['WORKER_NICE', 'HEAP_GROWING_PERCENT', 'WORKER_CONCURRENCY', 'REQUEUE_INTERVAL_MS', 'MAINTENANCE_INTERVAL_MS']) if (process.env[name]) env[name] = process.env[name];
+for (const name of [
+  'WORKER_NICE',
+  'HEAP_GROWING_PERCENT',
+  'WORKER_CONCURRENCY',
+  'REQUEUE_INTERVAL_MS',
+  'MAINTENANCE_INTERVAL_MS',
+])
+  if (process.env[name]) env[name] = process.env[name];
 
 if (values.prepare) {
   const config = loadConfig(process.env);
@@ -86,7 +100,10 @@ if (values.postgres) {
   }
   const pg = await startPostgres();
   const redis = await startRedis();
-  stops.push(() => pg.stop(), () => redis.stop());
+  stops.push(
+    () => pg.stop(),
+    () => redis.stop(),
+  );
   Object.assign(env, { DATABASE_URL: pg.url, REDIS_URL: redis.url });
 }
 // steady state, not start-up: the taxonomy imported and the skill labels' embeddings cached before the service
@@ -94,21 +111,33 @@ if (values.postgres) {
 // 260 MB, whose full collections could hold the requests this process sends while it measures)
 {
   const t = performance.now();
-  const prepared = spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--prepare'], { env: { ...process.env, ...env }, stdio: 'inherit' });
+  const prepared = spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--prepare'], {
+    env: { ...process.env, ...env },
+    stdio: 'inherit',
+  });
   const code = await new Promise<number | null>((resolve) => prepared.once('exit', resolve));
   if (code !== 0) throw new Error(`preparing the taxonomy and the label embeddings failed (exit ${code})`);
   console.log(`taxonomy imported and label embeddings cached in ${((performance.now() - t) / 1000).toFixed(1)} s`);
 }
 // as the package scripts run them: `npm start` with V8's default young generation (its analysis process gets a
 // larger one), the API and worker processes beside a server with room for request and analysis garbage
-if (values.postgres) processes.push(runCli(['api'], { ...env, NODE_OPTIONS: '--max-semi-space-size=64' }), runCli(['worker'], { ...env, NODE_OPTIONS: '--max-semi-space-size=64' }));
+if (values.postgres)
+  processes.push(
+    runCli(['api'], { ...env, NODE_OPTIONS: '--max-semi-space-size=64' }),
+    runCli(['worker'], { ...env, NODE_OPTIONS: '--max-semi-space-size=64' }),
+  );
 else processes.push(runCli(['start'], env));
 
-const mib = (pid: number | undefined) => Math.round(Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024);
+const mib = (pid: number | undefined) =>
+  Math.round(Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024);
 /** The service's analysis process among the process's children, from /proc. */
 const childrenOf = (pid: number | undefined): number[] => {
   try {
-    const all = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+    const all = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8')
+      .trim()
+      .split(/\s+/)
+      .filter(Boolean)
+      .map(Number);
     return all.filter((c) => readFileSync(`/proc/${c}/cmdline`, 'utf8').includes('__analysis-child'));
   } catch {
     return [];
@@ -141,7 +170,9 @@ type Load = autocannon.Result & { responseMs: number[] };
 const load = (options: autocannon.Options) =>
   new Promise<Load>((resolve, reject) => {
     const responseMs: number[] = [];
-    const instance = autocannon(options, (err, result) => (err ? reject(err as Error) : resolve({ ...result, responseMs })));
+    const instance = autocannon(options, (err, result) =>
+      err ? reject(err as Error) : resolve({ ...result, responseMs }),
+    );
     instance.on('response', (_client: unknown, _status: number, _bytes: number, ms: number) => responseMs.push(ms));
   });
 /**
@@ -149,7 +180,13 @@ const load = (options: autocannon.Options) =>
  * the earlier ones, over a pool of keep-alive connections; its latency counts from when it was due, so a stall
  * costs every request that should have gone out meanwhile (no coordinated omission, no bursts).
  */
-async function evenLoad(url: string, headers: Record<string, string>, body: (i: number) => string, rate: number, seconds: number) {
+async function evenLoad(
+  url: string,
+  headers: Record<string, string>,
+  body: (i: number) => string,
+  rate: number,
+  seconds: number,
+) {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
   const target = new URL(url);
   /** each request's latency by its place in the stream (none for a request that failed to connect) */
@@ -165,7 +202,14 @@ async function evenLoad(url: string, headers: Record<string, string>, body: (i: 
       late.push(performance.now() - due);
       const payload = body(i);
       const req = http.request(
-        { host: target.hostname, port: target.port, path: target.pathname, method: 'POST', agent, headers: { ...headers, 'content-length': Buffer.byteLength(payload) } },
+        {
+          host: target.hostname,
+          port: target.port,
+          path: target.pathname,
+          method: 'POST',
+          agent,
+          headers: { ...headers, 'content-length': Buffer.byteLength(payload) },
+        },
         (res) => {
           res.resume();
           res.on('end', () => {
@@ -184,7 +228,8 @@ async function evenLoad(url: string, headers: Record<string, string>, body: (i: 
   const inFlight: Promise<void>[] = [];
   while (sent < total) {
     const now = performance.now();
-    for (; sent < total && start + (sent * 1_000) / rate <= now; sent++) inFlight.push(send(sent, start + (sent * 1_000) / rate));
+    for (; sent < total && start + (sent * 1_000) / rate <= now; sent++)
+      inFlight.push(send(sent, start + (sent * 1_000) / rate));
     await new Promise((r) => setTimeout(r, 1));
   }
   await Promise.all(inFlight);
@@ -193,7 +238,15 @@ async function evenLoad(url: string, headers: Record<string, string>, body: (i: 
   const q = (p: number) => (quantile(sorted, p) ?? 0).toFixed(1);
   late.sort((a, b) => a - b);
   const sentLate = `sent late by p99 ${(quantile(late, 0.99) ?? 0).toFixed(1)} ms, at most ${(late.at(-1) ?? 0).toFixed(1)} ms`;
-  return { requests: total, seconds: (performance.now() - start) / 1_000, failed, p50: q(0.5), p99: q(0.99), max: q(1), slow: `${sentLate}; ${slowStretches(byIndex, rate)}` };
+  return {
+    requests: total,
+    seconds: (performance.now() - start) / 1_000,
+    failed,
+    p50: q(0.5),
+    p99: q(0.99),
+    max: q(1),
+    slow: `${sentLate}; ${slowStretches(byIndex, rate)}`,
+  };
 }
 
 /**
@@ -224,8 +277,12 @@ const scrape = async () => ({ metrics: parseMetrics(await (await fetch(`${base}/
 /** What the service saw between two scrapes (its answers' times, its event loop and GC, its database calls, its group commits), and the machine. */
 const serviceSide = (from: Awaited<ReturnType<typeof scrape>>, to: Awaited<ReturnType<typeof scrape>>) => {
   const [before, after] = [from.metrics, to.metrics];
-  const ms = (seconds: number | undefined) => (seconds === undefined ? '-' : seconds === Infinity ? '> 10 s' : `${+(seconds * 1_000).toFixed(1)} ms`);
-  const answers = histogramDelta(before, after, 'http_request_duration_seconds', { route: '/v1/documents', method: 'POST' });
+  const ms = (seconds: number | undefined) =>
+    seconds === undefined ? '-' : seconds === Infinity ? '> 10 s' : `${+(seconds * 1_000).toFixed(1)} ms`;
+  const answers = histogramDelta(before, after, 'http_request_duration_seconds', {
+    route: '/v1/documents',
+    method: 'POST',
+  });
   const gc = histogramDelta(before, after, 'nodejs_gc_duration_seconds');
   const major = histogramDelta(before, after, 'nodejs_gc_duration_seconds', { kind: 'major' });
   const foreground = histogramDelta(before, after, 'radar_db_call_seconds', { work: 'foreground' });
@@ -266,8 +323,12 @@ const report = (name: string, r: Load) => {
 try {
   const started = Date.now();
   for (;;) {
-    if (processes.some((p) => p.child.exitCode !== null)) throw new Error(`the service stopped:\n${processes.map((p) => p.output().slice(-2000)).join('\n')}`);
-    const ready = await fetch(`${base}/ready`).then((r) => r.status === 200, () => false);
+    if (processes.some((p) => p.child.exitCode !== null))
+      throw new Error(`the service stopped:\n${processes.map((p) => p.output().slice(-2000)).join('\n')}`);
+    const ready = await fetch(`${base}/ready`).then(
+      (r) => r.status === 200,
+      () => false,
+    );
     if (ready) break;
     if (Date.now() - started > 300_000) throw new Error('the service did not get ready in 5 minutes');
     await new Promise((r) => setTimeout(r, 500));
@@ -278,9 +339,16 @@ try {
   const contributor = (await json<{ key: string }>('/v1/keys', admin, { org: 'load', role: 'contributor' })).key;
   const analyst = (await json<{ key: string }>('/v1/keys', admin, { org: 'load', role: 'analyst' })).key;
   // the service's own start-up (the analyzer, the encoder from the cache) is over when its first analysis is done
-  const { id } = await json<{ id: string }>('/v1/documents', contributor, { kind: 'job_ad', text: 'Haemme hitsaajaa Lahteen.', language: 'fi' });
-  while ((await json<{ status: string }>(`/v1/documents/${id}`, contributor)).status !== 'done') await new Promise((r) => setTimeout(r, 200));
-  console.log(`service: ${values.postgres ? 'API and a worker process on PostgreSQL' : 'npm start (PGlite, private redis-server, worker in the process)'}, ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  const { id } = await json<{ id: string }>('/v1/documents', contributor, {
+    kind: 'job_ad',
+    text: 'Haemme hitsaajaa Lahteen.',
+    language: 'fi',
+  });
+  while ((await json<{ status: string }>(`/v1/documents/${id}`, contributor)).status !== 'done')
+    await new Promise((r) => setTimeout(r, 200));
+  console.log(
+    `service: ${values.postgres ? 'API and a worker process on PostgreSQL' : 'npm start (PGlite, private redis-server, worker in the process)'}, ready in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  );
 
   // loading in the background (the encoder in the analysis process) is over when the machine is quiet
   const quietSince = Date.now();
@@ -290,8 +358,15 @@ try {
   // the floors: the same load on a bare HTTP server and on a route that does nothing, to tell the service's
   // latency from the machine's and the tool's
   const bare = spawn(process.execPath, ['-e', BARE_SERVER], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const barePort = await new Promise<number>((resolve) => bare.stdout.once('data', (d: Buffer) => resolve(Number(d.toString().trim()))));
-  const bareFloor = await load({ url: `http://127.0.0.1:${barePort}/`, connections, overallRate: rate, duration: Math.min(10, seconds) });
+  const barePort = await new Promise<number>((resolve) =>
+    bare.stdout.once('data', (d: Buffer) => resolve(Number(d.toString().trim()))),
+  );
+  const bareFloor = await load({
+    url: `http://127.0.0.1:${barePort}/`,
+    connections,
+    overallRate: rate,
+    duration: Math.min(10, seconds),
+  });
   bare.kill();
   const floor = await load({ url: `${base}/health`, connections, overallRate: rate, duration: Math.min(10, seconds) });
   console.log(`\nfloors at ${rate} req/s, ${connections} connections`);
@@ -313,7 +388,16 @@ try {
           setupRequest: (request) => {
             const i = n++;
             const ad = ads[i % ads.length]!;
-            return { ...request, body: JSON.stringify({ kind: 'job_ad', language: ad.lang, text: `${ad.text} (${i})`, externalId: `load-${i}`, date: '2026-11-01' }) };
+            return {
+              ...request,
+              body: JSON.stringify({
+                kind: 'job_ad',
+                language: ad.lang,
+                text: `${ad.text} (${i})`,
+                externalId: `load-${i}`,
+                date: '2026-11-01',
+              }),
+            };
           },
         },
       ],
@@ -332,7 +416,13 @@ try {
     { authorization: `Bearer ${contributor}`, 'content-type': 'application/json' },
     (i) => {
       const ad = ads[i % ads.length]!;
-      return JSON.stringify({ kind: 'job_ad', language: ad.lang, text: `${ad.text} (even ${i})`, externalId: `even-${i}`, date: '2026-11-01' });
+      return JSON.stringify({
+        kind: 'job_ad',
+        language: ad.lang,
+        text: `${ad.text} (even ${i})`,
+        externalId: `even-${i}`,
+        date: '2026-11-01',
+      });
     },
     rate,
     seconds,
@@ -359,23 +449,40 @@ try {
     // which were not stored: autocannon's last requests before a stop, if the reading above is right
     const ids = new Set<string>();
     for (let offset = 0; offset < stored.total; offset += 200) {
-      const page = await json<{ items: { externalId?: string }[] }>(`/v1/documents?limit=200&offset=${offset}`, contributor);
+      const page = await json<{ items: { externalId?: string }[] }>(
+        `/v1/documents?limit=200&offset=${offset}`,
+        contributor,
+      );
       for (const item of page.items) if (item.externalId) ids.add(item.externalId);
     }
-    const notStored = (prefix: string, count: number) => Array.from({ length: count }, (_, i) => i).filter((i) => !ids.has(`${prefix}-${i}`));
-    console.log(`  not stored: autocannon's requests ${notStored('load', n).join(', ')} of ${n} (the warm-up sent ${coldSent}); even stream: ${notStored('even', even.requests).length}`);
+    const notStored = (prefix: string, count: number) =>
+      Array.from({ length: count }, (_, i) => i).filter((i) => !ids.has(`${prefix}-${i}`));
+    console.log(
+      `  not stored: autocannon's requests ${notStored('load', n).join(', ')} of ${n} (the warm-up sent ${coldSent}); even stream: ${notStored('even', even.requests).length}`,
+    );
   }
 
-  const filters = ['', '&region=MK01', '&region=MK07&horizon=long', '&groupBy=skillGroup', '&groupBy=maakunta', '&horizon=short&kind=job_ad'];
+  const filters = [
+    '',
+    '&region=MK01',
+    '&region=MK07&horizon=long',
+    '&groupBy=skillGroup',
+    '&groupBy=maakunta',
+    '&horizon=short&kind=job_ad',
+  ];
   let q = 0;
   const demand = await load({
     url: `${base}/v1/demand`,
     connections: 10,
     duration: Math.max(5, Math.round(seconds / 2)),
     headers: { authorization: `Bearer ${analyst}` },
-    requests: [{ setupRequest: (request) => ({ ...request, path: `/v1/demand?limit=20${filters[q++ % filters.length]}` }) }],
+    requests: [
+      { setupRequest: (request) => ({ ...request, path: `/v1/demand?limit=20${filters[q++ % filters.length]}` }) },
+    ],
   });
-  console.log(`\ndemand as fast as answered, 10 connections, over the ${stored.total} documents (analysis still running)`);
+  console.log(
+    `\ndemand as fast as answered, 10 connections, over the ${stored.total} documents (analysis still running)`,
+  );
   report('GET /v1/demand', demand);
   console.log(
     `\npeak RSS: ${processes

@@ -21,10 +21,25 @@ const db = await openDatabase({});
 console.log(`taxonomy: ${taxonomy}; embedded PGlite`);
 await seedDemand(db, { taxonomy, mentions: Number(process.env.BENCH_MENTIONS ?? 100_000), baseDocs: 200 });
 const redis = await startRedis();
-const config = loadConfig({ ...process.env, TAXONOMY_DIR: taxonomy, REDIS_URL: redis.url, LOG_LEVEL: 'warn', SEMANTIC_MODEL: 'none', QUEUE_PREFIX: 'benchpage' });
+const config = loadConfig({
+  ...process.env,
+  TAXONOMY_DIR: taxonomy,
+  REDIS_URL: redis.url,
+  LOG_LEVEL: 'warn',
+  SEMANTIC_MODEL: 'none',
+  QUEUE_PREFIX: 'benchpage',
+});
 const log = createLogger(config, 'bench-page', 2);
 const queue = openQueue(config, redis.url);
-const app = await buildApp({ config, db, documents: new DocumentsRepository(db), queue, redisUrl: redis.url, analyzer: {}, log });
+const app = await buildApp({
+  config,
+  db,
+  documents: new DocumentsRepository(db),
+  queue,
+  redisUrl: redis.url,
+  analyzer: {},
+  log,
+});
 // the server's own time per request (Fastify's, from the request in to the reply sent), for --detail
 const serverMs = new Map<string, number[]>();
 app.addHook('onResponse', async (request, reply) => {

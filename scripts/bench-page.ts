@@ -55,17 +55,26 @@ const ask = <T>(message?: string) =>
     if (message) server.send(message);
   });
 const { base, key } = await ask<{ base: string; key: string }>();
-const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+const browser = await chromium.launch({
+  executablePath: CHROMIUM,
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+});
 
-const VIEWS: [string, string][] = values.view ? [[values.view, values.view]] : [
-  ['overview (skills, whole country)', '/'],
-  ['overview (skill groups, one region, 3–10 y)', '/?groupBy=skillGroup&region=MK07&horizon=long'],
-  ['overview in Swedish', '/?lang=sv'],
-  ['trends (5 skills by month, emerging)', '/?view=trends'],
-  ['regions (map, 19 × 8 heat table, LQ)', '/?view=regions'],
-  ['horizons (3 × all skills)', '/?view=horizons'],
-];
-interface ProfileNode { id: number; callFrame: { functionName: string; url: string }; children?: number[] }
+const VIEWS: [string, string][] = values.view
+  ? [[values.view, values.view]]
+  : [
+      ['overview (skills, whole country)', '/'],
+      ['overview (skill groups, one region, 3–10 y)', '/?groupBy=skillGroup&region=MK07&horizon=long'],
+      ['overview in Swedish', '/?lang=sv'],
+      ['trends (5 skills by month, emerging)', '/?view=trends'],
+      ['regions (map, 19 × 8 heat table, LQ)', '/?view=regions'],
+      ['horizons (3 × all skills)', '/?view=horizons'],
+    ];
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string };
+  children?: number[];
+}
 /** Self time by script and the busiest functions of a CDP CPU profile. */
 function printProfile(profile: { nodes: ProfileNode[]; samples?: number[]; timeDeltas?: number[] }, file: string) {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
@@ -80,10 +89,19 @@ function printProfile(profile: { nodes: ProfileNode[]; samples?: number[]; timeD
     const fn = `${functionName || '(anonymous)'} ${script}`;
     byFunction.set(fn, (byFunction.get(fn) ?? 0) + ms);
   });
-  const top = (m: Map<string, number>, n: number) => [...m].sort((a, b) => b[1] - a[1]).slice(0, n).map(([k, ms]) => `      ${ms.toFixed(0).padStart(5)} ms  ${k.slice(0, 100)}`).join('\n');
-  console.log(`    profile of the last first load: ${file}\n    self time by script:\n${top(byScript, 8)}\n    busiest functions:\n${top(byFunction, 12)}`);
+  const top = (m: Map<string, number>, n: number) =>
+    [...m]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, n)
+      .map(([k, ms]) => `      ${ms.toFixed(0).padStart(5)} ms  ${k.slice(0, 100)}`)
+      .join('\n');
+  console.log(
+    `    profile of the last first load: ${file}\n    self time by script:\n${top(byScript, 8)}\n    busiest functions:\n${top(byFunction, 12)}`,
+  );
 }
-console.log(`\npage ready, ms from navigation: p50/p95 of ${colds} first loads (fresh browser context, empty cache), then of ${loads} reloads`);
+console.log(
+  `\npage ready, ms from navigation: p50/p95 of ${colds} first loads (fresh browser context, empty cache), then of ${loads} reloads`,
+);
 const stats = (times: number[]) => {
   const sorted = [...times].sort((a, b) => a - b);
   return `p50 ${String(quantile(sorted, 0.5)!).padStart(5)}  p95 ${String(quantile(sorted, 0.95)!).padStart(5)}`;
@@ -115,20 +133,27 @@ try {
       busy.push(busyShare(before, cpuTimes()));
       if (profiler) {
         const { profile } = await profiler.send('Profiler.stop');
-        const file = VIEWS.length > 1 ? values.profile!.replace(/(\.cpuprofile)?$/, `-${VIEWS.findIndex(([, p]) => p === path)}.cpuprofile`) : values.profile!;
+        const file =
+          VIEWS.length > 1
+            ? values.profile!.replace(/(\.cpuprofile)?$/, `-${VIEWS.findIndex(([, p]) => p === path)}.cpuprofile`)
+            : values.profile!;
         writeFileSync(file, JSON.stringify(profile));
         printProfile(profile, file);
       }
     }
     if (values.screenshots) {
       mkdirSync(values.screenshots, { recursive: true });
-      await page!.screenshot({ path: join(values.screenshots, `${VIEWS.findIndex(([, p]) => p === path)}.png`), fullPage: true });
+      await page!.screenshot({
+        path: join(values.screenshots, `${VIEWS.findIndex(([, p]) => p === path)}.png`),
+        fullPage: true,
+      });
     }
     if (values.detail) {
       const timeline = await page!.evaluate<[string, number, number][]>(
         `performance.getEntriesByType('resource').map((r) => [r.name.replace(location.origin, ''), Math.round(r.startTime), Math.round(r.responseEnd)])`,
       );
-      for (const [url, start, end] of timeline) console.log(`      ${String(start).padStart(5)} → ${String(end).padStart(5)} ms  ${url.slice(0, 90)}`);
+      for (const [url, start, end] of timeline)
+        console.log(`      ${String(start).padStart(5)} → ${String(end).padStart(5)} ms  ${url.slice(0, 90)}`);
       // the document's own milestones, the browser's paints and the page's marks, in the same clock
       const milestones = await page!.evaluate<[string, number][]>(`(() => {
         const n = performance.getEntriesByType('navigation')[0];
@@ -145,11 +170,15 @@ try {
       warm.push(await readyMs());
     }
     const meanBusy = Math.round((100 * busy.reduce((a, b) => a + b, 0)) / Math.max(1, busy.length));
-    console.log(`  ${name.padEnd(46)} first load ${stats(cold)}   reload ${stats(warm)}   CPUs ${meanBusy} % busy during first loads`);
+    console.log(
+      `  ${name.padEnd(46)} first load ${stats(cold)}   reload ${stats(warm)}   CPUs ${meanBusy} % busy during first loads`,
+    );
     if (values.detail) {
       const serverMs = new Map(await ask<[string, number[]][]>('times'));
       const rows = [...serverMs].map(([path, ms]) => `${path} ${stats(ms.map(Math.round))}`);
-      console.log(`    server time per request, ms (${[...serverMs.values()].reduce((n, m) => n + m.length, 0)} requests):\n      ${rows.join('\n      ')}`);
+      console.log(
+        `    server time per request, ms (${[...serverMs.values()].reduce((n, m) => n + m.length, 0)} requests):\n      ${rows.join('\n      ')}`,
+      );
     }
     await ask('clear');
     await context?.close();

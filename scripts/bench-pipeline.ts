@@ -46,7 +46,13 @@ const { analyzer, skills, taxonomyKey, readMs, indexMs } = await (async () => {
   started = performance.now();
   const analyzer = await Analyzer.create(taxonomy);
   const indexMs = performance.now() - started;
-  return { analyzer, skills: taxonomy.skills, taxonomyKey: `taxonomy-${taxonomy.version!.contentHash}`, readMs, indexMs };
+  return {
+    analyzer,
+    skills: taxonomy.skills,
+    taxonomyKey: `taxonomy-${taxonomy.version!.contentHash}`,
+    readMs,
+    indexMs,
+  };
 })();
 console.log(
   `taxonomy: ${source} (import ${(importMs / 1000).toFixed(1)} s, read ${(readMs / 1000).toFixed(1)} s, index ${(indexMs / 1000).toFixed(1)} s, ${analyzer.labelCount} labels)`,
@@ -82,7 +88,9 @@ async function measure(ads: { lang: string; text: string }[], run: (text: string
 // lexical only, fi/sv/en mix
 const ads = syntheticAds(Number(values.docs), 7, chars);
 for (const ad of syntheticAds(200, 99, chars)) analyzer.analyze({ text: ad.text });
-console.log(`documents: synthetic ads fi/sv/en, mean ${Math.round(ads.reduce((s, a) => s + a.text.length, 0) / ads.length)} characters`);
+console.log(
+  `documents: synthetic ads fi/sv/en, mean ${Math.round(ads.reduce((s, a) => s + a.text.length, 0) / ads.length)} characters`,
+);
 report('lexical (1 core)', await measure(ads, async (text) => analyzer.analyze({ text }).sentences.length));
 
 if (!values['no-semantic']) {
@@ -91,13 +99,18 @@ if (!values['no-semantic']) {
   const matcher = await SemanticSkillMatcher.build(skills, encoder, cacheDir, taxonomyKey, (d, n) => {
     if (d % 1024 === 0 || d === n) process.stderr.write(`  embedding skill labels ${d}/${n}\n`);
   });
-  console.log(`semantic: ${encoder.id}, ${matcher.size} label vectors ready in ${((performance.now() - t) / 1000).toFixed(1)} s (disk cache ${cacheDir})`);
+  console.log(
+    `semantic: ${encoder.id}, ${matcher.size} label vectors ready in ${((performance.now() - t) / 1000).toFixed(1)} s (disk cache ${cacheDir})`,
+  );
   analyzer.attachSemantic(matcher);
   const english = syntheticAds(Number(values['semantic-docs']) * 4, 11, chars).filter((a) => a.lang === 'en');
   await analyzer.analyzeFull({ text: english[0]!.text, language: 'en' });
   const lexicalEn = await measure(english, async (text) => analyzer.analyze({ text, language: 'en' }).sentences.length);
   report('lexical, English documents', lexicalEn);
-  const semantic = await measure(english, async (text) => (await analyzer.analyzeFull({ text, language: 'en' })).sentences.length);
+  const semantic = await measure(
+    english,
+    async (text) => (await analyzer.analyzeFull({ text, language: 'en' })).sentences.length,
+  );
   report('lexical + semantic, English documents', semantic);
   // the bare encoder on the same sentences, batched per document as the pipeline does
   const bare = await measure(english, async (text) => {

@@ -28,7 +28,14 @@ if (!postgresAvailable()) {
 }
 const pg = await startPostgres();
 const redis = await startRedis();
-const env = { DATABASE_URL: pg.url, REDIS_URL: redis.url, TAXONOMY_DIR: taxonomy, LOG_LEVEL: 'warn', QUEUE_PREFIX: 'benchworker', DATA_DIR: join(PROJECT_ROOT, 'data') };
+const env = {
+  DATABASE_URL: pg.url,
+  REDIS_URL: redis.url,
+  TAXONOMY_DIR: taxonomy,
+  LOG_LEVEL: 'warn',
+  QUEUE_PREFIX: 'benchworker',
+  DATA_DIR: join(PROJECT_ROOT, 'data'),
+};
 const config = loadConfig(env);
 const db = await openDatabase({ url: pg.url });
 try {
@@ -39,7 +46,13 @@ try {
   const org = await new KeysRepository(db).createOrganisation(`bench-${Date.now()}`);
   const queue = openQueue(config, redis.url);
   // the worker is ready once it has taken a first document
-  const first = (await documents.create(org.id, { kind: 'job_ad', text: 'We are hiring a welder with MIG welding skills.', language: 'en' })).document;
+  const first = (
+    await documents.create(org.id, {
+      kind: 'job_ad',
+      text: 'We are hiring a welder with MIG welding skills.',
+      language: 'en',
+    })
+  ).document;
   await enqueueAnalyze(queue, first.id, config);
   const until = async (done: () => Promise<boolean>, what: string) => {
     for (let i = 0; i < 6_000; i++) {
@@ -53,17 +66,33 @@ try {
   const started = performance.now();
   const ids: string[] = [];
   for (const [i, ad] of ads.entries()) {
-    const { document } = await documents.create(org.id, { kind: 'job_ad', text: ad.text, language: ad.lang, externalId: `bench-worker-${i}` });
+    const { document } = await documents.create(org.id, {
+      kind: 'job_ad',
+      text: ad.text,
+      language: ad.lang,
+      externalId: `bench-worker-${i}`,
+    });
     ids.push(document.id);
     await enqueueAnalyze(queue, document.id, config);
   }
-  await until(async () => (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM documents WHERE status = 'done' AND id = ANY($1::uuid[])`, [ids]))[0]!.n === ids.length, 'the documents');
+  await until(
+    async () =>
+      (
+        await db.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM documents WHERE status = 'done' AND id = ANY($1::uuid[])`,
+          [ids],
+        )
+      )[0]!.n === ids.length,
+    'the documents',
+  );
   const seconds = (performance.now() - started) / 1000;
   const status = readFileSync(`/proc/${worker.child.pid}/status`, 'utf8');
   const hwm = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
   const rss = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
   console.log(`taxonomy: ${taxonomy}; encoder: ${config.SEMANTIC_MODEL}`);
-  console.log(`one worker process: ${ids.length} synthetic ads (fi/sv/en, ~2,000 characters) in ${seconds.toFixed(1)} s = ${(ids.length / seconds).toFixed(1)} documents/s end to end`);
+  console.log(
+    `one worker process: ${ids.length} synthetic ads (fi/sv/en, ~2,000 characters) in ${seconds.toFixed(1)} s = ${(ids.length / seconds).toFixed(1)} documents/s end to end`,
+  );
   console.log(`worker peak RSS (VmHWM) ${hwm.toFixed(0)} MiB, RSS now ${rss.toFixed(0)} MiB`);
   worker.child.kill('SIGTERM');
   await queue.close();

@@ -21,7 +21,10 @@ const HORIZON_WORDS: Record<string, string[]> = {
  * `mentions` facts, each copy with its own month (2024–2026) and municipality with its roll-up. The copies keep
  * their analysis and mentions, so drill-downs find their sentences.
  */
-export async function seedDemand(db: Database, options: { taxonomy: string; mentions: number; baseDocs: number }): Promise<void> {
+export async function seedDemand(
+  db: Database,
+  options: { taxonomy: string; mentions: number; baseDocs: number },
+): Promise<void> {
   const { taxonomy, mentions: target } = options;
   await migrate(db);
   let t = performance.now();
@@ -29,7 +32,11 @@ export async function seedDemand(db: Database, options: { taxonomy: string; ment
   const analyzer = await Analyzer.create(await loadTaxonomy(db));
   const documents = new DocumentsRepository(db);
   const org = await new KeysRepository(db).createOrganisation('bench');
-  const municipalities = (await db.query<{ code: string; name_fi: string }>(`SELECT code, name_fi FROM regions WHERE level = 'municipality' ORDER BY code`)).map((r) => r.name_fi);
+  const municipalities = (
+    await db.query<{ code: string; name_fi: string }>(
+      `SELECT code, name_fi FROM regions WHERE level = 'municipality' ORDER BY code`,
+    )
+  ).map((r) => r.name_fi);
   const random = rng(7);
   const ads = syntheticAds(options.baseDocs, 13);
   for (const [i, ad] of ads.entries()) {
@@ -37,11 +44,20 @@ export async function seedDemand(db: Database, options: { taxonomy: string; ment
     const date = `202${4 + Math.floor(random() * 3)}-${String(1 + Math.floor(random() * 12)).padStart(2, '0')}-15`;
     const text = `${ad.text} ${HORIZON_WORDS[ad.lang]![i % 3]}`;
     const region = municipalities[Math.floor(random() * municipalities.length)];
-    const { document } = await documents.create(org.id, { kind, text, language: ad.lang, date, region, externalId: `bench-${i}` });
+    const { document } = await documents.create(org.id, {
+      kind,
+      text,
+      language: ad.lang,
+      date,
+      region,
+      externalId: `bench-${i}`,
+    });
     await documents.saveAnalysis(document.id, analyzer.analyze({ text, language: ad.lang, kind, date, region }));
   }
   const base = (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM demand_facts'))[0]!.n;
-  console.log(`  ${ads.length} synthetic ads through the analyzer and the repository: ${base} facts (${((performance.now() - t) / 1000).toFixed(1)} s)`);
+  console.log(
+    `  ${ads.length} synthetic ads through the analyzer and the repository: ${base} facts (${((performance.now() - t) / 1000).toFixed(1)} s)`,
+  );
   t = performance.now();
   const copies = Math.max(0, Math.ceil(target / Math.max(1, base)) - 1);
   await db.exec(`
@@ -72,11 +88,14 @@ export async function seedDemand(db: Database, options: { taxonomy: string; ment
   `);
   // as autovacuum would: statistics, and the visibility map that index-only scans need
   await db.exec(`VACUUM ANALYZE demand_facts, ${ROLLUPS.map((r) => r.table).join(', ')}`);
-  const n = (await db.query<{ n: number; d: number }>('SELECT count(*)::int AS n, count(DISTINCT document_id)::int AS d FROM demand_facts'))[0]!;
+  const n = (
+    await db.query<{ n: number; d: number }>(
+      'SELECT count(*)::int AS n, count(DISTINCT document_id)::int AS d FROM demand_facts',
+    )
+  )[0]!;
   console.log(`  copied to ${n.n} facts of ${n.d} documents in ${((performance.now() - t) / 1000).toFixed(1)} s`);
   for (const r of ROLLUPS) {
     const rows = (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${r.table}`))[0]!.n;
     console.log(`  ${r.table}: ${rows} rows (${(n.n / Math.max(1, rows)).toFixed(1)} facts per row)`);
   }
 }
-

@@ -10,7 +10,22 @@ import { createGzip } from 'node:zlib';
 import { csvCell } from '../src/interfaces/csv.js';
 import { rng, syntheticAd, type Lang } from './synthetic-ads.js';
 
-const PLACES = ['Helsinki', 'Tampere', 'Lahti', 'Hämeenlinna', 'Oulu', 'Vaasa', 'Turku', 'Jyväskylä', 'Kuopio', 'Espoo', '00100', '33100', 'Porvoo', ''];
+const PLACES = [
+  'Helsinki',
+  'Tampere',
+  'Lahti',
+  'Hämeenlinna',
+  'Oulu',
+  'Vaasa',
+  'Turku',
+  'Jyväskylä',
+  'Kuopio',
+  'Espoo',
+  '00100',
+  '33100',
+  'Porvoo',
+  '',
+];
 const TITLES: Record<Lang, string[]> = {
   fi: ['Hitsaaja', 'Lähihoitaja', 'Myyjä', 'Ohjelmistokehittäjä', 'Varastotyöntekijä'],
   sv: ['Svetsare', 'Närvårdare', 'Säljare', 'Mjukvaruutvecklare'],
@@ -59,7 +74,9 @@ export async function writeDump(path: string, n: number, seed = 1): Promise<void
   const csv = /\.csv(\.gz)?$/.test(path);
   if (csv) out.write(`${COLUMNS.join(',')}\n`);
   for (const ad of dumpAds(n, seed)) {
-    const line = csv ? `${COLUMNS.map((c) => csvCell(ad[c])).join(',')}\n` : `${JSON.stringify({ ...ad, vacancies: ad.vacancies || undefined })}\n`;
+    const line = csv
+      ? `${COLUMNS.map((c) => csvCell(ad[c])).join(',')}\n`
+      : `${JSON.stringify({ ...ad, vacancies: ad.vacancies || undefined })}\n`;
     if (!out.write(line)) await once(out, 'drain');
   }
   out.end();

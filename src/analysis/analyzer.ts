@@ -76,7 +76,8 @@ export class Analyzer {
   static async create(data: TaxonomyData, options: { calibrator?: Calibrator } = {}): Promise<Analyzer> {
     await loadLanguageDetector();
     const indexes = new Map(LANGUAGES.map((l) => [l, new LabelIndex(l)] as const));
-    for (const l of data.skillLabels) indexes.get(l.lang)!.add({ uri: l.uri, lang: l.lang, kind: l.kind, label: l.label });
+    for (const l of data.skillLabels)
+      indexes.get(l.lang)!.add({ uri: l.uri, lang: l.lang, kind: l.kind, label: l.label });
     const skillLabels = new Map(data.skills.map((s) => [s.uri, s.names]));
     for (const a of data.aliases) {
       if (skillLabels.has(a.uri)) indexes.get(a.lang)!.add({ uri: a.uri, lang: a.lang, kind: 'alias', label: a.alias });
@@ -87,14 +88,20 @@ export class Analyzer {
     for (const { lang, label } of data.occupationLabels) {
       if (seen.has(`${lang} ${label}`)) continue;
       seen.add(`${lang} ${label}`);
-      const words = label.replace(/\(.*?\)/g, ' ').trim().split(/[\s/]+/);
+      const words = label
+        .replace(/\(.*?\)/g, ' ')
+        .trim()
+        .split(/[\s/]+/);
       const head = words[words.length - 1];
       if (head) for (const [k, w] of morphologyFor(lang).keys(head)) if (w >= 1) heads.get(lang)!.add(k);
     }
     const cueFinders = new Map(
       LANGUAGES.map((l) => {
         const set = heads.get(l)!;
-        return [l, new CueFinder(l, morphologyFor(l), (keys) => [...keys].some(([k, w]) => w >= 0.7 && set.has(k)))] as const;
+        return [
+          l,
+          new CueFinder(l, morphologyFor(l), (keys) => [...keys].some(([k, w]) => w >= 0.7 && set.has(k))),
+        ] as const;
       }),
     );
     return new Analyzer(
@@ -185,7 +192,11 @@ export class Analyzer {
    * A skill of the result from its occurrences (in text order): each method's best calibrated score combined,
    * the method of the best single one, every span.
    */
-  private skillOf(uri: string, list: Pick<SkillMention, 'score' | 'method' | 'spans' | 'sentenceIndex' | 'horizon' | 'polarity'>[], language: Language): SkillResult {
+  private skillOf(
+    uri: string,
+    list: Pick<SkillMention, 'score' | 'method' | 'spans' | 'sentenceIndex' | 'horizon' | 'polarity'>[],
+    language: Language,
+  ): SkillResult {
     const bestByMethod = new Map<Method, number>();
     for (const m of list) bestByMethod.set(m.method, Math.max(bestByMethod.get(m.method) ?? 0, m.score));
     return {
@@ -234,7 +245,9 @@ export class Analyzer {
     }
     const date = input.date ?? new Date().toISOString().slice(0, 10);
     const finder = this.cueFinders.get(language)!;
-    const cues = sentences.flatMap((s) => finder.find(text, s, Number(date.slice(0, 4))).map((c) => ({ ...c, sentenceIndex: s.index })));
+    const cues = sentences.flatMap((s) =>
+      finder.find(text, s, Number(date.slice(0, 4))).map((c) => ({ ...c, sentenceIndex: s.index })),
+    );
     const defaults = this.signalDefaults(input, cues);
     const bySentence = cuesBySentence(cues);
     const mentions: SkillMention[] = [];
@@ -243,20 +256,42 @@ export class Analyzer {
       list.sort((a, b) => a.start - b.start);
       for (const m of list) {
         const signal = signalAt(bySentence.get(m.sentenceIndex) ?? [], m.start, defaults);
-        mentions.push({ uri, score: this.calibrator.probability(language, m.method, m.score), rawScore: m.score, method: m.method, start: m.start, end: m.end, spans: m.spans, sentenceIndex: m.sentenceIndex, matchedLabel: m.label, ...signal });
+        mentions.push({
+          uri,
+          score: this.calibrator.probability(language, m.method, m.score),
+          rawScore: m.score,
+          method: m.method,
+          start: m.start,
+          end: m.end,
+          spans: m.spans,
+          sentenceIndex: m.sentenceIndex,
+          matchedLabel: m.label,
+          ...signal,
+        });
       }
       skills.push(this.skillOf(uri, mentions.slice(mentions.length - list.length), language));
     }
     skills.sort((a, b) => b.score - a.score || a.spans[0]!.start - b.spans[0]!.start);
     // occupations weigh the skills by match quality, which the raw lexical score is
     const quality = [...kept].map(([uri, list]) => ({ uri, score: Math.max(...list.map((m) => m.score)) }));
-    const occupations = this.occupations.classify(language, { text, sentences, prepared, title: input.title, skills: quality });
+    const occupations = this.occupations.classify(language, {
+      text,
+      sentences,
+      prepared,
+      title: input.title,
+      skills: quality,
+    });
     const englishHints = occupations
       .filter((o) => o.score >= 0.4)
       .slice(0, 2)
       .map((o) => this.occupations.englishProfile(o.uri))
       .filter((p): p is string => p !== undefined);
-    const sectors = this.sectors.classify(language, { text, title: input.title, employerSector: input.employerSector, englishHints });
+    const sectors = this.sectors.classify(language, {
+      text,
+      title: input.title,
+      employerSector: input.employerSector,
+      englishHints,
+    });
     mentions.sort((a, b) => a.start - b.start || compareCodeUnits(a.uri, b.uri));
     return {
       language,
@@ -295,7 +330,13 @@ export class Analyzer {
    * primary place (metadata, else the place the text names most often, the first on a tie) comes first with its
    * roll-up; demand is counted there.
    */
-  private regionsOf(input: AnalysisInput, text: string, sentences: Sentence[], language: Language, date: string): Pick<Analysis, 'regions' | 'places' | 'placeProblems'> {
+  private regionsOf(
+    input: AnalysisInput,
+    text: string,
+    sentences: Sentence[],
+    language: Language,
+    date: string,
+  ): Pick<Analysis, 'regions' | 'places' | 'placeProblems'> {
     const places: Place[] = [];
     const placeProblems: PlaceProblem[] = [];
     const add = (p: Place | PlaceProblem) => ('code' in p ? places.push(p) : placeProblems.push(p));
@@ -303,7 +344,9 @@ export class Analyzer {
     for (const s of sentences) for (const p of this.places.findInText(text, s, language)) add(p);
     const counts = new Map<string, number>();
     for (const p of places) if (p.source === 'text') counts.set(p.code, (counts.get(p.code) ?? 0) + 1);
-    const fromText = places.filter((p) => p.source === 'text').sort((a, b) => counts.get(b.code)! - counts.get(a.code)! || a.start! - b.start!);
+    const fromText = places
+      .filter((p) => p.source === 'text')
+      .sort((a, b) => counts.get(b.code)! - counts.get(a.code)! || a.start! - b.start!);
     const ordered = [...places.filter((p) => p.source === 'metadata'), ...fromText];
     const regions: DocumentRegion[] = [];
     for (const [i, p] of ordered.entries()) {

@@ -4,7 +4,6 @@ import { Value } from 'typebox/value';
 import type { Method } from '../domain/analysis.js';
 import type { Language } from '../domain/language.js';
 
-
 const Platt = Type.Object({ a: Type.Number(), b: Type.Number() });
 
 export const CalibrationFile = Type.Object({
@@ -15,9 +14,20 @@ export const CalibrationFile = Type.Object({
   encoder: Type.Union([Type.String(), Type.Null()]),
   sources: Type.Array(Type.Object({ file: Type.String(), sha256: Type.String() })),
   /** keyed by language and method: "fi:lexical", "en:semantic" */
-  methods: Type.Record(Type.String({ pattern: '^(fi|sv|en):(lexical|semantic)$' }), Type.Object({ ...Platt.properties, n: Type.Integer(), positives: Type.Integer() })),
+  methods: Type.Record(
+    Type.String({ pattern: '^(fi|sv|en):(lexical|semantic)$' }),
+    Type.Object({ ...Platt.properties, n: Type.Integer(), positives: Type.Integer() }),
+  ),
   /** held-out quality of the fit (cross-validated over the sources): before = raw scores taken as probabilities */
-  quality: Type.Record(Type.String(), Type.Object({ brierRaw: Type.Number(), brierCalibrated: Type.Number(), eceRaw: Type.Number(), eceCalibrated: Type.Number() })),
+  quality: Type.Record(
+    Type.String(),
+    Type.Object({
+      brierRaw: Type.Number(),
+      brierCalibrated: Type.Number(),
+      eceRaw: Type.Number(),
+      eceCalibrated: Type.Number(),
+    }),
+  ),
 });
 export type CalibrationFile = Static<typeof CalibrationFile>;
 
@@ -41,9 +51,13 @@ export class Calibrator {
     const parsed: unknown = JSON.parse(readFileSync(path, 'utf8'));
     if (!Value.Check(CalibrationFile, parsed)) {
       const first = [...Value.Errors(CalibrationFile, parsed)][0];
-      throw new Error(`calibration file ${path} is malformed${first ? `: ${first.instancePath || '/'} ${first.message}` : ''}`);
+      throw new Error(
+        `calibration file ${path} is malformed${first ? `: ${first.instancePath || '/'} ${first.message}` : ''}`,
+      );
     }
-    const methods = Object.entries(parsed.methods).filter(([m]) => !m.endsWith(':semantic') || (encoder !== null && encoder === parsed.encoder));
+    const methods = Object.entries(parsed.methods).filter(
+      ([m]) => !m.endsWith(':semantic') || (encoder !== null && encoder === parsed.encoder),
+    );
     return new Calibrator(new Map(methods.map(([m, p]) => [m, { a: p.a, b: p.b }])));
   }
 
@@ -123,6 +137,7 @@ export function expectedCalibrationError(points: { p: number; positive: boolean 
     count[bin]!++;
   }
   let ece = 0;
-  for (let i = 0; i < bins; i++) if (count[i]! > 0) ece += (count[i]! / points.length) * Math.abs(sum[i]! / count[i]! - hits[i]! / count[i]!);
+  for (let i = 0; i < bins; i++)
+    if (count[i]! > 0) ece += (count[i]! / points.length) * Math.abs(sum[i]! / count[i]! - hits[i]! / count[i]!);
   return ece;
 }

@@ -108,7 +108,9 @@ export class LabelIndex {
     if (content.length === 1 && content[0]!.text.length < 3 && !/[+#]/.test(content[0]!.text)) return;
     const words = content.map((t) => labelWordKeys(m, t.text));
     if (words.some((w) => w.length === 0)) return;
-    const lightWords = [...(lightDropped ? tokens.filter((t) => !content.includes(t)) : []), ...dropped].map((t) => labelWordKeys(m, t.text));
+    const lightWords = [...(lightDropped ? tokens.filter((t) => !content.includes(t)) : []), ...dropped].map((t) =>
+      labelWordKeys(m, t.text),
+    );
     if (dropped.length > 0 && !lightDropped && content.length === 1) lightDropped = true;
     this.labels.push({ uri: entry.uri, kind: entry.kind, label: entry.label, words, lightDropped, lightWords });
     this.indexed = false;
@@ -141,10 +143,13 @@ export class LabelIndex {
     this.labels.forEach((label, id) => {
       needAt[id] = need.length;
       // a one-word synonym that many other concepts' labels share ("equipment", "design") names none of them
-      if (label.kind !== 'pref' && label.words.length === 1 && this.frequency(label.words[0]!) > AMBIGUOUS_SYNONYM) return;
+      if (label.kind !== 'pref' && label.words.length === 1 && this.frequency(label.words[0]!) > AMBIGUOUS_SYNONYM)
+        return;
       // "suorittaa tehtävänsä" must not match every "tehtävä": a common word needs its verb too
       label.find =
-        label.lightDropped && label.words.length === 1 && this.frequency(label.words[0]!) > COMMON_WORD_LABELS ? [...label.lightWords, ...label.words] : label.words;
+        label.lightDropped && label.words.length === 1 && this.frequency(label.words[0]!) > COMMON_WORD_LABELS
+          ? [...label.lightWords, ...label.words]
+          : label.words;
       for (const word of label.find) need.push(word.length, ...word.map((k) => entry(k).key));
       let rarest = label.words[0]!;
       let cost = Infinity;
@@ -167,7 +172,11 @@ export class LabelIndex {
   }
 
   /** Labels whose every content word occurs in the sentence, close together. */
-  match(text: string, sentence: Sentence, prepared: PreparedSentence = prepareSentence(this.morphology, sentence)): LexicalMatch[] {
+  match(
+    text: string,
+    sentence: Sentence,
+    prepared: PreparedSentence = prepareSentence(this.morphology, sentence),
+  ): LexicalMatch[] {
     if (!this.indexed) this.buildIndex();
     if (this.stamp === 0xffffffff) {
       this.seen.fill(0);
@@ -197,7 +206,12 @@ export class LabelIndex {
     return matches;
   }
 
-  private matchLabel(label: IndexedLabel, text: string, sentence: Sentence, prepared: PreparedSentence): LexicalMatch | undefined {
+  private matchLabel(
+    label: IndexedLabel,
+    text: string,
+    sentence: Sentence,
+    prepared: PreparedSentence,
+  ): LexicalMatch | undefined {
     const { tokens, stop } = prepared;
     const words = label.find!;
     const lightDropped = label.lightDropped && words === label.words;
@@ -212,10 +226,10 @@ export class LabelIndex {
       return /^[^.;:!?\n]*$/.test(text.slice(tokens[from]!.end, tokens[to]!.start));
     };
     let contiguous = true;
-    for (let i = 1; i < positions.length; i++) if (!onlyStopwordsBetween(positions[i - 1]!, positions[i]!)) contiguous = false;
+    for (let i = 1; i < positions.length; i++)
+      if (!onlyStopwordsBetween(positions[i - 1]!, positions[i]!)) contiguous = false;
     const weight = found.weights.reduce((a, b) => a + b, 0) / found.weights.length;
-    const score =
-      KIND_SCORE[label.kind] * weight * (contiguous ? 1 : 0.92) * (lightDropped ? 0.97 : 1);
+    const score = KIND_SCORE[label.kind] * weight * (contiguous ? 1 : 0.92) * (lightDropped ? 0.97 : 1);
     const spans: { start: number; end: number }[] = [];
     let previous = -1;
     for (const p of positions) {
@@ -286,7 +300,10 @@ export function prepareSentence(m: Morphology, sentence: Sentence): PreparedSent
 }
 
 /** The occurrences of a label word (any of its keys) in the sentence, ascending, with the best weight at each. */
-function occurrences(keys: string[], at: PreparedSentence['at']): { positions: number[]; weights: number[] } | undefined {
+function occurrences(
+  keys: string[],
+  at: PreparedSentence['at'],
+): { positions: number[]; weights: number[] } | undefined {
   if (keys.length === 1) return at.get(keys[0]!);
   const best = new Map<number, number>();
   for (const k of keys) {

@@ -27,16 +27,27 @@ export async function loadAnalyzer(
   const started = Date.now();
   let lastLog = 0;
   const cacheDir = join(config.DATA_DIR, 'embeddings');
-  const building = SemanticSkillMatcher.build(data.skills, embedder, cacheDir, `taxonomy-${data.version.contentHash}`, (done, total) => {
-    if (Date.now() - lastLog > 10_000) {
-      lastLog = Date.now();
-      log.info({ done, total }, 'embedding skill labels (once per taxonomy version and model)');
-    }
-  }).then((matcher) => {
+  const building = SemanticSkillMatcher.build(
+    data.skills,
+    embedder,
+    cacheDir,
+    `taxonomy-${data.version.contentHash}`,
+    (done, total) => {
+      if (Date.now() - lastLog > 10_000) {
+        lastLog = Date.now();
+        log.info({ done, total }, 'embedding skill labels (once per taxonomy version and model)');
+      }
+    },
+  ).then((matcher) => {
     analyzer.attachSemantic(matcher);
-    log.info({ model: matcher.embedder.id, labels: matcher.size, ms: Date.now() - started }, 'semantic skill matching ready');
+    log.info(
+      { model: matcher.embedder.id, labels: matcher.size, ms: Date.now() - started },
+      'semantic skill matching ready',
+    );
   });
-  const settled = building.catch((err: unknown) => log.error({ err }, 'semantic matching unavailable; continuing lexical only'));
+  const settled = building.catch((err: unknown) =>
+    log.error({ err }, 'semantic matching unavailable; continuing lexical only'),
+  );
   if (options.waitForSemantic) await settled;
   else await Promise.race([settled, new Promise((r) => setTimeout(r, 15_000).unref())]);
   return analyzer;

@@ -23,28 +23,126 @@ export interface Morphology {
 }
 
 const STOP: Record<Language, string[]> = {
-  fi: ('ja tai sekä on ei ole olla oli ovat että jos kun joka jotka mikä mitkä se ne hän he me te sinä minä myös vain kuin niin ' +
+  fi: (
+    'ja tai sekä on ei ole olla oli ovat että jos kun joka jotka mikä mitkä se ne hän he me te sinä minä myös vain kuin niin ' +
     'kanssa ilman yli alle ennen jälkeen mukaan kautta vuoksi sen sitä siitä siihen sekä mm esim eli ym yms jne n ns kaikki muut muiden ' +
     'muita muu oma omat omien uusi uusia uusien eri erilaisia erilaisten erilaisissa erilaiset tietty tiettyjä tiettyjen liittyvä liittyviä ' +
-    'liittyvien koskeva koskevia koskevien koko joko myös vielä jo hyvin hyvä hyvää erittäin tarvittaessa mahdollisimman sekä').split(' '),
-  sv: ('och eller samt är inte vara var att om när som den det de han hon vi ni jag du också bara än så med utan över under före efter ' +
-    'enligt genom för på i av till från en ett alla andra egen egna ny nya olika viss vissa relaterade gällande hela redan mycket bra').split(' '),
-  en: ('and or is are be been being not no that if when which who whom it its they them we you he she also only than so with without ' +
+    'liittyvien koskeva koskevia koskevien koko joko myös vielä jo hyvin hyvä hyvää erittäin tarvittaessa mahdollisimman sekä'
+  ).split(' '),
+  sv: (
+    'och eller samt är inte vara var att om när som den det de han hon vi ni jag du också bara än så med utan över under före efter ' +
+    'enligt genom för på i av till från en ett alla andra egen egna ny nya olika viss vissa relaterade gällande hela redan mycket bra'
+  ).split(' '),
+  en: (
+    'and or is are be been being not no that if when which who whom it its they them we you he she also only than so with without ' +
     'over under before after according through for of in on at by to from into a an the all other others own new various different ' +
-    'certain related relevant specific such as e g i etc very well good').split(' '),
+    'certain related relevant specific such as e g i etc very well good'
+  ).split(' '),
 };
 
 const LIGHT_VERBS: Record<Language, string[]> = {
-  fi: ['käyttää', 'suorittaa', 'soveltaa', 'toteuttaa', 'tehdä', 'hoitaa', 'hallita', 'työskennellä', 'harjoittaa', 'hyödyntää'],
-  sv: ['använda', 'utföra', 'tillämpa', 'genomföra', 'göra', 'sköta', 'hantera', 'arbeta', 'bedriva', 'nyttja', 'använd', 'utför', 'tillämp', 'genomför', 'hanter', 'arbet'],
-  en: ['use', 'perform', 'apply', 'carry', 'out', 'conduct', 'undertake', 'utilise', 'utilize', 'employ', 'implement', 'execute', 'practise', 'practice', 'work'],
+  fi: [
+    'käyttää',
+    'suorittaa',
+    'soveltaa',
+    'toteuttaa',
+    'tehdä',
+    'hoitaa',
+    'hallita',
+    'työskennellä',
+    'harjoittaa',
+    'hyödyntää',
+  ],
+  sv: [
+    'använda',
+    'utföra',
+    'tillämpa',
+    'genomföra',
+    'göra',
+    'sköta',
+    'hantera',
+    'arbeta',
+    'bedriva',
+    'nyttja',
+    'använd',
+    'utför',
+    'tillämp',
+    'genomför',
+    'hanter',
+    'arbet',
+  ],
+  en: [
+    'use',
+    'perform',
+    'apply',
+    'carry',
+    'out',
+    'conduct',
+    'undertake',
+    'utilise',
+    'utilize',
+    'employ',
+    'implement',
+    'execute',
+    'practise',
+    'practice',
+    'work',
+  ],
 };
 
 /** Derivational suffixes that make an action noun of a verb: hitsata → hitsaus, myydä → myynti, valvoa → valvonta. */
-const ACTION_SUFFIXES = new Set(['+us', '+ys', '+ti', '+nti', '+nta', '+ntä', '+u', '+y', '+o', '+ö', '+minen', '+nto', '+ntö']);
+const ACTION_SUFFIXES = new Set([
+  '+us',
+  '+ys',
+  '+ti',
+  '+nti',
+  '+nta',
+  '+ntä',
+  '+u',
+  '+y',
+  '+o',
+  '+ö',
+  '+minen',
+  '+nto',
+  '+ntö',
+]);
 
 // case endings a Finnish text puts on a foreign word ("Excelin", "Pythonia", "SAP:ssa" is split at the colon)
-const FOREIGN_ENDINGS = ['ista', 'istä', 'issa', 'issä', 'illa', 'illä', 'ille', 'iksi', 'ia', 'iä', 'ina', 'inä', 'in', 'ssa', 'ssä', 'sta', 'stä', 'lla', 'llä', 'lta', 'ltä', 'lle', 'ksi', 'iin', 'aan', 'ään', 'ta', 'tä', 'na', 'nä', 'a', 'ä', 'n'];
+const FOREIGN_ENDINGS = [
+  'ista',
+  'istä',
+  'issa',
+  'issä',
+  'illa',
+  'illä',
+  'ille',
+  'iksi',
+  'ia',
+  'iä',
+  'ina',
+  'inä',
+  'in',
+  'ssa',
+  'ssä',
+  'sta',
+  'stä',
+  'lla',
+  'llä',
+  'lta',
+  'ltä',
+  'lle',
+  'ksi',
+  'iin',
+  'aan',
+  'ään',
+  'ta',
+  'tä',
+  'na',
+  'nä',
+  'a',
+  'ä',
+  'n',
+];
 
 interface Part {
   surface: string;
@@ -106,7 +204,10 @@ class FinnishMorphology implements Morphology {
     let entry = this.cache.get(word);
     if (entry) return entry;
     const readings = this.voikko.analyze(word);
-    entry = { keys: this.compute(word, readings), verb: readings.length > 0 && readings.every((r) => r.wordClass === 'teonsana') };
+    entry = {
+      keys: this.compute(word, readings),
+      verb: readings.length > 0 && readings.every((r) => r.wordClass === 'teonsana'),
+    };
     if (this.cache.size > 200_000) this.cache.clear();
     this.cache.set(word, entry);
     return entry;
@@ -158,12 +259,20 @@ class FinnishMorphology implements Morphology {
       parts.forEach((part, i) => {
         const form = part.derived ? part.surface : part.root;
         if (part.action) put(keys, part.root, (parts.length === 1 ? 0.9 : i === last ? 0.7 : 0.6) * w);
-        if (parts.length > 1) put(keys, i === last ? form : part.derived ? part.surface : part.root, (i === last ? 0.8 : 0.7) * w);
+        if (parts.length > 1)
+          put(keys, i === last ? form : part.derived ? part.surface : part.root, (i === last ? 0.8 : 0.7) * w);
       });
       // a derived last part that is not an action noun ("trukkikortillinen"): the compound of its root too
       const head = parts[last];
       if (head && head.derived && !head.action && parts.length > 1) {
-        put(keys, parts.slice(0, last).map((p) => p.surface).join('') + head.root, 0.8 * w);
+        put(
+          keys,
+          parts
+            .slice(0, last)
+            .map((p) => p.surface)
+            .join('') + head.root,
+          0.8 * w,
+        );
       }
       // contiguous runs of compound parts: "hitsauslaitekokemus" also holds "hitsauslaite" and "laitekokemus"
       for (let i = 0; i < parts.length; i++) {

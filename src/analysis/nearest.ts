@@ -57,7 +57,8 @@ export class NearestVectors {
     const indices = out['indices']!.data as BigInt64Array;
     return queries.map((_, q) => {
       const row: Neighbour[] = [];
-      for (let j = 0; j < this.k; j++) row.push({ index: Number(indices[q * this.k + j]), score: values[q * this.k + j]! });
+      for (let j = 0; j < this.k; j++)
+        row.push({ index: Number(indices[q * this.k + j]), score: values[q * this.k + j]! });
       return row;
     });
   }

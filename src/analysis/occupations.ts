@@ -32,9 +32,12 @@ export class OccupationClassifier {
   private readonly covered: Float64Array;
   private readonly numbers: Map<string, number>;
 
-  static fromData(data: Pick<TaxonomyData, 'occupations' | 'occupationLabels' | 'occupationSkills' | 'iscoGroups'>): OccupationClassifier {
+  static fromData(
+    data: Pick<TaxonomyData, 'occupations' | 'occupationLabels' | 'occupationSkills' | 'iscoGroups'>,
+  ): OccupationClassifier {
     const indexes = new Map(LANGUAGES.map((l) => [l, new LabelIndex(l)] as const));
-    for (const l of data.occupationLabels) indexes.get(l.lang)!.add({ uri: l.uri, lang: l.lang, kind: l.kind, label: l.label });
+    for (const l of data.occupationLabels)
+      indexes.get(l.lang)!.add({ uri: l.uri, lang: l.lang, kind: l.kind, label: l.label });
     const occupations = new Map(data.occupations.map((o) => [o.uri, o]));
     const isco = new Map(data.iscoGroups.map((g) => [g.code, g.names]));
     // only occupations of the taxonomy take part; their numbers index the coverage arrays
@@ -52,7 +55,12 @@ export class OccupationClassifier {
       list.weights.push(weight);
       skillMass[n]! += weight;
     }
-    const bySkill = new Map([...lists].map(([skill, l]) => [skill, { occupations: Uint32Array.from(l.occupations), weights: Float64Array.from(l.weights) }]));
+    const bySkill = new Map(
+      [...lists].map(([skill, l]) => [
+        skill,
+        { occupations: Uint32Array.from(l.occupations), weights: Float64Array.from(l.weights) },
+      ]),
+    );
     return new OccupationClassifier(indexes, occupations, isco, uris, bySkill, skillMass);
   }
 
@@ -135,7 +143,13 @@ export class OccupationClassifier {
       const evidence: OccupationResult['evidence'] = [];
       if (lex) evidence.push(lex.where);
       if (cov > 0) evidence.push('skills');
-      return { uri, label: occ.names[language] ?? occ.names.en, isco: this.iscoOf(occ.isco, language), score: Math.round(score * 1000) / 1000, evidence };
+      return {
+        uri,
+        label: occ.names[language] ?? occ.names.en,
+        isco: this.iscoOf(occ.isco, language),
+        score: Math.round(score * 1000) / 1000,
+        evidence,
+      };
     });
   }
 
@@ -144,7 +158,9 @@ export class OccupationClassifier {
       const g = this.isco.get(c);
       return g ? (g[language] ?? g.en) : c;
     };
-    const levels = [1, 2, 3, 4].filter((n) => n <= code.length).map((n) => ({ code: code.slice(0, n), level: n, label: name(code.slice(0, n)) }));
+    const levels = [1, 2, 3, 4]
+      .filter((n) => n <= code.length)
+      .map((n) => ({ code: code.slice(0, n), level: n, label: name(code.slice(0, n)) }));
     return { code, label: name(code), levels };
   }
 }

@@ -52,7 +52,11 @@ export class PlaceResolver {
 
   ref(code: string, language: Language = 'fi'): RegionRef {
     const r = this.regions.get(code)!;
-    return { code, name: (language === 'sv' ? r.names.sv : language === 'en' ? r.names.en : null) ?? r.names.fi, level: r.level };
+    return {
+      code,
+      name: (language === 'sv' ? r.names.sv : language === 'en' ? r.names.en : null) ?? r.names.fi,
+      level: r.level,
+    };
   }
 
   /**
@@ -72,7 +76,11 @@ export class PlaceResolver {
       const area = this.areaOf(r.level === 'municipality' ? [r.code] : this.municipalitiesOf(maakunta.code), date);
       if (area) chain.push(this.ref(area, language));
       if (maakunta.parent && this.regions.has(maakunta.parent)) chain.push(this.ref(maakunta.parent, language));
-    } else if ((r.level === 'ely' || r.level === 'elinvoimakeskus') && r.parent && this.regions.get(r.parent)?.level === 'major_region') {
+    } else if (
+      (r.level === 'ely' || r.level === 'elinvoimakeskus') &&
+      r.parent &&
+      this.regions.get(r.parent)?.level === 'major_region'
+    ) {
       chain.push(this.ref(r.parent, language));
     }
     if (r.level !== 'country' && this.regions.has('FI')) chain.push(this.ref('FI', language));
@@ -80,7 +88,9 @@ export class PlaceResolver {
   }
 
   private municipalitiesOf(maakunta: string): string[] {
-    return [...this.regions.values()].filter((x) => x.level === 'municipality' && x.parent === maakunta).map((x) => x.code);
+    return [...this.regions.values()]
+      .filter((x) => x.level === 'municipality' && x.parent === maakunta)
+      .map((x) => x.code);
   }
 
   /** The area most of the municipalities belong to on the date. */
@@ -105,21 +115,30 @@ export class PlaceResolver {
     const raw = value.trim();
     const upper = raw.toUpperCase();
     if (CODE.test(upper)) {
-      return this.regions.has(upper) ? { code: upper, level: this.regions.get(upper)!.level, source: 'metadata', text: raw } : { text: raw, source: 'metadata', reason: 'unknown' };
+      return this.regions.has(upper)
+        ? { code: upper, level: this.regions.get(upper)!.level, source: 'metadata', text: raw }
+        : { text: raw, source: 'metadata', reason: 'unknown' };
     }
     if (/^\d{3}$/.test(raw)) {
       const code = `KU${raw}`;
-      return this.regions.has(code) ? { code, level: 'municipality', source: 'metadata', text: raw } : { text: raw, source: 'metadata', reason: 'unknown' };
+      return this.regions.has(code)
+        ? { code, level: 'municipality', source: 'metadata', text: raw }
+        : { text: raw, source: 'metadata', reason: 'unknown' };
     }
     if (/^\d{5}$/.test(raw)) {
       const code = this.postcodes.get(raw);
-      return code && this.regions.has(code) ? { code, level: 'municipality', source: 'metadata', text: raw } : { text: raw, source: 'metadata', reason: 'unknown' };
+      return code && this.regions.has(code)
+        ? { code, level: 'municipality', source: 'metadata', text: raw }
+        : { text: raw, source: 'metadata', reason: 'unknown' };
     }
     const codes = this.names.get(raw.toLowerCase()) ?? this.namesOfWord(raw);
     return this.placeOrProblem(codes, { text: raw, source: 'metadata' });
   }
 
-  private placeOrProblem(codes: Set<string> | undefined, at: { text: string; source: 'metadata' | 'text'; start?: number; end?: number }): Place | PlaceProblem {
+  private placeOrProblem(
+    codes: Set<string> | undefined,
+    at: { text: string; source: 'metadata' | 'text'; start?: number; end?: number },
+  ): Place | PlaceProblem {
     if (!codes || codes.size === 0) return { ...at, reason: 'unknown' };
     if (codes.size > 1) return { ...at, reason: 'ambiguous', candidates: [...codes].sort() };
     const code = [...codes][0]!;
@@ -165,7 +184,14 @@ export class PlaceResolver {
       if (capital && next && /^\p{Lu}/u.test(next.text) && text.slice(t.end, next.start) === ' ') {
         const codes = this.names.get(`${t.text} ${next.text}`.toLowerCase());
         if (codes) {
-          found.push(this.placeOrProblem(codes, { text: text.slice(t.start, next.end), source: 'text', start: t.start, end: next.end }));
+          found.push(
+            this.placeOrProblem(codes, {
+              text: text.slice(t.start, next.end),
+              source: 'text',
+              start: t.start,
+              end: next.end,
+            }),
+          );
           i++;
           continue;
         }
@@ -180,12 +206,16 @@ export class PlaceResolver {
         const names = demonym ? [demonym] : placeNames(readings);
         const codes = names.map((n) => this.names.get(n.toLowerCase())).find((c) => c !== undefined);
         if (codes) found.push(this.placeOrProblem(codes, at));
-        else if (capital && readings.length > 0 && readings.every((r) => r.wordClass === 'paikannimi')) found.push({ ...at, reason: 'unknown' });
+        else if (capital && readings.length > 0 && readings.every((r) => r.wordClass === 'paikannimi'))
+          found.push({ ...at, reason: 'unknown' });
         continue;
       }
       if (!capital) continue;
       const lower = t.text.toLowerCase();
-      const codes = this.names.get(lower) ?? (lower.endsWith('s') ? this.names.get(lower.slice(0, -1)) : undefined) ?? (lower.endsWith("'s") ? this.names.get(lower.slice(0, -2)) : undefined);
+      const codes =
+        this.names.get(lower) ??
+        (lower.endsWith('s') ? this.names.get(lower.slice(0, -1)) : undefined) ??
+        (lower.endsWith("'s") ? this.names.get(lower.slice(0, -2)) : undefined);
       if (codes) found.push(this.placeOrProblem(codes, at));
     }
     return found;

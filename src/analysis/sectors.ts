@@ -64,7 +64,8 @@ export class SectorClassifier {
         bag(m, d.notes[lang] ?? '', 1, v);
         if (lang === 'en') {
           // groups and classes of the division (NACE, English): their names and what they include
-          for (const c of rows) if (c.level > 2 && c.code.startsWith(`${d.code}.`)) bag(m, `${c.names.en} ${c.notes.en ?? ''}`, 0.5, v);
+          for (const c of rows)
+            if (c.level > 2 && c.code.startsWith(`${d.code}.`)) bag(m, `${c.names.en} ${c.notes.en ?? ''}`, 0.5, v);
         }
         if (v.size > 0) raw.set(d.code, v);
       }
@@ -86,10 +87,23 @@ export class SectorClassifier {
           list.weights.push(x);
         }
       }
-      vectors.set(lang, new Map([...lists].map(([k, l]) => [k, { divisions: Uint16Array.from(l.divisions), weights: Float64Array.from(l.weights) }])));
+      vectors.set(
+        lang,
+        new Map(
+          [...lists].map(([k, l]) => [
+            k,
+            { divisions: Uint16Array.from(l.divisions), weights: Float64Array.from(l.weights) },
+          ]),
+        ),
+      );
       idfs.set(lang, idf);
     }
-    return new SectorClassifier(sectors, divisions.map((d) => d.code), vectors, idfs);
+    return new SectorClassifier(
+      sectors,
+      divisions.map((d) => d.code),
+      vectors,
+      idfs,
+    );
   }
 
   get size(): number {
@@ -98,11 +112,18 @@ export class SectorClassifier {
 
   /** A TOL 2008 / NACE code as written by people ("25", "25.11", "25110", "C", "tol 2511") → a known code. */
   resolveCode(input: string): string | undefined {
-    const s = input.trim().toUpperCase().replace(/^(TOL|NACE)\s*(2008)?\s*/, '');
+    const s = input
+      .trim()
+      .toUpperCase()
+      .replace(/^(TOL|NACE)\s*(2008)?\s*/, '');
     if (/^[A-U]$/.test(s)) return this.sectors.has(s) ? s : undefined;
     const digits = s.replace(/[.\s]/g, '');
     if (!/^\d{2,5}$/.test(digits)) return undefined;
-    const candidates = [digits.length >= 4 ? `${digits.slice(0, 2)}.${digits.slice(2, 4)}` : '', digits.length >= 3 ? `${digits.slice(0, 2)}.${digits[2]}` : '', digits.slice(0, 2)];
+    const candidates = [
+      digits.length >= 4 ? `${digits.slice(0, 2)}.${digits.slice(2, 4)}` : '',
+      digits.length >= 3 ? `${digits.slice(0, 2)}.${digits[2]}` : '',
+      digits.slice(0, 2),
+    ];
     return candidates.find((c) => c && this.sectors.has(c));
   }
 
@@ -119,7 +140,8 @@ export class SectorClassifier {
       const code = this.resolveCode(input.employerSector);
       if (code) return this.withAncestors(code, 1, language, 'employer');
       const byName = this.rank(language, input.employerSector, 1);
-      if (byName[0] && byName[0].score >= 0.2) return this.withAncestors(byName[0].code, Math.min(0.95, 0.5 + byName[0].score), language, 'employer');
+      if (byName[0] && byName[0].score >= 0.2)
+        return this.withAncestors(byName[0].code, Math.min(0.95, 0.5 + byName[0].score), language, 'employer');
     }
     const own = this.rank(language, `${input.title ?? ''}\n${input.title ?? ''}\n${input.text}`, 20);
     const hints = input.englishHints?.length ? this.rank('en', input.englishHints.join('\n'), 20) : [];
@@ -139,7 +161,8 @@ export class SectorClassifier {
       const section = this.sectors.get(r.code)?.parent;
       if (section) sections.set(section, Math.max(sections.get(section) ?? 0, r.score));
     }
-    for (const [code, score] of sections) out.push({ code, label: this.label(code, language), level: 1, score, source: 'text' });
+    for (const [code, score] of sections)
+      out.push({ code, label: this.label(code, language), level: 1, score, source: 'text' });
     return out.sort((a, b) => b.score - a.score || a.level - b.level);
   }
 
@@ -165,12 +188,23 @@ export class SectorClassifier {
     return ranked.sort((a, b) => b.score - a.score || compareCodeUnits(a.code, b.code)).slice(0, limit);
   }
 
-  private withAncestors(code: string, score: number, language: Language, source: SectorResult['source']): SectorResult[] {
+  private withAncestors(
+    code: string,
+    score: number,
+    language: Language,
+    source: SectorResult['source'],
+  ): SectorResult[] {
     const out: SectorResult[] = [];
     for (let c: string | null | undefined = code; c; c = this.sectors.get(c)?.parent) {
       const s = this.sectors.get(c);
       if (!s) break;
-      out.push({ code: c, label: this.label(c, language), level: s.level, score: Math.round(score * 1000) / 1000, source });
+      out.push({
+        code: c,
+        label: this.label(c, language),
+        level: s.level,
+        score: Math.round(score * 1000) / 1000,
+        source,
+      });
     }
     return out.sort((a, b) => a.level - b.level);
   }

@@ -54,7 +54,11 @@ export class SemanticSkillMatcher {
       const vectors = await cachedEmbeddings(embedder, cacheDir, `skills-${lang}-${taxonomyKey}`, labels, progress);
       indexes.set(lang, await NearestVectors.create(vectors, embedder.dims, PER_SENTENCE));
     }
-    return new SemanticSkillMatcher(embedder, skills.map((s) => s.uri), indexes);
+    return new SemanticSkillMatcher(
+      embedder,
+      skills.map((s) => s.uri),
+      indexes,
+    );
   }
 
   get size(): number {
@@ -91,7 +95,14 @@ export class SemanticSkillMatcher {
         const uri = this.uris[row]!;
         const key = `${uri} ${q.sentence.index}`;
         if ((best.get(key)?.cosine ?? -1) >= cosine) continue;
-        best.set(key, { uri, sentenceIndex: q.sentence.index, start: q.unit.start, end: q.unit.end, level: q.level, cosine });
+        best.set(key, {
+          uri,
+          sentenceIndex: q.sentence.index,
+          start: q.unit.start,
+          end: q.unit.end,
+          level: q.level,
+          cosine,
+        });
       }
     }
     return [...best.values()].sort((a, b) => a.start - b.start || b.cosine - a.cosine);

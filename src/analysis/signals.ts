@@ -4,7 +4,6 @@ import type { Cue, Horizon, Polarity } from '../domain/signal.js';
 import type { Morphology } from './morphology.js';
 import { tokenize, type Sentence, type Token } from './text.js';
 
-
 /** Years ahead → horizon: under about six months is now, up to two years short, beyond that long. */
 export function horizonOfYears(years: number): Horizon {
   if (years <= 0.5) return 'current';
@@ -13,9 +12,53 @@ export function horizonOfYears(years: number): Horizon {
 }
 
 const NUMBER_WORDS: Record<Language, Record<string, number>> = {
-  fi: { yksi: 1, kaksi: 2, kolme: 3, neljä: 4, viisi: 5, kuusi: 6, seitsemän: 7, kahdeksan: 8, yhdeksän: 9, kymmenen: 10, pari: 2, muutama: 3, puoli: 0.5 },
-  sv: { en: 1, ett: 1, två: 2, tre: 3, fyra: 4, fem: 5, sex: 6, sju: 7, åtta: 8, nio: 9, tio: 10, par: 2, några: 3, halvt: 0.5 },
-  en: { a: 1, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, couple: 2, few: 3, half: 0.5 },
+  fi: {
+    yksi: 1,
+    kaksi: 2,
+    kolme: 3,
+    neljä: 4,
+    viisi: 5,
+    kuusi: 6,
+    seitsemän: 7,
+    kahdeksan: 8,
+    yhdeksän: 9,
+    kymmenen: 10,
+    pari: 2,
+    muutama: 3,
+    puoli: 0.5,
+  },
+  sv: {
+    en: 1,
+    ett: 1,
+    två: 2,
+    tre: 3,
+    fyra: 4,
+    fem: 5,
+    sex: 6,
+    sju: 7,
+    åtta: 8,
+    nio: 9,
+    tio: 10,
+    par: 2,
+    några: 3,
+    halvt: 0.5,
+  },
+  en: {
+    a: 1,
+    one: 1,
+    two: 2,
+    three: 3,
+    four: 4,
+    five: 5,
+    six: 6,
+    seven: 7,
+    eight: 8,
+    nine: 9,
+    ten: 10,
+    couple: 2,
+    few: 3,
+    half: 0.5,
+  },
 };
 
 // how every inflected form of a Finnish number word up to ten (and "pari", "muutama") begins
@@ -23,7 +66,19 @@ const NUMBER_STEMS = /^(?:yk|yh|ka|ko|ne|vi|ku|se|ky|pa|mu)/u;
 
 // number words as they appear before "vuoden" (genitive) in Finnish
 const FI_GENITIVE: Record<string, number> = {
-  yhden: 1, kahden: 2, kolmen: 3, neljän: 4, viiden: 5, kuuden: 6, seitsemän: 7, kahdeksan: 8, yhdeksän: 9, kymmenen: 10, parin: 2, muutaman: 3, puolen: 0.5,
+  yhden: 1,
+  kahden: 2,
+  kolmen: 3,
+  neljän: 4,
+  viiden: 5,
+  kuuden: 6,
+  seitsemän: 7,
+  kahdeksan: 8,
+  yhdeksän: 9,
+  kymmenen: 10,
+  parin: 2,
+  muutaman: 3,
+  puolen: 0.5,
 };
 
 /**
@@ -38,8 +93,14 @@ function unicodeWords(re: RegExp): RegExp {
 }
 
 type Resolver = (m: RegExpExecArray, year: number) => Horizon | undefined;
-const fixed = (h: Horizon): Resolver => () => h;
-const byYear = (group: number): Resolver => (m, year) => horizonOfYears(Number(m[group]) - year);
+const fixed =
+  (h: Horizon): Resolver =>
+  () =>
+    h;
+const byYear =
+  (group: number): Resolver =>
+  (m, year) =>
+    horizonOfYears(Number(m[group]) - year);
 
 /** Horizon cues, most specific first; each pattern is matched against the lower-cased sentence. */
 const HORIZON_PATTERNS: Record<Language, [RegExp, Resolver][]> = {
@@ -48,47 +109,171 @@ const HORIZON_PATTERNS: Record<Language, [RegExp, Resolver][]> = {
     [/\b(20\d\d)\s+mennessä\b/gu, byYear(1)],
     [/\bvuonna\s+(20\d\d)\b/gu, byYear(1)],
     [/\b20\d\d-luvulla\b/gu, fixed('long')],
-    [/\b(\d+|yhden|kahden|kolmen|neljän|viiden|kuuden|seitsemän|kahdeksan|yhdeksän|kymmenen|parin|muutaman|puolen)\s+vuoden\s+(?:päästä|kuluttua|kuluessa|sisällä|aikana)/gu, (m) => horizonOfYears(Number(m[1]) || FI_GENITIVE[m[1]!] || 1)],
-    [/\b(?:muutaman|parin|kolmen|kuuden)?\s*kuukauden\s+(?:päästä|kuluttua|kuluessa|sisällä|aikana)/gu, fixed('current')],
-    [/\bpitkällä\s+(?:aikavälillä|tähtäimellä|tähtäimellä)\b|\bpitkän\s+aikavälin\b|\btulevaisuudessa\b|\bseuraavan\s+vuosikymmenen\b|\bvuosikymmenen\s+(?:loppuun|kuluessa)/gu, fixed('long')],
-    [/\blähivuosina\b|\blähivuosien\b|\btulevina\s+vuosina\b|\bensi\s+vuon(?:na|den)\b|\bensi\s+vuoteen\b|\blyhyellä\s+(?:aikavälillä|tähtäimellä)\b|\blähitulevaisuudessa\b/gu, fixed('short')],
-    [/\bheti\b|\bvälittömästi\b|\btällä\s+hetkellä\b|\bjuuri\s+nyt\b|\bnyt\b|\bnykyään\b|\bnykyisin\b|\bparhaillaan\b|\bakuutti\w*|\bkiireellisesti\b|\bkiireesti\b|\blähiaikoina\b|\bpian\b|\btänä\s+vuonna\b/gu, fixed('current')],
+    [
+      /\b(\d+|yhden|kahden|kolmen|neljän|viiden|kuuden|seitsemän|kahdeksan|yhdeksän|kymmenen|parin|muutaman|puolen)\s+vuoden\s+(?:päästä|kuluttua|kuluessa|sisällä|aikana)/gu,
+      (m) => horizonOfYears(Number(m[1]) || FI_GENITIVE[m[1]!] || 1),
+    ],
+    [
+      /\b(?:muutaman|parin|kolmen|kuuden)?\s*kuukauden\s+(?:päästä|kuluttua|kuluessa|sisällä|aikana)/gu,
+      fixed('current'),
+    ],
+    [
+      /\bpitkällä\s+(?:aikavälillä|tähtäimellä|tähtäimellä)\b|\bpitkän\s+aikavälin\b|\btulevaisuudessa\b|\bseuraavan\s+vuosikymmenen\b|\bvuosikymmenen\s+(?:loppuun|kuluessa)/gu,
+      fixed('long'),
+    ],
+    [
+      /\blähivuosina\b|\blähivuosien\b|\btulevina\s+vuosina\b|\bensi\s+vuon(?:na|den)\b|\bensi\s+vuoteen\b|\blyhyellä\s+(?:aikavälillä|tähtäimellä)\b|\blähitulevaisuudessa\b/gu,
+      fixed('short'),
+    ],
+    [
+      /\bheti\b|\bvälittömästi\b|\btällä\s+hetkellä\b|\bjuuri\s+nyt\b|\bnyt\b|\bnykyään\b|\bnykyisin\b|\bparhaillaan\b|\bakuutti\w*|\bkiireellisesti\b|\bkiireesti\b|\blähiaikoina\b|\bpian\b|\btänä\s+vuonna\b/gu,
+      fixed('current'),
+    ],
   ],
   sv: [
     [/\b(?:till|fram\s+till|senast|före)\s+(?:år\s+)?(20\d\d)\b/gu, byYear(1)],
     [/\bår\s+(20\d\d)\b/gu, byYear(1)],
-    [/\b(?:om|inom|under\s+de\s+(?:närmaste|kommande))\s+(\d+|ett|en|två|tre|fyra|fem|sex|sju|åtta|nio|tio|ett\s+par|några)\s+år(?:en)?\b/gu, (m) => horizonOfYears(Number(m[1]) || NUMBER_WORDS.sv[m[1]!.replace(/^ett\s+/, '')] || 1)],
+    [
+      /\b(?:om|inom|under\s+de\s+(?:närmaste|kommande))\s+(\d+|ett|en|två|tre|fyra|fem|sex|sju|åtta|nio|tio|ett\s+par|några)\s+år(?:en)?\b/gu,
+      (m) => horizonOfYears(Number(m[1]) || NUMBER_WORDS.sv[m[1]!.replace(/^ett\s+/, '')] || 1),
+    ],
     [/\bpå\s+(?:lång|längre)\s+sikt\b|\bi\s+framtiden\b|\bunder\s+nästa\s+decennium\b/gu, fixed('long')],
-    [/\bnästa\s+år\b|\bunder\s+de\s+(?:närmaste|kommande)\s+åren\b|\bde\s+närmaste\s+åren\b|\bkommande\s+år\b|\bpå\s+kort\s+sikt\b|\bi\s+en\s+nära\s+framtid\b/gu, fixed('short')],
-    [/\bgenast\b|\bomedelbart\b|\bjust\s+nu\b|\bnu\b|\bför\s+närvarande\b|\bi\s+dag\b|\bidag\b|\bakut\w*|\binom\s+kort\b|\bsnart\b|\bi\s+år\b/gu, fixed('current')],
+    [
+      /\bnästa\s+år\b|\bunder\s+de\s+(?:närmaste|kommande)\s+åren\b|\bde\s+närmaste\s+åren\b|\bkommande\s+år\b|\bpå\s+kort\s+sikt\b|\bi\s+en\s+nära\s+framtid\b/gu,
+      fixed('short'),
+    ],
+    [
+      /\bgenast\b|\bomedelbart\b|\bjust\s+nu\b|\bnu\b|\bför\s+närvarande\b|\bi\s+dag\b|\bidag\b|\bakut\w*|\binom\s+kort\b|\bsnart\b|\bi\s+år\b/gu,
+      fixed('current'),
+    ],
   ],
   en: [
     [/\b(?:by|until|before)\s+(20\d\d)\b/gu, byYear(1)],
     [/\bin\s+(20\d\d)\b/gu, byYear(1)],
-    [/\b(?:in|within|over)\s+(?:the\s+)?(?:next\s+|coming\s+)?(\d+|one|two|three|four|five|six|seven|eight|nine|ten|a\s+couple\s+of|a\s+few)\s+years?\b/gu, (m) => horizonOfYears(Number(m[1]) || NUMBER_WORDS.en[m[1]!.split(/\s+/)[1] ?? m[1]!] || NUMBER_WORDS.en[m[1]!] || 1)],
-    [/\b(?:in|over)\s+the\s+long\s+(?:term|run)\b|\blong[-\s]term\b|\bin\s+the\s+future\b|\bover\s+the\s+next\s+decade\b|\bin\s+the\s+coming\s+decade\b/gu, fixed('long')],
-    [/\bnext\s+year\b|\bin\s+the\s+coming\s+years?\b|\bin\s+the\s+near\s+future\b|\bin\s+the\s+short\s+term\b|\bshort[-\s]term\b/gu, fixed('short')],
-    [/\bimmediately\b|\bright\s+(?:now|away)\b|\bnow\b|\bcurrently\b|\bat\s+(?:the\s+moment|present)\b|\bpresently\b|\burgent(?:ly)?\b|\basap\b|\bas\s+soon\s+as\s+possible\b|\bsoon\b|\bthis\s+year\b/gu, fixed('current')],
+    [
+      /\b(?:in|within|over)\s+(?:the\s+)?(?:next\s+|coming\s+)?(\d+|one|two|three|four|five|six|seven|eight|nine|ten|a\s+couple\s+of|a\s+few)\s+years?\b/gu,
+      (m) =>
+        horizonOfYears(Number(m[1]) || NUMBER_WORDS.en[m[1]!.split(/\s+/)[1] ?? m[1]!] || NUMBER_WORDS.en[m[1]!] || 1),
+    ],
+    [
+      /\b(?:in|over)\s+the\s+long\s+(?:term|run)\b|\blong[-\s]term\b|\bin\s+the\s+future\b|\bover\s+the\s+next\s+decade\b|\bin\s+the\s+coming\s+decade\b/gu,
+      fixed('long'),
+    ],
+    [
+      /\bnext\s+year\b|\bin\s+the\s+coming\s+years?\b|\bin\s+the\s+near\s+future\b|\bin\s+the\s+short\s+term\b|\bshort[-\s]term\b/gu,
+      fixed('short'),
+    ],
+    [
+      /\bimmediately\b|\bright\s+(?:now|away)\b|\bnow\b|\bcurrently\b|\bat\s+(?:the\s+moment|present)\b|\bpresently\b|\burgent(?:ly)?\b|\basap\b|\bas\s+soon\s+as\s+possible\b|\bsoon\b|\bthis\s+year\b/gu,
+      fixed('current'),
+    ],
   ],
 };
 
 const HORIZON_CUES = Object.fromEntries(
-  Object.entries(HORIZON_PATTERNS).map(([l, list]) => [l, list.map(([re, resolve]) => [unicodeWords(re), resolve] as const)]),
+  Object.entries(HORIZON_PATTERNS).map(([l, list]) => [
+    l,
+    list.map(([re, resolve]) => [unicodeWords(re), resolve] as const),
+  ]),
 ) as Record<Language, (readonly [RegExp, Resolver])[]>;
 
 /** Words (Finnish lemmas or compound parts; Swedish and English stems) that mark a need or a surplus. */
 const POLARITY_WORDS: Record<Language, { need: string[]; surplus: string[] }> = {
   fi: {
-    need: ['tarvita', 'tarve', 'pula', 'puute', 'vaje', 'rekrytoida', 'rekrytointi', 'palkata', 'etsiä', 'hakea', 'kysyntä', 'vaikeus'],
-    surplus: ['ylitarjonta', 'vähentää', 'vähetä', 'vähennys', 'irtisanoa', 'irtisanominen', 'lomauttaa', 'lomautus', 'supistaa', 'supistus', 'karsia', 'ylijäämä', 'muutosneuvottelu', 'yt-neuvottelu'],
+    need: [
+      'tarvita',
+      'tarve',
+      'pula',
+      'puute',
+      'vaje',
+      'rekrytoida',
+      'rekrytointi',
+      'palkata',
+      'etsiä',
+      'hakea',
+      'kysyntä',
+      'vaikeus',
+    ],
+    surplus: [
+      'ylitarjonta',
+      'vähentää',
+      'vähetä',
+      'vähennys',
+      'irtisanoa',
+      'irtisanominen',
+      'lomauttaa',
+      'lomautus',
+      'supistaa',
+      'supistus',
+      'karsia',
+      'ylijäämä',
+      'muutosneuvottelu',
+      'yt-neuvottelu',
+    ],
   },
   sv: {
-    need: ['behöva', 'behöver', 'behov', 'brist', 'söka', 'söker', 'rekrytera', 'rekrytering', 'anställa', 'efterfrågan', 'efterfrågad'],
-    surplus: ['överutbud', 'minska', 'minskar', 'varsel', 'varsla', 'uppsägning', 'uppsägningar', 'permittering', 'permittera', 'nedskärning', 'överskott'],
+    need: [
+      'behöva',
+      'behöver',
+      'behov',
+      'brist',
+      'söka',
+      'söker',
+      'rekrytera',
+      'rekrytering',
+      'anställa',
+      'efterfrågan',
+      'efterfrågad',
+    ],
+    surplus: [
+      'överutbud',
+      'minska',
+      'minskar',
+      'varsel',
+      'varsla',
+      'uppsägning',
+      'uppsägningar',
+      'permittering',
+      'permittera',
+      'nedskärning',
+      'överskott',
+    ],
   },
   en: {
-    need: ['need', 'needs', 'needed', 'shortage', 'shortages', 'lack', 'hire', 'hiring', 'recruit', 'recruiting', 'recruitment', 'seek', 'seeking', 'demand', 'vacancy', 'vacancies'],
-    surplus: ['surplus', 'oversupply', 'layoff', 'layoffs', 'redundancy', 'redundancies', 'redundant', 'decline', 'declining', 'reduce', 'reducing', 'downsizing', 'cut', 'cuts'],
+    need: [
+      'need',
+      'needs',
+      'needed',
+      'shortage',
+      'shortages',
+      'lack',
+      'hire',
+      'hiring',
+      'recruit',
+      'recruiting',
+      'recruitment',
+      'seek',
+      'seeking',
+      'demand',
+      'vacancy',
+      'vacancies',
+    ],
+    surplus: [
+      'surplus',
+      'oversupply',
+      'layoff',
+      'layoffs',
+      'redundancy',
+      'redundancies',
+      'redundant',
+      'decline',
+      'declining',
+      'reduce',
+      'reducing',
+      'downsizing',
+      'cut',
+      'cuts',
+    ],
   },
 };
 
@@ -113,7 +298,10 @@ const POLARITY_PHRASES = Object.fromEntries(
 ) as Record<Language, (readonly [RegExp, Polarity])[]>;
 /** One pattern for any phrase cue of a language: most sentences have none, and one scan tells. */
 const ANY_PHRASE = Object.fromEntries(
-  (Object.keys(HORIZON_CUES) as Language[]).map((l) => [l, new RegExp([...HORIZON_CUES[l], ...POLARITY_PHRASES[l]].map(([re]) => `(?:${re.source})`).join('|'), 'u')]),
+  (Object.keys(HORIZON_CUES) as Language[]).map((l) => [
+    l,
+    new RegExp([...HORIZON_CUES[l], ...POLARITY_PHRASES[l]].map(([re]) => `(?:${re.source})`).join('|'), 'u'),
+  ]),
 ) as Record<Language, RegExp>;
 const NO_LONGER = unicodeWords(/\b(?:enää|längre|longer)\b/u);
 
@@ -125,9 +313,66 @@ const NEGATIONS: Record<Language, Set<string>> = {
 
 /** Nouns after a number that are never people: "3 vuotta kokemusta", "two years", "5 %". */
 const UNITS: Record<Language, string[]> = {
-  fi: ['vuosi', 'kuukausi', 'viikko', 'päivä', 'tunti', 'minuutti', 'kerta', 'euro', 'prosentti', 'kilometri', 'metri', 'kilo', 'tonni', 'litra', 'kappale', 'vuorokausi', 'asiakas', 'vuoro'],
-  sv: ['år', 'månad', 'vecka', 'dag', 'timme', 'timmar', 'minut', 'gång', 'euro', 'procent', 'kilometer', 'meter', 'kilo', 'ton', 'liter', 'stycken', 'kund', 'kunder', 'skift'],
-  en: ['year', 'month', 'week', 'day', 'hour', 'minute', 'time', 'euro', 'percent', 'kilometre', 'meter', 'kilo', 'ton', 'litre', 'piece', 'customer', 'shift'],
+  fi: [
+    'vuosi',
+    'kuukausi',
+    'viikko',
+    'päivä',
+    'tunti',
+    'minuutti',
+    'kerta',
+    'euro',
+    'prosentti',
+    'kilometri',
+    'metri',
+    'kilo',
+    'tonni',
+    'litra',
+    'kappale',
+    'vuorokausi',
+    'asiakas',
+    'vuoro',
+  ],
+  sv: [
+    'år',
+    'månad',
+    'vecka',
+    'dag',
+    'timme',
+    'timmar',
+    'minut',
+    'gång',
+    'euro',
+    'procent',
+    'kilometer',
+    'meter',
+    'kilo',
+    'ton',
+    'liter',
+    'stycken',
+    'kund',
+    'kunder',
+    'skift',
+  ],
+  en: [
+    'year',
+    'month',
+    'week',
+    'day',
+    'hour',
+    'minute',
+    'time',
+    'euro',
+    'percent',
+    'kilometre',
+    'meter',
+    'kilo',
+    'ton',
+    'litre',
+    'piece',
+    'customer',
+    'shift',
+  ],
 };
 
 /**
@@ -145,7 +390,10 @@ export class CueFinder {
     private readonly morphology: Morphology,
     private readonly isPerson: (keys: Map<string, number>) => boolean,
   ) {
-    const keysOf = (words: string[]) => new Set(words.flatMap((w) => [w, ...[...morphology.keys(w)].filter(([, weight]) => weight >= 1).map(([k]) => k)]));
+    const keysOf = (words: string[]) =>
+      new Set(
+        words.flatMap((w) => [w, ...[...morphology.keys(w)].filter(([, weight]) => weight >= 1).map(([k]) => k)]),
+      );
     this.need = keysOf(POLARITY_WORDS[language].need);
     this.surplus = keysOf(POLARITY_WORDS[language].surplus);
     this.units = keysOf(UNITS[language]);
@@ -172,7 +420,12 @@ export class CueFinder {
     for (const [pattern, polarity] of phrases ? POLARITY_PHRASES[this.language] : []) {
       for (const m of lower.matchAll(pattern)) {
         taken.push([m.index, m.index + m[0].length]);
-        cues.push({ start: sentence.start + m.index, end: sentence.start + m.index + m[0].length, text: body.slice(m.index, m.index + m[0].length), polarity });
+        cues.push({
+          start: sentence.start + m.index,
+          end: sentence.start + m.index + m[0].length,
+          text: body.slice(m.index, m.index + m[0].length),
+          polarity,
+        });
       }
     }
     const tokens = tokenize(body, sentence.start);
@@ -187,7 +440,8 @@ export class CueFinder {
         cues.push({ start: t.start, end: t.end, text: t.text, polarity: value });
       }
       const count = this.countAt(tokens, i);
-      if (count !== undefined) cues.push({ start: t.start, end: tokens[i + 1]!.end, text: text.slice(t.start, tokens[i + 1]!.end), count });
+      if (count !== undefined)
+        cues.push({ start: t.start, end: tokens[i + 1]!.end, text: text.slice(t.start, tokens[i + 1]!.end), count });
     });
     return cues.sort((a, b) => a.start - b.start);
   }
@@ -214,7 +468,8 @@ export class CueFinder {
     else {
       value = NUMBER_WORDS[this.language][word];
       if (value === undefined && this.language === 'fi') {
-        for (const [k, w] of this.morphology.keys(word)) if (w >= 1 && NUMBER_WORDS.fi[k] !== undefined) value = NUMBER_WORDS.fi[k];
+        for (const [k, w] of this.morphology.keys(word))
+          if (w >= 1 && NUMBER_WORDS.fi[k] !== undefined) value = NUMBER_WORDS.fi[k];
       }
     }
     if (value === undefined || value < 1 || value > 10_000 || !Number.isInteger(value)) return undefined;

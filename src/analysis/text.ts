@@ -56,7 +56,8 @@ export function segmentSentences(text: string, language: string): Sentence[] {
 }
 
 // Abbreviations after which ICU wrongly ends a sentence
-const ABBREVIATION = /(?:^|\s)(?:esim|mm|ns|n|ym|yms|jne|ks|vrt|ts|tms|klo|puh|e\.g|i\.e|etc|approx|t\.ex|bl\.a|s\.k|ca|kl|tel|resp|inkl)\.$/i;
+const ABBREVIATION =
+  /(?:^|\s)(?:esim|mm|ns|n|ym|yms|jne|ks|vrt|ts|tms|klo|puh|e\.g|i\.e|etc|approx|t\.ex|bl\.a|s\.k|ca|kl|tel|resp|inkl)\.$/i;
 
 function mergeAbbreviations(sentences: Sentence[], text: string): Sentence[] {
   const out: Sentence[] = [];

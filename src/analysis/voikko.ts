@@ -60,7 +60,11 @@ export function openVoikko(): VoikkoLib {
         for (let i = 0; ; i++) {
           const analysis: unknown = koffi.decode(analyses, i * koffi.sizeof('void*'), 'void*');
           if (!analysis) break;
-          readings.push({ baseform: read(analysis, 'BASEFORM'), wordClass: read(analysis, 'CLASS'), wordbases: read(analysis, 'WORDBASES') });
+          readings.push({
+            baseform: read(analysis, 'BASEFORM'),
+            wordClass: read(analysis, 'CLASS'),
+            wordbases: read(analysis, 'WORDBASES'),
+          });
         }
       } finally {
         freeAnalyses(analyses);

@@ -38,38 +38,88 @@ export const ConfigSchema = Type.Object({
   CALIBRATION_FILE: Type.String({
     minLength: 1,
     default: 'models/calibration.json',
-    description: 'Platt parameters turning each method\'s raw score into a probability (skills-radar calibrate)',
+    description: "Platt parameters turning each method's raw score into a probability (skills-radar calibrate)",
   }),
   LOG_LEVEL: LogLevel,
   WORKER_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 64, default: 1 }),
-  WORKER_NICE: Type.Integer({ minimum: 0, maximum: 19, default: 19, description: "CPU niceness of worker processes and of the API's analysis process: the API goes first on a shared machine" }),
+  WORKER_NICE: Type.Integer({
+    minimum: 0,
+    maximum: 19,
+    default: 19,
+    description:
+      "CPU niceness of worker processes and of the API's analysis process: the API goes first on a shared machine",
+  }),
   QUEUE_PREFIX: Type.String({ pattern: '^[A-Za-z0-9_-]+$', default: 'radar' }),
   MAX_TEXT_CHARS: Type.Integer({ minimum: 1, default: 100_000, description: 'longest text stored' }),
   MAX_ANALYZE_CHARS: Type.Integer({ minimum: 1, default: 20_000, description: 'longest text for POST /v1/analyze' }),
-  BODY_LIMIT_BYTES: Type.Integer({ minimum: 1024, default: 1_048_576, description: 'largest JSON body; batch uploads stream and have no limit' }),
+  BODY_LIMIT_BYTES: Type.Integer({
+    minimum: 1024,
+    default: 1_048_576,
+    description: 'largest JSON body; batch uploads stream and have no limit',
+  }),
   DB_STATEMENT_TIMEOUT_MS: Type.Integer({
     minimum: 0,
     default: 30_000,
-    description: 'PostgreSQL server: a statement running longer (lock waits included) is cancelled and the request answered 503; 0: no limit. Migrations and taxonomy imports are exempt',
+    description:
+      'PostgreSQL server: a statement running longer (lock waits included) is cancelled and the request answered 503; 0: no limit. Migrations and taxonomy imports are exempt',
   }),
-  REQUEST_TIMEOUT_MS: Type.Integer({ minimum: 1_000, default: 3_600_000, description: 'longest time to receive a request, batch uploads included' }),
+  REQUEST_TIMEOUT_MS: Type.Integer({
+    minimum: 1_000,
+    default: 3_600_000,
+    description: 'longest time to receive a request, batch uploads included',
+  }),
   JOB_ATTEMPTS: Type.Integer({ minimum: 1, maximum: 100, default: 5 }),
   JOB_BACKOFF_MS: Type.Integer({ minimum: 0, default: 2_000 }),
-  WORKER_LOCK_MS: Type.Integer({ minimum: 1_000, default: 30_000, description: 'job lock; a dead worker\'s job is retried after it' }),
-  REQUEUE_INTERVAL_MS: Type.Integer({ minimum: 1_000, default: 60_000, description: 'sweep for stored documents with no job' }),
+  WORKER_LOCK_MS: Type.Integer({
+    minimum: 1_000,
+    default: 30_000,
+    description: "job lock; a dead worker's job is retried after it",
+  }),
+  REQUEUE_INTERVAL_MS: Type.Integer({
+    minimum: 1_000,
+    default: 60_000,
+    description: 'sweep for stored documents with no job',
+  }),
   HEAP_GROWING_PERCENT: Type.Integer({
     minimum: 0,
     maximum: 1_000,
     default: 300,
-    description: "how far the API process's JS heap may grow past what was live after a full garbage collection before the next one (V8's --heap-growing-percent); 0: V8's own choice",
+    description:
+      "how far the API process's JS heap may grow past what was live after a full garbage collection before the next one (V8's --heap-growing-percent); 0: V8's own choice",
   }),
-  MAINTENANCE_INTERVAL_MS: Type.Integer({ minimum: 0, default: 300_000, description: 'embedded PGlite only: how often tables are vacuumed and analysed when due, as autovacuum would on a server; 0: never' }),
-  AUTH_CACHE_MS: Type.Integer({ minimum: 0, default: 10_000, description: 'how long a verified API key is remembered; a revoked key stops working within this time' }),
-  DEMAND_MIN_CELL: Type.Integer({ minimum: 1, default: 3, description: 'k: a demand cell with other organisations\' private documents is suppressed unless it rests on at least k organisations and k documents' }),
-  RATE_LIMIT_MAX: Type.Integer({ minimum: 1, default: 1_200, description: 'requests per API key per RATE_LIMIT_WINDOW_MS' }),
+  MAINTENANCE_INTERVAL_MS: Type.Integer({
+    minimum: 0,
+    default: 300_000,
+    description:
+      'embedded PGlite only: how often tables are vacuumed and analysed when due, as autovacuum would on a server; 0: never',
+  }),
+  AUTH_CACHE_MS: Type.Integer({
+    minimum: 0,
+    default: 10_000,
+    description: 'how long a verified API key is remembered; a revoked key stops working within this time',
+  }),
+  DEMAND_MIN_CELL: Type.Integer({
+    minimum: 1,
+    default: 3,
+    description:
+      "k: a demand cell with other organisations' private documents is suppressed unless it rests on at least k organisations and k documents",
+  }),
+  RATE_LIMIT_MAX: Type.Integer({
+    minimum: 1,
+    default: 1_200,
+    description: 'requests per API key per RATE_LIMIT_WINDOW_MS',
+  }),
   RATE_LIMIT_WINDOW_MS: Type.Integer({ minimum: 1_000, default: 60_000 }),
-  METRICS: Type.Boolean({ default: true, description: 'serve GET /metrics (Prometheus text format: counts and timings, no organisation, key or document in them)' }),
-  FAULT_JOB_DELAY_MS: Type.Integer({ minimum: 0, default: 0, description: 'fault-injection tests only: pause inside each job' }),
+  METRICS: Type.Boolean({
+    default: true,
+    description:
+      'serve GET /metrics (Prometheus text format: counts and timings, no organisation, key or document in them)',
+  }),
+  FAULT_JOB_DELAY_MS: Type.Integer({
+    minimum: 0,
+    default: 0,
+    description: 'fault-injection tests only: pause inside each job',
+  }),
 });
 
 export type Config = Static<typeof ConfigSchema>;
@@ -116,6 +166,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       .filter((f) => f.length > 0)
       .map((f) => (raw['ALIASES_FILES'] === undefined ? join(PROJECT_ROOT, f) : resolve(f)))
       .join(','),
-    CALIBRATION_FILE: raw['CALIBRATION_FILE'] === undefined ? join(PROJECT_ROOT, config.CALIBRATION_FILE) : resolve(config.CALIBRATION_FILE),
+    CALIBRATION_FILE:
+      raw['CALIBRATION_FILE'] === undefined
+        ? join(PROJECT_ROOT, config.CALIBRATION_FILE)
+        : resolve(config.CALIBRATION_FILE),
   };
 }

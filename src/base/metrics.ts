@@ -48,7 +48,7 @@ export const dbCall = new Histogram({
 
 export const dbEngine = new Histogram({
   name: 'radar_db_engine_seconds',
-  help: 'Embedded PGlite: time from a call reaching the engine\'s thread to its answer leaving it (its statements\' run, and any wait for those before them in the engine), by the work it is for; a transaction\'s statements, begin and commit each count',
+  help: "Embedded PGlite: time from a call reaching the engine's thread to its answer leaving it (its statements' run, and any wait for those before them in the engine), by the work it is for; a transaction's statements, begin and commit each count",
   labelNames: ['work'] as const,
   buckets: LATENCY_BUCKETS,
   registers: [registry],
@@ -56,7 +56,7 @@ export const dbEngine = new Histogram({
 
 export const dbGateWait = new Histogram({
   name: 'radar_db_gate_wait_seconds',
-  help: 'Embedded PGlite: how long background and maintenance work waited for a gap in the requests\' statements before it went in',
+  help: "Embedded PGlite: how long background and maintenance work waited for a gap in the requests' statements before it went in",
   labelNames: ['work'] as const,
   buckets: [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 5, 30, 300],
   registers: [registry],
@@ -71,14 +71,14 @@ export const ingestStatement = new Histogram({
 
 export const jobsFinished = new Counter({
   name: 'radar_jobs_total',
-  help: 'Analysis jobs finished by this process\'s worker, by outcome (a failed attempt that will be retried counts as failed)',
+  help: "Analysis jobs finished by this process's worker, by outcome (a failed attempt that will be retried counts as failed)",
   labelNames: ['outcome'] as const,
   registers: [registry],
 });
 
 export const jobDuration = new Histogram({
   name: 'radar_job_seconds',
-  help: 'Analysis jobs of this process\'s worker, from being taken to being finished',
+  help: "Analysis jobs of this process's worker, from being taken to being finished",
   buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
   registers: [registry],
 });

@@ -9,9 +9,15 @@ export const AnalysisInput = Type.Object({
   text: Type.String(),
   title: Type.Optional(Type.String()),
   language: Type.Optional(Language),
-  employerSector: Type.Optional(Type.String({ description: "the employer's sector as given: a TOL 2008 code or a name" })),
+  employerSector: Type.Optional(
+    Type.String({ description: "the employer's sector as given: a TOL 2008 code or a name" }),
+  ),
   kind: Type.Optional(DocumentKind),
-  date: Type.Optional(Type.String({ description: 'publication or meeting date (YYYY-MM-DD): horizons like "ensi vuonna" are resolved against it' })),
+  date: Type.Optional(
+    Type.String({
+      description: 'publication or meeting date (YYYY-MM-DD): horizons like "ensi vuonna" are resolved against it',
+    }),
+  ),
   region: Type.Optional(Type.String({ description: 'region as given: code, name or postal code' })),
   vacancies: Type.Optional(Type.Number()),
   horizon: Type.Optional(Horizon),
@@ -49,9 +55,13 @@ export type SkillMention = Static<typeof SkillMention>;
 export const SkillResult = Type.Object({
   uri: Type.String(),
   label: Type.String({ description: "ESCO preferred label in the document's language when ESCO has one" }),
-  score: Type.Number({ description: 'calibrated probability that the skill is meant; evidence of several methods combined' }),
+  score: Type.Number({
+    description: 'calibrated probability that the skill is meant; evidence of several methods combined',
+  }),
   method: Type.Enum([...METHODS], { description: 'the method of the best single piece of evidence' }),
-  methods: Type.Array(Method, { description: 'every method that found the skill (analyses since pipeline calibrated-3)' }),
+  methods: Type.Array(Method, {
+    description: 'every method that found the skill (analyses since pipeline calibrated-3)',
+  }),
   spans: Type.Array(Span, { description: 'character offsets in the text, end exclusive' }),
   sentences: Type.Array(Type.Integer()),
   mentions: Type.Integer(),
@@ -74,13 +84,17 @@ export const OccupationResult = Type.Object({
     levels: Type.Array(IscoLevel, { description: 'major group to unit group' }),
   }),
   score: Type.Number(),
-  evidence: Type.Array(Type.Enum(['title', 'text', 'skills']), { description: 'a label in the title, a label in the text, the skills found' }),
+  evidence: Type.Array(Type.Enum(['title', 'text', 'skills']), {
+    description: 'a label in the title, a label in the text, the skills found',
+  }),
 });
 export type OccupationResult = Static<typeof OccupationResult>;
 
 /** A TOL 2008 sector of a document. */
 export const SectorResult = Type.Object({
-  code: Type.String({ description: 'TOL 2008 code: section letter or division digits (group/class when the employer gave one)' }),
+  code: Type.String({
+    description: 'TOL 2008 code: section letter or division digits (group/class when the employer gave one)',
+  }),
   label: Type.String(),
   level: Type.Integer({ description: '1 section, 2 division, 3 group, 4 class' }),
   score: Type.Number(),
@@ -95,15 +109,21 @@ export const Analysis = Type.Object({
   languageConfidence: Type.Number(),
   pipelineVersion: Type.String(),
   taxonomyVersion: Type.Union([Type.Integer(), Type.Null()]),
-  encoder: Type.Union([Type.String(), Type.Null()], { description: 'sentence encoder behind semantic matches, if one was used' }),
+  encoder: Type.Union([Type.String(), Type.Null()], {
+    description: 'sentence encoder behind semantic matches, if one was used',
+  }),
   sentences: Type.Array(Type.Object({ index: Type.Integer(), start: Type.Integer(), end: Type.Integer() })),
   skills: Type.Array(SkillResult),
   mentions: Type.Array(SkillMention, { description: 'every occurrence of a skill, in text order' }),
-  date: Type.String({ description: "the date horizons were resolved against: the document's, else the day of analysis" }),
+  date: Type.String({
+    description: "the date horizons were resolved against: the document's, else the day of analysis",
+  }),
   cues: Type.Array(Type.Object({ sentenceIndex: Type.Integer(), ...Cue.properties }), {
     description: 'words of time, need/surplus and vacancy counts the signals rest on',
   }),
-  regions: Type.Array(DocumentRegion, { description: 'each place resolved with its roll-up; demand is counted in the primary place' }),
+  regions: Type.Array(DocumentRegion, {
+    description: 'each place resolved with its roll-up; demand is counted in the primary place',
+  }),
   places: Type.Array(Place, { description: 'where the places were found' }),
   placeProblems: Type.Array(PlaceProblem, { description: 'places that could not be resolved: reported, not guessed' }),
   occupations: Type.Array(OccupationResult, { description: 'ESCO occupations with ISCO-08, best first' }),
@@ -112,7 +132,17 @@ export const Analysis = Type.Object({
 export type Analysis = Static<typeof Analysis>;
 
 /** A mention as the mentions table keeps it: where, how, how sure, and its demand signal. */
-export const StoredMention = Type.Pick(SkillMention, ['uri', 'start', 'end', 'sentenceIndex', 'method', 'score', 'horizon', 'polarity', 'weight']);
+export const StoredMention = Type.Pick(SkillMention, [
+  'uri',
+  'start',
+  'end',
+  'sentenceIndex',
+  'method',
+  'score',
+  'horizon',
+  'polarity',
+  'weight',
+]);
 export type StoredMention = Static<typeof StoredMention>;
 
 /** An analysis as read back from storage: its mentions are those of the mentions table. */

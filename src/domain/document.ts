@@ -14,19 +14,23 @@ export type DocumentStatus = Static<typeof DocumentStatus>;
 /** Who may read a document's text: only its organisation (private) or every key (shared). */
 export const VISIBILITIES = ['private', 'shared'] as const;
 export const Visibility = Type.Enum([...VISIBILITIES], {
-  description: 'private: text, sentences and evidence for your organisation only (default for meeting notes); shared: for every key (default otherwise)',
+  description:
+    'private: text, sentences and evidence for your organisation only (default for meeting notes); shared: for every key (default otherwise)',
 });
 export type Visibility = Static<typeof Visibility>;
 
 /** The visibility a document gets when its sender names none: meeting notes are private, the rest shared. */
 export const defaultVisibility = (kind: DocumentKind): Visibility => (kind === 'meeting_note' ? 'private' : 'shared');
 
-const NonBlank = (description: string, maxLength: number) => Type.String({ minLength: 1, maxLength, pattern: '\\S', description });
+const NonBlank = (description: string, maxLength: number) =>
+  Type.String({ minLength: 1, maxLength, pattern: '\\S', description });
 
 export const Employer = Type.Object(
   {
     name: Type.Optional(NonBlank('employer name', 300)),
-    businessId: Type.Optional(Type.String({ pattern: '^\\d{7}-\\d$', description: 'Finnish business ID (Y-tunnus), e.g. 1234567-8' })),
+    businessId: Type.Optional(
+      Type.String({ pattern: '^\\d{7}-\\d$', description: 'Finnish business ID (Y-tunnus), e.g. 1234567-8' }),
+    ),
     sector: Type.Optional(NonBlank('TOL 2008 code or sector name', 300)),
   },
   { additionalProperties: false },
@@ -37,15 +41,25 @@ export type Employer = Static<typeof Employer>;
 export const NewDocument = Type.Object(
   {
     kind: DocumentKind,
-    text: Type.String({ minLength: 1, pattern: '\\S', description: 'the document text; limit MAX_TEXT_CHARS characters (413 above)' }),
+    text: Type.String({
+      minLength: 1,
+      pattern: '\\S',
+      description: 'the document text; limit MAX_TEXT_CHARS characters (413 above)',
+    }),
     title: Type.Optional(NonBlank('title, e.g. the job title of an ad', 500)),
     language: Type.Optional(Language),
     date: Type.Optional(Type.String({ format: 'date', description: 'publication or meeting date, YYYY-MM-DD' })),
     region: Type.Optional(NonBlank('municipality or region name or code, or a postal code', 200)),
     employer: Type.Optional(Employer),
     vacancies: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000 })),
-    horizon: Type.Optional(Type.Enum([...HORIZONS], { description: 'when the demand applies, declared for the whole document; else from the text' })),
-    externalId: Type.Optional(NonBlank("the caller's own id; the same externalId twice (from one organisation) is the same document", 300)),
+    horizon: Type.Optional(
+      Type.Enum([...HORIZONS], {
+        description: 'when the demand applies, declared for the whole document; else from the text',
+      }),
+    ),
+    externalId: Type.Optional(
+      NonBlank("the caller's own id; the same externalId twice (from one organisation) is the same document", 300),
+    ),
     visibility: Type.Optional(Visibility),
   },
   { additionalProperties: false },

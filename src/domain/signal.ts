@@ -2,7 +2,9 @@ import { Type, type Static } from 'typebox';
 
 /** When demand applies: now (under about 6 months), within 1–2 years, or in 3–10 years. */
 export const HORIZONS = ['current', 'short', 'long'] as const;
-export const Horizon = Type.Enum([...HORIZONS], { description: 'current: now (< ~6 months); short: 1–2 years; long: 3–10 years' });
+export const Horizon = Type.Enum([...HORIZONS], {
+  description: 'current: now (< ~6 months); short: 1–2 years; long: 3–10 years',
+});
 export type Horizon = Static<typeof Horizon>;
 
 /** Whether a sentence states a need (shortage, hiring), a surplus, or only mentions a skill or occupation. */

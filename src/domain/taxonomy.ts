@@ -8,11 +8,22 @@ const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => T
 const Names = Type.Object({ en: Type.String(), fi: Nullable(Type.String()), sv: Nullable(Type.String()) });
 
 /** A preferred or alternative label of an ESCO concept (hidden labels, ESCO's search aids, are left out). */
-export const ConceptLabel = Type.Object({ uri: Type.String(), lang: Language, kind: Type.Enum(['pref', 'alt']), label: Type.String() });
+export const ConceptLabel = Type.Object({
+  uri: Type.String(),
+  lang: Language,
+  kind: Type.Enum(['pref', 'alt']),
+  label: Type.String(),
+});
 export type ConceptLabel = Static<typeof ConceptLabel>;
 
 /** A word of the trade that ESCO lacks, mapped to the ESCO skill it stands for (taxonomy/aliases.csv). */
-export const Alias = Type.Object({ lang: Language, alias: Type.String(), uri: Type.String(), file: Type.String(), line: Type.Integer() });
+export const Alias = Type.Object({
+  lang: Language,
+  alias: Type.String(),
+  uri: Type.String(),
+  file: Type.String(),
+  line: Type.Integer(),
+});
 export type Alias = Static<typeof Alias>;
 
 /**
@@ -22,7 +33,9 @@ export type Alias = Static<typeof Alias>;
  */
 export const TaxonomyData = Type.Object({
   /** the imported version (id null when read straight from the files); contentHash keys the embedding cache */
-  version: Nullable(Type.Object({ id: Nullable(Type.Integer()), escoVersion: Type.String(), contentHash: Type.String() })),
+  version: Nullable(
+    Type.Object({ id: Nullable(Type.Integer()), escoVersion: Type.String(), contentHash: Type.String() }),
+  ),
   /** sorted by URI */
   skills: Type.Array(Type.Object({ uri: Type.String(), type: Nullable(Type.String()), names: Names })),
   /** skill labels sorted by URI, language, kind and label */
@@ -31,10 +44,14 @@ export const TaxonomyData = Type.Object({
   skillGroups: Type.Array(Type.String()),
   /** the skills pillar: a skill or group and one concept broader than it, sorted */
   skillBroader: Type.Array(Type.Object({ uri: Type.String(), broader: Type.String() })),
-  occupations: Type.Array(Type.Object({ uri: Type.String(), isco: Type.String(), names: Names, description: Nullable(Type.String()) })),
+  occupations: Type.Array(
+    Type.Object({ uri: Type.String(), isco: Type.String(), names: Names, description: Nullable(Type.String()) }),
+  ),
   occupationLabels: Type.Array(ConceptLabel),
   /** the skills ESCO lists for each occupation, essential or optional */
-  occupationSkills: Type.Array(Type.Object({ occupation: Type.String(), skill: Type.String(), essential: Type.Boolean() })),
+  occupationSkills: Type.Array(
+    Type.Object({ occupation: Type.String(), skill: Type.String(), essential: Type.Boolean() }),
+  ),
   iscoGroups: Type.Array(Type.Object({ code: Type.String(), names: Names })),
   /** TOL 2008 sections and divisions, NACE groups and classes, sorted by code; notes keep what each includes */
   sectors: Type.Array(

@@ -103,7 +103,13 @@ main(process.argv.slice(2))
   })
   .catch((err: unknown) => {
     // known operational problems get their message alone; anything else its stack
-    const known = err instanceof RedisServerMissingError || err instanceof VoikkoUnavailableError || err instanceof TaxonomyFileError || err instanceof DatabaseInUseError;
-    process.stderr.write(`${err instanceof Error ? (known ? err.message : (err.stack ?? err.message)) : String(err)}\n`);
+    const known =
+      err instanceof RedisServerMissingError ||
+      err instanceof VoikkoUnavailableError ||
+      err instanceof TaxonomyFileError ||
+      err instanceof DatabaseInUseError;
+    process.stderr.write(
+      `${err instanceof Error ? (known ? err.message : (err.stack ?? err.message)) : String(err)}\n`,
+    );
     process.exit(1);
   });

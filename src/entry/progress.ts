@@ -48,7 +48,14 @@ export interface ThroughputProgress {
   elapsedMs: number;
 }
 
-const duration = (s: number) => (!Number.isFinite(s) ? '?' : s >= 3600 ? `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m` : s >= 60 ? `${Math.floor(s / 60)}m${String(Math.floor(s % 60)).padStart(2, '0')}s` : `${Math.round(s)}s`);
+const duration = (s: number) =>
+  !Number.isFinite(s)
+    ? '?'
+    : s >= 3600
+      ? `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`
+      : s >= 60
+        ? `${Math.floor(s / 60)}m${String(Math.floor(s % 60)).padStart(2, '0')}s`
+        : `${Math.round(s)}s`;
 
 /**
  * Progress of a long run over items: on a terminal a bar (done / total when known, else the share of the input
@@ -57,13 +64,22 @@ const duration = (s: number) => (!Number.isFinite(s) ? '?' : s >= 3600 ? `${Math
 export function throughputReporter(name: string, stream: NodeJS.WriteStream = process.stderr, everyMs = 5_000) {
   const describe = (p: ThroughputProgress) => {
     const rate = p.done / Math.max(p.elapsedMs / 1000, 1e-3);
-    const fraction = p.total ? p.done / p.total : p.size && p.bytesRead !== undefined ? p.bytesRead / p.size : undefined;
+    const fraction = p.total
+      ? p.done / p.total
+      : p.size && p.bytesRead !== undefined
+        ? p.bytesRead / p.size
+        : undefined;
     const eta = fraction !== undefined && fraction > 0 ? (p.elapsedMs / 1000) * (1 / fraction - 1) : Infinity;
     return { rate, fraction, eta };
   };
   if (stream.isTTY) {
     const bar = new cliProgress.SingleBar(
-      { format: `${name} |{bar}| {percentage}% | {done}{ofTotal} done, {failed} failed{resumed} | {rate}/s | ETA {etaText}`, stream, hideCursor: true, clearOnComplete: false },
+      {
+        format: `${name} |{bar}| {percentage}% | {done}{ofTotal} done, {failed} failed{resumed} | {rate}/s | ETA {etaText}`,
+        stream,
+        hideCursor: true,
+        clearOnComplete: false,
+      },
       cliProgress.Presets.shades_classic,
     );
     bar.start(1000, 0, { done: 0, failed: 0, rate: '0', etaText: '?', ofTotal: '', resumed: '' });

@@ -21,7 +21,11 @@ export async function runWorkerProcess(config: Config, log: Logger): Promise<() 
   lowerPriority(config, log, 'worker');
   const db = await openStorage(config, log);
   const documents = new DocumentsRepository(db);
-  const analyzer = await loadAnalyzer(await loadTaxonomy(db, { aliasFiles: config.ALIASES_FILES.split(','), log }), config, log);
+  const analyzer = await loadAnalyzer(
+    await loadTaxonomy(db, { aliasFiles: config.ALIASES_FILES.split(','), log }),
+    config,
+    log,
+  );
   if (analyzer.taxonomyVersion === null) log.warn('no taxonomy imported: documents will be analysed with no skills');
   const running = startWorker(config, log, config.REDIS_URL, documents, new InProcessAnalysis(analyzer));
   const queue = openQueue(config, config.REDIS_URL);

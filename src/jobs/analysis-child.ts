@@ -19,9 +19,15 @@ export function runAnalysisChild(): void {
       void loadAnalyzer(message.taxonomy, message.config, log).then(
         (analyzer) => {
           service = new InProcessAnalysis(analyzer);
-          send({ type: 'ready', labelCount: analyzer.labelCount, taxonomyVersion: analyzer.taxonomyVersion, semanticModel: analyzer.semanticModel });
+          send({
+            type: 'ready',
+            labelCount: analyzer.labelCount,
+            taxonomyVersion: analyzer.taxonomyVersion,
+            semanticModel: analyzer.semanticModel,
+          });
           // the label embeddings may still be computing (first start): say when semantic matching is attached
-          if (analyzer.semanticModel === null) void analyzer.semanticReady.then((semanticModel) => send({ type: 'semantic', semanticModel }));
+          if (analyzer.semanticModel === null)
+            void analyzer.semanticReady.then((semanticModel) => send({ type: 'semantic', semanticModel }));
         },
         (err: unknown) => send({ type: 'failed', error: (err as Error).stack ?? String(err) }),
       );

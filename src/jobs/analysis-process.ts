@@ -117,7 +117,11 @@ export class AnalysisProcess implements AnalysisService {
       child.on('message', (m: FromAnalysisChild) => {
         switch (m.type) {
           case 'ready':
-            this.state = { labelCount: m.labelCount, taxonomyVersion: m.taxonomyVersion, semanticModel: m.semanticModel };
+            this.state = {
+              labelCount: m.labelCount,
+              taxonomyVersion: m.taxonomyVersion,
+              semanticModel: m.semanticModel,
+            };
             resolve();
             break;
           case 'semantic':
@@ -141,10 +145,12 @@ export class AnalysisProcess implements AnalysisService {
         const err = new AnalysisProcessError(`the analysis process exited (${signal ?? code})`);
         reject(err);
         this.pending.rejectAll(err);
-        if (!this.closed) this.log.warn({ code, signal }, 'the analysis process exited; the next analysis starts a new one');
+        if (!this.closed)
+          this.log.warn({ code, signal }, 'the analysis process exited; the next analysis starts a new one');
       });
       this.taxonomy().then(
-        (taxonomy) => child.connected && child.send({ type: 'init', config: this.config, taxonomy } satisfies ToAnalysisChild),
+        (taxonomy) =>
+          child.connected && child.send({ type: 'init', config: this.config, taxonomy } satisfies ToAnalysisChild),
         (err: unknown) => {
           reject(new AnalysisProcessError(`reading the taxonomy failed: ${(err as Error).message}`));
           child.kill();

@@ -7,7 +7,10 @@ import { bullConnection } from './redis.js';
 /** The one queue of the pipeline: analyse a stored document. */
 export const ANALYZE_QUEUE = 'analyze';
 
-export const AnalyzeJobPayload = Type.Object({ documentId: Type.String({ format: 'uuid' }) }, { additionalProperties: false });
+export const AnalyzeJobPayload = Type.Object(
+  { documentId: Type.String({ format: 'uuid' }) },
+  { additionalProperties: false },
+);
 export type AnalyzeJobPayload = Static<typeof AnalyzeJobPayload>;
 
 /** Deterministic: the same document is never queued twice at once (BullMQ ignores a second add). */
@@ -37,9 +40,19 @@ export async function enqueueAnalyze(
 }
 
 /** Queues these documents in one round trip; a document whose job exists keeps it (same job id). */
-export async function enqueueMany(queue: Queue<AnalyzeJobPayload>, documentIds: string[], config: Pick<Config, 'JOB_ATTEMPTS' | 'JOB_BACKOFF_MS'>): Promise<void> {
+export async function enqueueMany(
+  queue: Queue<AnalyzeJobPayload>,
+  documentIds: string[],
+  config: Pick<Config, 'JOB_ATTEMPTS' | 'JOB_BACKOFF_MS'>,
+): Promise<void> {
   if (documentIds.length === 0) return;
-  await queue.addBulk(documentIds.map((documentId) => ({ name: 'analyze', data: { documentId }, opts: { ...analyzeJobOptions(config), jobId: analyzeJobId(documentId) } })));
+  await queue.addBulk(
+    documentIds.map((documentId) => ({
+      name: 'analyze',
+      data: { documentId },
+      opts: { ...analyzeJobOptions(config), jobId: analyzeJobId(documentId) },
+    })),
+  );
 }
 
 /**
@@ -47,7 +60,11 @@ export async function enqueueMany(queue: Queue<AnalyzeJobPayload>, documentIds: 
  * document first, so that a long backlog waiting in the queue costs the sweep a cheap look rather than a job
  * built and sent again (and ignored) for every document.
  */
-export async function enqueueMissing(queue: Queue<AnalyzeJobPayload>, documentIds: string[], config: Pick<Config, 'JOB_ATTEMPTS' | 'JOB_BACKOFF_MS'>): Promise<string[]> {
+export async function enqueueMissing(
+  queue: Queue<AnalyzeJobPayload>,
+  documentIds: string[],
+  config: Pick<Config, 'JOB_ATTEMPTS' | 'JOB_BACKOFF_MS'>,
+): Promise<string[]> {
   if (documentIds.length === 0) return [];
   // BullMQ's Redis backend builds an ioredis client from the options bullConnection gives it
   const client = (await queue.getBackend().client) as unknown as Redis;
@@ -80,5 +97,8 @@ export async function enqueueStored(
 
 /** The queue for adding jobs: fails fast while Redis is down (the document is stored, and the sweep queues it later). */
 export function openQueue(config: Config, redisUrl: string): Queue<AnalyzeJobPayload> {
-  return createAnalyzeQueue(bullConnection(redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, commandTimeout: 5_000 }), config.QUEUE_PREFIX);
+  return createAnalyzeQueue(
+    bullConnection(redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, commandTimeout: 5_000 }),
+    config.QUEUE_PREFIX,
+  );
 }

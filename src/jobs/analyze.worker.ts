@@ -14,18 +14,31 @@ export interface RunningWorker {
 }
 
 /** A BullMQ worker on the analyze queue; `close()` lets the running job finish. */
-export function startWorker(config: Config, log: Logger, redisUrl: string, documents: DocumentsRepository, analyzer: AnalysisService): RunningWorker {
-  const worker = new Worker<AnalyzeJobPayload>(ANALYZE_QUEUE, createAnalyzeProcessor({ config, documents, analyzer, log }), {
-    connection: bullConnection(redisUrl),
-    prefix: config.QUEUE_PREFIX,
-    concurrency: config.WORKER_CONCURRENCY,
-    lockDuration: config.WORKER_LOCK_MS,
-    stalledInterval: Math.max(1_000, Math.floor(config.WORKER_LOCK_MS / 2)),
-    maxStalledCount: 3,
-    autorun: true,
-  });
+export function startWorker(
+  config: Config,
+  log: Logger,
+  redisUrl: string,
+  documents: DocumentsRepository,
+  analyzer: AnalysisService,
+): RunningWorker {
+  const worker = new Worker<AnalyzeJobPayload>(
+    ANALYZE_QUEUE,
+    createAnalyzeProcessor({ config, documents, analyzer, log }),
+    {
+      connection: bullConnection(redisUrl),
+      prefix: config.QUEUE_PREFIX,
+      concurrency: config.WORKER_CONCURRENCY,
+      lockDuration: config.WORKER_LOCK_MS,
+      stalledInterval: Math.max(1_000, Math.floor(config.WORKER_LOCK_MS / 2)),
+      maxStalledCount: 3,
+      autorun: true,
+    },
+  );
   worker.on('error', (err) => log.error({ err }, 'worker error'));
-  const finished = (outcome: 'completed' | 'failed', job: { processedOn?: number | undefined; finishedOn?: number | undefined } | undefined) => {
+  const finished = (
+    outcome: 'completed' | 'failed',
+    job: { processedOn?: number | undefined; finishedOn?: number | undefined } | undefined,
+  ) => {
     jobsFinished.inc({ outcome });
     if (job?.processedOn && job.finishedOn) jobDuration.observe((job.finishedOn - job.processedOn) / 1_000);
   };

@@ -83,7 +83,10 @@ export class IngestBatcher {
     let each: (StoredRef | DocumentRefusedError)[];
     ingestStatement.observe(items.length);
     try {
-      each = await this.documents.createEach(orgId, items.map((p) => p.doc));
+      each = await this.documents.createEach(
+        orgId,
+        items.map((p) => p.doc),
+      );
     } catch (err) {
       for (const p of items) p.reject(err);
       return;
@@ -109,7 +112,9 @@ export class IngestBatcher {
     if (this.sending || this.toQueue.length === 0) return;
     const jobs = this.toQueue;
     this.toQueue = [];
-    this.sending = enqueueStored(this.queue, jobs, this.config, (err, documents) => this.log.warn({ err, documents }, 'enqueue failed; the requeue sweep will retry')).finally(() => {
+    this.sending = enqueueStored(this.queue, jobs, this.config, (err, documents) =>
+      this.log.warn({ err, documents }, 'enqueue failed; the requeue sweep will retry'),
+    ).finally(() => {
       this.sending = undefined;
       // what gathered meanwhile goes next, at once (while Redis hangs, the backlog goes in one call per timeout)
       this.sendJobs();

@@ -28,7 +28,14 @@ export function bullConnection(url: string, extra: RedisOptions = {}): Connectio
 }
 
 export async function pingRedis(url: string, timeoutMs = 1_000): Promise<boolean> {
-  const client = new Redis(redisOptions(url, { lazyConnect: true, connectTimeout: timeoutMs, maxRetriesPerRequest: 1, retryStrategy: () => null }));
+  const client = new Redis(
+    redisOptions(url, {
+      lazyConnect: true,
+      connectTimeout: timeoutMs,
+      maxRetriesPerRequest: 1,
+      retryStrategy: () => null,
+    }),
+  );
   client.on('error', () => undefined);
   try {
     await client.connect();
@@ -42,7 +49,9 @@ export async function pingRedis(url: string, timeoutMs = 1_000): Promise<boolean
 
 export class RedisServerMissingError extends Error {
   constructor() {
-    super('REDIS_URL is not set and redis-server is not on PATH. Install it (Debian/Ubuntu: apt-get install -y redis-server) or set REDIS_URL=redis://host:6379');
+    super(
+      'REDIS_URL is not set and redis-server is not on PATH. Install it (Debian/Ubuntu: apt-get install -y redis-server) or set REDIS_URL=redis://host:6379',
+    );
     this.name = 'RedisServerMissingError';
   }
 }
@@ -53,7 +62,9 @@ export async function freePort(): Promise<number> {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }
@@ -87,8 +98,26 @@ export async function startPrivateRedis(dir: string): Promise<PrivateRedis> {
   const port = await freePort();
   const child: ChildProcess = spawn(
     'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--pidfile', pidFile, '--appendonly', 'yes',
-      '--save', '', '--daemonize', 'no', '--loglevel', 'warning', '--maxmemory-policy', 'noeviction'],
+    [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--dir',
+      dir,
+      '--pidfile',
+      pidFile,
+      '--appendonly',
+      'yes',
+      '--save',
+      '',
+      '--daemonize',
+      'no',
+      '--loglevel',
+      'warning',
+      '--maxmemory-policy',
+      'noeviction',
+    ],
     { stdio: ['ignore', 'ignore', 'inherit'] },
   );
   const url = `redis://127.0.0.1:${port}`;

@@ -36,7 +36,12 @@ export async function requeueStale(
 }
 
 /** Runs requeueStale every REQUEUE_INTERVAL_MS (first after 2 s): documents accepted while Redis was down, or orphaned by a lost Redis. */
-export function startRequeueSweep(config: Config, log: Logger, documents: DocumentsRepository, queue: Queue<AnalyzeJobPayload>): () => void {
+export function startRequeueSweep(
+  config: Config,
+  log: Logger,
+  documents: DocumentsRepository,
+  queue: Queue<AnalyzeJobPayload>,
+): () => void {
   const staleAfterMs = Math.max(config.WORKER_LOCK_MS * 2, 10_000);
   let running = false;
   let from: SweepPlace | undefined;

@@ -16,7 +16,14 @@ export interface AnalysisRows {
   /** how many skills were found (for the log) */
   skills: number;
   /** the occupations, then the sectors, each ranked from 1 */
-  classifications: { scheme: string[]; rank: number[]; code: string[]; isco: (string | null)[]; level: number[]; score: number[] };
+  classifications: {
+    scheme: string[];
+    rank: number[];
+    code: string[];
+    isco: (string | null)[];
+    level: number[];
+    score: number[];
+  };
   regions: { code: string[]; level: string[]; primary: boolean[]; source: string[] };
   mentions: MentionColumns;
   /** what every demand fact of the document shares */
@@ -56,10 +63,26 @@ export function analysisRows(analysis: Analysis): AnalysisRows {
   const { mentions, ...stored } = analysis;
   const groups = new Map(analysis.skills.map((s) => [s.uri, s.group ?? null]));
   const group = mentions.map((m) => groups.get(m.uri) ?? null);
-  const firsts = firstsOf(mentions.map((m, i) => ({ skill_uri: m.uri, skill_group: group[i]!, horizon: m.horizon, polarity: m.polarity })));
+  const firsts = firstsOf(
+    mentions.map((m, i) => ({ skill_uri: m.uri, skill_group: group[i]!, horizon: m.horizon, polarity: m.polarity })),
+  );
   const ranked = [
-    ...analysis.occupations.map((o, i) => ({ scheme: 'occupation', rank: i + 1, code: o.uri, isco: o.isco.code, level: 4, score: o.score })),
-    ...analysis.sectors.map((s, i) => ({ scheme: 'sector', rank: i + 1, code: s.code, isco: null, level: s.level, score: s.score })),
+    ...analysis.occupations.map((o, i) => ({
+      scheme: 'occupation',
+      rank: i + 1,
+      code: o.uri,
+      isco: o.isco.code,
+      level: 4,
+      score: o.score,
+    })),
+    ...analysis.sectors.map((s, i) => ({
+      scheme: 'sector',
+      rank: i + 1,
+      code: s.code,
+      isco: null,
+      level: s.level,
+      score: s.score,
+    })),
   ];
   const primary = (level: string) => analysis.regions.find((r) => r.primary && r.level === level)?.code ?? null;
   const occupation = analysis.occupations[0];
@@ -72,7 +95,17 @@ export function analysisRows(analysis: Analysis): AnalysisRows {
     classifications: columns(ranked, ['scheme', 'rank', 'code', 'isco', 'level', 'score']),
     regions: columns(analysis.regions, ['code', 'level', 'primary', 'source']),
     mentions: {
-      ...columns(mentions, ['uri', 'score', 'method', 'start', 'end', 'sentenceIndex', 'horizon', 'polarity', 'weight']),
+      ...columns(mentions, [
+        'uri',
+        'score',
+        'method',
+        'start',
+        'end',
+        'sentenceIndex',
+        'horizon',
+        'polarity',
+        'weight',
+      ]),
       group,
       firsts,
     },
@@ -98,5 +131,7 @@ function columns<T, K extends keyof T>(rows: readonly T[], keys: readonly K[]): 
 
 /** Mentions `from` up to `to` (not included), every column cut alike. */
 export function sliceMentions(m: MentionColumns, from: number, to: number): MentionColumns {
-  return Object.fromEntries(Object.entries(m).map(([column, values]) => [column, values.slice(from, to)])) as unknown as MentionColumns;
+  return Object.fromEntries(
+    Object.entries(m).map(([column, values]) => [column, values.slice(from, to)]),
+  ) as unknown as MentionColumns;
 }

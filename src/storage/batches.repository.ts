@@ -43,11 +43,15 @@ export class BatchesRepository {
     private readonly documents: DocumentsRepository,
   ) {}
 
-  async create(orgId: string, b: { format: 'jsonl' | 'csv'; kind: string; textField?: string | undefined; idField?: string | undefined }): Promise<string> {
+  async create(
+    orgId: string,
+    b: { format: 'jsonl' | 'csv'; kind: string; textField?: string | undefined; idField?: string | undefined },
+  ): Promise<string> {
     const id = randomUUID();
-    await this.db.query('INSERT INTO batches (id, format, kind, text_field, id_field, org_id) VALUES ($1, $2, $3, $4, $5, $6)', [
-      id, b.format, b.kind, b.textField ?? null, b.idField ?? null, orgId,
-    ]);
+    await this.db.query(
+      'INSERT INTO batches (id, format, kind, text_field, id_field, org_id) VALUES ($1, $2, $3, $4, $5, $6)',
+      [id, b.format, b.kind, b.textField ?? null, b.idField ?? null, orgId],
+    );
     return id;
   }
 
@@ -62,7 +66,14 @@ export class BatchesRepository {
       `INSERT INTO batch_rows (batch_id, row, line, ad_id, document_id, error)
        SELECT $1, * FROM unnest($2::int[], $3::int[], $4::text[], $5::uuid[], $6::text[])
        ON CONFLICT (batch_id, row) DO NOTHING`,
-      [batchId, rows.map((r) => r.row), rows.map((r) => r.line), rows.map((r) => r.adId ?? null), rows.map((r) => r.documentId ?? null), rows.map((r) => r.error ?? null)],
+      [
+        batchId,
+        rows.map((r) => r.row),
+        rows.map((r) => r.line),
+        rows.map((r) => r.adId ?? null),
+        rows.map((r) => r.documentId ?? null),
+        rows.map((r) => r.error ?? null),
+      ],
     );
   }
 
@@ -78,8 +89,21 @@ export class BatchesRepository {
 
   async status(batchId: string): Promise<BatchStatus | undefined> {
     const rows = await this.db.query<{
-      id: string; status: BatchStatus['status']; format: string; kind: string; error: string | null; created_at: Date; received_at: Date | null;
-      rows: number; rejected: number; queued: number; processing: number; done: number; failed: number; first_done: Date | null; last_done: Date | null;
+      id: string;
+      status: BatchStatus['status'];
+      format: string;
+      kind: string;
+      error: string | null;
+      created_at: Date;
+      received_at: Date | null;
+      rows: number;
+      rejected: number;
+      queued: number;
+      processing: number;
+      done: number;
+      failed: number;
+      first_done: Date | null;
+      last_done: Date | null;
     }>(
       `SELECT b.id, b.status, b.format, b.kind, b.error, b.created_at, b.received_at,
          count(r.row)::int AS rows, count(r.row) FILTER (WHERE r.error IS NOT NULL)::int AS rejected,
@@ -114,7 +138,11 @@ export class BatchesRepository {
   }
 
   /** The analysed rows after `afterRow`, in row order: each ad's id (`row-N` when it had none), text and analysis. */
-  async results(batchId: string, afterRow: number, limit: number): Promise<{ id: string; row: number; text: string; analysis: StoredAnalysis }[]> {
+  async results(
+    batchId: string,
+    afterRow: number,
+    limit: number,
+  ): Promise<{ id: string; row: number; text: string; analysis: StoredAnalysis }[]> {
     const rows = await this.db.query<{ row: number; ad_id: string | null; document_id: string; text: string }>(
       `SELECT r.row, r.ad_id, r.document_id, d.text FROM batch_rows r JOIN documents d ON d.id = r.document_id
        WHERE r.batch_id = $1 AND r.row > $2 AND d.status = 'done' ORDER BY r.row LIMIT $3`,

@@ -149,7 +149,8 @@ async function openPglite(dataDir: string | undefined): Promise<Database> {
     }
     return restarting ?? engine;
   };
-  const call = async (request: DistributiveOmit<Request, 'id'>, work: DbWork, on?: EngineThread) => (on ?? (await current())).call(request, work);
+  const call = async (request: DistributiveOmit<Request, 'id'>, work: DbWork, on?: EngineThread) =>
+    (on ?? (await current())).call(request, work);
   // a save's transactions are short (a few ms each): they go in after 1 ms without a request's statement, and
   // under a stream that never pauses, one every 0.1 s
   const gate = new ForegroundGate(1, 100);
@@ -159,7 +160,10 @@ async function openPglite(dataDir: string | undefined): Promise<Database> {
     const tx = (await call({ op: 'begin' }, work, on)) as number;
     let result: T;
     try {
-      result = await fn({ query: async <R>(sql: string, params?: unknown[]) => (await call({ op: 'query', sql, params, tx }, work, on)) as R[] });
+      result = await fn({
+        query: async <R>(sql: string, params?: unknown[]) =>
+          (await call({ op: 'query', sql, params, tx }, work, on)) as R[],
+      });
     } catch (err) {
       await call({ op: 'rollback', tx }, work, on).catch(() => undefined);
       throw err;
@@ -170,7 +174,11 @@ async function openPglite(dataDir: string | undefined): Promise<Database> {
   // each runs its call with the work it is for, which labels its metrics
   type Run<T> = (work: DbWork) => Promise<T>;
   const foreground = <T>(run: Run<T>) => gate.foreground(() => timed('pglite', 'foreground', () => run('foreground')));
-  const background = <T>(run: Run<T>, work: DbWork = 'background', wait?: Parameters<ForegroundGate['background']>[1]) => {
+  const background = <T>(
+    run: Run<T>,
+    work: DbWork = 'background',
+    wait?: Parameters<ForegroundGate['background']>[1],
+  ) => {
     const queued = performance.now();
     return gate.background(() => {
       dbGateWait.observe({ work }, (performance.now() - queued) / 1_000);
@@ -180,13 +188,22 @@ async function openPglite(dataDir: string | undefined): Promise<Database> {
   const db: Database = {
     engine: 'pglite',
     query: (sql, params) => foreground(async (work) => (await call({ op: 'query', sql, params }, work)) as never[]),
-    transaction: (fn, options) => (options?.background ? background((work) => inTransaction(fn, work)) : foreground((work) => inTransaction(fn, work))),
+    transaction: (fn, options) =>
+      options?.background
+        ? background((work) => inTransaction(fn, work))
+        : foreground((work) => inTransaction(fn, work)),
     batch: (statements, options) => {
-      const run = async (work: DbWork) => (await call({ op: 'batch', statements }, work)) as Record<string, unknown>[][];
+      const run = async (work: DbWork) =>
+        (await call({ op: 'batch', statements }, work)) as Record<string, unknown>[][];
       return options?.background ? background(run) : foreground(run);
     },
     exec: (sql) => foreground(async (work) => void (await call({ op: 'exec', sql }, work))),
-    maintain: (sql, maxWaitMs, signal) => background(async (work) => void (await call({ op: 'exec', sql }, work)), 'maintenance', { quietMs: IDLE_MS, maxWaitMs, signal }),
+    maintain: (sql, maxWaitMs, signal) =>
+      background(async (work) => void (await call({ op: 'exec', sql }, work)), 'maintenance', {
+        quietMs: IDLE_MS,
+        maxWaitMs,
+        signal,
+      }),
     busy: () => gate.busy(),
     close: async () => {
       closed = true;
@@ -205,7 +222,10 @@ async function openPglite(dataDir: string | undefined): Promise<Database> {
 /** The PGlite engine's thread (pglite-thread.ts), and the calls awaiting its answers. */
 class EngineThread {
   private nextId = 1;
-  private readonly pending = new Map<number, { resolve: (value: unknown) => void; reject: (err: Error) => void; work?: DbWork }>();
+  private readonly pending = new Map<
+    number,
+    { resolve: (value: unknown) => void; reject: (err: Error) => void; work?: DbWork }
+  >();
   private failure: Error | undefined;
   /** the thread has ended (its engine is gone; another may be started on the directory) */
   exited = false;
@@ -238,7 +258,10 @@ class EngineThread {
     const workerData: ThreadData = { dataDir };
     // the built service runs the .js beside this file; from the sources (tests, tsx) the thread loads tsx first
     const thread = here.endsWith('.ts')
-      ? new Worker(`import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(new URL('./pglite-thread.ts', here).href)}); })`, { eval: true, workerData })
+      ? new Worker(
+          `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(new URL('./pglite-thread.ts', here).href)}); })`,
+          { eval: true, workerData },
+        )
       : new Worker(new URL('./pglite-thread.js', here), { workerData });
     const engine = new EngineThread(thread);
     // message 0: the engine is open (or the thread failed, and the call rejects)
@@ -333,7 +356,10 @@ export class ForegroundGate {
     }
   }
 
-  async background<T>(run: () => Promise<T>, wait?: { quietMs: number; maxWaitMs: number; signal?: AbortSignal | undefined }): Promise<T> {
+  async background<T>(
+    run: () => Promise<T>,
+    wait?: { quietMs: number; maxWaitMs: number; signal?: AbortSignal | undefined },
+  ): Promise<T> {
     await new Promise<void>((resolve, reject) => {
       let done = false;
       const leave = () => {
@@ -380,7 +406,10 @@ export class ForegroundGate {
       return;
     }
     clearTimeout(this.timer);
-    this.timer = setTimeout(() => this.schedule(), Math.ceil(Math.min(...this.waiting.map((w) => w.quietMs)) - quietFor));
+    this.timer = setTimeout(
+      () => this.schedule(),
+      Math.ceil(Math.min(...this.waiting.map((w) => w.quietMs)) - quietFor),
+    );
   }
 }
 

@@ -25,7 +25,8 @@ export type GroupBy = keyof typeof GROUPS;
 
 const columnOf = (groupBy: GroupBy) => GROUPS[groupBy].replace(/^left\((\w+), \d\)$/, '$1');
 /** What documents are counted per: a skill, a skill group, or whole documents (every other grouping is per document). */
-const keyKindOf = (...groupBy: (GroupBy | undefined)[]): KeyKind => (groupBy.includes('skill') ? 'skill' : groupBy.includes('skillGroup') ? 'group' : 'document');
+const keyKindOf = (...groupBy: (GroupBy | undefined)[]): KeyKind =>
+  groupBy.includes('skill') ? 'skill' : groupBy.includes('skillGroup') ? 'group' : 'document';
 
 export const BUCKETS = ['month', 'quarter', 'year'] as const;
 export type Bucket = (typeof BUCKETS)[number];
@@ -148,7 +149,9 @@ export interface CompareRow {
 export function upperTail(z: number): number {
   const x = Math.abs(z) / Math.SQRT2;
   const t = 1 / (1 + 0.3275911 * x);
-  const erf = 1 - ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-x * x);
+  const erf =
+    1 -
+    ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-x * x);
   return z >= 0 ? (1 - erf) / 2 : (1 + erf) / 2;
 }
 
@@ -193,7 +196,11 @@ export class DemandRepository {
   /** The level of a region code; an unknown code raises UnknownFilterError for the parameter `field`. */
   async regionLevel(code: string, field: string): Promise<string> {
     const region = (await this.db.query<{ level: string }>('SELECT level FROM regions WHERE code = $1', [code]))[0];
-    if (!region) throw new UnknownFilterError(field, `unknown region code ${JSON.stringify(code)} (codes like KU398, MK07, EVK03, ELY05, FI1C, FI)`);
+    if (!region)
+      throw new UnknownFilterError(
+        field,
+        `unknown region code ${JSON.stringify(code)} (codes like KU398, MK07, EVK03, ELY05, FI1C, FI)`,
+      );
     return region.level;
   }
 
@@ -211,20 +218,31 @@ export class DemandRepository {
       if (column) add(column, `${column} = ?`, f.region);
     }
     if (f.sector) {
-      const sector = (await this.db.query<{ level: number }>('SELECT level FROM sectors WHERE code = $1', [f.sector]))[0];
-      if (!sector || sector.level > 2) throw new UnknownFilterError('sector', `unknown sector ${JSON.stringify(f.sector)} (a TOL 2008 section letter or two-digit division)`);
+      const sector = (
+        await this.db.query<{ level: number }>('SELECT level FROM sectors WHERE code = $1', [f.sector])
+      )[0];
+      if (!sector || sector.level > 2)
+        throw new UnknownFilterError(
+          'sector',
+          `unknown sector ${JSON.stringify(f.sector)} (a TOL 2008 section letter or two-digit division)`,
+        );
       if (sector.level === 1) add('sector_section', 'sector_section = ?', f.sector);
       else add('sector_division', 'sector_division = ?', f.sector);
     }
     if (f.occupation) {
       if (/^\d{1,4}$/.test(f.occupation)) {
         const known = await this.db.query('SELECT 1 FROM isco_groups WHERE code = $1', [f.occupation]);
-        if (known.length === 0) throw new UnknownFilterError('occupation', `unknown ISCO-08 code ${JSON.stringify(f.occupation)}`);
+        if (known.length === 0)
+          throw new UnknownFilterError('occupation', `unknown ISCO-08 code ${JSON.stringify(f.occupation)}`);
         // unit groups are four digits: a prefix is a range the index can read
         add('isco', 'isco BETWEEN ? AND ?', f.occupation.padEnd(4, '0'), f.occupation.padEnd(4, '9'));
       } else {
         const known = await this.db.query('SELECT 1 FROM esco_occupations WHERE uri = $1', [f.occupation]);
-        if (known.length === 0) throw new UnknownFilterError('occupation', `unknown occupation ${JSON.stringify(f.occupation)} (an ESCO occupation URI or an ISCO-08 code)`);
+        if (known.length === 0)
+          throw new UnknownFilterError(
+            'occupation',
+            `unknown occupation ${JSON.stringify(f.occupation)} (an ESCO occupation URI or an ISCO-08 code)`,
+          );
         add('occupation', 'occupation = ?', f.occupation);
       }
     }
@@ -254,10 +272,22 @@ export class DemandRepository {
     const others = (me: string) => `private AND org_id <> ${me}`;
     if (rollup) {
       const count = countColumn(kind, fixed);
-      return { from: rollup.table, documents: `sum(${count})`, mentions: 'sum(mentions)', demand: 'sum(demand)', othersPrivate: (me) => `sum(${count}) FILTER (WHERE ${others(me)})` };
+      return {
+        from: rollup.table,
+        documents: `sum(${count})`,
+        mentions: 'sum(mentions)',
+        demand: 'sum(demand)',
+        othersPrivate: (me) => `sum(${count}) FILTER (WHERE ${others(me)})`,
+      };
     }
     if (columns.has('score')) {
-      return { from: 'demand_facts', documents: 'count(DISTINCT document_id)', mentions: 'count(*)', demand: 'sum(weight)', othersPrivate: (me) => `count(DISTINCT document_id) FILTER (WHERE ${others(me)})` };
+      return {
+        from: 'demand_facts',
+        documents: 'count(DISTINCT document_id)',
+        mentions: 'count(*)',
+        demand: 'sum(weight)',
+        othersPrivate: (me) => `count(DISTINCT document_id) FILTER (WHERE ${others(me)})`,
+      };
     }
     const first = `firsts & ${firstBit(kind, fixed)} <> 0`;
     return {
@@ -283,7 +313,10 @@ export class DemandRepository {
     const me = `$${w.params.push(f.viewer.orgId)}::uuid`;
     const k = `$${w.params.push(f.viewer.k)}::int`;
     const othersPrivate = `COALESCE(${s.othersPrivate(me)}, 0) > 0`;
-    return { suppressed: `(${othersPrivate} AND (count(DISTINCT org_id) < ${k} OR ${s.documents} < ${k}))`, othersPrivate };
+    return {
+      suppressed: `(${othersPrivate} AND (count(DISTINCT org_id) < ${k} OR ${s.documents} < ${k}))`,
+      othersPrivate,
+    };
   }
 
   /** The totals under the filters: one cell, suppressed like any other (then its figures are null). */
@@ -292,7 +325,12 @@ export class DemandRepository {
     const s = this.source(w);
     const suppressed = this.suppressedSql(w, s, f);
     const r = (
-      await this.db.query<{ documents: number | null; mentions: number | null; demand: number | null; suppressed: boolean }>(
+      await this.db.query<{
+        documents: number | null;
+        mentions: number | null;
+        demand: number | null;
+        suppressed: boolean;
+      }>(
         `SELECT ${s.documents}::int AS documents, ${s.mentions}::int AS mentions, ${s.demand}::float8 AS demand, ${suppressed} AS suppressed FROM ${s.from} ${w.sql}`,
         w.params,
       )
@@ -310,10 +348,22 @@ export class DemandRepository {
   async demand(
     groupBy: GroupBy,
     f: DemandFilters,
-    options: { lang: string; limit: number; splitBy?: GroupBy | undefined; keys?: string[] | undefined; sameKeys?: boolean },
+    options: {
+      lang: string;
+      limit: number;
+      splitBy?: GroupBy | undefined;
+      keys?: string[] | undefined;
+      sameKeys?: boolean;
+    },
   ): Promise<DemandRows> {
     const { splitBy } = options;
-    const keys = options.keys ?? (splitBy && options.sameKeys ? (await this.demand(groupBy, f, { lang: options.lang, limit: options.limit })).rows.filter(published).map((r) => r.key) : undefined);
+    const keys =
+      options.keys ??
+      (splitBy && options.sameKeys
+        ? (await this.demand(groupBy, f, { lang: options.lang, limit: options.limit })).rows
+            .filter(published)
+            .map((r) => r.key)
+        : undefined);
     if (keys?.length === 0) return { suppressed: 0, rows: [] };
     const w = await this.where(f);
     const s = this.source(w, groupBy, splitBy);
@@ -327,7 +377,16 @@ export class DemandRepository {
     // with one suppressed cell would give it away as the total less the published cells. Its smallest published
     // cell is suppressed too, one holding other organisations' private documents first (the viewer cannot
     // recount it from its own or shared documents). Chosen among all cells, before `keys` and `limit`.
-    const rows = await this.db.query<{ split: string; key: string; documents: number; mentions: number; demand: number; suppressed: boolean; total: number; hidden: number }>(
+    const rows = await this.db.query<{
+      split: string;
+      key: string;
+      documents: number;
+      mentions: number;
+      demand: number;
+      suppressed: boolean;
+      total: number;
+      hidden: number;
+    }>(
       `SELECT split, key, documents, mentions, demand, suppressed, total, hidden FROM (
          SELECT *, row_number() OVER (PARTITION BY split ORDER BY suppressed, demand DESC, key) AS rank FROM (
            SELECT *, sum(demand) FILTER (WHERE NOT suppressed) OVER (PARTITION BY split) AS total,
@@ -347,7 +406,9 @@ export class DemandRepository {
       w.params,
     );
     const labels = await this.labels(groupBy, [...new Set(rows.map((r) => r.key))], options.lang);
-    const splitLabels = splitBy ? await this.labels(splitBy, [...new Set(rows.map((r) => r.split))], options.lang) : undefined;
+    const splitLabels = splitBy
+      ? await this.labels(splitBy, [...new Set(rows.map((r) => r.split))], options.lang)
+      : undefined;
     return {
       suppressed: Number(rows[0]?.hidden ?? 0),
       rows: rows.map((r) => ({
@@ -356,7 +417,12 @@ export class DemandRepository {
         label: labels.get(r.key) ?? r.key,
         ...(r.suppressed
           ? { documents: null, mentions: null, demand: null, share: null, suppressed: true as const }
-          : { documents: r.documents, mentions: r.mentions, demand: round(r.demand, 3), share: r.total > 0 ? round(r.demand / r.total) : 0 }),
+          : {
+              documents: r.documents,
+              mentions: r.mentions,
+              demand: round(r.demand, 3),
+              share: r.total > 0 ? round(r.demand / r.total) : 0,
+            }),
       })),
     };
   }
@@ -368,13 +434,24 @@ export class DemandRepository {
     f: DemandFilters,
     options: { lang: string; keys?: string[] | undefined; limit: number },
   ): Promise<TimeseriesRow[]> {
-    const keys = options.keys ?? (await this.demand(groupBy, f, { lang: options.lang, limit: options.limit })).rows.filter(published).map((r) => r.key);
+    const keys =
+      options.keys ??
+      (await this.demand(groupBy, f, { lang: options.lang, limit: options.limit })).rows
+        .filter(published)
+        .map((r) => r.key);
     if (keys.length === 0) return [];
     const w = await this.where(f);
     const s = this.source(w, groupBy);
     const suppressed = this.suppressedSql(w, s, f);
     const key = GROUPS[groupBy];
-    const rows = await this.db.query<{ bucket: string; key: string; documents: number; mentions: number; demand: number; suppressed: boolean }>(
+    const rows = await this.db.query<{
+      bucket: string;
+      key: string;
+      documents: number;
+      mentions: number;
+      demand: number;
+      suppressed: boolean;
+    }>(
       `SELECT * FROM (
          SELECT to_char(date_trunc('${bucket}', month), 'YYYY-MM-DD') AS bucket, ${key} AS key,
            ${s.documents}::int AS documents, ${s.mentions}::int AS mentions, ${s.demand}::float8 AS demand, ${suppressed} AS suppressed
@@ -388,7 +465,9 @@ export class DemandRepository {
       bucket: r.bucket,
       key: r.key,
       label: labels.get(r.key) ?? r.key,
-      ...(hidden ? { documents: null, mentions: null, demand: null, suppressed: true as const } : { documents: r.documents, mentions: r.mentions, demand: round(r.demand, 3) }),
+      ...(hidden
+        ? { documents: null, mentions: null, demand: null, suppressed: true as const }
+        : { documents: r.documents, mentions: r.mentions, demand: round(r.demand, 3) }),
     }));
   }
 
@@ -416,7 +495,11 @@ export class DemandRepository {
     options: { lang: string; limit: number; minMentions: number },
   ): Promise<{ rows: EmergingRow[]; suppressed: number }> {
     const all = 100_000;
-    const { a: now, b: before, hidden } = publishedInBoth(
+    const {
+      a: now,
+      b: before,
+      hidden,
+    } = publishedInBoth(
       await this.demand(groupBy, { ...f, ...current }, { lang: options.lang, limit: all }),
       await this.demand(groupBy, { ...f, ...previous }, { lang: options.lang, limit: all }),
     );
@@ -437,13 +520,21 @@ export class DemandRepository {
         key: r.key,
         label: r.label,
         current: { documents: r.documents, mentions: r.mentions, demand: r.demand, share: round(shareNow) },
-        previous: { documents: p?.documents ?? 0, mentions: p?.mentions ?? 0, demand: p?.demand ?? 0, share: round(shareBefore) },
+        previous: {
+          documents: p?.documents ?? 0,
+          mentions: p?.mentions ?? 0,
+          demand: p?.demand ?? 0,
+          share: round(shareBefore),
+        },
         growth: round(shareNow - shareBefore),
         z: round(z, 3),
         pValue: round(upperTail(z), 4),
       });
     }
-    return { rows: rows.sort((a, b) => b.z - a.z || b.growth - a.growth || a.key.localeCompare(b.key)).slice(0, options.limit), suppressed: hidden };
+    return {
+      rows: rows.sort((a, b) => b.z - a.z || b.growth - a.growth || a.key.localeCompare(b.key)).slice(0, options.limit),
+      suppressed: hidden,
+    };
   }
 
   /**
@@ -458,7 +549,11 @@ export class DemandRepository {
     options: { lang: string; limit: number; minMentions: number },
   ): Promise<{ rows: CompareRow[]; suppressed: number }> {
     const all = 100_000;
-    const { a: here, b: there, hidden } = publishedInBoth(
+    const {
+      a: here,
+      b: there,
+      hidden,
+    } = publishedInBoth(
       await this.demand(groupBy, { ...f, region }, { lang: options.lang, limit: all }),
       await this.demand(groupBy, { ...f, region: against }, { lang: options.lang, limit: all }),
     );
@@ -473,12 +568,22 @@ export class DemandRepository {
         key: r.key,
         label: r.label,
         region: { documents: r.documents, mentions: r.mentions, demand: r.demand, share: r.share },
-        against: { documents: b?.documents ?? 0, mentions: b?.mentions ?? 0, demand: b?.demand ?? 0, share: b?.share ?? 0 },
+        against: {
+          documents: b?.documents ?? 0,
+          mentions: b?.mentions ?? 0,
+          demand: b?.demand ?? 0,
+          share: b?.share ?? 0,
+        },
         lq: b && b.demand > 0 && hereTotal > 0 ? round(r.demand / hereTotal / (b.demand / baseTotal), 3) : null,
       });
     }
     return {
-      rows: rows.sort((a, b) => (b.lq ?? Infinity) - (a.lq ?? Infinity) || b.region.demand - a.region.demand || a.key.localeCompare(b.key)).slice(0, options.limit),
+      rows: rows
+        .sort(
+          (a, b) =>
+            (b.lq ?? Infinity) - (a.lq ?? Infinity) || b.region.demand - a.region.demand || a.key.localeCompare(b.key),
+        )
+        .slice(0, options.limit),
       suppressed: hidden,
     };
   }
@@ -497,7 +602,10 @@ export class DemandRepository {
     const w = await this.where(f, readableBy ? [skill, readableBy] : [skill]);
     const readable = readableBy ? ' AND (org_id = $2 OR NOT private)' : '';
     const where = `WHERE skill_uri = $1${readable}${w.sql ? ` AND ${w.sql.slice('WHERE '.length)}` : ''}`;
-    const total = await this.db.query<{ n: number }>(`SELECT count(DISTINCT document_id)::int AS n FROM demand_facts ${where}`, w.params);
+    const total = await this.db.query<{ n: number }>(
+      `SELECT count(DISTINCT document_id)::int AS n FROM demand_facts ${where}`,
+      w.params,
+    );
     const rows = await this.db.query<{ id: string; mentions: number }>(
       `SELECT x.id, x.mentions FROM (SELECT document_id AS id, count(*)::int AS mentions FROM demand_facts ${where} GROUP BY document_id) x
        JOIN documents d ON d.id = x.id
@@ -511,27 +619,40 @@ export class DemandRepository {
   async labels(groupBy: GroupBy, keys: string[], lang: string): Promise<Map<string, string>> {
     if (keys.length === 0) return new Map();
     const l = ['fi', 'sv', 'en'].includes(lang) ? lang : 'fi';
-    const query = (sql: string) => this.db.query<{ key: string; label: string }>(sql, [keys]).then((rows) => new Map(rows.map((r) => [r.key, r.label])));
+    const query = (sql: string) =>
+      this.db
+        .query<{ key: string; label: string }>(sql, [keys])
+        .then((rows) => new Map(rows.map((r) => [r.key, r.label])));
     switch (groupBy) {
       case 'skill':
-        return query(`SELECT uri AS key, COALESCE(pref_${l}, pref_en) AS label FROM esco_skills WHERE uri = ANY($1::text[])`);
+        return query(
+          `SELECT uri AS key, COALESCE(pref_${l}, pref_en) AS label FROM esco_skills WHERE uri = ANY($1::text[])`,
+        );
       case 'skillGroup':
         return query('SELECT uri AS key, pref_en AS label FROM esco_skill_groups WHERE uri = ANY($1::text[])');
       case 'occupation':
-        return query(`SELECT uri AS key, COALESCE(pref_${l}, pref_en) AS label FROM esco_occupations WHERE uri = ANY($1::text[])`);
+        return query(
+          `SELECT uri AS key, COALESCE(pref_${l}, pref_en) AS label FROM esco_occupations WHERE uri = ANY($1::text[])`,
+        );
       case 'isco1':
       case 'isco2':
       case 'isco3':
       case 'isco4':
-        return query(`SELECT code AS key, COALESCE(name_${l}, name_en) AS label FROM isco_groups WHERE code = ANY($1::text[])`);
+        return query(
+          `SELECT code AS key, COALESCE(name_${l}, name_en) AS label FROM isco_groups WHERE code = ANY($1::text[])`,
+        );
       case 'sector':
       case 'sectorSection':
-        return query(`SELECT code AS key, COALESCE(name_${l}, name_en) AS label FROM sectors WHERE code = ANY($1::text[])`);
+        return query(
+          `SELECT code AS key, COALESCE(name_${l}, name_en) AS label FROM sectors WHERE code = ANY($1::text[])`,
+        );
       case 'municipality':
       case 'maakunta':
       case 'area':
       case 'majorRegion':
-        return query(`SELECT code AS key, COALESCE(name_${l}, name_fi) AS label FROM regions WHERE code = ANY($1::text[])`);
+        return query(
+          `SELECT code AS key, COALESCE(name_${l}, name_fi) AS label FROM regions WHERE code = ANY($1::text[])`,
+        );
       default:
         return new Map(keys.map((k) => [k, k]));
     }

@@ -1,9 +1,22 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Analysis, StoredAnalysis, StoredMention } from '../domain/analysis.js';
-import { defaultVisibility, type DocumentKind, type DocumentStatus, type Employer, type NewDocument, type Visibility } from '../domain/document.js';
+import {
+  defaultVisibility,
+  type DocumentKind,
+  type DocumentStatus,
+  type Employer,
+  type NewDocument,
+  type Visibility,
+} from '../domain/document.js';
 import type { Language } from '../domain/language.js';
 import type { Horizon } from '../domain/signal.js';
-import { analysisRows, sliceMentions, type AnalysisRows, type FactColumns, type MentionColumns } from './analysis-rows.js';
+import {
+  analysisRows,
+  sliceMentions,
+  type AnalysisRows,
+  type FactColumns,
+  type MentionColumns,
+} from './analysis-rows.js';
 import type { Database, Statement } from './database.js';
 
 /** A document as stored: what its sender gave, its organisation, and where it is in the analysis. */
@@ -79,7 +92,8 @@ export function nulPath(value: unknown, path = ''): string | undefined {
   // parsed JSON and query strings (whose objects have no prototype chain) only: a streamed upload is checked
   // row by row as it is read
   const proto = Object.getPrototypeOf(value) as object | null;
-  if (!Array.isArray(value) && proto !== Object.prototype && proto !== null && Object.getPrototypeOf(proto) !== null) return undefined;
+  if (!Array.isArray(value) && proto !== Object.prototype && proto !== null && Object.getPrototypeOf(proto) !== null)
+    return undefined;
   for (const [key, item] of Object.entries(value)) {
     const at = path ? `${path}.${key}` : key;
     if (key.includes('\0')) return at;
@@ -95,8 +109,13 @@ export function nulPath(value: unknown, path = ''): string | undefined {
  * thread's time.
  */
 export function contentHash(doc: Pick<NewDocument, 'kind' | 'text' | 'title'>): string {
-  const text = doc.text.normalize('NFC').replace(/\s\s+|[^\S ]/g, ' ').trim();
-  return createHash('sha256').update(`${doc.kind}\0${doc.title ?? ''}\0${text}`).digest('hex');
+  const text = doc.text
+    .normalize('NFC')
+    .replace(/\s\s+|[^\S ]/g, ' ')
+    .trim();
+  return createHash('sha256')
+    .update(`${doc.kind}\0${doc.title ?? ''}\0${text}`)
+    .digest('hex');
 }
 
 export interface ListFilter {
@@ -122,7 +141,9 @@ export interface StoredRef {
  */
 export function refusedData(err: unknown): boolean {
   const code = (err as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && (code.startsWith('22') || code === '23502' || code === '23514' || code.startsWith('54'));
+  return (
+    typeof code === 'string' && (code.startsWith('22') || code === '23502' || code === '23514' || code.startsWith('54'))
+  );
 }
 
 /** A document whose values the database refused: the sender's input, so a 400 that says what PostgreSQL said. */
@@ -183,11 +204,19 @@ export class DocumentsRepository {
          employer jsonb, vacancies int, external_id text, content_hash text, horizon text, visibility text)
        ON CONFLICT DO NOTHING
        RETURNING id`,
-      [JSON.stringify(rows, (_key, value: unknown) => (typeof value === 'string' ? value.toWellFormed() : value)), orgId],
+      [
+        JSON.stringify(rows, (_key, value: unknown) => (typeof value === 'string' ? value.toWellFormed() : value)),
+        orgId,
+      ],
     );
     const created = new Set(inserted.map((r) => r.id));
     if (created.size === docs.length) return ids.map((id) => ({ id, created: true, status: 'queued' as const }));
-    const existing = await this.db.query<{ id: string; external_id: string | null; content_hash: string; status: DocumentStatus }>(
+    const existing = await this.db.query<{
+      id: string;
+      external_id: string | null;
+      content_hash: string;
+      status: DocumentStatus;
+    }>(
       'SELECT id, external_id, content_hash, status FROM documents WHERE org_id = $3 AND (external_id = ANY($1::text[]) OR content_hash = ANY($2::text[]))',
       [docs.flatMap((d) => (d.externalId ? [d.externalId] : [])), hashes, orgId],
     );
@@ -238,7 +267,9 @@ export class DocumentsRepository {
     if (filter.status) where.push(`status = $${params.push(filter.status)}`);
     if (filter.kind) where.push(`kind = $${params.push(filter.kind)}`);
     if (filter.language) {
-      where.push(`COALESCE(language, (SELECT a.language FROM document_analyses a WHERE a.document_id = documents.id)) = $${params.push(filter.language)}`);
+      where.push(
+        `COALESCE(language, (SELECT a.language FROM document_analyses a WHERE a.document_id = documents.id)) = $${params.push(filter.language)}`,
+      );
     }
     const clause = `WHERE ${where.join(' AND ')}`;
     const total = await this.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM documents ${clause}`, params);
@@ -263,7 +294,10 @@ export class DocumentsRepository {
         [id, orgId, visibility],
       );
       if (!rows[0]) return undefined;
-      await tx.query('UPDATE demand_facts SET private = $2 WHERE document_id = $1 AND private <> $2', [id, visibility === 'private']);
+      await tx.query('UPDATE demand_facts SET private = $2 WHERE document_id = $1 AND private <> $2', [
+        id,
+        visibility === 'private',
+      ]);
       return toDocument(rows[0]);
     });
   }
@@ -307,7 +341,10 @@ export class DocumentsRepository {
     // On a server, the document's row lock keeps two saves of it from interleaving inside a transaction.
     // Embedded PGlite has one session, whose transactions never interleave: there it would only cost a write.
     const server = this.db.engine === 'postgres';
-    const row: Statement = { sql: `SELECT id FROM documents WHERE id = $1${server ? ' FOR UPDATE' : ''}`, params: [id] };
+    const row: Statement = {
+      sql: `SELECT id FROM documents WHERE id = $1${server ? ' FOR UPDATE' : ''}`,
+      params: [id],
+    };
     const first = await this.db.batch(
       [
         row,
@@ -392,7 +429,9 @@ export class DocumentsRepository {
    */
   async stale(olderThanMs: number, limit = 200, from?: SweepPlace): Promise<{ ids: string[]; last?: SweepPlace }> {
     const params: unknown[] = [olderThanMs, limit];
-    const after = from ? `AND (GREATEST(updated_at, requeued_at), id) > ($${params.push(from.at)}::timestamptz, $${params.push(from.id)}::uuid)` : '';
+    const after = from
+      ? `AND (GREATEST(updated_at, requeued_at), id) > ($${params.push(from.at)}::timestamptz, $${params.push(from.id)}::uuid)`
+      : '';
     // background work: on embedded PGlite it waits for a gap in the requests' statements. The waiting documents
     // are read in the index's order, a few at a time: PGlite has no autovacuum, and until a maintenance round
     // (maintenance.ts) has analysed a backlog the row estimates can be those of an empty queue, with which the
@@ -417,7 +456,10 @@ export class DocumentsRepository {
   /** Notes that the sweep queued these documents again: they are not stale again until the same time has passed. */
   async markRequeued(ids: string[]): Promise<void> {
     if (ids.length === 0) return;
-    await this.db.batch([{ sql: `UPDATE documents SET requeued_at = now() WHERE id = ANY($1::uuid[])`, params: [ids] }], { background: true });
+    await this.db.batch(
+      [{ sql: `UPDATE documents SET requeued_at = now() WHERE id = ANY($1::uuid[])`, params: [ids] }],
+      { background: true },
+    );
   }
 }
 
@@ -442,7 +484,13 @@ export const SAVE_CHUNK_ROWS = 16;
  * (`present`) and whether it was (`current`). One statement rather than up to four, each a protocol round of its
  * own in the engine.
  */
-function mentionsStatement(documentId: string, step: string, m: MentionColumns, facts: FactColumns, part: { first: boolean; last: boolean }): Statement {
+function mentionsStatement(
+  documentId: string,
+  step: string,
+  m: MentionColumns,
+  facts: FactColumns,
+  part: { first: boolean; last: boolean },
+): Statement {
   const current = '(SELECT current FROM save)';
   const steps = [
     `save AS MATERIALIZED (SELECT ${PRESENT} AS present,
@@ -459,7 +507,11 @@ function mentionsStatement(documentId: string, step: string, m: MentionColumns, 
          AS f (skill_uri, skill_group, horizon, polarity, weight, score, firsts)
        CROSS JOIN documents d
        WHERE d.id = $1 AND ${current})`,
-    ...(part.last ? [`done AS (UPDATE documents SET status = 'done', error = NULL, analysed_at = now(), updated_at = now() WHERE id = $1 AND ${current})`] : []),
+    ...(part.last
+      ? [
+          `done AS (UPDATE documents SET status = 'done', error = NULL, analysed_at = now(), updated_at = now() WHERE id = $1 AND ${current})`,
+        ]
+      : []),
   ];
   return {
     sql: `WITH ${steps.join(',\n')}\nSELECT present, current FROM save`,

@@ -54,7 +54,10 @@ export class KeysRepository {
   ) {}
 
   async createOrganisation(name: string): Promise<Organisation> {
-    if (!ORG_NAME.test(name)) throw new AuthError(`organisation name ${JSON.stringify(name)}: 1–100 letters, digits, spaces, dots, dashes or underscores, starting with a letter or digit`);
+    if (!ORG_NAME.test(name))
+      throw new AuthError(
+        `organisation name ${JSON.stringify(name)}: 1–100 letters, digits, spaces, dots, dashes or underscores, starting with a letter or digit`,
+      );
     const rows = await this.db.query<{ id: string; created_at: Date }>(
       'INSERT INTO organisations (id, name) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING RETURNING id, created_at',
       [randomUUID(), name],
@@ -83,22 +86,44 @@ export class KeysRepository {
       'INSERT INTO api_keys (id, org_id, role, prefix, hash, label) VALUES ($1, $2, $3, $4, $5, $6) RETURNING created_at',
       [id, org.id, role, prefix, sha256(key).toString('hex'), label ?? null],
     );
-    return { key, info: { id, prefix, org: orgName, role, label: label ?? null, createdAt: rows[0]!.created_at, revokedAt: null } };
+    return {
+      key,
+      info: { id, prefix, org: orgName, role, label: label ?? null, createdAt: rows[0]!.created_at, revokedAt: null },
+    };
   }
 
   async keys(orgName?: string): Promise<KeyInfo[]> {
-    const rows = await this.db.query<{ id: string; prefix: string; org: string; role: Role; label: string | null; created_at: Date; revoked_at: Date | null }>(
+    const rows = await this.db.query<{
+      id: string;
+      prefix: string;
+      org: string;
+      role: Role;
+      label: string | null;
+      created_at: Date;
+      revoked_at: Date | null;
+    }>(
       `SELECT k.id, k.prefix, o.name AS org, k.role, k.label, k.created_at, k.revoked_at
        FROM api_keys k JOIN organisations o ON o.id = k.org_id
        WHERE $1::text IS NULL OR o.name = $1 ORDER BY o.name, k.created_at`,
       [orgName ?? null],
     );
-    return rows.map((r) => ({ id: r.id, prefix: r.prefix, org: r.org, role: r.role, label: r.label, createdAt: r.created_at, revokedAt: r.revoked_at }));
+    return rows.map((r) => ({
+      id: r.id,
+      prefix: r.prefix,
+      org: r.org,
+      role: r.role,
+      label: r.label,
+      createdAt: r.created_at,
+      revokedAt: r.revoked_at,
+    }));
   }
 
   /** Revokes the key with this prefix (the 12 characters after `sdr_`); false when there is none in force. */
   async revoke(prefix: string): Promise<boolean> {
-    const rows = await this.db.query('UPDATE api_keys SET revoked_at = now() WHERE prefix = $1 AND revoked_at IS NULL RETURNING id', [prefix]);
+    const rows = await this.db.query(
+      'UPDATE api_keys SET revoked_at = now() WHERE prefix = $1 AND revoked_at IS NULL RETURNING id',
+      [prefix],
+    );
     this.generation++;
     this.cache.clear();
     this.lookups.clear();
@@ -106,7 +131,9 @@ export class KeysRepository {
   }
 
   async hasAdmin(): Promise<boolean> {
-    return (await this.db.query("SELECT 1 FROM api_keys WHERE role = 'admin' AND revoked_at IS NULL LIMIT 1")).length > 0;
+    return (
+      (await this.db.query("SELECT 1 FROM api_keys WHERE role = 'admin' AND revoked_at IS NULL LIMIT 1")).length > 0
+    );
   }
 
   /**
@@ -144,7 +171,10 @@ export class KeysRepository {
         [prefix],
       )
     )[0];
-    const principal = row && timingSafeEqual(Buffer.from(row.hash, 'hex'), sha256(presented)) ? { keyId: row.id, orgId: row.org_id, orgName: row.org, role: row.role } : undefined;
+    const principal =
+      row && timingSafeEqual(Buffer.from(row.hash, 'hex'), sha256(presented))
+        ? { keyId: row.id, orgId: row.org_id, orgName: row.org, role: row.role }
+        : undefined;
     // a key revoked while this lookup ran is not put back
     if (this.cacheMs > 0 && generation === this.generation) {
       if (this.cache.size > 10_000) this.cache.clear();
@@ -164,12 +194,26 @@ export class KeysRepository {
 
   /** Who read the texts of organisation `orgId`'s documents (of one document, if given), newest first. */
   async reads(orgId: string, documentId: string | undefined, limit: number): Promise<AuditRead[]> {
-    const rows = await this.db.query<{ at: Date; org: string; prefix: string; action: string; document_id: string; route: string }>(
+    const rows = await this.db.query<{
+      at: Date;
+      org: string;
+      prefix: string;
+      action: string;
+      document_id: string;
+      route: string;
+    }>(
       `SELECT a.at, o.name AS org, k.prefix, a.action, a.document_id, a.route
        FROM audit_log a JOIN documents d ON d.id = a.document_id JOIN organisations o ON o.id = a.org_id JOIN api_keys k ON k.id = a.key_id
        WHERE d.org_id = $1 AND ($2::uuid IS NULL OR a.document_id = $2) ORDER BY a.at DESC, a.id DESC LIMIT $3`,
       [orgId, documentId ?? null, limit],
     );
-    return rows.map((r) => ({ at: r.at, org: r.org, keyPrefix: r.prefix, action: r.action, documentId: r.document_id, route: r.route }));
+    return rows.map((r) => ({
+      at: r.at,
+      org: r.org,
+      keyPrefix: r.prefix,
+      action: r.action,
+      documentId: r.document_id,
+      route: r.route,
+    }));
   }
 }

@@ -38,7 +38,8 @@ const STATISTICS_TARGET = 10;
  */
 const CHECKPOINT_AFTER_BYTES = 16 * 1024 * 1024;
 
-const WAL_SINCE_CHECKPOINT = 'SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), redo_lsn)::float8 AS bytes FROM pg_control_checkpoint()';
+const WAL_SINCE_CHECKPOINT =
+  'SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), redo_lsn)::float8 AS bytes FROM pg_control_checkpoint()';
 
 export interface MaintenanceRound {
   vacuumed: string[];
@@ -62,7 +63,11 @@ export async function maintainTables(db: Database, maxWaitMs: number, signal?: A
       round.vacuumed.push(table.name);
     }
     if (table.vacuum || table.analyze) {
-      await db.maintain(`SET default_statistics_target = ${STATISTICS_TARGET}; ANALYZE ${table.name}; RESET default_statistics_target`, maxWaitMs, signal);
+      await db.maintain(
+        `SET default_statistics_target = ${STATISTICS_TARGET}; ANALYZE ${table.name}; RESET default_statistics_target`,
+        maxWaitMs,
+        signal,
+      );
       round.analysed.push(table.name);
     }
   }
@@ -92,7 +97,11 @@ export function startMaintenance(db: Database, intervalMs: number, log: Logger):
     try {
       const started = performance.now();
       const { vacuumed, analysed, checkpointed } = await maintainTables(db, intervalMs, stopped.signal);
-      if (vacuumed.length + analysed.length > 0 || checkpointed) log.info({ vacuumed, analysed, checkpointed, ms: Math.round(performance.now() - started) }, 'database maintenance');
+      if (vacuumed.length + analysed.length > 0 || checkpointed)
+        log.info(
+          { vacuumed, analysed, checkpointed, ms: Math.round(performance.now() - started) },
+          'database maintenance',
+        );
     } catch (err) {
       if (!stopped.signal.aborted) log.warn({ err }, 'database maintenance failed; will retry');
     } finally {

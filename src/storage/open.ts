@@ -6,7 +6,11 @@ import { migrate } from './migrate.js';
 
 /** Opens the configured database (PostgreSQL server or embedded PGlite) and applies migrations. */
 export async function openStorage(config: Config, log: Logger): Promise<Database> {
-  const db = await openDatabase({ url: config.DATABASE_URL, dataDir: join(config.DATA_DIR, 'pglite'), statementTimeoutMs: config.DB_STATEMENT_TIMEOUT_MS });
+  const db = await openDatabase({
+    url: config.DATABASE_URL,
+    dataDir: join(config.DATA_DIR, 'pglite'),
+    statementTimeoutMs: config.DB_STATEMENT_TIMEOUT_MS,
+  });
   const applied = await migrate(db);
   if (applied.length > 0) log.info({ applied, engine: db.engine }, 'database migrated');
   return db;

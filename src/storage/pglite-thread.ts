@@ -22,7 +22,9 @@ export type Request =
   | { id: number; op: 'commit' | 'rollback'; tx: number }
   | { id: number; op: 'close' };
 
-export type Reply = { id: number; ok: true; result: unknown; ms?: number } | { id: number; ok: false; error: SerialisedError; ms?: number };
+export type Reply =
+  | { id: number; ok: true; result: unknown; ms?: number }
+  | { id: number; ok: false; error: SerialisedError; ms?: number };
 
 export interface SerialisedError {
   name: string;
@@ -39,10 +41,14 @@ if (!port) throw new Error('pglite-thread.ts runs as a worker thread of database
 
 const send = (reply: Reply) => port.postMessage(reply);
 const since = (arrived: number) => performance.now() - arrived;
-const fail = (id: number, err: unknown, arrived: number) => send({ id, ok: false, error: serialise(err), ms: since(arrived) });
+const fail = (id: number, err: unknown, arrived: number) =>
+  send({ id, ok: false, error: serialise(err), ms: since(arrived) });
 /** Answers message `id`, taken up at `arrived`, with what `work` comes to. */
 const answer = (id: number, arrived: number, work: Promise<unknown>) =>
-  work.then((result) => send({ id, ok: true, result, ms: since(arrived) }), (err: unknown) => fail(id, err, arrived));
+  work.then(
+    (result) => send({ id, ok: true, result, ms: since(arrived) }),
+    (err: unknown) => fail(id, err, arrived),
+  );
 
 function serialise(err: unknown): SerialisedError {
   if (!(err instanceof Error)) return { name: 'Error', message: String(err), fields: {} };
@@ -84,7 +90,11 @@ function begin(beginId: number, arrived: number): void {
       while (inbox.length === 0) await new Promise<void>((resolve) => (wake = resolve));
       const request = inbox.shift()!;
       if (request.op === 'query') {
-        await answer(request.id, request.arrived, tx.query(request.sql, request.params).then((r) => r.rows));
+        await answer(
+          request.id,
+          request.arrived,
+          tx.query(request.sql, request.params).then((r) => r.rows),
+        );
         continue;
       }
       end = request;
@@ -108,10 +118,18 @@ port.on('message', (message: Request) => {
   switch (request.op) {
     case 'query':
       if (request.tx !== undefined) return deliver(request.tx, request);
-      void answer(request.id, request.arrived, db.query(request.sql, request.params).then((r) => r.rows));
+      void answer(
+        request.id,
+        request.arrived,
+        db.query(request.sql, request.params).then((r) => r.rows),
+      );
       return;
     case 'exec':
-      void answer(request.id, request.arrived, db.exec(request.sql).then(() => undefined));
+      void answer(
+        request.id,
+        request.arrived,
+        db.exec(request.sql).then(() => undefined),
+      );
       return;
     case 'batch': {
       const { statements } = request;

@@ -49,8 +49,15 @@ export function firstsSql(order: string): string {
   const terms: string[] = [];
   for (const kind of Object.keys(KEY_COLUMNS) as KeyKind[]) {
     for (const fixed of VARIANTS) {
-      const partition = ['document_id', ...KEY_COLUMNS[kind], ...(fixed.horizon ? ['horizon'] : []), ...(fixed.polarity ? ['polarity'] : [])];
-      terms.push(`CASE WHEN row_number() OVER (PARTITION BY ${partition.join(', ')} ORDER BY ${order}) = 1 THEN ${firstBit(kind, fixed)} ELSE 0 END`);
+      const partition = [
+        'document_id',
+        ...KEY_COLUMNS[kind],
+        ...(fixed.horizon ? ['horizon'] : []),
+        ...(fixed.polarity ? ['polarity'] : []),
+      ];
+      terms.push(
+        `CASE WHEN row_number() OVER (PARTITION BY ${partition.join(', ')} ORDER BY ${order}) = 1 THEN ${firstBit(kind, fixed)} ELSE 0 END`,
+      );
     }
   }
   return `(${terms.join('\n  | ')})::smallint`;
@@ -75,7 +82,14 @@ export function firstsOf(facts: readonly FactKey[]): number[] {
     for (const kind of Object.keys(KEY_COLUMNS) as KeyKind[]) {
       for (const fixed of VARIANTS) {
         // JSON keeps null apart from the string "null", as PARTITION BY does
-        const key = JSON.stringify([kind, fixed.horizon, fixed.polarity, ...KEY_COLUMNS[kind].map((c) => f[c as keyof FactKey]), fixed.horizon ? f.horizon : 0, fixed.polarity ? f.polarity : 0]);
+        const key = JSON.stringify([
+          kind,
+          fixed.horizon,
+          fixed.polarity,
+          ...KEY_COLUMNS[kind].map((c) => f[c as keyof FactKey]),
+          fixed.horizon ? f.horizon : 0,
+          fixed.polarity ? f.polarity : 0,
+        ]);
         if (seen.has(key)) continue;
         seen.add(key);
         bits |= firstBit(kind, fixed);
@@ -120,21 +134,72 @@ export const ROLLUPS_V6: readonly Rollup[] = [
   },
   {
     table: 'demand_rollup_document',
-    dims: ['month', 'kind', 'language', 'horizon', 'polarity', 'major_region', 'area', 'maakunta', 'municipality', 'occupation', 'isco', 'sector_section', 'sector_division'],
+    dims: [
+      'month',
+      'kind',
+      'language',
+      'horizon',
+      'polarity',
+      'major_region',
+      'area',
+      'maakunta',
+      'municipality',
+      'occupation',
+      'isco',
+      'sector_section',
+      'sector_division',
+    ],
     keys: ['document'],
-    indexes: [['municipality', 'month'], ['isco', 'month'], ['occupation', 'month']],
+    indexes: [
+      ['municipality', 'month'],
+      ['isco', 'month'],
+      ['occupation', 'month'],
+    ],
   },
   {
     table: 'demand_rollup_region',
-    dims: ['month', 'kind', 'language', 'horizon', 'polarity', 'major_region', 'area', 'maakunta', 'skill_uri', 'skill_group'],
+    dims: [
+      'month',
+      'kind',
+      'language',
+      'horizon',
+      'polarity',
+      'major_region',
+      'area',
+      'maakunta',
+      'skill_uri',
+      'skill_group',
+    ],
     keys: ['skill', 'group', 'document'],
-    indexes: [['maakunta', 'month'], ['area', 'month'], ['major_region', 'month'], ['skill_uri', 'month']],
+    indexes: [
+      ['maakunta', 'month'],
+      ['area', 'month'],
+      ['major_region', 'month'],
+      ['skill_uri', 'month'],
+    ],
   },
   {
     table: 'demand_rollup_work',
-    dims: ['month', 'kind', 'language', 'horizon', 'polarity', 'occupation', 'isco', 'sector_section', 'sector_division', 'skill_uri', 'skill_group'],
+    dims: [
+      'month',
+      'kind',
+      'language',
+      'horizon',
+      'polarity',
+      'occupation',
+      'isco',
+      'sector_section',
+      'sector_division',
+      'skill_uri',
+      'skill_group',
+    ],
     keys: ['skill', 'group'],
-    indexes: [['isco', 'month'], ['occupation', 'month'], ['sector_division', 'month'], ['sector_section', 'month']],
+    indexes: [
+      ['isco', 'month'],
+      ['occupation', 'month'],
+      ['sector_division', 'month'],
+      ['sector_section', 'month'],
+    ],
   },
 ];
 
@@ -149,7 +214,9 @@ const TYPES: Record<string, string> = { month: 'date', org_id: 'uuid', private: 
 const NOT_NULL = new Set(['month', 'kind', 'language', 'horizon', 'polarity', 'skill_uri', 'org_id', 'private']);
 
 function countColumns(rollup: Rollup): { column: string; bit: number }[] {
-  return rollup.keys.flatMap((kind) => VARIANTS.map((fixed) => ({ column: countColumn(kind, fixed), bit: firstBit(kind, fixed) })));
+  return rollup.keys.flatMap((kind) =>
+    VARIANTS.map((fixed) => ({ column: countColumn(kind, fixed), bit: firstBit(kind, fixed) })),
+  );
 }
 
 /** Adds (sign 1) or takes away (sign -1) the facts of `source` to a rollup, keys in order so that concurrent writers lock rows alike. */
@@ -157,7 +224,11 @@ function applySql(rollup: Rollup, source: string, sign: 1 | -1): string {
   const dims = rollup.dims.join(', ');
   const counts = countColumns(rollup);
   const measures = ['mentions', 'demand', ...counts.map((c) => c.column)];
-  const values = [`${sign} * count(*)`, `${sign} * sum(weight)`, ...counts.map((c) => `${sign} * count(*) FILTER (WHERE firsts & ${c.bit} <> 0)`)];
+  const values = [
+    `${sign} * count(*)`,
+    `${sign} * sum(weight)`,
+    ...counts.map((c) => `${sign} * count(*) FILTER (WHERE firsts & ${c.bit} <> 0)`),
+  ];
   return `INSERT INTO ${rollup.table} (${dims}, ${measures.join(', ')})
     SELECT ${dims}, ${values.join(', ')} FROM ${source} GROUP BY ${dims} ORDER BY ${dims}
     ON CONFLICT (${dims}) DO UPDATE SET ${measures.map((m) => `${m} = ${rollup.table}.${m} + EXCLUDED.${m}`).join(', ')}`;
@@ -184,7 +255,9 @@ CREATE UNIQUE INDEX ${r.table}_key ON ${r.table} (${r.dims.join(', ')}) NULLS NO
 ${r.indexes.map((columns) => `CREATE INDEX ${r.table}_${columns[0]} ON ${r.table} (${columns.join(', ')});`).join('\n')}`;
   });
   const body = (source: string, sign: 1 | -1) =>
-    rollups.map((r) => `    ${applySql(r, source, sign)};\n` + (sign < 0 ? `    ${pruneSql(r, source)};\n` : '')).join('');
+    rollups
+      .map((r) => `    ${applySql(r, source, sign)};\n` + (sign < 0 ? `    ${pruneSql(r, source)};\n` : ''))
+      .join('');
   return `${tables.join('\n')}
 CREATE FUNCTION demand_facts_added() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN

@@ -28,9 +28,11 @@ export async function readAliases(paths: string[]): Promise<{ aliases: Alias[]; 
         const lang = row.get('lang');
         const alias = row.get('alias');
         const uri = row.get('uri');
-        if (!(LANGUAGES as readonly string[]).includes(lang)) problems.push({ file, line: row.line, reason: `lang ${JSON.stringify(lang)} is not fi, sv or en` });
+        if (!(LANGUAGES as readonly string[]).includes(lang))
+          problems.push({ file, line: row.line, reason: `lang ${JSON.stringify(lang)} is not fi, sv or en` });
         else if (!alias) problems.push({ file, line: row.line, reason: 'empty alias' });
-        else if (!/^https?:\/\/\S+$/.test(uri)) problems.push({ file, line: row.line, reason: `uri ${JSON.stringify(uri)} is not a URI` });
+        else if (!/^https?:\/\/\S+$/.test(uri))
+          problems.push({ file, line: row.line, reason: `uri ${JSON.stringify(uri)} is not a URI` });
         else aliases.push({ lang: lang as Language, alias, uri, file, line: row.line });
       }
     } catch (err) {

@@ -61,7 +61,8 @@ export async function* readCsv(path: string, options: CsvOptions): AsyncGenerato
     if (err instanceof TaxonomyFileError) throw err;
     const e = err as { code?: string; lines?: number; message?: string };
     if (e.code?.startsWith('CSV_')) throw new TaxonomyFileError(file, e.lines, e.message ?? String(err));
-    if (e.code === 'Z_DATA_ERROR' || e.code === 'Z_BUF_ERROR') throw new TaxonomyFileError(file, undefined, `not valid gzip: ${e.message}`);
+    if (e.code === 'Z_DATA_ERROR' || e.code === 'Z_BUF_ERROR')
+      throw new TaxonomyFileError(file, undefined, `not valid gzip: ${e.message}`);
     throw err;
   }
   if (!header) throw new TaxonomyFileError(file, 1, 'empty file (no header row)');

@@ -24,7 +24,11 @@ export function projectTopology<T extends Objects>(topology: Topology<T>, crs: C
   const arcs = topology.arcs.map((arc) => {
     let x = 0;
     let y = 0; // a quantized arc's positions are steps from the one before
-    return arc.map(([a, b]) => toPlane.forward<[number, number]>(t ? [(x += a!) * t.scale[0] + t.translate[0], (y += b!) * t.scale[1] + t.translate[1]] : [a!, b!]));
+    return arc.map(([a, b]) =>
+      toPlane.forward<[number, number]>(
+        t ? [(x += a!) * t.scale[0] + t.translate[0], (y += b!) * t.scale[1] + t.translate[1]] : [a!, b!],
+      ),
+    );
   });
   const { transform: _quantized, bbox: _bbox, ...rest } = topology;
   return quantize({ ...rest, arcs }, 1e5);

@@ -30,7 +30,11 @@ async function writeTable(tx: Queryable, t: Table, progress: ProgressFn): Promis
  * Imports the official classifications found under `dir`. The same data twice changes nothing; a malformed
  * file throws TaxonomyFileError before anything is written, and the write itself is one transaction.
  */
-export async function importTaxonomy(db: Database, dir: string, progress: ProgressFn = () => undefined): Promise<ImportResult> {
+export async function importTaxonomy(
+  db: Database,
+  dir: string,
+  progress: ProgressFn = () => undefined,
+): Promise<ImportResult> {
   const { sources, contentHash } = await sourcesOf(dir);
   const existing = await db.query<{ id: number; counts: Record<string, number>; active: boolean }>(
     'SELECT id, counts, active FROM taxonomy_versions WHERE content_hash = $1',
@@ -38,7 +42,13 @@ export async function importTaxonomy(db: Database, dir: string, progress: Progre
   );
   const current = existing[0];
   if (current?.active) {
-    return { versionId: current.id, contentHash, escoVersion: sources.escoVersion, changed: false, counts: current.counts };
+    return {
+      versionId: current.id,
+      contentHash,
+      escoVersion: sources.escoVersion,
+      changed: false,
+      counts: current.counts,
+    };
   }
   const tables = await parseSources(sources, progress);
   const counts = Object.fromEntries(tables.map((t) => [t.name, t.rows.length]));
@@ -71,18 +81,33 @@ export interface TaxonomyVersion {
 }
 
 export async function activeTaxonomyVersion(db: Queryable): Promise<TaxonomyVersion | undefined> {
-  const rows = await db.query<{ id: number; esco_version: string; content_hash: string; imported_at: Date; counts: Record<string, number> }>(
-    'SELECT id, esco_version, content_hash, imported_at, counts FROM taxonomy_versions WHERE active',
-  );
+  const rows = await db.query<{
+    id: number;
+    esco_version: string;
+    content_hash: string;
+    imported_at: Date;
+    counts: Record<string, number>;
+  }>('SELECT id, esco_version, content_hash, imported_at, counts FROM taxonomy_versions WHERE active');
   const r = rows[0];
-  return r && { id: r.id, escoVersion: r.esco_version, contentHash: r.content_hash, importedAt: r.imported_at, counts: r.counts };
+  return (
+    r && {
+      id: r.id,
+      escoVersion: r.esco_version,
+      contentHash: r.content_hash,
+      importedAt: r.imported_at,
+      counts: r.counts,
+    }
+  );
 }
 
 /** Imports TAXONOMY_DIR when nothing is imported yet (the first start). */
 export async function ensureTaxonomy(db: Database, config: Pick<Config, 'TAXONOMY_DIR'>, log: Logger): Promise<void> {
   if (await activeTaxonomyVersion(db)) return;
   if (!existsSync(config.TAXONOMY_DIR)) {
-    log.warn({ TAXONOMY_DIR: config.TAXONOMY_DIR }, 'no taxonomy imported and TAXONOMY_DIR does not exist: see README "Data sources", then run `skills-radar taxonomy import --from <dir>`');
+    log.warn(
+      { TAXONOMY_DIR: config.TAXONOMY_DIR },
+      'no taxonomy imported and TAXONOMY_DIR does not exist: see README "Data sources", then run `skills-radar taxonomy import --from <dir>`',
+    );
     return;
   }
   log.info({ from: config.TAXONOMY_DIR }, 'importing taxonomy (first start)');

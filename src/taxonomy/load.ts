@@ -13,14 +13,46 @@ type Text = string | null;
 /** The columns of the taxonomy tables that the analysis reads, as the database and the parser name them. */
 interface Rows {
   esco_skills: { uri: string; skill_type: Text; pref_en: string; pref_fi: Text; pref_sv: Text }[];
-  esco_labels: { concept_uri: string; concept_type: 'skill' | 'occupation'; lang: Language; kind: 'pref' | 'alt' | 'hidden'; label: string }[];
+  esco_labels: {
+    concept_uri: string;
+    concept_type: 'skill' | 'occupation';
+    lang: Language;
+    kind: 'pref' | 'alt' | 'hidden';
+    label: string;
+  }[];
   esco_skill_groups: { uri: string }[];
   esco_skill_broader: { uri: string; broader_uri: string }[];
-  esco_occupations: { uri: string; isco_code: string; pref_en: string; pref_fi: Text; pref_sv: Text; description_en: Text }[];
+  esco_occupations: {
+    uri: string;
+    isco_code: string;
+    pref_en: string;
+    pref_fi: Text;
+    pref_sv: Text;
+    description_en: Text;
+  }[];
   esco_occupation_skills: { occupation_uri: string; skill_uri: string; relation: 'essential' | 'optional' }[];
   isco_groups: { code: string; name_en: string; name_fi: Text; name_sv: Text }[];
-  sectors: { code: string; level: number; parent_code: Text; name_en: string; name_fi: Text; name_sv: Text; note_en: Text; note_fi: Text; note_sv: Text }[];
-  regions: { code: string; level: RegionLevel; name_fi: string; name_sv: Text; name_en: Text; parent_code: Text; valid_from: Text; valid_to: Text }[];
+  sectors: {
+    code: string;
+    level: number;
+    parent_code: Text;
+    name_en: string;
+    name_fi: Text;
+    name_sv: Text;
+    note_en: Text;
+    note_fi: Text;
+    note_sv: Text;
+  }[];
+  regions: {
+    code: string;
+    level: RegionLevel;
+    name_fi: string;
+    name_sv: Text;
+    name_en: Text;
+    parent_code: Text;
+    valid_from: Text;
+    valid_to: Text;
+  }[];
   municipality_areas: { municipality_code: string; area_code: string }[];
   postal_codes: { postcode: string; municipality_code: string }[];
 }
@@ -55,7 +87,11 @@ export async function loadTaxonomy(db: Queryable, options: LoadOptions = {}): Pr
   for (const [table, sql] of Object.entries(READ) as [keyof Rows, string][]) {
     (rows as Record<keyof Rows, unknown[]>)[table] = await db.query(sql);
   }
-  return assemble(rows, version ? { id: version.id, escoVersion: version.escoVersion, contentHash: version.contentHash } : null, options);
+  return assemble(
+    rows,
+    version ? { id: version.id, escoVersion: version.escoVersion, contentHash: version.contentHash } : null,
+    options,
+  );
 }
 
 /**
@@ -65,7 +101,9 @@ export async function loadTaxonomy(db: Queryable, options: LoadOptions = {}): Pr
 export async function readTaxonomy(dir: string, options: LoadOptions = {}): Promise<TaxonomyData> {
   const { sources, contentHash } = await sourcesOf(dir);
   const tables = await parseSources(sources, () => undefined);
-  const rows = Object.fromEntries(tables.map((t) => [t.name, objects(t)])) as Partial<Record<TaxonomyTable, unknown>> as Rows;
+  const rows = Object.fromEntries(tables.map((t) => [t.name, objects(t)])) as Partial<
+    Record<TaxonomyTable, unknown>
+  > as Rows;
   return assemble(rows, { id: null, escoVersion: sources.escoVersion, contentHash }, options);
 }
 
@@ -90,7 +128,14 @@ async function assemble(rows: Rows, version: TaxonomyData['version'], options: L
     rows.esco_labels
       .filter((l) => l.concept_type === type && l.kind !== 'hidden')
       .map((l) => ({ uri: l.concept_uri, lang: l.lang, kind: l.kind as ConceptLabel['kind'], label: l.label }))
-      .sort(by((l) => l.uri, (l) => l.lang, (l) => l.kind, (l) => l.label));
+      .sort(
+        by(
+          (l) => l.uri,
+          (l) => l.lang,
+          (l) => l.kind,
+          (l) => l.label,
+        ),
+      );
   const skills = rows.esco_skills
     .map((s) => ({ uri: s.uri, type: s.skill_type, names: { en: s.pref_en, fi: s.pref_fi, sv: s.pref_sv } }))
     .sort(by((s) => s.uri));
@@ -102,15 +147,34 @@ async function assemble(rows: Rows, version: TaxonomyData['version'], options: L
     skills,
     skillLabels: labels('skill'),
     skillGroups: rows.esco_skill_groups.map((g) => g.uri).sort(compareCodeUnits),
-    skillBroader: rows.esco_skill_broader.map((b) => ({ uri: b.uri, broader: b.broader_uri })).sort(by((b) => b.uri, (b) => b.broader)),
+    skillBroader: rows.esco_skill_broader
+      .map((b) => ({ uri: b.uri, broader: b.broader_uri }))
+      .sort(
+        by(
+          (b) => b.uri,
+          (b) => b.broader,
+        ),
+      ),
     occupations: rows.esco_occupations
-      .map((o) => ({ uri: o.uri, isco: o.isco_code, names: { en: o.pref_en, fi: o.pref_fi, sv: o.pref_sv }, description: o.description_en }))
+      .map((o) => ({
+        uri: o.uri,
+        isco: o.isco_code,
+        names: { en: o.pref_en, fi: o.pref_fi, sv: o.pref_sv },
+        description: o.description_en,
+      }))
       .sort(by((o) => o.uri)),
     occupationLabels: labels('occupation'),
     occupationSkills: rows.esco_occupation_skills
       .map((r) => ({ occupation: r.occupation_uri, skill: r.skill_uri, essential: r.relation === 'essential' }))
-      .sort(by((r) => r.occupation, (r) => r.skill)),
-    iscoGroups: rows.isco_groups.map((g) => ({ code: g.code, names: { en: g.name_en, fi: g.name_fi, sv: g.name_sv } })).sort(by((g) => g.code)),
+      .sort(
+        by(
+          (r) => r.occupation,
+          (r) => r.skill,
+        ),
+      ),
+    iscoGroups: rows.isco_groups
+      .map((g) => ({ code: g.code, names: { en: g.name_en, fi: g.name_fi, sv: g.name_sv } }))
+      .sort(by((g) => g.code)),
     sectors: rows.sectors
       .map((s) => ({
         code: s.code,
@@ -130,8 +194,17 @@ async function assemble(rows: Rows, version: TaxonomyData['version'], options: L
         validTo: r.valid_to,
       }))
       .sort(by((r) => r.code)),
-    municipalityAreas: rows.municipality_areas.map((a) => ({ municipality: a.municipality_code, area: a.area_code })).sort(by((a) => a.municipality, (a) => a.area)),
-    postalCodes: rows.postal_codes.map((p) => ({ postcode: p.postcode, municipality: p.municipality_code })).sort(by((p) => p.postcode)),
+    municipalityAreas: rows.municipality_areas
+      .map((a) => ({ municipality: a.municipality_code, area: a.area_code }))
+      .sort(
+        by(
+          (a) => a.municipality,
+          (a) => a.area,
+        ),
+      ),
+    postalCodes: rows.postal_codes
+      .map((p) => ({ postcode: p.postcode, municipality: p.municipality_code }))
+      .sort(by((p) => p.postcode)),
     aliases: aliases.filter((a) => {
       if (known.has(a.uri)) return true;
       options.log?.warn({ file: a.file, line: a.line, uri: a.uri }, 'alias names a skill not in the taxonomy; skipped');

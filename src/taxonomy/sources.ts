@@ -98,7 +98,10 @@ export function resolveSources(root: string): ResolvedSources {
  * A hash over every source file's path and bytes, and over the project's own files the import also reads:
  * the same data gives the same version.
  */
-export async function hashSources(sources: ResolvedSources, projectFiles: Record<string, string> = {}): Promise<string> {
+export async function hashSources(
+  sources: ResolvedSources,
+  projectFiles: Record<string, string> = {},
+): Promise<string> {
   const hash = createHash('sha256');
   const entries = [
     ...Object.entries(sources.paths).map(([key, path]) => [key, relative(sources.root, path), path] as const),

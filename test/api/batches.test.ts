@@ -23,7 +23,11 @@ interface Status {
   errors: { row: number; line: number | null; id: string | null; reason: string }[];
 }
 
-const lines = (body: string) => body.split('\n').filter(Boolean).map((l) => JSON.parse(l) as unknown);
+const lines = (body: string) =>
+  body
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as unknown);
 
 describe.each(engines())('batch uploads on %s', (engine) => {
   let s: TestService;
@@ -31,11 +35,16 @@ describe.each(engines())('batch uploads on %s', (engine) => {
     s.app.inject({ method: 'POST', url: `/v1/batches${query}`, headers: { 'content-type': type }, payload });
   const status = async (id: string) => (await s.app.inject({ method: 'GET', url: `/v1/batches/${id}` })).json<Status>();
   const finished = (id: string) =>
-    waitFor(async () => {
-      const st = await status(id);
-      return st.documents.queued + st.documents.processing === 0 ? st : undefined;
-    }, 30_000, `batch ${id}`);
-  const documentCount = async () => (await s.app.inject({ method: 'GET', url: '/v1/documents?limit=1' })).json<{ total: number }>().total;
+    waitFor(
+      async () => {
+        const st = await status(id);
+        return st.documents.queued + st.documents.processing === 0 ? st : undefined;
+      },
+      30_000,
+      `batch ${id}`,
+    );
+  const documentCount = async () =>
+    (await s.app.inject({ method: 'GET', url: '/v1/documents?limit=1' })).json<{ total: number }>().total;
 
   beforeAll(async () => {
     s = await startTestService(engine, 'batches', { MAX_TEXT_CHARS: '5000' });
@@ -50,7 +59,9 @@ describe.each(engines())('batch uploads on %s', (engine) => {
     expect(res.statusCode).toBe(202);
     first = res.json<Status>();
     expect(first).toMatchObject({ status: 'received', rows: 9, accepted: 4, rejected: 5 });
-    expect(first.errors.map(({ row, line, id, reason }) => ({ row, line, id, reason: reason.replace(/:.*/s, '') }))).toEqual([
+    expect(
+      first.errors.map(({ row, line, id, reason }) => ({ row, line, id, reason: reason.replace(/:.*/s, '') })),
+    ).toEqual([
       { row: 3, line: 3, id: null, reason: 'not valid JSON' },
       { row: 4, line: 4, id: null, reason: 'empty text' },
       { row: 6, line: 6, id: null, reason: 'date "yesterday" is not YYYY-MM-DD, an ISO timestamp or D.M.YYYY' },
@@ -73,14 +84,26 @@ describe.each(engines())('batch uploads on %s', (engine) => {
       [8, 'fi-2', 'fi'],
     ]);
     const welding = results[0]!.skills.find((k) => k.uri === WELDING_TECHNIQUES)!;
-    expect(welding.spans).toEqual([{ start: 55, end: 74, text: 'hitsaustekniikoiden', method: 'lexical', horizon: 'current', polarity: 'need', weight: 3 }]);
+    expect(welding.spans).toEqual([
+      {
+        start: 55,
+        end: 74,
+        text: 'hitsaustekniikoiden',
+        method: 'lexical',
+        horizon: 'current',
+        polarity: 'need',
+        weight: 3,
+      },
+    ]);
     expect(results[0]!.regions.find((g) => g.primary && g.level === 'municipality')?.code).toBe('KU109');
     expect(results[0]!.occupations[0]?.isco).toMatch(/^\d{4}$/);
     // "15.3.2026" is a date; "lähivuosina" puts the need in the short horizon
     expect(results[3]!.date).toBe('2026-03-15');
     expect(results[3]!.skills.flatMap((k) => k.spans.map((m) => m.horizon))).toContain('short');
     const csv = await s.app.inject({ method: 'GET', url: `/v1/batches/${first.id}/results?format=csv` });
-    expect(csv.body.split('\n')[0]).toBe('id,row,language,date,skill_uris,skill_labels,skill_scores,skill_horizons,skill_polarities,occupation_uri,occupation_label,isco,sector,sector_label,region,region_name,regions');
+    expect(csv.body.split('\n')[0]).toBe(
+      'id,row,language,date,skill_uris,skill_labels,skill_scores,skill_horizons,skill_polarities,occupation_uri,occupation_label,isco,sector,sector_label,region,region_name,regions',
+    );
     expect(csv.body.trim().split('\n')).toHaveLength(5);
     const errors = lines((await s.app.inject({ method: 'GET', url: `/v1/batches/${first.id}/errors` })).body);
     expect(errors).toHaveLength(5);
@@ -93,7 +116,11 @@ describe.each(engines())('batch uploads on %s', (engine) => {
     expect(await documentCount()).toBe(before);
     const done = await finished(again.id);
     expect(done.documents.done).toBe(4);
-    expect((lines((await s.app.inject({ method: 'GET', url: `/v1/batches/${again.id}/results` })).body) as BatchResult[]).map((r) => r.id)).toEqual(['fi-1', 'sv-1', 'en-1', 'fi-2']);
+    expect(
+      (
+        lines((await s.app.inject({ method: 'GET', url: `/v1/batches/${again.id}/results` })).body) as BatchResult[]
+      ).map((r) => r.id),
+    ).toEqual(['fi-1', 'sv-1', 'en-1', 'fi-2']);
   });
 
   it('reads CSV with quoted multi-line fields and Finnish column names, and reports a broken row', async () => {
@@ -106,27 +133,44 @@ describe.each(engines())('batch uploads on %s', (engine) => {
       [4, 'no text: field a'],
     ]);
     await finished(st.id);
-    const results = lines((await s.app.inject({ method: 'GET', url: `/v1/batches/${st.id}/results` })).body) as BatchResult[];
+    const results = lines(
+      (await s.app.inject({ method: 'GET', url: `/v1/batches/${st.id}/results` })).body,
+    ) as BatchResult[];
     expect(results.map((r) => r.id)).toEqual(['c-1', 'c-3']);
     expect(results[0]!.skills.map((k) => k.uri)).toContain(WELDING_TECHNIQUES);
   });
 
   it('reports a row with a NUL character and stores the rows around it', async () => {
-    const rows = [{ id: 'nul-1', text: 'Haemme kirvesmiestä Kuopioon.', employer: { name: 'Puuseppä Oy', businessId: '1234567-8', note: { x: 1 } } }, { id: 'nul-2', text: 'Kirvesmies\u0000 Kuopioon.' }, { id: 'nul-3', text: 'Vi söker en timmerman till Kuopio.' }];
+    const rows = [
+      {
+        id: 'nul-1',
+        text: 'Haemme kirvesmiestä Kuopioon.',
+        employer: { name: 'Puuseppä Oy', businessId: '1234567-8', note: { x: 1 } },
+      },
+      { id: 'nul-2', text: 'Kirvesmies\u0000 Kuopioon.' },
+      { id: 'nul-3', text: 'Vi söker en timmerman till Kuopio.' },
+    ];
     const res = await upload(rows.map((r) => JSON.stringify(r)).join('\n'));
     expect(res.statusCode).toBe(202);
     const st = res.json<Status>();
     expect(st).toMatchObject({ rows: 3, accepted: 2, rejected: 1 });
-    expect(st.errors).toEqual([{ row: 2, line: 2, id: null, reason: 'text contains a NUL character (U+0000), which cannot be stored' }]);
+    expect(st.errors).toEqual([
+      { row: 2, line: 2, id: null, reason: 'text contains a NUL character (U+0000), which cannot be stored' },
+    ]);
     // of an employer object, the known fields only
-    expect(await s.db.query("SELECT employer FROM documents WHERE external_id = 'nul-1'")).toEqual([{ employer: { name: 'Puuseppä Oy', businessId: '1234567-8' } }]);
+    expect(await s.db.query("SELECT employer FROM documents WHERE external_id = 'nul-1'")).toEqual([
+      { employer: { name: 'Puuseppä Oy', businessId: '1234567-8' } },
+    ]);
   });
 
   it('answers bad requests with 4xx', async () => {
     expect((await upload('{"text":"x"}', 'application/json')).statusCode).toBe(415);
     expect((await upload(JSONL, 'application/x-ndjson', '?kind=poem')).statusCode).toBe(400);
     expect((await s.app.inject({ method: 'GET', url: '/v1/batches/not-a-uuid' })).statusCode).toBe(400);
-    expect((await s.app.inject({ method: 'GET', url: '/v1/batches/00000000-0000-4000-8000-000000000000/results' })).statusCode).toBe(404);
+    expect(
+      (await s.app.inject({ method: 'GET', url: '/v1/batches/00000000-0000-4000-8000-000000000000/results' }))
+        .statusCode,
+    ).toBe(404);
     const truncatedGzip = gzipSync(JSONL).subarray(0, 60);
     const res = await upload(truncatedGzip);
     expect(res.statusCode).toBe(400);

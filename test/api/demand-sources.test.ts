@@ -13,7 +13,9 @@ import { importTaxonomy } from '../../src/taxonomy/import.js';
 import { loadTaxonomy } from '../../src/taxonomy/load.js';
 import { createTestDatabase, engines, FIXTURE_TAXONOMY } from '../helpers/context.js';
 
-const cases = JSON.parse(readFileSync(join(PROJECT_ROOT, 'test', 'fixtures', 'demand', 'documents.json'), 'utf8')) as { document: NewDocument }[];
+const cases = JSON.parse(readFileSync(join(PROJECT_ROOT, 'test', 'fixtures', 'demand', 'documents.json'), 'utf8')) as {
+  document: NewDocument;
+}[];
 
 /**
  * The fixture documents three ways: as written; moved to another month and place; and with the text twice, so
@@ -68,15 +70,23 @@ describe.each(engines())('demand from rollups and facts agrees with counting dis
     for (const groupBy of Object.keys(GROUPS) as GroupBy[]) {
       for (const f of FILTERS) {
         const expected = await reference(groupBy, f);
-        const got = (await repo.demand(groupBy, f, { lang: 'en', limit: 1000 })).rows.map(({ key, documents, mentions, demand }) => ({ key, documents, mentions, demand }));
-        expect(got.sort((a, b) => a.key.localeCompare(b.key)), `${groupBy} ${JSON.stringify(f)}`).toEqual(expected);
+        const got = (await repo.demand(groupBy, f, { lang: 'en', limit: 1000 })).rows.map(
+          ({ key, documents, mentions, demand }) => ({ key, documents, mentions, demand }),
+        );
+        expect(
+          got.sort((a, b) => a.key.localeCompare(b.key)),
+          `${groupBy} ${JSON.stringify(f)}`,
+        ).toEqual(expected);
         compared += expected.length;
       }
     }
     for (const f of FILTERS) {
       const r = (await reference('kind', f)).length > 0 ? await repo.totals(f) : undefined;
       const w = await repo.where(f);
-      const [t] = await db.query<{ documents: number; mentions: number }>(`SELECT count(DISTINCT document_id)::int AS documents, count(*)::int AS mentions FROM demand_facts ${w.sql}`, w.params);
+      const [t] = await db.query<{ documents: number; mentions: number }>(
+        `SELECT count(DISTINCT document_id)::int AS documents, count(*)::int AS mentions FROM demand_facts ${w.sql}`,
+        w.params,
+      );
       if (r) expect({ documents: r.documents, mentions: r.mentions }, `totals ${JSON.stringify(f)}`).toEqual(t);
     }
     return compared;
@@ -84,7 +94,12 @@ describe.each(engines())('demand from rollups and facts agrees with counting dis
 
   async function rollupSnapshot(): Promise<string[]> {
     const out: string[] = [];
-    for (const r of ROLLUPS) out.push(...(await db.query(`SELECT * FROM ${r.table} ORDER BY ${r.dims.join(', ')}`)).map((row) => `${r.table} ${JSON.stringify(row)}`));
+    for (const r of ROLLUPS)
+      out.push(
+        ...(await db.query(`SELECT * FROM ${r.table} ORDER BY ${r.dims.join(', ')}`)).map(
+          (row) => `${r.table} ${JSON.stringify(row)}`,
+        ),
+      );
     return out;
   }
 
@@ -98,7 +113,9 @@ describe.each(engines())('demand from rollups and facts agrees with counting dis
     for (const d of variants()) {
       const { document } = await documents.create(orgId, d);
       ids.push(document.id);
-      expect(await documents.saveAnalysis(document.id, analyzer.analyze({ ...d, language: d.language ?? 'fi' }))).toBe(true);
+      expect(await documents.saveAnalysis(document.id, analyzer.analyze({ ...d, language: d.language ?? 'fi' }))).toBe(
+        true,
+      );
     }
   }, 60_000);
   afterAll(() => drop());
@@ -126,14 +143,19 @@ describe.each(engines())('demand from rollups and facts agrees with counting dis
     const again = analyzer.analyze({ ...moved, language: moved.language ?? 'fi', region: 'Oulu', date: '2024-02-02' });
     await documents.saveAnalysis(ids[4]!, again);
     // the new results replace the old ones, row for row
-    const rows = async (table: string) => (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table} WHERE document_id = $1`, [ids[4]]))[0]!.n;
-    expect([await rows('mentions'), await rows('demand_facts')]).toEqual([again.mentions.length, again.mentions.length]);
+    const rows = async (table: string) =>
+      (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table} WHERE document_id = $1`, [ids[4]]))[0]!.n;
+    expect([await rows('mentions'), await rows('demand_facts')]).toEqual([
+      again.mentions.length,
+      again.mentions.length,
+    ]);
     expect(await rows('document_regions')).toBe(again.regions.length);
     await documents.saveAnalysis(ids[7]!, analyzer.analyze({ ...variants()[7]!, language: 'sv' }));
     expect(await documents.delete(ids[0]!, orgId)).toBe(true);
     expect(await documents.delete(ids[8]!, orgId)).toBe(true);
     await expectAgreement();
-    for (const r of ROLLUPS) expect((await db.query(`SELECT 1 FROM ${r.table} WHERE mentions = 0`)).length, r.table).toBe(0);
+    for (const r of ROLLUPS)
+      expect((await db.query(`SELECT 1 FROM ${r.table} WHERE mentions = 0`)).length, r.table).toBe(0);
   });
 
   it('fills the firsts of facts written before the rollups (the migration backfill) so that every source agrees again', async () => {

@@ -16,13 +16,22 @@ interface Case {
 interface AnalysedDocument {
   status: string;
   analysis: {
-    mentions: { start: number; end: number; sentenceIndex: number; horizon: string; polarity: string; weight: number }[];
+    mentions: {
+      start: number;
+      end: number;
+      sentenceIndex: number;
+      horizon: string;
+      polarity: string;
+      weight: number;
+    }[];
     regions: { code: string; level: string; primary: boolean }[];
     placeProblems: { text: string; reason: string }[];
   };
 }
 
-const cases = JSON.parse(readFileSync(join(PROJECT_ROOT, 'test', 'fixtures', 'demand', 'documents.json'), 'utf8')) as Case[];
+const cases = JSON.parse(
+  readFileSync(join(PROJECT_ROOT, 'test', 'fixtures', 'demand', 'documents.json'), 'utf8'),
+) as Case[];
 const PYTHON = 'http://data.europa.eu/esco/skill/ccd0a1d9-afda-43d9-b901-96344886e14d';
 const CUSTOMER_SERVICE = 'http://data.europa.eu/esco/skill/15a33d76-4640-438d-ae64-fdc0c1d3eebc';
 const WELDING_TECHNIQUES = 'http://data.europa.eu/esco/skill/530cb489-d900-46ab-9350-4d50ccd49eea';
@@ -32,7 +41,8 @@ const SOLIDITY = 'http://data.europa.eu/esco/skill/605399ce-4736-4b41-b41e-92ecf
 describe.each(engines())('demand signals and the demand API on %s', (engine) => {
   let s: TestService;
   const analysed = new Map<string, AnalysedDocument>();
-  const get = async (url: string, headers: Record<string, string> = {}) => s.app.inject({ method: 'GET', url, headers });
+  const get = async (url: string, headers: Record<string, string> = {}) =>
+    s.app.inject({ method: 'GET', url, headers });
 
   beforeAll(async () => {
     s = await startTestService(engine, 'demand');
@@ -41,23 +51,36 @@ describe.each(engines())('demand signals and the demand API on %s', (engine) => 
       const res = await s.app.inject({ method: 'POST', url: '/v1/documents', payload: c.document });
       expect(res.statusCode).toBe(202);
       const id = res.json<{ id: string }>().id;
-      const doc = await waitFor(async () => {
-        const d = (await get(`/v1/documents/${id}`)).json<AnalysedDocument>();
-        return d.status === 'done' || d.status === 'failed' ? d : undefined;
-      }, 20_000, c.name);
+      const doc = await waitFor(
+        async () => {
+          const d = (await get(`/v1/documents/${id}`)).json<AnalysedDocument>();
+          return d.status === 'done' || d.status === 'failed' ? d : undefined;
+        },
+        20_000,
+        c.name,
+      );
       analysed.set(c.name, doc);
     }
   }, 60_000);
   afterAll(() => s.close());
 
-  it.each(cases.map((c) => [c.name, c] as const))('%s: horizon, polarity and weight of every mention, and the places', (_name, c) => {
-    const doc = analysed.get(c.name)!;
-    expect(doc.status).toBe('done');
-    const got = doc.analysis.mentions.map((m) => ({ text: c.document.text.slice(m.start, m.end), sentence: m.sentenceIndex, horizon: m.horizon, polarity: m.polarity, weight: m.weight }));
-    expect(got).toEqual(c.mentions);
-    expect(doc.analysis.regions.filter((r) => r.primary).map((r) => r.code)).toEqual(c.regions);
-    expect(doc.analysis.placeProblems.map(({ text, reason }) => ({ text, reason }))).toEqual(c.placeProblems);
-  });
+  it.each(cases.map((c) => [c.name, c] as const))(
+    '%s: horizon, polarity and weight of every mention, and the places',
+    (_name, c) => {
+      const doc = analysed.get(c.name)!;
+      expect(doc.status).toBe('done');
+      const got = doc.analysis.mentions.map((m) => ({
+        text: c.document.text.slice(m.start, m.end),
+        sentence: m.sentenceIndex,
+        horizon: m.horizon,
+        polarity: m.polarity,
+        weight: m.weight,
+      }));
+      expect(got).toEqual(c.mentions);
+      expect(doc.analysis.regions.filter((r) => r.primary).map((r) => r.code)).toEqual(c.regions);
+      expect(doc.analysis.placeProblems.map(({ text, reason }) => ({ text, reason }))).toEqual(c.placeProblems);
+    },
+  );
 
   it('finds the long-horizon need of the Lahti meeting note under its maakunta', async () => {
     const res = await get('/v1/demand?region=MK07&horizon=long');
@@ -71,7 +94,11 @@ describe.each(engines())('demand signals and the demand API on %s', (engine) => 
     });
     // the same need counts at every level above the municipality, and not elsewhere
     for (const region of ['KU398', 'EVK04', 'FI1C', 'FI']) {
-      expect((await get(`/v1/demand?region=${region}&horizon=long`)).json<{ rows: { key: string }[] }>().rows.map((r) => r.key)).toContain(PYTHON);
+      expect(
+        (await get(`/v1/demand?region=${region}&horizon=long`))
+          .json<{ rows: { key: string }[] }>()
+          .rows.map((r) => r.key),
+      ).toContain(PYTHON);
     }
     expect((await get('/v1/demand?region=MK05&horizon=long')).json<{ rows: unknown[] }>().rows).toEqual([]);
   });
@@ -89,7 +116,9 @@ describe.each(engines())('demand signals and the demand API on %s', (engine) => 
   });
 
   it('counts surpluses apart from needs', async () => {
-    const rows = (await get('/v1/demand?polarity=surplus')).json<{ rows: { key: string; documents: number; demand: number; share: number }[] }>().rows;
+    const rows = (await get('/v1/demand?polarity=surplus')).json<{
+      rows: { key: string; documents: number; demand: number; share: number }[];
+    }>().rows;
     expect(rows.map(({ key, documents, demand, share }) => ({ key, documents, demand, share }))).toEqual([
       { key: CUSTOMER_SERVICE, documents: 2, demand: 2, share: 0.6667 },
       { key: SOLIDITY, documents: 1, demand: 1, share: 0.3333 },
@@ -124,24 +153,45 @@ describe.each(engines())('demand signals and the demand API on %s', (engine) => 
   it('ranks what grew against the previous period by significance, with the counts behind it', async () => {
     const res = await get('/v1/demand/emerging?from=2026-10&to=2026-12&minMentions=1');
     expect(res.statusCode).toBe(200);
-    const body = res.json<{ current: unknown; previous: unknown; rows: { key: string; current: { mentions: number; share: number }; previous: { mentions: number }; growth: number; z: number; pValue: number }[] }>();
+    const body = res.json<{
+      current: unknown;
+      previous: unknown;
+      rows: {
+        key: string;
+        current: { mentions: number; share: number };
+        previous: { mentions: number };
+        growth: number;
+        z: number;
+        pValue: number;
+      }[];
+    }>();
     expect(body.current).toEqual({ from: '2026-10-01', to: '2026-12-01' });
     expect(body.previous).toEqual({ from: '2026-07-01', to: '2026-09-01' });
     // welding techniques: 3 of the 9 need mentions now, none before; Python fell from 1 of 1 to 1 of 9
-    expect(body.rows[0]).toMatchObject({ key: WELDING_TECHNIQUES, current: { mentions: 3, share: 0.3333 }, previous: { mentions: 0 }, growth: 0.3333 });
+    expect(body.rows[0]).toMatchObject({
+      key: WELDING_TECHNIQUES,
+      current: { mentions: 3, share: 0.3333 },
+      previous: { mentions: 0 },
+      growth: 0.3333,
+    });
     expect(body.rows[0]!.z).toBeCloseTo(0.69, 2);
     expect(body.rows[0]!.pValue).toBeCloseTo(0.245, 2);
     expect(body.rows.map((r) => r.key)).not.toContain(PYTHON);
     for (let i = 1; i < body.rows.length; i++) expect(body.rows[i]!.z).toBeLessThanOrEqual(body.rows[i - 1]!.z);
     // a minimum count keeps single mentions out
-    const strict = (await get('/v1/demand/emerging?from=2026-10&to=2026-12&minMentions=3')).json<{ rows: { key: string }[] }>();
+    const strict = (await get('/v1/demand/emerging?from=2026-10&to=2026-12&minMentions=3')).json<{
+      rows: { key: string }[];
+    }>();
     expect(strict.rows.map((r) => r.key)).toEqual([WELDING_TECHNIQUES]);
   });
 
   it('compares a region with the whole country by location quotient', async () => {
     const res = await get('/v1/demand/compare?region=MK07');
     expect(res.statusCode).toBe(200);
-    const rows = res.json<{ against: string; rows: { key: string; lq: number; region: { demand: number }; against: { demand: number } }[] }>();
+    const rows = res.json<{
+      against: string;
+      rows: { key: string; lq: number; region: { demand: number }; against: { demand: number } }[];
+    }>();
     expect(rows.against).toBe('FI');
     // Päijät-Häme: 4 of its 4 need units are its own; MIG welding is 1 of 19 in the country, 1 of 4 there
     expect(rows.rows[0]).toMatchObject({ key: MIG, lq: 4.75, region: { demand: 1 }, against: { demand: 1 } });
@@ -169,24 +219,29 @@ describe.each(engines())('demand signals and the demand API on %s', (engine) => 
   });
 });
 
-describe.skipIf(!engines().includes('postgres'))('a statement over DB_STATEMENT_TIMEOUT_MS, on a PostgreSQL server', () => {
-  let s: TestService;
-  beforeAll(async () => {
-    s = await startTestService('postgres', 'stmt-timeout', { DB_STATEMENT_TIMEOUT_MS: '500' });
-  }, 60_000);
-  afterAll(() => s?.close());
+describe.skipIf(!engines().includes('postgres'))(
+  'a statement over DB_STATEMENT_TIMEOUT_MS, on a PostgreSQL server',
+  () => {
+    let s: TestService;
+    beforeAll(async () => {
+      s = await startTestService('postgres', 'stmt-timeout', { DB_STATEMENT_TIMEOUT_MS: '500' });
+    }, 60_000);
+    afterAll(() => s?.close());
 
-  it('is cancelled by the server and answered 503 with Retry-After; the next request is served', async () => {
-    const started = Date.now();
-    // another session holds the demand tables: the query waits on the lock until the server cancels it
-    const res = await s.db.transaction(async (tx) => {
-      await tx.query('LOCK TABLE demand_facts, demand_rollup_country, demand_rollup_region, demand_rollup_work, demand_rollup_document IN ACCESS EXCLUSIVE MODE');
-      return s.app.inject({ method: 'GET', url: '/v1/demand?groupBy=skill' });
+    it('is cancelled by the server and answered 503 with Retry-After; the next request is served', async () => {
+      const started = Date.now();
+      // another session holds the demand tables: the query waits on the lock until the server cancels it
+      const res = await s.db.transaction(async (tx) => {
+        await tx.query(
+          'LOCK TABLE demand_facts, demand_rollup_country, demand_rollup_region, demand_rollup_work, demand_rollup_document IN ACCESS EXCLUSIVE MODE',
+        );
+        return s.app.inject({ method: 'GET', url: '/v1/demand?groupBy=skill' });
+      });
+      expect(res.statusCode, res.body).toBe(503);
+      expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
+      expect(res.json<{ message: string }>().message).toContain('500 ms');
+      expect(Date.now() - started).toBeGreaterThanOrEqual(500);
+      expect((await s.app.inject({ method: 'GET', url: '/v1/demand?groupBy=skill' })).statusCode).toBe(200);
     });
-    expect(res.statusCode, res.body).toBe(503);
-    expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
-    expect(res.json<{ message: string }>().message).toContain('500 ms');
-    expect(Date.now() - started).toBeGreaterThanOrEqual(500);
-    expect((await s.app.inject({ method: 'GET', url: '/v1/demand?groupBy=skill' })).statusCode).toBe(200);
-  });
-});
+  },
+);

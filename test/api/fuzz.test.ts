@@ -14,7 +14,15 @@ const SEED = Number(process.env.FUZZ_SEED ?? 20261124);
 
 const KINDS = ['job_ad', 'meeting_note', 'survey_answer', 'report'];
 const texts = fc.oneof(
-  fc.constantFrom('Etsimme hitsaajaa Lahteen. MIG-hitsaus hallussa.', 'Vi söker en svetsare i Vasa.', 'We need a welder in Helsinki.', '', ' ', '\u0000', '\ud800'),
+  fc.constantFrom(
+    'Etsimme hitsaajaa Lahteen. MIG-hitsaus hallussa.',
+    'Vi söker en svetsare i Vasa.',
+    'We need a welder in Helsinki.',
+    '',
+    ' ',
+    '\u0000',
+    '\ud800',
+  ),
   fc.string({ maxLength: 300 }),
   fc.string({ unit: 'grapheme', maxLength: 200 }),
   fc.string({ unit: 'binary', maxLength: 200 }),
@@ -26,7 +34,16 @@ const validDocument = fc
   .record(
     {
       kind: fc.constantFrom(...KINDS),
-      text: fc.oneof(fc.constantFrom('Etsimme hitsaajaa Lahteen. MIG-hitsaus hallussa.', 'Vi söker en svetsare i Vasa inom kort.', 'We need two welders in Helsinki by 2030.', 'Hitsaaja\u0000 Lahteen.', 'Svetsare \udc00i Vasa.'), fc.string({ minLength: 1, maxLength: 400 }).filter((t) => /\S/.test(t))),
+      text: fc.oneof(
+        fc.constantFrom(
+          'Etsimme hitsaajaa Lahteen. MIG-hitsaus hallussa.',
+          'Vi söker en svetsare i Vasa inom kort.',
+          'We need two welders in Helsinki by 2030.',
+          'Hitsaaja\u0000 Lahteen.',
+          'Svetsare \udc00i Vasa.',
+        ),
+        fc.string({ minLength: 1, maxLength: 400 }).filter((t) => /\S/.test(t)),
+      ),
       title: fc.string({ minLength: 1, maxLength: 80 }).filter((t) => /\S/.test(t)),
       language: fc.constantFrom('fi', 'sv', 'en'),
       date: fc.constantFrom('2024-02-29', '2026-11-01', '1999-12-31'),
@@ -38,7 +55,11 @@ const validDocument = fc
     },
     { requiredKeys: ['kind', 'text'] },
   )
-  .chain((doc) => fc.option(fc.tuple(fc.constantFrom(...Object.keys(doc)), wild), { freq: 3 }).map((m) => (m ? { ...doc, [m[0]]: m[1] } : doc)));
+  .chain((doc) =>
+    fc
+      .option(fc.tuple(fc.constantFrom(...Object.keys(doc)), wild), { freq: 3 })
+      .map((m) => (m ? { ...doc, [m[0]]: m[1] } : doc)),
+  );
 const documentBody = fc.oneof(
   { arbitrary: validDocument, weight: 3 },
   wild,
@@ -50,7 +71,13 @@ const documentBody = fc.oneof(
       language: fc.oneof(fc.constantFrom('fi', 'sv', 'en', 'de', ''), wild),
       date: fc.oneof(fc.constantFrom('2026-11-01', '2026-02-30', '2026-13-01', 'yesterday', ''), wild),
       region: fc.oneof(fc.constantFrom('Lahti', 'MK07', '00100', 'Atlantis', ''), wild),
-      employer: fc.oneof(fc.record({ name: fc.string(), businessId: fc.constantFrom('1234567-8', '123', ''), sector: fc.string() }, { requiredKeys: [] }), wild),
+      employer: fc.oneof(
+        fc.record(
+          { name: fc.string(), businessId: fc.constantFrom('1234567-8', '123', ''), sector: fc.string() },
+          { requiredKeys: [] },
+        ),
+        wild,
+      ),
       vacancies: fc.oneof(fc.integer({ min: -5, max: 200_000 }), fc.double(), wild),
       horizon: fc.oneof(fc.constantFrom('current', 'short', 'long', 'never'), wild),
       externalId: fc.oneof(fc.string({ maxLength: 400 }), wild),
@@ -62,7 +89,17 @@ const documentBody = fc.oneof(
 );
 const rawBody = fc.oneof(
   fc.string({ maxLength: 200 }),
-  fc.constantFrom('{', '{"kind":"job_ad","text":', '[]', 'null', '"text"', '{"kind":"job_ad","text":"a"}}', '\uFEFF{}', '{"__proto__":{"x":1}}', '{"constructor":{"prototype":{}}}'),
+  fc.constantFrom(
+    '{',
+    '{"kind":"job_ad","text":',
+    '[]',
+    'null',
+    '"text"',
+    '{"kind":"job_ad","text":"a"}}',
+    '\uFEFF{}',
+    '{"__proto__":{"x":1}}',
+    '{"constructor":{"prototype":{}}}',
+  ),
 );
 
 const PARAMS: Record<string, fc.Arbitrary<string>> = {
@@ -92,11 +129,23 @@ const PARAMS: Record<string, fc.Arbitrary<string>> = {
 };
 const query = fc
   .tuple(
-    fc.dictionary(fc.constantFrom(...Object.keys(PARAMS)), fc.constant(''), { maxKeys: 6 }).chain((d) =>
-      Object.keys(d).length === 0
-        ? fc.constant({})
-        : fc.record(Object.fromEntries(Object.keys(d).map((k) => [k, fc.oneof({ arbitrary: PARAMS[k]!, weight: 5 }, { arbitrary: fc.string({ maxLength: 30 }), weight: 1 })]))),
-    ),
+    fc
+      .dictionary(fc.constantFrom(...Object.keys(PARAMS)), fc.constant(''), { maxKeys: 6 })
+      .chain((d) =>
+        Object.keys(d).length === 0
+          ? fc.constant({})
+          : fc.record(
+              Object.fromEntries(
+                Object.keys(d).map((k) => [
+                  k,
+                  fc.oneof(
+                    { arbitrary: PARAMS[k]!, weight: 5 },
+                    { arbitrary: fc.string({ maxLength: 30 }), weight: 1 },
+                  ),
+                ]),
+              ),
+            ),
+      ),
     fc.dictionary(fc.string({ minLength: 1, maxLength: 10 }), fc.string({ maxLength: 20 }), { maxKeys: 2 }),
   )
   .map(([known, other]) => new URLSearchParams({ ...other, ...known }).toString());
@@ -111,55 +160,107 @@ describe('fuzzing the input routes (PGlite, Redis)', () => {
     s = await startTestService('pglite', 'fuzz', { RATE_LIMIT_MAX: '1000000' });
   }, 60_000);
   afterAll(async () => {
-    console.log(`fuzz: ${[...statuses].sort((a, b) => a[0] - b[0]).map(([c, n]) => `${c}×${n}`).join(' ')}; ${accepted.size} documents accepted`);
+    console.log(
+      `fuzz: ${[...statuses]
+        .sort((a, b) => a[0] - b[0])
+        .map(([c, n]) => `${c}×${n}`)
+        .join(' ')}; ${accepted.size} documents accepted`,
+    );
     await s.close();
   });
 
   it('POST /v1/documents: never a 5xx, and every accepted document is stored', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.oneof(documentBody.map((b) => JSON.stringify(b) ?? 'null'), rawBody), async (payload) => {
-        const res = await s.app.inject({ method: 'POST', url: '/v1/documents', payload, headers: { 'content-type': 'application/json' } });
-        count(res.statusCode);
-        expect(res.statusCode, `${payload.slice(0, 200)} → ${res.body}`).toBeLessThan(500);
-        if (res.statusCode === 202) accepted.add(res.json<{ id: string }>().id);
-        else expect(res.json<{ message: string }>().message).toBeTruthy();
-      }),
+      fc.asyncProperty(
+        fc.oneof(
+          documentBody.map((b) => JSON.stringify(b) ?? 'null'),
+          rawBody,
+        ),
+        async (payload) => {
+          const res = await s.app.inject({
+            method: 'POST',
+            url: '/v1/documents',
+            payload,
+            headers: { 'content-type': 'application/json' },
+          });
+          count(res.statusCode);
+          expect(res.statusCode, `${payload.slice(0, 200)} → ${res.body}`).toBeLessThan(500);
+          if (res.statusCode === 202) accepted.add(res.json<{ id: string }>().id);
+          else expect(res.json<{ message: string }>().message).toBeTruthy();
+        },
+      ),
       { numRuns: RUNS, seed: SEED },
     );
-    const stored = await s.db.query<{ id: string }>('SELECT id FROM documents WHERE id = ANY($1::uuid[])', [[...accepted]]);
+    const stored = await s.db.query<{ id: string }>('SELECT id FROM documents WHERE id = ANY($1::uuid[])', [
+      [...accepted],
+    ]);
     expect(stored.length).toBe(accepted.size);
   });
 
   it('POST /v1/analyze: never a 5xx', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.oneof(documentBody.map((b) => JSON.stringify(b) ?? 'null'), rawBody), async (payload) => {
-        const res = await s.app.inject({ method: 'POST', url: '/v1/analyze', payload, headers: { 'content-type': 'application/json' } });
-        count(res.statusCode);
-        expect(res.statusCode, `${payload.slice(0, 200)} → ${res.body}`).toBeLessThan(500);
-      }),
+      fc.asyncProperty(
+        fc.oneof(
+          documentBody.map((b) => JSON.stringify(b) ?? 'null'),
+          rawBody,
+        ),
+        async (payload) => {
+          const res = await s.app.inject({
+            method: 'POST',
+            url: '/v1/analyze',
+            payload,
+            headers: { 'content-type': 'application/json' },
+          });
+          count(res.statusCode);
+          expect(res.statusCode, `${payload.slice(0, 200)} → ${res.body}`).toBeLessThan(500);
+        },
+      ),
       { numRuns: RUNS, seed: SEED },
     );
   });
 
   it('POST /v1/batches (NDJSON and CSV, gzip or not): never a 5xx, and rows are either documents or reported', async () => {
-    const line = fc.oneof(documentBody.map((b) => JSON.stringify(b) ?? ''), fc.string({ maxLength: 120 }), fc.constantFrom('', '{"id":"1","text":"Hitsaaja Lahteen."}', 'id,text', '"unterminated,'));
+    const line = fc.oneof(
+      documentBody.map((b) => JSON.stringify(b) ?? ''),
+      fc.string({ maxLength: 120 }),
+      fc.constantFrom('', '{"id":"1","text":"Hitsaaja Lahteen."}', 'id,text', '"unterminated,'),
+    );
     await fc.assert(
-      fc.asyncProperty(fc.array(line, { maxLength: 12 }), fc.constantFrom('application/x-ndjson', 'text/csv', 'application/json-lines'), fc.constantFrom('job_ad', 'meeting_note', 'nope'), fc.boolean(), async (lines, type, kind, zipped) => {
-        const body = Buffer.from(lines.join('\n'));
-        const res = await s.app.inject({ method: 'POST', url: `/v1/batches?kind=${kind}`, payload: zipped ? gzipSync(body) : body, headers: { 'content-type': type } });
-        count(res.statusCode);
-        expect(res.statusCode, `${type} ${JSON.stringify(lines).slice(0, 300)} → ${res.body}`).toBeLessThan(500);
-        if (res.statusCode === 202) {
-          const b = res.json<{ rows: number; accepted: number; rejected: number }>();
-          expect(b.accepted + b.rejected).toBe(b.rows);
-        }
-      }),
+      fc.asyncProperty(
+        fc.array(line, { maxLength: 12 }),
+        fc.constantFrom('application/x-ndjson', 'text/csv', 'application/json-lines'),
+        fc.constantFrom('job_ad', 'meeting_note', 'nope'),
+        fc.boolean(),
+        async (lines, type, kind, zipped) => {
+          const body = Buffer.from(lines.join('\n'));
+          const res = await s.app.inject({
+            method: 'POST',
+            url: `/v1/batches?kind=${kind}`,
+            payload: zipped ? gzipSync(body) : body,
+            headers: { 'content-type': type },
+          });
+          count(res.statusCode);
+          expect(res.statusCode, `${type} ${JSON.stringify(lines).slice(0, 300)} → ${res.body}`).toBeLessThan(500);
+          if (res.statusCode === 202) {
+            const b = res.json<{ rows: number; accepted: number; rejected: number }>();
+            expect(b.accepted + b.rejected).toBe(b.rows);
+          }
+        },
+      ),
       { numRuns: RUNS, seed: SEED },
     );
   });
 
   it('GET the demand routes with any query string: never a 5xx', async () => {
-    const routes = ['/v1/demand', '/v1/demand/timeseries', '/v1/demand/emerging', '/v1/demand/compare', '/v1/demand/documents', '/v1/documents', '/v1/regions'];
+    const routes = [
+      '/v1/demand',
+      '/v1/demand/timeseries',
+      '/v1/demand/emerging',
+      '/v1/demand/compare',
+      '/v1/demand/documents',
+      '/v1/documents',
+      '/v1/regions',
+    ];
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(...routes), query, async (route, q) => {
         const res = await s.app.inject({ method: 'GET', url: `${route}?${q}` });

@@ -13,7 +13,9 @@ import { importTaxonomy } from '../../src/taxonomy/import.js';
 import { loadTaxonomy } from '../../src/taxonomy/load.js';
 import { createTestDatabase, engines, FIXTURE_TAXONOMY } from '../helpers/context.js';
 
-const cases = JSON.parse(readFileSync(join(PROJECT_ROOT, 'test', 'fixtures', 'demand', 'documents.json'), 'utf8')) as { document: NewDocument }[];
+const cases = JSON.parse(readFileSync(join(PROJECT_ROOT, 'test', 'fixtures', 'demand', 'documents.json'), 'utf8')) as {
+  document: NewDocument;
+}[];
 
 /**
  * Saves with more mentions than one transaction of a save takes while the engine is busy (SAVE_CHUNK_ROWS), on
@@ -59,24 +61,38 @@ describe.each(engines())('saving an analysis of many mentions on %s', (engine) =
       .concat('\n\n')
       .repeat(6),
   });
-  const analyse = (d: NewDocument, region?: string): Analysis => analyzer.analyze({ ...d, language: 'fi', ...(region && { region }) });
+  const analyse = (d: NewDocument, region?: string): Analysis =>
+    analyzer.analyze({ ...d, language: 'fi', ...(region && { region }) });
 
   /** What the tables hold for one document, and whether every rollup still sums to the facts. */
   async function stored(id: string) {
-    const count = async (table: string) => (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table} WHERE document_id = $1`, [id]))[0]!.n;
-    const [facts] = await db.query<{ n: number; demand: number }>('SELECT count(*)::int AS n, COALESCE(sum(weight), 0)::float8 AS demand FROM demand_facts');
+    const count = async (table: string) =>
+      (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table} WHERE document_id = $1`, [id]))[0]!.n;
+    const [facts] = await db.query<{ n: number; demand: number }>(
+      'SELECT count(*)::int AS n, COALESCE(sum(weight), 0)::float8 AS demand FROM demand_facts',
+    );
     const rollups: Record<string, boolean> = {};
     for (const r of ROLLUPS) {
-      const [sum] = await db.query<{ n: number; demand: number }>(`SELECT COALESCE(sum(mentions), 0)::int AS n, COALESCE(sum(demand), 0)::float8 AS demand FROM ${r.table}`);
+      const [sum] = await db.query<{ n: number; demand: number }>(
+        `SELECT COALESCE(sum(mentions), 0)::int AS n, COALESCE(sum(demand), 0)::float8 AS demand FROM ${r.table}`,
+      );
       rollups[r.table] = sum!.n === facts!.n && Math.abs(sum!.demand - facts!.demand) < 1e-3;
     }
     const [doc] = await db.query<{ status: string }>('SELECT status FROM documents WHERE id = $1', [id]);
-    const months = await db.query<{ month: string }>(`SELECT DISTINCT month::text AS month FROM demand_facts WHERE document_id = $1`, [id]);
+    const months = await db.query<{ month: string }>(
+      `SELECT DISTINCT month::text AS month FROM demand_facts WHERE document_id = $1`,
+      [id],
+    );
     return {
       status: doc?.status,
       mentions: await count('mentions'),
       facts: await count('demand_facts'),
-      distinctMentions: (await db.query<{ n: number }>('SELECT count(DISTINCT (skill_uri, start_offset, end_offset))::int AS n FROM mentions WHERE document_id = $1', [id]))[0]!.n,
+      distinctMentions: (
+        await db.query<{ n: number }>(
+          'SELECT count(DISTINCT (skill_uri, start_offset, end_offset))::int AS n FROM mentions WHERE document_id = $1',
+          [id],
+        )
+      )[0]!.n,
       months: months.map((m) => m.month),
       rollups,
     };
@@ -91,7 +107,12 @@ describe.each(engines())('saving an analysis of many mentions on %s', (engine) =
     expect(await documents.saveAnalysis(document.id, analysis)).toBe(true);
     expect(transactions).toBe(1 + Math.ceil(analysis.mentions.length / SAVE_CHUNK_ROWS));
     const first = await stored(document.id);
-    expect(first).toMatchObject({ status: 'done', mentions: analysis.mentions.length, facts: analysis.mentions.length, months: ['2026-03-01'] });
+    expect(first).toMatchObject({
+      status: 'done',
+      mentions: analysis.mentions.length,
+      facts: analysis.mentions.length,
+      months: ['2026-03-01'],
+    });
     expect(Object.values(first.rollups).every(Boolean), JSON.stringify(first.rollups)).toBe(true);
     // saved again on an idle engine: in two transactions, replaced and not added to
     busy = false;
@@ -107,10 +128,17 @@ describe.each(engines())('saving an analysis of many mentions on %s', (engine) =
     const { document } = await documents.create(orgId, note);
     const inLahti = analyse(note, 'Lahti');
     const inOulu = analyse({ ...note, date: '2025-01-15' }, 'Oulu');
-    expect(await Promise.all([documents.saveAnalysis(document.id, inLahti), documents.saveAnalysis(document.id, inOulu)])).toEqual([true, true]);
+    expect(
+      await Promise.all([documents.saveAnalysis(document.id, inLahti), documents.saveAnalysis(document.id, inOulu)]),
+    ).toEqual([true, true]);
     const after = await stored(document.id);
     const winner = after.months[0] === '2026-04-01' ? inLahti : inOulu;
-    expect(after).toMatchObject({ status: 'done', mentions: winner.mentions.length, facts: winner.mentions.length, distinctMentions: winner.mentions.length });
+    expect(after).toMatchObject({
+      status: 'done',
+      mentions: winner.mentions.length,
+      facts: winner.mentions.length,
+      distinctMentions: winner.mentions.length,
+    });
     expect(after.months).toHaveLength(1);
     expect(Object.values(after.rollups).every(Boolean), JSON.stringify(after.rollups)).toBe(true);
   });

@@ -11,25 +11,59 @@ describe.skipIf(!fullDataPresent)('a meeting note through the whole service on t
   beforeAll(async () => {
     s = await startTestService('pglite', 'demand-full', {}, SHARED_DATA);
     s.startWorker();
-    id = (await s.app.inject({ method: 'POST', url: '/v1/documents', payload: { kind: 'meeting_note', date: '2026-10-02', text: NOTE } })).json<{ id: string }>().id;
-    await waitFor(async () => ((await s.app.inject({ method: 'GET', url: `/v1/documents/${id}` })).json<{ status: string }>().status === 'done' ? true : undefined), 60_000, 'the note');
+    id = (
+      await s.app.inject({
+        method: 'POST',
+        url: '/v1/documents',
+        payload: { kind: 'meeting_note', date: '2026-10-02', text: NOTE },
+      })
+    ).json<{ id: string }>().id;
+    await waitFor(
+      async () =>
+        (await s.app.inject({ method: 'GET', url: `/v1/documents/${id}` })).json<{ status: string }>().status === 'done'
+          ? true
+          : undefined,
+      60_000,
+      'the note',
+    );
   }, 240_000);
   afterAll(() => s.close());
 
   it('yields needs now, in 1–2 years and in 3–10 years, in Päijät-Häme', async () => {
     const doc = (await s.app.inject({ method: 'GET', url: `/v1/documents/${id}` })).json<{
-      analysis: { mentions: { start: number; end: number; horizon: string; polarity: string }[]; regions: { code: string; primary: boolean }[] };
+      analysis: {
+        mentions: { start: number; end: number; horizon: string; polarity: string }[];
+        regions: { code: string; primary: boolean }[];
+      };
     }>();
     const byText = doc.analysis.mentions.map((m) => `${NOTE.slice(m.start, m.end)} ${m.horizon} ${m.polarity}`);
-    expect(byText).toEqual(expect.arrayContaining(['CNC-koneistajista current need', 'automaatio-osaamista short need', 'robotiikkaa long need']));
-    expect(doc.analysis.regions.filter((r) => r.primary).map((r) => r.code)).toEqual(['KU398', 'MK07', 'EVK03', 'FI1C', 'FI']);
-    const long = (await s.app.inject({ method: 'GET', url: '/v1/demand?region=MK07&horizon=long&lang=en' })).json<{ rows: { label: string; documents: number }[] }>();
+    expect(byText).toEqual(
+      expect.arrayContaining([
+        'CNC-koneistajista current need',
+        'automaatio-osaamista short need',
+        'robotiikkaa long need',
+      ]),
+    );
+    expect(doc.analysis.regions.filter((r) => r.primary).map((r) => r.code)).toEqual([
+      'KU398',
+      'MK07',
+      'EVK03',
+      'FI1C',
+      'FI',
+    ]);
+    const long = (await s.app.inject({ method: 'GET', url: '/v1/demand?region=MK07&horizon=long&lang=en' })).json<{
+      rows: { label: string; documents: number }[];
+    }>();
     console.log(`/v1/demand?region=MK07&horizon=long: ${long.rows.map((r) => r.label).join('; ')}`);
     expect(long.rows.length).toBeGreaterThan(0);
     expect(long.rows.every((r) => r.documents === 1)).toBe(true);
     expect(long.rows.map((r) => r.label).join(' ')).toMatch(/robot/i);
-    const short = (await s.app.inject({ method: 'GET', url: '/v1/demand?region=MK07&horizon=short' })).json<{ rows: unknown[] }>();
-    const now = (await s.app.inject({ method: 'GET', url: '/v1/demand?region=MK07&horizon=current' })).json<{ rows: unknown[] }>();
+    const short = (await s.app.inject({ method: 'GET', url: '/v1/demand?region=MK07&horizon=short' })).json<{
+      rows: unknown[];
+    }>();
+    const now = (await s.app.inject({ method: 'GET', url: '/v1/demand?region=MK07&horizon=current' })).json<{
+      rows: unknown[];
+    }>();
     expect(short.rows.length).toBeGreaterThan(0);
     expect(now.rows.length).toBeGreaterThan(0);
   });

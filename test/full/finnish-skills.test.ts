@@ -36,8 +36,9 @@ describe.skipIf(!fullDataPresent)('Finnish skill test set on the real ESCO', () 
       const a = analyzer.analyze({ text: c.text, language: 'fi' });
       const found = new Set(a.skills.map((s) => s.uri));
       const gold = new Set(c.skills);
-      for (const u of found) if (gold.has(u)) tp++;
-      else fp++;
+      for (const u of found)
+        if (gold.has(u)) tp++;
+        else fp++;
       for (const u of gold) {
         if (!found.has(u)) {
           fn++;
@@ -59,7 +60,11 @@ describe.skipIf(!fullDataPresent)('Finnish skill test set on the real ESCO', () 
   it('gives calibrated scores: confident finds are more often right, and the mean score is near the precision', () => {
     // the Finnish fit of models/calibration.json was made on this very set (cross-validated figures in the file):
     // this checks that the shipped file is the one for the current pipeline, not an independent estimate
-    const found = cases.flatMap((c) => analyzer.analyze({ text: c.text, language: 'fi' }).skills.map((s) => ({ p: s.score, right: c.skills.includes(s.uri) })));
+    const found = cases.flatMap((c) =>
+      analyzer
+        .analyze({ text: c.text, language: 'fi' })
+        .skills.map((s) => ({ p: s.score, right: c.skills.includes(s.uri) })),
+    );
     const precision = (list: typeof found) => list.filter((f) => f.right).length / list.length;
     const meanScore = found.reduce((s, f) => s + f.p, 0) / found.length;
     const confident = found.filter((f) => f.p >= 0.75);

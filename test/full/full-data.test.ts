@@ -33,9 +33,15 @@ describe.skipIf(!fullDataPresent)('the real ESCO, ISCO-08, TOL 2008 and regions 
   it('imports every classification completely', async () => {
     const count = async (sql: string) => (await db.query<{ n: number }>(sql))[0]!.n;
     expect(await count('SELECT count(*)::int AS n FROM esco_skills')).toBe(13_896);
-    expect(await count('SELECT count(*)::int AS n FROM esco_skills WHERE pref_fi IS NOT NULL AND pref_sv IS NOT NULL')).toBe(13_896);
+    expect(
+      await count('SELECT count(*)::int AS n FROM esco_skills WHERE pref_fi IS NOT NULL AND pref_sv IS NOT NULL'),
+    ).toBe(13_896);
     expect(await count('SELECT count(*)::int AS n FROM esco_occupations')).toBe(3_007);
-    expect(await count(`SELECT count(DISTINCT concept_uri)::int AS n FROM esco_labels WHERE concept_type = 'occupation' AND lang = 'fi' AND kind = 'alt'`)).toBeGreaterThan(2_000);
+    expect(
+      await count(
+        `SELECT count(DISTINCT concept_uri)::int AS n FROM esco_labels WHERE concept_type = 'occupation' AND lang = 'fi' AND kind = 'alt'`,
+      ),
+    ).toBeGreaterThan(2_000);
     expect(await count('SELECT count(*)::int AS n FROM esco_occupation_skills')).toBeGreaterThan(120_000);
     expect(await count('SELECT count(*)::int AS n FROM isco_groups WHERE level = 4')).toBe(436);
     expect(await count(`SELECT count(*)::int AS n FROM sectors WHERE level = 1`)).toBe(21);
@@ -43,7 +49,9 @@ describe.skipIf(!fullDataPresent)('the real ESCO, ISCO-08, TOL 2008 and regions 
     expect(await count(`SELECT count(*)::int AS n FROM regions WHERE level = 'municipality'`)).toBe(308);
     expect(await count(`SELECT count(*)::int AS n FROM regions WHERE level = 'maakunta'`)).toBe(19);
     expect(await count(`SELECT count(*)::int AS n FROM regions WHERE level = 'elinvoimakeskus'`)).toBe(10);
-    const hml = await db.query(`SELECT m.code, m.parent_code, p.name_fi FROM regions m JOIN regions p ON p.code = m.parent_code WHERE m.name_fi = 'Hämeenlinna'`);
+    const hml = await db.query(
+      `SELECT m.code, m.parent_code, p.name_fi FROM regions m JOIN regions p ON p.code = m.parent_code WHERE m.name_fi = 'Hämeenlinna'`,
+    );
     expect(hml).toEqual([{ code: 'KU109', parent_code: 'MK05', name_fi: 'Kanta-Häme' }]);
   });
 

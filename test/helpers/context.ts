@@ -29,7 +29,10 @@ export function uniquePrefix(name: string): string {
 }
 
 /** A fresh, migrated database on the engine: in-memory PGlite, or a new database on the test server. */
-export async function createTestDatabase(engine: Engine, options: { statementTimeoutMs?: number } = {}): Promise<{ db: Database; url?: string; drop(): Promise<void> }> {
+export async function createTestDatabase(
+  engine: Engine,
+  options: { statementTimeoutMs?: number } = {},
+): Promise<{ db: Database; url?: string; drop(): Promise<void> }> {
   if (engine === 'pglite') {
     const db = await openDatabase({});
     await migrate(db);
@@ -81,9 +84,14 @@ export function fixtureTaxonomy(dir = FIXTURE_TAXONOMY, options: { aliases?: boo
  * The analyzer over fixtureTaxonomy(dir, options), never with an encoder: bare, or as a service builds it (the
  * aliases and the score calibration) when asked for the aliases.
  */
-export async function fixtureAnalyzer(dir = FIXTURE_TAXONOMY, options: { aliases?: boolean } = {}): Promise<{ analyzer: Analyzer; taxonomy: TaxonomyData }> {
+export async function fixtureAnalyzer(
+  dir = FIXTURE_TAXONOMY,
+  options: { aliases?: boolean } = {},
+): Promise<{ analyzer: Analyzer; taxonomy: TaxonomyData }> {
   const taxonomy = await fixtureTaxonomy(dir, options);
   const config = testConfig();
-  const analyzer = options.aliases ? await loadAnalyzer(taxonomy, config, createLogger(config)) : await Analyzer.create(taxonomy);
+  const analyzer = options.aliases
+    ? await loadAnalyzer(taxonomy, config, createLogger(config))
+    : await Analyzer.create(taxonomy);
   return { analyzer, taxonomy };
 }

@@ -21,7 +21,9 @@ export default async function setup(project: TestProject) {
     project.provide('postgresUrl', pg.url);
   } else {
     project.provide('postgresUrl', '');
-    console.warn('\n*** PostgreSQL server tests SKIPPED: initdb/pg_ctl not found (apt-get install -y postgresql). PGlite tests still run. ***\n');
+    console.warn(
+      '\n*** PostgreSQL server tests SKIPPED: initdb/pg_ctl not found (apt-get install -y postgresql). PGlite tests still run. ***\n',
+    );
   }
   return async () => {
     for (const s of servers.reverse()) await s.stop();

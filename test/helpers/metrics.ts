@@ -21,19 +21,32 @@ export function total(metrics: Map<string, number>, name: string, labels: Record
 }
 
 /** How much the series of `name` with `labels` (summed as in `total`) grew from one scrape to the next. */
-export function grew(before: Map<string, number>, after: Map<string, number>, name: string, labels: Record<string, string> = {}): number {
+export function grew(
+  before: Map<string, number>,
+  after: Map<string, number>,
+  name: string,
+  labels: Record<string, string> = {},
+): number {
   return total(after, name, labels) - total(before, name, labels);
 }
 
 /** The change of a histogram between two scrapes: its count, sum and cumulative bucket counts (upper bound → count). */
-export function histogramDelta(before: Map<string, number>, after: Map<string, number>, name: string, labels: Record<string, string> = {}) {
-  const part = (suffix: string, extra: Record<string, string> = {}) => grew(before, after, name + suffix, { ...labels, ...extra });
+export function histogramDelta(
+  before: Map<string, number>,
+  after: Map<string, number>,
+  name: string,
+  labels: Record<string, string> = {},
+) {
+  const part = (suffix: string, extra: Record<string, string> = {}) =>
+    grew(before, after, name + suffix, { ...labels, ...extra });
   const bounds = new Set<string>();
   for (const series of after.keys()) {
     const le = series.startsWith(`${name}_bucket{`) ? /le="([^"]+)"/.exec(series)?.[1] : undefined;
     if (le !== undefined) bounds.add(le);
   }
-  const buckets = [...bounds].map((le) => ({ le: le === '+Inf' ? Infinity : Number(le), count: part('_bucket', { le }) })).sort((a, b) => a.le - b.le);
+  const buckets = [...bounds]
+    .map((le) => ({ le: le === '+Inf' ? Infinity : Number(le), count: part('_bucket', { le }) }))
+    .sort((a, b) => a.le - b.le);
   return { count: part('_count'), sum: part('_sum'), buckets };
 }
 

@@ -27,7 +27,8 @@ export function runCli(args: string[], env: Record<string, string>): CliProcess 
     async waitForOutput(pattern, timeoutMs = 60_000) {
       const deadline = Date.now() + timeoutMs;
       while (!pattern.test(out)) {
-        if (child.exitCode !== null) throw new Error(`process exited (${child.exitCode}) before ${pattern}:\n${out.slice(-3000)}`);
+        if (child.exitCode !== null)
+          throw new Error(`process exited (${child.exitCode}) before ${pattern}:\n${out.slice(-3000)}`);
         if (Date.now() > deadline) throw new Error(`timed out waiting for ${pattern}:\n${out.slice(-3000)}`);
         await new Promise((r) => setTimeout(r, 100));
       }

@@ -39,9 +39,21 @@ export interface TestService {
 }
 
 /** The API on a real Redis (own queue prefix) and a real database with the fixture taxonomy (or the one in `taxonomyDir`). */
-export async function startTestService(engine: Engine, name: string, env: Record<string, string> = {}, taxonomyDir = FIXTURE_TAXONOMY): Promise<TestService> {
+export async function startTestService(
+  engine: Engine,
+  name: string,
+  env: Record<string, string> = {},
+  taxonomyDir = FIXTURE_TAXONOMY,
+): Promise<TestService> {
   const redisUrl = inject('redisUrl');
-  const config = testConfig({ REDIS_URL: redisUrl, QUEUE_PREFIX: uniquePrefix(name), MAX_TEXT_CHARS: '5000', MAX_ANALYZE_CHARS: '2000', BODY_LIMIT_BYTES: '65536', ...env });
+  const config = testConfig({
+    REDIS_URL: redisUrl,
+    QUEUE_PREFIX: uniquePrefix(name),
+    MAX_TEXT_CHARS: '5000',
+    MAX_ANALYZE_CHARS: '2000',
+    BODY_LIMIT_BYTES: '65536',
+    ...env,
+  });
   const { db, drop } = await createTestDatabase(engine, { statementTimeoutMs: config.DB_STATEMENT_TIMEOUT_MS });
   await importTaxonomy(db, taxonomyDir);
   const log = createLogger(config);
@@ -55,7 +67,10 @@ export async function startTestService(engine: Engine, name: string, env: Record
   const app = await buildApp({ config, db, documents, queue, redisUrl, analyzer, log, keys });
   await app.ready();
   const raw = app.inject.bind(app) as unknown as Inject;
-  const withKey = (k: string): Inject => (options) => raw({ ...options, headers: { authorization: `Bearer ${k}`, ...options.headers } });
+  const withKey =
+    (k: string): Inject =>
+    (options) =>
+      raw({ ...options, headers: { authorization: `Bearer ${k}`, ...options.headers } });
   (app as unknown as { inject: Inject }).inject = withKey(key);
   const workers: RunningWorker[] = [];
   let stopSweep: (() => void) | undefined;
@@ -79,7 +94,12 @@ export async function startTestService(engine: Engine, name: string, env: Record
       workers.push(w);
       // the safety net the service has: a document whose job never reached Redis (a command timing out on a busy
       // machine) is queued again; sooner than in production, so that a test waiting for it does not run out
-      stopSweep ??= startRequeueSweep({ ...config, REQUEUE_INTERVAL_MS: Math.min(config.REQUEUE_INTERVAL_MS, 2_000) }, log, documents, queue);
+      stopSweep ??= startRequeueSweep(
+        { ...config, REQUEUE_INTERVAL_MS: Math.min(config.REQUEUE_INTERVAL_MS, 2_000) },
+        log,
+        documents,
+        queue,
+      );
       return w;
     },
     async close() {
@@ -97,7 +117,11 @@ export async function startTestService(engine: Engine, name: string, env: Record
   };
 }
 
-export async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs = 20_000, what = 'condition'): Promise<T> {
+export async function waitFor<T>(
+  probe: () => Promise<T | undefined>,
+  timeoutMs = 20_000,
+  what = 'condition',
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();

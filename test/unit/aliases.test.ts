@@ -16,7 +16,10 @@ describe('local aliases', () => {
     expect(testConfig().ALIASES_FILES).toBe(join(PROJECT_ROOT, 'taxonomy', 'aliases.csv'));
     const dir = mkdtempSync(join(tmpdir(), 'radar-alias-'));
     const file = join(dir, 'ours.csv');
-    writeFileSync(file, `lang,alias,uri,note\nfi,lavatrukki,${FORKLIFT},ok\nde,Gabelstapler,${FORKLIFT},\nfi,,${FORKLIFT},\nfi,x,not-a-uri,\n`);
+    writeFileSync(
+      file,
+      `lang,alias,uri,note\nfi,lavatrukki,${FORKLIFT},ok\nde,Gabelstapler,${FORKLIFT},\nfi,,${FORKLIFT},\nfi,x,not-a-uri,\n`,
+    );
     const { aliases, problems } = await readAliases([file, join(dir, 'missing.csv')]);
     expect(aliases).toEqual([{ lang: 'fi', alias: 'lavatrukki', uri: FORKLIFT, file: 'ours.csv', line: 2 }]);
     expect(problems.map((p) => `${p.file}:${p.line} ${p.reason}`)).toEqual([
@@ -30,7 +33,10 @@ describe('local aliases', () => {
   it('matches workplace words ESCO lacks, inflected, with the alias method', async () => {
     const taxonomy = await fixtureTaxonomy();
     const { aliases } = await readAliases([testConfig().ALIASES_FILES]);
-    const analyzer = await Analyzer.create({ ...taxonomy, aliases: aliases.filter((a) => taxonomy.skills.some((s) => s.uri === a.uri)) });
+    const analyzer = await Analyzer.create({
+      ...taxonomy,
+      aliases: aliases.filter((a) => taxonomy.skills.some((s) => s.uri === a.uri)),
+    });
     const text = 'Edellytämme MIG-hitsauksen osaamista ja voimassa olevaa trukkikorttia.';
     const a = analyzer.analyze({ text });
     const forklift = a.skills.find((s) => s.uri === FORKLIFT);
@@ -47,9 +53,15 @@ describe('local aliases', () => {
   it('keeps, when the taxonomy is read, only the aliases of its skills, and says which it left out', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'radar-alias-'));
     const file = join(dir, 'ours.csv');
-    writeFileSync(file, `lang,alias,uri\nfi,lavatrukki,${FORKLIFT}\nfi,olematon,http://data.europa.eu/esco/skill/not-in-the-fixture\n`);
+    writeFileSync(
+      file,
+      `lang,alias,uri\nfi,lavatrukki,${FORKLIFT}\nfi,olematon,http://data.europa.eu/esco/skill/not-in-the-fixture\n`,
+    );
     const warned: unknown[] = [];
-    const taxonomy = await readTaxonomy(FIXTURE_TAXONOMY, { aliasFiles: [file], log: { warn: (o: unknown) => warned.push(o) } });
+    const taxonomy = await readTaxonomy(FIXTURE_TAXONOMY, {
+      aliasFiles: [file],
+      log: { warn: (o: unknown) => warned.push(o) },
+    });
     expect(taxonomy.aliases.map((a) => a.alias)).toEqual(['lavatrukki']);
     expect(warned).toEqual([{ file: 'ours.csv', line: 3, uri: 'http://data.europa.eu/esco/skill/not-in-the-fixture' }]);
   });

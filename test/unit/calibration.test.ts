@@ -2,18 +2,35 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { skillLinkingFiles, skillLinkingPoints, fitCalibration, type CalibrationPoint } from '../../src/interfaces/eval/calibrate.js';
-import { brier, Calibrator, combineEvidence, expectedCalibrationError, fitPlatt } from '../../src/analysis/calibration.js';
+import {
+  skillLinkingFiles,
+  skillLinkingPoints,
+  fitCalibration,
+  type CalibrationPoint,
+} from '../../src/interfaces/eval/calibrate.js';
+import {
+  brier,
+  Calibrator,
+  combineEvidence,
+  expectedCalibrationError,
+  fitPlatt,
+} from '../../src/analysis/calibration.js';
 import { PROJECT_ROOT } from '../../src/base/paths.js';
 import { fixtureAnalyzer } from '../helpers/context.js';
 
 /** deterministic points drawn from p = σ(a·raw + b) */
 function sample(a: number, b: number, n: number, language: 'fi' | 'en' = 'en'): CalibrationPoint[] {
   let seed = 42;
-  const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+  const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
   return Array.from({ length: n }, (_, i) => {
     const raw = 0.5 + 0.5 * random();
-    return { language, method: 'lexical' as const, raw, positive: random() < 1 / (1 + Math.exp(-(a * raw + b))), group: i };
+    return {
+      language,
+      method: 'lexical' as const,
+      raw,
+      positive: random() < 1 / (1 + Math.exp(-(a * raw + b))),
+      group: i,
+    };
   });
 }
 
@@ -32,14 +49,21 @@ describe('score calibration', () => {
   });
 
   it('fits per language and method, and measures the fit on held-out folds', () => {
-    const fitted = fitCalibration([...sample(12, -9, 600), ...sample(6, -3, 300, 'fi')], { files: [], pipeline: 'test', encoder: null });
+    const fitted = fitCalibration([...sample(12, -9, 600), ...sample(6, -3, 300, 'fi')], {
+      files: [],
+      pipeline: 'test',
+      encoder: null,
+    });
     expect(Object.keys(fitted.methods).sort()).toEqual(['en:lexical', 'fi:lexical']);
     const q = fitted.quality['en:lexical']!;
     // raw scores of 0.5–1 read as probabilities are badly calibrated for this process; the fit is not
     expect(q.eceCalibrated).toBeLessThan(q.eceRaw);
     expect(q.brierCalibrated).toBeLessThan(q.brierRaw);
     const calibrator = Calibrator.load(fileWith(fitted), null);
-    expect(calibrator.probability('en', 'lexical', 1)).toBeCloseTo(1 / (1 + Math.exp(-(fitted.methods['en:lexical']!.a + fitted.methods['en:lexical']!.b))), 3);
+    expect(calibrator.probability('en', 'lexical', 1)).toBeCloseTo(
+      1 / (1 + Math.exp(-(fitted.methods['en:lexical']!.a + fitted.methods['en:lexical']!.b))),
+      3,
+    );
     // Swedish has no fit of its own: the English one; an alias is lexical evidence
     expect(calibrator.probability('sv', 'lexical', 0.9)).toBe(calibrator.probability('en', 'lexical', 0.9));
     expect(calibrator.probability('fi', 'alias', 0.9)).toBe(calibrator.probability('fi', 'lexical', 0.9));
@@ -65,14 +89,30 @@ describe('score calibration', () => {
   it('combines independent evidence as a noisy-OR and measures calibration', () => {
     expect(combineEvidence([0.5, 0.5])).toBe(0.75);
     expect(combineEvidence([0.9])).toBe(0.9);
-    expect(brier([{ p: 1, positive: true }, { p: 0, positive: false }])).toBe(0);
-    expect(expectedCalibrationError([{ p: 0.25, positive: true }, { p: 0.25, positive: false }, { p: 0.25, positive: false }, { p: 0.25, positive: false }])).toBeCloseTo(0, 6);
+    expect(
+      brier([
+        { p: 1, positive: true },
+        { p: 0, positive: false },
+      ]),
+    ).toBe(0);
+    expect(
+      expectedCalibrationError([
+        { p: 0.25, positive: true },
+        { p: 0.25, positive: false },
+        { p: 0.25, positive: false },
+        { p: 0.25, positive: false },
+      ]),
+    ).toBeCloseTo(0, 6);
     expect(expectedCalibrationError([{ p: 0.9, positive: false }])).toBeCloseTo(0.9, 6);
   });
 
-  it('labels the pipeline candidates of annotated sentences by the annotators\' skills', async () => {
+  it("labels the pipeline candidates of annotated sentences by the annotators' skills", async () => {
     const { analyzer, taxonomy } = await fixtureAnalyzer();
-    const points = await skillLinkingPoints(taxonomy.skills, analyzer, skillLinkingFiles(join(PROJECT_ROOT, 'test', 'fixtures', 'bench')));
+    const points = await skillLinkingPoints(
+      taxonomy.skills,
+      analyzer,
+      skillLinkingFiles(join(PROJECT_ROOT, 'test', 'fixtures', 'bench')),
+    );
     // "strong welding skills and welding equipment": annotated with welding techniques and operating welding
     // equipment, both found by the lexical matcher
     expect(points.filter((p) => p.positive).length).toBeGreaterThanOrEqual(2);

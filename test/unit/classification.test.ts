@@ -29,7 +29,8 @@ describe('occupation and sector classification', () => {
   it('scores a title match above a text match, and both above skills alone', () => {
     const title = analyzer.analyze({ title: 'MIG-hitsaaja', text: 'Työ on vakituinen.' }).occupations[0]!;
     const text = analyzer.analyze({ text: 'Etsimme MIG-hitsaajaa. Työ on vakituinen.' }).occupations[0]!;
-    const skills = analyzer.analyze({ text: 'Hallitset MIG-hitsauksen ja työskentelet hitsauslaitteilla.' }).occupations[0]!;
+    const skills = analyzer.analyze({ text: 'Hallitset MIG-hitsauksen ja työskentelet hitsauslaitteilla.' })
+      .occupations[0]!;
     expect(title.uri).toBe(WELDER);
     expect(text.uri).toBe(WELDER);
     expect(skills).toMatchObject({ uri: WELDER, evidence: ['skills'] });
@@ -49,14 +50,24 @@ describe('occupation and sector classification', () => {
       ]);
       expect(a.sectors[1]!.label).toBe('Metallituotteiden valmistus');
     }
-    expect(analyzer.analyze({ text: 'x y z', employerSector: 'C', language: 'fi' }).sectors).toEqual([{ code: 'C', label: 'Teollisuus', level: 1, score: 1, source: 'employer' }]);
+    expect(analyzer.analyze({ text: 'x y z', employerSector: 'C', language: 'fi' }).sectors).toEqual([
+      { code: 'C', label: 'Teollisuus', level: 1, score: 1, source: 'employer' },
+    ]);
   });
 
   it('matches an employer sector given by name, and falls back to the text for an unknown code', () => {
-    const byName = analyzer.analyze({ text: 'Hyvä työpaikka.', employerSector: 'metallituotteiden valmistus', language: 'fi' });
+    const byName = analyzer.analyze({
+      text: 'Hyvä työpaikka.',
+      employerSector: 'metallituotteiden valmistus',
+      language: 'fi',
+    });
     expect(byName.sectors.map((s) => s.code)).toEqual(['C', '25']);
     expect(byName.sectors[0]!.source).toBe('employer');
-    const fromText = analyzer.analyze({ text: 'Yrityksemme tuotteita ovat metallituotteet ja teräsrakenteet.', employerSector: '99', language: 'fi' });
+    const fromText = analyzer.analyze({
+      text: 'Yrityksemme tuotteita ovat metallituotteet ja teräsrakenteet.',
+      employerSector: '99',
+      language: 'fi',
+    });
     // a section ranks with its best division, broadest first on a tie
     expect(fromText.sectors.map((s) => [s.code, s.level, s.source])).toEqual([
       ['C', 1, 'text'],
@@ -64,6 +75,9 @@ describe('occupation and sector classification', () => {
     ]);
     expect(fromText.sectors[0]!.score).toBe(fromText.sectors[1]!.score);
     const en = analyzer.analyze({ text: 'We manufacture fabricated metal products.', language: 'en' });
-    expect(en.sectors.find((s) => s.level === 2)).toMatchObject({ code: '25', label: 'Manufacture of fabricated metal products' });
+    expect(en.sectors.find((s) => s.level === 2)).toMatchObject({
+      code: '25',
+      label: 'Manufacture of fabricated metal products',
+    });
   });
 });

@@ -14,7 +14,14 @@ describe('eval on a benchmark directory of the official formats', () => {
 
   beforeAll(async () => {
     const { analyzer, taxonomy } = await fixtureAnalyzer();
-    rows = await runEval({ benchDir: BENCH, skills: taxonomy.skills, analyzer, embedder: null, cacheDir: mkdtempSync(join(tmpdir(), 'radar-cache-')), predictionsDir: predictions });
+    rows = await runEval({
+      benchDir: BENCH,
+      skills: taxonomy.skills,
+      analyzer,
+      embedder: null,
+      cacheDir: mkdtempSync(join(tmpdir(), 'radar-cache-')),
+      predictionsDir: predictions,
+    });
   });
 
   it('finds every benchmark by pattern and scores project and baseline', () => {
@@ -39,15 +46,28 @@ describe('eval on a benchmark directory of the official formats', () => {
   });
 
   it('writes the rankings and spans it scored, one JSONL file per input', () => {
-    expect(readdirSync(predictions).sort()).toEqual(['dev.jsonl', 'mini_q_en_c_en.jsonl', 'mini_validation_annotations.jsonl']);
-    const linking = readFileSync(join(predictions, 'mini_validation_annotations.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { sentence: string; ranking: string[] });
+    expect(readdirSync(predictions).sort()).toEqual([
+      'dev.jsonl',
+      'mini_q_en_c_en.jsonl',
+      'mini_validation_annotations.jsonl',
+    ]);
+    const linking = readFileSync(join(predictions, 'mini_validation_annotations.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { sentence: string; ranking: string[] });
     expect(linking).toHaveLength(3);
     expect(linking[0]!.ranking).toHaveLength(8);
     expect(linking.find((l) => l.sentence.includes('forklift'))?.ranking[0]).toBe('operate forklift');
-    const occ = readFileSync(join(predictions, 'mini_q_en_c_en.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { qid: string; ranking: string[] });
+    const occ = readFileSync(join(predictions, 'mini_q_en_c_en.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { qid: string; ranking: string[] });
     expect(occ.map((o) => o.qid)).toEqual(['Q1', 'Q2']);
     expect(occ[0]!.ranking.slice(0, 2).sort()).toEqual(['C1_en_000', 'C1_en_001']);
-    const spans = readFileSync(join(predictions, 'dev.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { idx: number; skill_spans: number[][]; knowledge_spans: number[][] });
+    const spans = readFileSync(join(predictions, 'dev.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { idx: number; skill_spans: number[][]; knowledge_spans: number[][] });
     expect(spans[0]).toEqual({ idx: 1, skill_spans: [[2, 5]], knowledge_spans: [[7, 8]] });
     expect(spans[1]).toEqual({ idx: 2, skill_spans: [], knowledge_spans: [[1, 3]] });
     expect(rows[5]!.project).toBe(1);

@@ -5,7 +5,7 @@ import { openDatabase, type Database } from '../../src/storage/database.js';
 /** A small pseudo-random generator, so that a failure can be repeated. */
 function rng(seed: number): () => number {
   let s = seed;
-  return () => ((s = (s * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+  return () => (s = (s * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
 }
 
 describe('firsts of a document’s facts', () => {
@@ -30,7 +30,12 @@ describe('firsts of a document’s facts', () => {
         `SELECT ${firstsSql('n')} AS firsts
          FROM (SELECT 1 AS document_id, u.* FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) WITH ORDINALITY AS u (skill_uri, skill_group, horizon, polarity, n)) f
          ORDER BY n`,
-        [facts.map((f) => f.skill_uri), facts.map((f) => f.skill_group), facts.map((f) => f.horizon), facts.map((f) => f.polarity)],
+        [
+          facts.map((f) => f.skill_uri),
+          facts.map((f) => f.skill_group),
+          facts.map((f) => f.horizon),
+          facts.map((f) => f.polarity),
+        ],
       );
       expect(firstsOf(facts)).toEqual(rows.map((r) => r.firsts));
     }

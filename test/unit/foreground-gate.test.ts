@@ -73,7 +73,10 @@ describe('ForegroundGate', () => {
     const gate = new ForegroundGate(1, 60_000);
     const started: string[] = [];
     await gate.foreground(() => sleep(1));
-    const maintenance = gate.background(async () => void started.push('maintenance'), { quietMs: 300, maxWaitMs: 60_000 });
+    const maintenance = gate.background(async () => void started.push('maintenance'), {
+      quietMs: 300,
+      maxWaitMs: 60_000,
+    });
     const save = gate.background(async () => void started.push('save'));
     await save;
     expect(started).toEqual(['save']);
@@ -92,12 +95,18 @@ describe('ForegroundGate', () => {
     const fg = gate.foreground(() => request.promise);
     const stop = new AbortController();
     let ran = false;
-    const waiting = gate.background(async () => void (ran = true), { quietMs: 1, maxWaitMs: 60_000, signal: stop.signal });
+    const waiting = gate.background(async () => void (ran = true), {
+      quietMs: 1,
+      maxWaitMs: 60_000,
+      signal: stop.signal,
+    });
     stop.abort(new Error('stopped'));
     await expect(waiting).rejects.toThrow('stopped');
     const aborted = new AbortController();
     aborted.abort(new Error('before'));
-    await expect(gate.background(async () => void (ran = true), { quietMs: 1, maxWaitMs: 60_000, signal: aborted.signal })).rejects.toThrow('before');
+    await expect(
+      gate.background(async () => void (ran = true), { quietMs: 1, maxWaitMs: 60_000, signal: aborted.signal }),
+    ).rejects.toThrow('before');
     request.resolve();
     await fg;
     await expect(gate.background(() => Promise.resolve(9))).resolves.toBe(9);

@@ -55,7 +55,12 @@ describe('IngestBatcher', () => {
     let release!: () => void;
     const busy = new Promise<void>((resolve) => (release = resolve));
     const batcher = new IngestBatcher(countingRepository(busy), queue, config, createLogger(config), 200, 1);
-    const doc = (i: number) => ({ kind: 'job_ad' as const, text: `Haemme hitsaajaa Lahteen (${i}).`, language: 'fi' as const, externalId: `batch-${i}` });
+    const doc = (i: number) => ({
+      kind: 'job_ad' as const,
+      text: `Haemme hitsaajaa Lahteen (${i}).`,
+      language: 'fi' as const,
+      externalId: `batch-${i}`,
+    });
     const turn = () => new Promise((resolve) => setImmediate(resolve));
 
     const first = batcher.submit(org, doc(0));
@@ -87,11 +92,16 @@ describe('IngestBatcher', () => {
     const batcher = new IngestBatcher(countingRepository(), queue, config, createLogger(config), 200, 1);
     // an organisation that does not exist: the foreign key fails the whole statement
     const ghost = randomUUID();
-    const failed = [batcher.submit(ghost, { kind: 'job_ad', text: 'Ei tallennu 1.', language: 'fi' }), batcher.submit(ghost, { kind: 'job_ad', text: 'Ei tallennu 2.', language: 'fi' })];
+    const failed = [
+      batcher.submit(ghost, { kind: 'job_ad', text: 'Ei tallennu 1.', language: 'fi' }),
+      batcher.submit(ghost, { kind: 'job_ad', text: 'Ei tallennu 2.', language: 'fi' }),
+    ];
     const results = await Promise.allSettled(failed);
     expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
     expect(await db.query('SELECT 1 FROM documents WHERE org_id = $1', [ghost])).toEqual([]);
-    await expect(batcher.submit(org, { kind: 'job_ad', text: 'Tallentuu.', language: 'fi' })).resolves.toMatchObject({ created: true });
+    await expect(batcher.submit(org, { kind: 'job_ad', text: 'Tallentuu.', language: 'fi' })).resolves.toMatchObject({
+      created: true,
+    });
     expect(inserts).toEqual([2, 1]);
     await batcher.drain();
   });
@@ -100,20 +110,32 @@ describe('IngestBatcher', () => {
     const config = testConfig();
     const batcher = new IngestBatcher(countingRepository(), queue, config, createLogger(config), 200, 1);
     // the API refuses a NUL before it gets here; past it, PostgreSQL's text cannot hold one (22P05)
-    const texts = ['Haemme kokkia Ouluun.', 'Haemme \u0000 siivoojaa.', 'Haemme kokkia Ouluun.', 'Haemme tarjoilijaa Ouluun.'];
-    const outcomes = await Promise.allSettled(texts.map((text) => batcher.submit(org, { kind: 'job_ad', text, language: 'fi' })));
+    const texts = [
+      'Haemme kokkia Ouluun.',
+      'Haemme \u0000 siivoojaa.',
+      'Haemme kokkia Ouluun.',
+      'Haemme tarjoilijaa Ouluun.',
+    ];
+    const outcomes = await Promise.allSettled(
+      texts.map((text) => batcher.submit(org, { kind: 'job_ad', text, language: 'fi' })),
+    );
     expect(inserts).toEqual([4, 1, 1, 1, 1]);
     expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
     const refused = (outcomes[1] as PromiseRejectedResult).reason as DocumentRefusedError;
     expect(refused).toBeInstanceOf(DocumentRefusedError);
     expect(refused.statusCode).toBe(400);
     expect(refused.message).toMatch(/could not be stored: unsupported Unicode escape sequence/);
-    const [first, , again, other] = outcomes.map((o) => (o.status === 'fulfilled' ? (o.value as { id: string; created: boolean }) : undefined));
+    const [first, , again, other] = outcomes.map((o) =>
+      o.status === 'fulfilled' ? (o.value as { id: string; created: boolean }) : undefined,
+    );
     // the same text twice in the list is still one document, written one by one as in one statement
     expect(first).toMatchObject({ created: true });
     expect(again).toEqual({ id: first!.id, created: false, status: 'queued' });
     expect(other).toMatchObject({ created: true });
-    const stored = await db.query<{ text: string }>('SELECT text FROM documents WHERE id = ANY($1::uuid[]) ORDER BY text', [[first!.id, other!.id]]);
+    const stored = await db.query<{ text: string }>(
+      'SELECT text FROM documents WHERE id = ANY($1::uuid[]) ORDER BY text',
+      [[first!.id, other!.id]],
+    );
     expect(stored.map((r) => r.text)).toEqual(['Haemme kokkia Ouluun.', 'Haemme tarjoilijaa Ouluun.']);
     await batcher.drain();
     expect(await queue.getJob(analyzeJobId(other!.id))).toBeDefined();
@@ -139,7 +161,11 @@ describe('IngestBatcher', () => {
     expect(await queue.getJob(analyzeJobId(a.id))).toBeDefined();
     expect(await queue.getJob(analyzeJobId(b.id))).toBeDefined();
 
-    const full = await Promise.all(['Kokki', 'Tarjoilija', 'Siivooja'].map((who) => batcher.submit(org, { kind: 'job_ad', text: `Haemme: ${who}, Vaasa.`, language: 'fi' })));
+    const full = await Promise.all(
+      ['Kokki', 'Tarjoilija', 'Siivooja'].map((who) =>
+        batcher.submit(org, { kind: 'job_ad', text: `Haemme: ${who}, Vaasa.`, language: 'fi' }),
+      ),
+    );
     expect(inserts).toEqual([1, 1, 3]);
     for (let i = 0; i < 200 && calls.length < 2; i++) await new Promise((resolve) => setTimeout(resolve, 10));
     expect(calls).toEqual([2, 3]);

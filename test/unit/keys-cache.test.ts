@@ -54,7 +54,9 @@ describe('KeysRepository cache', () => {
     // after the first entry's time: the renewed one answers, without waiting for the database
     await sleep(1_000);
     hold = new Promise((resolve) => (release = resolve));
-    expect(await Promise.race([keys.verify(key), sleep(200).then(() => 'waited for the database')])).toMatchObject({ role: 'analyst' });
+    expect(await Promise.race([keys.verify(key), sleep(200).then(() => 'waited for the database')])).toMatchObject({
+      role: 'analyst',
+    });
     release();
     hold = undefined;
   });

@@ -44,7 +44,13 @@ describe('database maintenance on PGlite', () => {
     const orgId = (await new KeysRepository(db).createOrganisation('maintenance')).id;
     const documents = new DocumentsRepository(db);
     for (let b = 0; b < 10; b++) {
-      await documents.createMany(orgId, Array.from({ length: 200 }, (_, i) => ({ kind: 'job_ad' as const, text: `Ilmoitus ${b}-${i}: etsimme hitsaajaa Lahteen.` })));
+      await documents.createMany(
+        orgId,
+        Array.from({ length: 200 }, (_, i) => ({
+          kind: 'job_ad' as const,
+          text: `Ilmoitus ${b}-${i}: etsimme hitsaajaa Lahteen.`,
+        })),
+      );
     }
     // never analysed: the 2,000 waiting documents are planned as an empty queue would be
     expect((await stats(db, 'documents')).reltuples).toBe(-1);
@@ -58,7 +64,9 @@ describe('database maintenance on PGlite', () => {
     expect(Math.abs((await waitingEstimate(db)) - 2000)).toBeLessThan(200);
 
     // 1,500 of the 2,000 analysed: as many dead row versions, and the queue is 500
-    await db.query(`UPDATE documents SET status = 'done', updated_at = now() WHERE id IN (SELECT id FROM documents ORDER BY id LIMIT 1500)`);
+    await db.query(
+      `UPDATE documents SET status = 'done', updated_at = now() WHERE id IN (SELECT id FROM documents ORDER BY id LIMIT 1500)`,
+    );
     // the engine publishes its counters at most once a second
     for (let i = 0; i < 50 && (await stats(db, 'documents')).n_dead_tup < 1500; i++) await sleep(200);
     const before = await stats(db, 'documents');
@@ -79,10 +87,17 @@ describe('database maintenance on PGlite', () => {
   }, 60_000);
 
   it('checkpoints once more than 16 MB of WAL was written since the last checkpoint, which PGlite never does itself', async () => {
-    const walSince = async () => (await db.query<{ bytes: number }>('SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), redo_lsn)::float8 AS bytes FROM pg_control_checkpoint()'))[0]!.bytes;
+    const walSince = async () =>
+      (
+        await db.query<{ bytes: number }>(
+          'SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), redo_lsn)::float8 AS bytes FROM pg_control_checkpoint()',
+        )
+      )[0]!.bytes;
     await maintainTables(db, 60_000);
     expect(await walSince()).toBeLessThan(16 * 1024 * 1024);
-    await db.exec(`CREATE TABLE wal_filler (v text); INSERT INTO wal_filler SELECT repeat(md5(g::text), 32) FROM generate_series(1, 20000) g`);
+    await db.exec(
+      `CREATE TABLE wal_filler (v text); INSERT INTO wal_filler SELECT repeat(md5(g::text), 32) FROM generate_series(1, 20000) g`,
+    );
     expect(await walSince()).toBeGreaterThan(16 * 1024 * 1024);
     const round = await maintainTables(db, 60_000);
     expect(round.checkpointed).toBe(true);

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { CharNgramIndex, topK } from '../../src/analysis/char-tfidf.js';
-import { averagePrecision, reciprocalRank, rPrecisionAt, spanF1, spansFromBio } from '../../src/interfaces/eval/metrics.js';
+import {
+  averagePrecision,
+  reciprocalRank,
+  rPrecisionAt,
+  spanF1,
+  spansFromBio,
+} from '../../src/interfaces/eval/metrics.js';
 
 describe('ranking metrics', () => {
   it('RP@K divides by min(K, |gold|)', () => {
@@ -17,9 +23,26 @@ describe('ranking metrics', () => {
   });
 
   it('spans from BIO tags and strict span F1', () => {
-    expect(spansFromBio(['O', 'B', 'I', 'O', 'B', 'B', 'I'])).toEqual([[1, 3], [4, 5], [5, 7]]);
+    expect(spansFromBio(['O', 'B', 'I', 'O', 'B', 'B', 'I'])).toEqual([
+      [1, 3],
+      [4, 5],
+      [5, 7],
+    ]);
     expect(spansFromBio(['I', 'I', 'O'])).toEqual([[0, 2]]);
-    const f = spanF1([[[1, 3], [4, 5]]], [[[1, 3], [5, 7]]]);
+    const f = spanF1(
+      [
+        [
+          [1, 3],
+          [4, 5],
+        ],
+      ],
+      [
+        [
+          [1, 3],
+          [5, 7],
+        ],
+      ],
+    );
     expect(f).toEqual({ precision: 0.5, recall: 0.5, f1: 0.5 });
   });
 });

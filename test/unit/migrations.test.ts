@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { migrations } from '../../src/storage/migrate.js';
-import { backfillFirstsSql, dropRollupsSql, rollupMigrationSql, ROLLUPS, ROLLUPS_V6 } from '../../src/storage/rollups.js';
+import {
+  backfillFirstsSql,
+  dropRollupsSql,
+  rollupMigrationSql,
+  ROLLUPS,
+  ROLLUPS_V6,
+} from '../../src/storage/rollups.js';
 
 describe('the migrations', () => {
   const all = migrations();

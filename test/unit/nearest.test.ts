@@ -3,7 +3,7 @@ import { normalize } from '../../src/analysis/embeddings/embedder.js';
 import { NearestVectors } from '../../src/analysis/nearest.js';
 
 let seed = 7;
-const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31) - 0.5;
+const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31 - 0.5;
 const unit = (dims: number) => normalize(Float32Array.from({ length: dims }, random));
 
 describe('exact nearest vectors (onnxruntime MatMul + TopK)', () => {
@@ -14,7 +14,9 @@ describe('exact nearest vectors (onnxruntime MatMul + TopK)', () => {
     const nearest = await NearestVectors.create(rows, dims, 3);
     const found = await nearest.search(queries);
     queries.forEach((q, i) => {
-      const scored = rows.map((r, index) => ({ index, score: r.reduce((s, x, d) => s + x * q[d]!, 0) })).sort((a, b) => b.score - a.score);
+      const scored = rows
+        .map((r, index) => ({ index, score: r.reduce((s, x, d) => s + x * q[d]!, 0) }))
+        .sort((a, b) => b.score - a.score);
       expect(found[i]!.map((n) => n.index)).toEqual(scored.slice(0, 3).map((s) => s.index));
       found[i]!.forEach((n, j) => expect(n.score).toBeCloseTo(scored[j]!.score, 5));
     });

@@ -67,7 +67,10 @@ describe('embedded database in its own thread', () => {
       await first.exec('CREATE TABLE kept (x int); INSERT INTO kept VALUES (42)');
       await first.close();
       // as a lost server connection: requests get 503 with Retry-After
-      await expect(first.query('SELECT 1')).rejects.toMatchObject({ code: '08003', message: expect.stringContaining('closed') });
+      await expect(first.query('SELECT 1')).rejects.toMatchObject({
+        code: '08003',
+        message: expect.stringContaining('closed'),
+      });
 
       const second = await openDatabase({ dataDir: dir });
       expect(await second.query('SELECT x FROM kept')).toEqual([{ x: 42 }]);

@@ -14,7 +14,14 @@ describe('semantic skill candidates with the Universal Sentence Encoder', () => 
   beforeAll(async () => {
     const { analyzer: a, taxonomy } = await fixtureAnalyzer();
     analyzer = a;
-    analyzer.attachSemantic(await SemanticSkillMatcher.build(taxonomy.skills, new UniversalSentenceEncoder(), mkdtempSync(join(tmpdir(), 'radar-sem-')), 'fixture'));
+    analyzer.attachSemantic(
+      await SemanticSkillMatcher.build(
+        taxonomy.skills,
+        new UniversalSentenceEncoder(),
+        mkdtempSync(join(tmpdir(), 'radar-sem-')),
+        'fixture',
+      ),
+    );
   });
 
   it('finds a skill the words do not name, with the sentence as span and the encoder recorded', async () => {
@@ -30,7 +37,8 @@ describe('semantic skill candidates with the Universal Sentence Encoder', () => 
   });
 
   it('compares a long sentence that lists several things phrase by phrase, with the phrase as span', async () => {
-    const text = 'In this role you answer customer calls, keep the stock in order and join steel parts with an electric arc.';
+    const text =
+      'In this role you answer customer calls, keep the stock in order and join steel parts with an electric arc.';
     const a = await analyzer.analyzeFull({ text });
     const mig = a.skills.find((s) => s.uri === MIG);
     expect(mig).toMatchObject({ method: 'semantic', methods: ['semantic'] });
@@ -49,7 +57,11 @@ describe('semantic skill candidates with the Universal Sentence Encoder', () => 
 
   it('adds nothing where the lexical matcher found the skill, or for a language the encoder does not know', async () => {
     const en = await analyzer.analyzeFull({ text: 'Strong welding skills are required.' });
-    expect(en.mentions.filter((m) => m.uri === 'http://data.europa.eu/esco/skill/530cb489-d900-46ab-9350-4d50ccd49eea').map((m) => m.method)).toEqual(['lexical']);
+    expect(
+      en.mentions
+        .filter((m) => m.uri === 'http://data.europa.eu/esco/skill/530cb489-d900-46ab-9350-4d50ccd49eea')
+        .map((m) => m.method),
+    ).toEqual(['lexical']);
     const fi = await analyzer.analyzeFull({ text: 'Liität teräsosia toisiinsa sähkökaarella.', language: 'fi' });
     expect(fi.encoder).toBeNull();
     expect(fi.skills.filter((s) => s.method === 'semantic')).toEqual([]);

@@ -32,14 +32,26 @@ describe.each(engines())('taxonomy import on %s', (engine) => {
     const result = await importTaxonomy(db, FIXTURE_TAXONOMY, (stage) => stages.push(stage));
     expect(result.changed).toBe(true);
     expect(result.escoVersion).toBe('1.1.1');
-    expect(result.counts).toMatchObject({ esco_skills: 8, esco_occupations: 1, isco_groups: 4, municipality_areas: 8, postal_codes: 3 });
+    expect(result.counts).toMatchObject({
+      esco_skills: 8,
+      esco_occupations: 1,
+      isco_groups: 4,
+      municipality_areas: 8,
+      postal_codes: 3,
+    });
     expect(stages).toContain('write esco_labels');
-    const mig = await db.query<{ pref_fi: string; pref_sv: string }>(`SELECT pref_fi, pref_sv FROM esco_skills WHERE pref_en = 'perform metal inert gas welding'`);
+    const mig = await db.query<{ pref_fi: string; pref_sv: string }>(
+      `SELECT pref_fi, pref_sv FROM esco_skills WHERE pref_en = 'perform metal inert gas welding'`,
+    );
     expect(mig).toEqual([{ pref_fi: 'suorittaa MIG-hitsausta', pref_sv: 'utföra MIG-svetsning' }]);
     const labels = await db.query<{ lang: string; kind: string; label: string }>(
       `SELECT lang, kind, label FROM esco_labels WHERE concept_type = 'occupation' ORDER BY lang, kind, label`,
     );
-    expect(labels.filter((l) => l.lang === 'fi').map((l) => l.label)).toEqual(['MIG-hitsaaja', 'levyseppähitsaaja', 'hitsaaja']);
+    expect(labels.filter((l) => l.lang === 'fi').map((l) => l.label)).toEqual([
+      'MIG-hitsaaja',
+      'levyseppähitsaaja',
+      'hitsaaja',
+    ]);
     // regions roll up municipality → maakunta → major region → country; ELY until 2025, elinvoimakeskus from 2026
     const chain = await db.query<{ code: string; level: string }>(
       `WITH RECURSIVE up AS (SELECT code, level, parent_code FROM regions WHERE code = 'KU398'
@@ -60,7 +72,9 @@ describe.each(engines())('taxonomy import on %s', (engine) => {
       { area_code: 'ELY05', valid_from: null, valid_to: '2025-12-31' },
       { area_code: 'EVK04', valid_from: '2026-01-01', valid_to: null },
     ]);
-    const sectors = await db.query<{ code: string; level: number; name_fi: string | null }>('SELECT code, level, name_fi FROM sectors ORDER BY code');
+    const sectors = await db.query<{ code: string; level: number; name_fi: string | null }>(
+      'SELECT code, level, name_fi FROM sectors ORDER BY code',
+    );
     expect(sectors).toEqual([
       { code: '25', level: 2, name_fi: 'Metallituotteiden valmistus' },
       { code: '25.1', level: 3, name_fi: null },
@@ -89,20 +103,45 @@ describe.each(engines())('taxonomy import on %s', (engine) => {
     const dir = copyFixture();
     dirs.push(dir);
     const skills = join(dir, 'esco-v1.1.1-en', 'skills_en.csv');
-    writeFileSync(`${skills}.gz`, gzipSync(readFileSync(skills, 'utf8').replace('Serving customers.', 'Serving customers well.')));
+    writeFileSync(
+      `${skills}.gz`,
+      gzipSync(readFileSync(skills, 'utf8').replace('Serving customers.', 'Serving customers well.')),
+    );
     rmSync(skills);
     const result = await importTaxonomy(db, dir);
     expect(result.changed).toBe(true);
     expect(result.counts['esco_skills']).toBe(8);
-    const desc = await db.query<{ description_en: string }>(`SELECT description_en FROM esco_skills WHERE pref_en = 'customer service'`);
+    const desc = await db.query<{ description_en: string }>(
+      `SELECT description_en FROM esco_skills WHERE pref_en = 'customer service'`,
+    );
     expect(desc[0]?.description_en).toBe('Serving customers well.');
   });
 
   it.each([
-    ['a broken quote', 'skills_en.csv', (s: string) => s.replace('"Serving customers.', '"Serving customers.\n"x'), /skills_en\.csv(:\d+)?: .*(quote|Quote|Invalid)/],
-    ['a value that is not a URI', 'skills_en.csv', (s: string) => s.replace('http://data.europa.eu/esco/skill/15a33d76', 'not a uri 15a33d76'), /skills_en\.csv:\d+: conceptUri is not a URI/],
-    ['a missing column', 'occupations_en.csv', (s: string) => s.replace('iscoGroup,', 'isco,'), /occupations_en\.csv:1: missing column\(s\) iscoGroup/],
-    ['an ISCO code that is not one', 'occupations_en.csv', (s: string) => s.replace(',7212,welder', ',72X2,welder'), /occupations_en\.csv:\d+: iscoGroup "72X2"/],
+    [
+      'a broken quote',
+      'skills_en.csv',
+      (s: string) => s.replace('"Serving customers.', '"Serving customers.\n"x'),
+      /skills_en\.csv(:\d+)?: .*(quote|Quote|Invalid)/,
+    ],
+    [
+      'a value that is not a URI',
+      'skills_en.csv',
+      (s: string) => s.replace('http://data.europa.eu/esco/skill/15a33d76', 'not a uri 15a33d76'),
+      /skills_en\.csv:\d+: conceptUri is not a URI/,
+    ],
+    [
+      'a missing column',
+      'occupations_en.csv',
+      (s: string) => s.replace('iscoGroup,', 'isco,'),
+      /occupations_en\.csv:1: missing column\(s\) iscoGroup/,
+    ],
+    [
+      'an ISCO code that is not one',
+      'occupations_en.csv',
+      (s: string) => s.replace(',7212,welder', ',72X2,welder'),
+      /occupations_en\.csv:\d+: iscoGroup "72X2"/,
+    ],
   ])('stops at %s with file, line and reason, leaving the previous taxonomy', async (_name, file, corrupt, message) => {
     const before = await activeTaxonomyVersion(db);
     const skillCount = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM esco_skills');

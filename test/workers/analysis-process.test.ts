@@ -34,9 +34,21 @@ describe('the analysis process', () => {
   });
 
   const inputs = [
-    { text: 'Haemme Lahteen hitsaajaa. Edellytämme hitsaustekniikoiden hallintaa ja MIG-hitsausta.', kind: 'job_ad' as const, date: '2026-11-01' },
-    { text: 'We are looking for a welder in Lahti. Python programming is an advantage.', kind: 'job_ad' as const, date: '2026-11-01' },
-    { text: 'Tapasimme yrityksen. Kahden vuoden päästä tarvitaan trukinkuljettajia ja asiakaspalvelua.', kind: 'meeting_note' as const, date: '2026-11-01' },
+    {
+      text: 'Haemme Lahteen hitsaajaa. Edellytämme hitsaustekniikoiden hallintaa ja MIG-hitsausta.',
+      kind: 'job_ad' as const,
+      date: '2026-11-01',
+    },
+    {
+      text: 'We are looking for a welder in Lahti. Python programming is an advantage.',
+      kind: 'job_ad' as const,
+      date: '2026-11-01',
+    },
+    {
+      text: 'Tapasimme yrityksen. Kahden vuoden päästä tarvitaan trukinkuljettajia ja asiakaspalvelua.',
+      kind: 'meeting_note' as const,
+      date: '2026-11-01',
+    },
   ];
 
   it('is sent the same taxonomy and gives the same analyses', async () => {

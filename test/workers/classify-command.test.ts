@@ -18,7 +18,12 @@ describe('skills-radar classify', () => {
   let env: Record<string, string>;
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'radar-classify-'));
-    env = { TAXONOMY_DIR: FIXTURE_TAXONOMY, DATA_DIR: join(dir, 'data'), SEMANTIC_MODEL: 'none', MAX_TEXT_CHARS: '5000' };
+    env = {
+      TAXONOMY_DIR: FIXTURE_TAXONOMY,
+      DATA_DIR: join(dir, 'data'),
+      SEMANTIC_MODEL: 'none',
+      MAX_TEXT_CHARS: '5000',
+    };
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -28,8 +33,15 @@ describe('skills-radar classify', () => {
     expect(await run.exited, run.output()).toBe(3);
     expect(run.output()).toMatch(/4 ads classified .* 2 processes, lexical only/);
     expect(ids(out).sort()).toEqual(['en-1', 'fi-1', 'fi-2', 'sv-1']);
-    const first = readLines(out).map((l) => JSON.parse(l) as BatchResult).find((r) => r.id === 'fi-1')!;
-    expect(first.skills.flatMap((k) => k.spans.map((m) => [m.text, m.horizon, m.polarity, m.weight]))).toContainEqual(['hitsaustekniikoiden', 'current', 'need', 3]);
+    const first = readLines(out)
+      .map((l) => JSON.parse(l) as BatchResult)
+      .find((r) => r.id === 'fi-1')!;
+    expect(first.skills.flatMap((k) => k.spans.map((m) => [m.text, m.horizon, m.polarity, m.weight]))).toContainEqual([
+      'hitsaustekniikoiden',
+      'current',
+      'need',
+      3,
+    ]);
     const errors = readLines(`${out}.errors.jsonl`).map((l) => JSON.parse(l) as { row: number; reason: string });
     expect(errors.map((e) => e.row)).toEqual([3, 4, 6, 7, 9]);
 
@@ -62,7 +74,11 @@ describe('skills-radar classify', () => {
     await writeDump(dump, 1500, 5);
     const out = join(dir, 'big.jsonl');
     const run = runCli(['classify', dump, '--out', out, '--workers', '1'], env);
-    await waitFor(async () => (existsSync(out) && readLines(out).length >= 20 ? true : undefined), 90_000, 'the first results');
+    await waitFor(
+      async () => (existsSync(out) && readLines(out).length >= 20 ? true : undefined),
+      90_000,
+      'the first results',
+    );
     run.child.kill('SIGINT');
     expect(await run.exited, run.output()).toBe(130);
     const partial = ids(out);
@@ -100,22 +116,36 @@ describe('skills-radar classify --server', () => {
   });
 
   it('needs an API key, and a contributor one', async () => {
-    const none = runCli(['classify', join(FIXTURES, 'ads.jsonl'), '--out', join(dir, 'none.jsonl'), '--server', url], { LOG_LEVEL: 'warn', RADAR_API_KEY: '' });
+    const none = runCli(['classify', join(FIXTURES, 'ads.jsonl'), '--out', join(dir, 'none.jsonl'), '--server', url], {
+      LOG_LEVEL: 'warn',
+      RADAR_API_KEY: '',
+    });
     expect(await none.exited).toBe(2);
     expect(none.output()).toMatch(/RADAR_API_KEY/);
     const analyst = await s.caller('readers', 'analyst');
-    const refused = runCli(['classify', join(FIXTURES, 'ads.jsonl'), '--out', join(dir, 'refused.jsonl'), '--server', url], { LOG_LEVEL: 'warn', RADAR_API_KEY: analyst.key });
+    const refused = runCli(
+      ['classify', join(FIXTURES, 'ads.jsonl'), '--out', join(dir, 'refused.jsonl'), '--server', url],
+      { LOG_LEVEL: 'warn', RADAR_API_KEY: analyst.key },
+    );
     expect(await refused.exited).toBe(2);
     expect(refused.output()).toMatch(/refused the upload \(403\)/);
   }, 60_000);
 
   it('uploads the dump, follows the batch and writes the same results; a rerun adds nothing', async () => {
     const out = join(dir, 'remote.jsonl');
-    const run = runCli(['classify', join(FIXTURES, 'ads.jsonl'), '--out', out, '--server', url], { LOG_LEVEL: 'warn', RADAR_API_KEY: s.key });
+    const run = runCli(['classify', join(FIXTURES, 'ads.jsonl'), '--out', out, '--server', url], {
+      LOG_LEVEL: 'warn',
+      RADAR_API_KEY: s.key,
+    });
     expect(await run.exited, run.output()).toBe(3);
     expect(ids(out)).toEqual(['fi-1', 'sv-1', 'en-1', 'fi-2']);
-    expect(readLines(`${out}.errors.jsonl`).map((l) => (JSON.parse(l) as { row: number }).row)).toEqual([3, 4, 6, 7, 9]);
-    const again = runCli(['classify', join(FIXTURES, 'ads.jsonl'), '--out', out, '--server', url], { LOG_LEVEL: 'warn', RADAR_API_KEY: s.key });
+    expect(readLines(`${out}.errors.jsonl`).map((l) => (JSON.parse(l) as { row: number }).row)).toEqual([
+      3, 4, 6, 7, 9,
+    ]);
+    const again = runCli(['classify', join(FIXTURES, 'ads.jsonl'), '--out', out, '--server', url], {
+      LOG_LEVEL: 'warn',
+      RADAR_API_KEY: s.key,
+    });
     expect(await again.exited, again.output()).toBe(3);
     expect(ids(out)).toHaveLength(4);
     expect(readLines(`${out}.errors.jsonl`)).toHaveLength(5);

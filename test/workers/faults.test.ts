@@ -22,7 +22,8 @@ import { waitFor } from '../helpers/service.js';
  * stops and starts): Redis lost and restarted empty while documents are analysed, Redis hanging while documents
  * arrive, and the database gone while documents arrive. Afterwards: every accepted document analysed, none twice, no duplicate mentions.
  */
-const AD = (i: number) => `Haemme Lahteen hitsaajaa numero ${i}. Edellytämme hitsaustekniikoiden hallintaa ja MIG-hitsausta.`;
+const AD = (i: number) =>
+  `Haemme Lahteen hitsaajaa numero ${i}. Edellytämme hitsaustekniikoiden hallintaa ja MIG-hitsausta.`;
 
 describe.skipIf(!postgresAvailable())('faults: Redis restarted and the database away, on a PostgreSQL server', () => {
   let pg: TestServer;
@@ -57,28 +58,61 @@ describe.skipIf(!postgresAvailable())('faults: Redis restarted and the database 
     auth = { authorization: `Bearer ${(await keys.createKey('faults', 'admin')).key}` };
     const queue = openQueue(config, redis.url);
     queue.on('error', () => undefined); // Redis goes away on purpose
-    const analyzer = new InProcessAnalysis(await loadAnalyzer(await loadTaxonomy(db, { aliasFiles: config.ALIASES_FILES.split(','), log }), config, log));
-    app = await buildApp({ config, db, documents, queue, redisUrl: redis.url, analyzer: { current: analyzer }, log, keys });
+    const analyzer = new InProcessAnalysis(
+      await loadAnalyzer(await loadTaxonomy(db, { aliasFiles: config.ALIASES_FILES.split(','), log }), config, log),
+    );
+    app = await buildApp({
+      config,
+      db,
+      documents,
+      queue,
+      redisUrl: redis.url,
+      analyzer: { current: analyzer },
+      log,
+      keys,
+    });
     await app.ready();
     worker = startWorker(config, log, redis.url, documents, analyzer);
     stopSweep = startRequeueSweep(config, log, documents, queue);
-    closers.push(() => worker.close(), () => app.close(), () => queue.close(), () => db.close(), () => redis.stop(), () => pg.stop());
+    closers.push(
+      () => worker.close(),
+      () => app.close(),
+      () => queue.close(),
+      () => db.close(),
+      () => redis.stop(),
+      () => pg.stop(),
+    );
   }, 120_000);
   afterAll(async () => {
     stopSweep?.();
     for (const close of closers) await close().catch(() => undefined);
   });
 
-  const submit = (i: number) => app.inject({ method: 'POST', url: '/v1/documents', headers: auth, payload: { kind: 'job_ad', text: AD(i), externalId: `ad-${i}`, date: '2026-11-01' } });
+  const submit = (i: number) =>
+    app.inject({
+      method: 'POST',
+      url: '/v1/documents',
+      headers: auth,
+      payload: { kind: 'job_ad', text: AD(i), externalId: `ad-${i}`, date: '2026-11-01' },
+    });
 
   /** Every stored document done, each once: its mentions and demand facts written once, none repeated. */
   async function expectAllAnalysedOnce(externalIds: string[]) {
-    const rows = await waitFor(async () => {
-      const r = await db.query<{ external_id: string; status: string }>('SELECT external_id, status FROM documents WHERE external_id = ANY($1::text[])', [externalIds]);
-      return r.length === externalIds.length && r.every((d) => d.status === 'done') ? r : undefined;
-    }, 90_000, 'every accepted document to be analysed');
+    const rows = await waitFor(
+      async () => {
+        const r = await db.query<{ external_id: string; status: string }>(
+          'SELECT external_id, status FROM documents WHERE external_id = ANY($1::text[])',
+          [externalIds],
+        );
+        return r.length === externalIds.length && r.every((d) => d.status === 'done') ? r : undefined;
+      },
+      90_000,
+      'every accepted document to be analysed',
+    );
     expect(rows.map((r) => r.external_id).sort()).toEqual([...externalIds].sort());
-    const repeated = await db.query('SELECT document_id, skill_uri, start_offset FROM mentions GROUP BY 1, 2, 3 HAVING count(*) > 1');
+    const repeated = await db.query(
+      'SELECT document_id, skill_uri, start_offset FROM mentions GROUP BY 1, 2, 3 HAVING count(*) > 1',
+    );
     expect(repeated).toEqual([]);
     const mismatched = await db.query(
       `SELECT d.id FROM documents d
@@ -96,7 +130,14 @@ describe.skipIf(!postgresAvailable())('faults: Redis restarted and the database 
       expect(res.statusCode).toBe(202);
       accepted.push(`ad-${i}`);
     }
-    await waitFor(async () => ((await db.query<{ n: number }>("SELECT count(*)::int AS n FROM documents WHERE status = 'done'"))[0]!.n >= 3 ? true : undefined), 30_000, 'some analyses');
+    await waitFor(
+      async () =>
+        (await db.query<{ n: number }>("SELECT count(*)::int AS n FROM documents WHERE status = 'done'"))[0]!.n >= 3
+          ? true
+          : undefined,
+      30_000,
+      'some analyses',
+    );
     await redis.down();
     // Redis away: documents are still accepted (stored; their jobs come later)
     for (let i = 20; i < 30; i++) {
@@ -119,7 +160,10 @@ describe.skipIf(!postgresAvailable())('faults: Redis restarted and the database 
         expect(res.statusCode, res.body).toBe(202);
         accepted.push(`ad-${i}`);
       }
-      const stored = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM documents WHERE external_id = ANY($1::text[])', [accepted]);
+      const stored = await db.query<{ n: number }>(
+        'SELECT count(*)::int AS n FROM documents WHERE external_id = ANY($1::text[])',
+        [accepted],
+      );
       expect(stored[0]!.n).toBe(accepted.length);
     } finally {
       redis.resume!();
@@ -153,14 +197,21 @@ describe.skipIf(!postgresAvailable())('faults: Redis restarted and the database 
     expect([...outcome.values()].filter((s) => s === 202).length).toBeGreaterThan(0);
     // the client retries what was refused: each lands once (a retry of a row that did commit is a duplicate, not a copy)
     for (const i of refused) {
-      const res = await waitFor(async () => {
-        const r = await submit(i);
-        return r.statusCode === 202 ? r : undefined;
-      }, 30_000, `retry ${i}`);
+      const res = await waitFor(
+        async () => {
+          const r = await submit(i);
+          return r.statusCode === 202 ? r : undefined;
+        },
+        30_000,
+        `retry ${i}`,
+      );
       expect(res.json<{ id: string }>().id).toBeTruthy();
     }
     const ids = [...outcome.keys()].map((i) => `ad-${i}`);
-    const copies = await db.query<{ external_id: string; n: number }>('SELECT external_id, count(*)::int AS n FROM documents WHERE external_id = ANY($1::text[]) GROUP BY 1', [ids]);
+    const copies = await db.query<{ external_id: string; n: number }>(
+      'SELECT external_id, count(*)::int AS n FROM documents WHERE external_id = ANY($1::text[]) GROUP BY 1',
+      [ids],
+    );
     expect(copies.length).toBe(ids.length);
     expect(copies.every((c) => c.n === 1)).toBe(true);
     await expectAllAnalysedOnce(ids);

@@ -32,12 +32,17 @@ describe.each(engines())('the requeue sweep on %s', (engine) => {
 
   it('queues every waiting document with no job, rounds of a batch at a time, and the rest of a backlog on later passes', async () => {
     const orgId = (await new KeysRepository(db).createOrganisation('requeue')).id;
-    const stored = await documents.createMany(orgId, Array.from({ length: 25 }, (_, i) => ({ kind: 'job_ad' as const, text: `Ilmoitus ${i}: etsimme hitsaajaa.` })));
+    const stored = await documents.createMany(
+      orgId,
+      Array.from({ length: 25 }, (_, i) => ({ kind: 'job_ad' as const, text: `Ilmoitus ${i}: etsimme hitsaajaa.` })),
+    );
     const ids = stored.map((d) => d.id);
     // accepted an hour ago while Redis was away; five of them did reach the queue
     await db.query(`UPDATE documents SET updated_at = now() - interval '1 hour' WHERE id = ANY($1::uuid[])`, [ids]);
     await enqueueMany(queue, ids.slice(0, 5), config);
-    const before = await Promise.all(ids.slice(0, 5).map(async (id) => (await queue.getJob(analyzeJobId(id)))!.timestamp));
+    const before = await Promise.all(
+      ids.slice(0, 5).map(async (id) => (await queue.getJob(analyzeJobId(id)))!.timestamp),
+    );
 
     // a recent document is left alone
     const [fresh] = await documents.createMany(orgId, [{ kind: 'job_ad', text: 'Ilmoitus tuore: etsimme hitsaajaa.' }]);
@@ -62,6 +67,8 @@ describe.each(engines())('the requeue sweep on %s', (engine) => {
     expect(await queue.getJob(analyzeJobId(fresh!.id))).toBeUndefined();
     expect(await queue.getJobCountByTypes('waiting')).toBe(25);
     // the jobs that existed stay as they were
-    expect(await Promise.all(ids.slice(0, 5).map(async (id) => (await queue.getJob(analyzeJobId(id)))!.timestamp))).toEqual(before);
+    expect(
+      await Promise.all(ids.slice(0, 5).map(async (id) => (await queue.getJob(analyzeJobId(id)))!.timestamp)),
+    ).toEqual(before);
   });
 });

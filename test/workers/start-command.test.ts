@@ -32,7 +32,13 @@ describe('skills-radar start with embedded defaults (PGlite, private redis-serve
   });
 
   async function start(port: number, extra: Record<string, string> = {}) {
-    const p = runCli(['start'], { PORT: String(port), DATA_DIR: dataDir, TAXONOMY_DIR: FIXTURE_TAXONOMY, WORKER_LOCK_MS: '2000', ...extra });
+    const p = runCli(['start'], {
+      PORT: String(port),
+      DATA_DIR: dataDir,
+      TAXONOMY_DIR: FIXTURE_TAXONOMY,
+      WORKER_LOCK_MS: '2000',
+      ...extra,
+    });
     processes.push(p);
     await p.waitForOutput(/Skills Demand Radar is listening/, 90_000);
     return p;
@@ -52,23 +58,39 @@ describe('skills-radar start with embedded defaults (PGlite, private redis-serve
     const auth = { authorization: `Bearer ${key}` };
     expect((await fetch(`${base}/v1/documents`)).status).toBe(401);
 
-    const res = await fetch(`${base}/v1/documents`, { method: 'POST', headers: { 'content-type': 'application/json', ...auth }, body: JSON.stringify({ kind: 'job_ad', text: AD }) });
+    const res = await fetch(`${base}/v1/documents`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...auth },
+      body: JSON.stringify({ kind: 'job_ad', text: AD }),
+    });
     expect(res.status).toBe(202);
     const { id } = (await res.json()) as { id: string };
-    await waitFor(async () => {
-      const d = (await (await fetch(`${base}/v1/documents/${id}`, { headers: auth })).json()) as { status: string };
-      return d.status === 'processing' ? true : undefined;
-    }, 20_000, 'processing');
+    await waitFor(
+      async () => {
+        const d = (await (await fetch(`${base}/v1/documents/${id}`, { headers: auth })).json()) as { status: string };
+        return d.status === 'processing' ? true : undefined;
+      },
+      20_000,
+      'processing',
+    );
     first.child.kill('SIGKILL');
     await first.exited;
 
     const second = await start(port);
     expect(second.output()).not.toMatch(/taxonomy imported/);
     expect(second.output()).not.toMatch(/sdr_/);
-    const doc = await waitFor(async () => {
-      const d = (await (await fetch(`${base}/v1/documents/${id}`, { headers: auth })).json()) as { status: string; attempts: number; analysis?: { skills: { label: string; spans: { start: number; end: number }[] }[] } };
-      return d.status === 'done' ? d : undefined;
-    }, 40_000, 'the interrupted job to finish');
+    const doc = await waitFor(
+      async () => {
+        const d = (await (await fetch(`${base}/v1/documents/${id}`, { headers: auth })).json()) as {
+          status: string;
+          attempts: number;
+          analysis?: { skills: { label: string; spans: { start: number; end: number }[] }[] };
+        };
+        return d.status === 'done' ? d : undefined;
+      },
+      40_000,
+      'the interrupted job to finish',
+    );
     expect(doc.attempts).toBe(2);
     const mig = doc.analysis?.skills.find((s) => s.label === 'suorittaa MIG-hitsausta');
     expect(mig?.spans.map((s) => AD.slice(s.start, s.end))).toEqual(['MIG-hitsauksen']);
@@ -82,7 +104,12 @@ describe('skills-radar start with embedded defaults (PGlite, private redis-serve
   }, 180_000);
 
   it('stops with the install command when REDIS_URL is unset and redis-server is missing', async () => {
-    const p = runCli(['start'], { PATH: '/nonexistent', PORT: String(await freePort()), DATA_DIR: dataDir, TAXONOMY_DIR: FIXTURE_TAXONOMY });
+    const p = runCli(['start'], {
+      PATH: '/nonexistent',
+      PORT: String(await freePort()),
+      DATA_DIR: dataDir,
+      TAXONOMY_DIR: FIXTURE_TAXONOMY,
+    });
     processes.push(p);
     expect(await p.exited).toBe(1);
     expect(p.output()).toMatch(/redis-server is not on PATH.*apt-get install -y redis-server/);

@@ -14,7 +14,10 @@ import { runCli, type CliProcess } from '../helpers/processes.js';
 import { waitFor } from '../helpers/service.js';
 
 const postgresUrl = inject('postgresUrl');
-if (!postgresUrl) console.warn('*** worker-process tests SKIPPED: they need a PostgreSQL server (initdb/pg_ctl) shared between processes ***');
+if (!postgresUrl)
+  console.warn(
+    '*** worker-process tests SKIPPED: they need a PostgreSQL server (initdb/pg_ctl) shared between processes ***',
+  );
 
 const AD = (i: number) =>
   `Ilmoitus ${i}: etsimme hitsaajaa. Edellytämme MIG-hitsauksen osaamista, tuotteiden myyntiä ja asiakaspalvelua. Työskentelet hitsauslaitteilla.`;
@@ -39,7 +42,9 @@ describe.skipIf(!postgresUrl)('separate worker processes on PostgreSQL and Redis
     const config = testConfig();
     // the worker processes load the same taxonomy and the project's alias list
     const log = createLogger(config);
-    expectedMentions = (await loadAnalyzer(await loadTaxonomy(db, { aliasFiles: config.ALIASES_FILES.split(','), log }), config, log)).analyze({ text: AD(0) }).mentions.length;
+    expectedMentions = (
+      await loadAnalyzer(await loadTaxonomy(db, { aliasFiles: config.ALIASES_FILES.split(','), log }), config, log)
+    ).analyze({ text: AD(0) }).mentions.length;
     expect(expectedMentions).toBeGreaterThanOrEqual(3);
   });
   afterAll(async () => {
@@ -88,17 +93,25 @@ describe.skipIf(!postgresUrl)('separate worker processes on PostgreSQL and Redis
     const slow = worker(prefix, { FAULT_JOB_DELAY_MS: '4000' });
     await slow.waitForOutput(/worker ready/);
     const [id] = await submit(queue, 1, 100);
-    await waitFor(async () => ((await documents.get(id!))?.status === 'processing' ? true : undefined), 20_000, 'processing');
+    await waitFor(
+      async () => ((await documents.get(id!))?.status === 'processing' ? true : undefined),
+      20_000,
+      'processing',
+    );
     slow.child.kill('SIGKILL');
     await slow.exited;
     expect((await documents.get(id!))?.status).toBe('processing');
 
     const restarted = worker(prefix);
     await restarted.waitForOutput(/worker ready/);
-    const doc = await waitFor(async () => {
-      const d = await documents.get(id!);
-      return d?.status === 'done' ? d : undefined;
-    }, 30_000, 'the job to be retried');
+    const doc = await waitFor(
+      async () => {
+        const d = await documents.get(id!);
+        return d?.status === 'done' ? d : undefined;
+      },
+      30_000,
+      'the job to be retried',
+    );
     expect(doc.attempts).toBe(2);
     expect(await mentionStats([id!])).toEqual({ total: expectedMentions, distinct_rows: expectedMentions });
     const job = await queue.getJob(analyzeJobId(id!));
@@ -116,19 +129,36 @@ describe.skipIf(!postgresUrl)('separate worker processes on PostgreSQL and Redis
     const b = worker(prefix, { FAULT_JOB_DELAY_MS: '50' });
     await Promise.all([a.waitForOutput(/worker ready/), b.waitForOutput(/worker ready/)]);
     const ids = await submit(queue, 40, 200);
-    await waitFor(async () => {
-      const rows = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM documents WHERE id = ANY($1::uuid[]) AND status = 'done'`, [ids]);
-      return rows[0]?.n === ids.length ? true : undefined;
-    }, 60_000, 'all documents');
-    const rows = await db.query<{ attempts: number; processed_by: string }>('SELECT attempts, processed_by FROM documents WHERE id = ANY($1::uuid[])', [ids]);
+    await waitFor(
+      async () => {
+        const rows = await db.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM documents WHERE id = ANY($1::uuid[]) AND status = 'done'`,
+          [ids],
+        );
+        return rows[0]?.n === ids.length ? true : undefined;
+      },
+      60_000,
+      'all documents',
+    );
+    const rows = await db.query<{ attempts: number; processed_by: string }>(
+      'SELECT attempts, processed_by FROM documents WHERE id = ANY($1::uuid[])',
+      [ids],
+    );
     expect(rows.every((r) => r.attempts === 1)).toBe(true);
     expect(new Set(rows.map((r) => r.processed_by)).size).toBe(2);
-    expect(await mentionStats(ids)).toEqual({ total: ids.length * expectedMentions, distinct_rows: ids.length * expectedMentions });
+    expect(await mentionStats(ids)).toEqual({
+      total: ids.length * expectedMentions,
+      distinct_rows: ids.length * expectedMentions,
+    });
     // a job is marked completed in Redis just after its document is saved as done: wait for the last marks
-    const counts = await waitFor(async () => {
-      const c = await queue.getJobCounts('completed', 'failed');
-      return (c.completed ?? 0) + (c.failed ?? 0) === ids.length ? c : undefined;
-    }, 10_000, 'every job completed');
+    const counts = await waitFor(
+      async () => {
+        const c = await queue.getJobCounts('completed', 'failed');
+        return (c.completed ?? 0) + (c.failed ?? 0) === ids.length ? c : undefined;
+      },
+      10_000,
+      'every job completed',
+    );
     expect(counts).toEqual({ completed: ids.length, failed: 0 });
     a.child.kill('SIGTERM');
     b.child.kill('SIGTERM');
@@ -145,11 +175,15 @@ describe.skipIf(!postgresUrl)('separate worker processes on PostgreSQL and Redis
     await w.waitForOutput(/worker ready/);
     const ghost = '0b8f8a70-0000-4000-8000-000000000001';
     await enqueueAnalyze(queue, ghost, testConfig());
-    const job = await waitFor(async () => {
-      const j = await queue.getJob(analyzeJobId(ghost));
-      // read the job again once it has failed: the first read may be from before the failure
-      return j && (await j.getState()) === 'failed' ? queue.getJob(analyzeJobId(ghost)) : undefined;
-    }, 20_000, 'the job to fail');
+    const job = await waitFor(
+      async () => {
+        const j = await queue.getJob(analyzeJobId(ghost));
+        // read the job again once it has failed: the first read may be from before the failure
+        return j && (await j.getState()) === 'failed' ? queue.getJob(analyzeJobId(ghost)) : undefined;
+      },
+      20_000,
+      'the job to fail',
+    );
     expect(job.attemptsMade).toBe(1);
     expect(job.failedReason).toMatch(/does not exist/);
     expect(queue.name).toBe(ANALYZE_QUEUE);

@@ -9,7 +9,12 @@ import { embedAll, type Embedder } from './embedder.js';
  */
 /** The cache file of a list of texts' embeddings; derived data (an index over them) is kept beside it. */
 export function embeddingsCacheFile(embedder: Embedder, dir: string, key: string, texts: string[]): string {
-  const hash = createHash('sha256').update(embedder.id).update('\0').update(texts.join('\n')).digest('hex').slice(0, 16);
+  const hash = createHash('sha256')
+    .update(embedder.id)
+    .update('\0')
+    .update(texts.join('\n'))
+    .digest('hex')
+    .slice(0, 16);
   const safe = (s: string) => s.replace(/[^A-Za-z0-9._-]+/g, '_');
   return join(dir, `${safe(embedder.id)}-${safe(key)}-${hash}.f32`);
 }

@@ -23,7 +23,12 @@ export function dot(a: Float32Array, b: Float32Array): number {
 }
 
 /** Embeds in batches, reporting progress. */
-export async function embedAll(embedder: Embedder, texts: string[], batch = 64, progress?: (done: number, total: number) => void): Promise<Float32Array[]> {
+export async function embedAll(
+  embedder: Embedder,
+  texts: string[],
+  batch = 64,
+  progress?: (done: number, total: number) => void,
+): Promise<Float32Array[]> {
   const out: Float32Array[] = [];
   for (let i = 0; i < texts.length; i += batch) {
     out.push(...(await embedder.embed(texts.slice(i, i + batch))));

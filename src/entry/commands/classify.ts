@@ -32,7 +32,9 @@ export async function classifyCommand(config: Config, args: string[]): Promise<n
   }
   const { values, positionals } = parsed;
   const usage = (message: string) => {
-    process.stderr.write(`classify: ${message}\nusage: skills-radar classify <file|-> [--out FILE] [--format jsonl|csv] [--text-field NAME] [--id-field NAME] [--server URL]\n`);
+    process.stderr.write(
+      `classify: ${message}\nusage: skills-radar classify <file|-> [--out FILE] [--format jsonl|csv] [--text-field NAME] [--id-field NAME] [--server URL]\n`,
+    );
     return 2;
   };
   const input = positionals[0];
@@ -40,11 +42,14 @@ export async function classifyCommand(config: Config, args: string[]): Promise<n
   if (input !== '-' && !existsSync(input)) return usage(`no such file: ${input}`);
   if (values.format !== 'jsonl' && values.format !== 'csv') return usage('--format is jsonl or csv');
   const inputFormat = values['input-format'];
-  if (inputFormat !== undefined && inputFormat !== 'jsonl' && inputFormat !== 'csv') return usage('--input-format is jsonl or csv');
+  if (inputFormat !== undefined && inputFormat !== 'jsonl' && inputFormat !== 'csv')
+    return usage('--input-format is jsonl or csv');
   const apiKey = process.env.RADAR_API_KEY ?? '';
-  if (values.server && !apiKey) return usage('--server needs a contributor API key of your organisation in RADAR_API_KEY');
+  if (values.server && !apiKey)
+    return usage('--server needs a contributor API key of your organisation in RADAR_API_KEY');
   const workers = Number(values.workers);
-  if (!Number.isInteger(workers) || workers < 1 || workers > 64) return usage('--workers is a whole number from 1 to 64');
+  if (!Number.isInteger(workers) || workers < 1 || workers > 64)
+    return usage('--workers is a whole number from 1 to 64');
   const progress = throughputReporter('classify');
   const controller = new AbortController();
   const onSigint = () => {
@@ -68,7 +73,15 @@ export async function classifyCommand(config: Config, args: string[]): Promise<n
       : await classifyLocal(values['lexical-only'] ? { ...config, SEMANTIC_MODEL: 'none' } : config, {
           ...common,
           workers,
-          onProgress: (p) => progress.update({ done: p.written + p.failed, failed: p.failed, resumed: p.resumed, bytesRead: p.bytesRead, size: p.size, elapsedMs: p.elapsedMs }),
+          onProgress: (p) =>
+            progress.update({
+              done: p.written + p.failed,
+              failed: p.failed,
+              resumed: p.resumed,
+              bytesRead: p.bytesRead,
+              size: p.size,
+              elapsedMs: p.elapsedMs,
+            }),
         });
     progress.stop();
     process.stderr.write(`${summary.lines.join('\n')}\n`);

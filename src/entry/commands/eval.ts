@@ -47,7 +47,10 @@ export async function evalCommand(config: Config, log: Logger, args: string[]): 
     `\nproject: ${embedder ? `${embedder.id} cosine + ` : ''}character 3–5-gram TF-IDF + lexical (Voikko/stems, ESCO synonyms); baseline: character 3–5-gram TF-IDF. ${((Date.now() - started) / 1000).toFixed(0)} s\n`,
   );
   if (values.json) {
-    writeFileSync(resolve(values.json), JSON.stringify({ benchDir, encoder: embedder?.id ?? null, results: rows }, null, 2) + '\n');
+    writeFileSync(
+      resolve(values.json),
+      JSON.stringify({ benchDir, encoder: embedder?.id ?? null, results: rows }, null, 2) + '\n',
+    );
   }
   return 0;
 }

@@ -23,7 +23,9 @@ export async function taxonomyCommand(config: Config, log: Logger, args: string[
   try {
     const result = await importTaxonomy(db, from, progress.update);
     progress.stop();
-    const counts = Object.entries(result.counts).map(([t, n]) => `  ${t.padEnd(24)} ${n}`).join('\n');
+    const counts = Object.entries(result.counts)
+      .map(([t, n]) => `  ${t.padEnd(24)} ${n}`)
+      .join('\n');
     process.stdout.write(
       result.changed
         ? `Imported taxonomy version ${result.versionId} (ESCO ${result.escoVersion}) from ${from}:\n${counts}\n`

@@ -17,14 +17,20 @@ const CHILD_V8_FLAGS = ['--max-semi-space-size=64', '--max-old-space-size=768'];
  */
 export async function snapshotInChild(config: Config, file: string): Promise<string | null> {
   const entry = cliEntry();
-  const proc = fork(entry.path, ['__classify-child'], { execArgv: entry.execArgv, env: process.env, serialization: 'advanced', stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  const proc = fork(entry.path, ['__classify-child'], {
+    execArgv: entry.execArgv,
+    env: process.env,
+    serialization: 'advanced',
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
   let answer: FromChild | undefined;
   proc.on('message', (m: FromChild) => (answer = m));
   const exited = once(proc, 'exit');
   proc.send({ type: 'snapshot', snapshotFile: file, config } satisfies ToChild);
   const [code, signal] = (await exited) as [number | null, string | null];
   if (answer?.type === 'snapshot-written') return answer.semantic;
-  if (answer?.type === 'snapshot-failed') throw answer.usage ? new RowError(answer.error) : new Error(`loading the taxonomy failed: ${answer.error}`);
+  if (answer?.type === 'snapshot-failed')
+    throw answer.usage ? new RowError(answer.error) : new Error(`loading the taxonomy failed: ${answer.error}`);
   throw new Error(`the taxonomy snapshot process exited (${signal ?? code})`);
 }
 
@@ -32,7 +38,11 @@ type Results = Extract<FromChild, { type: 'results' }>['results'];
 
 /** Child processes, each given at most two chunks at a time. */
 export class ChildPool {
-  private readonly children: { proc: ChildProcess; inFlight: number; waiting: Map<number, { resolve: (r: Results) => void; reject: (e: Error) => void }> }[] = [];
+  private readonly children: {
+    proc: ChildProcess;
+    inFlight: number;
+    waiting: Map<number, { resolve: (r: Results) => void; reject: (e: Error) => void }>;
+  }[] = [];
   private nextChunk = 0;
   private freed: (() => void) | undefined;
   private failure: Error | undefined;
@@ -53,7 +63,11 @@ export class ChildPool {
           serialization: 'advanced',
           stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
         });
-        const child = { proc, inFlight: 0, waiting: new Map<number, { resolve: (r: Results) => void; reject: (e: Error) => void }>() };
+        const child = {
+          proc,
+          inFlight: 0,
+          waiting: new Map<number, { resolve: (r: Results) => void; reject: (e: Error) => void }>(),
+        };
         this.children.push(child);
         const ready = new Promise<void>((resolve, reject) => {
           proc.on('message', (m: FromChild) => {
@@ -113,7 +127,10 @@ export class ChildPool {
         const none = { maxRssMiB: 0, cpuSeconds: 0 };
         if (proc.exitCode !== null || !proc.connected) return none;
         const stopped = new Promise<{ maxRssMiB: number; cpuSeconds: number }>((resolve) => {
-          proc.on('message', (m: FromChild) => m.type === 'stopped' && resolve({ maxRssMiB: m.maxRssMiB, cpuSeconds: m.cpuSeconds }));
+          proc.on(
+            'message',
+            (m: FromChild) => m.type === 'stopped' && resolve({ maxRssMiB: m.maxRssMiB, cpuSeconds: m.cpuSeconds }),
+          );
           proc.on('exit', () => resolve(none));
         });
         proc.send({ type: 'stop' } satisfies ToChild);
@@ -124,4 +141,3 @@ export class ChildPool {
     );
   }
 }
-

@@ -28,10 +28,20 @@ export function runClassifyChild(): void {
         if (message.type === 'snapshot') {
           // a process of its own, so that the parent of the run never holds the taxonomy database and analyzer
           try {
-            const semantic = await writeSnapshot(message.config, createLogger(message.config, 'classify-snapshot', 2), message.snapshotFile);
-            await new Promise((resolve) => process.send?.({ type: 'snapshot-written', semantic } satisfies FromChild, resolve));
+            const semantic = await writeSnapshot(
+              message.config,
+              createLogger(message.config, 'classify-snapshot', 2),
+              message.snapshotFile,
+            );
+            await new Promise((resolve) =>
+              process.send?.({ type: 'snapshot-written', semantic } satisfies FromChild, resolve),
+            );
           } catch (err) {
-            const reply: FromChild = { type: 'snapshot-failed', error: (err as Error).message, usage: err instanceof RowError };
+            const reply: FromChild = {
+              type: 'snapshot-failed',
+              error: (err as Error).message,
+              usage: err instanceof RowError,
+            };
             await new Promise((resolve) => process.send?.(reply, resolve));
           }
           process.disconnect?.();
@@ -46,10 +56,17 @@ export function runClassifyChild(): void {
           const results = [];
           for (const ad of message.ads) {
             try {
-              const analysis = await analyzer!.analyzeFull({ ...ad, date: ad.date ?? new Date().toISOString().slice(0, 10) });
+              const analysis = await analyzer!.analyzeFull({
+                ...ad,
+                date: ad.date ?? new Date().toISOString().slice(0, 10),
+              });
               const result = toResult(ad, analysis);
               // bytes, not a string: in the parent they stay outside the JS heap until written
-              results.push({ id: ad.id, row: ad.row, output: Buffer.from(format === 'csv' ? csvRow(result) : `${JSON.stringify(result)}\n`) });
+              results.push({
+                id: ad.id,
+                row: ad.row,
+                output: Buffer.from(format === 'csv' ? csvRow(result) : `${JSON.stringify(result)}\n`),
+              });
             } catch (err) {
               results.push({ id: ad.id, row: ad.row, error: `analysis failed: ${(err as Error).message}` });
             }
@@ -57,7 +74,11 @@ export function runClassifyChild(): void {
           send({ type: 'results', chunk: message.chunk, results });
         } else {
           const cpu = process.cpuUsage(readyCpu);
-          send({ type: 'stopped', maxRssMiB: Math.round(process.resourceUsage().maxRSS / 1024), cpuSeconds: (cpu.user + cpu.system) / 1e6 });
+          send({
+            type: 'stopped',
+            maxRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
+            cpuSeconds: (cpu.user + cpu.system) / 1e6,
+          });
           process.disconnect?.();
         }
       } catch (err) {

@@ -11,6 +11,10 @@ export type FromChild =
   | { type: 'ready'; semantic: string | null }
   | { type: 'snapshot-written'; semantic: string | null }
   | { type: 'snapshot-failed'; error: string; usage: boolean }
-  | { type: 'results'; chunk: number; results: { id: string; row: number; /** the output line, UTF-8 */ output?: Uint8Array; error?: string }[] }
+  | {
+      type: 'results';
+      chunk: number;
+      results: { id: string; row: number; /** the output line, UTF-8 */ output?: Uint8Array; error?: string }[];
+    }
   | { type: 'stopped'; maxRssMiB: number; /** CPU seconds spent since ready */ cpuSeconds: number }
   | { type: 'failed'; error: string };

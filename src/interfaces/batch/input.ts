@@ -84,7 +84,14 @@ async function* readCsv(stream: Readable): AsyncGenerator<InputItem> {
   const skipped: { line: number; error: string }[] = [];
   let row = 0;
   const parser = stream.pipe(
-    parse({ columns: true, bom: true, info: true, skip_empty_lines: true, skip_records_with_error: true, max_record_size: 10_000_000 }),
+    parse({
+      columns: true,
+      bom: true,
+      info: true,
+      skip_empty_lines: true,
+      skip_records_with_error: true,
+      max_record_size: 10_000_000,
+    }),
   );
   parser.on('skip', (err: CsvError & { lines?: number }) => {
     skipped.push({ line: err.lines ?? 0, error: `broken CSV row: ${err.message}` });
@@ -96,7 +103,10 @@ async function* readCsv(stream: Readable): AsyncGenerator<InputItem> {
     }
   };
   try {
-    for await (const { record, info } of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
+    for await (const { record, info } of parser as AsyncIterable<{
+      record: Record<string, string>;
+      info: { lines: number };
+    }>) {
       yield* skippedBefore(info.lines);
       // the line where the record ends (a quoted field may span several)
       yield { row: ++row, line: info.lines, record };
@@ -104,7 +114,11 @@ async function* readCsv(stream: Readable): AsyncGenerator<InputItem> {
   } catch (err) {
     yield* skippedBefore(Infinity);
     if (!(err instanceof CsvError)) throw err;
-    yield { row: ++row, line: (err as CsvError & { lines?: number }).lines ?? 0, error: `the CSV cannot be read from here on: ${err.message}` };
+    yield {
+      row: ++row,
+      line: (err as CsvError & { lines?: number }).lines ?? 0,
+      error: `the CSV cannot be read from here on: ${err.message}`,
+    };
     return;
   }
   yield* skippedBefore(Infinity);

@@ -70,14 +70,26 @@ interface ErrorRow {
 export async function classifyLocal(config: Config, options: ClassifyOptions): Promise<ClassifySummary> {
   const started = Date.now();
   const format = options.inputFormat ?? formatOf(options.input);
-  if (!format) throw new RowError(`cannot tell the format of ${options.input}: name it .jsonl/.ndjson/.csv (or .gz), or pass --input-format`);
+  if (!format)
+    throw new RowError(
+      `cannot tell the format of ${options.input}: name it .jsonl/.ndjson/.csv (or .gz), or pass --input-format`,
+    );
   const { errorsFile, written, reported, openOutput, openErrors } = await runFiles(options);
   const out = openOutput();
   const errors = openErrors();
   const snapshotFile = join(tmpdir(), `radar-classify-${process.pid}-${Date.now()}.snapshot`);
   const semantic = await snapshotInChild(config, snapshotFile);
   const pool = new ChildPool();
-  const progress: ClassifyProgress = { read: 0, written: 0, failed: 0, resumed: 0, inFlight: 0, bytesRead: 0, size: undefined, elapsedMs: 0 };
+  const progress: ClassifyProgress = {
+    read: 0,
+    written: 0,
+    failed: 0,
+    resumed: 0,
+    inFlight: 0,
+    bytesRead: 0,
+    size: undefined,
+    elapsedMs: 0,
+  };
   const input = openInput(options.input);
   progress.size = input.size;
   let interrupted = false;
@@ -143,7 +155,12 @@ export async function classifyLocal(config: Config, options: ClassifyOptions): P
           continue;
         }
         if (seen.has(ad.id)) {
-          fail({ row: item.row, line: item.line, id: ad.id, reason: `duplicate id ${JSON.stringify(ad.id)} (an earlier row has it)` });
+          fail({
+            row: item.row,
+            line: item.line,
+            id: ad.id,
+            reason: `duplicate id ${JSON.stringify(ad.id)} (an earlier row has it)`,
+          });
           continue;
         }
         seen.add(ad.id);
@@ -172,7 +189,10 @@ export async function classifyLocal(config: Config, options: ClassifyOptions): P
   }
   const seconds = (Date.now() - classifyStarted) / 1000;
   const adsPerSecond = progress.written / Math.max(seconds, 1e-3);
-  const maxRssMiB = { parent: Math.round(process.resourceUsage().maxRSS / 1024), children: children.map((c) => c.maxRssMiB) };
+  const maxRssMiB = {
+    parent: Math.round(process.resourceUsage().maxRSS / 1024),
+    children: children.map((c) => c.maxRssMiB),
+  };
   const cpu = process.cpuUsage(classifyCpu);
   const cpuSeconds = { parent: (cpu.user + cpu.system) / 1e6, children: children.map((c) => c.cpuSeconds) };
   return {

@@ -4,7 +4,10 @@ import { normalizeText } from '../../analysis/text.js';
 
 type Mention = Pick<SkillMention, 'uri' | 'start' | 'end' | 'method' | 'score' | 'horizon' | 'polarity' | 'weight'>;
 /** What a result is made from: an analysis fresh from the pipeline, or one read back with its stored mentions. */
-export type ResultAnalysis = Pick<Analysis, 'language' | 'skills' | 'occupations' | 'sectors' | 'regions' | 'pipelineVersion' | 'encoder' | 'date'> & { mentions: Mention[] };
+export type ResultAnalysis = Pick<
+  Analysis,
+  'language' | 'skills' | 'occupations' | 'sectors' | 'regions' | 'pipelineVersion' | 'encoder' | 'date'
+> & { mentions: Mention[] };
 
 /** The result for one ad, the same from `skills-radar classify` and from GET /v1/batches/:id/results. */
 export interface BatchResult {
@@ -16,7 +19,15 @@ export interface BatchResult {
     uri: string;
     label: string;
     score: number;
-    spans: { start: number; end: number; text: string; method: string; horizon: string; polarity: string; weight: number }[];
+    spans: {
+      start: number;
+      end: number;
+      text: string;
+      method: string;
+      horizon: string;
+      polarity: string;
+      weight: number;
+    }[];
   }[];
   occupations: { uri: string; label: string; isco: string; iscoLabel: string; score: number }[];
   sectors: { code: string; label: string; level: number; score: number }[];
@@ -50,7 +61,13 @@ export function toResult(ad: { id: string; row: number; text: string }, analysis
         weight: m.weight,
       })),
     })),
-    occupations: analysis.occupations.map((o) => ({ uri: o.uri, label: o.label, isco: o.isco.code, iscoLabel: o.isco.label, score: r3(o.score) })),
+    occupations: analysis.occupations.map((o) => ({
+      uri: o.uri,
+      label: o.label,
+      isco: o.isco.code,
+      iscoLabel: o.isco.label,
+      score: r3(o.score),
+    })),
     sectors: analysis.sectors.map((s) => ({ code: s.code, label: s.label, level: s.level, score: r3(s.score) })),
     regions: analysis.regions.map((g) => ({ code: g.code, name: g.name, level: g.level, primary: g.primary })),
     pipelineVersion: analysis.pipelineVersion,
@@ -59,8 +76,23 @@ export function toResult(ad: { id: string; row: number; text: string }, analysis
 }
 
 export const CSV_COLUMNS = [
-  'id', 'row', 'language', 'date', 'skill_uris', 'skill_labels', 'skill_scores', 'skill_horizons', 'skill_polarities',
-  'occupation_uri', 'occupation_label', 'isco', 'sector', 'sector_label', 'region', 'region_name', 'regions',
+  'id',
+  'row',
+  'language',
+  'date',
+  'skill_uris',
+  'skill_labels',
+  'skill_scores',
+  'skill_horizons',
+  'skill_polarities',
+  'occupation_uri',
+  'occupation_label',
+  'isco',
+  'sector',
+  'sector_label',
+  'region',
+  'region_name',
+  'regions',
 ] as const;
 
 /**

@@ -55,27 +55,39 @@ function first(record: Record<string, unknown>, names: string[]): unknown {
   return undefined;
 }
 
-const text = (v: unknown) => (typeof v === 'string' ? v.trim() || undefined : typeof v === 'number' ? String(v) : undefined);
+const text = (v: unknown) =>
+  typeof v === 'string' ? v.trim() || undefined : typeof v === 'number' ? String(v) : undefined;
 
 /** YYYY-MM-DD from an ISO date or timestamp, or a Finnish D.M.YYYY; undefined for anything else. */
 export function parseDate(value: string): string | undefined {
   const iso = /^(\d{4})-(\d{2})-(\d{2})(?:[T ].*)?$/.exec(value);
   const fi = /^(\d{1,2})\.(\d{1,2})\.(\d{4})$/.exec(value);
-  const [y, m, d] = iso ? [iso[1]!, iso[2]!, iso[3]!] : fi ? [fi[3]!, fi[2]!.padStart(2, '0'), fi[1]!.padStart(2, '0')] : [];
+  const [y, m, d] = iso
+    ? [iso[1]!, iso[2]!, iso[3]!]
+    : fi
+      ? [fi[3]!, fi[2]!.padStart(2, '0'), fi[1]!.padStart(2, '0')]
+      : [];
   if (!y) return undefined;
   const date = new Date(`${y}-${m}-${d}T00:00:00Z`);
-  return Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== `${y}-${m}-${d}` ? undefined : `${y}-${m}-${d}`;
+  return Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== `${y}-${m}-${d}`
+    ? undefined
+    : `${y}-${m}-${d}`;
 }
 
 /** The ad in a parsed record; a RowError says why a record cannot be one. */
 export function toAd(record: unknown, row: number, options: FieldOptions): BatchAd {
-  if (record === null || typeof record !== 'object' || Array.isArray(record)) throw new RowError('the record is not an object');
+  if (record === null || typeof record !== 'object' || Array.isArray(record))
+    throw new RowError('the record is not an object');
   const r = record as Record<string, unknown>;
   const rawText = options.textField ? field(r, options.textField) : first(r, TEXT_FIELDS);
-  if (rawText === undefined || rawText === null) throw new RowError(`no text: field ${options.textField ? JSON.stringify(options.textField) : `any of ${TEXT_FIELDS.join(', ')}`} is missing`);
+  if (rawText === undefined || rawText === null)
+    throw new RowError(
+      `no text: field ${options.textField ? JSON.stringify(options.textField) : `any of ${TEXT_FIELDS.join(', ')}`} is missing`,
+    );
   if (typeof rawText !== 'string') throw new RowError(`the text field is a ${typeof rawText}, not a string`);
   if (!/\S/.test(rawText)) throw new RowError('empty text');
-  if (rawText.length > options.maxChars) throw new RowError(`text is ${rawText.length} characters; the limit is ${options.maxChars}`);
+  if (rawText.length > options.maxChars)
+    throw new RowError(`text is ${rawText.length} characters; the limit is ${options.maxChars}`);
   const ownId = text(options.idField ? field(r, options.idField) : first(r, ID_FIELDS))?.slice(0, 300);
   const ad: BatchAd = { id: ownId ?? `row-${row}`, ownId: ownId !== undefined, row, text: rawText, kind: 'job_ad' };
   const title = text(first(r, META.title));
@@ -85,12 +97,14 @@ export function toAd(record: unknown, row: number, options: FieldOptions): Batch
   const date = text(first(r, META.date));
   if (date) {
     ad.date = parseDate(date);
-    if (!ad.date) throw new RowError(`date ${JSON.stringify(date.slice(0, 40))} is not YYYY-MM-DD, an ISO timestamp or D.M.YYYY`);
+    if (!ad.date)
+      throw new RowError(`date ${JSON.stringify(date.slice(0, 40))} is not YYYY-MM-DD, an ISO timestamp or D.M.YYYY`);
   }
   const vacancies = first(r, META.vacancies);
   if (vacancies !== undefined) {
     const n = Number(vacancies);
-    if (!Number.isInteger(n) || n < 1 || n > 100_000) throw new RowError(`vacancies ${JSON.stringify(vacancies)} is not a whole number from 1 to 100000`);
+    if (!Number.isInteger(n) || n < 1 || n > 100_000)
+      throw new RowError(`vacancies ${JSON.stringify(vacancies)} is not a whole number from 1 to 100000`);
     ad.vacancies = n;
   }
   const language = text(first(r, META.language))?.toLowerCase();

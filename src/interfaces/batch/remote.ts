@@ -46,14 +46,19 @@ export async function classifyRemote(server: string, options: RemoteOptions): Pr
   const started = Date.now();
   const base = server.replace(/\/+$/, '');
   const format = options.inputFormat ?? formatOf(options.input);
-  if (!format) throw new RowError(`cannot tell the format of ${options.input}: name it .jsonl/.ndjson/.csv (or .gz), or pass --input-format`);
+  if (!format)
+    throw new RowError(
+      `cannot tell the format of ${options.input}: name it .jsonl/.ndjson/.csv (or .gz), or pass --input-format`,
+    );
   const { errorsFile, written, reported, openOutput, openErrors } = await runFiles(options);
 
   const auth = { authorization: `Bearer ${options.apiKey}` };
   const query = new URLSearchParams();
   if (options.fields.textField) query.set('textField', options.fields.textField);
   if (options.fields.idField) query.set('idField', options.fields.idField);
-  const body = Readable.toWeb(options.input === '-' ? process.stdin : createReadStream(options.input)) as WebReadableStream<Uint8Array>;
+  const body = Readable.toWeb(
+    options.input === '-' ? process.stdin : createReadStream(options.input),
+  ) as WebReadableStream<Uint8Array>;
   const upload = await fetch(`${base}/v1/batches?${query}`, {
     method: 'POST',
     headers: { 'content-type': MEDIA[format], ...auth },
@@ -61,18 +66,33 @@ export async function classifyRemote(server: string, options: RemoteOptions): Pr
     duplex: 'half',
   } as RequestInit & { duplex: 'half' });
   const uploaded = (await upload.json()) as BatchStatus & { message?: string };
-  if (upload.status !== 202) throw new RowError(`the service refused the upload (${upload.status}): ${uploaded.message ?? JSON.stringify(uploaded)}`);
+  if (upload.status !== 202)
+    throw new RowError(
+      `the service refused the upload (${upload.status}): ${uploaded.message ?? JSON.stringify(uploaded)}`,
+    );
   const batchId = uploaded.id;
 
   let status: BatchStatus = uploaded;
   const failedOf = (s: BatchStatus) => s.rejected + s.documents.failed;
   while (status.documents.queued + status.documents.processing > 0 && !options.signal?.aborted) {
-    options.onProgress?.({ done: status.documents.done + failedOf(status), failed: failedOf(status), total: status.rows, elapsedMs: Date.now() - started, resumed: written.size });
+    options.onProgress?.({
+      done: status.documents.done + failedOf(status),
+      failed: failedOf(status),
+      total: status.rows,
+      elapsedMs: Date.now() - started,
+      resumed: written.size,
+    });
     await sleep(options.pollMs ?? 1_000);
     const res = await fetch(`${base}/v1/batches/${batchId}`, { headers: auth });
     if (res.ok) status = (await res.json()) as BatchStatus;
   }
-  options.onProgress?.({ done: status.documents.done + failedOf(status), failed: failedOf(status), total: status.rows, elapsedMs: Date.now() - started, resumed: written.size });
+  options.onProgress?.({
+    done: status.documents.done + failedOf(status),
+    failed: failedOf(status),
+    total: status.rows,
+    elapsedMs: Date.now() - started,
+    resumed: written.size,
+  });
 
   // the results (whatever is done when interrupted), then the failed rows
   const out = openOutput();
@@ -111,7 +131,9 @@ export async function classifyRemote(server: string, options: RemoteOptions): Pr
     adsPerSecond,
     lines: [
       `batch ${batchId} on ${base}: ${status.rows} rows, ${status.documents.done} analysed, ${count} written${options.out ? ` to ${options.out}` : ''} in ${seconds.toFixed(1)} s (${adsPerSecond.toFixed(1)} ads/s)` +
-        (interrupted ? `; interrupted with ${status.documents.queued + status.documents.processing} still in the service's queue (rerun to collect them)` : ''),
+        (interrupted
+          ? `; interrupted with ${status.documents.queued + status.documents.processing} still in the service's queue (rerun to collect them)`
+          : ''),
       failed > 0 ? `${failed} rows failed: see ${errorsFile}` : 'no row failed',
     ],
   };
@@ -120,7 +142,10 @@ export async function classifyRemote(server: string, options: RemoteOptions): Pr
 async function* ndjson(url: string, headers: Record<string, string>): AsyncGenerator<string> {
   const res = await fetch(url, { headers });
   if (!res.ok || !res.body) throw new Error(`GET ${url}: ${res.status}`);
-  for await (const line of createInterface({ input: Readable.fromWeb(res.body as WebReadableStream<Uint8Array>), crlfDelay: Infinity })) {
+  for await (const line of createInterface({
+    input: Readable.fromWeb(res.body as WebReadableStream<Uint8Array>),
+    crlfDelay: Infinity,
+  })) {
     if (line.trim()) yield line;
   }
 }

@@ -1,4 +1,15 @@
-import { closeSync, createReadStream, createWriteStream, existsSync, fstatSync, ftruncateSync, openSync, readSync, statSync, type WriteStream } from 'node:fs';
+import {
+  closeSync,
+  createReadStream,
+  createWriteStream,
+  existsSync,
+  fstatSync,
+  ftruncateSync,
+  openSync,
+  readSync,
+  statSync,
+  type WriteStream,
+} from 'node:fs';
 import { createInterface } from 'node:readline';
 import { parse } from 'csv-parse';
 import { csvHeader } from './output.js';
@@ -42,7 +53,9 @@ async function writtenIds(path: string, format: 'jsonl' | 'csv'): Promise<Set<st
       if (typeof id === 'string') ids.add(id);
     }
   } else {
-    for await (const record of createReadStream(path).pipe(parse({ columns: true, skip_empty_lines: true, relax_column_count: true }))) {
+    for await (const record of createReadStream(path).pipe(
+      parse({ columns: true, skip_empty_lines: true, relax_column_count: true }),
+    )) {
       const id = (record as { id?: string }).id;
       if (id) ids.add(id);
     }
@@ -75,7 +88,11 @@ export interface RunFiles {
   openErrors(): WriteStream;
 }
 
-export async function runFiles(options: { out?: string | undefined; format: 'jsonl' | 'csv'; errors?: string | undefined }): Promise<RunFiles> {
+export async function runFiles(options: {
+  out?: string | undefined;
+  format: 'jsonl' | 'csv';
+  errors?: string | undefined;
+}): Promise<RunFiles> {
   const { out, format } = options;
   const errorsFile = options.errors ?? (out ? `${out}.errors.jsonl` : 'classify.errors.jsonl');
   const written = out ? await writtenIds(out, format) : new Set<string>();

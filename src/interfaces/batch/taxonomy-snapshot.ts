@@ -22,7 +22,10 @@ export async function writeSnapshot(config: Config, log: Logger, file: string): 
     await migrate(db);
     await ensureTaxonomy(db, config, log);
     const taxonomy = await loadTaxonomy(db, { aliasFiles: config.ALIASES_FILES.split(','), log });
-    if (!taxonomy.version) throw new RowError(`no taxonomy: TAXONOMY_DIR ${config.TAXONOMY_DIR} has none to import (see README "Data sources")`);
+    if (!taxonomy.version)
+      throw new RowError(
+        `no taxonomy: TAXONOMY_DIR ${config.TAXONOMY_DIR} has none to import (see README "Data sources")`,
+      );
     const analyzer = await loadAnalyzer(taxonomy, config, log, { waitForSemantic: true });
     writeFileSync(file, serialize(taxonomy));
     return analyzer.semanticModel;

@@ -29,20 +29,33 @@ function pointsOf(analysis: Analysis, expected: (uri: string) => boolean, group:
     const key = `${m.uri} ${method}`;
     if ((best.get(key)?.raw ?? -1) < m.rawScore) best.set(key, { method, raw: m.rawScore, uri: m.uri });
   }
-  return [...best.values()].map(({ method, raw, uri }) => ({ language: analysis.language, method, raw, positive: expected(uri), group }));
+  return [...best.values()].map(({ method, raw, uri }) => ({
+    language: analysis.language,
+    method,
+    raw,
+    positive: expected(uri),
+    group,
+  }));
 }
 
 /**
  * English: every candidate the pipeline proposes for the annotated sentences of the ESCO skill-linking files
  * (`*_annotations.csv`), positive when annotators linked that skill to the sentence.
  */
-export async function skillLinkingPoints(skills: TaxonomyData['skills'], analyzer: Analyzer, files: string[]): Promise<CalibrationPoint[]> {
+export async function skillLinkingPoints(
+  skills: TaxonomyData['skills'],
+  analyzer: Analyzer,
+  files: string[],
+): Promise<CalibrationPoint[]> {
   const prefEn = new Map(skills.map((s) => [s.uri, s.names.en.trim().toLowerCase()]));
   const points: CalibrationPoint[] = [];
   let group = 0;
   for (const file of files) {
     const gold = new Map<string, Set<string>>();
-    for (const r of parse(readFileSync(file, 'utf8'), { columns: true, skip_empty_lines: true }) as Record<string, string>[]) {
+    for (const r of parse(readFileSync(file, 'utf8'), { columns: true, skip_empty_lines: true }) as Record<
+      string,
+      string
+    >[]) {
       const label = (r['label'] ?? '').trim();
       if (!label || NOT_LABELS.has(label)) continue;
       const sentence = r['sentence'] ?? '';
@@ -60,7 +73,11 @@ export async function skillLinkingPoints(skills: TaxonomyData['skills'], analyze
  * Finnish: the project's own sentence set (JSON lines `{"text", "skills": [ESCO URIs]}`), every skill each
  * sentence names listed, so a candidate is positive when the sentence really asks for that skill.
  */
-export async function sentenceSetPoints(analyzer: Analyzer, file: string, language: Language): Promise<CalibrationPoint[]> {
+export async function sentenceSetPoints(
+  analyzer: Analyzer,
+  file: string,
+  language: Language,
+): Promise<CalibrationPoint[]> {
   const cases = readFileSync(file, 'utf8')
     .split(/\r?\n/)
     .filter((l) => l.trim())
@@ -74,7 +91,10 @@ export async function sentenceSetPoints(analyzer: Analyzer, file: string, langua
 }
 
 /** Fits each method's Platt parameters on all points and measures the fit by cross-validation over sentences. */
-export function fitCalibration(points: CalibrationPoint[], meta: { files: string[]; pipeline: string; encoder: string | null }): CalibrationFile {
+export function fitCalibration(
+  points: CalibrationPoint[],
+  meta: { files: string[]; pipeline: string; encoder: string | null },
+): CalibrationFile {
   // each language and method separately: a Finnish lemma match and an English stem match of the same raw score
   // are not equally reliable
   const methods: CalibrationFile['methods'] = {};
@@ -87,23 +107,32 @@ export function fitCalibration(points: CalibrationPoint[], meta: { files: string
     const held: { p: number; positive: boolean }[] = [];
     for (let fold = 0; fold < FOLDS; fold++) {
       const { a, b } = fitPlatt(own.filter((p) => p.group % FOLDS !== fold));
-      for (const p of own.filter((x) => x.group % FOLDS === fold)) held.push({ p: 1 / (1 + Math.exp(-(a * p.raw + b))), positive: p.positive });
+      for (const p of own.filter((x) => x.group % FOLDS === fold))
+        held.push({ p: 1 / (1 + Math.exp(-(a * p.raw + b))), positive: p.positive });
     }
     const raw = own.map((p) => ({ p: Math.min(1, p.raw), positive: p.positive }));
     const r = (x: number) => Math.round(x * 10_000) / 10_000;
-    quality[method] = { brierRaw: r(brier(raw)), brierCalibrated: r(brier(held)), eceRaw: r(expectedCalibrationError(raw)), eceCalibrated: r(expectedCalibrationError(held)) };
+    quality[method] = {
+      brierRaw: r(brier(raw)),
+      brierCalibrated: r(brier(held)),
+      eceRaw: r(expectedCalibrationError(raw)),
+      eceCalibrated: r(expectedCalibrationError(held)),
+    };
   }
   return {
     description:
       'Platt scaling per language and method ("en:semantic"): p = 1 / (1 + exp(-(a * raw + b))) is the probability ' +
       'that the skill is meant, fitted on the candidates the pipeline proposed for labelled sentences: English on the ' +
-      'ESCO skill-linking development files (positive = annotators linked the skill), Finnish on the project\'s own ' +
+      "ESCO skill-linking development files (positive = annotators linked the skill), Finnish on the project's own " +
       'sentence set (positive = the sentence asks for it). Languages without a fit use the English one. ' +
       'Written by `skills-radar calibrate`.',
     fittedAt: new Date().toISOString(),
     pipeline: meta.pipeline,
     encoder: meta.encoder,
-    sources: meta.files.map((f) => ({ file: basename(f), sha256: createHash('sha256').update(readFileSync(f)).digest('hex') })),
+    sources: meta.files.map((f) => ({
+      file: basename(f),
+      sha256: createHash('sha256').update(readFileSync(f)).digest('hex'),
+    })),
     methods,
     quality,
   };

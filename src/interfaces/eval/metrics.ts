@@ -46,7 +46,10 @@ export function spansFromBio(tags: string[]): [number, number][] {
 }
 
 /** Strict span F1 (exact boundaries), micro-averaged. */
-export function spanF1(predicted: [number, number][][], gold: [number, number][][]): { precision: number; recall: number; f1: number } {
+export function spanF1(
+  predicted: [number, number][][],
+  gold: [number, number][][],
+): { precision: number; recall: number; f1: number } {
   let tp = 0;
   let np = 0;
   let ng = 0;

@@ -57,7 +57,14 @@ function scaled(scores: Float32Array): Float32Array {
  * sentence encoder's cosine, character n-gram TF-IDF and the lexical matcher (Voikko/stem labels incl. ESCO
  * synonyms); the baseline is the character n-gram TF-IDF alone.
  */
-async function skillLinking(o: EvalOptions, file: string, labels: string[], labelIndex: CharNgramIndex, labelVectors: Float32Array[] | null, uriToLabel: Map<string, number>): Promise<MetricRow[]> {
+async function skillLinking(
+  o: EvalOptions,
+  file: string,
+  labels: string[],
+  labelIndex: CharNgramIndex,
+  labelVectors: Float32Array[] | null,
+  uriToLabel: Map<string, number>,
+): Promise<MetricRow[]> {
   const rows = parse(readFileSync(file, 'utf8'), { columns: true, skip_empty_lines: true }) as Record<string, string>[];
   const gold = new Map<string, Set<string>>();
   for (const r of rows) {
@@ -71,7 +78,9 @@ async function skillLinking(o: EvalOptions, file: string, labels: string[], labe
   const sentenceVectors = o.embedder && labelVectors ? await embedAll(o.embedder, sentences) : null;
   // as in the pipeline, a long sentence that divides is also compared phrase by phrase; a phrase's cosine counts
   // averaged with the whole sentence's, so that it sharpens the sentence's evidence rather than replacing it
-  const phrases = sentences.map((text) => (o.phrases !== false ? phrasesOf({ index: 0, start: 0, end: text.length, text }).map((p) => p.text) : []));
+  const phrases = sentences.map((text) =>
+    o.phrases !== false ? phrasesOf({ index: 0, start: 0, end: text.length, text }).map((p) => p.text) : [],
+  );
   const phraseVectors = sentenceVectors ? await embedAll(o.embedder!, phrases.flat()) : null;
   const phraseStart: number[] = [];
   phrases.reduce((at, list) => (phraseStart.push(at), at + list.length), 0);
@@ -93,9 +102,13 @@ async function skillLinking(o: EvalOptions, file: string, labels: string[], labe
     for (let i = 0; i < labels.length; i++) {
       let semantic = sv && labelVectors ? dot(sv, labelVectors[i]!) : 0;
       if (sv && phraseVectors) {
-        for (let p = 0; p < phrases[si]!.length; p++) semantic = Math.max(semantic, 0.5 * semantic + 0.5 * dot(phraseVectors[phraseStart[si]! + p]!, labelVectors![i]!));
+        for (let p = 0; p < phrases[si]!.length; p++)
+          semantic = Math.max(
+            semantic,
+            0.5 * semantic + 0.5 * dot(phraseVectors[phraseStart[si]! + p]!, labelVectors![i]!),
+          );
       }
-      combined[i] = (sv ? 0.6 * semantic + 0.4 * charScaled[i]! : charScaled[i]!);
+      combined[i] = sv ? 0.6 * semantic + 0.4 * charScaled[i]! : charScaled[i]!;
     }
     const analysis = o.analyzer.analyze({ text: sentence, language: 'en' });
     // the lexical matcher's own match quality (the raw score), on the scale the blend's weights were chosen for
@@ -115,7 +128,14 @@ async function skillLinking(o: EvalOptions, file: string, labels: string[], labe
   const n = sentences.length;
   return [
     { benchmark: name, task: 'skill-linking', metric: 'RP@5', project: mean(project.rp5), baseline: mean(base.rp5), n },
-    { benchmark: name, task: 'skill-linking', metric: 'RP@10', project: mean(project.rp10), baseline: mean(base.rp10), n },
+    {
+      benchmark: name,
+      task: 'skill-linking',
+      metric: 'RP@10',
+      project: mean(project.rp10),
+      baseline: mean(base.rp10),
+      n,
+    },
     { benchmark: name, task: 'skill-linking', metric: 'MRR', project: mean(project.mrr), baseline: mean(base.mrr), n },
   ];
 }
@@ -145,16 +165,38 @@ async function occupationLinking(o: EvalOptions, dir: string): Promise<MetricRow
   const declared = /_c_([a-z]{2})$/.exec(name)?.[1];
   const known = ['fi', 'sv', 'en'].includes(declared ?? '');
   if (!known) await loadLanguageDetector();
-  const language = (known ? declared : detectLanguage(corpus.slice(0, 200).map((c) => c.text).join('. ')).language) as Language;
+  const language = (
+    known
+      ? declared
+      : detectLanguage(
+          corpus
+            .slice(0, 200)
+            .map((c) => c.text)
+            .join('. '),
+        ).language
+  ) as Language;
   const char = new CharNgramIndex(corpus.map((c) => c.text));
   const lexicon = new LabelIndex(language);
   corpus.forEach((c) => lexicon.add({ uri: c.cid, lang: language, kind: 'pref', label: c.text }));
   const cidIndex = new Map(corpus.map((c, i) => [c.cid, i]));
   const concepts = corpus.map((c) => /^(.+?)_[a-z]{2}_\d+$/.exec(c.cid)?.[1] ?? c.cid);
   const useEncoder = o.embedder && o.embedder.languages.includes(language);
-  const corpusVectors = useEncoder ? await cachedEmbeddings(o.embedder!, o.cacheDir, `melo-${name}`, corpus.map((c) => c.text), (d, t) => o.log?.(`  embedding ${name} corpus ${d}/${t}`)) : null;
+  const corpusVectors = useEncoder
+    ? await cachedEmbeddings(
+        o.embedder!,
+        o.cacheDir,
+        `melo-${name}`,
+        corpus.map((c) => c.text),
+        (d, t) => o.log?.(`  embedding ${name} corpus ${d}/${t}`),
+      )
+    : null;
   const judged = queries.filter((q) => qrels.has(q.qid));
-  const queryVectors = useEncoder ? await embedAll(o.embedder!, judged.map((q) => q.title)) : null;
+  const queryVectors = useEncoder
+    ? await embedAll(
+        o.embedder!,
+        judged.map((q) => q.title),
+      )
+    : null;
   const ap: number[] = [];
   const rr: number[] = [];
   const baseAp: number[] = [];
@@ -202,7 +244,9 @@ async function occupationLinking(o: EvalOptions, dir: string): Promise<MetricRow
 async function skillSpans(o: EvalOptions, file: string): Promise<MetricRow[]> {
   const name = basename(file).replace(/\.json$/, '');
   const types = new Map(o.skills.map((s) => [s.uri, s.type]));
-  const lines = readFileSync(file, 'utf8').split(/\r?\n/).filter((l) => l.trim());
+  const lines = readFileSync(file, 'utf8')
+    .split(/\r?\n/)
+    .filter((l) => l.trim());
   const predSkill: [number, number][][] = [];
   const predKnowledge: [number, number][][] = [];
   const goldSkill: [number, number][][] = [];
@@ -226,7 +270,8 @@ async function skillSpans(o: EvalOptions, file: string): Promise<MetricRow[]> {
       if (first < 0) continue;
       (types.get(m.uri) === 'knowledge' ? knowledge : skills).add(`${first}:${last + 1}`);
     }
-    const toPairs = (s: Set<string>) => [...s].map((k) => k.split(':').map(Number) as [number, number]).sort((a, b) => a[0] - b[0]);
+    const toPairs = (s: Set<string>) =>
+      [...s].map((k) => k.split(':').map(Number) as [number, number]).sort((a, b) => a[0] - b[0]);
     predSkill.push(toPairs(skills));
     predKnowledge.push(toPairs(knowledge));
     goldSkill.push(spansFromBio(item.tags_skill));
@@ -247,10 +292,15 @@ export async function runEval(o: EvalOptions): Promise<MetricRow[]> {
   const results: MetricRow[] = [];
   const skillDir = join(o.benchDir, 'esco-skill-linking');
   if (existsSync(skillDir)) {
-    const files = readdirSync(skillDir).filter((f) => f.endsWith('_annotations.csv')).sort();
+    const files = readdirSync(skillDir)
+      .filter((f) => f.endsWith('_annotations.csv'))
+      .sort();
     const labelFile = join(skillDir, 'skills_en_label.txt');
     if (files.length > 0 && existsSync(labelFile)) {
-      const labels = readFileSync(labelFile, 'utf8').split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+      const labels = readFileSync(labelFile, 'utf8')
+        .split(/\r?\n/)
+        .map((l) => l.trim())
+        .filter(Boolean);
       const byLabel = new Map(labels.map((l, i) => [l.toLowerCase(), i]));
       const uriToLabel = new Map<string, number>();
       for (const s of o.skills) {
@@ -260,21 +310,31 @@ export async function runEval(o: EvalOptions): Promise<MetricRow[]> {
       o.log?.(`skill linking: ${labels.length} labels, ${uriToLabel.size} joined to the taxonomy`);
       const labelIndex = new CharNgramIndex(labels);
       const labelVectors = o.embedder
-        ? await cachedEmbeddings(o.embedder, o.cacheDir, 'skills_en_label', labels, (d, t) => o.log?.(`  embedding skill labels ${d}/${t}`))
+        ? await cachedEmbeddings(o.embedder, o.cacheDir, 'skills_en_label', labels, (d, t) =>
+            o.log?.(`  embedding skill labels ${d}/${t}`),
+          )
         : null;
-      for (const f of files) results.push(...(await skillLinking(o, join(skillDir, f), labels, labelIndex, labelVectors, uriToLabel)));
+      for (const f of files)
+        results.push(...(await skillLinking(o, join(skillDir, f), labels, labelIndex, labelVectors, uriToLabel)));
     }
   }
   const occDir = join(o.benchDir, 'occupation-linking');
   if (existsSync(occDir)) {
-    for (const d of readdirSync(occDir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort()) {
+    for (const d of readdirSync(occDir, { withFileTypes: true })
+      .filter((e) => e.isDirectory())
+      .map((e) => e.name)
+      .sort()) {
       const dir = join(occDir, d);
-      if (['queries.tsv', 'corpus_elements.tsv', 'annotations.tsv'].every((f) => existsSync(join(dir, f)))) results.push(...(await occupationLinking(o, dir)));
+      if (['queries.tsv', 'corpus_elements.tsv', 'annotations.tsv'].every((f) => existsSync(join(dir, f))))
+        results.push(...(await occupationLinking(o, dir)));
     }
   }
   const spanDir = join(o.benchDir, 'skill-spans');
   if (existsSync(spanDir)) {
-    for (const f of readdirSync(spanDir).filter((f) => f.endsWith('.json') && f !== 'train.json').sort()) results.push(...(await skillSpans(o, join(spanDir, f))));
+    for (const f of readdirSync(spanDir)
+      .filter((f) => f.endsWith('.json') && f !== 'train.json')
+      .sort())
+      results.push(...(await skillSpans(o, join(spanDir, f))));
   }
   return results;
 }
@@ -290,6 +350,7 @@ export function formatTable(rows: MetricRow[]): string {
     r.baseline === null ? '' : `${r.project >= r.baseline ? '+' : ''}${((r.project - r.baseline) * 100).toFixed(1)}`,
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
   return [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n');
 }

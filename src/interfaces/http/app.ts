@@ -27,7 +27,13 @@ import { webRoutes } from './routes/web.js';
 
 function compilers() {
   const make = (coerceTypes: boolean) => {
-    const ajv = new Ajv.default({ coerceTypes, useDefaults: true, removeAdditional: false, allErrors: false, strict: false });
+    const ajv = new Ajv.default({
+      coerceTypes,
+      useDefaults: true,
+      removeAdditional: false,
+      allErrors: false,
+      strict: false,
+    });
     addFormats.default(ajv);
     return ajv;
   };
@@ -41,13 +47,26 @@ function compilers() {
  * PGlite belongs to one process (the data directory is claimed), so that process is the only API and counts in
  * its own memory: no Redis round trip per request, and the limits hold while Redis is away.
  */
-async function rateLimitStore(app: FastifyInstance, deps: AppDeps): Promise<Pick<RateLimitPluginOptions, 'redis' | 'nameSpace' | 'skipOnError'>> {
+async function rateLimitStore(
+  app: FastifyInstance,
+  deps: AppDeps,
+): Promise<Pick<RateLimitPluginOptions, 'redis' | 'nameSpace' | 'skipOnError'>> {
   if (deps.db.engine === 'pglite') return {};
-  const limiter = new Redis(redisOptions(deps.redisUrl, { connectTimeout: 1_000, commandTimeout: 500, maxRetriesPerRequest: 1, enableOfflineQueue: false }));
+  const limiter = new Redis(
+    redisOptions(deps.redisUrl, {
+      connectTimeout: 1_000,
+      commandTimeout: 500,
+      maxRetriesPerRequest: 1,
+      enableOfflineQueue: false,
+    }),
+  );
   limiter.on('error', () => undefined);
   // commands fail at once while Redis is away (no offline queue), so wait for the first connection a little
   const waiting = new AbortController();
-  await Promise.race([once(limiter, 'ready', { signal: waiting.signal }), sleep(2_000, undefined, { signal: waiting.signal })]).catch(() => undefined);
+  await Promise.race([
+    once(limiter, 'ready', { signal: waiting.signal }),
+    sleep(2_000, undefined, { signal: waiting.signal }),
+  ]).catch(() => undefined);
   waiting.abort();
   app.addHook('onClose', async () => {
     limiter.disconnect();
@@ -68,11 +87,20 @@ export async function buildApp(input: Omit<AppDeps, 'keys'> & { keys?: KeysRepos
   app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? ajv.body : ajv.other).compile(schema));
   // a NUL character anywhere in the input is refused before the route sees it: the database can store none
   app.addHook('preValidation', async (request, reply) => {
-    for (const [part, value] of [['params', request.params], ['querystring', request.query], ['body', request.body]] as const) {
+    for (const [part, value] of [
+      ['params', request.params],
+      ['querystring', request.query],
+      ['body', request.body],
+    ] as const) {
       const at = nulPath(value);
       if (at === undefined) continue;
       const field = at || undefined;
-      return reply.code(400).send({ statusCode: 400, error: 'Bad Request', message: `${part}${field ? `.${field}` : ''} contains a NUL character (U+0000), which cannot be stored`, ...(field && { field }) });
+      return reply.code(400).send({
+        statusCode: 400,
+        error: 'Bad Request',
+        message: `${part}${field ? `.${field}` : ''} contains a NUL character (U+0000), which cannot be stored`,
+        ...(field && { field }),
+      });
     }
   });
 
@@ -92,7 +120,11 @@ export async function buildApp(input: Omit<AppDeps, 'keys'> & { keys?: KeysRepos
         { name: 'health', description: 'Liveness and readiness' },
         { name: 'admin', description: 'Organisations, API keys and the audit log (admin keys)' },
       ],
-      components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'an API key from skills-radar keys create' } } },
+      components: {
+        securitySchemes: {
+          apiKey: { type: 'http', scheme: 'bearer', description: 'an API key from skills-radar keys create' },
+        },
+      },
       security: [{ apiKey: [] }],
     },
   });

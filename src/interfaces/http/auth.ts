@@ -22,7 +22,10 @@ export const ADMINS: readonly Role[] = ['admin'];
 export const isV1Route = (request: FastifyRequest) => request.routeOptions.url?.startsWith('/v1/') === true;
 
 const unauthorized = (reply: FastifyReply, message: string) =>
-  reply.code(401).header('www-authenticate', 'Bearer realm="skills-radar"').send({ statusCode: 401, error: 'Unauthorized', message });
+  reply
+    .code(401)
+    .header('www-authenticate', 'Bearer realm="skills-radar"')
+    .send({ statusCode: 401, error: 'Unauthorized', message });
 
 /**
  * Every /v1 route needs `Authorization: Bearer <key>` (401 without or with a key that is unknown or revoked)
@@ -32,7 +35,8 @@ export function requireKeys(app: FastifyInstance, keys: KeysRepository): void {
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
     if (!isV1Route(request)) return;
     const header = request.headers.authorization;
-    if (!header) return unauthorized(reply, 'an API key is needed: Authorization: Bearer <key> (skills-radar keys create)');
+    if (!header)
+      return unauthorized(reply, 'an API key is needed: Authorization: Bearer <key> (skills-radar keys create)');
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
     if (!match) return unauthorized(reply, 'the Authorization header must be "Bearer <key>"');
     const principal = await keys.verify(match[1]!);
@@ -40,7 +44,11 @@ export function requireKeys(app: FastifyInstance, keys: KeysRepository): void {
     request.principal = principal;
     const roles = request.routeOptions.config.roles ?? ADMINS;
     if (!roles.includes(principal.role)) {
-      return reply.code(403).send({ statusCode: 403, error: 'Forbidden', message: `a ${principal.role} key may not use this route; it needs one of: ${roles.join(', ')}` });
+      return reply.code(403).send({
+        statusCode: 403,
+        error: 'Forbidden',
+        message: `a ${principal.role} key may not use this route; it needs one of: ${roles.join(', ')}`,
+      });
     }
   });
 }

@@ -24,7 +24,8 @@ export function errorHandler(config: Pick<Config, 'BODY_LIMIT_BYTES' | 'DB_STATE
       const first = error.validation[0];
       const part = error.validationContext ?? 'body';
       const path = first?.instancePath.replace(/^\//, '').replace(/\//g, '.') ?? '';
-      const extra = first?.params as { missingProperty?: string; additionalProperty?: string; allowedValues?: unknown[] } | undefined;
+      const extra = first?.params as
+        { missingProperty?: string; additionalProperty?: string; allowedValues?: unknown[] } | undefined;
       const field = extra?.missingProperty ?? extra?.additionalProperty ?? path;
       let message = `${part}${field ? `.${field}` : ''} ${first?.message ?? 'is invalid'}`;
       if (extra?.allowedValues) message += `: ${extra.allowedValues.join(', ')}`;
@@ -36,18 +37,30 @@ export function errorHandler(config: Pick<Config, 'BODY_LIMIT_BYTES' | 'DB_STATE
     }
     const status = error.statusCode ?? 500;
     if (status === 413) {
-      return reply.code(413).send({ statusCode: 413, error: 'Payload Too Large', message: `request body is larger than ${config.BODY_LIMIT_BYTES} bytes` });
+      return reply.code(413).send({
+        statusCode: 413,
+        error: 'Payload Too Large',
+        message: `request body is larger than ${config.BODY_LIMIT_BYTES} bytes`,
+      });
     }
     if (status >= 400 && status < 500) {
-      return reply.code(status).send({ statusCode: status, error: STATUS_TEXT[status] ?? 'Bad Request', message: error.message });
+      return reply
+        .code(status)
+        .send({ statusCode: status, error: STATUS_TEXT[status] ?? 'Bad Request', message: error.message });
     }
     const code = (error as { code?: string }).code ?? '';
     const unavailable = (why: string, message: string) => {
       request.log.error({ err: error }, why);
-      return reply.header('retry-after', '5').code(503).send({ statusCode: 503, error: 'Service Unavailable', message });
+      return reply
+        .header('retry-after', '5')
+        .code(503)
+        .send({ statusCode: 503, error: 'Service Unavailable', message });
     };
     if (code === STATEMENT_TIMEOUT) {
-      return unavailable('database statement timed out', `the database did not answer within ${config.DB_STATEMENT_TIMEOUT_MS} ms; retry later, or narrow the filters`);
+      return unavailable(
+        'database statement timed out',
+        `the database did not answer within ${config.DB_STATEMENT_TIMEOUT_MS} ms; retry later, or narrow the filters`,
+      );
     }
     if (/^(ECONNREFUSED|ECONNRESET|57P0|08)/.test(code) || /Connection terminated|ECONNREFUSED/.test(error.message)) {
       return unavailable('database unavailable', 'the database is unavailable; retry later');

@@ -16,8 +16,21 @@ export const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
 
 // The API's view of an analysis, from the domain's schemas: fields added since the first pipeline version are
 // optional (analyses stored before them lack them); the places and each mention's label and part spans stay inside.
-const { uri, start, end, sentenceIndex, method, score, rawScore, horizon, horizonSource, polarity, weight } = SkillMention.properties;
-const MentionView = Type.Object({ uri, start, end, sentenceIndex, method, score, rawScore: Type.Optional(rawScore), horizon, horizonSource: Type.Optional(horizonSource), polarity, weight });
+const { uri, start, end, sentenceIndex, method, score, rawScore, horizon, horizonSource, polarity, weight } =
+  SkillMention.properties;
+const MentionView = Type.Object({
+  uri,
+  start,
+  end,
+  sentenceIndex,
+  method,
+  score,
+  rawScore: Type.Optional(rawScore),
+  horizon,
+  horizonSource: Type.Optional(horizonSource),
+  polarity,
+  weight,
+});
 
 const skill = SkillResult.properties;
 const SkillView = Type.Object({

@@ -29,7 +29,10 @@ async function fillRegions() {
     if (!groups.has(r.level)) groups.set(r.level, el('optgroup', { label: t(`lv_${r.level}`) }));
     groups.get(r.level).append(el('option', { value: r.code }, r.name));
   }
-  select.replaceChildren(el('option', { value: '' }, t('wholeCountry')), ...['major_region', 'elinvoimakeskus', 'maakunta'].map((l) => groups.get(l)).filter(Boolean));
+  select.replaceChildren(
+    el('option', { value: '' }, t('wholeCountry')),
+    ...['major_region', 'elinvoimakeskus', 'maakunta'].map((l) => groups.get(l)).filter(Boolean),
+  );
   select.value = state.region ?? '';
 }
 
@@ -41,7 +44,8 @@ async function render() {
   status.textContent = t('loading');
   document.body.dataset.view = state.view;
   document.body.dataset.ready = 'false';
-  for (const b of document.querySelectorAll('#views button')) b.setAttribute('aria-selected', String(b.dataset.view === state.view));
+  for (const b of document.querySelectorAll('#views button'))
+    b.setAttribute('aria-selected', String(b.dataset.view === state.view));
   document.getElementById('panels').replaceChildren();
   try {
     if (!hasKey()) throw new KeyError('');
@@ -68,17 +72,22 @@ async function render() {
 /** The form asking for an API key, in place of the view. */
 function askForKey(refused) {
   const input = el('input', { id: 'api-key', type: 'password', autocomplete: 'off', required: true, size: 48 });
-  const form = el('form', { id: 'key-form', class: 'key-form' },
+  const form = el(
+    'form',
+    { id: 'key-form', class: 'key-form' },
     el('p', {}, t('keyNeeded')),
     ...(refused ? [el('p', { class: 'error', role: 'alert' }, t('keyInvalid'))] : []),
     el('label', {}, `${t('apiKey')} `, input),
-    el('button', { type: 'submit' }, t('save')));
+    el('button', { type: 'submit' }, t('save')),
+  );
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     setKey(input.value.trim());
     await Promise.all([fillRegions().catch(() => undefined), render()]);
   });
-  document.getElementById('panels').replaceChildren(el('div', { class: 'panel', id: 'key' }, el('h2', {}, t('apiKey')), form));
+  document
+    .getElementById('panels')
+    .replaceChildren(el('div', { class: 'panel', id: 'key' }, el('h2', {}, t('apiKey')), form));
 }
 
 async function start() {

@@ -33,7 +33,12 @@ function chartSvg(box) {
   const SVG = 'http://www.w3.org/2000/svg';
   const out = document.createElementNS(SVG, 'svg');
   const background = document.createElementNS(SVG, 'rect');
-  for (const [k, v] of [['width', '100%'], ['height', '100%'], ['fill', '#fff']]) background.setAttribute(k, v);
+  for (const [k, v] of [
+    ['width', '100%'],
+    ['height', '100%'],
+    ['fill', '#fff'],
+  ])
+    background.setAttribute(k, v);
   out.append(background);
   for (const part of parts) {
     const copy = part.cloneNode(true);
@@ -94,26 +99,57 @@ export async function chart(parent, name, draw) {
     }
   }).observe(box);
   tools.append(
-    el('button', { type: 'button', 'data-export': 'png', onclick: async () => download(`${name}.png`, await chartPng(box)) }, `${t('png')} ↓`),
-    el('button', { type: 'button', 'data-export': 'svg', onclick: () => download(`${name}.svg`, new Blob([chartSvg(box).text], { type: 'image/svg+xml' })) }, `${t('svg')} ↓`),
+    el(
+      'button',
+      { type: 'button', 'data-export': 'png', onclick: async () => download(`${name}.png`, await chartPng(box)) },
+      `${t('png')} ↓`,
+    ),
+    el(
+      'button',
+      {
+        type: 'button',
+        'data-export': 'svg',
+        onclick: () => download(`${name}.svg`, new Blob([chartSvg(box).text], { type: 'image/svg+xml' })),
+      },
+      `${t('svg')} ↓`,
+    ),
   );
 }
 
 /** The left margin for category labels: room for the longest, at most 40 % of the chart. */
-export const labelMargin = (labels, width) => Math.round(Math.min(width * 0.4, Math.max(60, 12 + 6 * Math.max(0, ...labels.map((l) => String(l).length)))));
+export const labelMargin = (labels, width) =>
+  Math.round(Math.min(width * 0.4, Math.max(60, 12 + 6 * Math.max(0, ...labels.map((l) => String(l).length)))));
 
 /** Plot's options common to every chart. */
-export const base = (width) => ({ width, style: { fontFamily: 'system-ui, sans-serif', fontSize: '11px', overflow: 'visible' } });
+export const base = (width) => ({
+  width,
+  style: { fontFamily: 'system-ui, sans-serif', fontSize: '11px', overflow: 'visible' },
+});
 
 /** A legend of named colours as a small Plot chart of dots and names (kept in the SVG export, unlike Plot's HTML swatches). */
-export const swatches = (names, range, width) => Plot.plot({
-  ...base(width), height: 18 * names.length + 6, margin: 4, marginLeft: 10, axis: null,
-  x: { domain: [0, 1] }, y: { type: 'band', domain: names }, color: { domain: names, range },
-  marks: [
-    Plot.dot(names, { x: 0, y: (d) => d, fill: (d) => d, r: 5, ariaHidden: true }),
-    Plot.text(names, { x: 0, y: (d) => d, text: (d) => d, dx: 10, textAnchor: 'start', fontSize: 11, ariaHidden: true }),
-  ],
-});
+export const swatches = (names, range, width) =>
+  Plot.plot({
+    ...base(width),
+    height: 18 * names.length + 6,
+    margin: 4,
+    marginLeft: 10,
+    axis: null,
+    x: { domain: [0, 1] },
+    y: { type: 'band', domain: names },
+    color: { domain: names, range },
+    marks: [
+      Plot.dot(names, { x: 0, y: (d) => d, fill: (d) => d, r: 5, ariaHidden: true }),
+      Plot.text(names, {
+        x: 0,
+        y: (d) => d,
+        text: (d) => d,
+        dx: 10,
+        textAnchor: 'start',
+        fontSize: 11,
+        ariaHidden: true,
+      }),
+    ],
+  });
 
 /** A chart's own element with its legend before it. */
 export const withLegend = (legend, chartNode) => {
@@ -138,17 +174,28 @@ export const clickable = (rows, onPick) => (index, scales, values, dimensions, c
  */
 export function bars(rows, { value, valueTitle, color, tip, onPick, reference }) {
   return (width) => {
-    const marginLeft = labelMargin(rows.map((r) => r.label), width);
+    const marginLeft = labelMargin(
+      rows.map((r) => r.label),
+      width,
+    );
     return Plot.plot({
-      ...base(width), height: 20 * rows.length + 40, marginLeft, marginRight: 20,
+      ...base(width),
+      height: 20 * rows.length + 40,
+      marginLeft,
+      marginRight: 20,
       x: { label: valueTitle, grid: true, tickFormat: fmt.num },
       y: { label: null, domain: [...rows].sort((a, b) => b[value] - a[value]).map((r) => r.label) },
       marks: [
         Plot.axisY({ textOverflow: 'ellipsis', lineWidth: (marginLeft - 10) / 11, tickSize: 0 }),
         Plot.barX(rows, {
-          x: value, y: 'label', fill: color, title: null,
+          x: value,
+          y: 'label',
+          fill: color,
+          title: null,
           ariaLabel: (r) => tip.map(([title, field, format]) => `${title}: ${format(field(r))}`).join('; '),
-          tip: { format: { x: false, y: false, ...Object.fromEntries(tip.map(([title, , format]) => [title, format])) } },
+          tip: {
+            format: { x: false, y: false, ...Object.fromEntries(tip.map(([title, , format]) => [title, format])) },
+          },
           channels: Object.fromEntries(tip.map(([title, field]) => [title, { value: field, label: title }])),
           render: onPick ? clickable(rows, onPick) : undefined,
         }),

@@ -34,21 +34,46 @@ const csvCell = (v) => {
 
 /** A table of `rows` by `columns` ({ key, title, format?, num?, value?, cell? }), with a CSV button; the CSV carries the raw values. */
 export function table(parent, name, columns, rows, options = {}) {
-  const tools = el('div', { class: 'tools' }, el('button', {
-    type: 'button', 'data-export': 'csv', onclick: () => {
-      const lines = [`# ${T.en.attribution}`, columns.map((c) => csvCell(c.key)).join(','), ...rows.map((r) => columns.map((c) => csvCell(c.value ? c.value(r) : r[c.key])).join(','))];
-      download(`${name}.csv`, new Blob([`${lines.join('\n')}\n`], { type: 'text/csv;charset=utf-8' }));
-    },
-  }, `${t('csv')} ↓`));
+  const tools = el(
+    'div',
+    { class: 'tools' },
+    el(
+      'button',
+      {
+        type: 'button',
+        'data-export': 'csv',
+        onclick: () => {
+          const lines = [
+            `# ${T.en.attribution}`,
+            columns.map((c) => csvCell(c.key)).join(','),
+            ...rows.map((r) => columns.map((c) => csvCell(c.value ? c.value(r) : r[c.key])).join(',')),
+          ];
+          download(`${name}.csv`, new Blob([`${lines.join('\n')}\n`], { type: 'text/csv;charset=utf-8' }));
+        },
+      },
+      `${t('csv')} ↓`,
+    ),
+  );
   const head = el('tr', {}, ...columns.map((c) => el('th', { class: c.num ? 'num' : '', scope: 'col' }, c.title)));
-  const body = rows.map((r) => el('tr', {}, ...columns.map((c) => {
-    const v = c.value ? c.value(r) : r[c.key];
-    const td = el('td', { class: c.num ? 'num' : '' });
-    if (c.cell) c.cell(td, r, v);
-    else td.textContent = c.format ? c.format(v) : String(v ?? '');
-    return td;
-  })));
-  const tbl = el('table', { class: options.class ?? '', 'data-table': name }, el('thead', {}, head), el('tbody', {}, ...body));
+  const body = rows.map((r) =>
+    el(
+      'tr',
+      {},
+      ...columns.map((c) => {
+        const v = c.value ? c.value(r) : r[c.key];
+        const td = el('td', { class: c.num ? 'num' : '' });
+        if (c.cell) c.cell(td, r, v);
+        else td.textContent = c.format ? c.format(v) : String(v ?? '');
+        return td;
+      }),
+    ),
+  );
+  const tbl = el(
+    'table',
+    { class: options.class ?? '', 'data-table': name },
+    el('thead', {}, head),
+    el('tbody', {}, ...body),
+  );
   parent.append(tools, el('div', { class: 'table-wrap' }, tbl));
   return tbl;
 }
@@ -56,4 +81,8 @@ export function table(parent, name, columns, rows, options = {}) {
 /** Rows with figures (suppressed cells have none) for the charts. */
 export const published = (rows) => rows.filter((r) => !r.suppressed);
 /** A note under a view that some cells are not shown. */
-export const suppressedNote = (parent, n) => n > 0 && parent.append(el('p', { class: 'hint', 'data-suppressed': String(n) }, `${t('suppressedNote')} (${nf({}).format(n)})`));
+export const suppressedNote = (parent, n) =>
+  n > 0 &&
+  parent.append(
+    el('p', { class: 'hint', 'data-suppressed': String(n) }, `${t('suppressedNote')} (${nf({}).format(n)})`),
+  );

@@ -11,10 +11,15 @@ export async function openDrill(skill, offset = 0) {
   const data = await api('/v1/demand/documents', { ...filters(), skill, limit: 20, offset });
   if (offset === 0) box.replaceChildren();
   if (offset === 0) {
-    box.append(el('div', { class: 'panel', id: 'drill-panel' },
-      el('h2', {}, `${t('drillTitle')}: ${data.skill.label} (${fmt.int(data.total)})`),
-      el('div', { class: 'tools' }, el('button', { type: 'button', onclick: closeDrill }, t('close'))),
-      el('div', { id: 'drill-docs' })));
+    box.append(
+      el(
+        'div',
+        { class: 'panel', id: 'drill-panel' },
+        el('h2', {}, `${t('drillTitle')}: ${data.skill.label} (${fmt.int(data.total)})`),
+        el('div', { class: 'tools' }, el('button', { type: 'button', onclick: closeDrill }, t('close'))),
+        el('div', { id: 'drill-docs' }),
+      ),
+    );
   }
   const list = document.getElementById('drill-docs');
   for (const d of data.documents) {
@@ -29,14 +34,30 @@ export async function openDrill(skill, offset = 0) {
       p.append(s.text.slice(pos), el('span', { class: 'meta' }, ` (${t(`h_${s.horizon}`)})`));
       return p;
     });
-    list.append(el('article', { class: 'drill-doc', 'data-document': d.id },
-      el('h3', {}, d.title ?? t(`k_${d.kind}`)),
-      el('div', { class: 'meta' }, `${fmt.date(d.date)} · ${t(`k_${d.kind}`)}${d.region ? ` · ${d.region}` : ''} · ${t('mentions')}: ${d.mentions}`),
-      ...sentences));
+    list.append(
+      el(
+        'article',
+        { class: 'drill-doc', 'data-document': d.id },
+        el('h3', {}, d.title ?? t(`k_${d.kind}`)),
+        el(
+          'div',
+          { class: 'meta' },
+          `${fmt.date(d.date)} · ${t(`k_${d.kind}`)}${d.region ? ` · ${d.region}` : ''} · ${t('mentions')}: ${d.mentions}`,
+        ),
+        ...sentences,
+      ),
+    );
   }
   const shown = offset + data.documents.length;
   document.getElementById('drill-more')?.remove();
-  if (shown < data.total) list.after(el('button', { type: 'button', id: 'drill-more', onclick: () => openDrill(skill, shown) }, `${t('more')} (${shown} ${t('of')} ${data.total})`));
+  if (shown < data.total)
+    list.after(
+      el(
+        'button',
+        { type: 'button', id: 'drill-more', onclick: () => openDrill(skill, shown) },
+        `${t('more')} (${shown} ${t('of')} ${data.total})`,
+      ),
+    );
   box.scrollIntoView({ behavior: 'smooth', block: 'start' });
 }
 
@@ -49,4 +70,5 @@ export function closeDrill() {
 }
 
 /** A skill's name that opens its drill-down. */
-export const drillButton = (key, label) => el('button', { type: 'button', class: 'link', 'data-skill': key, onclick: () => openDrill(key) }, label);
+export const drillButton = (key, label) =>
+  el('button', { type: 'button', class: 'link', 'data-skill': key, onclick: () => openDrill(key) }, label);

@@ -28,12 +28,18 @@ export const fmt = {
   pct: figure((v) => nf({ style: 'percent', maximumFractionDigits: 1 }).format(v)),
   dec: figure((v) => nf({ maximumFractionDigits: 2 }).format(v)),
   p: figure((v) => nf({ maximumSignificantDigits: 2 }).format(v)),
-  month: (iso) => intl(Intl.DateTimeFormat, LOCALE[state.lang], { year: 'numeric', month: 'short', timeZone: 'UTC' }).format(new Date(iso)),
+  month: (iso) =>
+    intl(Intl.DateTimeFormat, LOCALE[state.lang], { year: 'numeric', month: 'short', timeZone: 'UTC' }).format(
+      new Date(iso),
+    ),
   quarter: (iso) => {
     const d = new Date(iso);
     return `Q${Math.floor(d.getUTCMonth() / 3) + 1} ${d.getUTCFullYear()}`;
   },
-  date: (iso) => (iso ? intl(Intl.DateTimeFormat, LOCALE[state.lang], { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(iso)) : '–'),
+  date: (iso) =>
+    iso
+      ? intl(Intl.DateTimeFormat, LOCALE[state.lang], { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(iso))
+      : '–',
 };
 
 export function saveState() {

@@ -6,7 +6,12 @@ import { ADMINS, principalOf } from '../auth.js';
 import type { AppDeps } from '../deps.js';
 import { ErrorResponse } from '../schemas.js';
 
-const OrgSchema = Type.Object({ id: Type.String(), name: Type.String(), createdAt: Type.String(), keys: Type.Integer() });
+const OrgSchema = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  createdAt: Type.String(),
+  keys: Type.Integer(),
+});
 const KeySchema = Type.Object({
   prefix: Type.String(),
   org: Type.String(),
@@ -15,7 +20,14 @@ const KeySchema = Type.Object({
   createdAt: Type.String(),
   revokedAt: Type.Union([Type.String(), Type.Null()]),
 });
-const keyJson = (k: KeyInfo) => ({ prefix: k.prefix, org: k.org, role: k.role, label: k.label, createdAt: k.createdAt.toISOString(), revokedAt: k.revokedAt?.toISOString() ?? null });
+const keyJson = (k: KeyInfo) => ({
+  prefix: k.prefix,
+  org: k.org,
+  role: k.role,
+  label: k.label,
+  createdAt: k.createdAt.toISOString(),
+  revokedAt: k.revokedAt?.toISOString() ?? null,
+});
 
 const AuditQuery = Type.Object(
   {
@@ -58,7 +70,14 @@ export const adminRoutes =
 
     app.get(
       '/v1/orgs',
-      { schema: { tags: ['admin'], summary: 'The organisations', response: { 200: Type.Object({ orgs: Type.Array(OrgSchema) }) } }, config: { roles: ADMINS } },
+      {
+        schema: {
+          tags: ['admin'],
+          summary: 'The organisations',
+          response: { 200: Type.Object({ orgs: Type.Array(OrgSchema) }) },
+        },
+        config: { roles: ADMINS },
+      },
       async () => ({ orgs: (await keys.organisations()).map((o) => ({ ...o, createdAt: o.createdAt.toISOString() })) }),
     );
 
@@ -68,7 +87,14 @@ export const adminRoutes =
         schema: {
           tags: ['admin'],
           summary: 'Create an API key for an organisation; the key is in this answer only',
-          body: Type.Object({ org: Type.String({ minLength: 1, maxLength: 100 }), role: Role, label: Type.Optional(Type.String({ maxLength: 200 })) }, { additionalProperties: false }),
+          body: Type.Object(
+            {
+              org: Type.String({ minLength: 1, maxLength: 100 }),
+              role: Role,
+              label: Type.Optional(Type.String({ maxLength: 200 })),
+            },
+            { additionalProperties: false },
+          ),
           response: { 201: Type.Object({ key: Type.String(), info: KeySchema }), 400: ErrorResponse },
         },
         config: { roles: ADMINS },
@@ -77,7 +103,10 @@ export const adminRoutes =
         const { org, role, label } = request.body;
         try {
           const { key, info } = await keys.createKey(org, role, label);
-          return reply.code(201).header('cache-control', 'no-store').send({ key, info: keyJson(info) });
+          return reply
+            .code(201)
+            .header('cache-control', 'no-store')
+            .send({ key, info: keyJson(info) });
         } catch (err) {
           return reply.code(400).send(conflict(err));
         }
@@ -90,7 +119,10 @@ export const adminRoutes =
         schema: {
           tags: ['admin'],
           summary: 'The API keys (prefixes only)',
-          querystring: Type.Object({ org: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })) }, { additionalProperties: false }),
+          querystring: Type.Object(
+            { org: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })) },
+            { additionalProperties: false },
+          ),
           response: { 200: Type.Object({ keys: Type.Array(KeySchema) }) },
         },
         config: { roles: ADMINS },
@@ -111,7 +143,13 @@ export const adminRoutes =
       },
       async (request, reply) => {
         const { prefix } = request.params;
-        if (!(await keys.revoke(prefix))) return reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `no key in force with prefix ${prefix}`, field: 'prefix' });
+        if (!(await keys.revoke(prefix)))
+          return reply.code(404).send({
+            statusCode: 404,
+            error: 'Not Found',
+            message: `no key in force with prefix ${prefix}`,
+            field: 'prefix',
+          });
         return reply.code(204).send(null);
       },
     );
@@ -125,7 +163,16 @@ export const adminRoutes =
           querystring: AuditQuery,
           response: {
             200: Type.Object({
-              reads: Type.Array(Type.Object({ at: Type.String(), org: Type.String(), keyPrefix: Type.String(), action: Type.String(), document: Type.String(), route: Type.String() })),
+              reads: Type.Array(
+                Type.Object({
+                  at: Type.String(),
+                  org: Type.String(),
+                  keyPrefix: Type.String(),
+                  action: Type.String(),
+                  document: Type.String(),
+                  route: Type.String(),
+                }),
+              ),
             }),
             400: ErrorResponse,
           },
@@ -134,7 +181,9 @@ export const adminRoutes =
       },
       async (request) => {
         const reads = await keys.reads(principalOf(request).orgId, request.query.document, request.query.limit);
-        return { reads: reads.map(({ at, documentId, ...r }) => ({ ...r, at: at.toISOString(), document: documentId })) };
+        return {
+          reads: reads.map(({ at, documentId, ...r }) => ({ ...r, at: at.toISOString(), document: documentId })),
+        };
       },
     );
   };

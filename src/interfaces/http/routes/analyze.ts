@@ -12,8 +12,12 @@ const AnalyzeBody = Type.Object(
     text: Type.String({ minLength: 1, pattern: '\\S', description: 'limit MAX_ANALYZE_CHARS characters (413 above)' }),
     title: Type.Optional(Type.String({ maxLength: 500 })),
     language: Type.Optional(Language),
-    kind: Type.Optional(Type.Enum([...DOCUMENT_KINDS], { description: 'job ads state needs by default; other texts need a cue' })),
-    date: Type.Optional(Type.String({ format: 'date', description: 'resolves horizons such as "next year"; default today' })),
+    kind: Type.Optional(
+      Type.Enum([...DOCUMENT_KINDS], { description: 'job ads state needs by default; other texts need a cue' }),
+    ),
+    date: Type.Optional(
+      Type.String({ format: 'date', description: 'resolves horizons such as "next year"; default today' }),
+    ),
     region: Type.Optional(Type.String({ minLength: 1, maxLength: 200, pattern: '\\S' })),
     vacancies: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000 })),
     horizon: Type.Optional(Horizon),
@@ -48,7 +52,10 @@ export const analyzeRoutes =
         }
         const analyzer = deps.analyzer.current;
         if (!analyzer) {
-          return reply.header('retry-after', '5').code(503).send({ statusCode: 503, error: 'Service Unavailable', message: 'the taxonomy is still loading' });
+          return reply
+            .header('retry-after', '5')
+            .code(503)
+            .send({ statusCode: 503, error: 'Service Unavailable', message: 'the taxonomy is still loading' });
         }
         return analyzer.analyzeFull(body);
       },

@@ -22,10 +22,26 @@ const CONTENT_TYPES: Record<string, InputFormat> = {
 
 const UploadQuery = Type.Object(
   {
-    textField: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'field with the ad text; default the first of text, description, body, content, kuvaus' })),
-    idField: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'field with the ad id; default the first of id, externalId, ad_id, jobId' })),
+    textField: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 200,
+        description: 'field with the ad text; default the first of text, description, body, content, kuvaus',
+      }),
+    ),
+    idField: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 200,
+        description: 'field with the ad id; default the first of id, externalId, ad_id, jobId',
+      }),
+    ),
     kind: Type.Enum([...DOCUMENT_KINDS], { default: 'job_ad' }),
-    visibility: Type.Optional(Type.Enum([...VISIBILITIES], { description: 'of every document of the upload; default private for meeting notes, shared otherwise' })),
+    visibility: Type.Optional(
+      Type.Enum([...VISIBILITIES], {
+        description: 'of every document of the upload; default private for meeting notes, shared otherwise',
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -33,10 +49,23 @@ const UploadQuery = Type.Object(
 /** A body streamed as it is read (NDJSON or CSV lines). */
 const Streamed = (description: string) => Type.Unsafe<Readable>({ type: 'string', description });
 
-const ResultsQuery = Type.Object({ format: Type.Enum(['jsonl', 'csv'], { default: 'jsonl' }) }, { additionalProperties: false });
+const ResultsQuery = Type.Object(
+  { format: Type.Enum(['jsonl', 'csv'], { default: 'jsonl' }) },
+  { additionalProperties: false },
+);
 
-const Counts = Type.Object({ queued: Type.Integer(), processing: Type.Integer(), done: Type.Integer(), failed: Type.Integer() });
-const BatchError = Type.Object({ row: Type.Integer(), line: Type.Union([Type.Integer(), Type.Null()]), id: Type.Union([Type.String(), Type.Null()]), reason: Type.String() });
+const Counts = Type.Object({
+  queued: Type.Integer(),
+  processing: Type.Integer(),
+  done: Type.Integer(),
+  failed: Type.Integer(),
+});
+const BatchError = Type.Object({
+  row: Type.Integer(),
+  line: Type.Union([Type.Integer(), Type.Null()]),
+  id: Type.Union([Type.String(), Type.Null()]),
+  reason: Type.String(),
+});
 const BatchStatusSchema = Type.Object({
   id: Type.String(),
   status: Type.Enum(['receiving', 'received', 'interrupted']),
@@ -55,7 +84,8 @@ const BatchStatusSchema = Type.Object({
 
 const FLUSH_ROWS = 500;
 
-const notFound = (reply: FastifyReply, id: string) => reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `no batch ${id}`, field: 'id' });
+const notFound = (reply: FastifyReply, id: string) =>
+  reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `no batch ${id}`, field: 'id' });
 
 export const batchRoutes =
   (deps: AppDeps): FastifyPluginAsyncTypebox =>
@@ -75,17 +105,29 @@ export const batchRoutes =
       // a row whose values the database refuses is a row error; the others are stored
       const each = await documents.createEach(
         owner.orgId,
-        ads.map(({ id, ownId, row: _row, employerSector: _sector, ...ad }) => ({ ...ad, kind: owner.kind, visibility: owner.visibility, ...(ownId && { externalId: id }) })),
+        ads.map(({ id, ownId, row: _row, employerSector: _sector, ...ad }) => ({
+          ...ad,
+          kind: owner.kind,
+          visibility: owner.visibility,
+          ...(ownId && { externalId: id }),
+        })),
       );
       const stored = each.filter((s): s is StoredRef => !(s instanceof DocumentRefusedError));
       await batches.addRows(batchId, [
         ...ads.map((ad, i) => {
           const s = each[i]!;
-          return { row: ad.row, line: ad.line, adId: ad.id, ...(s instanceof DocumentRefusedError ? { error: s.message } : { documentId: s.id }) };
+          return {
+            row: ad.row,
+            line: ad.line,
+            adId: ad.id,
+            ...(s instanceof DocumentRefusedError ? { error: s.message } : { documentId: s.id }),
+          };
         }),
         ...rejected,
       ]);
-      await enqueueStored(queue, stored, config, (err, documents) => log.warn({ err, batchId, documents }, 'enqueue failed; the requeue sweep will retry'));
+      await enqueueStored(queue, stored, config, (err, documents) =>
+        log.warn({ err, batchId, documents }, 'enqueue failed; the requeue sweep will retry'),
+      );
     }
 
     app.post<{ Body: Readable; Querystring: Static<typeof UploadQuery> }>(
@@ -107,12 +149,22 @@ export const batchRoutes =
         const type = (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
         const format = CONTENT_TYPES[type];
         if (!format) {
-          return reply.code(415).send({ statusCode: 415, error: 'Unsupported Media Type', message: `send ${Object.keys(CONTENT_TYPES).join(' or ')}`, field: 'content-type' });
+          return reply.code(415).send({
+            statusCode: 415,
+            error: 'Unsupported Media Type',
+            message: `send ${Object.keys(CONTENT_TYPES).join(' or ')}`,
+            field: 'content-type',
+          });
         }
         const q = request.query;
         const orgId = principalOf(request).orgId;
         const owner = { orgId, kind: q.kind, visibility: q.visibility };
-        const batchId = await batches.create(orgId, { format, kind: q.kind, textField: q.textField, idField: q.idField });
+        const batchId = await batches.create(orgId, {
+          format,
+          kind: q.kind,
+          textField: q.textField,
+          idField: q.idField,
+        });
         let ads: (BatchAd & { line: number })[] = [];
         let rejected: BatchRow[] = [];
         const seen = new Set<string>();
@@ -121,7 +173,11 @@ export const batchRoutes =
             let adId: string | undefined;
             try {
               if (item.error !== undefined) throw new RowError(item.error);
-              const ad = toAd(item.record, item.row, { textField: q.textField, idField: q.idField, maxChars: config.MAX_TEXT_CHARS });
+              const ad = toAd(item.record, item.row, {
+                textField: q.textField,
+                idField: q.idField,
+                maxChars: config.MAX_TEXT_CHARS,
+              });
               adId = ad.id;
               if (seen.has(ad.id)) throw new RowError(`duplicate id ${JSON.stringify(ad.id)} (an earlier row has it)`);
               seen.add(ad.id);
@@ -143,9 +199,15 @@ export const batchRoutes =
           await flush(batchId, owner, ads, rejected).catch(() => undefined);
           await batches.finish(batchId, 'interrupted', `the upload broke off: ${(err as Error).message}`);
           log.warn({ err, batchId }, 'batch upload interrupted');
-          return reply.code(400).send({ statusCode: 400, error: 'Bad Request', message: `the upload could not be read to the end (${(err as Error).message}); batch ${batchId} keeps the rows before it` });
+          return reply.code(400).send({
+            statusCode: 400,
+            error: 'Bad Request',
+            message: `the upload could not be read to the end (${(err as Error).message}); batch ${batchId} keeps the rows before it`,
+          });
         }
-        return reply.code(202).send({ ...(await batches.status(batchId))!, errors: await batches.errors(batchId, 0, 20) });
+        return reply
+          .code(202)
+          .send({ ...(await batches.status(batchId))!, errors: await batches.errors(batchId, 0, 20) });
       },
     );
 
@@ -170,7 +232,11 @@ export const batchRoutes =
     );
 
     /** Pages through a batch in row order as one streamed body. */
-    const pages = <T extends { row: number }>(fetch: (after: number) => Promise<T[]>, line: (x: T) => string, head = '') =>
+    const pages = <T extends { row: number }>(
+      fetch: (after: number) => Promise<T[]>,
+      line: (x: T) => string,
+      head = '',
+    ) =>
       Readable.from(
         (async function* () {
           if (head) yield head;
@@ -192,7 +258,11 @@ export const batchRoutes =
           summary: 'The results of the analysed rows, streamed in row order (NDJSON, or CSV with format=csv)',
           params: IdParams,
           querystring: ResultsQuery,
-          response: { 200: Streamed('one result per line: NDJSON, or CSV with a header line'), 400: ErrorResponse, 404: ErrorResponse },
+          response: {
+            200: Streamed('one result per line: NDJSON, or CSV with a header line'),
+            400: ErrorResponse,
+            404: ErrorResponse,
+          },
         },
         config: { roles: ANY_ROLE },
       },
@@ -200,7 +270,8 @@ export const batchRoutes =
         const { id } = request.params;
         const { format } = request.query;
         if (!(await batches.ownedBy(id, principalOf(request).orgId))) return notFound(reply, id);
-        const fetch = async (after: number) => (await batches.results(id, after, 200)).map((r) => toResult(r, r.analysis));
+        const fetch = async (after: number) =>
+          (await batches.results(id, after, 200)).map((r) => toResult(r, r.analysis));
         return format === 'csv'
           ? reply.type('text/csv; charset=utf-8').send(pages(fetch, csvRow, csvHeader()))
           : reply.type('application/x-ndjson').send(pages(fetch, (r) => `${JSON.stringify(r)}\n`));
@@ -221,7 +292,12 @@ export const batchRoutes =
       async (request, reply) => {
         const { id } = request.params;
         if (!(await batches.ownedBy(id, principalOf(request).orgId))) return notFound(reply, id);
-        return reply.type('application/x-ndjson').send(pages((after) => batches.errors(id, after, 500), (e) => `${JSON.stringify(e)}\n`));
+        return reply.type('application/x-ndjson').send(
+          pages(
+            (after) => batches.errors(id, after, 500),
+            (e) => `${JSON.stringify(e)}\n`,
+          ),
+        );
       },
     );
   };

@@ -5,7 +5,15 @@ import { normalizeText } from '../../../analysis/text.js';
 import { DOCUMENT_KINDS } from '../../../domain/document.js';
 import { Language, LANGUAGES } from '../../../domain/language.js';
 import { Horizon, POLARITIES } from '../../../domain/signal.js';
-import { BUCKETS, DemandRepository, GROUPS, UnknownFilterError, type DemandFilters, type GroupBy, type Viewer } from '../../../storage/demand.repository.js';
+import {
+  BUCKETS,
+  DemandRepository,
+  GROUPS,
+  UnknownFilterError,
+  type DemandFilters,
+  type GroupBy,
+  type Viewer,
+} from '../../../storage/demand.repository.js';
 import { csvCell } from '../../csv.js';
 import { ATTRIBUTION } from '../attribution.js';
 import { ANALYSTS, principalOf } from '../auth.js';
@@ -13,22 +21,40 @@ import type { AppDeps } from '../deps.js';
 import { ErrorResponse } from '../schemas.js';
 
 const Month = (description: string) =>
-  Type.String({ pattern: '^\\d{4}-(0[1-9]|1[0-2])(-\\d{2})?$', description: `${description}: YYYY-MM (or a date in that month)` });
+  Type.String({
+    pattern: '^\\d{4}-(0[1-9]|1[0-2])(-\\d{2})?$',
+    description: `${description}: YYYY-MM (or a date in that month)`,
+  });
 
 const Filters = {
-  region: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9]{2,6}$', description: 'region code at any level: KU398, MK07, EVK03, ELY05, FI1C, FI' })),
+  region: Type.Optional(
+    Type.String({
+      pattern: '^[A-Za-z0-9]{2,6}$',
+      description: 'region code at any level: KU398, MK07, EVK03, ELY05, FI1C, FI',
+    }),
+  ),
   horizon: Type.Optional(Horizon),
   kind: Type.Optional(Type.Enum([...DOCUMENT_KINDS])),
   language: Type.Optional(Language),
   polarity: Type.Enum([...POLARITIES, 'any'], { default: 'need', description: 'which mentions count; default need' }),
   from: Type.Optional(Month('first month')),
   to: Type.Optional(Month('last month')),
-  sector: Type.Optional(Type.String({ pattern: '^([A-U]|\\d{2})$', description: 'TOL 2008 section letter or two-digit division' })),
-  occupation: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'ESCO occupation URI or ISCO-08 code (1–4 digits)' })),
-  minScore: Type.Number({ minimum: 0, maximum: 1, default: 0, description: 'only mentions at least this confident (calibrated score)' }),
+  sector: Type.Optional(
+    Type.String({ pattern: '^([A-U]|\\d{2})$', description: 'TOL 2008 section letter or two-digit division' }),
+  ),
+  occupation: Type.Optional(
+    Type.String({ minLength: 1, maxLength: 200, description: 'ESCO occupation URI or ISCO-08 code (1–4 digits)' }),
+  ),
+  minScore: Type.Number({
+    minimum: 0,
+    maximum: 1,
+    default: 0,
+    description: 'only mentions at least this confident (calibrated score)',
+  }),
   scope: Type.Enum(['all', 'own'], {
     default: 'all',
-    description: "all: every organisation's documents, a cell resting on other organisations' private documents suppressed unless it has k organisations and k documents; own: your organisation's only, never suppressed",
+    description:
+      "all: every organisation's documents, a cell resting on other organisations' private documents suppressed unless it has k organisations and k documents; own: your organisation's only, never suppressed",
   }),
   lang: Type.Enum([...LANGUAGES], { default: 'fi', description: 'language of the labels' }),
   format: Type.Optional(Type.Enum(['json', 'csv'], { description: 'csv, or send Accept: text/csv' })),
@@ -41,13 +67,23 @@ const DemandQuery = Type.Object(
     ...Filters,
     groupBy: GroupByParam,
     splitBy: Type.Optional(
-      Type.Enum(Object.keys(GROUPS) as GroupBy[], { description: 'one table per part of this grouping (say maakunta): rows carry `split`, shares are of their part, `limit` is per part' }),
+      Type.Enum(Object.keys(GROUPS) as GroupBy[], {
+        description:
+          'one table per part of this grouping (say maakunta): rows carry `split`, shares are of their part, `limit` is per part',
+      }),
     ),
     splitKeys: Type.Enum(['own', 'overall'], {
       default: 'own',
-      description: 'with splitBy: own gives each part its own `limit` largest groups; overall gives every part the same groups, the `limit` largest under the filters as a whole (the rows of a regions × groups table in one request)',
+      description:
+        'with splitBy: own gives each part its own `limit` largest groups; overall gives every part the same groups, the `limit` largest under the filters as a whole (the rows of a regions × groups table in one request)',
     }),
-    keys: Type.Optional(Type.String({ minLength: 1, maxLength: 20_000, description: 'comma-separated keys: only these rows (shares stay shares of all demand)' })),
+    keys: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 20_000,
+        description: 'comma-separated keys: only these rows (shares stay shares of all demand)',
+      }),
+    ),
     limit: Type.Integer({ minimum: 1, maximum: 1000, default: 50 }),
   },
   { additionalProperties: false },
@@ -59,7 +95,9 @@ const TimeseriesQuery = Type.Object(
     ...Filters,
     groupBy: GroupByParam,
     bucket: Type.Enum([...BUCKETS], { default: 'month' }),
-    keys: Type.Optional(Type.String({ minLength: 1, description: 'comma-separated keys; default the largest `limit` groups' })),
+    keys: Type.Optional(
+      Type.String({ minLength: 1, description: 'comma-separated keys; default the largest `limit` groups' }),
+    ),
     limit: Type.Integer({ minimum: 1, maximum: 50, default: 5 }),
   },
   { additionalProperties: false },
@@ -70,7 +108,11 @@ const EmergingQuery = Type.Object(
     ...Filters,
     groupBy: GroupByParam,
     limit: Type.Integer({ minimum: 1, maximum: 1000, default: 20 }),
-    minMentions: Type.Integer({ minimum: 1, default: 3, description: 'leave out keys with fewer mentions in the current period' }),
+    minMentions: Type.Integer({
+      minimum: 1,
+      default: 3,
+      description: 'leave out keys with fewer mentions in the current period',
+    }),
   },
   { additionalProperties: false },
 );
@@ -79,10 +121,16 @@ const CompareQuery = Type.Object(
   {
     ...Filters,
     region: Type.String({ pattern: '^[A-Za-z0-9]{2,6}$', description: 'the region to describe' }),
-    against: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9]{2,6}$', description: 'another region; default the whole country' })),
+    against: Type.Optional(
+      Type.String({ pattern: '^[A-Za-z0-9]{2,6}$', description: 'another region; default the whole country' }),
+    ),
     groupBy: GroupByParam,
     limit: Type.Integer({ minimum: 1, maximum: 1000, default: 50 }),
-    minMentions: Type.Integer({ minimum: 1, default: 1, description: 'leave out keys with fewer mentions in the region' }),
+    minMentions: Type.Integer({
+      minimum: 1,
+      default: 1,
+      description: 'leave out keys with fewer mentions in the region',
+    }),
   },
   { additionalProperties: false },
 );
@@ -106,9 +154,19 @@ const EvidenceSentence = Type.Object({
   polarity: Type.String(),
 });
 
-const Counts = Type.Object({ documents: Type.Integer(), mentions: Type.Integer(), demand: Type.Number(), share: Type.Number() });
-const Figure = <T extends ReturnType<typeof Type.Integer> | ReturnType<typeof Type.Number>>(t: T) => Type.Union([t, Type.Null()]);
-const Suppressed = Type.Optional(Type.Literal(true, { description: 'the cell rests on too few organisations or documents to show (see scope); its figures are null' }));
+const Counts = Type.Object({
+  documents: Type.Integer(),
+  mentions: Type.Integer(),
+  demand: Type.Number(),
+  share: Type.Number(),
+});
+const Figure = <T extends ReturnType<typeof Type.Integer> | ReturnType<typeof Type.Number>>(t: T) =>
+  Type.Union([t, Type.Null()]);
+const Suppressed = Type.Optional(
+  Type.Literal(true, {
+    description: 'the cell rests on too few organisations or documents to show (see scope); its figures are null',
+  }),
+);
 const SuppressedCount = Type.Integer({ description: 'cells under these filters suppressed for you, listed or not' });
 
 /** YYYY-MM-01 moved by `months`. */
@@ -131,14 +189,23 @@ const DemandRowSchema = Type.Object({
   label: Type.String(),
   documents: Figure(Type.Integer()),
   mentions: Figure(Type.Integer()),
-  demand: Figure(Type.Number({ description: 'weighted demand: the sum of the mentions\' weights (vacancies)' })),
+  demand: Figure(Type.Number({ description: "weighted demand: the sum of the mentions' weights (vacancies)" })),
   share: Figure(Type.Number({ description: 'share of all published demand under the same filters' })),
   suppressed: Suppressed,
 });
 
-const Totals = Type.Object({ documents: Figure(Type.Integer()), mentions: Figure(Type.Integer()), demand: Figure(Type.Number()), suppressed: Suppressed });
+const Totals = Type.Object({
+  documents: Figure(Type.Integer()),
+  mentions: Figure(Type.Integer()),
+  demand: Figure(Type.Number()),
+  suppressed: Suppressed,
+});
 
-const keysOf = (keys: string | undefined) => keys?.split(',').map((k) => k.trim()).filter(Boolean);
+const keysOf = (keys: string | undefined) =>
+  keys
+    ?.split(',')
+    .map((k) => k.trim())
+    .filter(Boolean);
 
 /** First day of the month of YYYY-MM or YYYY-MM-DD. */
 const monthStart = (v: string | undefined) => (v === undefined ? undefined : `${v.slice(0, 7)}-01`);
@@ -163,7 +230,11 @@ function filtersOf(q: Pick<DemandQuery, keyof typeof Filters>, viewer: Viewer): 
 
 /** CSV with the attribution ESCO's licence asks for as its first line (a comment for CSV readers that take one). */
 export function toCsv<R>(columns: (keyof R & string)[], rows: R[]): string {
-  return [`# ${ATTRIBUTION}`, columns.join(','), ...rows.map((r) => columns.map((c) => csvCell(r[c])).join(','))].join('\n') + '\n';
+  return (
+    [`# ${ATTRIBUTION}`, columns.join(','), ...rows.map((r) => columns.map((c) => csvCell(r[c])).join(','))].join(
+      '\n',
+    ) + '\n'
+  );
 }
 
 function wantsCsv(request: FastifyRequest, format: string | undefined): boolean {
@@ -185,14 +256,29 @@ async function answer<T, R>(
 }
 
 /** 400 naming the parameter for filters the schema cannot judge: from after to, unknown codes. */
-async function guarded<T>(reply: FastifyReply, q: { from?: string | undefined; to?: string | undefined }, run: () => Promise<T>): Promise<T | FastifyReply> {
+async function guarded<T>(
+  reply: FastifyReply,
+  q: { from?: string | undefined; to?: string | undefined },
+  run: () => Promise<T>,
+): Promise<T | FastifyReply> {
   if (q.from && q.to && monthStart(q.from)! > monthStart(q.to)!) {
-    return reply.code(400).send({ statusCode: 400, error: 'Bad Request', message: `querystring.from (${q.from}) is after querystring.to (${q.to})`, field: 'from' });
+    return reply.code(400).send({
+      statusCode: 400,
+      error: 'Bad Request',
+      message: `querystring.from (${q.from}) is after querystring.to (${q.to})`,
+      field: 'from',
+    });
   }
   try {
     return await run();
   } catch (err) {
-    if (err instanceof UnknownFilterError) return reply.code(400).send({ statusCode: 400, error: 'Bad Request', message: `querystring.${err.field}: ${err.message}`, field: err.field });
+    if (err instanceof UnknownFilterError)
+      return reply.code(400).send({
+        statusCode: 400,
+        error: 'Bad Request',
+        message: `querystring.${err.field}: ${err.message}`,
+        field: err.field,
+      });
     throw err;
   }
 }
@@ -201,7 +287,10 @@ export const demandRoutes =
   (deps: AppDeps): FastifyPluginAsyncTypebox =>
   async (app) => {
     const repo = new DemandRepository(deps.db);
-    const viewerOf = (request: FastifyRequest): Viewer => ({ orgId: principalOf(request).orgId, k: deps.config.DEMAND_MIN_CELL });
+    const viewerOf = (request: FastifyRequest): Viewer => ({
+      orgId: principalOf(request).orgId,
+      k: deps.config.DEMAND_MIN_CELL,
+    });
 
     app.get(
       '/v1/demand',
@@ -212,7 +301,14 @@ export const demandRoutes =
           description: `Counts the mentions of analysed documents under the filters. CSV with format=csv or Accept: text/csv. ${ATTRIBUTION}`,
           querystring: DemandQuery,
           response: {
-            200: Type.Object({ groupBy: Type.String(), splitBy: Type.Optional(Type.String()), totals: Totals, rows: Type.Array(DemandRowSchema), suppressed: SuppressedCount, attribution: Type.String() }),
+            200: Type.Object({
+              groupBy: Type.String(),
+              splitBy: Type.Optional(Type.String()),
+              totals: Totals,
+              rows: Type.Array(DemandRowSchema),
+              suppressed: SuppressedCount,
+              attribution: Type.String(),
+            }),
             400: ErrorResponse,
           },
         },
@@ -221,16 +317,53 @@ export const demandRoutes =
       async (request, reply) => {
         const q = request.query;
         return guarded(reply, q, async () => {
-          if (q.splitBy === q.groupBy) return reply.code(400).send({ statusCode: 400, error: 'Bad Request', message: 'querystring.splitBy must differ from groupBy', field: 'splitBy' });
-          if (q.splitKeys === 'overall' && !q.splitBy) return reply.code(400).send({ statusCode: 400, error: 'Bad Request', message: 'querystring.splitKeys=overall needs splitBy', field: 'splitKeys' });
+          if (q.splitBy === q.groupBy)
+            return reply.code(400).send({
+              statusCode: 400,
+              error: 'Bad Request',
+              message: 'querystring.splitBy must differ from groupBy',
+              field: 'splitBy',
+            });
+          if (q.splitKeys === 'overall' && !q.splitBy)
+            return reply.code(400).send({
+              statusCode: 400,
+              error: 'Bad Request',
+              message: 'querystring.splitKeys=overall needs splitBy',
+              field: 'splitKeys',
+            });
           const filters = filtersOf(q, viewerOf(request));
-          const { rows, suppressed } = await repo.demand(q.groupBy, filters, { lang: q.lang, limit: q.limit, splitBy: q.splitBy, keys: keysOf(q.keys), sameKeys: q.splitKeys === 'overall' });
+          const { rows, suppressed } = await repo.demand(q.groupBy, filters, {
+            lang: q.lang,
+            limit: q.limit,
+            splitBy: q.splitBy,
+            keys: keysOf(q.keys),
+            sameKeys: q.splitKeys === 'overall',
+          });
           return answer(
             request,
             reply,
             q.format,
-            () => [[...(q.splitBy ? (['split', 'splitLabel'] as const) : []), 'key', 'label', 'documents', 'mentions', 'demand', 'share', 'suppressed'], rows],
-            async () => ({ groupBy: q.groupBy, ...(q.splitBy ? { splitBy: q.splitBy } : {}), totals: await repo.totals(filters), rows, suppressed, attribution: ATTRIBUTION }),
+            () => [
+              [
+                ...(q.splitBy ? (['split', 'splitLabel'] as const) : []),
+                'key',
+                'label',
+                'documents',
+                'mentions',
+                'demand',
+                'share',
+                'suppressed',
+              ],
+              rows,
+            ],
+            async () => ({
+              groupBy: q.groupBy,
+              ...(q.splitBy ? { splitBy: q.splitBy } : {}),
+              totals: await repo.totals(filters),
+              rows,
+              suppressed,
+              attribution: ATTRIBUTION,
+            }),
           );
         });
       },
@@ -251,9 +384,19 @@ export const demandRoutes =
               current: Type.Object({ from: Type.String(), to: Type.String() }),
               previous: Type.Object({ from: Type.String(), to: Type.String() }),
               rows: Type.Array(
-                Type.Object({ key: Type.String(), label: Type.String(), current: Counts, previous: Counts, growth: Type.Number(), z: Type.Number(), pValue: Type.Number() }),
+                Type.Object({
+                  key: Type.String(),
+                  label: Type.String(),
+                  current: Counts,
+                  previous: Counts,
+                  growth: Type.Number(),
+                  z: Type.Number(),
+                  pValue: Type.Number(),
+                }),
               ),
-              suppressed: Type.Integer({ description: 'keys left out because their cell is suppressed for you in either period' }),
+              suppressed: Type.Integer({
+                description: 'keys left out because their cell is suppressed for you in either period',
+              }),
               attribution: Type.String(),
             }),
             400: ErrorResponse,
@@ -265,19 +408,37 @@ export const demandRoutes =
         const q = request.query;
         return guarded(reply, q, async () => {
           const filters = { ...filtersOf(q, viewerOf(request)), from: undefined, to: undefined };
-          const to = monthStart(q.to) ?? (await repo.latestMonth(filters)) ?? `${new Date().toISOString().slice(0, 7)}-01`;
+          const to =
+            monthStart(q.to) ?? (await repo.latestMonth(filters)) ?? `${new Date().toISOString().slice(0, 7)}-01`;
           const from = monthStart(q.from) ?? addMonths(to, -2);
           const length = monthsBetween(from, to);
           const current = { from, to };
           const previous = { from: addMonths(from, -length), to: addMonths(from, -1) };
-          const { rows, suppressed } = await repo.emerging(q.groupBy, filters, current, previous, { lang: q.lang, limit: q.limit, minMentions: q.minMentions });
+          const { rows, suppressed } = await repo.emerging(q.groupBy, filters, current, previous, {
+            lang: q.lang,
+            limit: q.limit,
+            minMentions: q.minMentions,
+          });
           const flat = () =>
-            rows.map((r) => ({ key: r.key, label: r.label, mentions: r.current.mentions, share: r.current.share, previous_mentions: r.previous.mentions, previous_share: r.previous.share, growth: r.growth, z: r.z, p_value: r.pValue }));
+            rows.map((r) => ({
+              key: r.key,
+              label: r.label,
+              mentions: r.current.mentions,
+              share: r.current.share,
+              previous_mentions: r.previous.mentions,
+              previous_share: r.previous.share,
+              growth: r.growth,
+              z: r.z,
+              p_value: r.pValue,
+            }));
           return answer(
             request,
             reply,
             q.format,
-            () => [['key', 'label', 'mentions', 'share', 'previous_mentions', 'previous_share', 'growth', 'z', 'p_value'], flat()],
+            () => [
+              ['key', 'label', 'mentions', 'share', 'previous_mentions', 'previous_share', 'growth', 'z', 'p_value'],
+              flat(),
+            ],
             () => ({ groupBy: q.groupBy, current, previous, rows, suppressed, attribution: ATTRIBUTION }),
           );
         });
@@ -290,15 +451,26 @@ export const demandRoutes =
         schema: {
           tags: ['demand'],
           summary: 'A region against the whole country or another region: location quotients',
-          description: 'lq = the key\'s share of demand in the region / its share in the comparison; above 1 the region asks for it more.',
+          description:
+            "lq = the key's share of demand in the region / its share in the comparison; above 1 the region asks for it more.",
           querystring: CompareQuery,
           response: {
             200: Type.Object({
               groupBy: Type.String(),
               region: Type.String(),
               against: Type.String(),
-              rows: Type.Array(Type.Object({ key: Type.String(), label: Type.String(), region: Counts, against: Counts, lq: Type.Union([Type.Number(), Type.Null()]) })),
-              suppressed: Type.Integer({ description: 'keys left out because their cell is suppressed for you in either place' }),
+              rows: Type.Array(
+                Type.Object({
+                  key: Type.String(),
+                  label: Type.String(),
+                  region: Counts,
+                  against: Counts,
+                  lq: Type.Union([Type.Number(), Type.Null()]),
+                }),
+              ),
+              suppressed: Type.Integer({
+                description: 'keys left out because their cell is suppressed for you in either place',
+              }),
               attribution: Type.String(),
             }),
             400: ErrorResponse,
@@ -314,14 +486,43 @@ export const demandRoutes =
           await repo.regionLevel(region, 'region');
           await repo.regionLevel(against, 'against');
           const filters = { ...filtersOf(q, viewerOf(request)), region: undefined };
-          const { rows, suppressed } = await repo.compare(q.groupBy, filters, region, against === 'FI' ? undefined : against, { lang: q.lang, limit: q.limit, minMentions: q.minMentions });
+          const { rows, suppressed } = await repo.compare(
+            q.groupBy,
+            filters,
+            region,
+            against === 'FI' ? undefined : against,
+            { lang: q.lang, limit: q.limit, minMentions: q.minMentions },
+          );
           const flat = () =>
-            rows.map((r) => ({ key: r.key, label: r.label, mentions: r.region.mentions, demand: r.region.demand, share: r.region.share, against_mentions: r.against.mentions, against_demand: r.against.demand, against_share: r.against.share, lq: r.lq ?? '' }));
+            rows.map((r) => ({
+              key: r.key,
+              label: r.label,
+              mentions: r.region.mentions,
+              demand: r.region.demand,
+              share: r.region.share,
+              against_mentions: r.against.mentions,
+              against_demand: r.against.demand,
+              against_share: r.against.share,
+              lq: r.lq ?? '',
+            }));
           return answer(
             request,
             reply,
             q.format,
-            () => [['key', 'label', 'mentions', 'demand', 'share', 'against_mentions', 'against_demand', 'against_share', 'lq'], flat()],
+            () => [
+              [
+                'key',
+                'label',
+                'mentions',
+                'demand',
+                'share',
+                'against_mentions',
+                'against_demand',
+                'against_share',
+                'lq',
+              ],
+              flat(),
+            ],
             () => ({ groupBy: q.groupBy, region, against, rows, suppressed, attribution: ATTRIBUTION }),
           );
         });
@@ -340,7 +541,15 @@ export const demandRoutes =
               groupBy: Type.String(),
               bucket: Type.String(),
               rows: Type.Array(
-                Type.Object({ bucket: Type.String(), key: Type.String(), label: Type.String(), documents: Figure(Type.Integer()), mentions: Figure(Type.Integer()), demand: Figure(Type.Number()), suppressed: Suppressed }),
+                Type.Object({
+                  bucket: Type.String(),
+                  key: Type.String(),
+                  label: Type.String(),
+                  documents: Figure(Type.Integer()),
+                  mentions: Figure(Type.Integer()),
+                  demand: Figure(Type.Number()),
+                  suppressed: Suppressed,
+                }),
               ),
               attribution: Type.String(),
             }),
@@ -352,8 +561,18 @@ export const demandRoutes =
       async (request, reply) => {
         const q = request.query;
         return guarded(reply, q, async () => {
-          const rows = await repo.timeseries(q.groupBy, q.bucket, filtersOf(q, viewerOf(request)), { lang: q.lang, keys: keysOf(q.keys), limit: q.limit });
-          return answer(request, reply, q.format, () => [['bucket', 'key', 'label', 'documents', 'mentions', 'demand', 'suppressed'], rows], () => ({ groupBy: q.groupBy, bucket: q.bucket, rows, attribution: ATTRIBUTION }));
+          const rows = await repo.timeseries(q.groupBy, q.bucket, filtersOf(q, viewerOf(request)), {
+            lang: q.lang,
+            keys: keysOf(q.keys),
+            limit: q.limit,
+          });
+          return answer(
+            request,
+            reply,
+            q.format,
+            () => [['bucket', 'key', 'label', 'documents', 'mentions', 'demand', 'suppressed'], rows],
+            () => ({ groupBy: q.groupBy, bucket: q.bucket, rows, attribution: ATTRIBUTION }),
+          );
         });
       },
     );
@@ -396,10 +615,20 @@ export const demandRoutes =
         return guarded(reply, q, async () => {
           const label = (await repo.labels('skill', [q.skill], q.lang)).get(q.skill);
           if (label === undefined) {
-            return reply.code(400).send({ statusCode: 400, error: 'Bad Request', message: `querystring.skill: unknown ESCO skill ${JSON.stringify(q.skill)}`, field: 'skill' });
+            return reply.code(400).send({
+              statusCode: 400,
+              error: 'Bad Request',
+              message: `querystring.skill: unknown ESCO skill ${JSON.stringify(q.skill)}`,
+              field: 'skill',
+            });
           }
           const principal = principalOf(request);
-          const found = await repo.documentsOf(q.skill, filtersOf(q, viewerOf(request)), { limit: q.limit, offset: q.offset }, principal.orgId);
+          const found = await repo.documentsOf(
+            q.skill,
+            filtersOf(q, viewerOf(request)),
+            { limit: q.limit, offset: q.offset },
+            principal.orgId,
+          );
           const ids = found.documents.map((d) => d.id);
           await deps.keys.audit(principal, 'read_sentences', ids, '/v1/demand/documents');
           const [docs, analyses] = await Promise.all([deps.documents.getMany(ids), deps.documents.analysesOf(ids)]);
@@ -414,7 +643,17 @@ export const demandRoutes =
               const s = analysis!.sentences[m.sentenceIndex];
               if (!s) continue;
               let entry = sentences.get(s.index);
-              if (!entry) sentences.set(s.index, (entry = { index: s.index, text: text.slice(s.start, s.end), spans: [], horizon: m.horizon, polarity: m.polarity }));
+              if (!entry)
+                sentences.set(
+                  s.index,
+                  (entry = {
+                    index: s.index,
+                    text: text.slice(s.start, s.end),
+                    spans: [],
+                    horizon: m.horizon,
+                    polarity: m.polarity,
+                  }),
+                );
               entry.spans.push({ start: Math.max(0, m.start - s.start), end: Math.min(s.end, m.end) - s.start });
             }
             return {

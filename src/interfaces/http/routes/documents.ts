@@ -27,7 +27,7 @@ const DocumentSummary = Type.Object({
   region: Type.Optional(Type.String()),
   externalId: Type.Optional(Type.String()),
   visibility: Visibility,
-  own: Type.Boolean({ description: 'true when the document belongs to the caller\'s organisation' }),
+  own: Type.Boolean({ description: "true when the document belongs to the caller's organisation" }),
   attempts: Type.Integer(),
   error: Type.Optional(Type.String()),
   createdAt: Type.String({ format: 'date-time' }),
@@ -46,7 +46,6 @@ const DocumentResponse = Type.Intersect([
   }),
 ]);
 
-
 const ListQuery = Type.Object(
   {
     status: Type.Optional(DocumentStatus),
@@ -59,7 +58,8 @@ const ListQuery = Type.Object(
 );
 
 /** Whether `principal` may read the document's text, sentences and evidence: its own organisation's, or shared. */
-export const mayRead = (principal: Principal, d: Pick<StoredDocument, 'orgId' | 'visibility'>) => d.orgId === principal.orgId || d.visibility === 'shared';
+export const mayRead = (principal: Principal, d: Pick<StoredDocument, 'orgId' | 'visibility'>) =>
+  d.orgId === principal.orgId || d.visibility === 'shared';
 
 const notFound = (id: string) => ({ statusCode: 404, error: 'Not Found', message: `no document ${id}`, field: 'id' });
 
@@ -124,7 +124,8 @@ export const documentRoutes =
         schema: {
           tags: ['documents'],
           summary: 'A document with its status and, once done, its analysis',
-          description: "Your organisation's documents and shared ones; another organisation's private document is 404. Every read is written to the audit log.",
+          description:
+            "Your organisation's documents and shared ones; another organisation's private document is 404. Every read is written to the audit log.",
           params: IdParams,
           response: { 200: DocumentResponse, 400: ErrorResponse, 404: ErrorResponse },
         },
@@ -156,7 +157,12 @@ export const documentRoutes =
           summary: "List your organisation's documents, newest first",
           querystring: ListQuery,
           response: {
-            200: Type.Object({ items: Type.Array(DocumentSummary), total: Type.Integer(), limit: Type.Integer(), offset: Type.Integer() }),
+            200: Type.Object({
+              items: Type.Array(DocumentSummary),
+              total: Type.Integer(),
+              limit: Type.Integer(),
+              offset: Type.Integer(),
+            }),
             400: ErrorResponse,
           },
         },
@@ -197,7 +203,8 @@ export const documentRoutes =
       {
         schema: {
           tags: ['documents'],
-          summary: "Delete one of your organisation's documents, its analysis and its mentions (from every aggregate too)",
+          summary:
+            "Delete one of your organisation's documents, its analysis and its mentions (from every aggregate too)",
           params: IdParams,
           response: { 204: Type.Null(), 400: ErrorResponse, 404: ErrorResponse },
         },

@@ -13,11 +13,27 @@ const ReadyResponse = Type.Object({
 export const healthRoutes =
   (deps: AppDeps): FastifyPluginAsyncTypebox =>
   async (app) => {
-    app.get('/health', { schema: { tags: ['health'], summary: 'The process is alive', response: { 200: Type.Object({ status: Type.Literal('ok') }) } } }, async () => ({ status: 'ok' as const }));
+    app.get(
+      '/health',
+      {
+        schema: {
+          tags: ['health'],
+          summary: 'The process is alive',
+          response: { 200: Type.Object({ status: Type.Literal('ok') }) },
+        },
+      },
+      async () => ({ status: 'ok' as const }),
+    );
 
     app.get(
       '/ready',
-      { schema: { tags: ['health'], summary: 'Redis, database and taxonomy are usable', response: { 200: ReadyResponse, 503: ReadyResponse } } },
+      {
+        schema: {
+          tags: ['health'],
+          summary: 'Redis, database and taxonomy are usable',
+          response: { 200: ReadyResponse, 503: ReadyResponse },
+        },
+      },
       async (_request, reply) => {
         const redis = (await pingRedis(deps.redisUrl)) ? { ok: true } : { ok: false, detail: 'no answer from Redis' };
         let database: { ok: boolean; detail?: string } = { ok: true };
@@ -25,7 +41,10 @@ export const healthRoutes =
         try {
           const version = await activeTaxonomyVersion(deps.db);
           taxonomy = version
-            ? { ok: true, detail: `version ${version.id} (ESCO ${version.escoVersion}, ${version.counts['esco_skills'] ?? 0} skills)` }
+            ? {
+                ok: true,
+                detail: `version ${version.id} (ESCO ${version.escoVersion}, ${version.counts['esco_skills'] ?? 0} skills)`,
+              }
             : { ok: false, detail: 'no taxonomy imported: run skills-radar taxonomy import --from <dir>' };
         } catch (err) {
           database = { ok: false, detail: (err as Error).message };

@@ -15,11 +15,21 @@ export function metricsRoutes(app: FastifyInstance, queue: Queue): void {
     unwatch();
   });
   app.addHook('onResponse', async (request, reply) => {
-    httpDuration.observe({ method: request.method, route: request.routeOptions.url ?? 'unmatched', status_code: reply.statusCode }, reply.elapsedTime / 1_000);
+    httpDuration.observe(
+      { method: request.method, route: request.routeOptions.url ?? 'unmatched', status_code: reply.statusCode },
+      reply.elapsedTime / 1_000,
+    );
   });
   app.get(
     '/metrics',
-    { schema: { tags: ['health'], summary: 'Operational metrics in Prometheus text format', produces: ['text/plain'], response: { 200: { type: 'string' } } } },
+    {
+      schema: {
+        tags: ['health'],
+        summary: 'Operational metrics in Prometheus text format',
+        produces: ['text/plain'],
+        response: { 200: { type: 'string' } },
+      },
+    },
     async (_request, reply) => reply.type(registry.contentType).send(await registry.metrics()),
   );
 }

@@ -25,7 +25,8 @@ const GeometryQuery = Type.Object(
   {
     crs: Type.Enum([...CRS], {
       default: 'EPSG:4326',
-      description: 'EPSG:4326: longitude and latitude, as in the source; EPSG:3067: ETRS-TM35FIN plane coordinates in metres (draw with a planar, y-up projection)',
+      description:
+        'EPSG:4326: longitude and latitude, as in the source; EPSG:3067: ETRS-TM35FIN plane coordinates in metres (draw with a planar, y-up projection)',
     }),
   },
   { additionalProperties: false },
@@ -46,7 +47,14 @@ export const regionRoutes =
           querystring: RegionsQuery,
           response: {
             200: Type.Object({
-              regions: Type.Array(Type.Object({ code: Type.String(), level: Type.String(), name: Type.String(), parent: Type.Union([Type.String(), Type.Null()]) })),
+              regions: Type.Array(
+                Type.Object({
+                  code: Type.String(),
+                  level: Type.String(),
+                  name: Type.String(),
+                  parent: Type.Union([Type.String(), Type.Null()]),
+                }),
+              ),
             }),
             400: ErrorResponse,
           },
@@ -73,10 +81,15 @@ export const regionRoutes =
       {
         schema: {
           tags: ['demand'],
-          summary: 'Map geometry of the 19 regions: TopoJSON with one GeometryCollection whose property maakunta is the two digits of MKnn',
+          summary:
+            'Map geometry of the 19 regions: TopoJSON with one GeometryCollection whose property maakunta is the two digits of MKnn',
           querystring: GeometryQuery,
           // sent as the file's (or the projection's) JSON text
-          response: { 200: Type.Unsafe<string>({ type: 'object', description: 'TopoJSON topology' }), 400: ErrorResponse, 404: ErrorResponse },
+          response: {
+            200: Type.Unsafe<string>({ type: 'object', description: 'TopoJSON topology' }),
+            400: ErrorResponse,
+            404: ErrorResponse,
+          },
         },
         config: { roles: ANY_ROLE },
       },
@@ -86,10 +99,17 @@ export const regionRoutes =
         if (body === undefined) {
           const path = join(deps.config.TAXONOMY_DIR, REGION_GEOMETRY);
           if (!existsSync(path)) {
-            return reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `no region geometry: ${REGION_GEOMETRY} is not in TAXONOMY_DIR (see README "Data sources")` });
+            return reply.code(404).send({
+              statusCode: 404,
+              error: 'Not Found',
+              message: `no region geometry: ${REGION_GEOMETRY} is not in TAXONOMY_DIR (see README "Data sources")`,
+            });
           }
           const source = readFileSync(path, 'utf8');
-          body = crs === 'EPSG:4326' ? source : JSON.stringify(projectTopology(JSON.parse(source) as Topology<Objects<Record<string, unknown>>>, crs));
+          body =
+            crs === 'EPSG:4326'
+              ? source
+              : JSON.stringify(projectTopology(JSON.parse(source) as Topology<Objects<Record<string, unknown>>>, crs));
           geometry.set(crs, body);
         }
         return reply.type('application/json; charset=utf-8').header('cache-control', 'public, max-age=3600').send(body);

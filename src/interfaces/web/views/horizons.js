@@ -7,7 +7,9 @@ import { filters, fmt, HORIZONS, t } from '../state.js';
 
 export async function horizons() {
   const { horizon, ...rest } = filters();
-  const per = await Promise.all(HORIZONS.map((h) => api('/v1/demand', { ...rest, horizon: h, groupBy: 'skill', limit: 1000 })));
+  const per = await Promise.all(
+    HORIZONS.map((h) => api('/v1/demand', { ...rest, horizon: h, groupBy: 'skill', limit: 1000 })),
+  );
   const bySkill = new Map();
   per.forEach((d, i) => {
     for (const r of published(d.rows)) {
@@ -22,33 +24,65 @@ export async function horizons() {
   const p = panel('horizons', t('horizonsTitle'));
   if (horizon) p.append(el('p', { class: 'hint' }, `${t('horizon')}: ${t('all')}`));
   if (rows.length === 0) return void p.append(el('p', {}, t('noData')));
-  const long = rows.flatMap((r) => HORIZONS.map((h) => ({ key: r.key, label: r.label, horizon: t(`h_${h}`), order: HORIZONS.indexOf(h), demand: r[h] })));
+  const long = rows.flatMap((r) =>
+    HORIZONS.map((h) => ({
+      key: r.key,
+      label: r.label,
+      horizon: t(`h_${h}`),
+      order: HORIZONS.indexOf(h),
+      demand: r[h],
+    })),
+  );
   const names = HORIZONS.map((h) => t(`h_${h}`));
   const range = ['#1f6fb2', '#f4a261', '#2a9d8f'];
   await chart(p, 'horizons', (width) => {
-    const marginLeft = labelMargin(rows.map((r) => r.label), width);
-    return withLegend(swatches(names, range, width), Plot.plot({
-      ...base(width), height: 34 * rows.length + 40, marginLeft, marginRight: 20,
-      x: { label: t('demand'), grid: true, tickFormat: fmt.num },
-      fy: { label: null, domain: rows.map((r) => r.label), padding: 0.15 },
-      y: { domain: names, axis: null },
-      color: { domain: names, range },
-      marks: [
-        Plot.axisFy({ anchor: 'left', label: null, textOverflow: 'ellipsis', lineWidth: (marginLeft - 10) / 11, tickSize: 0 }),
-        Plot.barX(long, {
-          x: 'demand', y: 'horizon', fy: 'label', fill: 'horizon',
-          ariaLabel: (r) => `${t('name')}: ${r.label}; ${t('horizon')}: ${r.horizon}; ${t('demand')}: ${fmt.num(r.demand)}`,
-          channels: { [t('name')]: 'label', [t('horizon')]: 'horizon' },
-          tip: { format: { x: fmt.num, y: false, fy: false, fill: false } },
-          render: clickable(long, (r) => openDrill(r.key)),
-        }),
-        Plot.ruleX([0]),
-      ],
-    }));
+    const marginLeft = labelMargin(
+      rows.map((r) => r.label),
+      width,
+    );
+    return withLegend(
+      swatches(names, range, width),
+      Plot.plot({
+        ...base(width),
+        height: 34 * rows.length + 40,
+        marginLeft,
+        marginRight: 20,
+        x: { label: t('demand'), grid: true, tickFormat: fmt.num },
+        fy: { label: null, domain: rows.map((r) => r.label), padding: 0.15 },
+        y: { domain: names, axis: null },
+        color: { domain: names, range },
+        marks: [
+          Plot.axisFy({
+            anchor: 'left',
+            label: null,
+            textOverflow: 'ellipsis',
+            lineWidth: (marginLeft - 10) / 11,
+            tickSize: 0,
+          }),
+          Plot.barX(long, {
+            x: 'demand',
+            y: 'horizon',
+            fy: 'label',
+            fill: 'horizon',
+            ariaLabel: (r) =>
+              `${t('name')}: ${r.label}; ${t('horizon')}: ${r.horizon}; ${t('demand')}: ${fmt.num(r.demand)}`,
+            channels: { [t('name')]: 'label', [t('horizon')]: 'horizon' },
+            tip: { format: { x: fmt.num, y: false, fy: false, fill: false } },
+            render: clickable(long, (r) => openDrill(r.key)),
+          }),
+          Plot.ruleX([0]),
+        ],
+      }),
+    );
   });
-  table(p, 'horizons', [
-    { key: 'label', title: t('name'), cell: (td, r) => td.append(drillButton(r.key, r.label)) },
-    ...HORIZONS.map((h) => ({ key: h, title: t(`h_${h}`), num: true, format: fmt.num })),
-    { key: 'key', title: 'URI' },
-  ], rows);
+  table(
+    p,
+    'horizons',
+    [
+      { key: 'label', title: t('name'), cell: (td, r) => td.append(drillButton(r.key, r.label)) },
+      ...HORIZONS.map((h) => ({ key: h, title: t(`h_${h}`), num: true, format: fmt.num })),
+      { key: 'key', title: 'URI' },
+    ],
+    rows,
+  );
 }

@@ -14,19 +14,36 @@ export async function overview() {
   const canDrill = GROUP_FOR_DRILL.has(state.groupBy);
   if (canDrill) p.append(el('p', { class: 'hint' }, t('clickHint')));
   const shown = published(data.rows);
-  await chart(p, 'overview', bars(shown, {
-    value: 'demand', valueTitle: t('demand'), color: '#1f6fb2',
-    tip: [[t('name'), (r) => r.label, String], [t('demand'), (r) => r.demand, fmt.num], [t('documents'), (r) => r.documents, fmt.int], [t('mentions'), (r) => r.mentions, fmt.int], [t('share'), (r) => r.share, fmt.pct]],
-    onPick: canDrill ? (r) => openDrill(r.key) : undefined,
-  }));
+  await chart(
+    p,
+    'overview',
+    bars(shown, {
+      value: 'demand',
+      valueTitle: t('demand'),
+      color: '#1f6fb2',
+      tip: [
+        [t('name'), (r) => r.label, String],
+        [t('demand'), (r) => r.demand, fmt.num],
+        [t('documents'), (r) => r.documents, fmt.int],
+        [t('mentions'), (r) => r.mentions, fmt.int],
+        [t('share'), (r) => r.share, fmt.pct],
+      ],
+      onPick: canDrill ? (r) => openDrill(r.key) : undefined,
+    }),
+  );
   p.append(el('h2', {}, t('numbers')));
-  table(p, 'overview', [
-    { key: 'label', title: t('name'), cell: (td, r) => td.append(canDrill ? drillButton(r.key, r.label) : r.label) },
-    { key: 'demand', title: t('demand'), num: true, format: fmt.num },
-    { key: 'documents', title: t('documents'), num: true, format: fmt.int },
-    { key: 'mentions', title: t('mentions'), num: true, format: fmt.int },
-    { key: 'share', title: t('share'), num: true, format: fmt.pct },
-    { key: 'key', title: 'URI / code' },
-  ], data.rows);
+  table(
+    p,
+    'overview',
+    [
+      { key: 'label', title: t('name'), cell: (td, r) => td.append(canDrill ? drillButton(r.key, r.label) : r.label) },
+      { key: 'demand', title: t('demand'), num: true, format: fmt.num },
+      { key: 'documents', title: t('documents'), num: true, format: fmt.int },
+      { key: 'mentions', title: t('mentions'), num: true, format: fmt.int },
+      { key: 'share', title: t('share'), num: true, format: fmt.pct },
+      { key: 'key', title: 'URI / code' },
+    ],
+    data.rows,
+  );
   suppressedNote(p, data.suppressed);
 }

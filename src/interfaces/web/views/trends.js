@@ -34,42 +34,121 @@ export async function trends({ rerender }) {
     const rows = published(series.rows).map((r) => ({ ...r, date: new Date(r.bucket) }));
     const names = [...new Set(rows.map((r) => r.label))];
     const period = state.bucket === 'quarter' ? fmt.quarter : fmt.month;
-    const colors = ['#1f6fb2', '#f4a261', '#2a9d8f', '#e76f51', '#6a4c93', '#8ab17d', '#d62828', '#457b9d', '#b5838d', '#6d6875'];
+    const colors = [
+      '#1f6fb2',
+      '#f4a261',
+      '#2a9d8f',
+      '#e76f51',
+      '#6a4c93',
+      '#8ab17d',
+      '#d62828',
+      '#457b9d',
+      '#b5838d',
+      '#6d6875',
+    ];
     const range = names.map((_, i) => colors[i % colors.length]);
-    await chart(p, 'trends', (width) => withLegend(swatches(names, range, width), Plot.plot({
-      ...base(width), height: 280, marginLeft: 50, marginRight: 20,
-      x: { type: 'utc', label: null, tickFormat: period, ticks: Math.max(2, Math.floor(width / 110)) },
-      y: { label: t('demand'), grid: true, tickFormat: fmt.num, zero: true },
-      color: { domain: names, range },
-      marks: [
-        Plot.line(rows, { x: 'date', y: 'demand', z: 'label', stroke: 'label', strokeWidth: 2, ariaLabel: (r) => r.label }),
-        Plot.dot(rows, {
-          x: 'date', y: 'demand', stroke: 'label', fill: '#fff', r: 3,
-          ariaLabel: (r) => `${t('name')}: ${r.label}; ${t('bucket')}: ${period(r.bucket)}; ${t('demand')}: ${fmt.num(r.demand)}`,
-          channels: { [t('name')]: 'label', [t('bucket')]: 'bucket', [t('documents')]: 'documents', [t('mentions')]: 'mentions' },
-          tip: { format: { x: false, y: true, stroke: false, [t('bucket')]: period, [t('documents')]: fmt.int, [t('mentions')]: fmt.int } },
+    await chart(p, 'trends', (width) =>
+      withLegend(
+        swatches(names, range, width),
+        Plot.plot({
+          ...base(width),
+          height: 280,
+          marginLeft: 50,
+          marginRight: 20,
+          x: { type: 'utc', label: null, tickFormat: period, ticks: Math.max(2, Math.floor(width / 110)) },
+          y: { label: t('demand'), grid: true, tickFormat: fmt.num, zero: true },
+          color: { domain: names, range },
+          marks: [
+            Plot.line(rows, {
+              x: 'date',
+              y: 'demand',
+              z: 'label',
+              stroke: 'label',
+              strokeWidth: 2,
+              ariaLabel: (r) => r.label,
+            }),
+            Plot.dot(rows, {
+              x: 'date',
+              y: 'demand',
+              stroke: 'label',
+              fill: '#fff',
+              r: 3,
+              ariaLabel: (r) =>
+                `${t('name')}: ${r.label}; ${t('bucket')}: ${period(r.bucket)}; ${t('demand')}: ${fmt.num(r.demand)}`,
+              channels: {
+                [t('name')]: 'label',
+                [t('bucket')]: 'bucket',
+                [t('documents')]: 'documents',
+                [t('mentions')]: 'mentions',
+              },
+              tip: {
+                format: {
+                  x: false,
+                  y: true,
+                  stroke: false,
+                  [t('bucket')]: period,
+                  [t('documents')]: fmt.int,
+                  [t('mentions')]: fmt.int,
+                },
+              },
+            }),
+          ],
         }),
+      ),
+    );
+    table(
+      p,
+      'trends',
+      [
+        { key: 'bucket', title: t('bucket'), format: fmt.month },
+        { key: 'label', title: t('name') },
+        { key: 'demand', title: t('demand'), num: true, format: fmt.num },
+        { key: 'documents', title: t('documents'), num: true, format: fmt.int },
+        { key: 'mentions', title: t('mentions'), num: true, format: fmt.int },
+        { key: 'key', title: 'URI' },
       ],
-    })));
-    table(p, 'trends', [
-      { key: 'bucket', title: t('bucket'), format: fmt.month },
-      { key: 'label', title: t('name') },
-      { key: 'demand', title: t('demand'), num: true, format: fmt.num },
-      { key: 'documents', title: t('documents'), num: true, format: fmt.int },
-      { key: 'mentions', title: t('mentions'), num: true, format: fmt.int },
-      { key: 'key', title: 'URI' },
-    ], series.rows);
+      series.rows,
+    );
   }
   const e = panel('emerging', t('emerging'));
   suppressedNote(e, emerging.suppressed);
   if (emerging.rows.length === 0) return void e.append(el('p', {}, t('noData')));
-  table(e, 'emerging', [
-    { key: 'label', title: t('name'), cell: (td, r) => td.append(drillButton(r.key, r.label)) },
-    { key: 'previous_mentions', title: `${t('previous')}: ${t('mentions')}`, num: true, value: (r) => r.previous.mentions, format: fmt.int },
-    { key: 'current_mentions', title: `${t('current')}: ${t('mentions')}`, num: true, value: (r) => r.current.mentions, format: fmt.int },
-    { key: 'previous_share', title: `${t('previous')}: ${t('share')}`, num: true, value: (r) => r.previous.share, format: fmt.pct },
-    { key: 'current_share', title: `${t('current')}: ${t('share')}`, num: true, value: (r) => r.current.share, format: fmt.pct },
-    { key: 'growth', title: t('growth'), num: true, format: fmt.pct },
-    { key: 'pValue', title: t('pValue'), num: true, format: fmt.p },
-  ], emerging.rows);
+  table(
+    e,
+    'emerging',
+    [
+      { key: 'label', title: t('name'), cell: (td, r) => td.append(drillButton(r.key, r.label)) },
+      {
+        key: 'previous_mentions',
+        title: `${t('previous')}: ${t('mentions')}`,
+        num: true,
+        value: (r) => r.previous.mentions,
+        format: fmt.int,
+      },
+      {
+        key: 'current_mentions',
+        title: `${t('current')}: ${t('mentions')}`,
+        num: true,
+        value: (r) => r.current.mentions,
+        format: fmt.int,
+      },
+      {
+        key: 'previous_share',
+        title: `${t('previous')}: ${t('share')}`,
+        num: true,
+        value: (r) => r.previous.share,
+        format: fmt.pct,
+      },
+      {
+        key: 'current_share',
+        title: `${t('current')}: ${t('share')}`,
+        num: true,
+        value: (r) => r.current.share,
+        format: fmt.pct,
+      },
+      { key: 'growth', title: t('growth'), num: true, format: fmt.pct },
+      { key: 'pValue', title: t('pValue'), num: true, format: fmt.p },
+    ],
+    emerging.rows,
+  );
 }
