@@ -10,7 +10,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { DemandRepository, type DemandFilters, type GroupBy } from '../src/storage/demand.repository.js';
+import type { GroupBy } from '../src/domain/demand.js';
+import { DemandRepository, type DemandFilters } from '../src/storage/demand.repository.js';
 import { PROJECT_ROOT } from '../src/base/paths.js';
 import { openDatabase, type Database } from '../src/storage/database.js';
 import { postgresAvailable, startPostgres, type TestServer } from '../test/helpers/servers.js';

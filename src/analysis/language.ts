@@ -5,7 +5,7 @@ let detector: Detector | undefined;
 
 /**
  * Loads the n-gram detector, restricted to the three languages. Its tables are some 60 MB of JavaScript heap, so
- * only the processes that analyse load them (Analyzer.load): the API, whose analyses run in a process of its
+ * only the processes that analyse load them (Analyzer.create): the API, whose analyses run in a process of its
  * own, never holds them, and its garbage collector has that much less to go through.
  */
 export async function loadLanguageDetector(): Promise<void> {

@@ -1,8 +1,17 @@
+import type {
+  Bucket,
+  CompareRow,
+  DemandRow,
+  DemandTotals,
+  EmergingRow,
+  GroupBy,
+  TimeseriesRow,
+} from '../domain/demand.js';
 import type { Queryable } from './database.js';
 import { countColumn, firstBit, ROLLUPS, type Fixed, type KeyKind } from './rollups.js';
 
-/** What demand can be grouped by: the fact column (or expression) behind each, and the column it reads. */
-export const GROUPS = {
+/** The fact column (or expression) behind each grouping. */
+export const GROUPS: Record<GroupBy, string> = {
   skill: 'skill_uri',
   skillGroup: 'skill_group',
   occupation: 'occupation',
@@ -20,16 +29,12 @@ export const GROUPS = {
   polarity: 'polarity',
   kind: 'kind',
   language: 'language',
-} as const;
-export type GroupBy = keyof typeof GROUPS;
+};
 
 const columnOf = (groupBy: GroupBy) => GROUPS[groupBy].replace(/^left\((\w+), \d\)$/, '$1');
 /** What documents are counted per: a skill, a skill group, or whole documents (every other grouping is per document). */
 const keyKindOf = (...groupBy: (GroupBy | undefined)[]): KeyKind =>
   groupBy.includes('skill') ? 'skill' : groupBy.includes('skillGroup') ? 'group' : 'document';
-
-export const BUCKETS = ['month', 'quarter', 'year'] as const;
-export type Bucket = (typeof BUCKETS)[number];
 
 export interface DemandFilters {
   region?: string | undefined;
@@ -71,36 +76,10 @@ export class UnknownFilterError extends Error {
   }
 }
 
-export interface DemandRow {
-  /** with `splitBy`: the part (say a region) the row belongs to; its share is of that part's demand */
-  split?: string;
-  splitLabel?: string;
-  key: string;
-  label: string;
-  /** the figures are null when the cell is suppressed (see Viewer) */
-  documents: number | null;
-  mentions: number | null;
-  /** sum of the mentions' weights (vacancies) */
-  demand: number | null;
-  /** demand / the published demand of all groups under the same filters */
-  share: number | null;
-  suppressed?: true;
-}
-
 /** A demand answer: its rows, and how many cells under the filters were suppressed (listed or beyond the limit). */
 export interface DemandRows {
   rows: DemandRow[];
   suppressed: number;
-}
-
-export interface TimeseriesRow {
-  bucket: string;
-  key: string;
-  label: string;
-  documents: number | null;
-  mentions: number | null;
-  demand: number | null;
-  suppressed?: true;
 }
 
 /** A published row: one whose figures are there. */
@@ -117,34 +96,6 @@ function publishedInBoth(a: DemandRows, b: DemandRows): { a: Published[]; b: Pub
   return { a: keep(a.rows), b: keep(b.rows), hidden: hidden.size };
 }
 
-interface PeriodCounts {
-  documents: number;
-  mentions: number;
-  demand: number;
-  share: number;
-}
-
-export interface EmergingRow {
-  key: string;
-  label: string;
-  current: PeriodCounts;
-  previous: PeriodCounts;
-  /** share of mentions now minus share before */
-  growth: number;
-  /** two-proportion z statistic of the growth, and its one-sided p-value */
-  z: number;
-  pValue: number;
-}
-
-export interface CompareRow {
-  key: string;
-  label: string;
-  region: PeriodCounts;
-  against: PeriodCounts;
-  /** location quotient; null when the comparison has none of it */
-  lq: number | null;
-}
-
 /** P(Z > z) for a standard normal (Abramowitz–Stegun 7.1.26, error below 1.5e-7). */
 export function upperTail(z: number): number {
   const x = Math.abs(z) / Math.SQRT2;
@@ -153,13 +104,6 @@ export function upperTail(z: number): number {
     1 -
     ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-x * x);
   return z >= 0 ? (1 - erf) / 2 : (1 + erf) / 2;
-}
-
-export interface DemandTotals {
-  documents: number | null;
-  mentions: number | null;
-  demand: number | null;
-  suppressed?: true;
 }
 
 const REGION_COLUMN: Record<string, string | null> = {

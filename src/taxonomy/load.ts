@@ -10,16 +10,19 @@ import { parseSources, sourcesOf, type Table, type TaxonomyTable } from './parse
 
 type Text = string | null;
 
-/** The columns of the taxonomy tables that the analysis reads, as the database and the parser name them. */
+interface Label {
+  concept_uri: string;
+  concept_type: 'skill' | 'occupation';
+  lang: Language;
+  kind: 'pref' | 'alt' | 'hidden';
+  label: string;
+}
+
+/** The rows the analysis reads, with their columns as the database and the parser name them. */
 interface Rows {
   esco_skills: { uri: string; skill_type: Text; pref_en: string; pref_fi: Text; pref_sv: Text }[];
-  esco_labels: {
-    concept_uri: string;
-    concept_type: 'skill' | 'occupation';
-    lang: Language;
-    kind: 'pref' | 'alt' | 'hidden';
-    label: string;
-  }[];
+  skill_labels: Label[];
+  occupation_labels: Label[];
   esco_skill_groups: { uri: string }[];
   esco_skill_broader: { uri: string; broader_uri: string }[];
   esco_occupations: {
@@ -57,10 +60,14 @@ interface Rows {
   postal_codes: { postcode: string; municipality_code: string }[];
 }
 
+const LABELS = (type: Label['concept_type']) =>
+  `SELECT concept_uri, concept_type, lang, kind, label FROM esco_labels WHERE concept_type = '${type}' AND kind <> 'hidden'`;
+
 const READ: { [T in keyof Rows]: string } = {
   esco_skills: 'SELECT uri, skill_type, pref_en, pref_fi, pref_sv FROM esco_skills',
   // hidden labels are ESCO's search aids (misspellings, loose associations): too noisy to match in text
-  esco_labels: "SELECT concept_uri, concept_type, lang, kind, label FROM esco_labels WHERE kind <> 'hidden'",
+  skill_labels: LABELS('skill'),
+  occupation_labels: LABELS('occupation'),
   esco_skill_groups: 'SELECT uri FROM esco_skill_groups',
   esco_skill_broader: 'SELECT uri, broader_uri FROM esco_skill_broader',
   esco_occupations: 'SELECT uri, isco_code, pref_en, pref_fi, pref_sv, description_en FROM esco_occupations',
@@ -80,15 +87,16 @@ export interface LoadOptions {
   log?: Pick<Logger, 'warn'>;
 }
 
+/** How to read the rows of one table: from the database, or from the parsed files. */
+type Read = <T extends keyof Rows>(table: T) => Promise<Rows[T]>;
+
 /** The active taxonomy of the database as one value (empty when none is imported). */
 export async function loadTaxonomy(db: Queryable, options: LoadOptions = {}): Promise<TaxonomyData> {
   const version = await activeTaxonomyVersion(db);
-  const rows = {} as Rows;
-  for (const [table, sql] of Object.entries(READ) as [keyof Rows, string][]) {
-    (rows as Record<keyof Rows, unknown[]>)[table] = await db.query(sql);
-  }
+  // rows come back untyped: READ's columns are Rows' by construction
+  const read: Read = async (table) => (await db.query(READ[table])) as Rows[typeof table];
   return assemble(
-    rows,
+    read,
     version ? { id: version.id, escoVersion: version.escoVersion, contentHash: version.contentHash } : null,
     options,
   );
@@ -100,11 +108,17 @@ export async function loadTaxonomy(db: Queryable, options: LoadOptions = {}): Pr
  */
 export async function readTaxonomy(dir: string, options: LoadOptions = {}): Promise<TaxonomyData> {
   const { sources, contentHash } = await sourcesOf(dir);
-  const tables = await parseSources(sources, () => undefined);
-  const rows = Object.fromEntries(tables.map((t) => [t.name, objects(t)])) as Partial<
-    Record<TaxonomyTable, unknown>
-  > as Rows;
-  return assemble(rows, { id: null, escoVersion: sources.escoVersion, contentHash }, options);
+  const tables = new Map((await parseSources(sources, () => undefined)).map((t) => [t.name, t]));
+  const rows = (name: TaxonomyTable) => objects(tables.get(name)!);
+  const labels = (type: Label['concept_type']) =>
+    (rows('esco_labels') as unknown as Label[]).filter((l) => l.concept_type === type && l.kind !== 'hidden');
+  const read: Read = async (table) =>
+    (table === 'skill_labels'
+      ? labels('skill')
+      : table === 'occupation_labels'
+        ? labels('occupation')
+        : rows(table as Exclude<typeof table, 'skill_labels' | 'occupation_labels'>)) as Rows[typeof table];
+  return assemble(read, { id: null, escoVersion: sources.escoVersion, contentHash }, options);
 }
 
 /** A parsed table's positional rows as objects keyed by column. */
@@ -122,11 +136,13 @@ const by =
     return 0;
   };
 
-/** The rows in the value's shape and in a fixed order, whichever engine or file they came from. */
-async function assemble(rows: Rows, version: TaxonomyData['version'], options: LoadOptions): Promise<TaxonomyData> {
-  const labels = (type: 'skill' | 'occupation'): ConceptLabel[] =>
-    rows.esco_labels
-      .filter((l) => l.concept_type === type && l.kind !== 'hidden')
+/**
+ * The rows in the value's shape and in a fixed order, whichever engine or file they came from: one table at a
+ * time, so that only one table's raw rows are held beside the value being built.
+ */
+async function assemble(read: Read, version: TaxonomyData['version'], options: LoadOptions): Promise<TaxonomyData> {
+  const labels = (rows: Label[]): ConceptLabel[] =>
+    rows
       .map((l) => ({ uri: l.concept_uri, lang: l.lang, kind: l.kind as ConceptLabel['kind'], label: l.label }))
       .sort(
         by(
@@ -136,75 +152,86 @@ async function assemble(rows: Rows, version: TaxonomyData['version'], options: L
           (l) => l.label,
         ),
       );
-  const skills = rows.esco_skills
+  const skills = (await read('esco_skills'))
     .map((s) => ({ uri: s.uri, type: s.skill_type, names: { en: s.pref_en, fi: s.pref_fi, sv: s.pref_sv } }))
     .sort(by((s) => s.uri));
+  const skillLabels = labels(await read('skill_labels'));
+  const skillGroups = (await read('esco_skill_groups')).map((g) => g.uri).sort(compareCodeUnits);
+  const skillBroader = (await read('esco_skill_broader'))
+    .map((b) => ({ uri: b.uri, broader: b.broader_uri }))
+    .sort(
+      by(
+        (b) => b.uri,
+        (b) => b.broader,
+      ),
+    );
+  const occupations = (await read('esco_occupations'))
+    .map((o) => ({
+      uri: o.uri,
+      isco: o.isco_code,
+      names: { en: o.pref_en, fi: o.pref_fi, sv: o.pref_sv },
+      description: o.description_en,
+    }))
+    .sort(by((o) => o.uri));
+  const occupationLabels = labels(await read('occupation_labels'));
+  const occupationSkills = (await read('esco_occupation_skills'))
+    .map((r) => ({ occupation: r.occupation_uri, skill: r.skill_uri, essential: r.relation === 'essential' }))
+    .sort(
+      by(
+        (r) => r.occupation,
+        (r) => r.skill,
+      ),
+    );
+  const iscoGroups = (await read('isco_groups'))
+    .map((g) => ({ code: g.code, names: { en: g.name_en, fi: g.name_fi, sv: g.name_sv } }))
+    .sort(by((g) => g.code));
+  const sectors = (await read('sectors'))
+    .map((s) => ({
+      code: s.code,
+      level: s.level,
+      parent: s.parent_code,
+      names: { en: s.name_en, fi: s.name_fi, sv: s.name_sv },
+      notes: { en: s.note_en, fi: s.note_fi, sv: s.note_sv },
+    }))
+    .sort(by((s) => s.code));
+  const regions = (await read('regions'))
+    .map((r) => ({
+      code: r.code,
+      level: r.level,
+      names: { fi: r.name_fi, sv: r.name_sv, en: r.name_en },
+      parent: r.parent_code,
+      validFrom: r.valid_from,
+      validTo: r.valid_to,
+    }))
+    .sort(by((r) => r.code));
+  const municipalityAreas = (await read('municipality_areas'))
+    .map((a) => ({ municipality: a.municipality_code, area: a.area_code }))
+    .sort(
+      by(
+        (a) => a.municipality,
+        (a) => a.area,
+      ),
+    );
+  const postalCodes = (await read('postal_codes'))
+    .map((p) => ({ postcode: p.postcode, municipality: p.municipality_code }))
+    .sort(by((p) => p.postcode));
   const known = new Set(skills.map((s) => s.uri));
   const { aliases, problems } = await readAliases(options.aliasFiles ?? []);
   for (const p of problems) options.log?.warn(p, 'alias row skipped');
   return {
     version,
     skills,
-    skillLabels: labels('skill'),
-    skillGroups: rows.esco_skill_groups.map((g) => g.uri).sort(compareCodeUnits),
-    skillBroader: rows.esco_skill_broader
-      .map((b) => ({ uri: b.uri, broader: b.broader_uri }))
-      .sort(
-        by(
-          (b) => b.uri,
-          (b) => b.broader,
-        ),
-      ),
-    occupations: rows.esco_occupations
-      .map((o) => ({
-        uri: o.uri,
-        isco: o.isco_code,
-        names: { en: o.pref_en, fi: o.pref_fi, sv: o.pref_sv },
-        description: o.description_en,
-      }))
-      .sort(by((o) => o.uri)),
-    occupationLabels: labels('occupation'),
-    occupationSkills: rows.esco_occupation_skills
-      .map((r) => ({ occupation: r.occupation_uri, skill: r.skill_uri, essential: r.relation === 'essential' }))
-      .sort(
-        by(
-          (r) => r.occupation,
-          (r) => r.skill,
-        ),
-      ),
-    iscoGroups: rows.isco_groups
-      .map((g) => ({ code: g.code, names: { en: g.name_en, fi: g.name_fi, sv: g.name_sv } }))
-      .sort(by((g) => g.code)),
-    sectors: rows.sectors
-      .map((s) => ({
-        code: s.code,
-        level: s.level,
-        parent: s.parent_code,
-        names: { en: s.name_en, fi: s.name_fi, sv: s.name_sv },
-        notes: { en: s.note_en, fi: s.note_fi, sv: s.note_sv },
-      }))
-      .sort(by((s) => s.code)),
-    regions: rows.regions
-      .map((r) => ({
-        code: r.code,
-        level: r.level,
-        names: { fi: r.name_fi, sv: r.name_sv, en: r.name_en },
-        parent: r.parent_code,
-        validFrom: r.valid_from,
-        validTo: r.valid_to,
-      }))
-      .sort(by((r) => r.code)),
-    municipalityAreas: rows.municipality_areas
-      .map((a) => ({ municipality: a.municipality_code, area: a.area_code }))
-      .sort(
-        by(
-          (a) => a.municipality,
-          (a) => a.area,
-        ),
-      ),
-    postalCodes: rows.postal_codes
-      .map((p) => ({ postcode: p.postcode, municipality: p.municipality_code }))
-      .sort(by((p) => p.postcode)),
+    skillLabels,
+    skillGroups,
+    skillBroader,
+    occupations,
+    occupationLabels,
+    occupationSkills,
+    iscoGroups,
+    sectors,
+    regions,
+    municipalityAreas,
+    postalCodes,
     aliases: aliases.filter((a) => {
       if (known.has(a.uri)) return true;
       options.log?.warn({ file: a.file, line: a.line, uri: a.uri }, 'alias names a skill not in the taxonomy; skipped');

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DemandRepository, GROUPS, type DemandFilters, type GroupBy } from '../../src/storage/demand.repository.js';
+import { GROUP_BYS, type GroupBy } from '../../src/domain/demand.js';
+import { DemandRepository, GROUPS, type DemandFilters } from '../../src/storage/demand.repository.js';
 import { KeysRepository } from '../../src/storage/keys.repository.js';
 import { backfillFirstsSql, ROLLUPS } from '../../src/storage/rollups.js';
 import { PROJECT_ROOT } from '../../src/base/paths.js';
@@ -67,7 +68,7 @@ describe.each(engines())('demand from rollups and facts agrees with counting dis
 
   async function expectAgreement(): Promise<number> {
     let compared = 0;
-    for (const groupBy of Object.keys(GROUPS) as GroupBy[]) {
+    for (const groupBy of GROUP_BYS) {
       for (const f of FILTERS) {
         const expected = await reference(groupBy, f);
         const got = (await repo.demand(groupBy, f, { lang: 'en', limit: 1000 })).rows.map(

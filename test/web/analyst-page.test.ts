@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { DemandRow } from '../../src/storage/demand.repository.js';
+import type { DemandRow } from '../../src/domain/demand.js';
 import { PROJECT_ROOT } from '../../src/base/paths.js';
 import { startTestService, waitFor, type TestService } from '../helpers/service.js';
 

@@ -7,11 +7,17 @@ import { Language, LANGUAGES } from '../../../domain/language.js';
 import { Horizon, POLARITIES } from '../../../domain/signal.js';
 import {
   BUCKETS,
+  CompareRow,
+  DemandRow,
+  DemandTotals,
+  EmergingRow,
+  GROUP_BYS,
+  TimeseriesRow,
+} from '../../../domain/demand.js';
+import {
   DemandRepository,
-  GROUPS,
   UnknownFilterError,
   type DemandFilters,
-  type GroupBy,
   type Viewer,
 } from '../../../storage/demand.repository.js';
 import { csvCell } from '../../csv.js';
@@ -60,14 +66,14 @@ const Filters = {
   format: Type.Optional(Type.Enum(['json', 'csv'], { description: 'csv, or send Accept: text/csv' })),
 };
 
-const GroupByParam = Type.Enum(Object.keys(GROUPS) as GroupBy[], { default: 'skill' });
+const GroupByParam = Type.Enum([...GROUP_BYS], { default: 'skill' });
 
 const DemandQuery = Type.Object(
   {
     ...Filters,
     groupBy: GroupByParam,
     splitBy: Type.Optional(
-      Type.Enum(Object.keys(GROUPS) as GroupBy[], {
+      Type.Enum([...GROUP_BYS], {
         description:
           'one table per part of this grouping (say maakunta): rows carry `split`, shares are of their part, `limit` is per part',
       }),
@@ -154,19 +160,6 @@ const EvidenceSentence = Type.Object({
   polarity: Type.String(),
 });
 
-const Counts = Type.Object({
-  documents: Type.Integer(),
-  mentions: Type.Integer(),
-  demand: Type.Number(),
-  share: Type.Number(),
-});
-const Figure = <T extends ReturnType<typeof Type.Integer> | ReturnType<typeof Type.Number>>(t: T) =>
-  Type.Union([t, Type.Null()]);
-const Suppressed = Type.Optional(
-  Type.Literal(true, {
-    description: 'the cell rests on too few organisations or documents to show (see scope); its figures are null',
-  }),
-);
 const SuppressedCount = Type.Integer({ description: 'cells under these filters suppressed for you, listed or not' });
 
 /** YYYY-MM-01 moved by `months`. */
@@ -181,25 +174,6 @@ const monthsBetween = (from: string, to: string) => {
   const [ty, tm] = to.split('-').map(Number) as [number, number];
   return ty * 12 + tm - (fy * 12 + fm) + 1;
 };
-
-const DemandRowSchema = Type.Object({
-  split: Type.Optional(Type.String({ description: 'with splitBy: the part the row belongs to' })),
-  splitLabel: Type.Optional(Type.String()),
-  key: Type.String(),
-  label: Type.String(),
-  documents: Figure(Type.Integer()),
-  mentions: Figure(Type.Integer()),
-  demand: Figure(Type.Number({ description: "weighted demand: the sum of the mentions' weights (vacancies)" })),
-  share: Figure(Type.Number({ description: 'share of all published demand under the same filters' })),
-  suppressed: Suppressed,
-});
-
-const Totals = Type.Object({
-  documents: Figure(Type.Integer()),
-  mentions: Figure(Type.Integer()),
-  demand: Figure(Type.Number()),
-  suppressed: Suppressed,
-});
 
 const keysOf = (keys: string | undefined) =>
   keys
@@ -304,8 +278,8 @@ export const demandRoutes =
             200: Type.Object({
               groupBy: Type.String(),
               splitBy: Type.Optional(Type.String()),
-              totals: Totals,
-              rows: Type.Array(DemandRowSchema),
+              totals: DemandTotals,
+              rows: Type.Array(DemandRow),
               suppressed: SuppressedCount,
               attribution: Type.String(),
             }),
@@ -383,17 +357,7 @@ export const demandRoutes =
               groupBy: Type.String(),
               current: Type.Object({ from: Type.String(), to: Type.String() }),
               previous: Type.Object({ from: Type.String(), to: Type.String() }),
-              rows: Type.Array(
-                Type.Object({
-                  key: Type.String(),
-                  label: Type.String(),
-                  current: Counts,
-                  previous: Counts,
-                  growth: Type.Number(),
-                  z: Type.Number(),
-                  pValue: Type.Number(),
-                }),
-              ),
+              rows: Type.Array(EmergingRow),
               suppressed: Type.Integer({
                 description: 'keys left out because their cell is suppressed for you in either period',
               }),
@@ -459,15 +423,7 @@ export const demandRoutes =
               groupBy: Type.String(),
               region: Type.String(),
               against: Type.String(),
-              rows: Type.Array(
-                Type.Object({
-                  key: Type.String(),
-                  label: Type.String(),
-                  region: Counts,
-                  against: Counts,
-                  lq: Type.Union([Type.Number(), Type.Null()]),
-                }),
-              ),
+              rows: Type.Array(CompareRow),
               suppressed: Type.Integer({
                 description: 'keys left out because their cell is suppressed for you in either place',
               }),
@@ -540,17 +496,7 @@ export const demandRoutes =
             200: Type.Object({
               groupBy: Type.String(),
               bucket: Type.String(),
-              rows: Type.Array(
-                Type.Object({
-                  bucket: Type.String(),
-                  key: Type.String(),
-                  label: Type.String(),
-                  documents: Figure(Type.Integer()),
-                  mentions: Figure(Type.Integer()),
-                  demand: Figure(Type.Number()),
-                  suppressed: Suppressed,
-                }),
-              ),
+              rows: Type.Array(TimeseriesRow),
               attribution: Type.String(),
             }),
             400: ErrorResponse,

@@ -1,0 +1,103 @@
+import { Type, type Static, type TSchema } from 'typebox';
+
+/** What demand can be grouped by (and split by). */
+export const GROUP_BYS = [
+  'skill',
+  'skillGroup',
+  'occupation',
+  'isco1',
+  'isco2',
+  'isco3',
+  'isco4',
+  'sector',
+  'sectorSection',
+  'municipality',
+  'maakunta',
+  'area',
+  'majorRegion',
+  'horizon',
+  'polarity',
+  'kind',
+  'language',
+] as const;
+export type GroupBy = (typeof GROUP_BYS)[number];
+
+/** The periods of a time series. */
+export const BUCKETS = ['month', 'quarter', 'year'] as const;
+export type Bucket = (typeof BUCKETS)[number];
+
+/** A figure of a cell: null when the cell is suppressed. */
+const Figure = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
+const Suppressed = Type.Optional(
+  Type.Literal(true, {
+    description: 'the cell rests on too few organisations or documents to show (see scope); its figures are null',
+  }),
+);
+
+/** One group of a demand answer. */
+export const DemandRow = Type.Object({
+  split: Type.Optional(Type.String({ description: 'with splitBy: the part the row belongs to' })),
+  splitLabel: Type.Optional(Type.String()),
+  key: Type.String(),
+  label: Type.String(),
+  documents: Figure(Type.Integer()),
+  mentions: Figure(Type.Integer()),
+  demand: Figure(Type.Number({ description: "weighted demand: the sum of the mentions' weights (vacancies)" })),
+  share: Figure(Type.Number({ description: 'share of all published demand under the same filters (or split part)' })),
+  suppressed: Suppressed,
+});
+export type DemandRow = Static<typeof DemandRow>;
+
+/** All demand under the filters. */
+export const DemandTotals = Type.Object({
+  documents: Figure(Type.Integer()),
+  mentions: Figure(Type.Integer()),
+  demand: Figure(Type.Number()),
+  suppressed: Suppressed,
+});
+export type DemandTotals = Static<typeof DemandTotals>;
+
+/** One group in one period of a time series. */
+export const TimeseriesRow = Type.Object({
+  bucket: Type.String({ description: 'the first day of the period' }),
+  key: Type.String(),
+  label: Type.String(),
+  documents: Figure(Type.Integer()),
+  mentions: Figure(Type.Integer()),
+  demand: Figure(Type.Number()),
+  suppressed: Suppressed,
+});
+export type TimeseriesRow = Static<typeof TimeseriesRow>;
+
+/** A group's published figures in one period or place. */
+export const Counts = Type.Object({
+  documents: Type.Integer(),
+  mentions: Type.Integer(),
+  demand: Type.Number(),
+  share: Type.Number(),
+});
+export type Counts = Static<typeof Counts>;
+
+/** A group whose share of the mentions grew from the previous period to the current one. */
+export const EmergingRow = Type.Object({
+  key: Type.String(),
+  label: Type.String(),
+  current: Counts,
+  previous: Counts,
+  growth: Type.Number({ description: 'share of mentions now minus share before' }),
+  z: Type.Number({ description: 'two-proportion z statistic of the growth' }),
+  pValue: Type.Number({ description: 'its one-sided p-value' }),
+});
+export type EmergingRow = Static<typeof EmergingRow>;
+
+/** A group in a region against the same group in the comparison. */
+export const CompareRow = Type.Object({
+  key: Type.String(),
+  label: Type.String(),
+  region: Counts,
+  against: Counts,
+  lq: Type.Union([Type.Number(), Type.Null()], {
+    description: 'location quotient: share here / share there; null when the comparison has none of it',
+  }),
+});
+export type CompareRow = Static<typeof CompareRow>;
