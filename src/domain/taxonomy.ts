@@ -81,3 +81,20 @@ export const TaxonomyData = Type.Object({
   aliases: Type.Array(Alias),
 });
 export type TaxonomyData = Static<typeof TaxonomyData>;
+
+/** The fields of TaxonomyData. */
+export const TAXONOMY_PARTS = Object.keys(TaxonomyData.properties) as (keyof TaxonomyData)[];
+
+/** One field of TaxonomyData with its value: the taxonomy goes to an analysis process in such parts. */
+export type TaxonomyPart = { [K in keyof TaxonomyData]: { key: K; value: TaxonomyData[K] } }[keyof TaxonomyData];
+
+/** The whole value from its parts (taxonomy/load.ts reads them). */
+export async function assembleTaxonomy(
+  parts: AsyncIterable<TaxonomyPart> | Iterable<TaxonomyPart>,
+): Promise<TaxonomyData> {
+  const data: Partial<Record<keyof TaxonomyData, unknown>> = {};
+  for await (const part of parts) data[part.key] = part.value;
+  const missing = TAXONOMY_PARTS.filter((key) => !(key in data));
+  if (missing.length > 0) throw new Error(`taxonomy parts missing: ${missing.join(', ')}`);
+  return data as TaxonomyData;
+}

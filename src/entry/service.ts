@@ -14,7 +14,7 @@ import { KeysRepository } from '../storage/keys.repository.js';
 import { startMaintenance } from '../storage/maintenance.js';
 import { openStorage } from '../storage/open.js';
 import { ensureTaxonomy } from '../taxonomy/import.js';
-import { loadTaxonomy } from '../taxonomy/load.js';
+import { taxonomyParts } from '../taxonomy/load.js';
 
 /**
  * Full garbage collections of the API process come less often (HEAP_GROWING_PERCENT): under steady ingest they
@@ -55,7 +55,7 @@ export async function startService(config: Config, log: Logger, options: { withW
   const loading = (async () => {
     const started = Date.now();
     // the analyzer runs in a process of its own: analysis never holds the event loop that answers requests
-    const taxonomy = () => loadTaxonomy(db, { aliasFiles: config.ALIASES_FILES.split(','), log });
+    const taxonomy = () => taxonomyParts(db, { aliasFiles: config.ALIASES_FILES.split(','), log });
     analysis = await AnalysisProcess.start(taxonomy, config, log);
     analyzer.current = analysis;
     log.info({ labels: analyzer.current.labelCount, ms: Date.now() - started }, 'taxonomy index loaded');

@@ -1,5 +1,6 @@
 import { loadAnalyzer } from '../analysis/load-analyzer.js';
 import { createLogger } from '../base/logger.js';
+import { assembleTaxonomy, type TaxonomyPart } from '../domain/taxonomy.js';
 import type { FromAnalysisChild, ToAnalysisChild } from './analysis-protocol.js';
 import { InProcessAnalysis } from './analysis-service.js';
 
@@ -11,26 +12,35 @@ import { InProcessAnalysis } from './analysis-service.js';
 export function runAnalysisChild(): void {
   const send = (m: FromAnalysisChild) => process.send?.(m);
   let service: InProcessAnalysis | undefined;
+  let parts: TaxonomyPart[] = [];
   process.on('disconnect', () => process.exit(0));
   process.on('SIGINT', () => undefined); // the parent decides when to stop
   process.on('message', (message: ToAnalysisChild) => {
+    if (message.type === 'taxonomy') {
+      parts.push(message.part);
+      return;
+    }
     if (message.type === 'init') {
       const log = createLogger(message.config, 'analysis');
-      void loadAnalyzer(message.taxonomy, message.config, log).then(
-        (analyzer) => {
-          service = new InProcessAnalysis(analyzer);
-          send({
-            type: 'ready',
-            labelCount: analyzer.labelCount,
-            taxonomyVersion: analyzer.taxonomyVersion,
-            semanticModel: analyzer.semanticModel,
-          });
-          // the label embeddings may still be computing (first start): say when semantic matching is attached
-          if (analyzer.semanticModel === null)
-            void analyzer.semanticReady.then((semanticModel) => send({ type: 'semantic', semanticModel }));
-        },
-        (err: unknown) => send({ type: 'failed', error: (err as Error).stack ?? String(err) }),
-      );
+      const taxonomy = assembleTaxonomy(parts);
+      parts = [];
+      void taxonomy
+        .then((data) => loadAnalyzer(data, message.config, log))
+        .then(
+          (analyzer) => {
+            service = new InProcessAnalysis(analyzer);
+            send({
+              type: 'ready',
+              labelCount: analyzer.labelCount,
+              taxonomyVersion: analyzer.taxonomyVersion,
+              semanticModel: analyzer.semanticModel,
+            });
+            // the label embeddings may still be computing (first start): say when semantic matching is attached
+            if (analyzer.semanticModel === null)
+              void analyzer.semanticReady.then((semanticModel) => send({ type: 'semantic', semanticModel }));
+          },
+          (err: unknown) => send({ type: 'failed', error: (err as Error).stack ?? String(err) }),
+        );
       return;
     }
     const { id, input, as } = message;

@@ -2,7 +2,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import type { Config } from '../base/config.js';
 import type { Logger } from '../base/logger.js';
 import type { Analysis, AnalysisInput } from '../domain/analysis.js';
-import type { TaxonomyData } from '../domain/taxonomy.js';
+import type { TaxonomyPart } from '../domain/taxonomy.js';
 import type { AnalysisRows } from '../storage/analysis-rows.js';
 import type { FromAnalysisChild, ToAnalysisChild } from './analysis-protocol.js';
 import type { AnalysisService } from './analysis-service.js';
@@ -37,13 +37,17 @@ export class AnalysisProcess implements AnalysisService {
   private closed = false;
 
   private constructor(
-    private readonly taxonomy: () => Promise<TaxonomyData>,
+    private readonly taxonomy: () => AsyncIterable<TaxonomyPart>,
     private readonly config: Config,
     private readonly log: Logger,
   ) {}
 
   /** Starts the child and resolves once its analyzer is loaded; `taxonomy` is read again for each child started. */
-  static async start(taxonomy: () => Promise<TaxonomyData>, config: Config, log: Logger): Promise<AnalysisProcess> {
+  static async start(
+    taxonomy: () => AsyncIterable<TaxonomyPart>,
+    config: Config,
+    log: Logger,
+  ): Promise<AnalysisProcess> {
     const p = new AnalysisProcess(taxonomy, config, log);
     await p.ensure();
     return p;
@@ -103,6 +107,16 @@ export class AnalysisProcess implements AnalysisService {
     return this.starting;
   }
 
+  /** The taxonomy to the child a part at a time, each sent (out of this process's hands) before the next is read. */
+  private async sendTaxonomy(child: ChildProcess): Promise<void> {
+    for await (const part of this.taxonomy()) {
+      if (!child.connected) return;
+      await new Promise<void>((resolve, reject) =>
+        child.send({ type: 'taxonomy', part } satisfies ToAnalysisChild, (err) => (err ? reject(err) : resolve())),
+      );
+    }
+  }
+
   private spawn(): Promise<void> {
     const entry = cliEntry();
     const child = fork(entry.path, ['__analysis-child'], {
@@ -148,9 +162,8 @@ export class AnalysisProcess implements AnalysisService {
         if (!this.closed)
           this.log.warn({ code, signal }, 'the analysis process exited; the next analysis starts a new one');
       });
-      this.taxonomy().then(
-        (taxonomy) =>
-          child.connected && child.send({ type: 'init', config: this.config, taxonomy } satisfies ToAnalysisChild),
+      this.sendTaxonomy(child).then(
+        () => child.connected && child.send({ type: 'init', config: this.config } satisfies ToAnalysisChild),
         (err: unknown) => {
           reject(new AnalysisProcessError(`reading the taxonomy failed: ${(err as Error).message}`));
           child.kill();

@@ -1,11 +1,13 @@
 import type { Config } from '../base/config.js';
 import type { Analysis, AnalysisInput } from '../domain/analysis.js';
-import type { TaxonomyData } from '../domain/taxonomy.js';
+import type { TaxonomyPart } from '../domain/taxonomy.js';
 import type { AnalysisRows } from '../storage/analysis-rows.js';
 
 /** Messages from a service process to its analysis process (analysis-child.ts). */
 export type ToAnalysisChild =
-  | { type: 'init'; config: Config; taxonomy: TaxonomyData }
+  /** the taxonomy, a field at a time (so that neither process holds it twice at once), then `init` */
+  | { type: 'taxonomy'; part: TaxonomyPart }
+  | { type: 'init'; config: Config }
   | { type: 'analyze'; id: number; input: AnalysisInput; as: 'analysis' | 'rows' };
 
 /** Messages from the analysis process back to its service process (analysis-process.ts). */

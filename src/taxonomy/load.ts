@@ -1,6 +1,6 @@
 import { compareCodeUnits } from '../base/compare.js';
 import type { Logger } from '../base/logger.js';
-import type { ConceptLabel, TaxonomyData } from '../domain/taxonomy.js';
+import { assembleTaxonomy, type ConceptLabel, type TaxonomyData, type TaxonomyPart } from '../domain/taxonomy.js';
 import type { Language } from '../domain/language.js';
 import type { RegionLevel } from '../domain/region.js';
 import type { Queryable } from '../storage/database.js';
@@ -10,6 +10,7 @@ import { parseSources, sourcesOf, type Table, type TaxonomyTable } from './parse
 
 type Text = string | null;
 
+/** An ESCO label row as the parser gives it (the database's are read in ConceptLabel's shape). */
 interface Label {
   concept_uri: string;
   concept_type: 'skill' | 'occupation';
@@ -21,8 +22,9 @@ interface Label {
 /** The rows the analysis reads, with their columns as the database and the parser name them. */
 interface Rows {
   esco_skills: { uri: string; skill_type: Text; pref_en: string; pref_fi: Text; pref_sv: Text }[];
-  skill_labels: Label[];
-  occupation_labels: Label[];
+  // the largest tables: read in the value's shape, so that no copy of them is made
+  skill_labels: ConceptLabel[];
+  occupation_labels: ConceptLabel[];
   esco_skill_groups: { uri: string }[];
   esco_skill_broader: { uri: string; broader_uri: string }[];
   esco_occupations: {
@@ -61,7 +63,7 @@ interface Rows {
 }
 
 const LABELS = (type: Label['concept_type']) =>
-  `SELECT concept_uri, concept_type, lang, kind, label FROM esco_labels WHERE concept_type = '${type}' AND kind <> 'hidden'`;
+  `SELECT concept_uri AS uri, lang, kind, label FROM esco_labels WHERE concept_type = '${type}' AND kind <> 'hidden'`;
 
 const READ: { [T in keyof Rows]: string } = {
   esco_skills: 'SELECT uri, skill_type, pref_en, pref_fi, pref_sv FROM esco_skills',
@@ -91,11 +93,16 @@ export interface LoadOptions {
 type Read = <T extends keyof Rows>(table: T) => Promise<Rows[T]>;
 
 /** The active taxonomy of the database as one value (empty when none is imported). */
-export async function loadTaxonomy(db: Queryable, options: LoadOptions = {}): Promise<TaxonomyData> {
+export function loadTaxonomy(db: Queryable, options: LoadOptions = {}): Promise<TaxonomyData> {
+  return assembleTaxonomy(taxonomyParts(db, options));
+}
+
+/** loadTaxonomy part by part: the value's fields one at a time, each read from the database when asked for. */
+export async function* taxonomyParts(db: Queryable, options: LoadOptions = {}): AsyncGenerator<TaxonomyPart> {
   const version = await activeTaxonomyVersion(db);
   // rows come back untyped: READ's columns are Rows' by construction
   const read: Read = async (table) => (await db.query(READ[table])) as Rows[typeof table];
-  return assemble(
+  yield* partsOf(
     read,
     version ? { id: version.id, escoVersion: version.escoVersion, contentHash: version.contentHash } : null,
     options,
@@ -111,14 +118,16 @@ export async function readTaxonomy(dir: string, options: LoadOptions = {}): Prom
   const tables = new Map((await parseSources(sources, () => undefined)).map((t) => [t.name, t]));
   const rows = (name: TaxonomyTable) => objects(tables.get(name)!);
   const labels = (type: Label['concept_type']) =>
-    (rows('esco_labels') as unknown as Label[]).filter((l) => l.concept_type === type && l.kind !== 'hidden');
+    (rows('esco_labels') as unknown as Label[])
+      .filter((l) => l.concept_type === type && l.kind !== 'hidden')
+      .map((l) => ({ uri: l.concept_uri, lang: l.lang, kind: l.kind as ConceptLabel['kind'], label: l.label }));
   const read: Read = async (table) =>
     (table === 'skill_labels'
       ? labels('skill')
       : table === 'occupation_labels'
         ? labels('occupation')
         : rows(table as Exclude<typeof table, 'skill_labels' | 'occupation_labels'>)) as Rows[typeof table];
-  return assemble(read, { id: null, escoVersion: sources.escoVersion, contentHash }, options);
+  return assembleTaxonomy(partsOf(read, { id: null, escoVersion: sources.escoVersion, contentHash }, options));
 }
 
 /** A parsed table's positional rows as objects keyed by column. */
@@ -137,102 +146,119 @@ const by =
   };
 
 /**
- * The rows in the value's shape and in a fixed order, whichever engine or file they came from: one table at a
- * time, so that only one table's raw rows are held beside the value being built.
+ * The value part by part, in its shape and in a fixed order whichever engine or file the rows came from: one
+ * table at a time, so that a consumer that passes each part on (to an analysis process) holds one at a time.
  */
-async function assemble(read: Read, version: TaxonomyData['version'], options: LoadOptions): Promise<TaxonomyData> {
-  const labels = (rows: Label[]): ConceptLabel[] =>
-    rows
-      .map((l) => ({ uri: l.concept_uri, lang: l.lang, kind: l.kind as ConceptLabel['kind'], label: l.label }))
-      .sort(
-        by(
-          (l) => l.uri,
-          (l) => l.lang,
-          (l) => l.kind,
-          (l) => l.label,
-        ),
-      );
+async function* partsOf(
+  read: Read,
+  version: TaxonomyData['version'],
+  options: LoadOptions,
+): AsyncGenerator<TaxonomyPart> {
+  // sorted in place: the largest tables, of which no copy is made
+  const labels = (rows: ConceptLabel[]) =>
+    rows.sort(
+      by(
+        (l) => l.uri,
+        (l) => l.lang,
+        (l) => l.kind,
+        (l) => l.label,
+      ),
+    );
+  yield { key: 'version', value: version };
   const skills = (await read('esco_skills'))
     .map((s) => ({ uri: s.uri, type: s.skill_type, names: { en: s.pref_en, fi: s.pref_fi, sv: s.pref_sv } }))
     .sort(by((s) => s.uri));
-  const skillLabels = labels(await read('skill_labels'));
-  const skillGroups = (await read('esco_skill_groups')).map((g) => g.uri).sort(compareCodeUnits);
-  const skillBroader = (await read('esco_skill_broader'))
-    .map((b) => ({ uri: b.uri, broader: b.broader_uri }))
-    .sort(
-      by(
-        (b) => b.uri,
-        (b) => b.broader,
-      ),
-    );
-  const occupations = (await read('esco_occupations'))
-    .map((o) => ({
-      uri: o.uri,
-      isco: o.isco_code,
-      names: { en: o.pref_en, fi: o.pref_fi, sv: o.pref_sv },
-      description: o.description_en,
-    }))
-    .sort(by((o) => o.uri));
-  const occupationLabels = labels(await read('occupation_labels'));
-  const occupationSkills = (await read('esco_occupation_skills'))
-    .map((r) => ({ occupation: r.occupation_uri, skill: r.skill_uri, essential: r.relation === 'essential' }))
-    .sort(
-      by(
-        (r) => r.occupation,
-        (r) => r.skill,
-      ),
-    );
-  const iscoGroups = (await read('isco_groups'))
-    .map((g) => ({ code: g.code, names: { en: g.name_en, fi: g.name_fi, sv: g.name_sv } }))
-    .sort(by((g) => g.code));
-  const sectors = (await read('sectors'))
-    .map((s) => ({
-      code: s.code,
-      level: s.level,
-      parent: s.parent_code,
-      names: { en: s.name_en, fi: s.name_fi, sv: s.name_sv },
-      notes: { en: s.note_en, fi: s.note_fi, sv: s.note_sv },
-    }))
-    .sort(by((s) => s.code));
-  const regions = (await read('regions'))
-    .map((r) => ({
-      code: r.code,
-      level: r.level,
-      names: { fi: r.name_fi, sv: r.name_sv, en: r.name_en },
-      parent: r.parent_code,
-      validFrom: r.valid_from,
-      validTo: r.valid_to,
-    }))
-    .sort(by((r) => r.code));
-  const municipalityAreas = (await read('municipality_areas'))
-    .map((a) => ({ municipality: a.municipality_code, area: a.area_code }))
-    .sort(
-      by(
-        (a) => a.municipality,
-        (a) => a.area,
-      ),
-    );
-  const postalCodes = (await read('postal_codes'))
-    .map((p) => ({ postcode: p.postcode, municipality: p.municipality_code }))
-    .sort(by((p) => p.postcode));
   const known = new Set(skills.map((s) => s.uri));
+  yield { key: 'skills', value: skills };
+  yield { key: 'skillLabels', value: labels(await read('skill_labels')) };
+  yield { key: 'skillGroups', value: (await read('esco_skill_groups')).map((g) => g.uri).sort(compareCodeUnits) };
+  yield {
+    key: 'skillBroader',
+    value: (await read('esco_skill_broader'))
+      .map((b) => ({ uri: b.uri, broader: b.broader_uri }))
+      .sort(
+        by(
+          (b) => b.uri,
+          (b) => b.broader,
+        ),
+      ),
+  };
+  yield {
+    key: 'occupations',
+    value: (await read('esco_occupations'))
+      .map((o) => ({
+        uri: o.uri,
+        isco: o.isco_code,
+        names: { en: o.pref_en, fi: o.pref_fi, sv: o.pref_sv },
+        description: o.description_en,
+      }))
+      .sort(by((o) => o.uri)),
+  };
+  yield { key: 'occupationLabels', value: labels(await read('occupation_labels')) };
+  yield {
+    key: 'occupationSkills',
+    value: (await read('esco_occupation_skills'))
+      .map((r) => ({ occupation: r.occupation_uri, skill: r.skill_uri, essential: r.relation === 'essential' }))
+      .sort(
+        by(
+          (r) => r.occupation,
+          (r) => r.skill,
+        ),
+      ),
+  };
+  yield {
+    key: 'iscoGroups',
+    value: (await read('isco_groups'))
+      .map((g) => ({ code: g.code, names: { en: g.name_en, fi: g.name_fi, sv: g.name_sv } }))
+      .sort(by((g) => g.code)),
+  };
+  yield {
+    key: 'sectors',
+    value: (await read('sectors'))
+      .map((s) => ({
+        code: s.code,
+        level: s.level,
+        parent: s.parent_code,
+        names: { en: s.name_en, fi: s.name_fi, sv: s.name_sv },
+        notes: { en: s.note_en, fi: s.note_fi, sv: s.note_sv },
+      }))
+      .sort(by((s) => s.code)),
+  };
+  yield {
+    key: 'regions',
+    value: (await read('regions'))
+      .map((r) => ({
+        code: r.code,
+        level: r.level,
+        names: { fi: r.name_fi, sv: r.name_sv, en: r.name_en },
+        parent: r.parent_code,
+        validFrom: r.valid_from,
+        validTo: r.valid_to,
+      }))
+      .sort(by((r) => r.code)),
+  };
+  yield {
+    key: 'municipalityAreas',
+    value: (await read('municipality_areas'))
+      .map((a) => ({ municipality: a.municipality_code, area: a.area_code }))
+      .sort(
+        by(
+          (a) => a.municipality,
+          (a) => a.area,
+        ),
+      ),
+  };
+  yield {
+    key: 'postalCodes',
+    value: (await read('postal_codes'))
+      .map((p) => ({ postcode: p.postcode, municipality: p.municipality_code }))
+      .sort(by((p) => p.postcode)),
+  };
   const { aliases, problems } = await readAliases(options.aliasFiles ?? []);
   for (const p of problems) options.log?.warn(p, 'alias row skipped');
-  return {
-    version,
-    skills,
-    skillLabels,
-    skillGroups,
-    skillBroader,
-    occupations,
-    occupationLabels,
-    occupationSkills,
-    iscoGroups,
-    sectors,
-    regions,
-    municipalityAreas,
-    postalCodes,
-    aliases: aliases.filter((a) => {
+  yield {
+    key: 'aliases',
+    value: aliases.filter((a) => {
       if (known.has(a.uri)) return true;
       options.log?.warn({ file: a.file, line: a.line, uri: a.uri }, 'alias names a skill not in the taxonomy; skipped');
       return false;

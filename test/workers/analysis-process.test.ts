@@ -6,7 +6,7 @@ import { AnalysisProcess } from '../../src/jobs/analysis-process.js';
 import { analysisRows } from '../../src/storage/analysis-rows.js';
 import type { Database } from '../../src/storage/database.js';
 import { importTaxonomy } from '../../src/taxonomy/import.js';
-import { loadTaxonomy } from '../../src/taxonomy/load.js';
+import { loadTaxonomy, taxonomyParts } from '../../src/taxonomy/load.js';
 import { createTestDatabase, FIXTURE_TAXONOMY, testConfig } from '../helpers/context.js';
 
 /**
@@ -24,9 +24,9 @@ describe('the analysis process', () => {
   beforeAll(async () => {
     ({ db, drop } = await createTestDatabase('pglite'));
     await importTaxonomy(db, FIXTURE_TAXONOMY);
-    const taxonomy = () => loadTaxonomy(db, { aliasFiles: config.ALIASES_FILES.split(','), log: createLogger(config) });
-    local = await loadAnalyzer(await taxonomy(), config, createLogger(config));
-    remote = await AnalysisProcess.start(taxonomy, config, createLogger(config));
+    const options = { aliasFiles: config.ALIASES_FILES.split(','), log: createLogger(config) };
+    local = await loadAnalyzer(await loadTaxonomy(db, options), config, createLogger(config));
+    remote = await AnalysisProcess.start(() => taxonomyParts(db, options), config, createLogger(config));
   }, 120_000);
   afterAll(async () => {
     await remote?.close();
