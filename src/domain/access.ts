@@ -1,7 +1,10 @@
 import { Type, type Static } from 'typebox';
 
-/** What an API key may do: send documents, read demand, or administer its organisation. */
-export const ROLES = ['contributor', 'analyst', 'admin'] as const;
+/**
+ * What an API key may do: send documents, read demand, administer its own organisation (admin), or run the
+ * service: create organisations and administer any of them (operator). Admins and operators may also send and read.
+ */
+export const ROLES = ['contributor', 'analyst', 'admin', 'operator'] as const;
 export const Role = Type.Enum([...ROLES]);
 export type Role = Static<typeof Role>;
 

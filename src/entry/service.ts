@@ -43,7 +43,7 @@ export async function startService(config: Config, log: Logger, options: { withW
   queue.on('error', (err) => log.warn({ err }, 'queue connection error'));
   const documents = new DocumentsRepository(db);
   const keys = new KeysRepository(db, config.AUTH_CACHE_MS);
-  const firstKey = await firstAdminKey(keys);
+  const firstKey = await firstOperatorKey(keys);
   const analyzer: AnalyzerHolder = {};
   const app = await buildApp({ config, db, documents, queue, redisUrl: redis.url, analyzer, log, keys });
   const stopSweep = startRequeueSweep(config, log, documents, queue);
@@ -69,9 +69,10 @@ export async function startService(config: Config, log: Logger, options: { withW
   log.info({ url, docs: `${url}/docs`, worker: options.withWorker }, 'Skills Demand Radar is listening');
   if (firstKey) {
     process.stdout.write(
-      `\nFirst start: an admin API key of the organisation "${firstKey.org}" was made. It is shown only now, keep it:\n\n  ${firstKey.key}\n\n` +
-        `Send it as "Authorization: Bearer <key>". Make organisations and their keys with it (POST ${url}/v1/orgs, POST ${url}/v1/keys),\n` +
-        `or with the service stopped: skills-radar orgs create <name>; skills-radar keys create --org <name> --role contributor|analyst|admin\n\n`,
+      `\nFirst start: an operator API key (organisation "${firstKey.org}") was made. It is shown only now, keep it:\n\n  ${firstKey.key}\n\n` +
+        `Send it as "Authorization: Bearer <key>". Make organisations and their keys with it (POST ${url}/v1/orgs, POST ${url}/v1/keys);\n` +
+        `give each organisation an admin key, which manages that organisation's keys only. With the service stopped:\n` +
+        `skills-radar orgs create <name>; skills-radar keys create --org <name> --role contributor|analyst|admin|operator\n\n`,
     );
   }
   // the analyst page's chart script, built now so that the first visitor does not wait for it
@@ -93,12 +94,12 @@ export async function startService(config: Config, log: Logger, options: { withW
   };
 }
 
-/** On a database with no admin key in force: an organisation "admin" (made if missing) and an admin key for it. */
-async function firstAdminKey(keys: KeysRepository): Promise<{ org: string; key: string } | undefined> {
-  if (await keys.hasAdmin()) return undefined;
+/** On a database with no operator key in force: an organisation "admin" (made if missing) and an operator key for it. */
+async function firstOperatorKey(keys: KeysRepository): Promise<{ org: string; key: string } | undefined> {
+  if (await keys.hasOperator()) return undefined;
   const org = 'admin';
   if (!(await keys.organisations()).some((o) => o.name === org)) await keys.createOrganisation(org);
-  const { key } = await keys.createKey(org, 'admin', 'made on first start');
+  const { key } = await keys.createKey(org, 'operator', 'made on first start');
   return { org, key };
 }
 

@@ -66,10 +66,13 @@ export class KeysRepository {
     return { id: rows[0].id, name, createdAt: rows[0].created_at, keys: 0 };
   }
 
-  async organisations(): Promise<Organisation[]> {
+  /** Every organisation, or only the one with id `orgId`. */
+  async organisations(orgId?: string): Promise<Organisation[]> {
     const rows = await this.db.query<{ id: string; name: string; created_at: Date; keys: number }>(
       `SELECT o.id, o.name, o.created_at, count(k.id) FILTER (WHERE k.revoked_at IS NULL)::int AS keys
-       FROM organisations o LEFT JOIN api_keys k ON k.org_id = o.id GROUP BY o.id ORDER BY o.name`,
+       FROM organisations o LEFT JOIN api_keys k ON k.org_id = o.id
+       WHERE $1::uuid IS NULL OR o.id = $1 GROUP BY o.id ORDER BY o.name`,
+      [orgId ?? null],
     );
     return rows.map((r) => ({ id: r.id, name: r.name, createdAt: r.created_at, keys: r.keys }));
   }
@@ -118,11 +121,14 @@ export class KeysRepository {
     }));
   }
 
-  /** Revokes the key with this prefix (the 12 characters after `sdr_`); false when there is none in force. */
-  async revoke(prefix: string): Promise<boolean> {
+  /**
+   * Revokes the key with this prefix (the 12 characters after `sdr_`), only if it belongs to organisation
+   * `orgId` when that is given; false when there is no such key in force.
+   */
+  async revoke(prefix: string, orgId?: string): Promise<boolean> {
     const rows = await this.db.query(
-      'UPDATE api_keys SET revoked_at = now() WHERE prefix = $1 AND revoked_at IS NULL RETURNING id',
-      [prefix],
+      'UPDATE api_keys SET revoked_at = now() WHERE prefix = $1 AND revoked_at IS NULL AND ($2::uuid IS NULL OR org_id = $2) RETURNING id',
+      [prefix, orgId ?? null],
     );
     this.generation++;
     this.cache.clear();
@@ -130,9 +136,9 @@ export class KeysRepository {
     return rows.length > 0;
   }
 
-  async hasAdmin(): Promise<boolean> {
+  async hasOperator(): Promise<boolean> {
     return (
-      (await this.db.query("SELECT 1 FROM api_keys WHERE role = 'admin' AND revoked_at IS NULL LIMIT 1")).length > 0
+      (await this.db.query("SELECT 1 FROM api_keys WHERE role = 'operator' AND revoked_at IS NULL LIMIT 1")).length > 0
     );
   }
 
@@ -183,16 +189,20 @@ export class KeysRepository {
     return principal;
   }
 
-  /** Records that `principal` read the raw text of these documents. */
+  /** Records that `principal` read the raw text of these documents, with each document's owner. */
   async audit(principal: Principal, action: string, documentIds: string[], route: string): Promise<void> {
     if (documentIds.length === 0) return;
     await this.db.query(
-      'INSERT INTO audit_log (org_id, key_id, action, document_id, route) SELECT $1, $2, $3, unnest($4::uuid[]), $5',
+      `INSERT INTO audit_log (org_id, key_id, action, document_id, route, owner_org_id)
+       SELECT $1, $2, $3, d.id, $5, d.org_id FROM documents d WHERE d.id = ANY($4::uuid[])`,
       [principal.orgId, principal.keyId, action, documentIds, route],
     );
   }
 
-  /** Who read the texts of organisation `orgId`'s documents (of one document, if given), newest first. */
+  /**
+   * Who read the texts of organisation `orgId`'s documents (of one document, if given), newest first; the reads
+   * of deleted documents stay.
+   */
   async reads(orgId: string, documentId: string | undefined, limit: number): Promise<AuditRead[]> {
     const rows = await this.db.query<{
       at: Date;
@@ -203,8 +213,8 @@ export class KeysRepository {
       route: string;
     }>(
       `SELECT a.at, o.name AS org, k.prefix, a.action, a.document_id, a.route
-       FROM audit_log a JOIN documents d ON d.id = a.document_id JOIN organisations o ON o.id = a.org_id JOIN api_keys k ON k.id = a.key_id
-       WHERE d.org_id = $1 AND ($2::uuid IS NULL OR a.document_id = $2) ORDER BY a.at DESC, a.id DESC LIMIT $3`,
+       FROM audit_log a JOIN organisations o ON o.id = a.org_id JOIN api_keys k ON k.id = a.key_id
+       WHERE a.owner_org_id = $1 AND ($2::uuid IS NULL OR a.document_id = $2) ORDER BY a.at DESC, a.id DESC LIMIT $3`,
       [orgId, documentId ?? null, limit],
     );
     return rows.map((r) => ({

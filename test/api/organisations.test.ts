@@ -293,6 +293,45 @@ describe.each(engines())('organisations and keys on %s', (engine) => {
     expect(
       (await as['b-admin']!({ method: 'GET', url: `/v1/audit?document=${ad}` })).json<{ reads: unknown[] }>().reads,
     ).toEqual([]);
+    // the reads stay when the document goes
+    expect((await as['a-contributor']!({ method: 'DELETE', url: `/v1/documents/${ad}` })).statusCode).toBe(204);
+    const after = (await as['a-admin']!({ method: 'GET', url: `/v1/audit?document=${ad}` })).json<{
+      reads: { org: string }[];
+    }>();
+    expect(after.reads.map((r) => r.org)).toEqual(expect.arrayContaining(['alpha', 'beta']));
+  });
+
+  it("keeps an admin to its own organisation: another's keys, audit and organisations are out of reach", async () => {
+    const alphaKey = await s.caller('alpha', 'analyst');
+    const alphaPrefix = alphaKey.key.slice(4, 16);
+    const bAdmin = as['b-admin']!;
+    // R: an admin of beta cannot mint a key for alpha (nor an operator key, nor an organisation)
+    expect(
+      (await bAdmin({ method: 'POST', url: '/v1/keys', payload: { org: 'alpha', role: 'admin' } })).statusCode,
+    ).toBe(403);
+    expect(
+      (await bAdmin({ method: 'POST', url: '/v1/keys', payload: { org: 'beta', role: 'operator' } })).statusCode,
+    ).toBe(403);
+    expect((await bAdmin({ method: 'POST', url: '/v1/orgs', payload: { name: 'epsilon' } })).statusCode).toBe(403);
+    // nor list, revoke or audit alpha's keys
+    expect((await bAdmin({ method: 'GET', url: '/v1/keys?org=alpha' })).statusCode).toBe(403);
+    expect((await bAdmin({ method: 'GET', url: '/v1/audit?org=alpha' })).statusCode).toBe(403);
+    expect((await bAdmin({ method: 'DELETE', url: `/v1/keys/${alphaPrefix}` })).statusCode).toBe(404);
+    expect((await alphaKey.inject({ method: 'GET', url: '/v1/regions' })).statusCode).toBe(200);
+    const listed = (await bAdmin({ method: 'GET', url: '/v1/keys' })).json<{ keys: { org: string }[] }>().keys;
+    expect(listed.length).toBeGreaterThan(0);
+    expect(new Set(listed.map((k) => k.org))).toEqual(new Set(['beta']));
+    const orgs = (await bAdmin({ method: 'GET', url: '/v1/orgs' })).json<{ orgs: { name: string }[] }>().orgs;
+    expect(orgs.map((o) => o.name)).toEqual(['beta']);
+    // within its own organisation it manages keys
+    const made = await bAdmin({ method: 'POST', url: '/v1/keys', payload: { org: 'beta', role: 'contributor' } });
+    expect(made.statusCode).toBe(201);
+    const prefix = made.json<{ info: { prefix: string } }>().info.prefix;
+    expect((await bAdmin({ method: 'DELETE', url: `/v1/keys/${prefix}` })).statusCode).toBe(204);
+    // the operator acts across organisations
+    expect((await s.app.inject({ method: 'GET', url: '/v1/keys?org=alpha' })).statusCode).toBe(200);
+    expect((await s.app.inject({ method: 'GET', url: '/v1/audit?org=alpha' })).statusCode).toBe(200);
+    expect((await s.app.inject({ method: 'GET', url: '/v1/audit?org=nobody' })).statusCode).toBe(404);
   });
 
   it('takes a deleted document out of every aggregate at once', async () => {
@@ -490,7 +529,7 @@ describe.each(engines())('organisations and keys on %s', (engine) => {
     expect(compare.suppressed).toBeGreaterThan(0);
   });
 
-  it('manages organisations and keys through the API for admins', async () => {
+  it('manages organisations and keys through the API for operators', async () => {
     expect((await s.app.inject({ method: 'POST', url: '/v1/orgs', payload: { name: 'delta' } })).statusCode).toBe(201);
     expect((await s.app.inject({ method: 'POST', url: '/v1/orgs', payload: { name: 'delta' } })).statusCode).toBe(400);
     expect((await s.app.inject({ method: 'POST', url: '/v1/orgs', payload: { name: '../x' } })).statusCode).toBe(400);

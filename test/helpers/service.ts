@@ -63,7 +63,7 @@ export async function startTestService(
   const analyzer: AnalyzerHolder = { current: new InProcessAnalysis(await loadAnalyzer(taxonomy, config, log)) };
   const keys = new KeysRepository(db, 0);
   const orgId = (await keys.createOrganisation('test')).id;
-  const { key } = await keys.createKey('test', 'admin');
+  const { key } = await keys.createKey('test', 'operator');
   const app = await buildApp({ config, db, documents, queue, redisUrl, analyzer, log, keys });
   await app.ready();
   const raw = app.inject.bind(app) as unknown as Inject;

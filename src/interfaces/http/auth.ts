@@ -13,10 +13,11 @@ declare module 'fastify' {
   }
 }
 
-export const ANY_ROLE: readonly Role[] = ['contributor', 'analyst', 'admin'];
-export const CONTRIBUTORS: readonly Role[] = ['contributor', 'admin'];
-export const ANALYSTS: readonly Role[] = ['analyst', 'admin'];
-export const ADMINS: readonly Role[] = ['admin'];
+export const ANY_ROLE: readonly Role[] = ['contributor', 'analyst', 'admin', 'operator'];
+export const CONTRIBUTORS: readonly Role[] = ['contributor', 'admin', 'operator'];
+export const ANALYSTS: readonly Role[] = ['analyst', 'admin', 'operator'];
+export const ADMINS: readonly Role[] = ['admin', 'operator'];
+export const OPERATORS: readonly Role[] = ['operator'];
 
 /** Whether the request was routed to a /v1 route: by the route matched, not the URL as written, so that no spelling of a /v1 path gets past. */
 export const isV1Route = (request: FastifyRequest) => request.routeOptions.url?.startsWith('/v1/') === true;

@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { Role } from '../../../domain/access.js';
+import { Role, type Principal } from '../../../domain/access.js';
 import { AuthError, type KeyInfo } from '../../../storage/keys.repository.js';
-import { ADMINS, principalOf } from '../auth.js';
+import { ADMINS, OPERATORS, principalOf } from '../auth.js';
 import type { AppDeps } from '../deps.js';
 import { ErrorResponse } from '../schemas.js';
 
@@ -31,13 +31,21 @@ const keyJson = (k: KeyInfo) => ({
 
 const AuditQuery = Type.Object(
   {
+    org: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 100, description: "operators: another organisation's reads" }),
+    ),
     document: Type.Optional(Type.String({ format: 'uuid' })),
     limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }),
   },
   { additionalProperties: false },
 );
 
-/** Organisations, API keys and the audit log, for admin keys: the same as `skills-radar orgs|keys`, while the service runs. */
+const forbidden = (message: string) => ({ statusCode: 403, error: 'Forbidden', message });
+
+/**
+ * Organisations, API keys and the audit log: the same as `skills-radar orgs|keys`, while the service runs. An
+ * admin key manages its own organisation only; an operator key creates organisations and manages any of them.
+ */
 export const adminRoutes =
   (deps: AppDeps): FastifyPluginAsyncTypebox =>
   async (app) => {
@@ -46,6 +54,8 @@ export const adminRoutes =
       if (err instanceof AuthError) return { statusCode: 400, error: 'Bad Request', message: err.message };
       throw err;
     };
+    /** An admin acts on its own organisation only; an operator on any. */
+    const mayActOn = (principal: Principal, org: string) => principal.role === 'operator' || org === principal.orgName;
 
     app.post(
       '/v1/orgs',
@@ -54,9 +64,9 @@ export const adminRoutes =
           tags: ['admin'],
           summary: 'Create an organisation',
           body: Type.Object({ name: Type.String({ minLength: 1, maxLength: 100 }) }, { additionalProperties: false }),
-          response: { 201: OrgSchema, 400: ErrorResponse },
+          response: { 201: OrgSchema, 400: ErrorResponse, 403: ErrorResponse },
         },
-        config: { roles: ADMINS },
+        config: { roles: OPERATORS },
       },
       async (request, reply) => {
         try {
@@ -73,12 +83,16 @@ export const adminRoutes =
       {
         schema: {
           tags: ['admin'],
-          summary: 'The organisations',
+          summary: 'The organisations (for an admin, its own)',
           response: { 200: Type.Object({ orgs: Type.Array(OrgSchema) }) },
         },
         config: { roles: ADMINS },
       },
-      async () => ({ orgs: (await keys.organisations()).map((o) => ({ ...o, createdAt: o.createdAt.toISOString() })) }),
+      async (request) => {
+        const principal = principalOf(request);
+        const orgs = await keys.organisations(principal.role === 'operator' ? undefined : principal.orgId);
+        return { orgs: orgs.map((o) => ({ ...o, createdAt: o.createdAt.toISOString() })) };
+      },
     );
 
     app.post(
@@ -86,7 +100,7 @@ export const adminRoutes =
       {
         schema: {
           tags: ['admin'],
-          summary: 'Create an API key for an organisation; the key is in this answer only',
+          summary: 'Create an API key for your organisation (operators: for any); the key is in this answer only',
           body: Type.Object(
             {
               org: Type.String({ minLength: 1, maxLength: 100 }),
@@ -95,12 +109,21 @@ export const adminRoutes =
             },
             { additionalProperties: false },
           ),
-          response: { 201: Type.Object({ key: Type.String(), info: KeySchema }), 400: ErrorResponse },
+          response: {
+            201: Type.Object({ key: Type.String(), info: KeySchema }),
+            400: ErrorResponse,
+            403: ErrorResponse,
+          },
         },
         config: { roles: ADMINS },
       },
       async (request, reply) => {
         const { org, role, label } = request.body;
+        const principal = principalOf(request);
+        if (!mayActOn(principal, org))
+          return reply.code(403).send(forbidden(`an admin key makes keys for its own organisation only`));
+        if (role === 'operator' && principal.role !== 'operator')
+          return reply.code(403).send(forbidden('only an operator key makes operator keys'));
         try {
           const { key, info } = await keys.createKey(org, role, label);
           return reply
@@ -118,16 +141,22 @@ export const adminRoutes =
       {
         schema: {
           tags: ['admin'],
-          summary: 'The API keys (prefixes only)',
+          summary: "Your organisation's API keys, prefixes only (operators: every organisation's, or ?org=)",
           querystring: Type.Object(
             { org: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })) },
             { additionalProperties: false },
           ),
-          response: { 200: Type.Object({ keys: Type.Array(KeySchema) }) },
+          response: { 200: Type.Object({ keys: Type.Array(KeySchema) }), 403: ErrorResponse },
         },
         config: { roles: ADMINS },
       },
-      async (request) => ({ keys: (await keys.keys(request.query.org)).map(keyJson) }),
+      async (request, reply) => {
+        const principal = principalOf(request);
+        const org = request.query.org ?? (principal.role === 'operator' ? undefined : principal.orgName);
+        if (org !== undefined && !mayActOn(principal, org))
+          return reply.code(403).send(forbidden("an admin key lists its own organisation's keys only"));
+        return { keys: (await keys.keys(org)).map(keyJson) };
+      },
     );
 
     app.delete(
@@ -135,7 +164,7 @@ export const adminRoutes =
       {
         schema: {
           tags: ['admin'],
-          summary: 'Revoke an API key',
+          summary: "Revoke one of your organisation's API keys (operators: anyone's)",
           params: Type.Object({ prefix: Type.String({ pattern: '^[0-9a-f]{12}$' }) }),
           response: { 204: Type.Null(), 400: ErrorResponse, 404: ErrorResponse },
         },
@@ -143,7 +172,9 @@ export const adminRoutes =
       },
       async (request, reply) => {
         const { prefix } = request.params;
-        if (!(await keys.revoke(prefix)))
+        const principal = principalOf(request);
+        // another organisation's key is as unknown to an admin as a key that does not exist
+        if (!(await keys.revoke(prefix, principal.role === 'operator' ? undefined : principal.orgId)))
           return reply.code(404).send({
             statusCode: 404,
             error: 'Not Found',
@@ -175,12 +206,29 @@ export const adminRoutes =
               ),
             }),
             400: ErrorResponse,
+            403: ErrorResponse,
+            404: ErrorResponse,
           },
         },
         config: { roles: ADMINS },
       },
-      async (request) => {
-        const reads = await keys.reads(principalOf(request).orgId, request.query.document, request.query.limit);
+      async (request, reply) => {
+        const principal = principalOf(request);
+        const { org, document, limit } = request.query;
+        if (org !== undefined && !mayActOn(principal, org))
+          return reply.code(403).send(forbidden("an admin key reads its own organisation's audit only"));
+        const orgId =
+          org === undefined ? principal.orgId : (await keys.organisations()).find((o) => o.name === org)?.id;
+        if (!orgId)
+          return reply
+            .code(404)
+            .send({
+              statusCode: 404,
+              error: 'Not Found',
+              message: `no organisation ${JSON.stringify(org)}`,
+              field: 'org',
+            });
+        const reads = await keys.reads(orgId, document, limit);
         return {
           reads: reads.map(({ at, documentId, ...r }) => ({ ...r, at: at.toISOString(), document: documentId })),
         };
