@@ -1,4 +1,5 @@
 import { compareCodeUnits } from '../base/compare.js';
+import { checkDeadline, type AnalyzeOptions } from './deadline.js';
 import type { Analysis, AnalysisInput, Method, SkillMention, SkillResult } from '../domain/analysis.js';
 import { LANGUAGES, type Language } from '../domain/language.js';
 import type { DocumentRegion, Place, PlaceProblem } from '../domain/region.js';
@@ -137,17 +138,18 @@ export class Analyzer {
    * or to one of its phrases (method `semantic`, that sentence or phrase as span). Where the lexical matcher
    * found the same skill in the same sentence, the semantic evidence strengthens it instead of adding a mention.
    */
-  async analyzeFull(input: AnalysisInput): Promise<Analysis> {
+  async analyzeFull(input: AnalysisInput, options?: AnalyzeOptions): Promise<Analysis> {
     const analysis = this.analyze(input);
     const semantic = this.semantic;
     if (!semantic || !semantic.understands(analysis.language)) return analysis;
+    checkDeadline(options);
     const text = normalizeText(input.text);
     const sentences = analysis.sentences.map((s) => ({ ...s, text: text.slice(s.start, s.end) }));
     const found = new Set(analysis.mentions.map((m) => `${m.uri} ${m.sentenceIndex}`));
     const cues = cuesBySentence(analysis.cues);
     const defaults = this.signalDefaults(input, analysis.cues);
     const evidence = new Map<string, SkillMention[]>();
-    for (const m of await semantic.match(analysis.language, sentences)) {
+    for (const m of await semantic.match(analysis.language, sentences, options)) {
       const mention: SkillMention = {
         uri: m.uri,
         score: this.calibrator.probability(analysis.language, 'semantic', m.cosine),

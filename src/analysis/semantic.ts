@@ -1,5 +1,6 @@
 import type { Language } from '../domain/language.js';
 import type { TaxonomyData } from '../domain/taxonomy.js';
+import { checkDeadline, type AnalyzeOptions } from './deadline.js';
 import { cachedEmbeddings } from './embeddings/cache.js';
 import type { Embedder } from './embeddings/embedder.js';
 import { NearestVectors } from './nearest.js';
@@ -26,6 +27,8 @@ export function phrasesOf(sentence: Sentence): Sentence[] {
   const phrases = splitPhrases(sentence);
   return phrases.length >= 2 ? phrases : [];
 }
+/** Units embedded at a time when the analysis has a deadline. */
+const DEADLINE_BATCH = 32;
 /** Candidates per sentence or phrase. */
 const PER_SENTENCE = 2;
 
@@ -74,7 +77,7 @@ export class SemanticSkillMatcher {
    * (list items, clauses) is compared phrase by phrase, where one skill is not diluted by the others; any other
    * sentence as a whole. Each character goes through the encoder once. Per skill and sentence the closest unit wins.
    */
-  async match(language: Language, sentences: Sentence[]): Promise<SemanticMatch[]> {
+  async match(language: Language, sentences: Sentence[], options?: AnalyzeOptions): Promise<SemanticMatch[]> {
     const index = this.indexes.get(language);
     if (!index || sentences.length === 0) return [];
     const units: { sentence: Sentence; unit: Sentence; level: 'sentence' | 'phrase' }[] = [];
@@ -86,7 +89,17 @@ export class SemanticSkillMatcher {
       else units.push({ sentence, unit: sentence, level: 'sentence' });
     }
     if (units.length === 0) return [];
-    const vectors = await this.embedder.embed(units.map((u) => u.unit.text));
+    // with a deadline, a batch at a time, so that a long text stops soon after its time is up
+    const texts = units.map((u) => u.unit.text);
+    const vectors: Float32Array[] = [];
+    const step = options?.deadline === undefined ? texts.length : DEADLINE_BATCH;
+    for (let i = 0; i < texts.length; i += step) {
+      checkDeadline(options);
+      vectors.push(...(await this.embedder.embed(texts.slice(i, i + step))));
+      // let other requests' batches in between (the encoder may not yield on its own)
+      if (step < texts.length) await new Promise((resolve) => setImmediate(resolve));
+    }
+    checkDeadline(options);
     const neighbours = await index.search(vectors);
     const best = new Map<string, SemanticMatch>();
     for (const [i, q] of units.entries()) {

@@ -52,6 +52,16 @@ export const ConfigSchema = Type.Object({
   QUEUE_PREFIX: Type.String({ pattern: '^[A-Za-z0-9_-]+$', default: 'radar' }),
   MAX_TEXT_CHARS: Type.Integer({ minimum: 1, default: 100_000, description: 'longest text stored' }),
   MAX_ANALYZE_CHARS: Type.Integer({ minimum: 1, default: 20_000, description: 'longest text for POST /v1/analyze' }),
+  ANALYZE_TIMEOUT_MS: Type.Integer({
+    minimum: 100,
+    default: 15_000,
+    description: 'time limit of one POST /v1/analyze; past it the analysis stops and the answer is 503',
+  }),
+  ANALYZE_PER_KEY: Type.Integer({
+    minimum: 1,
+    default: 2,
+    description: 'POST /v1/analyze requests one API key may have running at once (429 above)',
+  }),
   BODY_LIMIT_BYTES: Type.Integer({
     minimum: 1024,
     default: 1_048_576,
@@ -67,6 +77,11 @@ export const ConfigSchema = Type.Object({
     minimum: 1_000,
     default: 3_600_000,
     description: 'longest time to receive a request, batch uploads included',
+  }),
+  IDLE_TIMEOUT_MS: Type.Integer({
+    minimum: 1_000,
+    default: 60_000,
+    description: 'a connection on which nothing is sent or received this long (a request body that stalls) is closed',
   }),
   JOB_ATTEMPTS: Type.Integer({ minimum: 1, maximum: 100, default: 5 }),
   JOB_BACKOFF_MS: Type.Integer({ minimum: 0, default: 2_000 }),
@@ -102,14 +117,20 @@ export const ConfigSchema = Type.Object({
     minimum: 1,
     default: 3,
     description:
-      "k: a demand cell with other organisations' private documents is suppressed unless it rests on at least k organisations and k documents",
+      "k: other organisations' private documents count in a demand cell only where at least k organisations and k documents contribute them",
   }),
   RATE_LIMIT_MAX: Type.Integer({
     minimum: 1,
     default: 1_200,
-    description: 'requests per API key per RATE_LIMIT_WINDOW_MS',
+    description: 'requests per API key and route per RATE_LIMIT_WINDOW_MS',
   }),
   RATE_LIMIT_WINDOW_MS: Type.Integer({ minimum: 1_000, default: 60_000 }),
+  AUTH_FAILURES_MAX: Type.Integer({
+    minimum: 1,
+    default: 60,
+    description:
+      'requests without a valid API key per client address per RATE_LIMIT_WINDOW_MS; above it, 429 before any key is looked up',
+  }),
   METRICS: Type.Boolean({
     default: true,
     description:

@@ -1,4 +1,4 @@
-import { Type, type Static, type TSchema } from 'typebox';
+import { Type, type Static } from 'typebox';
 
 /** What demand can be grouped by (and split by). */
 export const GROUP_BYS = [
@@ -26,11 +26,11 @@ export type GroupBy = (typeof GROUP_BYS)[number];
 export const BUCKETS = ['month', 'quarter', 'year'] as const;
 export type Bucket = (typeof BUCKETS)[number];
 
-/** A figure of a cell: null when the cell is suppressed. */
-const Figure = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
-const Suppressed = Type.Optional(
+/** Set on a figure that counts other organisations' private documents: those parts are perturbed (docs/privacy.md). */
+const Perturbed = Type.Optional(
   Type.Literal(true, {
-    description: 'the cell rests on too few organisations or documents to show (see scope); its figures are null',
+    description:
+      'the figures include private documents of at least k other organisations, perturbed slightly (the cell key method): read them as approximate',
   }),
 );
 
@@ -40,20 +40,20 @@ export const DemandRow = Type.Object({
   splitLabel: Type.Optional(Type.String()),
   key: Type.String(),
   label: Type.String(),
-  documents: Figure(Type.Integer()),
-  mentions: Figure(Type.Integer()),
-  demand: Figure(Type.Number({ description: "weighted demand: the sum of the mentions' weights (vacancies)" })),
-  share: Figure(Type.Number({ description: 'share of all published demand under the same filters (or split part)' })),
-  suppressed: Suppressed,
+  documents: Type.Integer(),
+  mentions: Type.Integer(),
+  demand: Type.Number({ description: "weighted demand: the sum of the mentions' weights (vacancies)" }),
+  share: Type.Number({ description: 'share of all demand under the same filters (or split part)' }),
+  perturbed: Perturbed,
 });
 export type DemandRow = Static<typeof DemandRow>;
 
 /** All demand under the filters. */
 export const DemandTotals = Type.Object({
-  documents: Figure(Type.Integer()),
-  mentions: Figure(Type.Integer()),
-  demand: Figure(Type.Number()),
-  suppressed: Suppressed,
+  documents: Type.Integer(),
+  mentions: Type.Integer(),
+  demand: Type.Number(),
+  perturbed: Perturbed,
 });
 export type DemandTotals = Static<typeof DemandTotals>;
 
@@ -62,14 +62,14 @@ export const TimeseriesRow = Type.Object({
   bucket: Type.String({ description: 'the first day of the period' }),
   key: Type.String(),
   label: Type.String(),
-  documents: Figure(Type.Integer()),
-  mentions: Figure(Type.Integer()),
-  demand: Figure(Type.Number()),
-  suppressed: Suppressed,
+  documents: Type.Integer(),
+  mentions: Type.Integer(),
+  demand: Type.Number(),
+  perturbed: Perturbed,
 });
 export type TimeseriesRow = Static<typeof TimeseriesRow>;
 
-/** A group's published figures in one period or place. */
+/** A group's figures in one period or place. */
 export const Counts = Type.Object({
   documents: Type.Integer(),
   mentions: Type.Integer(),

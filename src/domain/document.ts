@@ -22,6 +22,10 @@ export type Visibility = Static<typeof Visibility>;
 /** The visibility a document gets when its sender names none: meeting notes are private, the rest shared. */
 export const defaultVisibility = (kind: DocumentKind): Visibility => (kind === 'meeting_note' ? 'private' : 'shared');
 
+/** A calendar date, YYYY-MM-DD, in the years 1900–2999 (the database has no year 0, and no text is older). */
+export const CalendarDate = (description: string) =>
+  Type.String({ format: 'date', pattern: '^(19|2\\d)\\d{2}-', description: `${description}, YYYY-MM-DD (1900–2999)` });
+
 const NonBlank = (description: string, maxLength: number) =>
   Type.String({ minLength: 1, maxLength, pattern: '\\S', description });
 
@@ -48,7 +52,7 @@ export const NewDocument = Type.Object(
     }),
     title: Type.Optional(NonBlank('title, e.g. the job title of an ad', 500)),
     language: Type.Optional(Language),
-    date: Type.Optional(Type.String({ format: 'date', description: 'publication or meeting date, YYYY-MM-DD' })),
+    date: Type.Optional(CalendarDate('publication or meeting date')),
     region: Type.Optional(NonBlank('municipality or region name or code, or a postal code', 200)),
     employer: Type.Optional(Employer),
     vacancies: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000 })),

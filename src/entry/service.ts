@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { setFlagsFromString } from 'node:v8';
 import type { Config } from '../base/config.js';
 import type { Logger } from '../base/logger.js';
@@ -25,6 +26,9 @@ function spaceOutFullCollections(config: Pick<Config, 'HEAP_GROWING_PERCENT'>): 
   setFlagsFromString(`--heap-growing-percent=${config.HEAP_GROWING_PERCENT}`);
 }
 
+/** How long the process of POST /v1/analyze waits for the first process's encoder before it starts anyway. */
+const INTERACTIVE_START_WAIT_MS = 10 * 60_000;
+
 export interface Service {
   url: string;
   close(): Promise<void>;
@@ -50,7 +54,9 @@ export async function startService(config: Config, log: Logger, options: { withW
   const stopMaintenance = startMaintenance(db, config.MAINTENANCE_INTERVAL_MS, log);
   let worker: RunningWorker | undefined;
   let analysis: AnalysisProcess | undefined;
+  let interactive: AnalysisProcess | undefined;
   let closing = false;
+  const stopWaiting = new AbortController();
 
   const loading = (async () => {
     const started = Date.now();
@@ -59,7 +65,21 @@ export async function startService(config: Config, log: Logger, options: { withW
     analysis = await AnalysisProcess.start(taxonomy, config, log);
     analyzer.current = analysis;
     log.info({ labels: analyzer.current.labelCount, ms: Date.now() - started }, 'taxonomy index loaded');
-    if (options.withWorker && !closing) worker = startWorker(config, log, redis.url, documents, analyzer.current);
+    if (options.withWorker && !closing) {
+      worker = startWorker(config, log, redis.url, documents, analyzer.current);
+      // POST /v1/analyze gets a process of its own, so that no request to it delays the queue; it starts once the
+      // first has its label embeddings (computed once, on a first start), and the first serves until then
+      const waited = sleep(INTERACTIVE_START_WAIT_MS, undefined, { signal: stopWaiting.signal }).catch(() => undefined);
+      await Promise.race([analysis.semanticSettled, waited]);
+      if (closing) return;
+      try {
+        interactive = await AnalysisProcess.start(taxonomy, config, log);
+        if (!closing) analyzer.interactive = interactive;
+        log.info('POST /v1/analyze has its own analysis process');
+      } catch (err) {
+        log.warn({ err }, "the analysis process of POST /v1/analyze did not start; the queue's process serves it");
+      }
+    }
   })().catch((err: unknown) => {
     analyzer.error = (err as Error).message;
     log.error({ err }, 'loading the analyzer failed');
@@ -81,12 +101,14 @@ export async function startService(config: Config, log: Logger, options: { withW
     url,
     async close() {
       closing = true;
+      stopWaiting.abort();
       stopSweep();
       stopMaintenance();
       await app.close();
       await loading;
       await worker?.close();
       await analysis?.close();
+      await interactive?.close();
       await queue.close();
       await db.close();
       await redis.private?.stop();

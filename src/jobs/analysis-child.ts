@@ -1,3 +1,4 @@
+import { AnalysisTimeoutError } from '../analysis/deadline.js';
 import { loadAnalyzer } from '../analysis/load-analyzer.js';
 import { createLogger } from '../base/logger.js';
 import { assembleTaxonomy, type TaxonomyPart } from '../domain/taxonomy.js';
@@ -43,11 +44,12 @@ export function runAnalysisChild(): void {
         );
       return;
     }
-    const { id, input, as } = message;
+    const { id, input, as, deadline } = message;
     if (!service) return send({ type: 'result', id, error: 'the analyzer is not loaded yet' });
-    (as === 'rows' ? service.analyzeForSave(input) : service.analyzeFull(input)).then(
+    (as === 'rows' ? service.analyzeForSave(input) : service.analyzeFull(input, { deadline })).then(
       (analysis) => send({ type: 'result', id, analysis }),
-      (err: unknown) => send({ type: 'result', id, error: (err as Error).message }),
+      (err: unknown) =>
+        send({ type: 'result', id, error: (err as Error).message, timedOut: err instanceof AnalysisTimeoutError }),
     );
   });
 }

@@ -1,4 +1,5 @@
 import { fork, type ChildProcess } from 'node:child_process';
+import { AnalysisTimeoutError, type AnalyzeOptions } from '../analysis/deadline.js';
 import type { Config } from '../base/config.js';
 import type { Logger } from '../base/logger.js';
 import type { Analysis, AnalysisInput } from '../domain/analysis.js';
@@ -35,6 +36,9 @@ export class AnalysisProcess implements AnalysisService {
   private readonly pending = new PendingReplies<Answers[keyof Answers]>();
   private state = { labelCount: 0, taxonomyVersion: null as number | null, semanticModel: null as string | null };
   private closed = false;
+  private semanticSettle!: () => void;
+  /** Resolves once the first child has its encoder attached, or has none to attach (SEMANTIC_MODEL none). */
+  readonly semanticSettled = new Promise<void>((resolve) => (this.semanticSettle = resolve));
 
   private constructor(
     private readonly taxonomy: () => AsyncIterable<TaxonomyPart>,
@@ -65,8 +69,8 @@ export class AnalysisProcess implements AnalysisService {
     return this.state.semanticModel;
   }
 
-  analyzeFull(input: AnalysisInput): Promise<Analysis> {
-    return this.ask(input, 'analysis');
+  analyzeFull(input: AnalysisInput, options?: AnalyzeOptions): Promise<Analysis> {
+    return this.ask(input, 'analysis', options?.deadline);
   }
 
   /** The rows of the analysis's save, made in the child: this process never holds the analysis itself. */
@@ -75,10 +79,10 @@ export class AnalysisProcess implements AnalysisService {
   }
 
   /** Sends `input` to the child, which answers with what `as` names. */
-  private async ask<K extends keyof Answers>(input: AnalysisInput, as: K): Promise<Answers[K]> {
+  private async ask<K extends keyof Answers>(input: AnalysisInput, as: K, deadline?: number): Promise<Answers[K]> {
     await this.ensure();
     const { id, reply } = this.pending.open();
-    this.send({ type: 'analyze', id, input, as });
+    this.send({ type: 'analyze', id, input, as, deadline });
     return (await reply) as Answers[K];
   }
 
@@ -136,14 +140,17 @@ export class AnalysisProcess implements AnalysisService {
               taxonomyVersion: m.taxonomyVersion,
               semanticModel: m.semanticModel,
             };
+            if (m.semanticModel !== null || this.config.SEMANTIC_MODEL === 'none') this.semanticSettle();
             resolve();
             break;
           case 'semantic':
             this.state.semanticModel = m.semanticModel;
+            this.semanticSettle();
             this.log.info({ model: m.semanticModel }, 'semantic skill matching ready in the analysis process');
             break;
           case 'result':
-            this.pending.settle(m.id, m.error ?? (m.analysis ? undefined : 'no analysis'), m.analysis!);
+            if (m.timedOut) this.pending.fail(m.id, new AnalysisTimeoutError());
+            else this.pending.settle(m.id, m.error ?? (m.analysis ? undefined : 'no analysis'), m.analysis!);
             break;
           case 'failed':
             reject(new AnalysisProcessError(`loading the analyzer failed: ${m.error}`));

@@ -8,11 +8,11 @@ export type ToAnalysisChild =
   /** the taxonomy, a field at a time (so that neither process holds it twice at once), then `init` */
   | { type: 'taxonomy'; part: TaxonomyPart }
   | { type: 'init'; config: Config }
-  | { type: 'analyze'; id: number; input: AnalysisInput; as: 'analysis' | 'rows' };
+  | { type: 'analyze'; id: number; input: AnalysisInput; as: 'analysis' | 'rows'; deadline?: number | undefined };
 
 /** Messages from the analysis process back to its service process (analysis-process.ts). */
 export type FromAnalysisChild =
   | { type: 'ready'; labelCount: number; taxonomyVersion: number | null; semanticModel: string | null }
   | { type: 'semantic'; semanticModel: string }
-  | { type: 'result'; id: number; analysis?: Analysis | AnalysisRows; error?: string }
+  | { type: 'result'; id: number; analysis?: Analysis | AnalysisRows; error?: string; timedOut?: boolean }
   | { type: 'failed'; error: string };

@@ -1,10 +1,12 @@
 import type { Analyzer } from '../analysis/analyzer.js';
+import type { AnalyzeOptions } from '../analysis/deadline.js';
 import type { Analysis, AnalysisInput } from '../domain/analysis.js';
 import { analysisRows, type AnalysisRows } from '../storage/analysis-rows.js';
 
 /** What the API and the job processor need of the analysis: the in-process analyzer, or an analysis process. */
 export interface AnalysisService {
-  analyzeFull(input: AnalysisInput): Promise<Analysis>;
+  /** With a deadline, the analysis stops with AnalysisTimeoutError once it is past. */
+  analyzeFull(input: AnalysisInput, options?: AnalyzeOptions): Promise<Analysis>;
   /** The analysis as the rows its save writes (the worker's job; analysis-rows.ts says why). */
   analyzeForSave(input: AnalysisInput): Promise<AnalysisRows>;
   readonly labelCount: number;
@@ -16,8 +18,8 @@ export interface AnalysisService {
 export class InProcessAnalysis implements AnalysisService {
   constructor(readonly analyzer: Analyzer) {}
 
-  analyzeFull(input: AnalysisInput): Promise<Analysis> {
-    return this.analyzer.analyzeFull(input);
+  analyzeFull(input: AnalysisInput, options?: AnalyzeOptions): Promise<Analysis> {
+    return this.analyzer.analyzeFull(input, options);
   }
 
   async analyzeForSave(input: AnalysisInput): Promise<AnalysisRows> {

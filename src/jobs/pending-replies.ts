@@ -18,6 +18,12 @@ export class PendingReplies<T> {
     else w?.resolve(value);
   }
 
+  /** Fails request `id` with `err`. */
+  fail(id: number, err: Error): void {
+    this.waiting.get(id)?.reject(err);
+    this.waiting.delete(id);
+  }
+
   /** Fails every request still open (the other process is gone). */
   rejectAll(err: Error): void {
     for (const w of this.waiting.values()) w.reject(err);

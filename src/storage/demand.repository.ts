@@ -49,17 +49,20 @@ export interface DemandFilters {
   sector?: string | undefined;
   occupation?: string | undefined;
   minScore?: number | undefined;
-  /** who asks: with a viewer, cells resting on other organisations' private documents may be suppressed */
+  /** who asks: with a viewer, other organisations' private documents count only as disclosure control allows */
   viewer?: Viewer | undefined;
-  /** own: only the viewer's organisation's documents, never suppressed; all (default): every organisation's */
+  /** own: only the viewer's organisation's documents, exact; all (default): every organisation's */
   scope?: 'all' | 'own' | undefined;
 }
 
 /**
- * The caller of a demand query. A cell (a row of any answer) that counts private documents of organisations
- * other than the viewer's is suppressed unless it rests on at least `k` organisations and `k` documents: it is
- * listed with `suppressed: true` and no figures, after the published rows, and it is left out of the shares.
- * Cells of shared documents and of the viewer's own are never suppressed.
+ * The caller of a demand query, and the disclosure control its answers get (docs/privacy.md). In every cell (a
+ * row of any answer, the totals, a period of a series) shared documents and the viewer's own count exactly.
+ * Private documents of other organisations count only where they come from at least `k` organisations and `k`
+ * documents, and never below the maakunta level; where they count, their part is perturbed by the cell key
+ * method: each document has a secret record key, a cell's key is the sum of its documents' record keys, and
+ * the cell key fixes the perturbation, so the same documents always get the same noise whatever the query.
+ * Where they do not count, the cell is as if they did not exist: no row, key or label tells of them.
  */
 export interface Viewer {
   orgId: string;
@@ -76,25 +79,8 @@ export class UnknownFilterError extends Error {
   }
 }
 
-/** A demand answer: its rows, and how many cells under the filters were suppressed (listed or beyond the limit). */
-export interface DemandRows {
-  rows: DemandRow[];
-  suppressed: number;
-}
-
-/** A published row: one whose figures are there. */
-type Published = DemandRow & { documents: number; mentions: number; demand: number; share: number };
-const published = (r: DemandRow): r is Published => !r.suppressed;
-
-/**
- * The published rows of two answers compared key by key (two periods, two places), less every key suppressed in
- * either: its growth or quotient would tell what is hidden. `hidden` counts those keys.
- */
-function publishedInBoth(a: DemandRows, b: DemandRows): { a: Published[]; b: Published[]; hidden: number } {
-  const hidden = new Set([...a.rows, ...b.rows].filter((r) => r.suppressed).map((r) => r.key));
-  const keep = (rows: DemandRow[]) => rows.filter(published).filter((r) => !hidden.has(r.key));
-  return { a: keep(a.rows), b: keep(b.rows), hidden: hidden.size };
-}
+/** The same keys of two answers (two periods, two places), for comparing them key by key. */
+const byKey = (rows: DemandRow[]) => new Map(rows.map((r) => [r.key, r]));
 
 /** P(Z > z) for a standard normal (Abramowitz–Stegun 7.1.26, error below 1.5e-7). */
 export function upperTail(z: number): number {
@@ -127,9 +113,16 @@ interface Source {
   documents: string;
   mentions: string;
   demand: string;
-  /** documents of the cell that are private to organisations other than `me` (an SQL uuid) */
-  othersPrivate: (me: string) => string;
 }
+
+/**
+ * The perturbation of a count by one byte of a cell key: -2 to +2 with probabilities 0.1, 0.2, 0.4, 0.2, 0.1
+ * (a p-table as statistical offices publish them, small and with no bias).
+ */
+const noiseSql = (byte: string) =>
+  `(CASE WHEN ${byte} < 26 THEN -2 WHEN ${byte} < 77 THEN -1 WHEN ${byte} < 179 THEN 0 WHEN ${byte} < 230 THEN 1 ELSE 2 END)`;
+/** Demand (vacancies) is scaled by a factor between 0.85 and 1.15, also fixed by the cell key. */
+const DEMAND_SPREAD = 0.15;
 
 const round = (x: number, digits = 4) => Math.round(x * 10 ** digits) / 10 ** digits;
 
@@ -213,7 +206,6 @@ export class DemandRepository {
     const fixed: Fixed = { horizon: columns.has('horizon'), polarity: columns.has('polarity') };
     const kind = keyKindOf(groupBy, splitBy);
     const rollup = ROLLUPS.find((r) => r.keys.includes(kind) && [...columns].every((c) => r.dims.includes(c)));
-    const others = (me: string) => `private AND org_id <> ${me}`;
     if (rollup) {
       const count = countColumn(kind, fixed);
       return {
@@ -221,7 +213,6 @@ export class DemandRepository {
         documents: `sum(${count})`,
         mentions: 'sum(mentions)',
         demand: 'sum(demand)',
-        othersPrivate: (me) => `sum(${count}) FILTER (WHERE ${others(me)})`,
       };
     }
     if (columns.has('score')) {
@@ -230,7 +221,6 @@ export class DemandRepository {
         documents: 'count(DISTINCT document_id)',
         mentions: 'count(*)',
         demand: 'sum(weight)',
-        othersPrivate: (me) => `count(DISTINCT document_id) FILTER (WHERE ${others(me)})`,
       };
     }
     const first = `firsts & ${firstBit(kind, fixed)} <> 0`;
@@ -239,55 +229,101 @@ export class DemandRepository {
       documents: `count(*) FILTER (WHERE ${first})`,
       mentions: 'count(*)',
       demand: 'sum(weight)',
-      othersPrivate: (me) => `count(*) FILTER (WHERE ${first} AND ${others(me)})`,
     };
+  }
+
+  private secret: Promise<string> | undefined;
+
+  /** The secret that makes a document's record key (migration 13); read once. */
+  private cellKeySecret(): Promise<string> {
+    this.secret ??= this.db
+      .query<{ value: string }>("SELECT value FROM settings WHERE name = 'cell_key_secret'")
+      .then((rows) => rows[0]!.value);
+    return this.secret;
   }
 
   /**
-   * An aggregate over one cell's rows of `s` that is true when the cell is suppressed for the viewer (see
-   * Viewer); adds its parameters to `w`. Without a viewer, or for the viewer's own scope, nothing is.
+   * The cells of an answer under the filters as SQL: one row per (split, key) with documents, mentions, demand
+   * and whether they are perturbed, under the disclosure control of Viewer. `split` and `key` are SQL
+   * expressions; `conditions` are more WHERE conditions. Adds its parameters to `w`.
    */
-  suppressedSql(w: Where, s: Source, f: DemandFilters): string {
-    return this.privacySql(w, s, f).suppressed;
-  }
-
-  /** suppressedSql, and an aggregate true when the cell holds another organisation's private documents at all. */
-  privacySql(w: Where, s: Source, f: DemandFilters): { suppressed: string; othersPrivate: string } {
-    if (!f.viewer || f.scope === 'own') return { suppressed: 'false', othersPrivate: 'false' };
+  async cellsSql(
+    w: Where,
+    s: Source,
+    f: DemandFilters,
+    cell: { split: string; key: string; conditions: string[]; fine?: boolean },
+  ): Promise<string> {
+    const conditions = [...(w.sql ? [w.sql.slice('WHERE '.length)] : []), ...cell.conditions];
+    const exact = (extra: string[]) =>
+      `SELECT ${cell.split} AS split, ${cell.key} AS key, ${s.documents}::int AS documents, ${s.mentions}::int AS mentions,
+         ${s.demand}::float8 AS demand
+       FROM ${s.from} ${[...conditions, ...extra].length > 0 ? `WHERE ${[...conditions, ...extra].join(' AND ')}` : ''} GROUP BY 1, 2`;
+    if (!f.viewer || f.scope === 'own') return `SELECT *, false AS perturbed FROM (${exact([])}) e`;
     const me = `$${w.params.push(f.viewer.orgId)}::uuid`;
+    const others = `private AND org_id <> ${me}`;
+    // other organisations' private documents are never split below the maakunta level
+    if (cell.fine || w.columns.has('municipality'))
+      return `SELECT *, false AS perturbed FROM (${exact([`NOT (${others})`])}) e`;
+    // the cells others' private documents may count in, found cheaply in the rollup; most answers have none
+    const probe = [...w.params, f.viewer.k];
+    const releasable = await this.db.query<{ split: string; key: string }>(
+      `SELECT (${cell.split})::text AS split, (${cell.key})::text AS key FROM ${s.from}
+       WHERE ${[...conditions, others].join(' AND ')} GROUP BY 1, 2
+       HAVING count(DISTINCT org_id) >= $${probe.length}::int AND ${s.documents} >= $${probe.length}::int`,
+      probe,
+    );
+    if (releasable.length === 0) return `SELECT *, false AS perturbed FROM (${exact([`NOT (${others})`])}) e`;
     const k = `$${w.params.push(f.viewer.k)}::int`;
-    const othersPrivate = `COALESCE(${s.othersPrivate(me)}, 0) > 0`;
-    return {
-      suppressed: `(${othersPrivate} AND (count(DISTINCT org_id) < ${k} OR ${s.documents} < ${k}))`,
-      othersPrivate,
-    };
+    const splits = `$${w.params.push(releasable.map((r) => r.split))}::text[]`;
+    const keys = `$${w.params.push(releasable.map((r) => r.key))}::text[]`;
+    const secret = `$${w.params.push(await this.cellKeySecret())}::text`;
+    // each private document once per cell, with its record key: 32 bits of an HMAC-like digest of its id
+    const privateCells = `SELECT split, key, count(*)::int AS documents, sum(mentions)::int AS mentions,
+         sum(demand)::float8 AS demand, (sum(record_key) % 4294967296)::bigint AS ck
+       FROM (
+         SELECT ${cell.split} AS split, ${cell.key} AS key, document_id, org_id, count(*) AS mentions,
+           sum(weight) AS demand, ('x' || substr(md5(${secret} || document_id::text), 1, 8))::bit(32)::bigint AS record_key
+         FROM demand_facts
+         WHERE ${[...conditions, others].join(' AND ')}
+           AND ((${cell.split})::text, (${cell.key})::text) IN (SELECT * FROM unnest(${splits}, ${keys}))
+         GROUP BY 1, 2, 3, 4
+       ) d
+       GROUP BY 1, 2 HAVING count(DISTINCT org_id) >= ${k} AND count(*) >= ${k}`;
+    const released = `SELECT split, key, greatest(1, documents + ${noiseSql('(ck & 255)')}) AS documents,
+         mentions + ${noiseSql('((ck >> 8) & 255)')} AS mentions,
+         demand * (${1 - DEMAND_SPREAD} + ${2 * DEMAND_SPREAD} * ((ck >> 16) & 65535)::float8 / 65535) AS demand
+       FROM (${privateCells}) p`;
+    return `SELECT COALESCE(e.split, p.split) AS split, COALESCE(e.key, p.key) AS key,
+         COALESCE(e.documents, 0) + COALESCE(p.documents, 0) AS documents,
+         COALESCE(e.mentions, 0) + greatest(COALESCE(p.mentions, 0), COALESCE(p.documents, 0)) AS mentions,
+         COALESCE(e.demand, 0) + COALESCE(p.demand, 0) AS demand, p.key IS NOT NULL AS perturbed
+       FROM (${exact([`NOT (${others})`])}) e FULL JOIN (${released}) p ON e.split = p.split AND e.key = p.key`;
   }
 
-  /** The totals under the filters: one cell, suppressed like any other (then its figures are null). */
+  /** The totals under the filters: one cell, under the same disclosure control as any other. */
   async totals(f: DemandFilters): Promise<DemandTotals> {
     const w = await this.where(f);
     const s = this.source(w);
-    const suppressed = this.suppressedSql(w, s, f);
+    const cells = await this.cellsSql(w, s, f, { split: "''", key: "''", conditions: [] });
     const r = (
-      await this.db.query<{
-        documents: number | null;
-        mentions: number | null;
-        demand: number | null;
-        suppressed: boolean;
-      }>(
-        `SELECT ${s.documents}::int AS documents, ${s.mentions}::int AS mentions, ${s.demand}::float8 AS demand, ${suppressed} AS suppressed FROM ${s.from} ${w.sql}`,
+      await this.db.query<{ documents: number; mentions: number; demand: number; perturbed: boolean }>(
+        `SELECT documents, mentions, demand, perturbed FROM (${cells}) c`,
         w.params,
       )
-    )[0]!;
-    if (r.suppressed) return { documents: null, mentions: null, demand: null, suppressed: true };
-    return { documents: r.documents ?? 0, mentions: r.mentions ?? 0, demand: round(r.demand ?? 0, 3) };
+    )[0];
+    return {
+      documents: r?.documents ?? 0,
+      mentions: r?.mentions ?? 0,
+      demand: round(r?.demand ?? 0, 3),
+      ...(r?.perturbed ? { perturbed: true as const } : {}),
+    };
   }
 
   /**
    * Demand per group, largest first, with each group's share of all demand under the same filters. With
    * `splitBy`, the same for each part of the split (say each region): the `limit` largest groups of every part,
    * shares of that part's demand, in one query rather than one per part. With `sameKeys` (and no `keys`), every
-   * part gets the same groups: the `limit` largest published ones under the filters as a whole.
+   * part gets the same groups: the `limit` largest under the filters as a whole.
    */
   async demand(
     groupBy: GroupBy,
@@ -299,76 +335,57 @@ export class DemandRepository {
       keys?: string[] | undefined;
       sameKeys?: boolean;
     },
-  ): Promise<DemandRows> {
+  ): Promise<DemandRow[]> {
     const { splitBy } = options;
     const keys =
       options.keys ??
       (splitBy && options.sameKeys
-        ? (await this.demand(groupBy, f, { lang: options.lang, limit: options.limit })).rows
-            .filter(published)
-            .map((r) => r.key)
+        ? (await this.demand(groupBy, f, { lang: options.lang, limit: options.limit })).map((r) => r.key)
         : undefined);
-    if (keys?.length === 0) return { suppressed: 0, rows: [] };
+    if (keys?.length === 0) return [];
     const w = await this.where(f);
     const s = this.source(w, groupBy, splitBy);
-    const privacy = this.privacySql(w, s, f);
     const key = GROUPS[groupBy];
     const split = splitBy ? GROUPS[splitBy] : "''";
+    const cells = await this.cellsSql(w, s, f, {
+      split,
+      key,
+      conditions: [`${key} IS NOT NULL`, ...(splitBy ? [`${split} IS NOT NULL`] : [])],
+      fine: groupBy === 'municipality' || splitBy === 'municipality',
+    });
     const limit = `$${w.params.push(options.limit)}`;
-    // only these keys, ranked among themselves; shares stay shares of all published demand
+    // only these keys, ranked among themselves; shares stay shares of all demand
     const only = keys ? `WHERE key = ANY($${w.params.push(keys)}::text[])` : '';
-    // Secondary suppression: the part's total is published (the totals, or the part asked as a filter), so a part
-    // with one suppressed cell would give it away as the total less the published cells. Its smallest published
-    // cell is suppressed too, one holding other organisations' private documents first (the viewer cannot
-    // recount it from its own or shared documents). Chosen among all cells, before `keys` and `limit`.
     const rows = await this.db.query<{
       split: string;
       key: string;
       documents: number;
       mentions: number;
       demand: number;
-      suppressed: boolean;
+      perturbed: boolean;
       total: number;
-      hidden: number;
     }>(
-      `SELECT split, key, documents, mentions, demand, suppressed, total, hidden FROM (
-         SELECT *, row_number() OVER (PARTITION BY split ORDER BY suppressed, demand DESC, key) AS rank FROM (
-           SELECT *, sum(demand) FILTER (WHERE NOT suppressed) OVER (PARTITION BY split) AS total,
-             count(*) FILTER (WHERE suppressed) OVER () AS hidden FROM (
-             SELECT split, key, documents, mentions, demand,
-               primary_cell OR (count(*) FILTER (WHERE primary_cell) OVER (PARTITION BY split) = 1
-                 AND row_number() OVER (PARTITION BY split, primary_cell ORDER BY others_private DESC, demand, key) = 1) AS suppressed
-             FROM (
-               SELECT ${split} AS split, ${key} AS key, ${s.documents}::int AS documents, ${s.mentions}::int AS mentions, ${s.demand}::float8 AS demand,
-                 ${privacy.suppressed} AS primary_cell, ${privacy.othersPrivate} AS others_private
-               FROM ${s.from} ${w.sql} ${w.sql ? 'AND' : 'WHERE'} ${key} IS NOT NULL${splitBy ? ` AND ${split} IS NOT NULL` : ''}
-               GROUP BY 1, 2
-             ) g WHERE mentions > 0
-           ) c
+      `SELECT split, key, documents, mentions, demand, perturbed, total FROM (
+         SELECT *, row_number() OVER (PARTITION BY split ORDER BY demand DESC, key) AS rank FROM (
+           SELECT *, sum(demand) OVER (PARTITION BY split) AS total FROM (${cells}) c WHERE mentions > 0
          ) t ${only}
-       ) r WHERE rank <= ${limit} ORDER BY ${splitBy ? 'split, ' : ''}suppressed, demand DESC, key`,
+       ) r WHERE rank <= ${limit} ORDER BY ${splitBy ? 'split, ' : ''}demand DESC, key`,
       w.params,
     );
     const labels = await this.labels(groupBy, [...new Set(rows.map((r) => r.key))], options.lang);
     const splitLabels = splitBy
       ? await this.labels(splitBy, [...new Set(rows.map((r) => r.split))], options.lang)
       : undefined;
-    return {
-      suppressed: Number(rows[0]?.hidden ?? 0),
-      rows: rows.map((r) => ({
-        ...(splitLabels ? { split: r.split, splitLabel: splitLabels.get(r.split) ?? r.split } : {}),
-        key: r.key,
-        label: labels.get(r.key) ?? r.key,
-        ...(r.suppressed
-          ? { documents: null, mentions: null, demand: null, share: null, suppressed: true as const }
-          : {
-              documents: r.documents,
-              mentions: r.mentions,
-              demand: round(r.demand, 3),
-              share: r.total > 0 ? round(r.demand / r.total) : 0,
-            }),
-      })),
-    };
+    return rows.map((r) => ({
+      ...(splitLabels ? { split: r.split, splitLabel: splitLabels.get(r.split) ?? r.split } : {}),
+      key: r.key,
+      label: labels.get(r.key) ?? r.key,
+      documents: r.documents,
+      mentions: r.mentions,
+      demand: round(r.demand, 3),
+      share: r.total > 0 ? round(r.demand / r.total) : 0,
+      ...(r.perturbed ? { perturbed: true as const } : {}),
+    }));
   }
 
   /** Demand per time bucket for the given keys (by default the largest groups under the filters). */
@@ -379,48 +396,52 @@ export class DemandRepository {
     options: { lang: string; keys?: string[] | undefined; limit: number },
   ): Promise<TimeseriesRow[]> {
     const keys =
-      options.keys ??
-      (await this.demand(groupBy, f, { lang: options.lang, limit: options.limit })).rows
-        .filter(published)
-        .map((r) => r.key);
+      options.keys ?? (await this.demand(groupBy, f, { lang: options.lang, limit: options.limit })).map((r) => r.key);
     if (keys.length === 0) return [];
     const w = await this.where(f);
     const s = this.source(w, groupBy);
-    const suppressed = this.suppressedSql(w, s, f);
     const key = GROUPS[groupBy];
+    const cells = await this.cellsSql(w, s, f, {
+      split: `to_char(date_trunc('${bucket}', month), 'YYYY-MM-DD')`,
+      key,
+      conditions: [`${key} = ANY($${w.params.push(keys)}::text[])`],
+      fine: groupBy === 'municipality',
+    });
     const rows = await this.db.query<{
       bucket: string;
       key: string;
       documents: number;
       mentions: number;
       demand: number;
-      suppressed: boolean;
+      perturbed: boolean;
     }>(
-      `SELECT * FROM (
-         SELECT to_char(date_trunc('${bucket}', month), 'YYYY-MM-DD') AS bucket, ${key} AS key,
-           ${s.documents}::int AS documents, ${s.mentions}::int AS mentions, ${s.demand}::float8 AS demand, ${suppressed} AS suppressed
-         FROM ${s.from} ${w.sql} ${w.sql ? 'AND' : 'WHERE'} ${key} = ANY($${w.params.push(keys)}::text[])
-         GROUP BY 1, 2
-       ) b WHERE mentions > 0 ORDER BY 1, 2`,
+      `SELECT split AS bucket, key, documents, mentions, demand, perturbed FROM (${cells}) c
+       WHERE mentions > 0 ORDER BY 1, 2`,
       w.params,
     );
     const labels = await this.labels(groupBy, keys, options.lang);
-    return rows.map(({ suppressed: hidden, ...r }) => ({
+    return rows.map((r) => ({
       bucket: r.bucket,
       key: r.key,
       label: labels.get(r.key) ?? r.key,
-      ...(hidden
-        ? { documents: null, mentions: null, demand: null, suppressed: true as const }
-        : { documents: r.documents, mentions: r.mentions, demand: round(r.demand, 3) }),
+      documents: r.documents,
+      mentions: r.mentions,
+      demand: round(r.demand, 3),
+      ...(r.perturbed ? { perturbed: true as const } : {}),
     }));
   }
 
-  /** The latest month with facts under the filters (the default end of a period). */
+  /** The latest month with facts under the filters (the default end of a period) that are not others' private. */
   async latestMonth(f: DemandFilters): Promise<string | null> {
     const w = await this.where(f);
     const s = this.source(w);
+    const conditions = [
+      ...(w.sql ? [w.sql.slice('WHERE '.length)] : []),
+      ...(s.from === 'demand_facts' ? [] : ['mentions > 0']),
+      ...(f.viewer && f.scope !== 'own' ? [`NOT (private AND org_id <> $${w.params.push(f.viewer.orgId)}::uuid)`] : []),
+    ];
     const r = await this.db.query<{ m: string | null }>(
-      `SELECT to_char(max(month), 'YYYY-MM-DD') AS m FROM ${s.from} ${w.sql} ${s.from === 'demand_facts' ? '' : `${w.sql ? 'AND' : 'WHERE'} mentions > 0`}`,
+      `SELECT to_char(max(month), 'YYYY-MM-DD') AS m FROM ${s.from} ${conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : ''}`,
       w.params,
     );
     return r[0]?.m ?? null;
@@ -437,19 +458,13 @@ export class DemandRepository {
     current: { from: string; to: string },
     previous: { from: string; to: string },
     options: { lang: string; limit: number; minMentions: number },
-  ): Promise<{ rows: EmergingRow[]; suppressed: number }> {
+  ): Promise<EmergingRow[]> {
     const all = 100_000;
-    const {
-      a: now,
-      b: before,
-      hidden,
-    } = publishedInBoth(
-      await this.demand(groupBy, { ...f, ...current }, { lang: options.lang, limit: all }),
-      await this.demand(groupBy, { ...f, ...previous }, { lang: options.lang, limit: all }),
-    );
+    const now = await this.demand(groupBy, { ...f, ...current }, { lang: options.lang, limit: all });
+    const before = await this.demand(groupBy, { ...f, ...previous }, { lang: options.lang, limit: all });
     const nNow = now.reduce((s, r) => s + r.mentions, 0);
     const nBefore = before.reduce((s, r) => s + r.mentions, 0);
-    const prev = new Map(before.map((r) => [r.key, r]));
+    const prev = byKey(before);
     const rows: EmergingRow[] = [];
     for (const r of now) {
       if (r.mentions < options.minMentions) continue;
@@ -475,10 +490,7 @@ export class DemandRepository {
         pValue: round(upperTail(z), 4),
       });
     }
-    return {
-      rows: rows.sort((a, b) => b.z - a.z || b.growth - a.growth || a.key.localeCompare(b.key)).slice(0, options.limit),
-      suppressed: hidden,
-    };
+    return rows.sort((a, b) => b.z - a.z || b.growth - a.growth || a.key.localeCompare(b.key)).slice(0, options.limit);
   }
 
   /**
@@ -491,17 +503,11 @@ export class DemandRepository {
     region: string,
     against: string | undefined,
     options: { lang: string; limit: number; minMentions: number },
-  ): Promise<{ rows: CompareRow[]; suppressed: number }> {
+  ): Promise<CompareRow[]> {
     const all = 100_000;
-    const {
-      a: here,
-      b: there,
-      hidden,
-    } = publishedInBoth(
-      await this.demand(groupBy, { ...f, region }, { lang: options.lang, limit: all }),
-      await this.demand(groupBy, { ...f, region: against }, { lang: options.lang, limit: all }),
-    );
-    const base = new Map(there.map((r) => [r.key, r]));
+    const here = await this.demand(groupBy, { ...f, region }, { lang: options.lang, limit: all });
+    const there = await this.demand(groupBy, { ...f, region: against }, { lang: options.lang, limit: all });
+    const base = byKey(there);
     const hereTotal = here.reduce((t, r) => t + r.demand, 0);
     const baseTotal = there.reduce((t, r) => t + r.demand, 0);
     const rows: CompareRow[] = [];
@@ -521,15 +527,12 @@ export class DemandRepository {
         lq: b && b.demand > 0 && hereTotal > 0 ? round(r.demand / hereTotal / (b.demand / baseTotal), 3) : null,
       });
     }
-    return {
-      rows: rows
-        .sort(
-          (a, b) =>
-            (b.lq ?? Infinity) - (a.lq ?? Infinity) || b.region.demand - a.region.demand || a.key.localeCompare(b.key),
-        )
-        .slice(0, options.limit),
-      suppressed: hidden,
-    };
+    return rows
+      .sort(
+        (a, b) =>
+          (b.lq ?? Infinity) - (a.lq ?? Infinity) || b.region.demand - a.region.demand || a.key.localeCompare(b.key),
+      )
+      .slice(0, options.limit);
   }
 
   /**

@@ -216,18 +216,24 @@ export class DocumentsRepository {
       external_id: string | null;
       content_hash: string;
       status: DocumentStatus;
+      visibility: Visibility;
     }>(
-      'SELECT id, external_id, content_hash, status FROM documents WHERE org_id = $3 AND (external_id = ANY($1::text[]) OR content_hash = ANY($2::text[]))',
+      'SELECT id, external_id, content_hash, status, visibility FROM documents WHERE org_id = $3 AND (external_id = ANY($1::text[]) OR content_hash = ANY($2::text[]))',
       [docs.flatMap((d) => (d.externalId ? [d.externalId] : [])), hashes, orgId],
     );
     const byExternal = new Map(existing.filter((e) => e.external_id).map((e) => [e.external_id!, e]));
     const byHash = new Map(existing.map((e) => [e.content_hash, e]));
-    return docs.map((d, i) => {
+    const madePrivate = new Set<string>();
+    const refs = docs.map((d, i) => {
       if (created.has(ids[i]!)) return { id: ids[i]!, created: true, status: 'queued' as const };
       const found = (d.externalId && byExternal.get(d.externalId)) || byHash.get(hashes[i]!);
       if (!found) throw new Error('document conflict without an existing row');
+      // sent again as private: the stored document becomes private, as the sender means it to be
+      if (d.visibility === 'private' && found.visibility === 'shared') madePrivate.add(found.id);
       return { id: found.id, created: false, status: found.status };
     });
+    for (const id of madePrivate) await this.setVisibility(id, orgId, 'private');
+    return refs;
   }
 
   /**

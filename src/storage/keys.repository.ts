@@ -44,6 +44,8 @@ const sha256 = (text: string) => createHash('sha256').update(text).digest();
  */
 export class KeysRepository {
   private readonly cache = new Map<string, { principal: Principal | undefined; until: number }>();
+  /** unknown keys are remembered apart, so that a stream of made-up keys cannot push the valid ones out */
+  private readonly unknown = new Map<string, { principal: undefined; until: number }>();
   private readonly lookups = new Map<string, Promise<Principal | undefined>>();
   /** counts revocations: a lookup that began before one does not cache its answer */
   private generation = 0;
@@ -132,6 +134,7 @@ export class KeysRepository {
     );
     this.generation++;
     this.cache.clear();
+    this.unknown.clear();
     this.lookups.clear();
     return rows.length > 0;
   }
@@ -142,6 +145,12 @@ export class KeysRepository {
     );
   }
 
+  /** Whether the key is in the cache as valid now: no database work to tell. */
+  knownValid(presented: string): boolean {
+    const cached = this.cache.get(presented);
+    return cached !== undefined && cached.until > Date.now();
+  }
+
   /**
    * The principal of a presented key, or undefined for a malformed, unknown or revoked one. A key in steady use
    * never waits for the database: past half its time in the cache, its entry is renewed in the background while
@@ -150,7 +159,7 @@ export class KeysRepository {
   async verify(presented: string): Promise<Principal | undefined> {
     const match = KEY_PATTERN.exec(presented);
     if (!match) return undefined;
-    const cached = this.cache.get(presented);
+    const cached = this.cache.get(presented) ?? this.unknown.get(presented);
     const left = cached ? cached.until - Date.now() : 0;
     if (cached && left > 0) {
       if (left < this.cacheMs / 2) this.lookup(presented, match[1]!).catch(() => undefined);
@@ -183,8 +192,16 @@ export class KeysRepository {
         : undefined;
     // a key revoked while this lookup ran is not put back
     if (this.cacheMs > 0 && generation === this.generation) {
-      if (this.cache.size > 10_000) this.cache.clear();
-      this.cache.set(presented, { principal, until: Date.now() + this.cacheMs });
+      const until = Date.now() + this.cacheMs;
+      if (principal) {
+        if (this.cache.size > 10_000) this.cache.clear();
+        this.cache.set(presented, { principal, until });
+        this.unknown.delete(presented);
+      } else {
+        if (this.unknown.size > 10_000) this.unknown.clear();
+        this.unknown.set(presented, { principal, until });
+        this.cache.delete(presented);
+      }
     }
     return principal;
   }

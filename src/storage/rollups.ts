@@ -206,7 +206,7 @@ export const ROLLUPS_V6: readonly Rollup[] = [
 /**
  * The rollups in use (migration 8): every one also keeps the organisation and whether the documents are private,
  * so that a cell can tell how many organisations it rests on and whether another organisation's private
- * documents are in it (demand suppression, demand.repository.ts).
+ * documents are in it (disclosure control, demand.repository.ts).
  */
 export const ROLLUPS: readonly Rollup[] = ROLLUPS_V6.map((r) => ({ ...r, dims: [...r.dims, 'org_id', 'private'] }));
 

@@ -171,7 +171,7 @@ describe.each(engines())('analyst routes on %s', (engine) => {
     ).json<Rows>();
     expect(only.rows).toEqual([all.rows[0], all.rows[2]]);
     const csv = await get('/v1/demand?groupBy=skill&splitBy=kind&limit=2&format=csv');
-    expect(csv.body.split('\n')[1]).toBe('split,splitLabel,key,label,documents,mentions,demand,share,suppressed');
+    expect(csv.body.split('\n')[1]).toBe('split,splitLabel,key,label,documents,mentions,demand,share,perturbed');
     expect((await get('/v1/demand?groupBy=skill&splitBy=skill')).statusCode).toBe(400);
     expect((await get('/v1/demand?groupBy=skill&splitBy=county')).statusCode).toBe(400);
     // splitKeys=overall: every region gets the same groups, the largest in the whole country, as if asked by keys
@@ -228,6 +228,18 @@ describe.each(engines())('analyst routes on %s', (engine) => {
     expect(again.statusCode).toBe(304);
     expect((await get('/vendor/other.js')).statusCode).toBe(404);
     expect((await get('/app.js')).statusCode).toBe(200);
+  });
+
+  it('sends security headers: a content policy on the page, no sniffing or framing anywhere', async () => {
+    const page = await get('/');
+    const policy = String(page.headers['content-security-policy']);
+    expect(policy).toContain("script-src 'self'");
+    expect(policy).toContain("frame-ancestors 'none'");
+    expect(policy).not.toContain('unsafe-eval');
+    for (const res of [page, await get('/v1/regions'), await get('/health')]) {
+      expect(res.headers['x-content-type-options']).toBe('nosniff');
+      expect(res.headers['x-frame-options']).toBe('DENY');
+    }
   });
 });
 

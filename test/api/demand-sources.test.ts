@@ -71,7 +71,7 @@ describe.each(engines())('demand from rollups and facts agrees with counting dis
     for (const groupBy of GROUP_BYS) {
       for (const f of FILTERS) {
         const expected = await reference(groupBy, f);
-        const got = (await repo.demand(groupBy, f, { lang: 'en', limit: 1000 })).rows.map(
+        const got = (await repo.demand(groupBy, f, { lang: 'en', limit: 1000 })).map(
           ({ key, documents, mentions, demand }) => ({ key, documents, mentions, demand }),
         );
         expect(

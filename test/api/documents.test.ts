@@ -124,6 +124,27 @@ describe.each(engines())('documents API on %s', (engine) => {
     expect(count[0]?.n).toBe(1);
   });
 
+  it('makes a stored shared document private when the same content is sent again as private', async () => {
+    const text = 'Haemme kahta lähihoitajaa Ouluun, kirjaaminen ja perushoito tuttua.';
+    const first = (await post({ kind: 'report', text, visibility: 'shared' })).json<{ id: string }>();
+    await done(first.id);
+    const again = await post({ kind: 'report', text, visibility: 'private' });
+    expect(again.json()).toMatchObject({ id: first.id, duplicate: true });
+    const row = await s.db.query<{ visibility: string }>('SELECT visibility FROM documents WHERE id = $1', [first.id]);
+    expect(row[0]?.visibility).toBe('private');
+    const facts = await s.db.query<{ shared: number }>(
+      'SELECT count(*) FILTER (WHERE NOT private)::int AS shared FROM demand_facts WHERE document_id = $1',
+      [first.id],
+    );
+    expect(facts[0]?.shared).toBe(0);
+    // sent again as shared, it stays private: making a document shared is said with PATCH
+    await post({ kind: 'report', text, visibility: 'shared' });
+    const still = await s.db.query<{ visibility: string }>('SELECT visibility FROM documents WHERE id = $1', [
+      first.id,
+    ]);
+    expect(still[0]?.visibility).toBe('private');
+  });
+
   it('lists with filters and paging, and deletes with the mentions', async () => {
     const page = await s.app.inject({ method: 'GET', url: '/v1/documents?kind=job_ad&limit=2&offset=0' });
     expect(page.statusCode).toBe(200);

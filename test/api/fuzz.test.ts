@@ -46,7 +46,7 @@ const validDocument = fc
       ),
       title: fc.string({ minLength: 1, maxLength: 80 }).filter((t) => /\S/.test(t)),
       language: fc.constantFrom('fi', 'sv', 'en'),
-      date: fc.constantFrom('2024-02-29', '2026-11-01', '1999-12-31'),
+      date: fc.constantFrom('2024-02-29', '2026-11-01', '1999-12-31', '0000-01-01', '0001-01-01'),
       region: fc.constantFrom('Lahti', 'MK07', '00100', 'Atlantis', 'Vasa'),
       vacancies: fc.integer({ min: 1, max: 100_000 }),
       horizon: fc.constantFrom('current', 'short', 'long'),
@@ -108,7 +108,7 @@ const PARAMS: Record<string, fc.Arbitrary<string>> = {
   kind: fc.constantFrom(...KINDS, 'tweet'),
   language: fc.constantFrom('fi', 'sv', 'en', 'xx'),
   polarity: fc.constantFrom('need', 'surplus', 'mention', 'any', 'none'),
-  from: fc.constantFrom('2025-01', '2026-11', '2026-13', '2026-11-31', '0000-01', 'x'),
+  from: fc.constantFrom('2025-01', '2026-11', '2026-13', '2026-11-31', '0000-01', '0001-01', '1899-12', '9999-12', 'x'),
   to: fc.constantFrom('2025-01', '2026-12', '9999-12', '2026-00'),
   sector: fc.constantFrom('C', '25', 'Z', '999', 'c'),
   occupation: fc.constantFrom('72', '7212', '0', '99999', 'http://data.europa.eu/esco/occupation/x', "'"),
@@ -269,5 +269,53 @@ describe('fuzzing the input routes (PGlite, Redis)', () => {
       }),
       { numRuns: RUNS * 3, seed: SEED },
     );
+  });
+
+  it('answers JSON nested thousands of levels deep, and year 0 in any date or period, with 400', async () => {
+    const deep = [
+      '['.repeat(10_000) + ']'.repeat(10_000),
+      '{"text":' + '{"a":'.repeat(10_000) + '1' + '}'.repeat(10_001),
+    ];
+    const bodies: [string, string][] = [
+      ['POST', '/v1/documents'],
+      ['POST', '/v1/analyze'],
+      ['PATCH', '/v1/documents/00000000-0000-4000-8000-000000000000'],
+      ['POST', '/v1/orgs'],
+      ['POST', '/v1/keys'],
+    ];
+    for (const [method, url] of bodies)
+      for (const payload of deep) {
+        const res = await s.app.inject({
+          method: method as 'POST',
+          url,
+          payload,
+          headers: { 'content-type': 'application/json' },
+        });
+        expect(res.statusCode, `${method} ${url} → ${res.body}`).toBe(400);
+        expect(res.json<{ message: string }>().message).toMatch(/deeper than/);
+      }
+    for (const url of [
+      '/v1/demand?from=0000-01',
+      '/v1/demand?to=0001-01',
+      '/v1/demand/timeseries?from=0000-12',
+      '/v1/demand/emerging?from=0001-01&to=0001-02',
+      '/v1/demand/compare?region=MK07&from=0000-01',
+    ])
+      expect((await s.app.inject({ method: 'GET', url })).statusCode, url).toBe(400);
+    // the earliest period there is, with its previous period before it: answered
+    expect((await s.app.inject({ method: 'GET', url: '/v1/demand/emerging?from=1900-01&to=2999-12' })).statusCode).toBe(
+      200,
+    );
+    for (const url of ['/v1/documents', '/v1/analyze'])
+      expect(
+        (
+          await s.app.inject({
+            method: 'POST',
+            url,
+            payload: { kind: 'job_ad', text: 'Haemme hitsaajaa.', date: '0000-01-01' },
+          })
+        ).statusCode,
+        url,
+      ).toBe(400);
   });
 });

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { buildApp } from '../../src/interfaces/http/app.js';
@@ -347,19 +348,12 @@ describe.each(engines())('organisations and keys on %s', (engine) => {
     expect((await s.db.query('SELECT 1 FROM demand_facts WHERE document_id = $1', [id])).length).toBe(0);
   });
 
-  it("suppresses cells resting on fewer than k organisations' private documents, marked, and never for their own organisation", async () => {
-    type Answer = {
-      rows: {
-        key: string;
-        documents: number | null;
-        mentions: number | null;
-        demand: number | null;
-        share: number | null;
-        suppressed?: true;
-      }[];
-      totals: { documents: number | null; suppressed?: true };
-      suppressed: number;
-    };
+  type Row = { key: string; documents: number; mentions: number; demand: number; share: number; perturbed?: true };
+  type Answer = { rows: Row[]; totals: { documents: number; mentions: number; demand: number; perturbed?: true } };
+  const read = async (inject: Inject, url: string) => (await inject({ method: 'GET', url })).json<Answer>();
+  const figures = (r: Row | undefined) => r && { documents: r.documents, mentions: r.mentions, demand: r.demand };
+
+  it("counts other organisations' private notes only where k organisations send them, perturbed, and names them nowhere else", async () => {
     const query = '/v1/demand?region=MK15&from=2025-01&to=2025-01&groupBy=skill&horizon=long';
     const viewer = (await s.caller('viewer', 'analyst')).inject;
     const note = (n: number) => ({
@@ -375,65 +369,77 @@ describe.each(engines())('organisations and keys on %s', (engine) => {
         analyst: (await s.caller(org, 'analyst')).inject,
       })),
     );
-    const read = async (inject: Inject, url = query) => (await inject({ method: 'GET', url })).json<Answer>();
-
     await submit(members[0]!.contributor, note(1));
     await submit(members[0]!.contributor, note(2));
     await submit(members[0]!.contributor, note(3));
-    // one organisation, three documents: suppressed for others, with no figure anywhere in the answer
-    const hidden = await read(viewer);
-    expect(hidden.rows.length).toBeGreaterThan(0);
-    for (const r of hidden.rows)
-      expect(r).toMatchObject({ suppressed: true, documents: null, mentions: null, demand: null, share: null });
-    expect(hidden.suppressed).toBe(hidden.rows.length);
-    expect(hidden.totals).toEqual({ documents: null, mentions: null, demand: null, suppressed: true });
-    const series = (
-      await viewer({
-        method: 'GET',
-        url: `/v1/demand/timeseries?region=MK15&from=2025-01&to=2025-01&horizon=long&keys=${encodeURIComponent(WELDING_TECHNIQUES)}`,
-      })
-    ).json<{ rows: Answer['rows'] }>();
-    expect(series.rows.every((r) => r.suppressed && r.demand === null)).toBe(true);
-    const csv = (await viewer({ method: 'GET', url: `${query}&format=csv` })).body.split('\n')[2]!;
-    expect(csv).toMatch(/,,,,,true$/);
-    // the organisation itself sees its figures, in both scopes
+
+    // R5: one organisation's notes leave no row, key, label or figure for anyone else, in any answer
+    const hidden = await read(viewer, query);
+    expect(hidden.rows).toEqual([]);
+    expect(hidden.totals).toEqual({ documents: 0, mentions: 0, demand: 0 });
+    const narrow = await viewer({ method: 'GET', url: `${query}&kind=meeting_note&format=csv` });
+    expect(narrow.body).not.toContain('esco/skill');
+    const series = await viewer({
+      method: 'GET',
+      url: `/v1/demand/timeseries?region=MK15&from=2025-01&to=2025-01&horizon=long&keys=${encodeURIComponent(WELDING_TECHNIQUES)}`,
+    });
+    expect(series.json<{ rows: Row[] }>().rows).toEqual([]);
+    for (const url of [
+      '/v1/demand/emerging?groupBy=skill&region=MK15&horizon=long&minMentions=1&from=2025-01&to=2025-01',
+      '/v1/demand/compare?groupBy=skill&region=MK15&from=2025-01&to=2025-01&horizon=long&minMentions=1',
+    ])
+      expect((await viewer({ method: 'GET', url })).body, url).not.toContain(WELDING_TECHNIQUES);
+    // the organisation itself sees its exact figures, in both scopes
     for (const scope of ['all', 'own']) {
       const own = await read(members[0]!.analyst, `${query}&scope=${scope}`);
-      expect(own.rows.find((r) => r.key === WELDING_TECHNIQUES)).toMatchObject({ documents: 3, mentions: 3 });
-      expect(own.suppressed).toBe(0);
+      expect(own.rows.find((r) => r.key === WELDING_TECHNIQUES)).toEqual(
+        expect.objectContaining({ documents: 3, mentions: 3, demand: 3 }),
+      );
+      expect(own.rows.some((r) => r.perturbed)).toBe(false);
     }
-    // the viewer's own scope has none of it
     expect((await read(viewer, `${query}&scope=own`)).rows).toEqual([]);
 
-    // two organisations: still suppressed; three: published, to everyone, with the counts of all three
+    // two organisations: still nothing; three: counted for everyone, perturbed
     await submit(members[1]!.contributor, note(4));
-    expect((await read(viewer)).rows.find((r) => r.key === WELDING_TECHNIQUES)?.suppressed).toBe(true);
+    expect((await read(viewer, query)).rows).toEqual([]);
     await submit(members[2]!.contributor, note(5));
-    const shown = await read(viewer);
-    expect(shown.rows.find((r) => r.key === WELDING_TECHNIQUES)).toMatchObject({
-      documents: 5,
-      mentions: 5,
-      share: expect.any(Number),
+    const shown = await read(viewer, query);
+    const row = shown.rows.find((r) => r.key === WELDING_TECHNIQUES)!;
+    expect(row.perturbed).toBe(true);
+    expect(Math.abs(row.documents - 5)).toBeLessThanOrEqual(2);
+    expect(Math.abs(row.mentions - 5)).toBeLessThanOrEqual(2);
+    // demand (vacancies) is scaled by 0.85–1.15 and is never the true figure
+    expect(row.demand).toBeGreaterThanOrEqual(5 * 0.85 - 0.001);
+    expect(row.demand).toBeLessThanOrEqual(5 * 1.15 + 0.001);
+    expect(row.demand).not.toBe(5);
+    expect(shown.totals.perturbed).toBe(true);
+    // the same documents get the same perturbation however they are asked for: asking again averages nothing out
+    for (const again of [
+      query,
+      `${query}&language=sv`,
+      `${query}&kind=meeting_note`,
+      query.replace('from=2025-01', 'from=2024-12'),
+    ])
+      expect(figures((await read(viewer, again)).rows.find((r) => r.key === WELDING_TECHNIQUES)), again).toEqual(
+        figures(row),
+      );
+    // a member sees its own notes exactly and the two others' not at all (they are two organisations)
+    expect(figures((await read(members[0]!.analyst, query)).rows.find((r) => r.key === WELDING_TECHNIQUES))).toEqual({
+      documents: 3,
+      mentions: 3,
+      demand: 3,
     });
-    expect(shown.rows.find((r) => r.key === WELDING_TECHNIQUES)?.suppressed).toBeUndefined();
-    expect(shown.totals.documents).toBe(5);
-    // published now, so it has a location quotient
-    const compare = (
-      await viewer({
-        method: 'GET',
-        url: '/v1/demand/compare?region=MK15&from=2025-01&to=2025-01&horizon=long&minMentions=1',
-      })
-    ).json<{ rows: { key: string }[]; suppressed: number }>();
-    expect(compare.rows.map((r) => r.key)).toContain(WELDING_TECHNIQUES);
+    // never below the maakunta: by municipality the notes are not counted for others
+    const vasa = await read(viewer, query.replace('region=MK15', 'region=KU905'));
+    expect(vasa.rows).toEqual([]);
+    const byMunicipality = await read(viewer, `${query.replace('groupBy=skill', 'groupBy=municipality')}`);
+    expect(byMunicipality.rows).toEqual([]);
   });
 
-  it('suppresses a second cell where one suppressed cell could be recovered from the total (secondary suppression)', async () => {
-    type Row = { key: string; demand: number | null; suppressed?: true };
-    type Answer = { rows: Row[]; totals: { demand: number | null }; suppressed: number };
+  it("counts shared documents exactly, never hidden by another organisation's private note; padding a cell reveals nothing", async () => {
     const query = '/v1/demand?region=MK07&from=2025-06&to=2025-06&groupBy=skill&limit=1000';
+    const viewerOrg = await s.caller('viewer-3', 'contributor');
     const viewer = (await s.caller('viewer-3', 'analyst')).inject;
-    const read = async (inject: Inject, url = query) => (await inject({ method: 'GET', url })).json<Answer>();
-    // shared ads of three organisations in Päijät-Häme: every cell published
     const ad = (n: number, skills: string) => ({
       kind: 'job_ad',
       language: 'en',
@@ -449,84 +455,84 @@ describe.each(engines())('organisations and keys on %s', (engine) => {
     ] as const) {
       await submit((await s.caller(org, 'contributor')).inject, ad(n, skills));
     }
-    const open = await read(viewer);
-    expect(open.suppressed).toBe(0);
+    const open = await read(viewer, query);
     expect(open.rows.length).toBeGreaterThan(1);
-    // one organisation's private note adds one cell resting on it alone
+    expect(open.rows.some((r) => r.perturbed)).toBe(false);
+    // one organisation's private note in the same region and month: the answer does not change at all, so the
+    // totals less the rows (R1) and a cell less its shared documents (R2) give nothing of it
     const noteOrg = await s.caller('t4', 'contributor');
+    const NOTE_TEXT = 'We met a Lahti workshop. They need people who can operate forklifts now.';
     await submit(noteOrg.inject, {
       kind: 'meeting_note',
       language: 'en',
       date: '2025-06-12',
       region: 'Lahti',
-      text: 'We met a Lahti workshop. They need people who can operate forklifts now.',
+      text: NOTE_TEXT,
     });
     const own = await read((await s.caller('t4', 'analyst')).inject, `${query}&scope=own`);
-    const privateKeys = own.rows.map((r) => r.key);
-    expect(privateKeys.length).toBeGreaterThan(0);
-    const after = await read(viewer);
-    const primary = after.rows.filter(
-      (r) => r.suppressed && privateKeys.includes(r.key) && !open.rows.some((o) => o.key === r.key),
-    );
-    expect(primary).toHaveLength(1);
-    // the total less the published cells would be that cell: the smallest published cell of before goes too
-    const smallest = [...open.rows].sort((a, b) => a.demand! - b.demand! || a.key.localeCompare(b.key))[0]!;
-    expect(after.rows.find((r) => r.key === smallest.key)?.suppressed).toBe(true);
-    expect(after.suppressed).toBe(2);
-    expect(after.rows.filter((r) => !r.suppressed).length).toBe(open.rows.length - 1);
-    const published = after.rows.filter((r) => !r.suppressed).reduce((sum, r) => sum + r.demand!, 0);
-    expect(after.totals.demand! - published).toBeCloseTo(
-      own.rows.find((r) => r.key === primary[0]!.key)!.demand! + smallest.demand!,
-      2,
-    );
-    // the organisation itself sees every cell
-    expect((await read((await s.caller('t4', 'analyst')).inject)).suppressed).toBe(0);
+    expect(own.rows.length).toBeGreaterThan(0);
+    expect(await read(viewer, query)).toEqual(open);
+    const welding = open.rows.find((r) => r.key === WELDING_TECHNIQUES)!;
+    const drill = await viewer({
+      method: 'GET',
+      url: `/v1/demand/documents?skill=${encodeURIComponent(WELDING_TECHNIQUES)}&region=MK07&from=2025-06&to=2025-06`,
+    });
+    expect(drill.json<{ total: number }>().total).toBe(welding.documents);
+    // R3: padding the note's cells with a note of one's own moves the answer by exactly that note, nothing more
+    const padding = await submit(viewerOrg.inject, {
+      kind: 'meeting_note',
+      language: 'en',
+      date: '2025-06-13',
+      region: 'Lahti',
+      text: NOTE_TEXT,
+    });
+    const padded = await read(viewer, query);
+    const mine = await read(viewer, `${query}&scope=own`);
+    expect(padded.totals.documents).toBe(open.totals.documents + 1);
+    for (const r of own.rows) {
+      const before = open.rows.find((o) => o.key === r.key);
+      const expected = (before?.documents ?? 0) + (mine.rows.find((m) => m.key === r.key)?.documents ?? 0);
+      expect(padded.rows.find((p) => p.key === r.key)?.documents ?? 0, r.key).toBe(expected);
+    }
+    expect(padded.rows.some((r) => r.perturbed)).toBe(false);
+    expect((await viewerOrg.inject({ method: 'DELETE', url: `/v1/documents/${padding}` })).statusCode).toBe(204);
+    expect(await read(viewer, query)).toEqual(open);
   });
 
-  it('leaves a suppressed key out of emerging skills and location quotients, and counts it', async () => {
-    type Keyed = { rows: { key: string }[]; suppressed: number };
+  it('leaves differencing across answers with noise, not values: months against their quarter, a series asked again', async () => {
     const viewer = (await s.caller('viewer-2', 'analyst')).inject;
-    const lone = await s.caller('lone', 'contributor');
-    const loneAnalyst = (await s.caller('lone', 'analyst')).inject;
-    // one organisation's private notes: welding only in the later month, so it grows, but it rests on one organisation
-    await submit(lone.inject, {
-      kind: 'meeting_note',
-      language: 'sv',
-      date: '2025-03-10',
-      region: 'Vasa',
-      text: 'Verkstad 1 i Vasa behöver om fem år kundservice.',
-    });
-    for (const [i, date] of [
-      [2, '2025-04-10'],
-      [3, '2025-04-20'],
-    ] as const) {
-      await submit(lone.inject, {
-        kind: 'meeting_note',
-        language: 'sv',
-        date,
-        region: 'Vasa',
-        text: `Verkstad ${i} i Vasa behöver om fem år svetstekniker.`,
-      });
+    const months = ['2025-07', '2025-08', '2025-09', '2025-10'];
+    for (const org of ['d1', 'd2', 'd3']) {
+      const contributor = (await s.caller(org, 'contributor')).inject;
+      for (const [i, month] of months.entries())
+        await submit(contributor, {
+          kind: 'meeting_note',
+          language: 'sv',
+          date: `${month}-1${i}`,
+          region: 'Vasa',
+          text: `Verkstad ${org}-${i} i Vasa: om fem år behövs svetstekniker.`,
+        });
     }
-    const query = 'groupBy=skill&region=MK15&horizon=long&minMentions=1';
-    const emerging = (
-      await viewer({ method: 'GET', url: `/v1/demand/emerging?${query}&from=2025-04&to=2025-04` })
-    ).json<Keyed>();
-    expect(emerging.rows.map((r) => r.key)).not.toContain(WELDING_TECHNIQUES);
-    expect(emerging.suppressed).toBeGreaterThan(0);
-    expect(
-      (await loneAnalyst({ method: 'GET', url: `/v1/demand/emerging?${query}&from=2025-04&to=2025-04` }))
-        .json<Keyed>()
-        .rows.map((r) => r.key),
-    ).toContain(WELDING_TECHNIQUES);
-    const compare = (
-      await viewer({
-        method: 'GET',
-        url: '/v1/demand/compare?region=MK15&from=2025-03&to=2025-04&horizon=long&minMentions=1',
-      })
-    ).json<Keyed>();
-    expect(compare.rows.map((r) => r.key)).not.toContain(WELDING_TECHNIQUES);
-    expect(compare.suppressed).toBeGreaterThan(0);
+    const url = (bucket: string) =>
+      `/v1/demand/timeseries?groupBy=skill&bucket=${bucket}&region=MK15&horizon=long&from=2025-07&to=2025-10&keys=${encodeURIComponent(WELDING_TECHNIQUES)}`;
+    type Series = { rows: (Row & { bucket: string })[] };
+    const monthly = (await viewer({ method: 'GET', url: url('month') })).json<Series>().rows;
+    expect(monthly.map((r) => r.bucket)).toEqual(months.map((m) => `${m}-01`));
+    // each month holds three documents of three organisations: counted, perturbed, each with its own noise
+    for (const r of monthly) {
+      expect(r.perturbed).toBe(true);
+      expect(Math.abs(r.documents - 3)).toBeLessThanOrEqual(2);
+      expect(Math.abs(r.demand - 3)).toBeLessThanOrEqual(0.451);
+      expect(r.demand).not.toBe(3);
+    }
+    // asking again gives the same figures: repeating a query does not average the noise away
+    expect((await viewer({ method: 'GET', url: url('month') })).json<Series>().rows).toEqual(monthly);
+    // the quarter less its months (R4) is noise around zero, not a count
+    const quarter = (await viewer({ method: 'GET', url: url('quarter') })).json<Series>().rows[0]!;
+    expect(quarter.bucket).toBe('2025-07-01');
+    const difference = quarter.demand - monthly.slice(0, 3).reduce((sum, r) => sum + r.demand, 0);
+    expect(difference).not.toBe(0);
+    expect(Math.abs(difference)).toBeLessThan(9 * 0.3 + 0.01);
   });
 
   it('manages organisations and keys through the API for operators', async () => {
@@ -576,6 +582,8 @@ describe.each(engines())('per-key rate limits on %s', (engine) => {
       message: expect.stringMatching(/more than 5 requests/),
     });
     expect((await b.inject({ method: 'GET', url: '/v1/regions' })).statusCode).toBe(200);
+    // counted per route: the same key still reads another route
+    expect((await a.inject({ method: 'GET', url: '/v1/demand' })).statusCode).toBe(200);
     // the open routes are not counted
     for (let i = 0; i < 7; i++) expect((await s.app.inject({ method: 'GET', url: '/health' })).statusCode).toBe(200);
   });
@@ -621,4 +629,45 @@ describe.each(engines())('per-key rate limits on %s', (engine) => {
       }
     },
   );
+});
+
+describe.each(engines())('requests without a valid key on %s', (engine) => {
+  let s: TestService;
+  beforeAll(async () => {
+    s = await startTestService(engine, 'addresses', {
+      AUTH_FAILURES_MAX: '5',
+      RATE_LIMIT_WINDOW_MS: '60000',
+      AUTH_CACHE_MS: '60000',
+    });
+  });
+  afterAll(() => s.close());
+
+  it('answers 429 to an address that keeps sending made-up keys, before looking any up; known keys go on', async () => {
+    const known = await s.caller('known', 'analyst');
+    const fresh = await s.caller('fresh', 'analyst');
+    const from = (remoteAddress: string, key?: string) =>
+      s.app.inject({
+        method: 'GET',
+        url: '/v1/regions',
+        remoteAddress,
+        ...(key ? { headers: { authorization: `Bearer ${key}` } } : {}),
+      });
+    // the known key is verified once from the attacker's address, so it is in the cache
+    expect((await from('203.0.113.7', known.key)).statusCode).toBe(200);
+    const madeUp = () => `sdr_${randomBytes(6).toString('hex')}_${randomBytes(32).toString('base64url')}`;
+    const codes: number[] = [];
+    for (let i = 0; i < 5; i++) codes.push((await from('203.0.113.7', madeUp())).statusCode);
+    codes.push((await from('203.0.113.7')).statusCode);
+    expect(codes).toEqual([401, 401, 401, 401, 401, 429]);
+    const refused = await from('203.0.113.7', madeUp());
+    expect(refused.statusCode).toBe(429);
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+    expect(refused.json<{ message: string }>().message).toMatch(/without a valid API key/);
+    // a valid key not yet verified is not looked up from that address either; one in the cache is served
+    expect((await from('203.0.113.7', fresh.key)).statusCode).toBe(429);
+    expect((await from('203.0.113.7', known.key)).statusCode).toBe(200);
+    // other addresses are not held back
+    expect((await from('198.51.100.4', madeUp())).statusCode).toBe(401);
+    expect((await from('198.51.100.4', fresh.key)).statusCode).toBe(200);
+  });
 });

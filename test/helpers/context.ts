@@ -61,7 +61,12 @@ export async function createTestDatabase(
 }
 
 export function testConfig(env: Record<string, string> = {}): Config {
-  return loadConfig({ LOG_LEVEL: 'silent', TAXONOMY_DIR: FIXTURE_TAXONOMY, SEMANTIC_MODEL: 'none', ...env });
+  return loadConfig({
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    TAXONOMY_DIR: FIXTURE_TAXONOMY,
+    SEMANTIC_MODEL: 'none',
+    ...env,
+  });
 }
 
 const taxonomies = new Map<string, Promise<TaxonomyData>>();

@@ -61,7 +61,8 @@ export async function startTestService(
   const queue = openQueue(config, redisUrl);
   const taxonomy = await loadTaxonomy(db, { aliasFiles: config.ALIASES_FILES.split(','), log });
   const analyzer: AnalyzerHolder = { current: new InProcessAnalysis(await loadAnalyzer(taxonomy, config, log)) };
-  const keys = new KeysRepository(db, 0);
+  // keys are looked up on every request (a revocation holds at once) unless a test sets AUTH_CACHE_MS
+  const keys = new KeysRepository(db, env.AUTH_CACHE_MS ? config.AUTH_CACHE_MS : 0);
   const orgId = (await keys.createOrganisation('test')).id;
   const { key } = await keys.createKey('test', 'operator');
   const app = await buildApp({ config, db, documents, queue, redisUrl, analyzer, log, keys });

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { UniversalSentenceEncoder } from '../../src/analysis/embeddings/use.embedder.js';
 import type { Analyzer } from '../../src/analysis/analyzer.js';
+import { AnalysisTimeoutError } from '../../src/analysis/deadline.js';
 import { SemanticSkillMatcher } from '../../src/analysis/semantic.js';
 import { fixtureAnalyzer } from '../helpers/context.js';
 
@@ -65,5 +66,14 @@ describe('semantic skill candidates with the Universal Sentence Encoder', () => 
     const fi = await analyzer.analyzeFull({ text: 'Liität teräsosia toisiinsa sähkökaarella.', language: 'fi' });
     expect(fi.encoder).toBeNull();
     expect(fi.skills.filter((s) => s.method === 'semantic')).toEqual([]);
+  });
+
+  it('stops at a deadline that has passed, and gives the same analysis with one still ahead', async () => {
+    const text = 'The job is in Vantaa. You join steel parts with an electric arc. You also read drawings.';
+    await expect(analyzer.analyzeFull({ text }, { deadline: Date.now() - 1 })).rejects.toBeInstanceOf(
+      AnalysisTimeoutError,
+    );
+    const ahead = await analyzer.analyzeFull({ text }, { deadline: Date.now() + 600_000 });
+    expect(ahead).toEqual(await analyzer.analyzeFull({ text }));
   });
 });

@@ -17,7 +17,7 @@ const present = existsSync(CHROMIUM);
 if (!present)
   console.log(`analyst page tests SKIPPED: no Chromium at ${CHROMIUM} (apt-get install chromium; .ci/run does)`);
 
-/** a published row: the page test reads as an analyst of the documents' own organisation, so nothing is suppressed */
+/** a row of /v1/demand as the page's analyst (of the documents' own organisation) reads it */
 type Row = Required<Pick<DemandRow, 'key' | 'label'>> & {
   documents: number;
   mentions: number;
@@ -311,6 +311,63 @@ describe.skipIf(!present)('the analyst page in headless Chromium', () => {
     }
     expect(table.length).toBeGreaterThan(0);
     await shot(page, 'horizons');
+    await page.close();
+  });
+
+  it("shows every region with shared documents whatever another organisation's private notes hold", async () => {
+    const asAnalyst = async <T>(url: string) =>
+      (await s.app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${analystKey}` } })).json<T>();
+    const url = '/v1/demand?groupBy=maakunta&limit=50&lang=fi';
+    const before = await asAnalyst<{ rows: Row[] }>(url);
+    expect(before.rows.length).toBeGreaterThan(1);
+    // another organisation notes a need in every one of these regions, privately
+    const other = await s.caller('another-org', 'contributor');
+    for (const r of before.rows) {
+      const res = await other.inject({
+        method: 'POST',
+        url: '/v1/documents',
+        payload: {
+          kind: 'meeting_note',
+          language: 'fi',
+          date: '2026-10-20',
+          region: r.key,
+          text: `Tapasimme yrityksen (${r.key}). Nyt pulaa on hitsaajista, joilla on hitsaustekniikat hallussa.`,
+        },
+      });
+      const id = res.json<{ id: string }>().id;
+      await waitFor(
+        async () =>
+          (await other.inject({ method: 'GET', url: `/v1/documents/${id}` })).json<{ status: string }>().status ===
+          'done'
+            ? true
+            : undefined,
+        30_000,
+        id,
+      );
+    }
+    const theirs = (await s.caller('another-org', 'analyst')).inject;
+    expect(
+      (await theirs({ method: 'GET', url: `${url}&scope=own` }))
+        .json<{ rows: Row[] }>()
+        .rows.map((r) => r.key)
+        .sort(),
+    ).toEqual(before.rows.map((r) => r.key).sort());
+    // for this organisation's analyst nothing changes: no region goes blank, no figure moves
+    expect(await asAnalyst(url)).toEqual(before);
+    const page = await newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(`${base}/?view=regions`);
+    await ready(page);
+    expect((await tableRows(page, 'regions')).map((r) => r[4])).toEqual(before.rows.map((r) => r.key));
+    const first = before.rows[0]!;
+    await page.hover(`[data-chart="map"] g[aria-label="geo"] path[aria-label^="Alue: ${first.label};"]`);
+    expect(await page.locator('[data-chart="map"] g[aria-label="tip"]').textContent()).toContain(
+      fiNumber(first.demand),
+    );
+    for (const r of before.rows) {
+      await page.goto(`${base}/?region=${r.key}`);
+      await ready(page);
+      expect((await tableRows(page, 'overview')).length, r.key).toBeGreaterThan(0);
+    }
     await page.close();
   });
 

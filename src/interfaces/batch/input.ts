@@ -1,5 +1,4 @@
 import { createReadStream, statSync } from 'node:fs';
-import { createInterface } from 'node:readline';
 import { PassThrough, Readable, Transform } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { parse, CsvError } from 'csv-parse';
@@ -57,17 +56,62 @@ export function openInput(path: string): { stream: Readable; size: number | unde
   return { stream: gunzipIfNeeded(raw), size: path === '-' ? undefined : statSync(path).size, bytesRead: () => bytes };
 }
 
+/** The longest line of a JSON Lines dump (and the longest CSV record): a 100,000-character text fits many times. */
+export const MAX_RECORD_BYTES = 8 * 1024 * 1024;
+
 /** The records of a JSON Lines or CSV stream, one at a time, with a per-row error for each row that cannot be read. */
-export async function* readRecords(stream: Readable, format: InputFormat): AsyncGenerator<InputItem> {
-  if (format === 'jsonl') yield* readJsonLines(stream);
-  else yield* readCsv(stream);
+export async function* readRecords(
+  stream: Readable,
+  format: InputFormat,
+  maxRecordBytes = MAX_RECORD_BYTES,
+): AsyncGenerator<InputItem> {
+  if (format === 'jsonl') yield* readJsonLines(stream, maxRecordBytes);
+  else yield* readCsv(stream, maxRecordBytes);
 }
 
-async function* readJsonLines(stream: Readable): AsyncGenerator<InputItem> {
+/**
+ * The lines of a stream (without their \r\n or \n). A line longer than `maxBytes` is not kept: its bytes are
+ * dropped as they arrive and only its length is given, so no line, however long, fills the memory.
+ */
+export async function* boundedLines(
+  stream: Readable,
+  maxBytes: number,
+): AsyncGenerator<{ text: string } | { tooLong: number }> {
+  let parts: Buffer[] = [];
+  let size = 0;
+  const line = () => {
+    const done =
+      size > maxBytes ? { tooLong: size } : { text: Buffer.concat(parts).toString('utf8').replace(/\r$/, '') };
+    parts = [];
+    size = 0;
+    return done;
+  };
+  for await (const chunk of stream as AsyncIterable<Buffer | string>) {
+    const buf = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    for (let start = 0; start <= buf.length;) {
+      const nl = buf.indexOf(0x0a, start);
+      const end = nl === -1 ? buf.length : nl;
+      size += end - start;
+      if (size <= maxBytes) parts.push(buf.subarray(start, end));
+      else parts = [];
+      if (nl === -1) break;
+      yield line();
+      start = nl + 1;
+    }
+  }
+  if (size > 0) yield line();
+}
+
+async function* readJsonLines(stream: Readable, maxBytes: number): AsyncGenerator<InputItem> {
   let line = 0;
   let row = 0;
-  for await (const text of createInterface({ input: stream, crlfDelay: Infinity })) {
+  for await (const read of boundedLines(stream, maxBytes)) {
     line++;
+    if ('tooLong' in read) {
+      yield { row: ++row, line, error: `the line is ${read.tooLong} bytes long; the limit is ${maxBytes}` };
+      continue;
+    }
+    const text = read.text;
     if (!/\S/.test(text)) continue;
     row++;
     try {
@@ -78,7 +122,7 @@ async function* readJsonLines(stream: Readable): AsyncGenerator<InputItem> {
   }
 }
 
-async function* readCsv(stream: Readable): AsyncGenerator<InputItem> {
+async function* readCsv(stream: Readable, maxBytes: number): AsyncGenerator<InputItem> {
   // the parser reports a broken row as soon as it meets it, ahead of records it has not handed out yet: rows are
   // numbered as they are handed out, in line order
   const skipped: { line: number; error: string }[] = [];
@@ -90,7 +134,7 @@ async function* readCsv(stream: Readable): AsyncGenerator<InputItem> {
       info: true,
       skip_empty_lines: true,
       skip_records_with_error: true,
-      max_record_size: 10_000_000,
+      max_record_size: maxBytes,
     }),
   );
   parser.on('skip', (err: CsvError & { lines?: number }) => {

@@ -58,7 +58,7 @@ function first(record: Record<string, unknown>, names: string[]): unknown {
 const text = (v: unknown) =>
   typeof v === 'string' ? v.trim() || undefined : typeof v === 'number' ? String(v) : undefined;
 
-/** YYYY-MM-DD from an ISO date or timestamp, or a Finnish D.M.YYYY; undefined for anything else. */
+/** YYYY-MM-DD from an ISO date or timestamp, or a Finnish D.M.YYYY, years 1900–2999; undefined for anything else. */
 export function parseDate(value: string): string | undefined {
   const iso = /^(\d{4})-(\d{2})-(\d{2})(?:[T ].*)?$/.exec(value);
   const fi = /^(\d{1,2})\.(\d{1,2})\.(\d{4})$/.exec(value);
@@ -67,7 +67,7 @@ export function parseDate(value: string): string | undefined {
     : fi
       ? [fi[3]!, fi[2]!.padStart(2, '0'), fi[1]!.padStart(2, '0')]
       : [];
-  if (!y) return undefined;
+  if (!y || y < '1900' || y > '2999') return undefined;
   const date = new Date(`${y}-${m}-${d}T00:00:00Z`);
   return Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== `${y}-${m}-${d}`
     ? undefined
@@ -98,7 +98,9 @@ export function toAd(record: unknown, row: number, options: FieldOptions): Batch
   if (date) {
     ad.date = parseDate(date);
     if (!ad.date)
-      throw new RowError(`date ${JSON.stringify(date.slice(0, 40))} is not YYYY-MM-DD, an ISO timestamp or D.M.YYYY`);
+      throw new RowError(
+        `date ${JSON.stringify(date.slice(0, 40))} is not YYYY-MM-DD, an ISO timestamp or D.M.YYYY in the years 1900–2999`,
+      );
   }
   const vacancies = first(r, META.vacancies);
   if (vacancies !== undefined) {

@@ -11,10 +11,12 @@ import { Redis } from 'ioredis';
 import { redisOptions } from '../../jobs/redis.js';
 import { nulPath } from '../../storage/documents.repository.js';
 import { KeysRepository } from '../../storage/keys.repository.js';
+import { AddressLimit } from './address-limit.js';
 import { ATTRIBUTION } from './attribution.js';
 import { isV1Route, requireKeys } from './auth.js';
 import type { AppDeps } from './deps.js';
 import { errorHandler } from './errors.js';
+import { guardJsonBodies } from './json-body.js';
 import { adminRoutes } from './routes/admin.js';
 import { analyzeRoutes } from './routes/analyze.js';
 import { batchRoutes } from './routes/batches.js';
@@ -81,8 +83,11 @@ export async function buildApp(input: Omit<AppDeps, 'keys'> & { keys?: KeysRepos
     loggerInstance: deps.log as FastifyBaseLogger,
     bodyLimit: deps.config.BODY_LIMIT_BYTES,
     requestTimeout: deps.config.REQUEST_TIMEOUT_MS,
+    // a body that stops arriving holds a connection (and an upload's work) only this long
+    connectionTimeout: deps.config.IDLE_TIMEOUT_MS,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  guardJsonBodies(app);
   const ajv = compilers();
   app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? ajv.body : ajv.other).compile(schema));
   // a NUL character anywhere in the input is refused before the route sees it: the database can store none
@@ -105,6 +110,13 @@ export async function buildApp(input: Omit<AppDeps, 'keys'> & { keys?: KeysRepos
   });
 
   app.setErrorHandler(errorHandler(deps.config));
+  // every answer: no content sniffing, no framing, no referrer to other sites
+  app.addHook('onSend', async (_request, reply) => {
+    reply
+      .header('x-content-type-options', 'nosniff')
+      .header('x-frame-options', 'DENY')
+      .header('referrer-policy', 'no-referrer');
+  });
 
   await app.register(swagger, {
     openapi: {
@@ -129,13 +141,15 @@ export async function buildApp(input: Omit<AppDeps, 'keys'> & { keys?: KeysRepos
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
-  requireKeys(app, deps.keys);
+  requireKeys(app, deps.keys, new AddressLimit(deps.config.AUTH_FAILURES_MAX, deps.config.RATE_LIMIT_WINDOW_MS));
   await app.register(rateLimit, {
     global: true,
     max: deps.config.RATE_LIMIT_MAX,
     timeWindow: deps.config.RATE_LIMIT_WINDOW_MS,
     ...(await rateLimitStore(app, deps)),
-    keyGenerator: (request) => request.principal?.keyId ?? request.ip,
+    // per key and route, as documented (one store serves every route)
+    keyGenerator: (request) =>
+      `${request.principal?.keyId ?? request.ip} ${request.method} ${request.routeOptions.url ?? ''}`,
     allowList: (request) => !isV1Route(request),
     errorResponseBuilder: (_request, context) => ({
       statusCode: 429,

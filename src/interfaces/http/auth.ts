@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Principal, Role } from '../../domain/access.js';
 import type { KeysRepository } from '../../storage/keys.repository.js';
+import type { AddressLimit } from './address-limit.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -32,16 +33,31 @@ const unauthorized = (reply: FastifyReply, message: string) =>
  * Every /v1 route needs `Authorization: Bearer <key>` (401 without or with a key that is unknown or revoked)
  * and one of the route's roles (403). Checked when the request arrives, before its body is read.
  */
-export function requireKeys(app: FastifyInstance, keys: KeysRepository): void {
+export function requireKeys(app: FastifyInstance, keys: KeysRepository, addresses: AddressLimit): void {
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
     if (!isV1Route(request)) return;
     const header = request.headers.authorization;
-    if (!header)
-      return unauthorized(reply, 'an API key is needed: Authorization: Bearer <key> (skills-radar keys create)');
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-    if (!match) return unauthorized(reply, 'the Authorization header must be "Bearer <key>"');
-    const principal = await keys.verify(match[1]!);
-    if (!principal) return unauthorized(reply, 'the API key is not valid (unknown, revoked or mistyped)');
+    const presented = header ? /^Bearer\s+(\S+)\s*$/i.exec(header)?.[1] : undefined;
+    // an address that keeps coming without a valid key waits, unless it brings a key already known to be valid
+    const wait = presented && keys.knownValid(presented) ? 0 : addresses.blockedFor(request.ip);
+    if (wait > 0) {
+      return reply
+        .code(429)
+        .header('retry-after', String(wait))
+        .send({
+          statusCode: 429,
+          error: 'Too Many Requests',
+          message: `too many requests without a valid API key from this address; retry after ${wait} s`,
+        });
+    }
+    const refuse = (message: string) => {
+      addresses.fail(request.ip);
+      return unauthorized(reply, message);
+    };
+    if (!header) return refuse('an API key is needed: Authorization: Bearer <key> (skills-radar keys create)');
+    if (!presented) return refuse('the Authorization header must be "Bearer <key>"');
+    const principal = await keys.verify(presented);
+    if (!principal) return refuse('the API key is not valid (unknown, revoked or mistyped)');
     request.principal = principal;
     const roles = request.routeOptions.config.roles ?? ADMINS;
     if (!roles.includes(principal.role)) {

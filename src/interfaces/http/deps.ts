@@ -10,6 +10,8 @@ import type { KeysRepository } from '../../storage/keys.repository.js';
 /** The analyzer is loaded in the background; the API serves /health and stores documents meanwhile. */
 export interface AnalyzerHolder {
   current?: AnalysisService | undefined;
+  /** POST /v1/analyze's own analysis process, apart from the queue's; until it is up, `current` serves */
+  interactive?: AnalysisService | undefined;
   error?: string | undefined;
 }
 

@@ -1,6 +1,6 @@
 // Building blocks of the views: elements, panels, downloads and tables with CSV export.
 import { T } from './i18n.js';
-import { nf, t } from './state.js';
+import { t } from './state.js';
 
 export const el = (tag, attrs = {}, ...children) => {
   const e = document.createElement(tag);
@@ -27,8 +27,10 @@ export function panel(id, title) {
   return p;
 }
 
+// as src/interfaces/csv.ts: text a spreadsheet would run as a formula gets a leading apostrophe
 const csvCell = (v) => {
-  const s = String(v ?? '');
+  let s = String(v ?? '');
+  if (typeof v === 'string' && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 };
 
@@ -78,11 +80,8 @@ export function table(parent, name, columns, rows, options = {}) {
   return tbl;
 }
 
-/** Rows with figures (suppressed cells have none) for the charts. */
-export const published = (rows) => rows.filter((r) => !r.suppressed);
-/** A note under a view that some cells are not shown. */
-export const suppressedNote = (parent, n) =>
-  n > 0 &&
-  parent.append(
-    el('p', { class: 'hint', 'data-suppressed': String(n) }, `${t('suppressedNote')} (${nf({}).format(n)})`),
-  );
+/** A note under a view whose figures include other organisations' private documents, perturbed. */
+export const perturbedNote = (parent, rows) => {
+  const n = rows.filter((r) => r.perturbed).length;
+  if (n > 0) parent.append(el('p', { class: 'hint', 'data-perturbed': String(n) }, `≈ ${t('perturbedNote')}`));
+};

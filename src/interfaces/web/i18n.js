@@ -64,8 +64,8 @@ export const T = {
     of: '/',
     attribution: 'Tämä palvelu käyttää Euroopan komission ESCO-luokitusta.',
     mapAttribution: 'Kartta: Tilastokeskus, Maanmittauslaitos (CC BY 4.0), Yleisradio/geodata.',
-    suppressedNote:
-      'Osa soluista on piilotettu: ne perustuvat muiden organisaatioiden yksityisiin asiakirjoihin, joita on liian vähän näytettäväksi',
+    perturbedNote:
+      'Osa luvuista sisältää muiden organisaatioiden yksityisiä muistioita; niiden osuutta on suojattu pienellä satunnaisella muutoksella.',
     apiKey: 'API-avain',
     keyNeeded:
       'Sivu tarvitsee organisaatiosi API-avaimen (rooli analyst tai admin). Se tallennetaan vain tähän selaimeen.',
@@ -139,7 +139,8 @@ export const T = {
     of: '/',
     attribution: 'Denna tjänst använder Europeiska kommissionens ESCO-klassificering.',
     mapAttribution: 'Karta: Statistikcentralen, Lantmäteriverket (CC BY 4.0), Yleisradio/geodata.',
-    suppressedNote: 'Några celler döljs: de vilar på för få privata dokument från andra organisationer för att visas',
+    perturbedNote:
+      'En del siffror innehåller andra organisationers privata anteckningar; deras del skyddas med en liten slumpmässig ändring.',
     apiKey: 'API-nyckel',
     keyNeeded:
       'Sidan behöver din organisations API-nyckel (roll analyst eller admin). Den sparas bara i den här webbläsaren.',
@@ -213,7 +214,8 @@ export const T = {
     of: '/',
     attribution: 'This service uses the ESCO classification of the European Commission.',
     mapAttribution: 'Map: Statistics Finland, National Land Survey of Finland (CC BY 4.0), via Yleisradio/geodata.',
-    suppressedNote: "Some cells are hidden: they rest on too few of other organisations' private documents to be shown",
+    perturbedNote:
+      "Some figures include other organisations' private notes; their part is protected by a small random change.",
     apiKey: 'API key',
     keyNeeded: "The page needs your organisation's API key (role analyst or admin). It is kept in this browser only.",
     keyInvalid: 'The key does not work (unknown, revoked or the wrong role).',

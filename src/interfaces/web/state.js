@@ -20,7 +20,7 @@ if (!T[state.lang]) state.lang = 'fi';
 
 export const t = (key) => T[state.lang][key] ?? key;
 export const nf = (options) => intl(Intl.NumberFormat, LOCALE[state.lang], options);
-/** Formats a figure; a suppressed cell's figure (null) shows as a dash. */
+/** Formats a figure; a missing one shows as a dash. */
 const figure = (format) => (v) => (v === null || v === undefined ? '–' : format(v));
 export const fmt = {
   int: figure((v) => nf({ maximumFractionDigits: 0 }).format(v)),

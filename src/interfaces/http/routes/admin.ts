@@ -220,14 +220,12 @@ export const adminRoutes =
         const orgId =
           org === undefined ? principal.orgId : (await keys.organisations()).find((o) => o.name === org)?.id;
         if (!orgId)
-          return reply
-            .code(404)
-            .send({
-              statusCode: 404,
-              error: 'Not Found',
-              message: `no organisation ${JSON.stringify(org)}`,
-              field: 'org',
-            });
+          return reply.code(404).send({
+            statusCode: 404,
+            error: 'Not Found',
+            message: `no organisation ${JSON.stringify(org)}`,
+            field: 'org',
+          });
         const reads = await keys.reads(orgId, document, limit);
         return {
           reads: reads.map(({ at, documentId, ...r }) => ({ ...r, at: at.toISOString(), document: documentId })),

@@ -1,9 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { DOCUMENT_KINDS } from '../../../domain/document.js';
+import { AnalysisTimeoutError } from '../../../analysis/deadline.js';
+import { CalendarDate, DOCUMENT_KINDS } from '../../../domain/document.js';
 import { Language } from '../../../domain/language.js';
 import { Horizon } from '../../../domain/signal.js';
-import { ANY_ROLE } from '../auth.js';
+import { ANY_ROLE, principalOf } from '../auth.js';
 import type { AppDeps } from '../deps.js';
 import { AnalysisView, ErrorResponse } from '../schemas.js';
 
@@ -15,9 +16,7 @@ const AnalyzeBody = Type.Object(
     kind: Type.Optional(
       Type.Enum([...DOCUMENT_KINDS], { description: 'job ads state needs by default; other texts need a cue' }),
     ),
-    date: Type.Optional(
-      Type.String({ format: 'date', description: 'resolves horizons such as "next year"; default today' }),
-    ),
+    date: Type.Optional(CalendarDate('resolves horizons such as "next year"; default today')),
     region: Type.Optional(Type.String({ minLength: 1, maxLength: 200, pattern: '\\S' })),
     vacancies: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000 })),
     horizon: Type.Optional(Horizon),
@@ -28,6 +27,8 @@ const AnalyzeBody = Type.Object(
 export const analyzeRoutes =
   (deps: AppDeps): FastifyPluginAsyncTypebox =>
   async (app) => {
+    /** analyses running per API key */
+    const inFlight = new Map<string, number>();
     app.post(
       '/v1/analyze',
       {
@@ -35,12 +36,19 @@ export const analyzeRoutes =
           tags: ['analysis'],
           summary: 'Analyse a short text synchronously; nothing is stored',
           body: AnalyzeBody,
-          response: { 200: AnalysisView, 400: ErrorResponse, 413: ErrorResponse, 503: ErrorResponse },
+          response: {
+            200: AnalysisView,
+            400: ErrorResponse,
+            413: ErrorResponse,
+            429: ErrorResponse,
+            503: ErrorResponse,
+          },
         },
         config: { roles: ANY_ROLE },
       },
       async (request, reply) => {
         const { body } = request;
+        const { ANALYZE_PER_KEY, ANALYZE_TIMEOUT_MS } = deps.config;
         const limit = deps.config.MAX_ANALYZE_CHARS;
         if (body.text.length > limit) {
           return reply.code(413).send({
@@ -50,14 +58,46 @@ export const analyzeRoutes =
             field: 'text',
           });
         }
-        const analyzer = deps.analyzer.current;
+        const analyzer = deps.analyzer.interactive ?? deps.analyzer.current;
         if (!analyzer) {
           return reply
             .header('retry-after', '5')
             .code(503)
             .send({ statusCode: 503, error: 'Service Unavailable', message: 'the taxonomy is still loading' });
         }
-        return analyzer.analyzeFull(body);
+        const { keyId } = principalOf(request);
+        const running = inFlight.get(keyId) ?? 0;
+        if (running >= ANALYZE_PER_KEY) {
+          return reply
+            .header('retry-after', '1')
+            .code(429)
+            .send({
+              statusCode: 429,
+              error: 'Too Many Requests',
+              message: `this key has ${running} analyses running; POST /v1/analyze runs at most ${ANALYZE_PER_KEY} at a time per key (submit many texts to POST /v1/documents)`,
+            });
+        }
+        inFlight.set(keyId, running + 1);
+        let timer: NodeJS.Timeout | undefined;
+        try {
+          // the analysis stops itself at the deadline; the timer answers should it not get there (busy in one step)
+          const late = new Promise<never>((_, reject) => {
+            timer = setTimeout(() => reject(new AnalysisTimeoutError()), ANALYZE_TIMEOUT_MS + 2_000);
+          });
+          return await Promise.race([analyzer.analyzeFull(body, { deadline: Date.now() + ANALYZE_TIMEOUT_MS }), late]);
+        } catch (err) {
+          if (!(err instanceof AnalysisTimeoutError)) throw err;
+          return reply.code(503).send({
+            statusCode: 503,
+            error: 'Service Unavailable',
+            message: `the analysis took longer than ${ANALYZE_TIMEOUT_MS / 1000} s, the limit of POST /v1/analyze; submit long texts to POST /v1/documents, which analyses them in the queue`,
+          });
+        } finally {
+          clearTimeout(timer);
+          const left = (inFlight.get(keyId) ?? 1) - 1;
+          if (left > 0) inFlight.set(keyId, left);
+          else inFlight.delete(keyId);
+        }
       },
     );
   };

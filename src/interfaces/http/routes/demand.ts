@@ -28,8 +28,8 @@ import { ErrorResponse } from '../schemas.js';
 
 const Month = (description: string) =>
   Type.String({
-    pattern: '^\\d{4}-(0[1-9]|1[0-2])(-\\d{2})?$',
-    description: `${description}: YYYY-MM (or a date in that month)`,
+    pattern: '^(19|2\\d)\\d{2}-(0[1-9]|1[0-2])(-\\d{2})?$',
+    description: `${description}: YYYY-MM (or a date in that month), years 1900–2999`,
   });
 
 const Filters = {
@@ -60,7 +60,7 @@ const Filters = {
   scope: Type.Enum(['all', 'own'], {
     default: 'all',
     description:
-      "all: every organisation's documents, a cell resting on other organisations' private documents suppressed unless it has k organisations and k documents; own: your organisation's only, never suppressed",
+      "all: every organisation's documents: shared ones and your own exactly, other organisations' private ones only where at least k organisations contribute them, perturbed (the figure is marked `perturbed`); own: your organisation's only, exact",
   }),
   lang: Type.Enum([...LANGUAGES], { default: 'fi', description: 'language of the labels' }),
   format: Type.Optional(Type.Enum(['json', 'csv'], { description: 'csv, or send Accept: text/csv' })),
@@ -159,8 +159,6 @@ const EvidenceSentence = Type.Object({
   horizon: Type.String(),
   polarity: Type.String(),
 });
-
-const SuppressedCount = Type.Integer({ description: 'cells under these filters suppressed for you, listed or not' });
 
 /** YYYY-MM-01 moved by `months`. */
 function addMonths(month: string, months: number): string {
@@ -280,7 +278,6 @@ export const demandRoutes =
               splitBy: Type.Optional(Type.String()),
               totals: DemandTotals,
               rows: Type.Array(DemandRow),
-              suppressed: SuppressedCount,
               attribution: Type.String(),
             }),
             400: ErrorResponse,
@@ -306,7 +303,7 @@ export const demandRoutes =
               field: 'splitKeys',
             });
           const filters = filtersOf(q, viewerOf(request));
-          const { rows, suppressed } = await repo.demand(q.groupBy, filters, {
+          const rows = await repo.demand(q.groupBy, filters, {
             lang: q.lang,
             limit: q.limit,
             splitBy: q.splitBy,
@@ -326,7 +323,7 @@ export const demandRoutes =
                 'mentions',
                 'demand',
                 'share',
-                'suppressed',
+                'perturbed',
               ],
               rows,
             ],
@@ -335,7 +332,6 @@ export const demandRoutes =
               ...(q.splitBy ? { splitBy: q.splitBy } : {}),
               totals: await repo.totals(filters),
               rows,
-              suppressed,
               attribution: ATTRIBUTION,
             }),
           );
@@ -358,9 +354,6 @@ export const demandRoutes =
               current: Type.Object({ from: Type.String(), to: Type.String() }),
               previous: Type.Object({ from: Type.String(), to: Type.String() }),
               rows: Type.Array(EmergingRow),
-              suppressed: Type.Integer({
-                description: 'keys left out because their cell is suppressed for you in either period',
-              }),
               attribution: Type.String(),
             }),
             400: ErrorResponse,
@@ -378,7 +371,7 @@ export const demandRoutes =
           const length = monthsBetween(from, to);
           const current = { from, to };
           const previous = { from: addMonths(from, -length), to: addMonths(from, -1) };
-          const { rows, suppressed } = await repo.emerging(q.groupBy, filters, current, previous, {
+          const rows = await repo.emerging(q.groupBy, filters, current, previous, {
             lang: q.lang,
             limit: q.limit,
             minMentions: q.minMentions,
@@ -403,7 +396,7 @@ export const demandRoutes =
               ['key', 'label', 'mentions', 'share', 'previous_mentions', 'previous_share', 'growth', 'z', 'p_value'],
               flat(),
             ],
-            () => ({ groupBy: q.groupBy, current, previous, rows, suppressed, attribution: ATTRIBUTION }),
+            () => ({ groupBy: q.groupBy, current, previous, rows, attribution: ATTRIBUTION }),
           );
         });
       },
@@ -424,9 +417,6 @@ export const demandRoutes =
               region: Type.String(),
               against: Type.String(),
               rows: Type.Array(CompareRow),
-              suppressed: Type.Integer({
-                description: 'keys left out because their cell is suppressed for you in either place',
-              }),
               attribution: Type.String(),
             }),
             400: ErrorResponse,
@@ -442,13 +432,11 @@ export const demandRoutes =
           await repo.regionLevel(region, 'region');
           await repo.regionLevel(against, 'against');
           const filters = { ...filtersOf(q, viewerOf(request)), region: undefined };
-          const { rows, suppressed } = await repo.compare(
-            q.groupBy,
-            filters,
-            region,
-            against === 'FI' ? undefined : against,
-            { lang: q.lang, limit: q.limit, minMentions: q.minMentions },
-          );
+          const rows = await repo.compare(q.groupBy, filters, region, against === 'FI' ? undefined : against, {
+            lang: q.lang,
+            limit: q.limit,
+            minMentions: q.minMentions,
+          });
           const flat = () =>
             rows.map((r) => ({
               key: r.key,
@@ -479,7 +467,7 @@ export const demandRoutes =
               ],
               flat(),
             ],
-            () => ({ groupBy: q.groupBy, region, against, rows, suppressed, attribution: ATTRIBUTION }),
+            () => ({ groupBy: q.groupBy, region, against, rows, attribution: ATTRIBUTION }),
           );
         });
       },
@@ -516,7 +504,7 @@ export const demandRoutes =
             request,
             reply,
             q.format,
-            () => [['bucket', 'key', 'label', 'documents', 'mentions', 'demand', 'suppressed'], rows],
+            () => [['bucket', 'key', 'label', 'documents', 'mentions', 'demand', 'perturbed'], rows],
             () => ({ groupBy: q.groupBy, bucket: q.bucket, rows, attribution: ATTRIBUTION }),
           );
         });

@@ -4,8 +4,25 @@ import type { FastifyPluginAsync } from 'fastify';
 import { PROJECT_ROOT } from '../../../base/paths.js';
 import { chartsBundle } from '../charts-bundle.js';
 
+const PAGE_POLICY = [
+  "default-src 'self'",
+  "script-src 'self'",
+  // charts set style attributes on the elements they draw
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: blob:",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join('; ');
+
 /** The analyst page at `/`: static files that read only the public API, and its chart bundle. */
 export const webRoutes: FastifyPluginAsync = async (app) => {
+  // the page runs only its own scripts, talks only to this server and is never framed
+  app.addHook('onSend', async (_request, reply) => {
+    reply.header('content-security-policy', PAGE_POLICY);
+  });
   await app.register(fastifyStatic, {
     root: join(PROJECT_ROOT, 'src', 'interfaces', 'web'),
     prefix: '/',

@@ -1,7 +1,7 @@
 // Horizons: the same skills now, in 1–2 years and in 3–10 years.
 import { api } from '../api.js';
 import { base, chart, clickable, labelMargin, swatches, withLegend } from '../charts.js';
-import { el, panel, published, table } from '../dom.js';
+import { el, panel, table } from '../dom.js';
 import { drillButton, openDrill } from '../drill.js';
 import { filters, fmt, HORIZONS, t } from '../state.js';
 
@@ -12,7 +12,7 @@ export async function horizons() {
   );
   const bySkill = new Map();
   per.forEach((d, i) => {
-    for (const r of published(d.rows)) {
+    for (const r of d.rows) {
       const row = bySkill.get(r.key) ?? { key: r.key, label: r.label, current: 0, short: 0, long: 0, total: 0 };
       row[HORIZONS[i]] = r.demand;
       row.total += r.demand;

@@ -1,7 +1,7 @@
 // Overview: the largest demand under the filters, by skill, skill group, occupation or sector.
 import { api } from '../api.js';
 import { bars, chart } from '../charts.js';
-import { el, panel, published, suppressedNote, table } from '../dom.js';
+import { el, panel, perturbedNote, table } from '../dom.js';
 import { drillButton, openDrill } from '../drill.js';
 import { filters, fmt, state, t } from '../state.js';
 
@@ -13,11 +13,10 @@ export async function overview() {
   if (data.rows.length === 0) return void p.append(el('p', {}, t('noData')));
   const canDrill = GROUP_FOR_DRILL.has(state.groupBy);
   if (canDrill) p.append(el('p', { class: 'hint' }, t('clickHint')));
-  const shown = published(data.rows);
   await chart(
     p,
     'overview',
-    bars(shown, {
+    bars(data.rows, {
       value: 'demand',
       valueTitle: t('demand'),
       color: '#1f6fb2',
@@ -45,5 +44,5 @@ export async function overview() {
     ],
     data.rows,
   );
-  suppressedNote(p, data.suppressed);
+  perturbedNote(p, [...data.rows, data.totals]);
 }

@@ -1,7 +1,7 @@
 // Regions: demand on the map, regions × skill groups, and one region against the whole country.
 import { api, authorization, nameOf, regionList } from '../api.js';
 import { bars, base, chart } from '../charts.js';
-import { el, panel, suppressedNote, table } from '../dom.js';
+import { el, panel, table } from '../dom.js';
 import { drillButton, openDrill } from '../drill.js';
 import { filters, fmt, t } from '../state.js';
 
@@ -81,7 +81,7 @@ export async function regions() {
 
   // regions × skill groups: each region's share of its demand per group, shaded
   const h = panel('regions-heat', t('heat'));
-  const top = (await topP).rows.filter((g) => !g.suppressed);
+  const top = (await topP).rows;
   const share = new Map((await perRegionP).rows.map((x) => [`${x.split} ${x.key}`, x.share]));
   const cells = byRegion.rows.map((r) => ({
     key: r.key,
@@ -112,7 +112,6 @@ export async function regions() {
   const compare = await compareP;
   const c = panel('regions-lq', `${t('lqTitle')}: ${nameOf(list, chosen)}`);
   if (!region) c.append(el('p', { class: 'hint' }, t('pickRegion')));
-  suppressedNote(c, compare.suppressed);
   if (compare.rows.length === 0) return void c.append(el('p', {}, t('noData')));
   await chart(
     c,

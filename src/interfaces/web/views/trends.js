@@ -1,7 +1,7 @@
 // Trends: demand over time for chosen skills, and the skills whose share grew most.
 import { api } from '../api.js';
 import { base, chart, swatches, withLegend } from '../charts.js';
-import { el, panel, published, suppressedNote, table } from '../dom.js';
+import { el, panel, perturbedNote, table } from '../dom.js';
 import { drillButton } from '../drill.js';
 import { filters, fmt, saveState, state, t } from '../state.js';
 
@@ -31,7 +31,7 @@ export async function trends({ rerender }) {
   p.append(choices);
   if (series.rows.length === 0) p.append(el('p', {}, t('noData')));
   else {
-    const rows = published(series.rows).map((r) => ({ ...r, date: new Date(r.bucket) }));
+    const rows = series.rows.map((r) => ({ ...r, date: new Date(r.bucket) }));
     const names = [...new Set(rows.map((r) => r.label))];
     const period = state.bucket === 'quarter' ? fmt.quarter : fmt.month;
     const colors = [
@@ -109,9 +109,9 @@ export async function trends({ rerender }) {
       ],
       series.rows,
     );
+    perturbedNote(p, series.rows);
   }
   const e = panel('emerging', t('emerging'));
-  suppressedNote(e, emerging.suppressed);
   if (emerging.rows.length === 0) return void e.append(el('p', {}, t('noData')));
   table(
     e,
