@@ -114,8 +114,15 @@ describe.skipIf(!postgresUrl)('separate worker processes on PostgreSQL and Redis
     );
     expect(doc.attempts).toBe(2);
     expect(await mentionStats([id!])).toEqual({ total: expectedMentions, distinct_rows: expectedMentions });
+    // the document is done when its save commits; BullMQ marks the job completed just after
     const job = await queue.getJob(analyzeJobId(id!));
-    expect(await job?.getState()).toBe('completed');
+    expect(
+      await waitFor(
+        async () => ((await job?.getState()) === 'completed' ? 'completed' : undefined),
+        10_000,
+        'completed',
+      ),
+    ).toBe('completed');
     restarted.child.kill('SIGTERM');
     expect(await restarted.exited).toBe(0);
     await queue.obliterate({ force: true });
