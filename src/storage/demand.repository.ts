@@ -102,7 +102,8 @@ const REGION_COLUMN: Record<string, string | null> = {
 };
 
 interface Where {
-  sql: string;
+  /** SQL conditions, all to hold */
+  conditions: string[];
   params: unknown[];
   /** the fact columns the filters read */
   columns: Set<string>;
@@ -124,6 +125,11 @@ const noiseSql = (byte: string) =>
 /** Demand (vacancies) is scaled by a factor between 0.85 and 1.15, also fixed by the cell key. */
 const DEMAND_SPREAD = 0.15;
 
+/** A fact or rollup row of a private document of an organisation other than `me` (an SQL uuid). */
+const othersPrivate = (me: string) => `private AND org_id <> ${me}`;
+/** A WHERE clause of these conditions, or nothing. */
+const whereSql = (conditions: string[]) => (conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '');
+
 const round = (x: number, digits = 4) => Math.round(x * 10 ** digits) / 10 ** digits;
 
 /** Aggregates over `demand_facts` (one row per mention, written with the analysis). */
@@ -141,7 +147,7 @@ export class DemandRepository {
     return region.level;
   }
 
-  /** The WHERE clause, its parameters and the columns it reads; unknown codes raise UnknownFilterError. */
+  /** The filters' conditions, their parameters and the columns they read; unknown codes raise UnknownFilterError. */
   async where(f: DemandFilters, params: unknown[] = []): Promise<Where> {
     const clauses: string[] = [];
     const columns = new Set<string>();
@@ -191,7 +197,7 @@ export class DemandRepository {
     if (f.from) add('month', 'month >= ?::date', f.from);
     if (f.to) add('month', 'month <= ?::date', f.to);
     if (f.minScore !== undefined && f.minScore > 0) add('score', 'score >= ?', f.minScore);
-    return { sql: clauses.length > 0 ? `WHERE ${clauses.join(' AND ')}` : '', params, columns };
+    return { conditions: clauses, params, columns };
   }
 
   /**
@@ -253,26 +259,25 @@ export class DemandRepository {
     f: DemandFilters,
     cell: { split: string; key: string; conditions: string[]; fine?: boolean },
   ): Promise<string> {
-    const conditions = [...(w.sql ? [w.sql.slice('WHERE '.length)] : []), ...cell.conditions];
+    const conditions = [...w.conditions, ...cell.conditions];
     const exact = (extra: string[]) =>
       `SELECT ${cell.split} AS split, ${cell.key} AS key, ${s.documents}::int AS documents, ${s.mentions}::int AS mentions,
          ${s.demand}::float8 AS demand
-       FROM ${s.from} ${[...conditions, ...extra].length > 0 ? `WHERE ${[...conditions, ...extra].join(' AND ')}` : ''} GROUP BY 1, 2`;
+       FROM ${s.from} ${whereSql([...conditions, ...extra])} GROUP BY 1, 2`;
     if (!f.viewer || f.scope === 'own') return `SELECT *, false AS perturbed FROM (${exact([])}) e`;
-    const me = `$${w.params.push(f.viewer.orgId)}::uuid`;
-    const others = `private AND org_id <> ${me}`;
+    const others = othersPrivate(`$${w.params.push(f.viewer.orgId)}::uuid`);
+    const withoutOthers = `SELECT *, false AS perturbed FROM (${exact([`NOT (${others})`])}) e`;
     // other organisations' private documents are never split below the maakunta level
-    if (cell.fine || w.columns.has('municipality'))
-      return `SELECT *, false AS perturbed FROM (${exact([`NOT (${others})`])}) e`;
+    if (cell.fine || w.columns.has('municipality')) return withoutOthers;
     // the cells others' private documents may count in, found cheaply in the rollup; most answers have none
     const probe = [...w.params, f.viewer.k];
     const releasable = await this.db.query<{ split: string; key: string }>(
       `SELECT (${cell.split})::text AS split, (${cell.key})::text AS key FROM ${s.from}
-       WHERE ${[...conditions, others].join(' AND ')} GROUP BY 1, 2
+       ${whereSql([...conditions, others])} GROUP BY 1, 2
        HAVING count(DISTINCT org_id) >= $${probe.length}::int AND ${s.documents} >= $${probe.length}::int`,
       probe,
     );
-    if (releasable.length === 0) return `SELECT *, false AS perturbed FROM (${exact([`NOT (${others})`])}) e`;
+    if (releasable.length === 0) return withoutOthers;
     const k = `$${w.params.push(f.viewer.k)}::int`;
     const splits = `$${w.params.push(releasable.map((r) => r.split))}::text[]`;
     const keys = `$${w.params.push(releasable.map((r) => r.key))}::text[]`;
@@ -284,8 +289,7 @@ export class DemandRepository {
          SELECT ${cell.split} AS split, ${cell.key} AS key, document_id, org_id, count(*) AS mentions,
            sum(weight) AS demand, ('x' || substr(md5(${secret} || document_id::text), 1, 8))::bit(32)::bigint AS record_key
          FROM demand_facts
-         WHERE ${[...conditions, others].join(' AND ')}
-           AND ((${cell.split})::text, (${cell.key})::text) IN (SELECT * FROM unnest(${splits}, ${keys}))
+         ${whereSql([...conditions, others, `((${cell.split})::text, (${cell.key})::text) IN (SELECT * FROM unnest(${splits}, ${keys}))`])}
          GROUP BY 1, 2, 3, 4
        ) d
        GROUP BY 1, 2 HAVING count(DISTINCT org_id) >= ${k} AND count(*) >= ${k}`;
@@ -436,12 +440,12 @@ export class DemandRepository {
     const w = await this.where(f);
     const s = this.source(w);
     const conditions = [
-      ...(w.sql ? [w.sql.slice('WHERE '.length)] : []),
+      ...w.conditions,
       ...(s.from === 'demand_facts' ? [] : ['mentions > 0']),
-      ...(f.viewer && f.scope !== 'own' ? [`NOT (private AND org_id <> $${w.params.push(f.viewer.orgId)}::uuid)`] : []),
+      ...(f.viewer && f.scope !== 'own' ? [`NOT (${othersPrivate(`$${w.params.push(f.viewer.orgId)}::uuid`)})`] : []),
     ];
     const r = await this.db.query<{ m: string | null }>(
-      `SELECT to_char(max(month), 'YYYY-MM-DD') AS m FROM ${s.from} ${conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : ''}`,
+      `SELECT to_char(max(month), 'YYYY-MM-DD') AS m FROM ${s.from} ${whereSql(conditions)}`,
       w.params,
     );
     return r[0]?.m ?? null;
@@ -547,8 +551,11 @@ export class DemandRepository {
     readableBy?: string,
   ): Promise<{ total: number; documents: { id: string; mentions: number }[] }> {
     const w = await this.where(f, readableBy ? [skill, readableBy] : [skill]);
-    const readable = readableBy ? ' AND (org_id = $2 OR NOT private)' : '';
-    const where = `WHERE skill_uri = $1${readable}${w.sql ? ` AND ${w.sql.slice('WHERE '.length)}` : ''}`;
+    const where = whereSql([
+      'skill_uri = $1',
+      ...(readableBy ? ['(org_id = $2 OR NOT private)'] : []),
+      ...w.conditions,
+    ]);
     const total = await this.db.query<{ n: number }>(
       `SELECT count(DISTINCT document_id)::int AS n FROM demand_facts ${where}`,
       w.params,

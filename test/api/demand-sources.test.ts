@@ -61,7 +61,7 @@ describe.each(engines())('demand from rollups and facts agrees with counting dis
     const key = GROUPS[groupBy];
     return db.query<{ key: string; documents: number; mentions: number; demand: number }>(
       `SELECT ${key} AS key, count(DISTINCT document_id)::int AS documents, count(*)::int AS mentions, round(sum(weight)::numeric, 3)::float8 AS demand
-       FROM demand_facts ${w.sql} ${w.sql ? 'AND' : 'WHERE'} ${key} IS NOT NULL GROUP BY 1 ORDER BY 1`,
+       FROM demand_facts WHERE ${[...w.conditions, `${key} IS NOT NULL`].join(' AND ')} GROUP BY 1 ORDER BY 1`,
       w.params,
     );
   }
@@ -85,7 +85,7 @@ describe.each(engines())('demand from rollups and facts agrees with counting dis
       const r = (await reference('kind', f)).length > 0 ? await repo.totals(f) : undefined;
       const w = await repo.where(f);
       const [t] = await db.query<{ documents: number; mentions: number }>(
-        `SELECT count(DISTINCT document_id)::int AS documents, count(*)::int AS mentions FROM demand_facts ${w.sql}`,
+        `SELECT count(DISTINCT document_id)::int AS documents, count(*)::int AS mentions FROM demand_facts ${w.conditions.length > 0 ? `WHERE ${w.conditions.join(' AND ')}` : ''}`,
         w.params,
       );
       if (r) expect({ documents: r.documents, mentions: r.mentions }, `totals ${JSON.stringify(f)}`).toEqual(t);
