@@ -15,7 +15,7 @@ import { DemandRepository, type DemandFilters } from '../src/storage/demand.repo
 import { PROJECT_ROOT } from '../src/base/paths.js';
 import { openDatabase, type Database } from '../src/storage/database.js';
 import { postgresAvailable, startPostgres, type TestServer } from '../test/helpers/servers.js';
-import { seedDemand } from './seed-demand.js';
+import { benchKeys, seedDemand } from './seed-demand.js';
 import { quantile } from './bench-stats.js';
 
 const { values } = parseArgs({
@@ -140,7 +140,12 @@ for (const engine of values.engines.split(',')) {
   const db = await openDatabase(engine === 'postgres' ? { url } : {});
   try {
     console.log(`\n${engine}: loading`);
-    await seedDemand(db, { taxonomy, mentions: target, baseDocs: Number(values['base-docs']) });
+    await seedDemand(db, {
+      taxonomy,
+      mentions: target,
+      baseDocs: Number(values['base-docs']),
+      keys: await benchKeys(),
+    });
     await measure(engine, db);
   } finally {
     await db.close();

@@ -14,12 +14,13 @@ import { openQueue } from '../src/jobs/analyze.queue.js';
 import { openDatabase } from '../src/storage/database.js';
 import { DocumentsRepository } from '../src/storage/documents.repository.js';
 import { startRedis } from '../test/helpers/servers.js';
-import { seedDemand } from './seed-demand.js';
+import { benchKeys, seedDemand } from './seed-demand.js';
 
 const taxonomy = process.env.BENCH_TAXONOMY!;
 const db = await openDatabase({});
 console.log(`taxonomy: ${taxonomy}; embedded PGlite`);
-await seedDemand(db, { taxonomy, mentions: Number(process.env.BENCH_MENTIONS ?? 100_000), baseDocs: 200 });
+const keys = await benchKeys();
+await seedDemand(db, { taxonomy, mentions: Number(process.env.BENCH_MENTIONS ?? 100_000), baseDocs: 200, keys });
 const redis = await startRedis();
 const config = loadConfig({
   ...process.env,
@@ -34,7 +35,7 @@ const queue = openQueue(config, redis.url);
 const app = await buildApp({
   config,
   db,
-  documents: new DocumentsRepository(db),
+  documents: new DocumentsRepository(db, keys),
   queue,
   redisUrl: redis.url,
   analyzer: {},

@@ -12,6 +12,7 @@ import { enqueueAnalyze } from '../src/jobs/analyze.queue.js';
 import { openQueue } from '../src/jobs/analyze.queue.js';
 import { openDatabase } from '../src/storage/database.js';
 import { KeysRepository } from '../src/storage/keys.repository.js';
+import { DocumentKeys } from '../src/storage/document-keys.js';
 import { DocumentsRepository } from '../src/storage/documents.repository.js';
 import { migrate } from '../src/storage/migrate.js';
 import { importTaxonomy } from '../src/taxonomy/import.js';
@@ -42,7 +43,7 @@ try {
   await migrate(db);
   await importTaxonomy(db, taxonomy);
   const worker = runCli(['worker'], env);
-  const documents = new DocumentsRepository(db);
+  const documents = new DocumentsRepository(db, await DocumentKeys.open(config.KEY_DIR));
   const org = await new KeysRepository(db).createOrganisation(`bench-${Date.now()}`);
   const queue = openQueue(config, redis.url);
   // the worker is ready once it has taken a first document

@@ -1,7 +1,11 @@
 import { KeysRepository } from '../src/storage/keys.repository.js';
 import { ROLLUPS } from '../src/storage/rollups.js';
 import { Analyzer } from '../src/analysis/analyzer.js';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Database } from '../src/storage/database.js';
+import { DocumentKeys } from '../src/storage/document-keys.js';
 import { DocumentsRepository } from '../src/storage/documents.repository.js';
 import { migrate } from '../src/storage/migrate.js';
 import { importTaxonomy } from '../src/taxonomy/import.js';
@@ -15,6 +19,11 @@ const HORIZON_WORDS: Record<string, string[]> = {
   en: ['', 'Next year we need more people.', 'In the long term the need grows.'],
 };
 
+/** A key directory of the benchmark's own, for the documents it stores. */
+export function benchKeys(): Promise<DocumentKeys> {
+  return DocumentKeys.open(mkdtempSync(join(tmpdir(), 'radar-bench-keys-')));
+}
+
 /**
  * Fills a database with demand for benchmarks: synthetic ads (random kind, date and municipality, some with
  * words of the future) through the real analyzer and DocumentsRepository.saveAnalysis, then copied in SQL up to
@@ -23,14 +32,14 @@ const HORIZON_WORDS: Record<string, string[]> = {
  */
 export async function seedDemand(
   db: Database,
-  options: { taxonomy: string; mentions: number; baseDocs: number },
+  options: { taxonomy: string; mentions: number; baseDocs: number; keys: DocumentKeys },
 ): Promise<void> {
   const { taxonomy, mentions: target } = options;
   await migrate(db);
   let t = performance.now();
   await importTaxonomy(db, taxonomy);
   const analyzer = await Analyzer.create(await loadTaxonomy(db));
-  const documents = new DocumentsRepository(db);
+  const documents = new DocumentsRepository(db, options.keys);
   const org = await new KeysRepository(db).createOrganisation('bench');
   const municipalities = (
     await db.query<{ code: string; name_fi: string }>(
@@ -60,6 +69,23 @@ export async function seedDemand(
   );
   t = performance.now();
   const copies = Math.max(0, Math.ceil(target / Math.max(1, base)) - 1);
+  // the copies are stored plain (as documents from before sealing): their text and analysis from the originals
+  const originals = await documents.getMany(
+    (await db.query<{ id: string }>('SELECT id FROM documents')).map((r) => r.id),
+  );
+  const analyses = await documents.analysesOf(originals.map((d) => d.id));
+  await db.exec('CREATE TEMP TABLE originals (id uuid PRIMARY KEY, text text NOT NULL, analysis jsonb NOT NULL)');
+  await db.query(
+    `INSERT INTO originals SELECT id, text, analysis FROM json_to_recordset($1::json) AS o (id uuid, text text, analysis jsonb)`,
+    [
+      JSON.stringify(
+        originals.map((d) => {
+          const { mentions: _, ...analysis } = analyses.get(d.id)!;
+          return { id: d.id, text: d.text, analysis };
+        }),
+      ),
+    ],
+  );
   await db.exec(`
     CREATE TEMP TABLE muni AS
       SELECT m.code AS municipality, m.parent_code AS maakunta, a.area_code AS area, k.parent_code AS major_region,
@@ -73,15 +99,16 @@ export async function seedDemand(
              1 + floor(random() * (SELECT count(*) FROM muni))::int AS muni_n
       FROM documents d, generate_series(1, ${copies}) g;
     INSERT INTO documents (id, kind, text, language, doc_date, content_hash, status, analysed_at, org_id, visibility)
-      SELECT c.id, d.kind, d.text, d.language, c.month, md5(d.content_hash || c.copy), 'done', now(), d.org_id, d.visibility
-      FROM copies c JOIN documents d ON d.id = c.base_id;
+      SELECT c.id, d.kind, o.text, d.language, c.month, md5(d.content_hash || c.copy), 'done', now(), d.org_id, d.visibility
+      FROM copies c JOIN documents d ON d.id = c.base_id JOIN originals o ON o.id = c.base_id;
     INSERT INTO demand_facts (document_id, skill_uri, skill_group, month, kind, language, horizon, polarity, weight, score,
         municipality, maakunta, area, major_region, occupation, isco, sector_section, sector_division, firsts, org_id, private)
       SELECT c.id, f.skill_uri, f.skill_group, c.month, f.kind, f.language, f.horizon, f.polarity, f.weight, f.score,
              m.municipality, m.maakunta, m.area, m.major_region, f.occupation, f.isco, f.sector_section, f.sector_division, f.firsts, f.org_id, f.private
       FROM copies c JOIN demand_facts f ON f.document_id = c.base_id JOIN muni m ON m.n = c.muni_n;
     INSERT INTO document_analyses (document_id, language, pipeline_version, taxonomy_version, analysis)
-      SELECT c.id, a.language, a.pipeline_version, a.taxonomy_version, a.analysis FROM copies c JOIN document_analyses a ON a.document_id = c.base_id;
+      SELECT c.id, a.language, a.pipeline_version, a.taxonomy_version, o.analysis
+      FROM copies c JOIN document_analyses a ON a.document_id = c.base_id JOIN originals o ON o.id = c.base_id;
     INSERT INTO mentions (document_id, skill_uri, score, method, start_offset, end_offset, sentence_index, horizon, polarity, weight)
       SELECT c.id, m.skill_uri, m.score, m.method, m.start_offset, m.end_offset, m.sentence_index, m.horizon, m.polarity, m.weight
       FROM copies c JOIN mentions m ON m.document_id = c.base_id;

@@ -19,6 +19,11 @@ export const ConfigSchema = Type.Object({
     Type.String({ pattern: '^postgres(ql)?://', description: 'PostgreSQL server; unset → embedded PGlite' }),
   ),
   DATA_DIR: Type.String({ minLength: 1, default: './data', description: 'PGlite files, private Redis files' }),
+  KEY_DIR: Type.String({
+    default: '',
+    description:
+      "documents' own encryption keys, destroyed on delete; unset → DATA_DIR/keys. The API and every worker share it",
+  }),
   TAXONOMY_DIR: Type.String({
     minLength: 1,
     default: '../shared/data',
@@ -179,6 +184,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     ...config,
     DATA_DIR: resolve(config.DATA_DIR),
+    KEY_DIR: config.KEY_DIR ? resolve(config.KEY_DIR) : join(resolve(config.DATA_DIR), 'keys'),
     MODELS_DIR: resolve(config.MODELS_DIR),
     TAXONOMY_DIR: resolve(config.TAXONOMY_DIR),
     // the project's own list by default; files the user names are taken relative to the working directory

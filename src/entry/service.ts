@@ -13,7 +13,7 @@ import { startRequeueSweep } from '../jobs/requeue.js';
 import { DocumentsRepository } from '../storage/documents.repository.js';
 import { KeysRepository } from '../storage/keys.repository.js';
 import { startMaintenance } from '../storage/maintenance.js';
-import { openStorage } from '../storage/open.js';
+import { openDocumentKeys, openStorage } from '../storage/open.js';
 import { ensureTaxonomy } from '../taxonomy/import.js';
 import { taxonomyParts } from '../taxonomy/load.js';
 
@@ -45,7 +45,7 @@ export async function startService(config: Config, log: Logger, options: { withW
   const redis = await resolveRedis(config, log);
   const queue = openQueue(config, redis.url);
   queue.on('error', (err) => log.warn({ err }, 'queue connection error'));
-  const documents = new DocumentsRepository(db);
+  const documents = new DocumentsRepository(db, await openDocumentKeys(config));
   const keys = new KeysRepository(db, config.AUTH_CACHE_MS);
   const firstKey = await firstOperatorKey(keys);
   const analyzer: AnalyzerHolder = {};
@@ -56,6 +56,7 @@ export async function startService(config: Config, log: Logger, options: { withW
   let analysis: AnalysisProcess | undefined;
   let interactive: AnalysisProcess | undefined;
   let closing = false;
+  const sealing = sealPlainDocuments(documents, log, () => closing);
   const stopWaiting = new AbortController();
 
   const loading = (async () => {
@@ -105,6 +106,7 @@ export async function startService(config: Config, log: Logger, options: { withW
       stopSweep();
       stopMaintenance();
       await app.close();
+      await sealing;
       await loading;
       await worker?.close();
       await analysis?.close();
@@ -114,6 +116,26 @@ export async function startService(config: Config, log: Logger, options: { withW
       await redis.private?.stop();
     },
   };
+}
+
+/**
+ * Seals, in the background and a few hundred at a time, the documents stored before sealing existed (a database
+ * from an earlier version): from then on, deleting one destroys its key as for any other.
+ */
+async function sealPlainDocuments(documents: DocumentsRepository, log: Logger, stopped: () => boolean): Promise<void> {
+  let total = 0;
+  try {
+    for (let n = await documents.sealPlain(); n > 0 && !stopped(); n = await documents.sealPlain()) total += n;
+  } catch (err) {
+    log.warn({ err, sealed: total }, 'sealing the documents stored plain stopped; it goes on at the next start');
+    return;
+  }
+  if (total > 0) {
+    log.info(
+      { sealed: total },
+      'documents and analyses stored plain by an earlier version were sealed; VACUUM FULL documents, document_analyses drops their plain copies',
+    );
+  }
 }
 
 /** On a database with no operator key in force: an organisation "admin" (made if missing) and an operator key for it. */

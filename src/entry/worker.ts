@@ -7,7 +7,7 @@ import { startWorker } from '../jobs/analyze.worker.js';
 import { lowerPriority } from '../jobs/priority.js';
 import { startRequeueSweep } from '../jobs/requeue.js';
 import { DocumentsRepository } from '../storage/documents.repository.js';
-import { openStorage } from '../storage/open.js';
+import { openDocumentKeys, openStorage } from '../storage/open.js';
 import { loadTaxonomy } from '../taxonomy/load.js';
 
 /** A worker process: shared PostgreSQL and Redis, models and taxonomy loaded before the first job. */
@@ -20,7 +20,7 @@ export async function runWorkerProcess(config: Config, log: Logger): Promise<() 
   }
   lowerPriority(config, log, 'worker');
   const db = await openStorage(config, log);
-  const documents = new DocumentsRepository(db);
+  const documents = new DocumentsRepository(db, await openDocumentKeys(config));
   const analyzer = await loadAnalyzer(
     await loadTaxonomy(db, { aliasFiles: config.ALIASES_FILES.split(','), log }),
     config,

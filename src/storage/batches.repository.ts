@@ -143,15 +143,18 @@ export class BatchesRepository {
     afterRow: number,
     limit: number,
   ): Promise<{ id: string; row: number; text: string; analysis: StoredAnalysis }[]> {
-    const rows = await this.db.query<{ row: number; ad_id: string | null; document_id: string; text: string }>(
-      `SELECT r.row, r.ad_id, r.document_id, d.text FROM batch_rows r JOIN documents d ON d.id = r.document_id
+    const rows = await this.db.query<{ row: number; ad_id: string | null; document_id: string }>(
+      `SELECT r.row, r.ad_id, r.document_id FROM batch_rows r JOIN documents d ON d.id = r.document_id
        WHERE r.batch_id = $1 AND r.row > $2 AND d.status = 'done' ORDER BY r.row LIMIT $3`,
       [batchId, afterRow, limit],
     );
-    const analyses = await this.documents.analysesOf([...new Set(rows.map((r) => r.document_id))]);
+    const ids = [...new Set(rows.map((r) => r.document_id))];
+    const texts = new Map((await this.documents.getMany(ids)).map((d) => [d.id, d.text]));
+    const analyses = await this.documents.analysesOf(ids);
     return rows.flatMap((r) => {
       const analysis = analyses.get(r.document_id);
-      return analysis ? [{ id: r.ad_id ?? `row-${r.row}`, row: r.row, text: r.text, analysis }] : [];
+      const text = texts.get(r.document_id);
+      return analysis && text !== undefined ? [{ id: r.ad_id ?? `row-${r.row}`, row: r.row, text, analysis }] : [];
     });
   }
 

@@ -18,6 +18,7 @@ import {
   type MentionColumns,
 } from './analysis-rows.js';
 import type { Database, Statement } from './database.js';
+import { issuedRef, seal, unseal, type DocumentKeys, type KeyRef } from './document-keys.js';
 
 /** A document as stored: what its sender gave, its organisation, and where it is in the analysis. */
 export interface StoredDocument extends NewDocument {
@@ -36,7 +37,10 @@ interface DocumentRow {
   id: string;
   kind: DocumentKind;
   title: string | null;
-  text: string;
+  text: string | null;
+  sealed: Uint8Array | null;
+  key_segment: string | null;
+  key_slot: number | null;
   language: Language | null;
   doc_date: string | Date | null;
   region: string | null;
@@ -54,19 +58,26 @@ interface DocumentRow {
   analysed_at: Date | null;
 }
 
-const COLUMNS = `id, kind, title, text, language, to_char(doc_date, 'YYYY-MM-DD') AS doc_date, region, employer, vacancies,
+const COLUMNS = `id, kind, title, text, sealed, key_segment, key_slot, language, to_char(doc_date, 'YYYY-MM-DD') AS doc_date, region, employer, vacancies,
   horizon, external_id, org_id, visibility, status, attempts, error, created_at, updated_at, analysed_at`;
 
-function toDocument(r: DocumentRow): StoredDocument {
+/** What a document's key seals: what its sender wrote, as opposed to the metadata queries filter by. */
+interface SealedContent {
+  text: string;
+  title?: string | undefined;
+  employer?: Employer | undefined;
+}
+
+function toDocument(r: DocumentRow, content: SealedContent): StoredDocument {
   return {
     id: r.id,
     kind: r.kind,
-    text: r.text,
-    title: r.title ?? undefined,
+    text: content.text,
+    title: content.title,
     language: r.language ?? undefined,
     date: typeof r.doc_date === 'string' ? r.doc_date : undefined,
     region: r.region ?? undefined,
-    employer: r.employer ?? undefined,
+    employer: content.employer,
     vacancies: r.vacancies ?? undefined,
     horizon: r.horizon ?? undefined,
     externalId: r.external_id ?? undefined,
@@ -157,8 +168,41 @@ export class DocumentRefusedError extends Error {
   }
 }
 
+/** JSON.stringify's replacer: a lone UTF-16 surrogate becomes U+FFFD, as in any UTF-8 text. */
+function wellFormed(_key: string, value: unknown): unknown {
+  return typeof value === 'string' ? value.toWellFormed() : value;
+}
+
+/** A bytea value as the engine gives it (pg: Buffer; PGlite: Uint8Array). */
+function bytes(value: Uint8Array): Buffer {
+  return Buffer.isBuffer(value) ? value : Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+}
+
+function keyRef(r: { key_segment: string | null; key_slot: number | null }): KeyRef | undefined {
+  return r.key_segment !== null && r.key_slot !== null ? { segment: r.key_segment, slot: r.key_slot } : undefined;
+}
+
 export class DocumentsRepository {
-  constructor(private readonly db: Database) {}
+  constructor(
+    private readonly db: Database,
+    private readonly keys: DocumentKeys,
+  ) {}
+
+  /**
+   * The documents of `rows`, their sealed content opened. A document whose key was destroyed (deleted a moment
+   * ago) is left out; one stored before sealing existed is read as it is.
+   */
+  private async open(rows: DocumentRow[]): Promise<StoredDocument[]> {
+    const keys = await this.keys.keys(rows.map((r) => keyRef(r) ?? { segment: '', slot: -1 }));
+    return rows.flatMap((r, i) => {
+      if (r.sealed === null)
+        return [toDocument(r, { text: r.text ?? '', title: r.title ?? undefined, employer: r.employer ?? undefined })];
+      const key = keys[i];
+      if (!key) return [];
+      const content = JSON.parse(unseal(key, r.id, bytes(r.sealed))) as SealedContent;
+      return [toDocument(r, content)];
+    });
+  }
 
   /**
    * Stores a document of organisation `orgId`, or returns the one that organisation already stored with the same
@@ -179,15 +223,20 @@ export class DocumentsRepository {
     if (docs.length === 0) return [];
     const ids = docs.map(() => randomUUID());
     const hashes = docs.map(contentHash);
+    // each document sealed with a key of its own, on disk before the row that needs it is committed
+    const issued = await this.keys.issue(docs.length);
     const rows = docs.map((d, i) => ({
       id: ids[i],
       kind: d.kind,
-      title: d.title,
-      text: d.text,
+      sealed: seal(
+        issued.keys[i]!,
+        ids[i]!,
+        JSON.stringify({ text: d.text, title: d.title, employer: d.employer } satisfies SealedContent, wellFormed),
+      ).toString('base64'),
+      key_slot: issuedRef(issued, i).slot,
       language: d.language,
       doc_date: d.date,
       region: d.region,
-      employer: d.employer,
       vacancies: d.vacancies,
       external_id: d.externalId,
       content_hash: hashes[i],
@@ -197,20 +246,25 @@ export class DocumentsRepository {
     // The rows go as one JSON text, not as an array per column: the texts of a batch in arrays cost a third
     // more of the engine's time (every element quoted and escaped, then parsed back by array_in). A lone UTF-16
     // surrogate becomes U+FFFD, as it would in any UTF-8 text, rather than an escape JSON in PostgreSQL refuses.
-    const inserted = await this.db.query<{ id: string }>(
-      `INSERT INTO documents (id, kind, title, text, language, doc_date, region, employer, vacancies, external_id, content_hash, horizon, visibility, org_id)
-       SELECT id, kind, title, text, language, doc_date, region, employer, vacancies, external_id, content_hash, horizon, visibility, $2
-       FROM json_to_recordset($1::json) AS d (id uuid, kind text, title text, text text, language text, doc_date date, region text,
-         employer jsonb, vacancies int, external_id text, content_hash text, horizon text, visibility text)
-       ON CONFLICT DO NOTHING
-       RETURNING id`,
-      [
-        JSON.stringify(rows, (_key, value: unknown) => (typeof value === 'string' ? value.toWellFormed() : value)),
-        orgId,
-      ],
-    );
+    let inserted: { id: string }[];
+    try {
+      inserted = await this.db.query<{ id: string }>(
+        `INSERT INTO documents (id, kind, sealed, key_segment, key_slot, language, doc_date, region, vacancies, external_id, content_hash, horizon, visibility, org_id)
+         SELECT id, kind, decode(sealed, 'base64'), $3, key_slot, language, doc_date, region, vacancies, external_id, content_hash, horizon, visibility, $2
+         FROM json_to_recordset($1::json) AS d (id uuid, kind text, sealed text, key_slot int, language text, doc_date date, region text,
+           vacancies int, external_id text, content_hash text, horizon text, visibility text)
+         ON CONFLICT DO NOTHING
+         RETURNING id`,
+        [JSON.stringify(rows, wellFormed), orgId, issued.segment],
+      );
+    } catch (err) {
+      await this.keys.destroy(issued.keys.map((_, i) => issuedRef(issued, i)));
+      throw err;
+    }
     const created = new Set(inserted.map((r) => r.id));
     if (created.size === docs.length) return ids.map((id) => ({ id, created: true, status: 'queued' as const }));
+    // the keys of documents found already stored sealed nothing
+    await this.keys.destroy(ids.flatMap((id, i) => (created.has(id) ? [] : [issuedRef(issued, i)])));
     const existing = await this.db.query<{
       id: string;
       external_id: string | null;
@@ -256,14 +310,14 @@ export class DocumentsRepository {
 
   async get(id: string): Promise<StoredDocument | undefined> {
     const rows = await this.db.query<DocumentRow>(`SELECT ${COLUMNS} FROM documents WHERE id = $1`, [id]);
-    return rows[0] && toDocument(rows[0]);
+    return (await this.open(rows))[0];
   }
 
   /** Several documents by id, in the order asked (unknown ids left out). */
   async getMany(ids: string[]): Promise<StoredDocument[]> {
     if (ids.length === 0) return [];
     const rows = await this.db.query<DocumentRow>(`SELECT ${COLUMNS} FROM documents WHERE id = ANY($1::uuid[])`, [ids]);
-    const byId = new Map(rows.map((r) => [r.id, toDocument(r)]));
+    const byId = new Map((await this.open(rows)).map((d) => [d.id, d]));
     return ids.map((id) => byId.get(id)).filter((d): d is StoredDocument => d !== undefined);
   }
 
@@ -283,18 +337,37 @@ export class DocumentsRepository {
       `SELECT ${COLUMNS} FROM documents ${clause} ORDER BY created_at DESC, id LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
       [...params, filter.limit, filter.offset],
     );
-    return { items: rows.map(toDocument), total: total[0]?.n ?? 0 };
+    return { items: await this.open(rows), total: total[0]?.n ?? 0 };
   }
 
-  /** Deletes a document of organisation `orgId` with everything derived from it; its facts leave every rollup in the same statement. */
+  /**
+   * Deletes a document of organisation `orgId` with everything derived from it; its facts leave every rollup in
+   * the same statement. Its key is destroyed first: the copies of its text and analysis that the database keeps
+   * for a while (dead rows, WAL) can no longer be opened. Should the delete then fail, the document stays with no
+   * key and reads as deleted.
+   */
   async delete(id: string, orgId: string): Promise<boolean> {
-    const rows = await this.db.query('DELETE FROM documents WHERE id = $1 AND org_id = $2 RETURNING id', [id, orgId]);
-    return rows.length > 0;
+    type Ref = { key_segment: string | null; key_slot: number | null };
+    const [found] = await this.db.query<Ref>(
+      'SELECT key_segment, key_slot FROM documents WHERE id = $1 AND org_id = $2',
+      [id, orgId],
+    );
+    if (!found) return false;
+    const ref = keyRef(found);
+    if (ref) await this.keys.destroy([ref]);
+    const [deleted] = await this.db.query<Ref>(
+      'DELETE FROM documents WHERE id = $1 AND org_id = $2 RETURNING key_segment, key_slot',
+      [id, orgId],
+    );
+    // sealed meanwhile (a document stored plain by an earlier version): that key goes too
+    const late = deleted && keyRef(deleted);
+    if (late && (late.segment !== ref?.segment || late.slot !== ref.slot)) await this.keys.destroy([late]);
+    return deleted !== undefined;
   }
 
   /** Makes a document of organisation `orgId` private or shared, its demand facts (and so the rollups) with it. */
   async setVisibility(id: string, orgId: string, visibility: Visibility): Promise<StoredDocument | undefined> {
-    return this.db.transaction(async (tx) => {
+    const row = await this.db.transaction(async (tx) => {
       const rows = await tx.query<DocumentRow>(
         `UPDATE documents SET visibility = $3, updated_at = now() WHERE id = $1 AND org_id = $2 RETURNING ${COLUMNS}`,
         [id, orgId, visibility],
@@ -304,8 +377,113 @@ export class DocumentsRepository {
         id,
         visibility === 'private',
       ]);
-      return toDocument(rows[0]);
+      return rows[0];
     });
+    return row && (await this.open([row]))[0];
+  }
+
+  /**
+   * Seals up to `limit` documents stored before sealing existed, then up to `limit` analyses still plain of
+   * sealed documents; how many it sealed (0: none is left). Each write holds only while the row is as it was
+   * read, so a save or a delete meanwhile wins. The plain versions stay in the database's files until VACUUM
+   * FULL rewrites the tables (docs/privacy.md).
+   */
+  async sealPlain(limit = 200): Promise<number> {
+    const [plain] = await this.db.batch(
+      [
+        {
+          sql: 'SELECT id, title, text, employer FROM documents WHERE sealed IS NULL ORDER BY id LIMIT $1',
+          params: [limit],
+        },
+      ],
+      { background: true },
+    );
+    let sealed = 0;
+    const docs = plain as { id: string; title: string | null; text: string; employer: Employer | null }[];
+    if (docs.length > 0) {
+      const issued = await this.keys.issue(docs.length);
+      const rows = docs.map((d, i) => ({
+        id: d.id,
+        slot: issuedRef(issued, i).slot,
+        sealed: seal(
+          issued.keys[i]!,
+          d.id,
+          JSON.stringify({
+            text: d.text,
+            title: d.title ?? undefined,
+            employer: d.employer ?? undefined,
+          } satisfies SealedContent),
+        ).toString('base64'),
+      }));
+      let done: { id: string }[] | undefined;
+      try {
+        [done] = (await this.db.batch(
+          [
+            {
+              sql: `UPDATE documents d SET sealed = decode(s.sealed, 'base64'), key_segment = $2, key_slot = s.slot,
+                      text = NULL, title = NULL, employer = NULL
+                    FROM json_to_recordset($1::json) AS s (id uuid, slot int, sealed text)
+                    WHERE d.id = s.id AND d.sealed IS NULL RETURNING d.id`,
+              params: [JSON.stringify(rows), issued.segment],
+            },
+          ],
+          { background: true },
+        )) as { id: string }[][];
+      } catch (err) {
+        await this.keys.destroy(issued.keys.map((_, i) => issuedRef(issued, i)));
+        throw err;
+      }
+      const used = new Set((done ?? []).map((r) => r.id));
+      await this.keys.destroy(
+        rows.filter((r) => !used.has(r.id)).map((r) => ({ segment: issued.segment, slot: r.slot })),
+      );
+      sealed += used.size;
+    }
+    const [analyses] = await this.db.batch(
+      [
+        {
+          sql: `SELECT a.document_id, a.analysis::text AS analysis, a.xmin::text AS version, d.key_segment, d.key_slot
+                FROM document_analyses a JOIN documents d ON d.id = a.document_id
+                WHERE a.sealed IS NULL AND d.sealed IS NOT NULL LIMIT $1`,
+          params: [limit],
+        },
+      ],
+      { background: true },
+    );
+    const open = analyses as {
+      document_id: string;
+      analysis: string;
+      version: string;
+      key_segment: string | null;
+      key_slot: number | null;
+    }[];
+    if (open.length > 0) {
+      const keys = await this.keys.keys(open.map((a) => keyRef(a) ?? { segment: '', slot: -1 }));
+      const rows = open.flatMap((a, i) =>
+        keys[i]
+          ? [
+              {
+                id: a.document_id,
+                version: a.version,
+                sealed: seal(keys[i], a.document_id, a.analysis).toString('base64'),
+              },
+            ]
+          : [],
+      );
+      const [done] = await this.db.batch(
+        [
+          {
+            sql: `UPDATE document_analyses a SET sealed = decode(s.sealed, 'base64'), analysis = NULL
+                  FROM json_to_recordset($1::json) AS s (id uuid, version text, sealed text)
+                  WHERE a.document_id = s.id AND a.xmin::text = s.version AND a.sealed IS NULL RETURNING a.document_id`,
+            params: [JSON.stringify(rows)],
+          },
+        ],
+        { background: true },
+      );
+      sealed += done!.length;
+    }
+    return sealed;
   }
 
   /** Marks a document as being analysed; returns false when it is gone. */
@@ -316,7 +494,7 @@ export class DocumentsRepository {
        WHERE id = $1 RETURNING ${COLUMNS}`,
       [id, worker],
     );
-    return rows[0] && toDocument(rows[0]);
+    return (await this.open(rows))[0];
   }
 
   /**
@@ -351,6 +529,19 @@ export class DocumentsRepository {
       sql: `SELECT id FROM documents WHERE id = $1${server ? ' FOR UPDATE' : ''}`,
       params: [id],
     };
+    // the analysis names words of the text (cues, places): sealed with the document's key
+    // one row by its key, a moment's work for the engine: read as a request's statement is, outside any transaction
+    const [found] = await this.db.query<{ key_segment: string | null; key_slot: number | null }>(
+      'SELECT key_segment, key_slot FROM documents WHERE id = $1',
+      [id],
+    );
+    if (!found) return false;
+    const ref = keyRef(found);
+    const key = ref && (await this.keys.key(ref));
+    if (ref && !key) return false;
+    const analysis = key
+      ? { plain: null, sealed: seal(key, id, rows.json).toString('base64') }
+      : { plain: rows.json, sealed: null };
     const first = await this.db.batch(
       [
         row,
@@ -363,12 +554,12 @@ export class DocumentsRepository {
         regionsStatement(id, rows),
         // the row's xmin is this transaction's id: the next transactions check that no later save replaced it
         {
-          sql: `INSERT INTO document_analyses (document_id, language, pipeline_version, taxonomy_version, analysis)
-                SELECT $1, $2, $3, $4, $5::jsonb WHERE ${PRESENT}
+          sql: `INSERT INTO document_analyses (document_id, language, pipeline_version, taxonomy_version, analysis, sealed)
+                SELECT $1, $2, $3, $4, $5::jsonb, decode($6, 'base64') WHERE ${PRESENT}
                 ON CONFLICT (document_id) DO UPDATE SET language = EXCLUDED.language, pipeline_version = EXCLUDED.pipeline_version,
-                  taxonomy_version = EXCLUDED.taxonomy_version, analysis = EXCLUDED.analysis, created_at = now()
+                  taxonomy_version = EXCLUDED.taxonomy_version, analysis = EXCLUDED.analysis, sealed = EXCLUDED.sealed, created_at = now()
                 RETURNING xmin::text AS step`,
-          params: [id, rows.language, rows.pipelineVersion, rows.taxonomyVersion, rows.json],
+          params: [id, rows.language, rows.pipelineVersion, rows.taxonomyVersion, analysis.plain, analysis.sealed],
         },
       ].filter((statement) => statement !== undefined),
       { background: true },
@@ -413,10 +604,25 @@ export class DocumentsRepository {
   async analysesOf(ids: string[]): Promise<Map<string, StoredAnalysis>> {
     const out = new Map<string, StoredAnalysis>();
     if (ids.length === 0) return out;
-    const rows = await this.db.query<{ document_id: string; analysis: Omit<Analysis, 'mentions'> }>(
-      'SELECT document_id, analysis FROM document_analyses WHERE document_id = ANY($1::uuid[])',
+    const stored = await this.db.query<{
+      document_id: string;
+      analysis: Omit<Analysis, 'mentions'> | null;
+      sealed: Uint8Array | null;
+      key_segment: string | null;
+      key_slot: number | null;
+    }>(
+      `SELECT a.document_id, a.analysis, a.sealed, d.key_segment, d.key_slot
+       FROM document_analyses a JOIN documents d ON d.id = a.document_id WHERE a.document_id = ANY($1::uuid[])`,
       [ids],
     );
+    const keys = await this.keys.keys(stored.map((r) => keyRef(r) ?? { segment: '', slot: -1 }));
+    const rows = stored.flatMap((r, i) => {
+      if (r.sealed === null) return r.analysis ? [{ document_id: r.document_id, analysis: r.analysis }] : [];
+      const key = keys[i];
+      if (!key) return [];
+      const analysis = JSON.parse(unseal(key, r.document_id, bytes(r.sealed))) as Omit<Analysis, 'mentions'>;
+      return [{ document_id: r.document_id, analysis }];
+    });
     const mentions = await this.db.query<StoredMention & { document_id: string }>(
       `SELECT document_id, skill_uri AS uri, start_offset AS start, end_offset AS "end", sentence_index AS "sentenceIndex", method,
          round(score::numeric, 3)::float8 AS score, horizon, polarity, round(weight::numeric, 3)::float8 AS weight

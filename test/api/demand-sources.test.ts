@@ -12,7 +12,7 @@ import type { NewDocument } from '../../src/domain/document.js';
 import { DocumentsRepository } from '../../src/storage/documents.repository.js';
 import { importTaxonomy } from '../../src/taxonomy/import.js';
 import { loadTaxonomy } from '../../src/taxonomy/load.js';
-import { createTestDatabase, engines, FIXTURE_TAXONOMY } from '../helpers/context.js';
+import { createTestDatabase, engines, FIXTURE_TAXONOMY, testKeys } from '../helpers/context.js';
 
 const cases = JSON.parse(readFileSync(join(PROJECT_ROOT, 'test', 'fixtures', 'demand', 'documents.json'), 'utf8')) as {
   document: NewDocument;
@@ -109,7 +109,7 @@ describe.each(engines())('demand from rollups and facts agrees with counting dis
     await importTaxonomy(db, FIXTURE_TAXONOMY);
     analyzer = await Analyzer.create(await loadTaxonomy(db));
     repo = new DemandRepository(db);
-    documents = new DocumentsRepository(db);
+    documents = new DocumentsRepository(db, await testKeys());
     orgId = (await new KeysRepository(db).createOrganisation('sources')).id;
     for (const d of variants()) {
       const { document } = await documents.create(orgId, d);

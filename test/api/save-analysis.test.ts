@@ -11,7 +11,7 @@ import type { Database } from '../../src/storage/database.js';
 import { DocumentsRepository, SAVE_CHUNK_ROWS } from '../../src/storage/documents.repository.js';
 import { importTaxonomy } from '../../src/taxonomy/import.js';
 import { loadTaxonomy } from '../../src/taxonomy/load.js';
-import { createTestDatabase, engines, FIXTURE_TAXONOMY } from '../helpers/context.js';
+import { createTestDatabase, engines, FIXTURE_TAXONOMY, testKeys } from '../helpers/context.js';
 
 const cases = JSON.parse(readFileSync(join(PROJECT_ROOT, 'test', 'fixtures', 'demand', 'documents.json'), 'utf8')) as {
   document: NewDocument;
@@ -36,14 +36,17 @@ describe.each(engines())('saving an analysis of many mentions on %s', (engine) =
     await importTaxonomy(db, FIXTURE_TAXONOMY);
     analyzer = await Analyzer.create(await loadTaxonomy(db));
     // the database as requests keep it busy (or not), counting the save's transactions
-    documents = new DocumentsRepository({
-      ...db,
-      busy: () => busy,
-      batch: (statements, options) => {
-        transactions++;
-        return db.batch(statements, options);
+    documents = new DocumentsRepository(
+      {
+        ...db,
+        busy: () => busy,
+        batch: (statements, options) => {
+          transactions++;
+          return db.batch(statements, options);
+        },
       },
-    });
+      await testKeys(),
+    );
     orgId = (await new KeysRepository(db).createOrganisation('saves')).id;
   }, 60_000);
   afterAll(() => drop());

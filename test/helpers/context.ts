@@ -1,10 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { inject } from 'vitest';
 import { loadConfig, type Config } from '../../src/base/config.js';
 import { openDatabase, type Database } from '../../src/storage/database.js';
+import { DocumentKeys } from '../../src/storage/document-keys.js';
 import { migrate } from '../../src/storage/migrate.js';
 import { PROJECT_ROOT } from '../../src/base/paths.js';
 import { Analyzer } from '../../src/analysis/analyzer.js';
@@ -19,6 +21,11 @@ export const fullDataPresent = existsSync(join(SHARED_DATA, 'esco-v1.1.1-en'));
 
 export type Engine = 'pglite' | 'postgres';
 
+/** A key directory of the test's own for the documents it stores (KEY_DIR for processes it starts: `.dir`). */
+export function testKeys(): Promise<DocumentKeys> {
+  return DocumentKeys.open(mkdtempSync(join(tmpdir(), 'radar-keys-')));
+}
+
 /** The engines to run storage-backed suites on: always PGlite, and PostgreSQL where a server could be started. */
 export function engines(): Engine[] {
   return inject('postgresUrl') ? ['pglite', 'postgres'] : ['pglite'];
@@ -28,13 +35,13 @@ export function uniquePrefix(name: string): string {
   return `t-${name}-${randomBytes(4).toString('hex')}`;
 }
 
-/** A fresh, migrated database on the engine: in-memory PGlite, or a new database on the test server. */
+/** A fresh, migrated database on the engine: PGlite (in memory unless given a directory), or a new database on the test server. */
 export async function createTestDatabase(
   engine: Engine,
-  options: { statementTimeoutMs?: number } = {},
+  options: { statementTimeoutMs?: number; pgliteDir?: string } = {},
 ): Promise<{ db: Database; url?: string; drop(): Promise<void> }> {
   if (engine === 'pglite') {
-    const db = await openDatabase({});
+    const db = await openDatabase({ dataDir: options.pgliteDir });
     await migrate(db);
     return { db, drop: () => db.close() };
   }

@@ -13,11 +13,12 @@ import { startWorker, type RunningWorker } from '../../src/jobs/analyze.worker.j
 import { redisOptions } from '../../src/jobs/redis.js';
 import { startRequeueSweep } from '../../src/jobs/requeue.js';
 import type { Database } from '../../src/storage/database.js';
+import type { DocumentKeys } from '../../src/storage/document-keys.js';
 import { DocumentsRepository } from '../../src/storage/documents.repository.js';
 import { KeysRepository } from '../../src/storage/keys.repository.js';
 import { importTaxonomy } from '../../src/taxonomy/import.js';
 import { loadTaxonomy } from '../../src/taxonomy/load.js';
-import { createTestDatabase, FIXTURE_TAXONOMY, testConfig, uniquePrefix, type Engine } from './context.js';
+import { createTestDatabase, FIXTURE_TAXONOMY, testConfig, uniquePrefix, type Engine, testKeys } from './context.js';
 
 export type Inject = (options: InjectOptions) => Promise<LightMyRequestResponse>;
 
@@ -33,6 +34,8 @@ export interface TestService {
   db: Database;
   config: Config;
   documents: DocumentsRepository;
+  /** the documents' key directory */
+  documentKeys: DocumentKeys;
   analyzer: AnalyzerHolder;
   startWorker(): RunningWorker;
   close(): Promise<void>;
@@ -44,6 +47,7 @@ export async function startTestService(
   name: string,
   env: Record<string, string> = {},
   taxonomyDir = FIXTURE_TAXONOMY,
+  storage: { pgliteDir?: string } = {},
 ): Promise<TestService> {
   const redisUrl = inject('redisUrl');
   const config = testConfig({
@@ -54,10 +58,14 @@ export async function startTestService(
     BODY_LIMIT_BYTES: '65536',
     ...env,
   });
-  const { db, drop } = await createTestDatabase(engine, { statementTimeoutMs: config.DB_STATEMENT_TIMEOUT_MS });
+  const { db, drop } = await createTestDatabase(engine, {
+    statementTimeoutMs: config.DB_STATEMENT_TIMEOUT_MS,
+    ...storage,
+  });
   await importTaxonomy(db, taxonomyDir);
   const log = createLogger(config);
-  const documents = new DocumentsRepository(db);
+  const documentKeys = await testKeys();
+  const documents = new DocumentsRepository(db, documentKeys);
   const queue = openQueue(config, redisUrl);
   const taxonomy = await loadTaxonomy(db, { aliasFiles: config.ALIASES_FILES.split(','), log });
   const analyzer: AnalyzerHolder = { current: new InProcessAnalysis(await loadAnalyzer(taxonomy, config, log)) };
@@ -89,6 +97,7 @@ export async function startTestService(
     db,
     config,
     documents,
+    documentKeys,
     analyzer,
     startWorker() {
       const w = startWorker(config, log, redisUrl, documents, analyzer.current!);

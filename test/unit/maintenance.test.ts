@@ -4,7 +4,7 @@ import { KeysRepository } from '../../src/storage/keys.repository.js';
 import type { Database } from '../../src/storage/database.js';
 import { DocumentsRepository } from '../../src/storage/documents.repository.js';
 import { maintainTables } from '../../src/storage/maintenance.js';
-import { createTestDatabase } from '../helpers/context.js';
+import { createTestDatabase, testKeys } from '../helpers/context.js';
 
 interface TableStats {
   n_dead_tup: number;
@@ -42,7 +42,7 @@ describe('database maintenance on PGlite', () => {
 
   it('vacuums and analyses the tables never analysed and those past the thresholds, then leaves them alone', async () => {
     const orgId = (await new KeysRepository(db).createOrganisation('maintenance')).id;
-    const documents = new DocumentsRepository(db);
+    const documents = new DocumentsRepository(db, await testKeys());
     for (let b = 0; b < 10; b++) {
       await documents.createMany(
         orgId,

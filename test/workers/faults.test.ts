@@ -13,7 +13,7 @@ import { openDatabase, type Database } from '../../src/storage/database.js';
 import { DocumentsRepository } from '../../src/storage/documents.repository.js';
 import { migrate } from '../../src/storage/migrate.js';
 import { importTaxonomy } from '../../src/taxonomy/import.js';
-import { FIXTURE_TAXONOMY, testConfig } from '../helpers/context.js';
+import { FIXTURE_TAXONOMY, testConfig, testKeys } from '../helpers/context.js';
 import { postgresAvailable, startPostgres, startRedis, type TestServer } from '../helpers/servers.js';
 import { waitFor } from '../helpers/service.js';
 
@@ -52,7 +52,7 @@ describe.skipIf(!postgresAvailable())('faults: Redis restarted and the database 
       JOB_ATTEMPTS: '20',
     });
     const log = createLogger(config);
-    const documents = new DocumentsRepository(db);
+    const documents = new DocumentsRepository(db, await testKeys());
     const keys = new KeysRepository(db, 60_000);
     await keys.createOrganisation('faults');
     auth = { authorization: `Bearer ${(await keys.createKey('faults', 'admin')).key}` };

@@ -4,7 +4,7 @@ import { KeysRepository } from '../../src/storage/keys.repository.js';
 import { analyzeJobId, enqueueMany, openQueue, type AnalyzeJobPayload } from '../../src/jobs/analyze.queue.js';
 import { requeueStale } from '../../src/jobs/requeue.js';
 import { DocumentsRepository, type SweepPlace } from '../../src/storage/documents.repository.js';
-import { createTestDatabase, engines, testConfig, uniquePrefix } from '../helpers/context.js';
+import { createTestDatabase, engines, testConfig, uniquePrefix, testKeys } from '../helpers/context.js';
 
 /**
  * The requeue sweep against a real Redis: stored documents with no job are queued, a backlog longer than one pass
@@ -20,7 +20,7 @@ describe.each(engines())('the requeue sweep on %s', (engine) => {
   beforeAll(async () => {
     const created = await createTestDatabase(engine);
     db = created.db;
-    documents = new DocumentsRepository(db);
+    documents = new DocumentsRepository(db, await testKeys());
     queue = openQueue(config, inject('redisUrl'));
     close = async () => {
       await queue.obliterate({ force: true });

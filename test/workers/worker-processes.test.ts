@@ -4,12 +4,13 @@ import { ANALYZE_QUEUE, analyzeJobId, createAnalyzeQueue, enqueueAnalyze } from 
 import { bullConnection } from '../../src/jobs/redis.js';
 import type { Database } from '../../src/storage/database.js';
 import { KeysRepository } from '../../src/storage/keys.repository.js';
+import type { DocumentKeys } from '../../src/storage/document-keys.js';
 import { DocumentsRepository } from '../../src/storage/documents.repository.js';
 import { importTaxonomy } from '../../src/taxonomy/import.js';
 import { loadAnalyzer } from '../../src/analysis/load-analyzer.js';
 import { createLogger } from '../../src/base/logger.js';
 import { loadTaxonomy } from '../../src/taxonomy/load.js';
-import { createTestDatabase, FIXTURE_TAXONOMY, testConfig, uniquePrefix } from '../helpers/context.js';
+import { createTestDatabase, FIXTURE_TAXONOMY, testConfig, uniquePrefix, testKeys } from '../helpers/context.js';
 import { runCli, type CliProcess } from '../helpers/processes.js';
 import { waitFor } from '../helpers/service.js';
 
@@ -30,6 +31,7 @@ describe.skipIf(!postgresUrl)('separate worker processes on PostgreSQL and Redis
   let orgId: string;
   let expectedMentions: number;
   const processes: CliProcess[] = [];
+  let keys: DocumentKeys;
 
   beforeAll(async () => {
     const created = await createTestDatabase('postgres');
@@ -37,7 +39,8 @@ describe.skipIf(!postgresUrl)('separate worker processes on PostgreSQL and Redis
     url = created.url!;
     drop = created.drop;
     await importTaxonomy(db, FIXTURE_TAXONOMY);
-    documents = new DocumentsRepository(db);
+    keys = await testKeys();
+    documents = new DocumentsRepository(db, keys);
     orgId = (await new KeysRepository(db).createOrganisation('workers')).id;
     const config = testConfig();
     // the worker processes load the same taxonomy and the project's alias list
@@ -61,6 +64,7 @@ describe.skipIf(!postgresUrl)('separate worker processes on PostgreSQL and Redis
       JOB_BACKOFF_MS: '200',
       SEMANTIC_MODEL: 'none',
       TAXONOMY_DIR: FIXTURE_TAXONOMY,
+      KEY_DIR: keys.dir,
       ...extra,
     });
     processes.push(p);
