@@ -9,16 +9,10 @@ export interface KeyRef {
   slot: number;
 }
 
-/** The keys of one write of documents, in order: slots `first`, `first + 1`, … of `segment`. */
+/** The keys of one write of documents, in order, and where each is. */
 export interface IssuedKeys {
-  segment: string;
-  first: number;
+  refs: KeyRef[];
   keys: Buffer[];
-}
-
-/** Where the `i`-th key of `issued` is. */
-export function issuedRef(issued: IssuedKeys, i: number): KeyRef {
-  return { segment: issued.segment, slot: issued.first + i };
 }
 
 const KEY_BYTES = 32;
@@ -28,6 +22,8 @@ const TAG_BYTES = 16;
 const FORMAT = 1;
 /** Keys per segment file (128 KiB), unless one write needs more. */
 const SEGMENT_KEYS = 4096;
+/** Keys written and synced ahead of need, so that storing documents waits for no disk sync. */
+const POOL_KEYS = 256;
 /** A segment's name: random, then how many keys it holds when full. */
 const SEGMENT = /^[0-9a-f]{24}-([1-9][0-9]{0,8})$/;
 
@@ -38,13 +34,15 @@ const SEGMENT = /^[0-9a-f]{24}-([1-9][0-9]{0,8})$/;
  * this: its old versions stay in the heap and in WAL long after a DELETE.
  *
  * Keys are appended to segment files, 32 bytes per document at `slot × 32`, and synced before any document
- * sealed with them is committed. Each process appends to a segment of its own (a random name), one write at a
+ * sealed with them is stored. Each process appends to a segment of its own (a random name), one write at a
  * time; any process destroys a key by writing zeros over it and syncing, touching only those 32 bytes, so no
- * lock is shared. A full segment whose keys are all destroyed is removed.
+ * lock is shared. A full segment whose keys are all destroyed is removed (keys written ahead and never used
+ * keep theirs: they seal nothing).
  */
 export class DocumentKeys {
   private current: { segment: string; capacity: number; used: number } | undefined;
-  private writing: Promise<unknown> = Promise.resolve();
+  private pool: { ref: KeyRef; key: Buffer }[] = [];
+  private refilling: Promise<void> | undefined;
 
   private constructor(readonly dir: string) {}
 
@@ -54,24 +52,38 @@ export class DocumentKeys {
     return new DocumentKeys(dir);
   }
 
-  /** Makes `count` new keys, on disk (synced) when this resolves. */
-  issue(count: number): Promise<IssuedKeys> {
-    const issued = this.writing.then(() => this.append(count));
-    this.writing = issued.catch(() => undefined);
-    return issued;
+  /**
+   * `count` new keys, on disk (synced) when this resolves. They come from keys written ahead (POOL_KEYS at a
+   * time, in the background), so a write of a few documents waits for no disk; a larger one waits for its own.
+   */
+  async issue(count: number): Promise<IssuedKeys> {
+    while (this.pool.length < count) await this.refill(count - this.pool.length);
+    const taken = this.pool.splice(0, count);
+    if (this.pool.length < POOL_KEYS / 2) this.refill(POOL_KEYS).catch(() => undefined); // retried when needed
+    return { refs: taken.map((t) => t.ref), keys: taken.map((t) => t.key) };
   }
 
-  private async append(count: number): Promise<IssuedKeys> {
+  /** Adds at least `count` keys to the pool; one refill at a time, which later callers wait for. */
+  private refill(count: number): Promise<void> {
+    this.refilling ??= this.append(Math.max(count, POOL_KEYS))
+      .then((added) => void this.pool.push(...added))
+      .finally(() => (this.refilling = undefined));
+    return this.refilling;
+  }
+
+  /** Writes `count` new keys at the end of this process's segment (a new one when they do not fit) and syncs. */
+  private async append(count: number): Promise<{ ref: KeyRef; key: Buffer }[]> {
     let created = false;
     if (!this.current || this.current.used + count > this.current.capacity) {
       const capacity = Math.max(SEGMENT_KEYS, count);
       this.current = { segment: `${randomBytes(12).toString('hex')}-${capacity}`, capacity, used: 0 };
       created = true;
     }
-    const { segment, used: first } = this.current;
+    const segment = this.current;
+    const first = segment.used;
     const bytes = randomBytes(count * KEY_BYTES);
     const file = await open(
-      this.path(segment),
+      this.path(segment.segment),
       created ? constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY : constants.O_WRONLY,
       0o600,
     );
@@ -85,9 +97,11 @@ export class DocumentKeys {
       await file.close();
     }
     if (created) await this.syncDir();
-    this.current.used += count;
-    const keys = Array.from({ length: count }, (_, i) => bytes.subarray(i * KEY_BYTES, (i + 1) * KEY_BYTES));
-    return { segment, first, keys };
+    segment.used += count;
+    return Array.from({ length: count }, (_, i) => ({
+      ref: { segment: segment.segment, slot: first + i },
+      key: bytes.subarray(i * KEY_BYTES, (i + 1) * KEY_BYTES),
+    }));
   }
 
   /** The key at `ref`; undefined when it was destroyed (or never written). */

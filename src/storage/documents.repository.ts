@@ -18,7 +18,7 @@ import {
   type MentionColumns,
 } from './analysis-rows.js';
 import type { Database, Statement } from './database.js';
-import { issuedRef, seal, unseal, type DocumentKeys, type KeyRef } from './document-keys.js';
+import { seal, unseal, type DocumentKeys, type KeyRef } from './document-keys.js';
 
 /** A document as stored: what its sender gave, its organisation, and where it is in the analysis. */
 export interface StoredDocument extends NewDocument {
@@ -233,7 +233,8 @@ export class DocumentsRepository {
         ids[i]!,
         JSON.stringify({ text: d.text, title: d.title, employer: d.employer } satisfies SealedContent, wellFormed),
       ).toString('base64'),
-      key_slot: issuedRef(issued, i).slot,
+      key_segment: issued.refs[i]!.segment,
+      key_slot: issued.refs[i]!.slot,
       language: d.language,
       doc_date: d.date,
       region: d.region,
@@ -250,21 +251,21 @@ export class DocumentsRepository {
     try {
       inserted = await this.db.query<{ id: string }>(
         `INSERT INTO documents (id, kind, sealed, key_segment, key_slot, language, doc_date, region, vacancies, external_id, content_hash, horizon, visibility, org_id)
-         SELECT id, kind, decode(sealed, 'base64'), $3, key_slot, language, doc_date, region, vacancies, external_id, content_hash, horizon, visibility, $2
-         FROM json_to_recordset($1::json) AS d (id uuid, kind text, sealed text, key_slot int, language text, doc_date date, region text,
+         SELECT id, kind, decode(sealed, 'base64'), key_segment, key_slot, language, doc_date, region, vacancies, external_id, content_hash, horizon, visibility, $2
+         FROM json_to_recordset($1::json) AS d (id uuid, kind text, sealed text, key_segment text, key_slot int, language text, doc_date date, region text,
            vacancies int, external_id text, content_hash text, horizon text, visibility text)
          ON CONFLICT DO NOTHING
          RETURNING id`,
-        [JSON.stringify(rows, wellFormed), orgId, issued.segment],
+        [JSON.stringify(rows, wellFormed), orgId],
       );
     } catch (err) {
-      await this.keys.destroy(issued.keys.map((_, i) => issuedRef(issued, i)));
+      await this.keys.destroy(issued.refs);
       throw err;
     }
     const created = new Set(inserted.map((r) => r.id));
     if (created.size === docs.length) return ids.map((id) => ({ id, created: true, status: 'queued' as const }));
     // the keys of documents found already stored sealed nothing
-    await this.keys.destroy(ids.flatMap((id, i) => (created.has(id) ? [] : [issuedRef(issued, i)])));
+    await this.keys.destroy(ids.flatMap((id, i) => (created.has(id) ? [] : [issued.refs[i]!])));
     const existing = await this.db.query<{
       id: string;
       external_id: string | null;
@@ -404,7 +405,8 @@ export class DocumentsRepository {
       const issued = await this.keys.issue(docs.length);
       const rows = docs.map((d, i) => ({
         id: d.id,
-        slot: issuedRef(issued, i).slot,
+        segment: issued.refs[i]!.segment,
+        slot: issued.refs[i]!.slot,
         sealed: seal(
           issued.keys[i]!,
           d.id,
@@ -420,23 +422,21 @@ export class DocumentsRepository {
         [done] = (await this.db.batch(
           [
             {
-              sql: `UPDATE documents d SET sealed = decode(s.sealed, 'base64'), key_segment = $2, key_slot = s.slot,
+              sql: `UPDATE documents d SET sealed = decode(s.sealed, 'base64'), key_segment = s.segment, key_slot = s.slot,
                       text = NULL, title = NULL, employer = NULL
-                    FROM json_to_recordset($1::json) AS s (id uuid, slot int, sealed text)
+                    FROM json_to_recordset($1::json) AS s (id uuid, segment text, slot int, sealed text)
                     WHERE d.id = s.id AND d.sealed IS NULL RETURNING d.id`,
-              params: [JSON.stringify(rows), issued.segment],
+              params: [JSON.stringify(rows)],
             },
           ],
           { background: true },
         )) as { id: string }[][];
       } catch (err) {
-        await this.keys.destroy(issued.keys.map((_, i) => issuedRef(issued, i)));
+        await this.keys.destroy(issued.refs);
         throw err;
       }
       const used = new Set((done ?? []).map((r) => r.id));
-      await this.keys.destroy(
-        rows.filter((r) => !used.has(r.id)).map((r) => ({ segment: issued.segment, slot: r.slot })),
-      );
+      await this.keys.destroy(rows.filter((r) => !used.has(r.id)).map((r) => ({ segment: r.segment, slot: r.slot })));
       sealed += used.size;
     }
     const [analyses] = await this.db.batch(
