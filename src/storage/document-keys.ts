@@ -1,6 +1,6 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { mkdir, open, unlink } from 'node:fs/promises';
+import { mkdir, open, unlink, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /** Where a document's key is: a segment file of the key directory and the key's place in it. */
@@ -109,17 +109,12 @@ export class DocumentKeys {
     return (await this.keys([ref]))[0];
   }
 
-  /** The keys at `refs`, in order, each segment file opened once. */
-  async keys(refs: KeyRef[]): Promise<(Buffer | undefined)[]> {
+  /** The keys at `refs`, in order, each segment file opened once (none for a document stored plain). */
+  async keys(refs: (KeyRef | undefined)[]): Promise<(Buffer | undefined)[]> {
     const out: (Buffer | undefined)[] = new Array(refs.length).fill(undefined);
     for (const [segment, places] of bySegment(refs)) {
-      let file;
-      try {
-        file = await open(this.path(segment), 'r');
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue;
-        throw err;
-      }
+      const file = await openExisting(this.path(segment), 'r');
+      if (!file) continue;
       try {
         for (const i of places) {
           const key = Buffer.alloc(KEY_BYTES);
@@ -136,13 +131,8 @@ export class DocumentKeys {
   /** Destroys the keys at `refs`: zeros written over each in place and synced before this resolves. */
   async destroy(refs: KeyRef[]): Promise<void> {
     for (const [segment, places] of bySegment(refs)) {
-      let file;
-      try {
-        file = await open(this.path(segment), 'r+');
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue;
-        throw err;
-      }
+      const file = await openExisting(this.path(segment), 'r+');
+      if (!file) continue;
       let gone = false;
       try {
         const zeros = Buffer.alloc(KEY_BYTES);
@@ -172,10 +162,21 @@ export class DocumentKeys {
   }
 }
 
+/** The file at `path` opened with `flags`; undefined when there is none. */
+async function openExisting(path: string, flags: string): Promise<FileHandle | undefined> {
+  try {
+    return await open(path, flags);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
+  }
+}
+
 /** The places of `refs` by segment, well-formed references only. */
-function bySegment(refs: KeyRef[]): Map<string, number[]> {
+function bySegment(refs: (KeyRef | undefined)[]): Map<string, number[]> {
   const out = new Map<string, number[]>();
   refs.forEach((r, i) => {
+    if (!r) return;
     const m = SEGMENT.exec(r.segment);
     if (!m || !Number.isInteger(r.slot) || r.slot < 0 || r.slot >= Number(m[1])) return;
     const places = out.get(r.segment);

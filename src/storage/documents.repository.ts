@@ -193,7 +193,7 @@ export class DocumentsRepository {
    * ago) is left out; one stored before sealing existed is read as it is.
    */
   private async open(rows: DocumentRow[]): Promise<StoredDocument[]> {
-    const keys = await this.keys.keys(rows.map((r) => keyRef(r) ?? { segment: '', slot: -1 }));
+    const keys = await this.keys.keys(rows.map((r) => keyRef(r)));
     return rows.flatMap((r, i) => {
       if (r.sealed === null)
         return [toDocument(r, { text: r.text ?? '', title: r.title ?? undefined, employer: r.employer ?? undefined })];
@@ -458,7 +458,7 @@ export class DocumentsRepository {
       key_slot: number | null;
     }[];
     if (open.length > 0) {
-      const keys = await this.keys.keys(open.map((a) => keyRef(a) ?? { segment: '', slot: -1 }));
+      const keys = await this.keys.keys(open.map((a) => keyRef(a)));
       const rows = open.flatMap((a, i) =>
         keys[i]
           ? [
@@ -615,7 +615,7 @@ export class DocumentsRepository {
        FROM document_analyses a JOIN documents d ON d.id = a.document_id WHERE a.document_id = ANY($1::uuid[])`,
       [ids],
     );
-    const keys = await this.keys.keys(stored.map((r) => keyRef(r) ?? { segment: '', slot: -1 }));
+    const keys = await this.keys.keys(stored.map((r) => keyRef(r)));
     const rows = stored.flatMap((r, i) => {
       if (r.sealed === null) return r.analysis ? [{ document_id: r.document_id, analysis: r.analysis }] : [];
       const key = keys[i];
