@@ -1,6 +1,15 @@
 import { compareCodeUnits } from '../base/compare.js';
+import { DEFAULT_COUNT_THRESHOLD } from '../base/config.js';
 import { checkDeadline, type AnalyzeOptions } from './deadline.js';
-import type { Analysis, AnalysisInput, Method, SkillMention, SkillResult } from '../domain/analysis.js';
+import type {
+  Analysis,
+  AnalysisInput,
+  Method,
+  OccupationMention,
+  OccupationResult,
+  SkillMention,
+  SkillResult,
+} from '../domain/analysis.js';
 import { LANGUAGES, type Language } from '../domain/language.js';
 import type { DocumentRegion, Place, PlaceProblem } from '../domain/region.js';
 import { HORIZONS, POLARITIES, type Cue } from '../domain/signal.js';
@@ -17,7 +26,7 @@ import { CueFinder, signalAt, type SignalDefaults } from './signals.js';
 import { normalizeText, segmentSentences, type Sentence } from './text.js';
 
 /** Changes whenever the pipeline's output for the same input can change. Stored with every result. */
-export const PIPELINE_VERSION = 'calibrated-3';
+export const PIPELINE_VERSION = 'occupations-4';
 
 /** Words for people that head no occupation label but count vacancies ("3 henkilöä", "two new employees"). */
 const PERSON_WORDS: Record<Language, string[]> = {
@@ -71,10 +80,15 @@ export class Analyzer {
     private readonly places: PlaceResolver,
     private readonly cueFinders: Map<Language, CueFinder>,
     private readonly groups: Map<string, string>,
+    /** mentions at or above this probability count as demand; the rest stay candidates */
+    readonly countThreshold: number,
   ) {}
 
   /** The skill labels in the three language indexes with the local aliases, and the other steps, from the taxonomy. */
-  static async create(data: TaxonomyData, options: { calibrator?: Calibrator } = {}): Promise<Analyzer> {
+  static async create(
+    data: TaxonomyData,
+    options: { calibrator?: Calibrator; countThreshold?: number } = {},
+  ): Promise<Analyzer> {
     await loadLanguageDetector();
     const indexes = new Map(LANGUAGES.map((l) => [l, new LabelIndex(l)] as const));
     for (const l of data.skillLabels)
@@ -115,6 +129,7 @@ export class Analyzer {
       PlaceResolver.fromData(data),
       cueFinders,
       nearestGroups(data),
+      options.countThreshold ?? DEFAULT_COUNT_THRESHOLD,
     );
   }
 
@@ -150,9 +165,10 @@ export class Analyzer {
     const defaults = this.signalDefaults(input, analysis.cues);
     const evidence = new Map<string, SkillMention[]>();
     for (const m of await semantic.match(analysis.language, sentences, options)) {
+      const score = this.calibrator.probability(analysis.language, 'semantic', m.cosine);
       const mention: SkillMention = {
         uri: m.uri,
-        score: this.calibrator.probability(analysis.language, 'semantic', m.cosine),
+        score,
         rawScore: Math.round(m.cosine * 1000) / 1000,
         method: 'semantic',
         start: m.start,
@@ -161,6 +177,7 @@ export class Analyzer {
         sentenceIndex: m.sentenceIndex,
         matchedLabel: this.labelOf(m.uri, 'en'),
         ...signalAt(cues.get(m.sentenceIndex) ?? [], m.start, defaults),
+        counted: score >= this.countThreshold,
       };
       if (!found.has(`${m.uri} ${m.sentenceIndex}`)) analysis.mentions.push(mention);
       evidence.set(m.uri, [...(evidence.get(m.uri) ?? []), mention]);
@@ -258,9 +275,10 @@ export class Analyzer {
       list.sort((a, b) => a.start - b.start);
       for (const m of list) {
         const signal = signalAt(bySentence.get(m.sentenceIndex) ?? [], m.start, defaults);
+        const score = this.calibrator.probability(language, m.method, m.score);
         mentions.push({
           uri,
-          score: this.calibrator.probability(language, m.method, m.score),
+          score,
           rawScore: m.score,
           method: m.method,
           start: m.start,
@@ -269,6 +287,7 @@ export class Analyzer {
           sentenceIndex: m.sentenceIndex,
           matchedLabel: m.label,
           ...signal,
+          counted: score >= this.countThreshold,
         });
       }
       skills.push(this.skillOf(uri, mentions.slice(mentions.length - list.length), language));
@@ -276,12 +295,18 @@ export class Analyzer {
     skills.sort((a, b) => b.score - a.score || a.spans[0]!.start - b.spans[0]!.start);
     // occupations weigh the skills by match quality, which the raw lexical score is
     const quality = [...kept].map(([uri, list]) => ({ uri, score: Math.max(...list.map((m) => m.score)) }));
+    const occupationMatches = this.occupations.matchText(language, text, sentences, prepared);
     const occupations = this.occupations.classify(language, {
       text,
       sentences,
       prepared,
+      matches: occupationMatches,
       title: input.title,
       skills: quality,
+    });
+    const occupationMentions = this.occupationMentionsOf(input, language, occupationMatches, occupations, {
+      bySentence,
+      defaults,
     });
     const englishHints = occupations
       .filter((o) => o.score >= 0.4)
@@ -305,12 +330,72 @@ export class Analyzer {
       sentences: sentences.map(({ index, start, end }) => ({ index, start, end })),
       skills,
       occupations,
+      occupationMentions,
       sectors,
       mentions,
       date,
       cues,
       ...this.regionsOf(input, text, sentences, language, date),
     };
+  }
+
+  /**
+   * The occupations named in the sentences, each with its signal. A name in running text is a need or a surplus
+   * only where its sentence says so ("pulaa on hitsaajista"); without a cue it is a mention, even in a job ad,
+   * whose text names colleagues and customers too ("työskentelet sairaanhoitajien kanssa"). A job ad adds its own
+   * occupation once, as a need for its vacancies, and its text's names of that occupation are folded into it.
+   */
+  private occupationMentionsOf(
+    input: AnalysisInput,
+    language: Language,
+    matches: LexicalMatch[],
+    occupations: OccupationResult[],
+    signals: { bySentence: Map<number, Cue[]>; defaults: SignalDefaults },
+  ): OccupationMention[] {
+    const jobAd = input.kind === undefined || input.kind === 'job_ad';
+    const own = jobAd ? occupations[0] : undefined;
+    const inText = { ...signals.defaults, polarity: 'mention' as const };
+    const mentions: OccupationMention[] = this.occupations.mentions(matches).map((m) => {
+      const score = this.calibrator.occupationProbability(language, m.score);
+      return {
+        uri: m.uri,
+        isco: m.isco,
+        score,
+        rawScore: m.score,
+        method: m.method,
+        start: m.start,
+        end: m.end,
+        spans: m.spans,
+        sentenceIndex: m.sentenceIndex,
+        matchedLabel: m.label,
+        ...signalAt(signals.bySentence.get(m.sentenceIndex) ?? [], m.start, inText),
+        source: 'text',
+        counted: score >= this.countThreshold && m.uri !== own?.uri,
+      };
+    });
+    if (own) {
+      // the ad's own occupation is as sure as the best of the classification and its name in the text
+      const score = Math.max(own.score, ...mentions.filter((m) => m.uri === own.uri).map((m) => m.score));
+      mentions.unshift({
+        uri: own.uri,
+        isco: own.isco.code,
+        score,
+        rawScore: own.score,
+        method: 'classifier',
+        start: 0,
+        end: 0,
+        spans: [],
+        sentenceIndex: -1,
+        matchedLabel: own.label,
+        horizon: signals.defaults.horizon ?? 'current',
+        horizonSource: signals.defaults.horizon ? 'metadata' : 'default',
+        polarity: 'need',
+        weight: signals.defaults.weight,
+        source: 'document',
+        counted: score >= this.countThreshold,
+      });
+    }
+    return mentions;
   }
 
   /**

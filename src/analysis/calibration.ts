@@ -13,9 +13,9 @@ export const CalibrationFile = Type.Object({
   pipeline: Type.String(),
   encoder: Type.Union([Type.String(), Type.Null()]),
   sources: Type.Array(Type.Object({ file: Type.String(), sha256: Type.String() })),
-  /** keyed by language and method: "fi:lexical", "en:semantic" */
+  /** keyed by language and method: "fi:lexical", "en:semantic"; "fi:occupation" for occupations named in a text */
   methods: Type.Record(
-    Type.String({ pattern: '^(fi|sv|en):(lexical|semantic)$' }),
+    Type.String({ pattern: '^(fi|sv|en):(lexical|semantic|occupation)$' }),
     Type.Object({ ...Platt.properties, n: Type.Integer(), positives: Type.Integer() }),
   ),
   /** held-out quality of the fit (cross-validated over the sources): before = raw scores taken as probabilities */
@@ -68,6 +68,17 @@ export class Calibrator {
   probability(language: Language, method: Method, raw: number): number {
     const m = method === 'alias' ? 'lexical' : method;
     const p = this.methods.get(`${language}:${m}`) ?? this.methods.get(`en:${m}`);
+    if (!p) return raw;
+    return Math.round(sigmoid(p.a * raw + p.b) * 1000) / 1000;
+  }
+
+  /**
+   * The probability that an occupation label found in a sentence names that occupation: the language's own
+   * occupation fit only, since skill labels (often verbs and generic words) fail in other ways than occupation
+   * titles do; without one the match quality stands.
+   */
+  occupationProbability(language: Language, raw: number): number {
+    const p = this.methods.get(`${language}:occupation`);
     if (!p) return raw;
     return Math.round(sigmoid(p.a * raw + p.b) * 1000) / 1000;
   }

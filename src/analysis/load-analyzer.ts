@@ -15,12 +15,15 @@ import { SemanticSkillMatcher } from './semantic.js';
  */
 export async function loadAnalyzer(
   data: TaxonomyData,
-  config: Pick<Config, 'CALIBRATION_FILE' | 'SEMANTIC_MODEL' | 'MODELS_DIR' | 'DATA_DIR'>,
+  config: Pick<Config, 'CALIBRATION_FILE' | 'COUNT_THRESHOLD' | 'SEMANTIC_MODEL' | 'MODELS_DIR' | 'DATA_DIR'>,
   log: Logger,
   options: { waitForSemantic?: boolean } = {},
 ): Promise<Analyzer> {
   const semanticModel = config.SEMANTIC_MODEL === 'none' ? null : config.SEMANTIC_MODEL;
-  const analyzer = await Analyzer.create(data, { calibrator: Calibrator.load(config.CALIBRATION_FILE, semanticModel) });
+  const analyzer = await Analyzer.create(data, {
+    calibrator: Calibrator.load(config.CALIBRATION_FILE, semanticModel),
+    countThreshold: config.COUNT_THRESHOLD,
+  });
   if (!semanticModel || !data.version) return analyzer;
   const embedder = createEmbedder(semanticModel, config.MODELS_DIR);
   if (!embedder) return analyzer;

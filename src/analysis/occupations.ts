@@ -6,7 +6,13 @@ import { LabelIndex, type LexicalMatch, type PreparedSentence } from './lexicon.
 import type { Sentence } from './text.js';
 
 type Occupation = TaxonomyData['occupations'][number];
+
+/** Lexical matches scoring below this (loose compound-part or hyphen-part matches) name no occupation on their own. */
+const MENTION_SCORE = 0.7;
 type Names = Occupation['names'];
+
+/** A title names an occupation in one piece: its words may be apart by a space or a hyphen, not by other words. */
+const contiguous = (m: LexicalMatch) => m.spans.every((span, i) => i === 0 || span.start - m.spans[i - 1]!.end <= 2);
 
 /**
  * Ranks ESCO occupations for a document: their fi/sv/en labels and synonyms matched in the title first, then in
@@ -74,6 +80,31 @@ export class OccupationClassifier {
     return o && `${o.names.en}. ${o.names.en}. ${o.description ?? ''}`;
   }
 
+  /** Every label or synonym of an occupation in the sentences: inflected, plural, in compounds. */
+  matchText(language: Language, text: string, sentences: Sentence[], prepared?: PreparedSentence[]): LexicalMatch[] {
+    const index = this.indexes.get(language)!;
+    return sentences.flatMap((sentence, i) =>
+      index.match(text, sentence, prepared?.[i]).filter((m) => this.occupations.has(m.uri)),
+    );
+  }
+
+  /**
+   * The occupations named in the text, from `matchText`'s matches: those matched well enough to stand (a
+   * label's words, not a loose part of one), one concept per phrase (where occurrences overlap, the best-scoring
+   * label wins), in text order, each with its ISCO-08 unit group.
+   */
+  mentions(matches: LexicalMatch[]): (LexicalMatch & { isco: string })[] {
+    const ranked = matches
+      .filter((m) => m.score >= MENTION_SCORE && contiguous(m))
+      .sort((a, b) => b.score - a.score || a.start - b.start || compareCodeUnits(a.uri, b.uri));
+    const kept: (LexicalMatch & { isco: string })[] = [];
+    for (const m of ranked) {
+      if (kept.some((k) => k.sentenceIndex === m.sentenceIndex && k.start < m.end && m.start < k.end)) continue;
+      kept.push({ ...m, isco: this.occupations.get(m.uri)!.isco });
+    }
+    return kept.sort((a, b) => a.start - b.start || compareCodeUnits(a.uri, b.uri));
+  }
+
   classify(
     language: Language,
     input: {
@@ -81,6 +112,8 @@ export class OccupationClassifier {
       sentences: Sentence[];
       /** the sentences as prepared for the skill index of the same language, when the caller has them */
       prepared?: PreparedSentence[];
+      /** `matchText` of the same sentences, when the caller has it */
+      matches?: LexicalMatch[];
       title?: string | undefined;
       skills: { uri: string; score: number }[];
     },
@@ -97,9 +130,8 @@ export class OccupationClassifier {
       const title = input.title;
       for (const m of index.match(title, { index: -1, start: 0, end: title.length, text: title })) note(m, 'title', 1);
     }
-    input.sentences.forEach((sentence, i) => {
-      for (const m of index.match(input.text, sentence, input.prepared?.[i])) note(m, 'text', 0.8);
-    });
+    const matches = input.matches ?? this.matchText(language, input.text, input.sentences, input.prepared);
+    for (const m of matches) note(m, 'text', 0.8);
 
     // skill coverage: the share of an occupation's skill weight that the document's skills reach
     const covered = this.covered;

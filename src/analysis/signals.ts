@@ -280,15 +280,24 @@ const POLARITY_WORDS: Record<Language, { need: string[]; surplus: string[] }> = 
 /** Phrases the word lists cannot see. */
 const POLARITY_PATTERNS: Record<Language, [RegExp, Polarity][]> = {
   fi: [
-    [/\bkysyntä\s+(?:laskee|vähenee|hiipuu)|\bei\s+(?:enää\s+)?tarvita\s+enää|\bei\s+enää\s+tarvita/gu, 'surplus'],
+    [
+      /\b(?:kysyntä|tarve)\s+(?:laskee|vähenee|pienenee|hiipuu|heikkenee|supistuu)|\bei\s+(?:enää\s+)?tarvita\s+enää|\bei\s+enää\s+tarvita|\bliikaa\b|\benemmän\s+kuin\s+(?:töitä|työpaikkoja|avoimia)/gu,
+      'surplus',
+    ],
     [/\bvaikea\s+(?:löytää|saada|rekrytoida)|\bvaikeuksia\s+(?:löytää|saada|rekrytoida)/gu, 'need'],
   ],
   sv: [
-    [/\bsäga\s+upp\b|\bsäger\s+upp\b|\binte\s+längre\s+behöv/gu, 'surplus'],
+    [
+      /\bsäga\s+upp\b|\bsäger\s+upp\b|\binte\s+längre\s+behöv|\bför\s+många\b|\b(?:behovet|efterfrågan)\s+(?:av\s+\S+\s+)?(?:minskar|sjunker)|\bfler\s+\S+\s+än\s+(?:det\s+finns\s+)?(?:jobb|arbetsplatser|lediga)/gu,
+      'surplus',
+    ],
     [/\bsvårt\s+att\s+(?:hitta|rekrytera|få\s+tag\s+på)/gu, 'need'],
   ],
   en: [
-    [/\blay(?:ing)?\s+off\b|\bno\s+longer\s+need|\bdemand\s+(?:is\s+)?(?:falling|declining)/gu, 'surplus'],
+    [
+      /\blay(?:ing)?\s+off\b|\bno\s+longer\s+need|\b(?:demand|need)\s+(?:for\s+\S+\s+)?(?:is\s+)?(?:falling|declining|decreasing|shrinking)|\btoo\s+many\b|\bmore\s+\S+(?:\s+\S+)?\s+than\s+(?:there\s+are\s+)?(?:jobs|positions|vacancies|openings)/gu,
+      'surplus',
+    ],
     [/\blooking\s+for\b|\bhard\s+to\s+(?:find|recruit|fill)\b|\bdifficult\s+to\s+(?:find|recruit|fill)\b/gu, 'need'],
   ],
 };

@@ -3,6 +3,9 @@ import { Type, type Static, type TSchema } from 'typebox';
 import { Value } from 'typebox/value';
 import { PROJECT_ROOT } from './paths.js';
 
+/** Mentions counted as demand are more likely right than wrong unless COUNT_THRESHOLD says otherwise. */
+export const DEFAULT_COUNT_THRESHOLD = 0.5;
+
 const LogLevel = Type.Union(
   ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
   { default: 'info' },
@@ -44,6 +47,13 @@ export const ConfigSchema = Type.Object({
     minLength: 1,
     default: 'models/calibration.json',
     description: "Platt parameters turning each method's raw score into a probability (skills-radar calibrate)",
+  }),
+  COUNT_THRESHOLD: Type.Number({
+    minimum: 0,
+    maximum: 1,
+    default: DEFAULT_COUNT_THRESHOLD,
+    description:
+      'calibrated probability at or above which a skill or occupation mention counts as demand; the rest stay in the analysis as candidates',
   }),
   LOG_LEVEL: LogLevel,
   WORKER_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 64, default: 1 }),

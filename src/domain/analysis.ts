@@ -33,6 +33,11 @@ export const METHODS = ['lexical', 'alias', 'semantic'] as const;
 export const Method = Type.Enum([...METHODS]);
 export type Method = Static<typeof Method>;
 
+/** Whether a mention reaches the demand aggregates: its probability is at least the count threshold. */
+const Counted = Type.Boolean({
+  description: 'probably right (score at or above the count threshold): counted as demand; otherwise a candidate only',
+});
+
 /** One occurrence of a skill in a sentence, with its demand signal. */
 export const SkillMention = Type.Object({
   uri: Type.String(),
@@ -48,8 +53,35 @@ export const SkillMention = Type.Object({
   horizonSource: Type.Enum(['metadata', 'cue', 'default']),
   polarity: Polarity,
   weight: Type.Number({ description: 'vacancies behind the mention; 1 when none is given' }),
+  counted: Counted,
 });
 export type SkillMention = Static<typeof SkillMention>;
+
+/**
+ * One occurrence of an occupation in a sentence, with its demand signal: "ensi vuonna tarvitaan viisi hitsaajaa"
+ * is a need for five welders in one to two years; "Vi har för många lagerarbetare" a surplus.
+ */
+export const OccupationMention = Type.Object({
+  uri: Type.String(),
+  isco: Type.String({ description: 'ISCO-08 unit group, 4 digits' }),
+  score: Type.Number({ description: 'calibrated: the probability that the occupation is meant here' }),
+  rawScore: Type.Number({ description: 'lexical match quality' }),
+  method: Type.Enum(['lexical', 'alias', 'classifier']),
+  start: Type.Integer(),
+  end: Type.Integer(),
+  spans: Type.Array(Span),
+  sentenceIndex: Type.Integer(),
+  matchedLabel: Type.String(),
+  horizon: Horizon,
+  horizonSource: Type.Enum(['metadata', 'cue', 'default']),
+  polarity: Polarity,
+  weight: Type.Number({ description: 'people needed (or in surplus): a count next to the name, else 1' }),
+  source: Type.Enum(['text', 'document'], {
+    description: "text: named in a sentence; document: a job ad's own occupation (its title first), once per ad",
+  }),
+  counted: Counted,
+});
+export type OccupationMention = Static<typeof OccupationMention>;
 
 /** A skill of a document: every occurrence's evidence combined. */
 export const SkillResult = Type.Object({
@@ -127,6 +159,10 @@ export const Analysis = Type.Object({
   places: Type.Array(Place, { description: 'where the places were found' }),
   placeProblems: Type.Array(PlaceProblem, { description: 'places that could not be resolved: reported, not guessed' }),
   occupations: Type.Array(OccupationResult, { description: 'ESCO occupations with ISCO-08, best first' }),
+  occupationMentions: Type.Array(OccupationMention, {
+    description:
+      "a job ad's own occupation first, then every occupation named in the text in text order, each with its demand signal (analyses since pipeline occupations-4)",
+  }),
   sectors: Type.Array(SectorResult, { description: 'TOL 2008 sections and divisions, best first' }),
 });
 export type Analysis = Static<typeof Analysis>;
@@ -142,6 +178,7 @@ export const StoredMention = Type.Pick(SkillMention, [
   'horizon',
   'polarity',
   'weight',
+  'counted',
 ]);
 export type StoredMention = Static<typeof StoredMention>;
 

@@ -30,8 +30,14 @@ export interface AnalysisRows {
   facts: FactColumns;
 }
 
-/** The mentions, a column each, with what each one's demand fact adds: its skill's group and its `firsts` bits. */
+/**
+ * The mentions, a column each: the skills' (which the mentions table keeps) and the occupations named in the text
+ * (kept in the stored analysis), with what each one's demand fact adds. A mention counted (probably right) has a
+ * demand fact; the others are candidates.
+ */
 export interface MentionColumns {
+  concept: ('skill' | 'occupation')[];
+  counted: boolean[];
   uri: string[];
   score: number[];
   method: string[];
@@ -41,11 +47,16 @@ export interface MentionColumns {
   horizon: string[];
   polarity: string[];
   weight: number[];
+  /** a skill's group; an occupation's ISCO-08 unit group */
   group: (string | null)[];
+  /** a skill's document's occupation; an occupation itself */
+  occupation: (string | null)[];
+  isco: (string | null)[];
+  /** of the counted mentions only */
   firsts: number[];
 }
 
-/** The month's date and language of the document, its primary place at each level, likeliest occupation and sector. */
+/** The month's date and language of the document, its primary place at each level and its sector. */
 export interface FactColumns {
   date: string;
   language: string;
@@ -53,19 +64,43 @@ export interface FactColumns {
   maakunta: string | null;
   area: string | null;
   majorRegion: string | null;
-  occupation: string | null;
-  isco: string | null;
   section: string | null;
   division: string | null;
 }
 
 export function analysisRows(analysis: Analysis): AnalysisRows {
-  const { mentions, ...stored } = analysis;
+  const { mentions: skillMentions, ...stored } = analysis;
   const groups = new Map(analysis.skills.map((s) => [s.uri, s.group ?? null]));
-  const group = mentions.map((m) => groups.get(m.uri) ?? null);
-  const firsts = firstsOf(
-    mentions.map((m, i) => ({ skill_uri: m.uri, skill_group: group[i]!, horizon: m.horizon, polarity: m.polarity })),
+  const occupation = analysis.occupations[0];
+  const mentions = [
+    ...skillMentions.map((m) => ({
+      ...m,
+      concept: 'skill' as const,
+      group: groups.get(m.uri) ?? null,
+      occupation: occupation?.uri ?? null,
+      isco: occupation?.isco.code ?? null,
+    })),
+    // analyses stored before occupations were demand have none
+    ...(analysis.occupationMentions ?? []).map((m) => ({
+      ...m,
+      concept: 'occupation' as const,
+      group: m.isco,
+      occupation: m.uri,
+      isco: m.isco,
+    })),
+  ];
+  const counted = mentions.filter((m) => m.counted);
+  const bits = firstsOf(
+    counted.map((m) => ({
+      concept: m.concept,
+      skill_uri: m.uri,
+      skill_group: m.group,
+      horizon: m.horizon,
+      polarity: m.polarity,
+    })),
   );
+  let next = 0;
+  const firsts = mentions.map((m) => (m.counted ? bits[next++]! : 0));
   const ranked = [
     ...analysis.occupations.map((o, i) => ({
       scheme: 'occupation',
@@ -85,7 +120,6 @@ export function analysisRows(analysis: Analysis): AnalysisRows {
     })),
   ];
   const primary = (level: string) => analysis.regions.find((r) => r.primary && r.level === level)?.code ?? null;
-  const occupation = analysis.occupations[0];
   return {
     language: analysis.language,
     pipelineVersion: analysis.pipelineVersion,
@@ -96,6 +130,8 @@ export function analysisRows(analysis: Analysis): AnalysisRows {
     regions: columns(analysis.regions, ['code', 'level', 'primary', 'source']),
     mentions: {
       ...columns(mentions, [
+        'concept',
+        'counted',
         'uri',
         'score',
         'method',
@@ -105,8 +141,10 @@ export function analysisRows(analysis: Analysis): AnalysisRows {
         'horizon',
         'polarity',
         'weight',
+        'group',
+        'occupation',
+        'isco',
       ]),
-      group,
       firsts,
     },
     facts: {
@@ -116,8 +154,6 @@ export function analysisRows(analysis: Analysis): AnalysisRows {
       maakunta: primary('maakunta'),
       area: primary('elinvoimakeskus') ?? primary('ely'),
       majorRegion: primary('major_region'),
-      occupation: occupation?.uri ?? null,
-      isco: occupation?.isco.code ?? null,
       section: analysis.sectors.find((s) => s.level === 1)?.code ?? null,
       division: analysis.sectors.find((s) => s.level >= 2)?.code.slice(0, 2) ?? null,
     },

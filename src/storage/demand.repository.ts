@@ -10,7 +10,7 @@ import type {
 import type { Queryable } from './database.js';
 import { countColumn, firstBit, ROLLUPS, type Fixed, type KeyKind } from './rollups.js';
 
-/** The fact column (or expression) behind each grouping. */
+/** The fact column (or expression) behind each grouping, for facts of skills. */
 export const GROUPS: Record<GroupBy, string> = {
   skill: 'skill_uri',
   skillGroup: 'skill_group',
@@ -31,12 +31,50 @@ export const GROUPS: Record<GroupBy, string> = {
   language: 'language',
 };
 
-const columnOf = (groupBy: GroupBy) => GROUPS[groupBy].replace(/^left\((\w+), \d\)$/, '$1');
-/** What documents are counted per: a skill, a skill group, or whole documents (every other grouping is per document). */
-const keyKindOf = (...groupBy: (GroupBy | undefined)[]): KeyKind =>
-  groupBy.includes('skill') ? 'skill' : groupBy.includes('skillGroup') ? 'group' : 'document';
+/**
+ * For facts of occupations, the occupation and its ISCO-08 unit group are the fact's own key (`skill_uri`,
+ * `skill_group`), whose `firsts` bits count documents per occupation and per unit group.
+ */
+const OCCUPATION_GROUPS: Partial<Record<GroupBy, string>> = {
+  occupation: 'skill_uri',
+  isco1: 'left(skill_group, 1)',
+  isco2: 'left(skill_group, 2)',
+  isco3: 'left(skill_group, 3)',
+  isco4: 'skill_group',
+};
+
+/** What demand facts are of: the skills the texts ask for, or the occupations they name. */
+export type Concept = 'skill' | 'occupation';
+
+/** The SQL behind a grouping for facts of the concept. */
+export const groupSql = (groupBy: GroupBy, concept: Concept): string =>
+  (concept === 'occupation' ? OCCUPATION_GROUPS[groupBy] : undefined) ?? GROUPS[groupBy];
+
+/** The concept a grouping counts unless asked otherwise: occupations for occupation groupings, else skills. */
+export const conceptOf = (groupBy: GroupBy | undefined): Concept =>
+  groupBy && groupBy in OCCUPATION_GROUPS ? 'occupation' : 'skill';
+
+const columnOf = (groupBy: GroupBy, concept: Concept) =>
+  groupSql(groupBy, concept).replace(/^left\((\w+), \d\)$/, '$1');
+
+/**
+ * What documents are counted per: a skill, a skill group, or whole documents (every other grouping is per
+ * document); an occupation counts as a skill does and its unit group as a skill group. Broader ISCO groups of
+ * occupation facts have no bits of their own: `distinct` counts their documents one by one.
+ */
+function keyKindOf(concept: Concept, ...groupBy: (GroupBy | undefined)[]): KeyKind | 'distinct' {
+  if (concept === 'occupation') {
+    if (groupBy.some((g) => g === 'isco1' || g === 'isco2' || g === 'isco3')) return 'distinct';
+    if (groupBy.includes('occupation')) return 'skill';
+    if (groupBy.includes('isco4')) return 'group';
+    return 'document';
+  }
+  return groupBy.includes('skill') ? 'skill' : groupBy.includes('skillGroup') ? 'group' : 'document';
+}
 
 export interface DemandFilters {
+  /** skills (default) or occupations */
+  concept?: Concept | undefined;
   region?: string | undefined;
   horizon?: string | undefined;
   kind?: string | undefined;
@@ -155,6 +193,7 @@ export class DemandRepository {
       columns.add(column);
       clauses.push(sql.replace(/\?/g, () => `$${params.push(values.shift())}`));
     };
+    add('concept', 'concept = ?', f.concept ?? 'skill');
     if (f.scope === 'own' && f.viewer) add('org_id', 'org_id = ?::uuid', f.viewer.orgId);
     if (f.region) {
       const column = REGION_COLUMN[await this.regionLevel(f.region, 'region')];
@@ -205,13 +244,15 @@ export class DemandRepository {
    * facts. Document counts come from the `firsts` bits (rollups.ts), or count(DISTINCT) when a minimum score
    * filters single mentions out of documents.
    */
-  source(w: Where, groupBy?: GroupBy, splitBy?: GroupBy): Source {
+  source(w: Where, concept: Concept, groupBy?: GroupBy, splitBy?: GroupBy): Source {
     const columns = new Set(w.columns);
-    if (groupBy) columns.add(columnOf(groupBy));
-    if (splitBy) columns.add(columnOf(splitBy));
+    if (groupBy) columns.add(columnOf(groupBy, concept));
+    if (splitBy) columns.add(columnOf(splitBy, concept));
     const fixed: Fixed = { horizon: columns.has('horizon'), polarity: columns.has('polarity') };
-    const kind = keyKindOf(groupBy, splitBy);
-    const rollup = ROLLUPS.find((r) => r.keys.includes(kind) && [...columns].every((c) => r.dims.includes(c)));
+    const kind = keyKindOf(concept, groupBy, splitBy);
+    const rollup =
+      kind !== 'distinct' &&
+      ROLLUPS.find((r) => r.keys.includes(kind) && [...columns].every((c) => r.dims.includes(c)));
     if (rollup) {
       const count = countColumn(kind, fixed);
       return {
@@ -221,7 +262,7 @@ export class DemandRepository {
         demand: 'sum(demand)',
       };
     }
-    if (columns.has('score')) {
+    if (kind === 'distinct' || columns.has('score')) {
       return {
         from: 'demand_facts',
         documents: 'count(DISTINCT document_id)',
@@ -307,7 +348,7 @@ export class DemandRepository {
   /** The totals under the filters: one cell, under the same disclosure control as any other. */
   async totals(f: DemandFilters): Promise<DemandTotals> {
     const w = await this.where(f);
-    const s = this.source(w);
+    const s = this.source(w, f.concept ?? 'skill');
     const cells = await this.cellsSql(w, s, f, { split: "''", key: "''", conditions: [] });
     const r = (
       await this.db.query<{ documents: number; mentions: number; demand: number; perturbed: boolean }>(
@@ -348,9 +389,9 @@ export class DemandRepository {
         : undefined);
     if (keys?.length === 0) return [];
     const w = await this.where(f);
-    const s = this.source(w, groupBy, splitBy);
-    const key = GROUPS[groupBy];
-    const split = splitBy ? GROUPS[splitBy] : "''";
+    const s = this.source(w, f.concept ?? 'skill', groupBy, splitBy);
+    const key = groupSql(groupBy, f.concept ?? 'skill');
+    const split = splitBy ? groupSql(splitBy, f.concept ?? 'skill') : "''";
     const cells = await this.cellsSql(w, s, f, {
       split,
       key,
@@ -403,8 +444,8 @@ export class DemandRepository {
       options.keys ?? (await this.demand(groupBy, f, { lang: options.lang, limit: options.limit })).map((r) => r.key);
     if (keys.length === 0) return [];
     const w = await this.where(f);
-    const s = this.source(w, groupBy);
-    const key = GROUPS[groupBy];
+    const s = this.source(w, f.concept ?? 'skill', groupBy);
+    const key = groupSql(groupBy, f.concept ?? 'skill');
     const cells = await this.cellsSql(w, s, f, {
       split: `to_char(date_trunc('${bucket}', month), 'YYYY-MM-DD')`,
       key,
@@ -438,7 +479,7 @@ export class DemandRepository {
   /** The latest month with facts under the filters (the default end of a period) that are not others' private. */
   async latestMonth(f: DemandFilters): Promise<string | null> {
     const w = await this.where(f);
-    const s = this.source(w);
+    const s = this.source(w, f.concept ?? 'skill');
     const conditions = [
       ...w.conditions,
       ...(s.from === 'demand_facts' ? [] : ['mentions > 0']),

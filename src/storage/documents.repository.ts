@@ -625,7 +625,7 @@ export class DocumentsRepository {
     });
     const mentions = await this.db.query<StoredMention & { document_id: string }>(
       `SELECT document_id, skill_uri AS uri, start_offset AS start, end_offset AS "end", sentence_index AS "sentenceIndex", method,
-         round(score::numeric, 3)::float8 AS score, horizon, polarity, round(weight::numeric, 3)::float8 AS weight
+         round(score::numeric, 3)::float8 AS score, horizon, polarity, round(weight::numeric, 3)::float8 AS weight, counted
        FROM mentions WHERE document_id = ANY($1::uuid[]) ORDER BY document_id, start_offset, skill_uri`,
       [rows.map((r) => r.document_id)],
     );
@@ -688,9 +688,10 @@ const PRESENT = 'EXISTS (SELECT 1 FROM documents WHERE id = $1)';
 export const SAVE_CHUNK_ROWS = 16;
 
 /**
- * One statement writing some of a document's mentions and, for each, its demand fact: with the document's month,
- * kind and language, its primary place at every level, its likeliest occupation (ISCO-08) and sector (TOL
- * section and division), and its organisation and visibility as the document row has them now. The first part
+ * One statement writing some of a document's mentions (the skills' to the mentions table) and, for each counted
+ * one, its demand fact: with the document's month, kind and language, its primary place at every level, its
+ * occupation (ISCO-08) and sector (TOL section and division), and its organisation and visibility as the document
+ * row has them now. The first part
  * of a save also removes the document's old facts, the last marks it done. Everything only while the save whose
  * first transaction gave `step` is still the latest; the one row returned says whether the document is there
  * (`present`) and whether it was (`current`). One statement rather than up to four, each a protocol round of its
@@ -708,17 +709,19 @@ function mentionsStatement(
     `save AS MATERIALIZED (SELECT ${PRESENT} AS present,
        EXISTS (SELECT 1 FROM document_analyses a WHERE a.document_id = $1 AND a.xmin::text = $2) AS current)`,
     ...(part.first ? [`old AS (DELETE FROM demand_facts WHERE document_id = $1 AND ${current})`] : []),
-    `m AS (INSERT INTO mentions (document_id, skill_uri, score, method, start_offset, end_offset, sentence_index, horizon, polarity, weight)
-       SELECT $1, * FROM unnest($3::text[], $4::real[], $5::text[], $6::int[], $7::int[], $8::int[], $9::text[], $10::text[], $11::real[])
-       WHERE ${current})`,
-    `f AS (INSERT INTO demand_facts (document_id, skill_uri, skill_group, month, kind, language, horizon, polarity, weight, score,
+    `m AS (INSERT INTO mentions (document_id, skill_uri, score, method, start_offset, end_offset, sentence_index, horizon, polarity, weight, counted)
+       SELECT $1, uri, score, method, s, e, sentence, horizon, polarity, weight, counted
+       FROM unnest($3::text[], $4::real[], $5::text[], $6::int[], $7::int[], $8::int[], $9::text[], $10::text[], $11::real[], $23::boolean[], $22::text[])
+         AS m (uri, score, method, s, e, sentence, horizon, polarity, weight, counted, concept)
+       WHERE concept = 'skill' AND ${current})`,
+    `f AS (INSERT INTO demand_facts (document_id, concept, skill_uri, skill_group, month, kind, language, horizon, polarity, weight, score,
          municipality, maakunta, area, major_region, occupation, isco, sector_section, sector_division, firsts, org_id, private)
-       SELECT $1, f.skill_uri, f.skill_group, date_trunc('month', $12::date)::date, d.kind, $13, f.horizon, f.polarity, f.weight, f.score,
-         $14, $15, $16, $17, $18, $19, COALESCE($20, (SELECT parent_code FROM sectors WHERE code = $21)), $21, f.firsts, d.org_id, d.visibility = 'private'
-       FROM unnest($3::text[], $22::text[], $9::text[], $10::text[], $11::real[], $4::real[], $23::smallint[])
-         AS f (skill_uri, skill_group, horizon, polarity, weight, score, firsts)
+       SELECT $1, f.concept, f.skill_uri, f.skill_group, date_trunc('month', $12::date)::date, d.kind, $13, f.horizon, f.polarity, f.weight, f.score,
+         $14, $15, $16, $17, f.occupation, f.isco, COALESCE($18, (SELECT parent_code FROM sectors WHERE code = $19)), $19, f.firsts, d.org_id, d.visibility = 'private'
+       FROM unnest($3::text[], $20::text[], $9::text[], $10::text[], $11::real[], $4::real[], $21::smallint[], $22::text[], $23::boolean[], $24::text[], $25::text[])
+         AS f (skill_uri, skill_group, horizon, polarity, weight, score, firsts, concept, counted, occupation, isco)
        CROSS JOIN documents d
-       WHERE d.id = $1 AND ${current})`,
+       WHERE f.counted AND d.id = $1 AND ${current})`,
     ...(part.last
       ? [
           `done AS (UPDATE documents SET status = 'done', error = NULL, analysed_at = now(), updated_at = now() WHERE id = $1 AND ${current})`,
@@ -745,12 +748,14 @@ function mentionsStatement(
       facts.maakunta,
       facts.area,
       facts.majorRegion,
-      facts.occupation,
-      facts.isco,
       facts.section,
       facts.division,
       m.group,
       m.firsts,
+      m.concept,
+      m.counted,
+      m.occupation,
+      m.isco,
     ],
   };
 }

@@ -42,15 +42,18 @@ export function countColumn(kind: KeyKind, fixed: Fixed): string {
 }
 
 /**
- * SQL for the `firsts` bits of each fact, with window functions over rows that hold `document_id`, `skill_uri`,
- * `skill_group`, `horizon` and `polarity`; `order` decides which fact of a document comes first.
+ * SQL for the `firsts` bits of each fact, with window functions over rows that hold `document_id`, `concept`,
+ * `skill_uri`, `skill_group`, `horizon` and `polarity`; `order` decides which fact of a document comes first.
+ * Every query fixes the concept (skills or occupations), so a document's facts are counted per concept
+ * (`byConcept`; migration 6 wrote the bits before there were occupation facts).
  */
-export function firstsSql(order: string): string {
+export function firstsSql(order: string, byConcept = true): string {
   const terms: string[] = [];
   for (const kind of Object.keys(KEY_COLUMNS) as KeyKind[]) {
     for (const fixed of VARIANTS) {
       const partition = [
         'document_id',
+        ...(byConcept ? ['concept'] : []),
         ...KEY_COLUMNS[kind],
         ...(fixed.horizon ? ['horizon'] : []),
         ...(fixed.polarity ? ['polarity'] : []),
@@ -65,6 +68,7 @@ export function firstsSql(order: string): string {
 
 /** What firstsOf needs of a fact. */
 export interface FactKey {
+  concept: string;
   skill_uri: string;
   skill_group: string | null;
   horizon: string;
@@ -86,6 +90,7 @@ export function firstsOf(facts: readonly FactKey[]): number[] {
           kind,
           fixed.horizon,
           fixed.polarity,
+          f.concept,
           ...KEY_COLUMNS[kind].map((c) => f[c as keyof FactKey]),
           fixed.horizon ? f.horizon : 0,
           fixed.polarity ? f.polarity : 0,
@@ -100,9 +105,9 @@ export function firstsOf(facts: readonly FactKey[]): number[] {
 }
 
 /** Sets `firsts` of every fact from scratch, taking a document's facts in their physical order. */
-export function backfillFirstsSql(): string {
+export function backfillFirstsSql(byConcept = true): string {
   return `UPDATE demand_facts f SET firsts = x.firsts
-  FROM (SELECT ctid AS fact_row, ${firstsSql('ctid')} AS firsts FROM demand_facts) x
+  FROM (SELECT ctid AS fact_row, ${firstsSql('ctid', byConcept)} AS firsts FROM demand_facts) x
   WHERE f.ctid = x.fact_row AND f.firsts IS DISTINCT FROM x.firsts`;
 }
 
@@ -204,14 +209,31 @@ export const ROLLUPS_V6: readonly Rollup[] = [
 ];
 
 /**
- * The rollups in use (migration 8): every one also keeps the organisation and whether the documents are private,
- * so that a cell can tell how many organisations it rests on and whether another organisation's private
- * documents are in it (disclosure control, demand.repository.ts).
+ * The rollups of migration 8: every one also keeps the organisation and whether the documents are private, so
+ * that a cell can tell how many organisations it rests on and whether another organisation's private documents
+ * are in it (disclosure control, demand.repository.ts).
  */
-export const ROLLUPS: readonly Rollup[] = ROLLUPS_V6.map((r) => ({ ...r, dims: [...r.dims, 'org_id', 'private'] }));
+export const ROLLUPS_V8: readonly Rollup[] = ROLLUPS_V6.map((r) => ({ ...r, dims: [...r.dims, 'org_id', 'private'] }));
+
+/**
+ * The rollups in use (migration 15): every one also keeps the concept of its facts, skill or occupation, which
+ * every query fixes. An occupation fact holds the occupation in `skill_uri` (and `occupation`) and its ISCO-08
+ * unit group in `skill_group` (and `isco`), so the same key kinds count documents per occupation and per group.
+ */
+export const ROLLUPS: readonly Rollup[] = ROLLUPS_V8.map((r) => ({ ...r, dims: [...r.dims, 'concept'] }));
 
 const TYPES: Record<string, string> = { month: 'date', org_id: 'uuid', private: 'boolean' };
-const NOT_NULL = new Set(['month', 'kind', 'language', 'horizon', 'polarity', 'skill_uri', 'org_id', 'private']);
+const NOT_NULL = new Set([
+  'month',
+  'kind',
+  'language',
+  'horizon',
+  'polarity',
+  'skill_uri',
+  'org_id',
+  'private',
+  'concept',
+]);
 
 function countColumns(rollup: Rollup): { column: string; bit: number }[] {
   return rollup.keys.flatMap((kind) =>

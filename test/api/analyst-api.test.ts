@@ -151,14 +151,12 @@ describe.each(engines())('analyst routes on %s', (engine) => {
         share: number;
       }[];
     };
-    const split = (await get('/v1/demand?groupBy=skillGroup&splitBy=maakunta&limit=3')).json<
-      Rows & { splitBy: string }
-    >();
+    const split = (await get('/v1/demand?groupBy=skill&splitBy=maakunta&limit=3')).json<Rows & { splitBy: string }>();
     expect(split.splitBy).toBe('maakunta');
     const regions = [...new Set(split.rows.map((r) => r.split))];
     expect(regions.length).toBeGreaterThan(1);
     for (const region of regions) {
-      const one = (await get(`/v1/demand?groupBy=skillGroup&region=${region}&limit=3`)).json<Rows>();
+      const one = (await get(`/v1/demand?groupBy=skill&region=${region}&limit=3`)).json<Rows>();
       const part = split.rows.filter((r) => r.split === region);
       expect(part.map(({ split: _s, splitLabel: _l, ...r }) => r)).toEqual(one.rows);
       expect(part[0]!.splitLabel).not.toBe(region);

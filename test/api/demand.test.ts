@@ -105,13 +105,14 @@ describe.each(engines())('demand signals and the demand API on %s', (engine) => 
   it('weights needs by vacancies and shares them out by maakunta', async () => {
     const body = (await get('/v1/demand?groupBy=maakunta&lang=sv')).json<{ rows: unknown[]; totals: unknown }>();
     expect(body.rows).toEqual([
-      { key: 'MK01', label: 'Nyland', documents: 1, mentions: 3, demand: 6, share: 0.3333 },
-      { key: 'MK05', label: 'Egentliga Tavastland', documents: 1, mentions: 2, demand: 6, share: 0.3333 },
-      { key: 'MK07', label: 'Päijänne-Tavastland', documents: 1, mentions: 4, demand: 4, share: 0.2222 },
-      { key: 'MK15', label: 'Österbotten', documents: 1, mentions: 2, demand: 2, share: 0.1111 },
+      { key: 'MK05', label: 'Egentliga Tavastland', documents: 1, mentions: 2, demand: 6, share: 0.4 },
+      { key: 'MK01', label: 'Nyland', documents: 1, mentions: 2, demand: 4, share: 0.2667 },
+      { key: 'MK07', label: 'Päijänne-Tavastland', documents: 1, mentions: 3, demand: 3, share: 0.2 },
+      { key: 'MK15', label: 'Österbotten', documents: 1, mentions: 2, demand: 2, share: 0.1333 },
     ]);
-    // the note without a place counts in the whole, not in any maakunta
-    expect(body.totals).toEqual({ documents: 5, mentions: 12, demand: 19 });
+    // the note without a place counts in the whole, not in any maakunta; candidates below the count threshold
+    // ("welding" inside "welding techniques", "hitsaus" beside "MIG-hitsaus") count nowhere
+    expect(body.totals).toEqual({ documents: 5, mentions: 10, demand: 16 });
   });
 
   it('counts surpluses apart from needs', async () => {
@@ -143,9 +144,9 @@ describe.each(engines())('demand signals and the demand API on %s', (engine) => 
       { bucket: '2026-01-01', key: 'current', label: 'current', documents: 1, mentions: 1, demand: 1 },
       { bucket: '2026-01-01', key: 'long', label: 'long', documents: 1, mentions: 1, demand: 1 },
       { bucket: '2026-07-01', key: 'short', label: 'short', documents: 1, mentions: 1, demand: 1 },
-      { bucket: '2026-10-01', key: 'current', label: 'current', documents: 3, mentions: 6, demand: 13 },
+      { bucket: '2026-10-01', key: 'current', label: 'current', documents: 3, mentions: 5, demand: 11 },
       { bucket: '2026-10-01', key: 'long', label: 'long', documents: 1, mentions: 1, demand: 1 },
-      { bucket: '2026-10-01', key: 'short', label: 'short', documents: 1, mentions: 2, demand: 2 },
+      { bucket: '2026-10-01', key: 'short', label: 'short', documents: 1, mentions: 1, demand: 1 },
     ]);
   });
 
@@ -166,15 +167,16 @@ describe.each(engines())('demand signals and the demand API on %s', (engine) => 
     }>();
     expect(body.current).toEqual({ from: '2026-10-01', to: '2026-12-01' });
     expect(body.previous).toEqual({ from: '2026-07-01', to: '2026-09-01' });
-    // welding techniques: 3 of the 9 need mentions now, none before; Python fell from 1 of 1 to 1 of 9
+    // welding techniques: 3 of the 7 need mentions now, none before; Python fell from 1 of 1 to 1 of 7.
+    // pooled 3/8, se = sqrt(3/8 · 5/8 · (1/7 + 1)) = 0.5175, z = (3/7) / se
     expect(body.rows[0]).toMatchObject({
       key: WELDING_TECHNIQUES,
-      current: { mentions: 3, share: 0.3333 },
+      current: { mentions: 3, share: 0.4286 },
       previous: { mentions: 0 },
-      growth: 0.3333,
+      growth: 0.4286,
     });
-    expect(body.rows[0]!.z).toBeCloseTo(0.69, 2);
-    expect(body.rows[0]!.pValue).toBeCloseTo(0.245, 2);
+    expect(body.rows[0]!.z).toBeCloseTo(0.828, 2);
+    expect(body.rows[0]!.pValue).toBeCloseTo(0.204, 2);
     expect(body.rows.map((r) => r.key)).not.toContain(PYTHON);
     for (let i = 1; i < body.rows.length; i++) expect(body.rows[i]!.z).toBeLessThanOrEqual(body.rows[i - 1]!.z);
     // a minimum count keeps single mentions out
@@ -192,9 +194,9 @@ describe.each(engines())('demand signals and the demand API on %s', (engine) => 
       rows: { key: string; lq: number; region: { demand: number }; against: { demand: number } }[];
     }>();
     expect(rows.against).toBe('FI');
-    // Päijät-Häme: 4 of its 4 need units are its own; MIG welding is 1 of 19 in the country, 1 of 4 there
-    expect(rows.rows[0]).toMatchObject({ key: MIG, lq: 4.75, region: { demand: 1 }, against: { demand: 1 } });
-    expect(rows.rows.find((r) => r.key === PYTHON)).toMatchObject({ lq: 2.375, against: { demand: 2 } });
+    // Päijät-Häme: 3 need units; MIG welding is 1 of 16 in the country, 1 of 3 there
+    expect(rows.rows[0]).toMatchObject({ key: MIG, lq: 5.333, region: { demand: 1 }, against: { demand: 1 } });
+    expect(rows.rows.find((r) => r.key === PYTHON)).toMatchObject({ lq: 2.667, against: { demand: 2 } });
     const csv = (await get('/v1/demand/compare?region=MK07&against=MK05&format=csv')).body.split('\n');
     expect(csv[0]).toBe('# This service uses the ESCO classification of the European Commission.');
     expect(csv[1]).toBe('key,label,mentions,demand,share,against_mentions,against_demand,against_share,lq');

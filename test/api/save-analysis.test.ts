@@ -66,6 +66,9 @@ describe.each(engines())('saving an analysis of many mentions on %s', (engine) =
   });
   const analyse = (d: NewDocument, region?: string): Analysis =>
     analyzer.analyze({ ...d, language: 'fi', ...(region && { region }) });
+  /** The rows a save writes in its chunks (skills' and occupations' mentions), and the demand facts of them. */
+  const rowsOf = (a: Analysis) => a.mentions.length + a.occupationMentions.length;
+  const factsOf = (a: Analysis) => [...a.mentions, ...a.occupationMentions].filter((m) => m.counted).length;
 
   /** What the tables hold for one document, and whether every rollup still sums to the facts. */
   async function stored(id: string) {
@@ -108,12 +111,13 @@ describe.each(engines())('saving an analysis of many mentions on %s', (engine) =
     const { document } = await documents.create(orgId, note);
     transactions = 0;
     expect(await documents.saveAnalysis(document.id, analysis)).toBe(true);
-    expect(transactions).toBe(1 + Math.ceil(analysis.mentions.length / SAVE_CHUNK_ROWS));
+    expect(transactions).toBe(1 + Math.ceil(rowsOf(analysis) / SAVE_CHUNK_ROWS));
     const first = await stored(document.id);
+    expect(analysis.occupationMentions.length).toBeGreaterThan(0);
     expect(first).toMatchObject({
       status: 'done',
       mentions: analysis.mentions.length,
-      facts: analysis.mentions.length,
+      facts: factsOf(analysis),
       months: ['2026-03-01'],
     });
     expect(Object.values(first.rollups).every(Boolean), JSON.stringify(first.rollups)).toBe(true);
@@ -139,7 +143,7 @@ describe.each(engines())('saving an analysis of many mentions on %s', (engine) =
     expect(after).toMatchObject({
       status: 'done',
       mentions: winner.mentions.length,
-      facts: winner.mentions.length,
+      facts: factsOf(winner),
       distinctMentions: winner.mentions.length,
     });
     expect(after.months).toHaveLength(1);

@@ -6,6 +6,7 @@ import {
   rollupMigrationSql,
   ROLLUPS,
   ROLLUPS_V6,
+  ROLLUPS_V8,
 } from '../../src/storage/rollups.js';
 
 describe('the migrations', () => {
@@ -19,9 +20,11 @@ describe('the migrations', () => {
 
   it('create the rollup tables the demand queries read, as rollups.ts defines them', () => {
     const sql = (version: number) => all.find((m) => m.version === version)!.sql;
-    expect(sql(6)).toContain(backfillFirstsSql());
+    expect(sql(6)).toContain(backfillFirstsSql(false));
     expect(sql(6)).toContain(rollupMigrationSql(ROLLUPS_V6));
     expect(sql(8)).toContain(dropRollupsSql(ROLLUPS_V6));
-    expect(sql(8)).toContain(rollupMigrationSql(ROLLUPS));
+    expect(sql(8)).toContain(rollupMigrationSql(ROLLUPS_V8));
+    expect(sql(15)).toContain(dropRollupsSql(ROLLUPS_V8));
+    expect(sql(15)).toContain(rollupMigrationSql(ROLLUPS));
   });
 });

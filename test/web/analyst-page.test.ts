@@ -25,11 +25,20 @@ type Row = Required<Pick<DemandRow, 'key' | 'label'>> & {
   share: number;
 };
 
-const documents = (
-  JSON.parse(readFileSync(join(PROJECT_ROOT, 'test', 'fixtures', 'demand', 'documents.json'), 'utf8')) as {
-    document: Record<string, unknown>;
-  }[]
-).map((c) => c.document);
+const documents = [
+  ...(
+    JSON.parse(readFileSync(join(PROJECT_ROOT, 'test', 'fixtures', 'demand', 'documents.json'), 'utf8')) as {
+      document: Record<string, unknown>;
+    }[]
+  ).map((c) => c.document),
+  // more skills needed than the trends view follows at first, so that one more can be chosen
+  {
+    kind: 'job_ad',
+    language: 'fi',
+    date: '2026-11-12',
+    text: 'Haemme myyjää. Työssä pääset myymään tuotteita ja työskentelemään hitsauslaitteilla.',
+  },
+];
 
 describe.skipIf(!present)('the analyst page in headless Chromium', () => {
   let s: TestService;

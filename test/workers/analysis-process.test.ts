@@ -66,7 +66,7 @@ describe('the analysis process', () => {
     for (const input of inputs) {
       const [mine, theirs] = await Promise.all([local.analyzeFull(input), remote.analyzeForSave(input)]);
       expect(theirs).toEqual(analysisRows(mine));
-      expect(theirs.mentions.uri).toHaveLength(mine.mentions.length);
+      expect(theirs.mentions.uri).toHaveLength(mine.mentions.length + mine.occupationMentions.length);
       expect(theirs.skills).toBe(mine.skills.length);
     }
     expect((await remote.analyzeForSave(inputs[0]!)).mentions.uri.length).toBeGreaterThan(0);

@@ -63,5 +63,6 @@ export const AnalysisView = Type.Object({
   regions: Type.Optional(analysis.regions),
   placeProblems: Type.Optional(analysis.placeProblems),
   occupations: analysis.occupations,
+  occupationMentions: Type.Optional(analysis.occupationMentions),
   sectors: analysis.sectors,
 });

@@ -13,8 +13,10 @@ import {
   EmergingRow,
   GROUP_BYS,
   TimeseriesRow,
+  type GroupBy,
 } from '../../../domain/demand.js';
 import {
+  conceptOf,
   DemandRepository,
   UnknownFilterError,
   type DemandFilters,
@@ -33,6 +35,12 @@ const Month = (description: string) =>
   });
 
 const Filters = {
+  concept: Type.Optional(
+    Type.Enum(['skill', 'occupation'], {
+      description:
+        'what is counted: the skills texts ask for, or the occupations they name (a job ad names its own once). Default: occupations when grouping by occupation or ISCO group, else skills; concept=skill with an occupation grouping counts skills by the occupation of their document',
+    }),
+  ),
   region: Type.Optional(
     Type.String({
       pattern: '^[A-Za-z0-9]{2,6}$',
@@ -183,8 +191,12 @@ const keysOf = (keys: string | undefined) =>
 const monthStart = (v: string | undefined) => (v === undefined ? undefined : `${v.slice(0, 7)}-01`);
 
 /** The filters alone, the part every demand query shares. */
-function filtersOf(q: Pick<DemandQuery, keyof typeof Filters>, viewer: Viewer): DemandFilters {
+function filtersOf(
+  q: Pick<DemandQuery, keyof typeof Filters> & { groupBy?: GroupBy | undefined },
+  viewer: Viewer,
+): DemandFilters {
   return {
+    concept: q.concept ?? conceptOf(q.groupBy),
     viewer,
     scope: q.scope,
     region: q.region?.toUpperCase(),
@@ -230,9 +242,24 @@ async function answer<T, R>(
 /** 400 naming the parameter for filters the schema cannot judge: from after to, unknown codes. */
 async function guarded<T>(
   reply: FastifyReply,
-  q: { from?: string | undefined; to?: string | undefined },
+  q: {
+    from?: string | undefined;
+    to?: string | undefined;
+    concept?: string | undefined;
+    groupBy?: GroupBy | undefined;
+    splitBy?: GroupBy | undefined;
+  },
   run: () => Promise<T>,
 ): Promise<T | FastifyReply> {
+  const bySkill = [q.groupBy, q.splitBy].find((g) => g === 'skill' || g === 'skillGroup');
+  if (q.concept === 'occupation' && bySkill) {
+    return reply.code(400).send({
+      statusCode: 400,
+      error: 'Bad Request',
+      message: `querystring.concept=occupation counts occupations, which have no ${bySkill}: group by occupation or an ISCO level, or leave concept out`,
+      field: 'concept',
+    });
+  }
   if (q.from && q.to && monthStart(q.from)! > monthStart(q.to)!) {
     return reply.code(400).send({
       statusCode: 400,
@@ -573,7 +600,7 @@ export const demandRoutes =
             const text = normalizeText(doc.text);
             const sentences = new Map<number, Static<typeof EvidenceSentence>>();
             for (const m of analysis?.mentions ?? []) {
-              if (m.uri !== q.skill) continue;
+              if (m.uri !== q.skill || !m.counted) continue;
               const s = analysis!.sentences[m.sentenceIndex];
               if (!s) continue;
               let entry = sentences.get(s.index);
