@@ -13,16 +13,17 @@ import type {
 import { LANGUAGES, type Language } from '../domain/language.js';
 import type { DocumentRegion, Place, PlaceProblem } from '../domain/region.js';
 import { HORIZONS, POLARITIES, type Cue } from '../domain/signal.js';
-import type { TaxonomyData } from '../domain/taxonomy.js';
+import { LANGUAGE_GROUP_URIS, type TaxonomyData } from '../domain/taxonomy.js';
 import { Calibrator, combineEvidence } from './calibration.js';
 import { detectLanguage, loadLanguageDetector } from './language.js';
+import { isAboutLanguage } from './language-skills.js';
 import { LabelIndex, prepareSentence, type LexicalMatch } from './lexicon.js';
 import { morphologyFor } from './morphology.js';
 import { OccupationClassifier } from './occupations.js';
 import { PlaceResolver } from './places.js';
 import { SectorClassifier } from './sectors.js';
 import type { SemanticSkillMatcher } from './semantic.js';
-import { CueFinder, signalAt, type SignalDefaults } from './signals.js';
+import { clauseBreaks, CueFinder, signalAt, type SentenceSignals, type SignalDefaults } from './signals.js';
 import { normalizeText, segmentSentences, type Sentence } from './text.js';
 
 /** Changes whenever the pipeline's output for the same input can change. Stored with every result. */
@@ -56,12 +57,22 @@ function nearestGroups(data: Pick<TaxonomyData, 'skillGroups' | 'skillBroader'>)
   return nearest;
 }
 
-/** The cues of each sentence, in text order. */
-function cuesBySentence(cues: (Cue & { sentenceIndex: number })[]): Map<number, Cue[]> {
-  const map = new Map<number, Cue[]>();
-  for (const c of cues) map.set(c.sentenceIndex, [...(map.get(c.sentenceIndex) ?? []), c]);
+/** The cues of each sentence, in text order, and where its clauses break. */
+function signalsBySentence(
+  cues: (Cue & { sentenceIndex: number })[],
+  text: string,
+  sentences: { index: number; start: number; end: number }[],
+  language: Language,
+): Map<number, SentenceSignals> {
+  const map = new Map<number, SentenceSignals>();
+  for (const s of sentences) map.set(s.index, { cues: [], breaks: clauseBreaks(text, s, language) });
+  for (const c of cues) map.get(c.sentenceIndex)?.cues.push(c);
   return map;
 }
+
+/** Whether the words of match `k` include every word of match `m`. */
+const covers = (k: LexicalMatch, m: LexicalMatch) =>
+  m.spans.every((s) => k.spans.some((t) => t.start <= s.start && s.end <= t.end));
 
 /** Lexical matches scoring below this (only loose compound-part or hyphen-part matches) are left out. */
 const MIN_SCORE = 0.7;
@@ -82,6 +93,8 @@ export class Analyzer {
     private readonly groups: Map<string, string>,
     /** mentions at or above this probability count as demand; the rest stay candidates */
     readonly countThreshold: number,
+    /** the skills that are languages (LANGUAGE_GROUP_URIS) */
+    private readonly languageSkills: Set<string>,
   ) {}
 
   /** The skill labels in the three language indexes with the local aliases, and the other steps, from the taxonomy. */
@@ -130,6 +143,7 @@ export class Analyzer {
       cueFinders,
       nearestGroups(data),
       options.countThreshold ?? DEFAULT_COUNT_THRESHOLD,
+      new Set(data.skillBroader.filter((b) => LANGUAGE_GROUP_URIS.includes(b.broader)).map((b) => b.uri)),
     );
   }
 
@@ -161,7 +175,7 @@ export class Analyzer {
     const text = normalizeText(input.text);
     const sentences = analysis.sentences.map((s) => ({ ...s, text: text.slice(s.start, s.end) }));
     const found = new Set(analysis.mentions.map((m) => `${m.uri} ${m.sentenceIndex}`));
-    const cues = cuesBySentence(analysis.cues);
+    const cues = signalsBySentence(analysis.cues, text, analysis.sentences, analysis.language);
     const defaults = this.signalDefaults(input, analysis.cues);
     const evidence = new Map<string, SkillMention[]>();
     for (const m of await semantic.match(analysis.language, sentences, options)) {
@@ -176,7 +190,7 @@ export class Analyzer {
         spans: [{ start: m.start, end: m.end }],
         sentenceIndex: m.sentenceIndex,
         matchedLabel: this.labelOf(m.uri, 'en'),
-        ...signalAt(cues.get(m.sentenceIndex) ?? [], m.start, defaults),
+        ...signalAt(cues.get(m.sentenceIndex), m.start, defaults),
         counted: score >= this.countThreshold,
       };
       if (!found.has(`${m.uri} ${m.sentenceIndex}`)) analysis.mentions.push(mention);
@@ -253,12 +267,18 @@ export class Analyzer {
       for (const m of index.match(text, sentence, prepared[i])) if (m.score >= MIN_SCORE) raw.push(m);
     });
 
-    // one occurrence per skill and place: the best-scoring label wins, overlapping occurrences merge
+    // one occurrence per skill and place: the best-scoring label wins, overlapping occurrences merge; one phrase
+    // names one concept, so a match whose words a better one covers adds nothing ("welding" in "welding
+    // techniques"); a language skill needs a sentence about languages, not a country's name
     raw.sort((a, b) => b.score - a.score || a.start - b.start || compareCodeUnits(a.uri, b.uri));
     const kept = new Map<string, LexicalMatch[]>();
+    const chosen: LexicalMatch[] = [];
     for (const m of raw) {
       const list = kept.get(m.uri) ?? [];
       if (list.some((k) => k.start < m.end && m.start < k.end)) continue;
+      if (chosen.some((k) => k.sentenceIndex === m.sentenceIndex && covers(k, m))) continue;
+      if (this.languageSkills.has(m.uri) && !isAboutLanguage(language, text, sentences[m.sentenceIndex]!, m)) continue;
+      chosen.push(m);
       list.push(m);
       kept.set(m.uri, list);
     }
@@ -268,13 +288,13 @@ export class Analyzer {
       finder.find(text, s, Number(date.slice(0, 4))).map((c) => ({ ...c, sentenceIndex: s.index })),
     );
     const defaults = this.signalDefaults(input, cues);
-    const bySentence = cuesBySentence(cues);
+    const bySentence = signalsBySentence(cues, text, sentences, language);
     const mentions: SkillMention[] = [];
     const skills: SkillResult[] = [];
     for (const [uri, list] of kept) {
       list.sort((a, b) => a.start - b.start);
       for (const m of list) {
-        const signal = signalAt(bySentence.get(m.sentenceIndex) ?? [], m.start, defaults);
+        const signal = signalAt(bySentence.get(m.sentenceIndex), m.start, defaults);
         const score = this.calibrator.probability(language, m.method, m.score);
         mentions.push({
           uri,
@@ -308,8 +328,9 @@ export class Analyzer {
       bySentence,
       defaults,
     });
+    // the likeliest occupations only: a distant second ("kuljettaja, sairaankuljetus") would mislead
     const englishHints = occupations
-      .filter((o) => o.score >= 0.4)
+      .filter((o) => o.score >= 0.4 && o.score >= 0.85 * occupations[0]!.score)
       .slice(0, 2)
       .map((o) => this.occupations.englishProfile(o.uri))
       .filter((p): p is string => p !== undefined);
@@ -350,7 +371,7 @@ export class Analyzer {
     language: Language,
     matches: LexicalMatch[],
     occupations: OccupationResult[],
-    signals: { bySentence: Map<number, Cue[]>; defaults: SignalDefaults },
+    signals: { bySentence: Map<number, SentenceSignals>; defaults: SignalDefaults },
   ): OccupationMention[] {
     const jobAd = input.kind === undefined || input.kind === 'job_ad';
     const own = jobAd ? occupations[0] : undefined;
@@ -368,7 +389,7 @@ export class Analyzer {
         spans: m.spans,
         sentenceIndex: m.sentenceIndex,
         matchedLabel: m.label,
-        ...signalAt(signals.bySentence.get(m.sentenceIndex) ?? [], m.start, inText),
+        ...signalAt(signals.bySentence.get(m.sentenceIndex), m.start, inText),
         source: 'text',
         counted: score >= this.countThreshold && m.uri !== own?.uri,
       };

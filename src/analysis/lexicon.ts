@@ -19,6 +19,8 @@ interface IndexedLabel {
   lightDropped: boolean;
   /** the light verbs left out, needed after all when the one remaining word is common among labels */
   lightWords: string[][];
+  /** the label is one verb ("suunnitella"): it names a skill, not what someone does ("yritys suunnittelee") */
+  singleVerb: boolean;
   /** set when indexed: the words to find, with the light verbs back when the one remaining word is common */
   find?: string[][];
 }
@@ -112,7 +114,16 @@ export class LabelIndex {
       labelWordKeys(m, t.text),
     );
     if (dropped.length > 0 && !lightDropped && content.length === 1) lightDropped = true;
-    this.labels.push({ uri: entry.uri, kind: entry.kind, label: entry.label, words, lightDropped, lightWords });
+    const singleVerb = content.length === 1 && m.isVerb(content[0]!.text);
+    this.labels.push({
+      uri: entry.uri,
+      kind: entry.kind,
+      label: entry.label,
+      words,
+      lightDropped,
+      lightWords,
+      singleVerb,
+    });
     this.indexed = false;
     const seen = new Set<string>();
     for (const key of words.flat()) {
@@ -142,8 +153,13 @@ export class LabelIndex {
     const needAt = new Uint32Array(this.labels.length + 1);
     this.labels.forEach((label, id) => {
       needAt[id] = need.length;
-      // a one-word synonym that many other concepts' labels share ("equipment", "design") names none of them
-      if (label.kind !== 'pref' && label.words.length === 1 && this.frequency(label.words[0]!) > AMBIGUOUS_SYNONYM)
+      // a one-word synonym that many other concepts' labels share ("equipment", "design") names none of them;
+      // a curated alias names what its file says
+      if (
+        (label.kind === 'alt' || label.kind === 'hidden') &&
+        label.words.length === 1 &&
+        this.frequency(label.words[0]!) > AMBIGUOUS_SYNONYM
+      )
         return;
       // "suorittaa tehtävänsä" must not match every "tehtävä": a common word needs its verb too
       label.find =
@@ -218,6 +234,9 @@ export class LabelIndex {
     const found = place(words, prepared);
     if (!found) return undefined;
     const positions = [...new Set(found.positions)].sort((a, b) => a - b);
+    // a one-verb label matches the verb as a skill is named (infinitive, action noun), not a finite form
+    if (label.singleVerb && positions.length === 1 && this.morphology.isFiniteVerb(tokens[positions[0]!]!.text))
+      return undefined;
     const first = positions[0]!;
     const last = positions[positions.length - 1]!;
     // adjacent = nothing but function words between the matched words ("drive a forklift")
@@ -288,7 +307,7 @@ export function prepareSentence(m: Morphology, sentence: Sentence): PreparedSent
   const at = new Map<string, { positions: number[]; weights: number[] }>();
   tokens.forEach((t, p) => {
     if (stop[p]) return;
-    for (const [key, w] of m.keys(t.text)) {
+    for (const [key, w] of m.keys(coordinated(tokens, p, sentence) ?? t.text)) {
       if (!(w > 0)) continue;
       let list = at.get(key);
       if (!list) at.set(key, (list = { positions: [], weights: [] }));
@@ -297,6 +316,23 @@ export function prepareSentence(m: Morphology, sentence: Sentence): PreparedSent
     }
   });
   return { tokens, stop, at };
+}
+
+const CONJUNCTIONS = new Set(['ja', 'tai', 'sekä', 'och', 'eller', 'samt', 'and', 'or']);
+
+/**
+ * The whole word a hyphen-ended part of a coordinated compound stands for: "MIG-" in "MIG- ja TIG-hitsausta"
+ * is "MIG-hitsausta", "el-" in "el- och VVS-installationer" "el-installationer".
+ */
+function coordinated(tokens: Token[], p: number, sentence: Sentence): string | undefined {
+  const t = tokens[p]!;
+  const conjunction = tokens[p + 1];
+  const whole = tokens[p + 2];
+  if (!conjunction || !whole || !CONJUNCTIONS.has(conjunction.text.toLowerCase())) return undefined;
+  if (sentence.text[t.end - sentence.start] !== '-') return undefined;
+  const hyphen = whole.text.lastIndexOf('-');
+  if (hyphen <= 0 || hyphen === whole.text.length - 1) return undefined;
+  return `${t.text}-${whole.text.slice(hyphen + 1)}`;
 }
 
 /** The occurrences of a label word (any of its keys) in the sentence, ascending, with the best weight at each. */

@@ -20,6 +20,8 @@ export interface Morphology {
   isLightVerb(lower: string): boolean;
   /** true when every reading of the word is a verb (known for Finnish only) */
   isVerb(word: string): boolean;
+  /** true when every reading of the word is a finite verb form, "suunnittelee", not "suunnitella" (Finnish only) */
+  isFiniteVerb(word: string): boolean;
 }
 
 const STOP: Record<Language, string[]> = {
@@ -176,10 +178,13 @@ function put(keys: WordKeys, key: string, weight: number): void {
   if ((keys.get(key) ?? 0) < weight) keys.set(key, weight);
 }
 
+/** Voikko's moods of a finite verb form: a person doing something, not a skill being named. */
+const FINITE_MOODS = new Set(['indicative', 'conditional', 'imperative', 'potential']);
+
 class FinnishMorphology implements Morphology {
   readonly language = 'fi' as const;
   private readonly voikko = openVoikko();
-  private readonly cache = new Map<string, { keys: WordKeys; verb: boolean }>();
+  private readonly cache = new Map<string, { keys: WordKeys; verb: boolean; finite: boolean }>();
   private readonly stop = new Set(STOP.fi);
   private readonly light = new Set(LIGHT_VERBS.fi);
 
@@ -195,18 +200,23 @@ class FinnishMorphology implements Morphology {
     return this.entry(word).verb;
   }
 
+  isFiniteVerb(word: string): boolean {
+    return this.entry(word).finite;
+  }
+
   keys(word: string): WordKeys {
     return this.entry(word).keys;
   }
 
   /** One Voikko analysis per word serves both its keys and its word class. */
-  private entry(word: string): { keys: WordKeys; verb: boolean } {
+  private entry(word: string): { keys: WordKeys; verb: boolean; finite: boolean } {
     let entry = this.cache.get(word);
     if (entry) return entry;
     const readings = this.voikko.analyze(word);
     entry = {
       keys: this.compute(word, readings),
       verb: readings.length > 0 && readings.every((r) => r.wordClass === 'teonsana'),
+      finite: readings.length > 0 && readings.every((r) => FINITE_MOODS.has(r.mood)),
     };
     if (this.cache.size > 200_000) this.cache.clear();
     this.cache.set(word, entry);
@@ -315,6 +325,10 @@ class StemmingMorphology implements Morphology {
     return false;
   }
 
+  isFiniteVerb(): boolean {
+    return false;
+  }
+
   keys(word: string): WordKeys {
     let keys = this.cache.get(word);
     if (keys) return keys;
@@ -323,7 +337,14 @@ class StemmingMorphology implements Morphology {
     put(keys, this.stem(lower), 1);
     put(keys, `=${lower}`, 1); // the word as written, for names ("Solidity" is not "solid")
     if (lower.includes('-')) {
-      for (const piece of lower.split('-')) put(keys, this.stem(piece), 0.7);
+      // the words before the hyphen are written on their own ("Java-programmering", "SQL-"): nearly words of
+      // the text, as in Finnish; the head is a part only
+      const pieces = lower.split('-').filter((piece) => piece.length > 0);
+      pieces.forEach((piece, i) => {
+        const weight = i < pieces.length - 1 ? 0.85 : 0.7;
+        put(keys, this.stem(piece), weight);
+        put(keys, `=${piece}`, weight);
+      });
       put(keys, this.stem(lower.replace(/-/g, '')), 0.9);
     }
     if (this.cache.size > 200_000) this.cache.clear();

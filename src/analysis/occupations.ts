@@ -1,7 +1,7 @@
 import { compareCodeUnits } from '../base/compare.js';
 import type { OccupationResult } from '../domain/analysis.js';
 import { LANGUAGES, type Language } from '../domain/language.js';
-import type { TaxonomyData } from '../domain/taxonomy.js';
+import { ISCO_GROUP_URI, type TaxonomyData } from '../domain/taxonomy.js';
 import { LabelIndex, type LexicalMatch, type PreparedSentence } from './lexicon.js';
 import type { Sentence } from './text.js';
 
@@ -15,6 +15,46 @@ type Names = Occupation['names'];
 const contiguous = (m: LexicalMatch) => m.spans.every((span, i) => i === 0 || span.start - m.spans[i - 1]!.end <= 2);
 
 /**
+ * The heads of ESCO's qualified labels ("kokoonpanotyöntekijä, korut", "svetsare, manuell") as people write them.
+ * A head that is no label of its own names the one occupation whose labels have it, or the ISCO-08 unit group
+ * (its ESCO URI) when occupations of one group share it, or nothing when it spans groups. A head of exactly one
+ * occupation's preferred label names that occupation even where another has it as a synonym: "svetsare" is the
+ * welder ("svetsare, manuell"), not the pipe welder that lists "svetsare" among its synonyms.
+ */
+export function headLabels(
+  labels: TaxonomyData['occupationLabels'],
+  iscoOf: Map<string, string>,
+): { uri: string; lang: Language; label: string; kind: 'pref' | 'hidden' }[] {
+  const out: { uri: string; lang: Language; label: string; kind: 'pref' | 'hidden' }[] = [];
+  for (const lang of LANGUAGES) {
+    const own = labels.filter((l) => l.lang === lang && iscoOf.has(l.uri));
+    const preferred = new Set(own.filter((l) => l.kind === 'pref').map((l) => l.label.toLowerCase()));
+    const synonyms = new Set(own.filter((l) => l.kind !== 'pref').map((l) => l.label.toLowerCase()));
+    const heads = new Map<string, { all: Set<string>; pref: Set<string> }>();
+    for (const l of own) {
+      const comma = l.label.indexOf(', ');
+      if (comma <= 0) continue;
+      const head = l.label.slice(0, comma);
+      if (preferred.has(head.toLowerCase())) continue;
+      const entry = heads.get(head) ?? { all: new Set<string>(), pref: new Set<string>() };
+      entry.all.add(l.uri);
+      if (l.kind === 'pref') entry.pref.add(l.uri);
+      heads.set(head, entry);
+    }
+    for (const [label, { all, pref }] of [...heads].sort(([a], [b]) => compareCodeUnits(a, b))) {
+      if (synonyms.has(label.toLowerCase())) {
+        if (pref.size === 1) out.push({ uri: [...pref][0]!, lang, label, kind: 'pref' });
+        continue;
+      }
+      const groups = new Set([...all].map((u) => iscoOf.get(u)!));
+      if (all.size === 1) out.push({ uri: [...all][0]!, lang, label, kind: 'hidden' });
+      else if (groups.size === 1) out.push({ uri: `${ISCO_GROUP_URI}${[...groups][0]!}`, lang, label, kind: 'hidden' });
+    }
+  }
+  return out;
+}
+
+/**
  * Ranks ESCO occupations for a document: their fi/sv/en labels and synonyms matched in the title first, then in
  * the text, together with how well the skills found cover each occupation's essential and optional skills.
  */
@@ -22,6 +62,8 @@ export class OccupationClassifier {
   private constructor(
     private readonly indexes: Map<Language, LabelIndex>,
     private readonly occupations: Map<string, Occupation>,
+    /** ISCO-08 unit groups named by a head shared by their occupations (headLabels): URI → code */
+    private readonly groupNames: Map<string, string>,
     private readonly isco: Map<string, Names>,
     /** occupations by number, for the coverage arrays */
     private readonly uris: string[],
@@ -39,12 +81,25 @@ export class OccupationClassifier {
   private readonly numbers: Map<string, number>;
 
   static fromData(
-    data: Pick<TaxonomyData, 'occupations' | 'occupationLabels' | 'occupationSkills' | 'iscoGroups'>,
+    data: Pick<TaxonomyData, 'occupations' | 'occupationLabels' | 'occupationSkills' | 'iscoGroups' | 'aliases'>,
   ): OccupationClassifier {
     const indexes = new Map(LANGUAGES.map((l) => [l, new LabelIndex(l)] as const));
     for (const l of data.occupationLabels)
       indexes.get(l.lang)!.add({ uri: l.uri, lang: l.lang, kind: l.kind, label: l.label });
     const occupations = new Map(data.occupations.map((o) => [o.uri, o]));
+    const groupNames = new Map<string, string>();
+    const groups = new Set(data.iscoGroups.map((g) => g.code));
+    for (const a of data.aliases) {
+      const group = a.uri.startsWith(ISCO_GROUP_URI) ? a.uri.slice(ISCO_GROUP_URI.length) : undefined;
+      if (group !== undefined && groups.has(group)) groupNames.set(a.uri, group);
+      else if (!occupations.has(a.uri)) continue;
+      indexes.get(a.lang)!.add({ uri: a.uri, lang: a.lang, kind: 'alias', label: a.alias });
+    }
+    const iscoOf = new Map(data.occupations.map((o) => [o.uri, o.isco]));
+    for (const h of headLabels(data.occupationLabels, iscoOf)) {
+      indexes.get(h.lang)!.add({ uri: h.uri, lang: h.lang, kind: h.kind, label: h.label });
+      if (h.uri.startsWith(ISCO_GROUP_URI)) groupNames.set(h.uri, h.uri.slice(ISCO_GROUP_URI.length));
+    }
     const isco = new Map(data.iscoGroups.map((g) => [g.code, g.names]));
     // only occupations of the taxonomy take part; their numbers index the coverage arrays
     const uris = [...occupations.keys()];
@@ -67,7 +122,7 @@ export class OccupationClassifier {
         { occupations: Uint32Array.from(l.occupations), weights: Float64Array.from(l.weights) },
       ]),
     );
-    return new OccupationClassifier(indexes, occupations, isco, uris, bySkill, skillMass);
+    return new OccupationClassifier(indexes, occupations, groupNames, isco, uris, bySkill, skillMass);
   }
 
   get size(): number {
@@ -84,7 +139,9 @@ export class OccupationClassifier {
   matchText(language: Language, text: string, sentences: Sentence[], prepared?: PreparedSentence[]): LexicalMatch[] {
     const index = this.indexes.get(language)!;
     return sentences.flatMap((sentence, i) =>
-      index.match(text, sentence, prepared?.[i]).filter((m) => this.occupations.has(m.uri)),
+      index
+        .match(text, sentence, prepared?.[i])
+        .filter((m) => this.occupations.has(m.uri) || this.groupNames.has(m.uri)),
     );
   }
 
@@ -100,7 +157,7 @@ export class OccupationClassifier {
     const kept: (LexicalMatch & { isco: string })[] = [];
     for (const m of ranked) {
       if (kept.some((k) => k.sentenceIndex === m.sentenceIndex && k.start < m.end && m.start < k.end)) continue;
-      kept.push({ ...m, isco: this.occupations.get(m.uri)!.isco });
+      kept.push({ ...m, isco: this.occupations.get(m.uri)?.isco ?? this.groupNames.get(m.uri)! });
     }
     return kept.sort((a, b) => a.start - b.start || compareCodeUnits(a.uri, b.uri));
   }

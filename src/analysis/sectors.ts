@@ -9,6 +9,13 @@ type Sector = TaxonomyData['sectors'][number];
 
 type Vector = Map<string, number>;
 
+/**
+ * A sector guessed from the text alone stands only when its section scores at least this much and leads the
+ * next section by TEXT_SECTOR_LEAD: forklift drivers are not fishing because "trukki" is in one division's note.
+ */
+const TEXT_SECTOR_MIN = 0.12;
+const TEXT_SECTOR_LEAD = 0.03;
+
 /** Lemma (Finnish) or stem counts of a text; compound parts count half. */
 function bag(m: Morphology, text: string, weight = 1, into: Vector = new Map()): Vector {
   for (const t of tokenize(text)) {
@@ -161,6 +168,9 @@ export class SectorClassifier {
       const section = this.sectors.get(r.code)?.parent;
       if (section) sections.set(section, Math.max(sections.get(section) ?? 0, r.score));
     }
+    // guessed from the text only when one section clearly leads: unknown rather than wrong
+    const [first, second] = [...sections.values()].sort((a, b) => b - a);
+    if (first === undefined || first < TEXT_SECTOR_MIN || first - (second ?? 0) < TEXT_SECTOR_LEAD) return [];
     for (const [code, score] of sections)
       out.push({ code, label: this.label(code, language), level: 1, score, source: 'text' });
     return out.sort((a, b) => b.score - a.score || a.level - b.level);

@@ -500,23 +500,48 @@ export interface SignalDefaults {
 /** What a mention's place in its sentence says of its demand. */
 export type Signal = Pick<SkillMention, 'horizon' | 'horizonSource' | 'polarity' | 'weight'>;
 
-/** The cue of one kind that governs a position: the nearest before it in the sentence, else the first after it. */
-function governing(cues: Cue[], at: number, has: (c: Cue) => boolean): Cue | undefined {
+/** What the signal of a mention rests on in its sentence: the cues, in text order, and where its clauses break. */
+export interface SentenceSignals {
+  cues: Cue[];
+  breaks: number[];
+}
+
+/** A comma before a coordinating conjunction, a semicolon, or "but": a new clause, with cues of its own. */
+const CLAUSE_BREAK: Record<Language, RegExp> = {
+  fi: /,\s+(?:ja|mutta|sekä|kun|koska|vaikka)\s|;|\s(?:mutta)\s/gu,
+  sv: /,\s+(?:och|men|samt|när|eftersom|medan)\s|;|\s(?:men)\s/gu,
+  en: /,\s+(?:and|but|while|because|as)\s|;|\s(?:but)\s/gu,
+};
+
+/** Where the sentence's clauses break (text offsets). */
+export function clauseBreaks(text: string, sentence: { start: number; end: number }, language: Language): number[] {
+  const body = text.slice(sentence.start, sentence.end);
+  return [...body.matchAll(CLAUSE_BREAK[language])].map((m) => sentence.start + m.index);
+}
+
+/**
+ * The cue of one kind that governs a position: the nearest before it in the sentence, else the first after it
+ * in the same clause ("hitsaajia tarvitaan ensi vuonna", not "pulaa on X, ja lähivuosina tarvitaan Y" for X).
+ */
+function governing(s: SentenceSignals, at: number, has: (c: Cue) => boolean): Cue | undefined {
   let before: Cue | undefined;
   let after: Cue | undefined;
-  for (const c of cues) {
+  for (const c of s.cues) {
     if (!has(c)) continue;
     if (c.start <= at) before = c;
-    else if (!after) after = c;
+    else if (!after && !s.breaks.some((b) => at < b && b < c.start)) after = c;
   }
   return before ?? after;
 }
 
+const NO_SIGNALS: SentenceSignals = { cues: [], breaks: [] };
+
 /** Horizon, polarity and weight of a mention at `at` in a sentence with these cues. */
-export function signalAt(cues: Cue[], at: number, defaults: SignalDefaults): Signal {
-  const h = defaults.horizon ? undefined : governing(cues, at, (c) => c.horizon !== undefined);
-  const p = governing(cues, at, (c) => c.polarity !== undefined);
-  const n = governing(cues, at, (c) => c.count !== undefined);
+export function signalAt(signals: SentenceSignals | undefined, at: number, defaults: SignalDefaults): Signal {
+  const s = signals ?? NO_SIGNALS;
+  const h = defaults.horizon ? undefined : governing(s, at, (c) => c.horizon !== undefined);
+  const p = governing(s, at, (c) => c.polarity !== undefined);
+  const n = governing(s, at, (c) => c.count !== undefined);
   return {
     horizon: defaults.horizon ?? h?.horizon ?? 'current',
     horizonSource: defaults.horizon ? 'metadata' : h ? 'cue' : 'default',

@@ -4,6 +4,8 @@ import koffi from 'koffi';
 export interface VoikkoReading {
   baseform: string;
   wordClass: string;
+  /** a verb's mood: "indicative", "conditional", "A-infinitive", "MINEN-infinitive" …; empty for other words */
+  mood: string;
   /** "+hitsa(hitsata)+us(+us)+laite(laite)": morphemes with their lemmas, derivations and compound parts */
   wordbases: string;
 }
@@ -63,6 +65,7 @@ export function openVoikko(): VoikkoLib {
           readings.push({
             baseform: read(analysis, 'BASEFORM'),
             wordClass: read(analysis, 'CLASS'),
+            mood: read(analysis, 'MOOD'),
             wordbases: read(analysis, 'WORDBASES'),
           });
         }

@@ -16,7 +16,16 @@ export const ConceptLabel = Type.Object({
 });
 export type ConceptLabel = Static<typeof ConceptLabel>;
 
-/** A word of the trade that ESCO lacks, mapped to the ESCO skill it stands for (taxonomy/aliases.csv). */
+/** ESCO's URI of an ISCO-08 group ("8219" → …/isco/C8219): the key of an occupation named only as its group. */
+export const ISCO_GROUP_URI = 'http://data.europa.eu/esco/isco/C';
+
+/** ESCO's skill groups "languages" and "mastering languages": the skills under them are languages. */
+export const LANGUAGE_GROUP_URIS = [
+  'http://data.europa.eu/esco/skill/43f425aa-f45d-4bb4-a200-6f82fa211b66',
+  'http://data.europa.eu/esco/skill/9adca63b-9c75-4804-8dab-d62872540a10',
+];
+
+/** A word of the trade that ESCO lacks, mapped to the ESCO skill or occupation it stands for (taxonomy/aliases.csv). */
 export const Alias = Type.Object({
   lang: Language,
   alias: Type.String(),

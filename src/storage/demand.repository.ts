@@ -7,6 +7,7 @@ import type {
   GroupBy,
   TimeseriesRow,
 } from '../domain/demand.js';
+import { ISCO_GROUP_URI } from '../domain/taxonomy.js';
 import type { Queryable } from './database.js';
 import { countColumn, firstBit, ROLLUPS, type Fixed, type KeyKind } from './rollups.js';
 
@@ -216,10 +217,14 @@ export class DemandRepository {
         const known = await this.db.query('SELECT 1 FROM isco_groups WHERE code = $1', [f.occupation]);
         if (known.length === 0)
           throw new UnknownFilterError('occupation', `unknown ISCO-08 code ${JSON.stringify(f.occupation)}`);
-        // unit groups are four digits: a prefix is a range the index can read
-        add('isco', 'isco BETWEEN ? AND ?', f.occupation.padEnd(4, '0'), f.occupation.padEnd(4, '9'));
+        // a prefix is a range the index can read: unit groups (four digits) and occupations named only as a
+        // broader group ("821") under it
+        add('isco', 'isco BETWEEN ? AND ?', f.occupation, f.occupation.padEnd(4, '9'));
       } else {
-        const known = await this.db.query('SELECT 1 FROM esco_occupations WHERE uri = $1', [f.occupation]);
+        const known = await this.db.query(
+          `SELECT 1 FROM esco_occupations WHERE uri = $1 UNION ALL SELECT 1 FROM isco_groups WHERE '${ISCO_GROUP_URI}' || code = $1`,
+          [f.occupation],
+        );
         if (known.length === 0)
           throw new UnknownFilterError(
             'occupation',
@@ -626,8 +631,11 @@ export class DemandRepository {
       case 'skillGroup':
         return query('SELECT uri AS key, pref_en AS label FROM esco_skill_groups WHERE uri = ANY($1::text[])');
       case 'occupation':
+        // an occupation named only as its ISCO-08 unit group has the group's URI
         return query(
-          `SELECT uri AS key, COALESCE(pref_${l}, pref_en) AS label FROM esco_occupations WHERE uri = ANY($1::text[])`,
+          `SELECT uri AS key, COALESCE(pref_${l}, pref_en) AS label FROM esco_occupations WHERE uri = ANY($1::text[])
+           UNION ALL SELECT '${ISCO_GROUP_URI}' || code, COALESCE(name_${l}, name_en) FROM isco_groups
+           WHERE '${ISCO_GROUP_URI}' || code = ANY($1::text[])`,
         );
       case 'isco1':
       case 'isco2':

@@ -1,6 +1,12 @@
 import { compareCodeUnits } from '../base/compare.js';
 import type { Logger } from '../base/logger.js';
-import { assembleTaxonomy, type ConceptLabel, type TaxonomyData, type TaxonomyPart } from '../domain/taxonomy.js';
+import {
+  assembleTaxonomy,
+  ISCO_GROUP_URI,
+  type ConceptLabel,
+  type TaxonomyData,
+  type TaxonomyPart,
+} from '../domain/taxonomy.js';
 import type { Language } from '../domain/language.js';
 import type { RegionLevel } from '../domain/region.js';
 import type { Queryable } from '../storage/database.js';
@@ -168,6 +174,7 @@ async function* partsOf(
   const skills = (await read('esco_skills'))
     .map((s) => ({ uri: s.uri, type: s.skill_type, names: { en: s.pref_en, fi: s.pref_fi, sv: s.pref_sv } }))
     .sort(by((s) => s.uri));
+  // aliases name skills or occupations
   const known = new Set(skills.map((s) => s.uri));
   yield { key: 'skills', value: skills };
   yield { key: 'skillLabels', value: labels(await read('skill_labels')) };
@@ -183,17 +190,16 @@ async function* partsOf(
         ),
       ),
   };
-  yield {
-    key: 'occupations',
-    value: (await read('esco_occupations'))
-      .map((o) => ({
-        uri: o.uri,
-        isco: o.isco_code,
-        names: { en: o.pref_en, fi: o.pref_fi, sv: o.pref_sv },
-        description: o.description_en,
-      }))
-      .sort(by((o) => o.uri)),
-  };
+  const occupations = (await read('esco_occupations'))
+    .map((o) => ({
+      uri: o.uri,
+      isco: o.isco_code,
+      names: { en: o.pref_en, fi: o.pref_fi, sv: o.pref_sv },
+      description: o.description_en,
+    }))
+    .sort(by((o) => o.uri));
+  for (const o of occupations) known.add(o.uri);
+  yield { key: 'occupations', value: occupations };
   yield { key: 'occupationLabels', value: labels(await read('occupation_labels')) };
   yield {
     key: 'occupationSkills',
@@ -206,12 +212,12 @@ async function* partsOf(
         ),
       ),
   };
-  yield {
-    key: 'iscoGroups',
-    value: (await read('isco_groups'))
-      .map((g) => ({ code: g.code, names: { en: g.name_en, fi: g.name_fi, sv: g.name_sv } }))
-      .sort(by((g) => g.code)),
-  };
+  const iscoGroups = (await read('isco_groups'))
+    .map((g) => ({ code: g.code, names: { en: g.name_en, fi: g.name_fi, sv: g.name_sv } }))
+    .sort(by((g) => g.code));
+  // an alias may name an occupation only as its ISCO-08 group ("kokoonpanotyöntekijä": assemblers)
+  for (const g of iscoGroups) known.add(`${ISCO_GROUP_URI}${g.code}`);
+  yield { key: 'iscoGroups', value: iscoGroups };
   yield {
     key: 'sectors',
     value: (await read('sectors'))
@@ -260,7 +266,10 @@ async function* partsOf(
     key: 'aliases',
     value: aliases.filter((a) => {
       if (known.has(a.uri)) return true;
-      options.log?.warn({ file: a.file, line: a.line, uri: a.uri }, 'alias names a skill not in the taxonomy; skipped');
+      options.log?.warn(
+        { file: a.file, line: a.line, uri: a.uri },
+        'alias names a skill or occupation not in the taxonomy; skipped',
+      );
       return false;
     }),
   };

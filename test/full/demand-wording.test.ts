@@ -1,0 +1,171 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Analyzer } from '../../src/analysis/analyzer.js';
+import type { Analysis } from '../../src/domain/analysis.js';
+import type { Language } from '../../src/domain/language.js';
+import type { TaxonomyData } from '../../src/domain/taxonomy.js';
+import { fixtureAnalyzer, fullDataPresent, SHARED_DATA } from '../helpers/context.js';
+
+if (!fullDataPresent) {
+  console.warn(
+    `\n*** demand wording suite SKIPPED: no official data at ${SHARED_DATA} (set RADAR_FULL_DATA_DIR) ***\n`,
+  );
+}
+
+/**
+ * The wording of labour-need statements in notes and news, as an analyst reads it, on the real ESCO with the
+ * project's aliases and calibration: which occupations and skills count as demand, with which polarity.
+ */
+describe.skipIf(!fullDataPresent)('labour-need wording in Finnish, Swedish and English', () => {
+  let analyzer: Analyzer;
+  let taxonomy: TaxonomyData;
+
+  beforeAll(async () => {
+    ({ analyzer, taxonomy } = await fixtureAnalyzer(SHARED_DATA, { aliases: true }));
+  }, 180_000);
+
+  const analyse = (text: string, language: Language): Analysis =>
+    analyzer.analyze({ text, language, kind: 'meeting_note', date: '2026-11-01' });
+  /** Counted occupations as "ISCO polarity horizon ×weight", in text order. */
+  const occupations = (a: Analysis) =>
+    a.occupationMentions.filter((m) => m.counted).map((m) => `${m.isco} ${m.polarity} ${m.horizon} ×${m.weight}`);
+  /** Counted skills by their English label. */
+  const skills = (a: Analysis) =>
+    a.mentions
+      .filter((m) => m.counted)
+      .map((m) => taxonomy.skills.find((s) => s.uri === m.uri)!.names.en)
+      .sort();
+
+  it.each([
+    [
+      'Ensi vuonna tarvitaan viisi hitsaajaa ja kaksi sähköasentajaa Seinäjoelle.',
+      'fi',
+      ['7212 need short ×5', '7411 need short ×2'],
+    ],
+    [
+      'Pulaa on rekka-autonkuljettajista ja varastotyöntekijöistä.',
+      'fi',
+      ['8332 need current ×1', '9333 need current ×1'],
+    ],
+    ['Kokoonpanotyöntekijöiden tarve vähenee.', 'fi', ['821 surplus current ×1']],
+    ['Det råder brist på närvårdare i Borgå.', 'sv', ['5321 need current ×1']],
+    ['Vi har för många lagerarbetare.', 'sv', ['9333 surplus current ×1']],
+    ['There are too many graphic designers for the jobs on offer.', 'en', ['2166 surplus current ×1']],
+    [
+      'Yrityksessä on pulaa putkiasentajista, ja lähivuosina tarvitaan lisää hitsaajia.',
+      'fi',
+      ['7126 need current ×1', '7212 need short ×1'],
+    ],
+    ['Vi söker sjuksköterskor till Vasa.', 'sv', ['2221 need current ×1']],
+  ] as const)('%s', (text, language, expected) => {
+    expect(occupations(analyse(text, language))).toEqual(expected);
+  });
+
+  it('gives ten occupation needs for a note naming ten shortage occupations', () => {
+    const a = analyse(
+      'Alueella tarvitaan lähihoitajia, sairaanhoitajia, kokkeja, siivoojia, bussinkuljettajia, myyjiä, ohjelmistokehittäjiä, sähköasentajia, putkiasentajia ja koneistajia.',
+      'fi',
+    );
+    const counted = a.occupationMentions.filter((m) => m.counted);
+    expect(counted).toHaveLength(10);
+    expect(counted.every((m) => m.polarity === 'need')).toBe(true);
+    expect(new Set(counted.map((m) => m.isco)).size).toBe(10);
+  });
+
+  it('does not read place names as languages, but reads languages', () => {
+    expect(skills(analyse('Haemme työntekijöitä Ruotsista ja Virosta.', 'fi'))).toEqual([]);
+    expect(skills(analyse('Etelä-Suomessa on pulaa työntekijöistä.', 'fi'))).toEqual([]);
+    expect(skills(analyse('Our Swedish customers value quick answers.', 'en'))).toEqual([]);
+    expect(skills(analyse('Puhut sujuvasti ruotsia ja englantia.', 'fi'))).toEqual(['English', 'Swedish']);
+    expect(skills(analyse('Du talar svenska och finska.', 'sv'))).toEqual(['Finnish', 'Swedish']);
+  });
+
+  it('does not take what a company does for a skill it needs', () => {
+    expect(skills(analyse('Yritys suunnittelee irtisanomisia.', 'fi'))).toEqual([]);
+  });
+
+  it('counts one concept for one phrase', () => {
+    const a = analyse('Työ vaatii piirustusten lukemista.', 'fi');
+    const spans = a.mentions.filter((m) => m.counted).map((m) => `${m.start}-${m.end}`);
+    expect(new Set(spans).size).toBe(spans.length);
+    expect(skills(a)).not.toContain('make drawings');
+  });
+
+  it('reads both parts of a coordinated compound', () => {
+    expect(skills(analyse('Osaat MIG- ja TIG-hitsausta.', 'fi'))).toEqual([
+      'perform metal inert gas welding',
+      'perform tungsten inert gas welding',
+    ]);
+  });
+
+  it.each([
+    [
+      'Tehtäviin kuuluu trukin ajoa, varastonhallintaa ja keräilyä.',
+      ['maintain stock control systems', 'operate forklift', 'pick orders for dispatching'],
+    ],
+    [
+      'Työhön kuuluu kirjaaminen ja perushoito.',
+      ['provide basic support to patients', "record healthcare users' progress related to treatment"],
+    ],
+    [
+      'Vastaat palkanlaskennasta, kassatyöstä ja esillepanosta.',
+      ['assemble visual displays', 'manage payroll', 'operate cash register'],
+    ],
+    [
+      'Edellytämme työturvallisuuskorttia, hygieniapassia ja C-ajokorttia.',
+      ['comply with food safety and hygiene', 'drive vehicles', 'health and safety in the workplace'],
+    ],
+    [
+      'Hallitset SAP:n, Kubernetesin, Dockerin ja AWS:n.',
+      ['SAP R3', 'cloud technologies', 'manage ICT virtualisation environments'],
+    ],
+  ] as const)('finds the words of Finnish working life in "%s"', (text, expected) => {
+    expect([...new Set(skills(analyse(text, 'fi')))]).toEqual(expected);
+  });
+
+  it.todo('finds kivunhoito and tulityökortti, which ESCO has no concept for yet');
+  it.todo('counts Java in "Java-programmering" once Swedish has a calibration of its own');
+  it.each([
+    [
+      'Svetsare',
+      'Vi söker svetsare till vår verkstad i Jakobstad. Du behärskar MIG-svetsning.',
+      'sv',
+      'svetsare, manuell',
+      undefined,
+    ],
+    [
+      'Sjukskötare',
+      'Vi söker en sjukskötare till vår avdelning i Vasa. Du ansvarar för patienternas vård och medicinering.',
+      'sv',
+      'sjuksköterska, grundutbildad',
+      'Q',
+    ],
+    [
+      'Säljare',
+      'Vi söker en säljare till vår butik i Borgå. Du betjänar kunder och sköter kassan.',
+      'sv',
+      'försäljningsassistent',
+      'G',
+    ],
+    [
+      'Trukinkuljettaja',
+      'Haemme trukinkuljettajaa logistiikkakeskukseemme Keravalle. Tehtäviin kuuluu trukin ajoa ja keräilyä.',
+      'fi',
+      'trukinkuljettaja',
+      undefined,
+    ],
+    [
+      'Nurse',
+      'We are looking for a registered nurse for our ward. You administer medication and document patient care.',
+      'en',
+      'nurse responsible for general care',
+      'Q',
+    ],
+  ] as const)(
+    'classifies a "%s" ad by its title, and its sector only when sure',
+    (title, text, language, occupation, section) => {
+      const a = analyzer.analyze({ title, text, language, kind: 'job_ad' });
+      expect(a.occupations[0]?.label).toBe(occupation);
+      expect(a.sectors.find((s) => s.level === 1)?.code).toBe(section);
+    },
+  );
+});

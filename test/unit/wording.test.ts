@@ -1,0 +1,107 @@
+import { describe, expect, it } from 'vitest';
+import { isAboutLanguage } from '../../src/analysis/language-skills.js';
+import type { LexicalMatch } from '../../src/analysis/lexicon.js';
+import { headLabels } from '../../src/analysis/occupations.js';
+import { clauseBreaks, signalAt } from '../../src/analysis/signals.js';
+import type { Language } from '../../src/domain/language.js';
+import { ISCO_GROUP_URI } from '../../src/domain/taxonomy.js';
+
+describe('the clause a cue governs', () => {
+  const sentence = (text: string) => ({ start: 0, end: text.length });
+
+  it('breaks a sentence at a comma before a conjunction, a semicolon and "but"', () => {
+    const text = 'Pulaa on putkiasentajista, ja lähivuosina tarvitaan hitsaajia; nyt ei muuta';
+    expect(clauseBreaks(text, sentence(text), 'fi')).toEqual([text.indexOf(', ja'), text.indexOf(';')]);
+    const but = 'We hire now, but later welders, and then cooks but not now.';
+    expect(clauseBreaks(but, sentence(but), 'en')).toEqual([11, 30, 46]);
+  });
+
+  it('lets a cue after a mention govern it only within its clause', () => {
+    const text = 'Pulaa on putkiasentajista, ja lähivuosina tarvitaan hitsaajia.';
+    const at = (word: string) => text.indexOf(word);
+    const cues = [
+      { start: at('Pulaa'), end: at('Pulaa') + 5, text: 'Pulaa', polarity: 'need' as const },
+      { start: at('lähivuosina'), end: at('lähivuosina') + 11, text: 'lähivuosina', horizon: 'short' as const },
+    ];
+    const signals = { cues, breaks: clauseBreaks(text, sentence(text), 'fi') };
+    const defaults = { polarity: 'mention' as const, weight: 1 };
+    expect(signalAt(signals, at('putkiasentajista'), defaults)).toMatchObject({ horizon: 'current', polarity: 'need' });
+    expect(signalAt(signals, at('hitsaajia'), defaults)).toMatchObject({ horizon: 'short', polarity: 'need' });
+    // without the break the first cue after a mention governs it
+    expect(signalAt({ cues, breaks: [] }, at('putkiasentajista'), defaults).horizon).toBe('short');
+  });
+});
+
+describe('a language skill', () => {
+  const check = (language: Language, text: string, word: string) => {
+    const start = text.indexOf(word);
+    const m = { start, end: start + word.length } as LexicalMatch;
+    return isAboutLanguage(language, text, { index: 0, start: 0, end: text.length, text }, m);
+  };
+
+  it('is not a country or a place written with a capital', () => {
+    expect(check('fi', 'Haemme työntekijöitä Ruotsista ja Virosta.', 'Ruotsista')).toBe(false);
+    expect(check('fi', 'Etelä-Suomessa on pulaa hoitajista.', 'Etelä-Suomessa')).toBe(false);
+    expect(check('en', 'Our Swedish customers value quick answers.', 'Swedish')).toBe(false);
+  });
+
+  it('is a language in lower case, a translative, or at the start of a sentence about languages', () => {
+    expect(check('fi', 'Puhut sujuvasti ruotsia.', 'ruotsia')).toBe(true);
+    expect(check('fi', 'Asiakaspalvelu hoidetaan suomeksi.', 'suomeksi')).toBe(true);
+    expect(check('fi', 'Ruotsin kielen taito on eduksi.', 'Ruotsin')).toBe(true);
+    expect(check('sv', 'Svenska krävs i arbetet.', 'Svenska')).toBe(true);
+    expect(check('en', 'Fluent Finnish is required.', 'Finnish')).toBe(true);
+  });
+});
+
+describe('the heads of ESCO’s qualified occupation labels', () => {
+  const label = (uri: string, lang: Language, text: string) => ({
+    uri,
+    lang,
+    kind: 'alt' as 'alt' | 'pref',
+    label: text,
+  });
+  const iscoOf = new Map([
+    ['o:jewellery', '8219'],
+    ['o:furniture', '8219'],
+    ['o:electrical', '8212'],
+    ['o:nurse', '2221'],
+    ['o:assistant', '5321'],
+  ]);
+
+  it('name one occupation, one ISCO-08 unit group, or nothing', () => {
+    const heads = headLabels(
+      [
+        label('o:jewellery', 'fi', 'kokoonpanija, korut'),
+        label('o:furniture', 'fi', 'kokoonpanija, huonekalut'),
+        label('o:electrical', 'fi', 'kokoonpanotyöntekijä, sähkölaitteet'),
+        label('o:furniture', 'fi', 'kokoonpanotyöntekijä, huonekalut'),
+        label('o:nurse', 'sv', 'sjuksköterska, grundutbildad'),
+        label('o:assistant', 'sv', 'undersköterska, vård'),
+        label('o:assistant', 'sv', 'undersköterska'),
+      ],
+      iscoOf,
+    );
+    expect(heads).toEqual([
+      // two occupations of one unit group: the group
+      { uri: `${ISCO_GROUP_URI}8219`, lang: 'fi', label: 'kokoonpanija', kind: 'hidden' },
+      // "kokoonpanotyöntekijä" spans two unit groups: nothing; a head that is a label already: nothing new
+      { uri: 'o:nurse', lang: 'sv', label: 'sjuksköterska', kind: 'hidden' },
+    ]);
+  });
+
+  it('name the occupation whose preferred label they head, before one that has the head as a synonym', () => {
+    const heads = headLabels(
+      [
+        { uri: 'o:welder', lang: 'sv', kind: 'pref', label: 'svetsare, manuell' },
+        { uri: 'o:pipe', lang: 'sv', kind: 'pref', label: 'rörsvetsare' },
+        { uri: 'o:pipe', lang: 'sv', kind: 'alt', label: 'svetsare' },
+      ],
+      new Map([
+        ['o:welder', '7212'],
+        ['o:pipe', '7212'],
+      ]),
+    );
+    expect(heads).toEqual([{ uri: 'o:welder', lang: 'sv', label: 'svetsare', kind: 'pref' }]);
+  });
+});
