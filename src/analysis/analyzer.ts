@@ -70,6 +70,15 @@ function signalsBySentence(
   return map;
 }
 
+/** Where a lexical match is, as a mention gives it. */
+const whereIn = (m: LexicalMatch) => ({
+  start: m.start,
+  end: m.end,
+  spans: m.spans,
+  sentenceIndex: m.sentenceIndex,
+  matchedLabel: m.label,
+});
+
 /** Whether the words of match `k` include every word of match `m`. */
 const covers = (k: LexicalMatch, m: LexicalMatch) =>
   m.spans.every((s) => k.spans.some((t) => t.start <= s.start && s.end <= t.end));
@@ -301,11 +310,7 @@ export class Analyzer {
           score,
           rawScore: m.score,
           method: m.method,
-          start: m.start,
-          end: m.end,
-          spans: m.spans,
-          sentenceIndex: m.sentenceIndex,
-          matchedLabel: m.label,
+          ...whereIn(m),
           ...signal,
           counted: score >= this.countThreshold,
         });
@@ -384,11 +389,7 @@ export class Analyzer {
         score,
         rawScore: m.score,
         method: m.method,
-        start: m.start,
-        end: m.end,
-        spans: m.spans,
-        sentenceIndex: m.sentenceIndex,
-        matchedLabel: m.label,
+        ...whereIn(m),
         ...signalAt(signals.bySentence.get(m.sentenceIndex), m.start, inText),
         source: 'text',
         counted: score >= this.countThreshold && m.uri !== own?.uri,

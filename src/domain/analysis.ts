@@ -38,12 +38,8 @@ const Counted = Type.Boolean({
   description: 'probably right (score at or above the count threshold): counted as demand; otherwise a candidate only',
 });
 
-/** One occurrence of a skill in a sentence, with its demand signal. */
-export const SkillMention = Type.Object({
-  uri: Type.String(),
-  score: Type.Number({ description: 'calibrated: the probability that the skill is meant here' }),
-  rawScore: Type.Number({ description: "the method's own score: lexical match quality, or the encoder's cosine" }),
-  method: Method,
+/** Where a mention is in the text and what its sentence says of it: the fields every kind of mention has. */
+const MentionPlace = {
   start: Type.Integer(),
   end: Type.Integer(),
   spans: Type.Array(Span),
@@ -52,6 +48,15 @@ export const SkillMention = Type.Object({
   horizon: Horizon,
   horizonSource: Type.Enum(['metadata', 'cue', 'default']),
   polarity: Polarity,
+};
+
+/** One occurrence of a skill in a sentence, with its demand signal. */
+export const SkillMention = Type.Object({
+  uri: Type.String(),
+  score: Type.Number({ description: 'calibrated: the probability that the skill is meant here' }),
+  rawScore: Type.Number({ description: "the method's own score: lexical match quality, or the encoder's cosine" }),
+  method: Method,
+  ...MentionPlace,
   weight: Type.Number({ description: 'vacancies behind the mention; 1 when none is given' }),
   counted: Counted,
 });
@@ -63,18 +68,11 @@ export type SkillMention = Static<typeof SkillMention>;
  */
 export const OccupationMention = Type.Object({
   uri: Type.String(),
-  isco: Type.String({ description: 'ISCO-08 unit group, 4 digits' }),
+  isco: Type.String({ description: 'ISCO-08 unit group, 4 digits (fewer when the text names only a broader group)' }),
   score: Type.Number({ description: 'calibrated: the probability that the occupation is meant here' }),
   rawScore: Type.Number({ description: 'lexical match quality' }),
   method: Type.Enum(['lexical', 'alias', 'classifier']),
-  start: Type.Integer(),
-  end: Type.Integer(),
-  spans: Type.Array(Span),
-  sentenceIndex: Type.Integer(),
-  matchedLabel: Type.String(),
-  horizon: Horizon,
-  horizonSource: Type.Enum(['metadata', 'cue', 'default']),
-  polarity: Polarity,
+  ...MentionPlace,
   weight: Type.Number({ description: 'people needed (or in surplus): a count next to the name, else 1' }),
   source: Type.Enum(['text', 'document'], {
     description: "text: named in a sentence; document: a job ad's own occupation (its title first), once per ad",
