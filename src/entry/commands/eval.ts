@@ -6,6 +6,7 @@ import { loadAnalyzer } from '../../analysis/load-analyzer.js';
 import type { Config } from '../../base/config.js';
 import type { Logger } from '../../base/logger.js';
 import { PROJECT_ROOT } from '../../base/paths.js';
+import { readRealisticSet, scoreRealistic } from '../../interfaces/eval/realistic.js';
 import { formatTable, runEval } from '../../interfaces/eval/run.js';
 import { readTaxonomy } from '../../taxonomy/load.js';
 
@@ -19,9 +20,16 @@ export async function evalCommand(config: Config, log: Logger, args: string[]): 
       json: { type: 'string' },
       'no-encoder': { type: 'boolean', default: false },
       'no-phrases': { type: 'boolean', default: false },
+      'realistic-dir': { type: 'string', default: join(PROJECT_ROOT, 'evaluation', 'realistic') },
+      split: { type: 'string', default: 'test' },
     },
   });
   const benchDir = resolve(values['bench-dir']);
+  const split = values.split;
+  if (split !== 'dev' && split !== 'test') {
+    process.stderr.write(`eval: --split is dev or test, not ${JSON.stringify(split)}\n`);
+    return 2;
+  }
   if (!existsSync(benchDir)) {
     process.stderr.write(`eval: no benchmark directory ${benchDir} (give --bench-dir DIR)\n`);
     return 2;
@@ -42,6 +50,10 @@ export async function evalCommand(config: Config, log: Logger, args: string[]): 
     phrases: !values['no-phrases'],
     log: say,
   });
+  const realisticDir = resolve(values['realistic-dir']);
+  if (existsSync(realisticDir))
+    rows.push(...scoreRealistic(analyzer, taxonomy, readRealisticSet(realisticDir, taxonomy.skills), split));
+  else say(`no realistic set at ${realisticDir}: skipped`);
   process.stdout.write(`${formatTable(rows)}\n`);
   process.stdout.write(
     `\nproject: ${embedder ? `${embedder.id} cosine + ` : ''}character 3–5-gram TF-IDF + lexical (Voikko/stems, ESCO synonyms); baseline: character 3–5-gram TF-IDF. ${((Date.now() - started) / 1000).toFixed(0)} s\n`,

@@ -7,13 +7,15 @@ import { brier, expectedCalibrationError, fitPlatt, type CalibrationFile } from 
 import type { Analysis, Method } from '../../domain/analysis.js';
 import type { Language } from '../../domain/language.js';
 import type { TaxonomyData } from '../../domain/taxonomy.js';
+import type { RealisticPassage } from './realistic.js';
 
 const NOT_LABELS = new Set(['LABEL NOT PRESENT', 'UNDERSPECIFIED']);
 const FOLDS = 5;
 
 export interface CalibrationPoint {
   language: Language;
-  method: Method;
+  /** a skill method, or `occupation` for occupations named in a text */
+  method: Method | 'occupation';
   raw: number;
   positive: boolean;
   /** the annotated sentence it came from, for folds that keep a sentence's candidates together */
@@ -90,6 +92,56 @@ export async function sentenceSetPoints(
   return points;
 }
 
+/**
+ * Finnish and Swedish: the dev half of the realistic set (never its test half). A skill candidate is positive
+ * when the passage's gold has the skill; an occupation named in the text when the gold has its ISCO group.
+ */
+export function realisticPoints(
+  analyzer: Analyzer,
+  passages: RealisticPassage[],
+  skills: TaxonomyData['skills'],
+  firstGroup: number,
+): CalibrationPoint[] {
+  const uriOf = new Map(skills.map((s) => [s.names.en, s.uri]));
+  const points: CalibrationPoint[] = [];
+  passages
+    .filter((p) => p.split === 'dev')
+    .forEach((p, i) => {
+      const group = firstGroup + i;
+      const analysis = analyzer.analyze({
+        text: p.text,
+        title: p.title,
+        language: p.language,
+        kind: p.kind,
+        date: p.date,
+      });
+      const gold = new Set(p.skills.map((s) => uriOf.get(s.label)));
+      points.push(...pointsOf(analysis, (uri) => gold.has(uri), group));
+      const occupations = new Set(p.occupations.map((o) => o.isco));
+      for (const m of analysis.occupationMentions)
+        if (m.source === 'text')
+          points.push({
+            language: p.language,
+            method: 'occupation',
+            raw: m.rawScore,
+            positive: occupations.has(m.isco),
+            group,
+          });
+    });
+  return points;
+}
+
+/**
+ * Platt scaling that never ranks a weaker match above a better one: where the points would give a falling
+ * curve (a small set where some exact labels are wrong), every score gets the method's share of right ones.
+ */
+function fitMonotone(points: { raw: number; positive: boolean }[]): { a: number; b: number } {
+  const fit = fitPlatt(points);
+  if (fit.a >= 0) return fit;
+  const share = Math.min(0.99, Math.max(0.01, points.filter((p) => p.positive).length / points.length));
+  return { a: 0, b: Math.log(share / (1 - share)) };
+}
+
 /** Fits each method's Platt parameters on all points and measures the fit by cross-validation over sentences. */
 export function fitCalibration(
   points: CalibrationPoint[],
@@ -103,10 +155,10 @@ export function fitCalibration(
     const own = points.filter((p) => `${p.language}:${p.method}` === method);
     const positives = own.filter((p) => p.positive).length;
     if (own.length < 20 || positives < 3) continue;
-    methods[method] = { ...fitPlatt(own), n: own.length, positives };
+    methods[method] = { ...fitMonotone(own), n: own.length, positives };
     const held: { p: number; positive: boolean }[] = [];
     for (let fold = 0; fold < FOLDS; fold++) {
-      const { a, b } = fitPlatt(own.filter((p) => p.group % FOLDS !== fold));
+      const { a, b } = fitMonotone(own.filter((p) => p.group % FOLDS !== fold));
       for (const p of own.filter((x) => x.group % FOLDS === fold))
         held.push({ p: 1 / (1 + Math.exp(-(a * p.raw + b))), positive: p.positive });
     }

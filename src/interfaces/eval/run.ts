@@ -27,7 +27,7 @@ export interface EvalOptions {
 
 export interface MetricRow {
   benchmark: string;
-  task: 'skill-linking' | 'occupation-linking' | 'skill-spans';
+  task: 'skill-linking' | 'occupation-linking' | 'skill-spans' | 'realistic';
   metric: string;
   project: number;
   baseline: number | null;

@@ -1,0 +1,192 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { Type, type Static } from 'typebox';
+import { Value } from 'typebox/value';
+import type { Analyzer } from '../../analysis/analyzer.js';
+import { CharNgramIndex, topK } from '../../analysis/char-tfidf.js';
+import { segmentSentences } from '../../analysis/text.js';
+import { DocumentKind } from '../../domain/document.js';
+import type { Language } from '../../domain/language.js';
+import { Horizon, Polarity } from '../../domain/signal.js';
+import type { TaxonomyData } from '../../domain/taxonomy.js';
+import type { MetricRow } from './run.js';
+
+/**
+ * A passage of the project's realistic set: a job ad, news item or meeting note written like real ones, with what
+ * a reader counts in it. Skills are named by their ESCO preferred label in English, occupations by ISCO-08 code.
+ */
+export const RealisticPassage = Type.Object({
+  id: Type.String(),
+  /** dev: for looking at and tuning; test: scored only, never tuned on */
+  split: Type.Enum(['dev', 'test']),
+  language: Type.Enum(['fi', 'sv']),
+  kind: DocumentKind,
+  date: Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' }),
+  title: Type.Optional(Type.String()),
+  text: Type.String({ minLength: 1 }),
+  skills: Type.Array(Type.Object({ label: Type.String(), polarity: Polarity })),
+  occupations: Type.Array(
+    Type.Object({ isco: Type.String({ pattern: '^\\d{3,4}$' }), polarity: Polarity, horizon: Horizon }),
+  ),
+});
+export type RealisticPassage = Static<typeof RealisticPassage>;
+
+/** The passages of every `*.jsonl` in `dir`; a malformed line or an unknown skill label stops with file and line. */
+export function readRealisticSet(dir: string, skills: TaxonomyData['skills']): RealisticPassage[] {
+  const known = new Set(skills.map((s) => s.names.en));
+  const passages: RealisticPassage[] = [];
+  for (const file of readdirSync(dir)
+    .filter((f) => f.endsWith('.jsonl'))
+    .sort()) {
+    readFileSync(join(dir, file), 'utf8')
+      .split('\n')
+      .forEach((line, i) => {
+        if (!line.trim()) return;
+        const where = `${basename(file)}:${i + 1}`;
+        let parsed: unknown;
+        try {
+          parsed = JSON.parse(line);
+        } catch (err) {
+          throw new Error(`${where}: not JSON (${(err as Error).message})`);
+        }
+        if (!Value.Check(RealisticPassage, parsed)) {
+          const first = [...Value.Errors(RealisticPassage, parsed)][0];
+          throw new Error(`${where}: ${first?.instancePath || '/'} ${first?.message ?? 'is malformed'}`);
+        }
+        const unknown = parsed.skills.find((s) => !known.has(s.label));
+        if (unknown) throw new Error(`${where}: "${unknown.label}" is no ESCO skill's English preferred label`);
+        passages.push(parsed);
+      });
+  }
+  return passages;
+}
+
+/** Precision and recall of predicted against gold keys, summed over passages. */
+class Tally {
+  private tp = 0;
+  private predicted = 0;
+  private gold = 0;
+
+  add(predicted: Set<string>, gold: Set<string>): void {
+    for (const p of predicted) if (gold.has(p)) this.tp++;
+    this.predicted += predicted.size;
+    this.gold += gold.size;
+  }
+
+  get precision(): number {
+    return this.predicted > 0 ? this.tp / this.predicted : 0;
+  }
+
+  get recall(): number {
+    return this.gold > 0 ? this.tp / this.gold : 0;
+  }
+}
+
+/** Nearest labels by character n-gram TF-IDF, one per sentence above a cosine of 0.3 (chosen on the dev half): the baseline of the realistic set. */
+class LabelBaseline {
+  private readonly index: CharNgramIndex;
+
+  constructor(
+    private readonly labels: { key: string; label: string }[],
+    private readonly minCosine = 0.3,
+  ) {
+    this.index = new CharNgramIndex(labels.map((l) => l.label));
+  }
+
+  find(text: string, language: Language): Set<string> {
+    const found = new Set<string>();
+    for (const s of segmentSentences(text, language)) {
+      const scores = this.index.scores(s.text);
+      const [best] = topK(scores, 1);
+      if (best !== undefined && scores[best]! >= this.minCosine) found.add(this.labels[best]!.key);
+    }
+    return found;
+  }
+}
+
+const DEMAND = new Set(['need', 'surplus']);
+
+/**
+ * The pipeline on one split of the realistic set, per language: precision and recall of the skills and
+ * occupations counted as demand, occupation polarity, and of counted demand (the concept with its need or
+ * surplus), beside a character n-gram TF-IDF over ESCO's labels in the passage's language.
+ */
+export function scoreRealistic(
+  analyzer: Analyzer,
+  taxonomy: Pick<TaxonomyData, 'skills' | 'skillLabels' | 'occupations' | 'occupationLabels'>,
+  passages: RealisticPassage[],
+  split: 'dev' | 'test',
+): MetricRow[] {
+  const uriOf = new Map(taxonomy.skills.map((s) => [s.names.en, s.uri]));
+  const iscoOf = new Map(taxonomy.occupations.map((o) => [o.uri, o.isco]));
+  const rows: MetricRow[] = [];
+  for (const language of ['fi', 'sv'] as const) {
+    const chosen = passages.filter((p) => p.language === language && p.split === split);
+    if (chosen.length === 0) continue;
+    const skillBaseline = new LabelBaseline(
+      taxonomy.skillLabels.filter((l) => l.lang === language).map((l) => ({ key: l.uri, label: l.label })),
+    );
+    const occupationBaseline = new LabelBaseline(
+      taxonomy.occupationLabels
+        .filter((l) => l.lang === language && iscoOf.has(l.uri))
+        .map((l) => ({ key: iscoOf.get(l.uri)!, label: l.label })),
+    );
+    const skills = { project: new Tally(), baseline: new Tally() };
+    const occupations = { project: new Tally(), baseline: new Tally() };
+    const demand = new Tally();
+    let polarityRight = 0;
+    let polarityFound = 0;
+    for (const p of chosen) {
+      const a = analyzer.analyze({
+        text: p.text,
+        title: p.title,
+        language,
+        kind: p.kind,
+        date: p.date,
+      });
+      const goldSkills = new Set(p.skills.map((s) => uriOf.get(s.label)!));
+      const goldOccupations = new Set(p.occupations.map((o) => o.isco));
+      const counted = a.mentions.filter((m) => m.counted);
+      const countedOccupations = a.occupationMentions.filter((m) => m.counted);
+      skills.project.add(new Set(counted.map((m) => m.uri)), goldSkills);
+      skills.baseline.add(skillBaseline.find(`${p.title ?? ''}\n${p.text}`, language), goldSkills);
+      occupations.project.add(new Set(countedOccupations.map((m) => m.isco)), goldOccupations);
+      occupations.baseline.add(occupationBaseline.find(`${p.title ?? ''}\n${p.text}`, language), goldOccupations);
+      for (const o of p.occupations) {
+        const found = countedOccupations.filter((m) => m.isco === o.isco);
+        if (found.length === 0) continue;
+        polarityFound++;
+        if (found.some((m) => m.polarity === o.polarity)) polarityRight++;
+      }
+      demand.add(
+        new Set([
+          ...counted.filter((m) => DEMAND.has(m.polarity)).map((m) => `skill ${m.uri} ${m.polarity}`),
+          ...countedOccupations.filter((m) => DEMAND.has(m.polarity)).map((m) => `occ ${m.isco} ${m.polarity}`),
+        ]),
+        new Set([
+          ...p.skills.filter((s) => DEMAND.has(s.polarity)).map((s) => `skill ${uriOf.get(s.label)} ${s.polarity}`),
+          ...p.occupations.filter((o) => DEMAND.has(o.polarity)).map((o) => `occ ${o.isco} ${o.polarity}`),
+        ]),
+      );
+    }
+    const benchmark = `realistic ${language} ${split}`;
+    const row = (metric: string, project: number, baseline: number | null): MetricRow => ({
+      benchmark,
+      task: 'realistic',
+      metric,
+      project,
+      baseline,
+      n: chosen.length,
+    });
+    rows.push(
+      row('skills P', skills.project.precision, skills.baseline.precision),
+      row('skills R', skills.project.recall, skills.baseline.recall),
+      row('occupations P', occupations.project.precision, occupations.baseline.precision),
+      row('occupations R', occupations.project.recall, occupations.baseline.recall),
+      row('occ. polarity', polarityFound > 0 ? polarityRight / polarityFound : 0, null),
+      row('demand P', demand.precision, null),
+      row('demand R', demand.recall, null),
+    );
+  }
+  return rows;
+}

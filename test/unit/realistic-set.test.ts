@@ -1,0 +1,61 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Analyzer } from '../../src/analysis/analyzer.js';
+import type { TaxonomyData } from '../../src/domain/taxonomy.js';
+import { readRealisticSet, scoreRealistic } from '../../src/interfaces/eval/realistic.js';
+import { fixtureAnalyzer } from '../helpers/context.js';
+
+const passage = (fields: Record<string, unknown>) =>
+  JSON.stringify({ split: 'test', language: 'fi', kind: 'meeting_note', date: '2026-11-01', ...fields });
+
+describe('the realistic set', () => {
+  let analyzer: Analyzer;
+  let taxonomy: TaxonomyData;
+  let dir: string;
+
+  beforeAll(async () => {
+    ({ analyzer, taxonomy } = await fixtureAnalyzer());
+    dir = mkdtempSync(join(tmpdir(), 'realistic-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('stops at a malformed passage or an unknown skill label, naming file and line', () => {
+    writeFileSync(join(dir, 'fi.jsonl'), `${passage({ id: 'a', text: 'x', skills: [], occupations: [] })}\n{"id":`);
+    expect(() => readRealisticSet(dir, taxonomy.skills)).toThrow(/^fi\.jsonl:2: not JSON/);
+    writeFileSync(
+      join(dir, 'fi.jsonl'),
+      passage({ id: 'a', text: 'x', skills: [{ label: 'welding', polarity: 'need' }], occupations: [] }),
+    );
+    expect(() => readRealisticSet(dir, taxonomy.skills)).toThrow(/fi\.jsonl:1: "welding" is no ESCO skill/);
+  });
+
+  it('scores counted skills, occupations, polarity and demand against the gold of each passage', () => {
+    writeFileSync(
+      join(dir, 'fi.jsonl'),
+      [
+        passage({
+          id: 'one',
+          text: 'Pulaa on hitsaajista. Tarvitaan hitsaustekniikat ja Python-ohjelmointia.',
+          skills: [
+            { label: 'welding techniques', polarity: 'need' },
+            { label: 'perform metal inert gas welding', polarity: 'need' },
+          ],
+          occupations: [{ isco: '7212', polarity: 'need', horizon: 'current' }],
+        }),
+        passage({ id: 'two', split: 'dev', text: 'Hitsaajia on liikaa.', skills: [], occupations: [] }),
+      ].join('\n'),
+    );
+    const rows = scoreRealistic(analyzer, taxonomy, readRealisticSet(dir, taxonomy.skills), 'test');
+    const value = (metric: string) => rows.find((r) => r.metric === metric)!.project;
+    expect(rows.every((r) => r.benchmark === 'realistic fi test' && r.n === 1)).toBe(true);
+    // found: welding techniques (right) and Python (not in the gold); MIG welding missed
+    expect(value('skills P')).toBe(0.5);
+    expect(value('skills R')).toBe(0.5);
+    expect([value('occupations P'), value('occupations R'), value('occ. polarity')]).toEqual([1, 1, 1]);
+    // demand: welder, welding techniques and Python as needs; gold has welder and both skills
+    expect(value('demand P')).toBeCloseTo(2 / 3, 5);
+    expect(value('demand R')).toBeCloseTo(2 / 3, 5);
+  });
+});
