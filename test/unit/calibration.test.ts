@@ -81,6 +81,21 @@ describe('score calibration', () => {
     expect(calibrator.probability('sv', 'lexical', 1)).toBeCloseTo(share, 2);
   });
 
+  it('reports, but does not use, a fit that does worse than the raw scores on held-out folds', () => {
+    // raw scores that are already exact probabilities (1 in 5 right at 0.2, 4 in 5 at 0.8): a fit on part of
+    // them only strays from that on the rest
+    const exact = Array.from({ length: 50 }, (_, i) => ({
+      language: 'fi' as const,
+      method: 'occupation' as const,
+      raw: i < 25 ? 0.2 : 0.8,
+      positive: i < 25 ? i % 5 === 0 : i % 5 !== 0,
+      group: i,
+    }));
+    const fitted = fitCalibration(exact, { files: [], pipeline: 'test', encoder: null });
+    expect(fitted.methods['fi:occupation']).toBeUndefined();
+    expect(fitted.quality['fi:occupation']!.brierCalibrated).toBeGreaterThan(fitted.quality['fi:occupation']!.brierRaw);
+  });
+
   it('calibrates occupations named in a text by their own fit only', () => {
     const fitted = fitCalibration(
       sample(12, -9, 300, 'fi').map((p) => ({ ...p, method: 'occupation' as const })),

@@ -59,10 +59,10 @@ export async function calibrateCommand(config: Config, log: Logger, args: string
     encoder: analyzer.semanticModel ? config.SEMANTIC_MODEL : null,
   });
   writeFileSync(resolve(values.out), JSON.stringify(fitted, null, 2) + '\n');
-  for (const [method, m] of Object.entries(fitted.methods)) {
-    const q = fitted.quality[method]!;
+  for (const [method, q] of Object.entries(fitted.quality)) {
+    const m = fitted.methods[method];
     process.stdout.write(
-      `${method.padEnd(12)} a=${m.a.toFixed(3)} b=${m.b.toFixed(3)}  n=${m.n} positives=${m.positives}  ` +
+      `${method.padEnd(14)} ${m ? `a=${m.a.toFixed(3)} b=${m.b.toFixed(3)}  n=${m.n} positives=${m.positives}` : 'not used: no better than the raw scores'}  ` +
         `Brier ${q.brierRaw.toFixed(3)} → ${q.brierCalibrated.toFixed(3)}  ECE ${q.eceRaw.toFixed(3)} → ${q.eceCalibrated.toFixed(3)} (held-out folds)\n`,
     );
   }

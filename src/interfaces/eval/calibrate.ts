@@ -155,7 +155,7 @@ export function fitCalibration(
     const own = points.filter((p) => `${p.language}:${p.method}` === method);
     const positives = own.filter((p) => p.positive).length;
     if (own.length < 20 || positives < 3) continue;
-    methods[method] = { ...fitMonotone(own), n: own.length, positives };
+    const fit = { ...fitMonotone(own), n: own.length, positives };
     const held: { p: number; positive: boolean }[] = [];
     for (let fold = 0; fold < FOLDS; fold++) {
       const { a, b } = fitMonotone(own.filter((p) => p.group % FOLDS !== fold));
@@ -170,6 +170,8 @@ export function fitCalibration(
       eceRaw: r(expectedCalibrationError(raw)),
       eceCalibrated: r(expectedCalibrationError(held)),
     };
+    // a fit that does worse than the raw scores on held-out folds is reported, not used
+    if (quality[method].brierCalibrated <= quality[method].brierRaw) methods[method] = fit;
   }
   return {
     description:
