@@ -79,6 +79,9 @@ const whereIn = (m: LexicalMatch) => ({
   matchedLabel: m.label,
 });
 
+/** A job ad unless declared otherwise: one states a need, and names its own occupation. */
+const isJobAd = (input: AnalysisInput) => input.kind === undefined || input.kind === 'job_ad';
+
 /** Whether the words of match `k` include every word of match `m`. */
 const covers = (k: LexicalMatch, m: LexicalMatch) =>
   m.spans.every((s) => k.spans.some((t) => t.start <= s.start && s.end <= t.end));
@@ -200,7 +203,7 @@ export class Analyzer {
         sentenceIndex: m.sentenceIndex,
         matchedLabel: this.labelOf(m.uri, 'en'),
         ...signalAt(cues.get(m.sentenceIndex), m.start, defaults),
-        counted: score >= this.countThreshold,
+        counted: this.counts(score),
       };
       if (!found.has(`${m.uri} ${m.sentenceIndex}`)) analysis.mentions.push(mention);
       evidence.set(m.uri, [...(evidence.get(m.uri) ?? []), mention]);
@@ -254,6 +257,11 @@ export class Analyzer {
       horizons: HORIZONS.filter((h) => list.some((m) => m.horizon === h)),
       polarities: POLARITIES.filter((p) => list.some((m) => m.polarity === p)),
     };
+  }
+
+  /** Whether a mention of this probability counts as demand. */
+  private counts(score: number): boolean {
+    return score >= this.countThreshold;
   }
 
   labelOf(uri: string, language: Language): string {
@@ -312,7 +320,7 @@ export class Analyzer {
           method: m.method,
           ...whereIn(m),
           ...signal,
-          counted: score >= this.countThreshold,
+          counted: this.counts(score),
         });
       }
       skills.push(this.skillOf(uri, mentions.slice(mentions.length - list.length), language));
@@ -378,8 +386,7 @@ export class Analyzer {
     occupations: OccupationResult[],
     signals: { bySentence: Map<number, SentenceSignals>; defaults: SignalDefaults },
   ): OccupationMention[] {
-    const jobAd = input.kind === undefined || input.kind === 'job_ad';
-    const own = jobAd ? occupations[0] : undefined;
+    const own = isJobAd(input) ? occupations[0] : undefined;
     const inText = { ...signals.defaults, polarity: 'mention' as const };
     const mentions: OccupationMention[] = this.occupations.mentions(matches).map((m) => {
       const score = this.calibrator.occupationProbability(language, m.score);
@@ -392,7 +399,7 @@ export class Analyzer {
         ...whereIn(m),
         ...signalAt(signals.bySentence.get(m.sentenceIndex), m.start, inText),
         source: 'text',
-        counted: score >= this.countThreshold && m.uri !== own?.uri,
+        counted: this.counts(score) && m.uri !== own?.uri,
       };
     });
     if (own) {
@@ -414,7 +421,7 @@ export class Analyzer {
         polarity: 'need',
         weight: signals.defaults.weight,
         source: 'document',
-        counted: score >= this.countThreshold,
+        counted: this.counts(score),
       });
     }
     return mentions;
@@ -425,7 +432,7 @@ export class Analyzer {
    * mention; the weight is the vacancies of the metadata, or for a job ad the largest count in its text.
    */
   private signalDefaults(input: AnalysisInput, cues: Cue[]): SignalDefaults {
-    const jobAd = input.kind === undefined || input.kind === 'job_ad';
+    const jobAd = isJobAd(input);
     const counted = cues.filter((c) => c.count !== undefined).map((c) => c.count!);
     return {
       horizon: input.horizon,

@@ -33,6 +33,10 @@ export type CalibrationFile = Static<typeof CalibrationFile>;
 
 const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
 
+/** A raw score through a Platt fit, to three decimals; without a fit, the raw score. */
+const applied = (p: { a: number; b: number } | undefined, raw: number) =>
+  p ? Math.round(sigmoid(p.a * raw + p.b) * 1000) / 1000 : raw;
+
 /**
  * Turns a method's raw score (lexical match quality, or the encoder's cosine) into the probability that the skill
  * is one an annotator would name for that passage (Platt scaling: p = σ(a·raw + b), fitted per method by
@@ -67,9 +71,7 @@ export class Calibrator {
    */
   probability(language: Language, method: Method, raw: number): number {
     const m = method === 'alias' ? 'lexical' : method;
-    const p = this.methods.get(`${language}:${m}`) ?? this.methods.get(`en:${m}`);
-    if (!p) return raw;
-    return Math.round(sigmoid(p.a * raw + p.b) * 1000) / 1000;
+    return applied(this.methods.get(`${language}:${m}`) ?? this.methods.get(`en:${m}`), raw);
   }
 
   /**
@@ -78,9 +80,7 @@ export class Calibrator {
    * titles do; without one the match quality stands.
    */
   occupationProbability(language: Language, raw: number): number {
-    const p = this.methods.get(`${language}:occupation`);
-    if (!p) return raw;
-    return Math.round(sigmoid(p.a * raw + p.b) * 1000) / 1000;
+    return applied(this.methods.get(`${language}:occupation`), raw);
   }
 
   get calibrated(): boolean {

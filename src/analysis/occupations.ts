@@ -1,7 +1,7 @@
 import { compareCodeUnits } from '../base/compare.js';
 import type { OccupationResult } from '../domain/analysis.js';
 import { LANGUAGES, type Language } from '../domain/language.js';
-import { ISCO_GROUP_URI, type TaxonomyData } from '../domain/taxonomy.js';
+import { iscoCodeOf, ISCO_GROUP_URI, type TaxonomyData } from '../domain/taxonomy.js';
 import { LabelIndex, type LexicalMatch, type PreparedSentence } from './lexicon.js';
 import type { Sentence } from './text.js';
 
@@ -90,7 +90,7 @@ export class OccupationClassifier {
     const groupNames = new Map<string, string>();
     const groups = new Set(data.iscoGroups.map((g) => g.code));
     for (const a of data.aliases) {
-      const group = a.uri.startsWith(ISCO_GROUP_URI) ? a.uri.slice(ISCO_GROUP_URI.length) : undefined;
+      const group = iscoCodeOf(a.uri);
       if (group !== undefined && groups.has(group)) groupNames.set(a.uri, group);
       else if (!occupations.has(a.uri)) continue;
       indexes.get(a.lang)!.add({ uri: a.uri, lang: a.lang, kind: 'alias', label: a.alias });
@@ -98,7 +98,8 @@ export class OccupationClassifier {
     const iscoOf = new Map(data.occupations.map((o) => [o.uri, o.isco]));
     for (const h of headLabels(data.occupationLabels, iscoOf)) {
       indexes.get(h.lang)!.add({ uri: h.uri, lang: h.lang, kind: h.kind, label: h.label });
-      if (h.uri.startsWith(ISCO_GROUP_URI)) groupNames.set(h.uri, h.uri.slice(ISCO_GROUP_URI.length));
+      const group = iscoCodeOf(h.uri);
+      if (group !== undefined) groupNames.set(h.uri, group);
     }
     const isco = new Map(data.iscoGroups.map((g) => [g.code, g.names]));
     // only occupations of the taxonomy take part; their numbers index the coverage arrays

@@ -19,6 +19,10 @@ export type ConceptLabel = Static<typeof ConceptLabel>;
 /** ESCO's URI of an ISCO-08 group ("8219" → …/isco/C8219): the key of an occupation named only as its group. */
 export const ISCO_GROUP_URI = 'http://data.europa.eu/esco/isco/C';
 
+/** The ISCO-08 code of an ESCO ISCO-group URI; undefined for any other URI. */
+export const iscoCodeOf = (uri: string): string | undefined =>
+  uri.startsWith(ISCO_GROUP_URI) ? uri.slice(ISCO_GROUP_URI.length) : undefined;
+
 /** ESCO's skill groups "languages" and "mastering languages": the skills under them are languages. */
 export const LANGUAGE_GROUP_URIS = [
   'http://data.europa.eu/esco/skill/43f425aa-f45d-4bb4-a200-6f82fa211b66',

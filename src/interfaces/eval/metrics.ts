@@ -45,24 +45,35 @@ export function spansFromBio(tags: string[]): [number, number][] {
   return spans;
 }
 
+/** Precision, recall and F1 of predicted against gold item sets (one pair per example), micro-averaged. */
+export function microF1(
+  predicted: Set<string>[],
+  gold: Set<string>[],
+): { precision: number; recall: number; f1: number } {
+  let tp = 0;
+  let np = 0;
+  let ng = 0;
+  predicted.forEach((p, i) => {
+    const g = gold[i] ?? new Set<string>();
+    np += p.size;
+    ng += g.size;
+    for (const item of p) if (g.has(item)) tp++;
+  });
+  const precision = np === 0 ? 0 : tp / np;
+  const recall = ng === 0 ? 0 : tp / ng;
+  return { precision, recall, f1: precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall) };
+}
+
 /** Strict span F1 (exact boundaries), micro-averaged. */
 export function spanF1(
   predicted: [number, number][][],
   gold: [number, number][][],
 ): { precision: number; recall: number; f1: number } {
-  let tp = 0;
-  let np = 0;
-  let ng = 0;
-  predicted.forEach((pred, i) => {
-    const g = new Set((gold[i] ?? []).map(([a, b]) => `${a}:${b}`));
-    const p = new Set(pred.map(([a, b]) => `${a}:${b}`));
-    np += p.size;
-    ng += g.size;
-    for (const s of p) if (g.has(s)) tp++;
-  });
-  const precision = np === 0 ? 0 : tp / np;
-  const recall = ng === 0 ? 0 : tp / ng;
-  return { precision, recall, f1: precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall) };
+  const asSet = (spans: [number, number][]) => new Set(spans.map(([a, b]) => `${a}:${b}`));
+  return microF1(
+    predicted.map(asSet),
+    predicted.map((_, i) => asSet(gold[i] ?? [])),
+  );
 }
 
 export function mean(values: number[]): number {

@@ -9,6 +9,7 @@ import { DocumentKind } from '../../domain/document.js';
 import type { Language } from '../../domain/language.js';
 import { Horizon, Polarity } from '../../domain/signal.js';
 import type { TaxonomyData } from '../../domain/taxonomy.js';
+import { microF1 } from './metrics.js';
 import type { MetricRow } from './run.js';
 
 /**
@@ -61,24 +62,18 @@ export function readRealisticSet(dir: string, skills: TaxonomyData['skills']): R
   return passages;
 }
 
-/** Precision and recall of predicted against gold keys, summed over passages. */
-class Tally {
-  private tp = 0;
-  private predicted = 0;
-  private gold = 0;
+/** Predicted and gold key sets, one pair per passage, for microF1. */
+class Pairs {
+  readonly predicted: Set<string>[] = [];
+  readonly gold: Set<string>[] = [];
 
   add(predicted: Set<string>, gold: Set<string>): void {
-    for (const p of predicted) if (gold.has(p)) this.tp++;
-    this.predicted += predicted.size;
-    this.gold += gold.size;
+    this.predicted.push(predicted);
+    this.gold.push(gold);
   }
 
-  get precision(): number {
-    return this.predicted > 0 ? this.tp / this.predicted : 0;
-  }
-
-  get recall(): number {
-    return this.gold > 0 ? this.tp / this.gold : 0;
+  get score(): { precision: number; recall: number } {
+    return microF1(this.predicted, this.gold);
   }
 }
 
@@ -131,9 +126,9 @@ export function scoreRealistic(
         .filter((l) => l.lang === language && iscoOf.has(l.uri))
         .map((l) => ({ key: iscoOf.get(l.uri)!, label: l.label })),
     );
-    const skills = { project: new Tally(), baseline: new Tally() };
-    const occupations = { project: new Tally(), baseline: new Tally() };
-    const demand = new Tally();
+    const skills = { project: new Pairs(), baseline: new Pairs() };
+    const occupations = { project: new Pairs(), baseline: new Pairs() };
+    const demand = new Pairs();
     let polarityRight = 0;
     let polarityFound = 0;
     for (const p of chosen) {
@@ -179,13 +174,13 @@ export function scoreRealistic(
       n: chosen.length,
     });
     rows.push(
-      row('skills P', skills.project.precision, skills.baseline.precision),
-      row('skills R', skills.project.recall, skills.baseline.recall),
-      row('occupations P', occupations.project.precision, occupations.baseline.precision),
-      row('occupations R', occupations.project.recall, occupations.baseline.recall),
+      row('skills P', skills.project.score.precision, skills.baseline.score.precision),
+      row('skills R', skills.project.score.recall, skills.baseline.score.recall),
+      row('occupations P', occupations.project.score.precision, occupations.baseline.score.precision),
+      row('occupations R', occupations.project.score.recall, occupations.baseline.score.recall),
       row('occ. polarity', polarityFound > 0 ? polarityRight / polarityFound : 0, null),
-      row('demand P', demand.precision, null),
-      row('demand R', demand.recall, null),
+      row('demand P', demand.score.precision, null),
+      row('demand R', demand.score.recall, null),
     );
   }
   return rows;
