@@ -27,7 +27,7 @@ import { clauseBreaks, CueFinder, signalAt, type SentenceSignals, type SignalDef
 import { normalizeText, segmentSentences, type Sentence } from './text.js';
 
 /** Changes whenever the pipeline's output for the same input can change. Stored with every result. */
-export const PIPELINE_VERSION = 'occupations-4';
+export const PIPELINE_VERSION = 'occupations-5';
 
 /** Words for people that head no occupation label but count vacancies ("3 henkilöä", "two new employees"). */
 const PERSON_WORDS: Record<Language, string[]> = {
@@ -286,7 +286,11 @@ export class Analyzer {
 
     // one occurrence per skill and place: the best-scoring label wins, overlapping occurrences merge; one phrase
     // names one concept, so a match whose words a better one covers adds nothing ("welding" in "welding
-    // techniques"); a language skill needs a sentence about languages, not a country's name
+    // techniques"), nor one whose words name an occupation at least as well ("lagerarbetare" is a person, not
+    // "utföra lagerarbete"; not in English, whose stems join "cooking" and "cook"); a language skill needs a
+    // sentence about languages, not a country's name
+    const occupationMatches = this.occupations.matchText(language, text, sentences, prepared);
+    const named = this.occupations.mentions(occupationMatches);
     raw.sort((a, b) => b.score - a.score || a.start - b.start || compareCodeUnits(a.uri, b.uri));
     const kept = new Map<string, LexicalMatch[]>();
     const chosen: LexicalMatch[] = [];
@@ -294,6 +298,11 @@ export class Analyzer {
       const list = kept.get(m.uri) ?? [];
       if (list.some((k) => k.start < m.end && m.start < k.end)) continue;
       if (chosen.some((k) => k.sentenceIndex === m.sentenceIndex && covers(k, m))) continue;
+      if (
+        language !== 'en' &&
+        named.some((o) => o.sentenceIndex === m.sentenceIndex && o.score >= m.score && covers(o, m))
+      )
+        continue;
       if (this.languageSkills.has(m.uri) && !isAboutLanguage(language, text, sentences[m.sentenceIndex]!, m)) continue;
       chosen.push(m);
       list.push(m);
@@ -328,7 +337,6 @@ export class Analyzer {
     skills.sort((a, b) => b.score - a.score || a.spans[0]!.start - b.spans[0]!.start);
     // occupations weigh the skills by match quality, which the raw lexical score is
     const quality = [...kept].map(([uri, list]) => ({ uri, score: Math.max(...list.map((m) => m.score)) }));
-    const occupationMatches = this.occupations.matchText(language, text, sentences, prepared);
     const occupations = this.occupations.classify(language, {
       text,
       sentences,
@@ -337,7 +345,7 @@ export class Analyzer {
       title: input.title,
       skills: quality,
     });
-    const occupationMentions = this.occupationMentionsOf(input, language, occupationMatches, occupations, {
+    const occupationMentions = this.occupationMentionsOf(input, language, named, occupations, {
       bySentence,
       defaults,
     });
@@ -374,7 +382,7 @@ export class Analyzer {
   }
 
   /**
-   * The occupations named in the sentences, each with its signal. A name in running text is a need or a surplus
+   * The occupations named in the sentences (`OccupationClassifier.mentions`), each with its signal. A name in running text is a need or a surplus
    * only where its sentence says so ("pulaa on hitsaajista"); without a cue it is a mention, even in a job ad,
    * whose text names colleagues and customers too ("työskentelet sairaanhoitajien kanssa"). A job ad adds its own
    * occupation once, as a need for its vacancies, and its text's names of that occupation are folded into it.
@@ -382,13 +390,13 @@ export class Analyzer {
   private occupationMentionsOf(
     input: AnalysisInput,
     language: Language,
-    matches: LexicalMatch[],
+    named: (LexicalMatch & { isco: string })[],
     occupations: OccupationResult[],
     signals: { bySentence: Map<number, SentenceSignals>; defaults: SignalDefaults },
   ): OccupationMention[] {
     const own = isJobAd(input) ? occupations[0] : undefined;
     const inText = { ...signals.defaults, polarity: 'mention' as const };
-    const mentions: OccupationMention[] = this.occupations.mentions(matches).map((m) => {
+    const mentions: OccupationMention[] = named.map((m) => {
       const score = this.calibrator.occupationProbability(language, m.score);
       return {
         uri: m.uri,

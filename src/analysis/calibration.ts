@@ -66,12 +66,11 @@ export class Calibrator {
   }
 
   /**
-   * The language's own fit for the method if there is one, else the English one. An alias is a curated lexical
-   * label: it shares the lexical fit.
+   * The language's own fit for the method; without one the raw score stands (another language's fit does not
+   * carry over: English stems fail in other ways than Finnish lemmas). An alias shares the lexical fit.
    */
   probability(language: Language, method: Method, raw: number): number {
-    const m = method === 'alias' ? 'lexical' : method;
-    return applied(this.methods.get(`${language}:${m}`) ?? this.methods.get(`en:${m}`), raw);
+    return applied(this.methods.get(`${language}:${method === 'alias' ? 'lexical' : method}`), raw);
   }
 
   /**

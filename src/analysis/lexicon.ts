@@ -19,8 +19,8 @@ interface IndexedLabel {
   lightDropped: boolean;
   /** the light verbs left out, needed after all when the one remaining word is common among labels */
   lightWords: string[][];
-  /** the label is one verb ("suunnitella"): it names a skill, not what someone does ("yritys suunnittelee") */
-  singleVerb: boolean;
+  /** the one content word of a one-word label ("suunnitella"): named as a skill, not as what someone does */
+  single: string | undefined;
   /** set when indexed: the words to find, with the light verbs back when the one remaining word is common */
   find?: string[][];
 }
@@ -57,6 +57,19 @@ function labelWordKeys(m: Morphology, word: string): string[] {
   const keys = m.keys(word);
   const best = Math.max(...keys.values());
   return [...keys].filter(([, w]) => w >= best - 1e-9).map(([k]) => k);
+}
+
+/** A label's words as its keys say them, inflection aside: "kockar" and "kock" are the same words. */
+function wordsOf(label: IndexedLabel): string {
+  return label.words
+    .map(
+      (keys) =>
+        keys
+          .filter((k) => !k.startsWith('='))
+          .sort()
+          .join('|') || keys.join('|'),
+    )
+    .join(' ');
 }
 
 /**
@@ -114,7 +127,7 @@ export class LabelIndex {
       labelWordKeys(m, t.text),
     );
     if (dropped.length > 0 && !lightDropped && content.length === 1) lightDropped = true;
-    const singleVerb = content.length === 1 && m.isVerb(content[0]!.text);
+    const single = content.length === 1 ? content[0]!.text : undefined;
     this.labels.push({
       uri: entry.uri,
       kind: entry.kind,
@@ -122,7 +135,7 @@ export class LabelIndex {
       words,
       lightDropped,
       lightWords,
-      singleVerb,
+      single,
     });
     this.indexed = false;
     const seen = new Set<string>();
@@ -151,8 +164,11 @@ export class LabelIndex {
     };
     const need: number[] = [];
     const needAt = new Uint32Array(this.labels.length + 1);
+    // a curated alias overrides ESCO's labels of the same words: Finland-Swedish "kock" is a cook, not a chef
+    const aliased = new Set(this.labels.filter((l) => l.kind === 'alias').map(wordsOf));
     this.labels.forEach((label, id) => {
       needAt[id] = need.length;
+      if (label.kind !== 'alias' && aliased.has(wordsOf(label))) return;
       // a one-word synonym that many other concepts' labels share ("equipment", "design") names none of them;
       // a curated alias names what its file says
       if (
@@ -235,10 +251,18 @@ export class LabelIndex {
     if (!found) return undefined;
     const positions = [...new Set(found.positions)].sort((a, b) => a - b);
     // a one-verb label matches the verb as a skill is named (infinitive, action noun), not a finite form
-    if (label.singleVerb && positions.length === 1 && this.morphology.isFiniteVerb(tokens[positions[0]!]!.text))
+    if (
+      label.single !== undefined &&
+      positions.length === 1 &&
+      this.morphology.isFiniteFormOf(tokens[positions[0]!]!.text, label.single)
+    )
       return undefined;
     const first = positions[0]!;
     const last = positions[positions.length - 1]!;
+    // words met in the reverse of the label's order across "och"/"ja" belong to two coordinated phrases:
+    // "sköter kassan och ansvarar för …" is no "ansvara för kassa" (English titles invert: "Sales and Marketing
+    // Manager" holds a marketing manager)
+    if (this.morphology.language !== 'en' && reversedAcrossCoordination(found.positions, tokens)) return undefined;
     // adjacent = nothing but function words between the matched words ("drive a forklift")
     const onlyStopwordsBetween = (from: number, to: number) => {
       for (let p = from + 1; p < to; p++) if (!stop[p]) return false;
@@ -305,34 +329,59 @@ export function prepareSentence(m: Morphology, sentence: Sentence): PreparedSent
   const tokens = tokenize(sentence.text, sentence.start);
   const stop = tokens.map((t) => m.isStopword(t.text.toLowerCase()));
   const at = new Map<string, { positions: number[]; weights: number[] }>();
+  const add = (key: string, p: number, w: number) => {
+    if (!(w > 0)) return;
+    let list = at.get(key);
+    if (!list) at.set(key, (list = { positions: [], weights: [] }));
+    list.positions.push(p);
+    list.weights.push(w);
+  };
   tokens.forEach((t, p) => {
     if (stop[p]) return;
-    for (const [key, w] of m.keys(coordinated(tokens, p, sentence) ?? t.text)) {
-      if (!(w > 0)) continue;
-      let list = at.get(key);
-      if (!list) at.set(key, (list = { positions: [], weights: [] }));
-      list.positions.push(p);
-      list.weights.push(w);
-    }
+    for (const [key, w] of m.keys(coordinated(m, tokens, p, sentence) ?? t.text)) add(key, p, w);
+    // a compound written as two words ("kyberturvallisuuden asiantuntija"), found at its head
+    const before = tokens[p - 1];
+    if (before && !stop[p - 1] && sentence.text.slice(before.end - sentence.start, t.start - sentence.start) === ' ')
+      for (const key of m.openCompound(before.text, t.text)) add(key, p, OPEN_COMPOUND);
   });
   return { tokens, stop, at };
 }
 
+/** How much a compound written as two words counts, against the one word. */
+const OPEN_COMPOUND = 0.85;
+
 const CONJUNCTIONS = new Set(['ja', 'tai', 'sekä', 'och', 'eller', 'samt', 'and', 'or']);
 
 /**
- * The whole word a hyphen-ended part of a coordinated compound stands for: "MIG-" in "MIG- ja TIG-hitsausta"
- * is "MIG-hitsausta", "el-" in "el- och VVS-installationer" "el-installationer".
+ * Whether a label's words, in the label's order, go backwards in the text over a conjunction. (Not over a comma:
+ * titles invert that way, "Nurse, Registered".)
  */
-function coordinated(tokens: Token[], p: number, sentence: Sentence): string | undefined {
+function reversedAcrossCoordination(positions: number[], tokens: Token[]): boolean {
+  for (let i = 1; i < positions.length; i++) {
+    const later = positions[i - 1]!;
+    const earlier = positions[i]!;
+    if (earlier > later) continue;
+    for (let p = earlier + 1; p < later; p++) if (CONJUNCTIONS.has(tokens[p]!.text.toLowerCase())) return true;
+  }
+  return false;
+}
+
+/**
+ * The whole word a hyphen-ended part of a coordinated compound stands for: "MIG-" in "MIG- ja TIG-hitsausta"
+ * is "MIG-hitsausta", "el-" in "el- och VVS-installationer" "el-installationer", "sähkö-" in "sähkö- ja
+ * automaatioasennuksiin" "sähköasennuksiin".
+ */
+function coordinated(m: Morphology, tokens: Token[], p: number, sentence: Sentence): string | undefined {
   const t = tokens[p]!;
   const conjunction = tokens[p + 1];
   const whole = tokens[p + 2];
   if (!conjunction || !whole || !CONJUNCTIONS.has(conjunction.text.toLowerCase())) return undefined;
   if (sentence.text[t.end - sentence.start] !== '-') return undefined;
   const hyphen = whole.text.lastIndexOf('-');
-  if (hyphen <= 0 || hyphen === whole.text.length - 1) return undefined;
-  return `${t.text}-${whole.text.slice(hyphen + 1)}`;
+  if (hyphen > 0 && hyphen < whole.text.length - 1) return `${t.text}-${whole.text.slice(hyphen + 1)}`;
+  // "sähkö- ja automaatioasennuksiin": the modifier takes the head of the closed compound
+  const head = m.compoundHead(whole.text);
+  return head === undefined ? undefined : `${t.text}${head}`;
 }
 
 /** The occurrences of a label word (any of its keys) in the sentence, ascending, with the best weight at each. */

@@ -20,8 +20,18 @@ export interface Morphology {
   isLightVerb(lower: string): boolean;
   /** true when every reading of the word is a verb (known for Finnish only) */
   isVerb(word: string): boolean;
-  /** true when every reading of the word is a finite verb form, "suunnittelee", not "suunnitella" (Finnish only) */
-  isFiniteVerb(word: string): boolean;
+  /**
+   * true when the word of a text is a finite form of the label word `verb` ("suunnittelee" of "suunnitella",
+   * "planerar" of "planera"): someone doing it, not the skill named by its infinitive or action noun
+   */
+  isFiniteFormOf(word: string, verb: string): boolean;
+  /** the inflected head of a compound, "asennuksiin" of "automaatioasennuksiin" (Finnish only) */
+  compoundHead(word: string): string | undefined;
+  /**
+   * keys of two words written apart that name one compound: a genitive and a noun, "kyberturvallisuuden
+   * asiantuntija" → "kyberturvallisuusasiantuntija", "lasten hoitaja" → "lastenhoitaja" (Finnish only)
+   */
+  openCompound(first: string, second: string): string[];
 }
 
 const STOP: Record<Language, string[]> = {
@@ -107,6 +117,10 @@ const ACTION_SUFFIXES = new Set([
   '+minen',
   '+nto',
   '+ntö',
+  '+ta',
+  '+tä',
+  '+to',
+  '+tö',
 ]);
 
 // case endings a Finnish text puts on a foreign word ("Excelin", "Pythonia", "SAP:ssa" is split at the colon)
@@ -178,13 +192,57 @@ function put(keys: WordKeys, key: string, weight: number): void {
   if ((keys.get(key) ?? 0) < weight) keys.set(key, weight);
 }
 
+/** The verbs a Swedish action noun may come from, its definite and plural endings aside. */
+function swedishVerbsOfActionNoun(lower: string): string[] {
+  const m = /^(.{3,}?)(ation|ering|ning|ing)(?:en|ens|ar|arna|er|erna|s)?$/.exec(lower);
+  if (!m) return [];
+  const [, base, suffix] = m;
+  if (suffix === 'ation' || suffix === 'ering') return [`${base}era`];
+  if (suffix === 'ning') return [`${base}a`, `${base}na`];
+  return [`${base}a`];
+}
+
+/**
+ * The head of a compound as inflected in the text: the word after its modifiers' written forms, when every
+ * reading splits it the same way ("automaatioasennuksiin" → "asennuksiin").
+ */
+function inflectedHead(word: string, readings: VoikkoReading[]): string | undefined {
+  let head: string | undefined;
+  for (const r of readings) {
+    const parts = compoundParts(r.wordbases);
+    if (parts.length < 2) return undefined;
+    const modifiers = parts
+      .slice(0, -1)
+      .map((p) => p.surface)
+      .join('');
+    const lower = word.toLowerCase();
+    if (!lower.startsWith(modifiers) || lower.length - modifiers.length < 3) return undefined;
+    const h = word.slice(modifiers.length);
+    if (head !== undefined && head !== h) return undefined;
+    head = h;
+  }
+  return head;
+}
+
 /** Voikko's moods of a finite verb form: a person doing something, not a skill being named. */
 const FINITE_MOODS = new Set(['indicative', 'conditional', 'imperative', 'potential']);
+
+interface FinnishEntry {
+  keys: WordKeys;
+  verb: boolean;
+  finite: boolean;
+  /** the base forms when every reading is a noun, else none */
+  nouns: string[];
+  /** every reading is a genitive noun */
+  genitive: boolean;
+  /** the inflected head when every reading is the same compound */
+  head: string | undefined;
+}
 
 class FinnishMorphology implements Morphology {
   readonly language = 'fi' as const;
   private readonly voikko = openVoikko();
-  private readonly cache = new Map<string, { keys: WordKeys; verb: boolean; finite: boolean }>();
+  private readonly cache = new Map<string, FinnishEntry>();
   private readonly stop = new Set(STOP.fi);
   private readonly light = new Set(LIGHT_VERBS.fi);
 
@@ -200,27 +258,58 @@ class FinnishMorphology implements Morphology {
     return this.entry(word).verb;
   }
 
-  isFiniteVerb(word: string): boolean {
-    return this.entry(word).finite;
+  isFiniteFormOf(word: string, verb: string): boolean {
+    return this.entry(verb).verb && this.entry(word).finite;
   }
 
   keys(word: string): WordKeys {
     return this.entry(word).keys;
   }
 
-  /** One Voikko analysis per word serves both its keys and its word class. */
-  private entry(word: string): { keys: WordKeys; verb: boolean; finite: boolean } {
+  compoundHead(word: string): string | undefined {
+    return this.entry(word).head;
+  }
+
+  openCompound(first: string, second: string): string[] {
+    const a = this.entry(first);
+    if (!a.genitive) return [];
+    const b = this.entry(second);
+    const out = new Set<string>();
+    for (const lemma of b.nouns) {
+      for (const modifier of a.nouns) out.add(modifier + lemma);
+      out.add(first.toLowerCase() + lemma);
+    }
+    return [...out];
+  }
+
+  /** One Voikko analysis per word serves its keys, its word class, its case and its compound head. */
+  private entry(word: string): FinnishEntry {
     let entry = this.cache.get(word);
     if (entry) return entry;
     const readings = this.voikko.analyze(word);
+    const nouns = readings.length > 0 && readings.every((r) => r.wordClass === 'nimisana');
     entry = {
       keys: this.compute(word, readings),
       verb: readings.length > 0 && readings.every((r) => r.wordClass === 'teonsana'),
-      finite: readings.length > 0 && readings.every((r) => FINITE_MOODS.has(r.mood)),
+      // a job ad's "hitsaat", "kirjaat" (you weld, you record) name its duties: only other persons are finite here
+      finite: readings.length > 0 && readings.every((r) => FINITE_MOODS.has(r.mood) && r.person !== '2'),
+      nouns: nouns ? [...new Set(readings.map((r) => r.baseform.toLowerCase()))] : [],
+      genitive: nouns && readings.every((r) => r.case === 'omanto'),
+      head: inflectedHead(word, readings),
     };
     if (this.cache.size > 200_000) this.cache.clear();
     this.cache.set(word, entry);
     return entry;
+  }
+
+  /** purku → purkaa, ajo → ajaa, luku → lukea: the verbs a noun in -u, -y, -o or -ö is the action of. */
+  private verbsOfActionNoun(lemma: string): string[] {
+    if (!/[^aeiouyäö][uyoö]$/.test(lemma) || lemma.length < 3) return [];
+    const stem = lemma.slice(0, -1);
+    const back = /[aou]/.test(stem);
+    return [stem + (back ? 'aa' : 'ää'), stem + (back ? 'ea' : 'eä')].filter((verb) =>
+      this.voikko.analyze(verb).some((r) => r.wordClass === 'teonsana' && r.baseform.toLowerCase() === verb),
+    );
   }
 
   private compute(word: string, readings: VoikkoReading[]): WordKeys {
@@ -272,6 +361,9 @@ class FinnishMorphology implements Morphology {
         if (parts.length > 1)
           put(keys, i === last ? form : part.derived ? part.surface : part.root, (i === last ? 0.8 : 0.7) * w);
       });
+      // an action noun Voikko gives no derivation for ("purku", "ajo"): the verb it comes from, if Voikko knows it
+      if (parts.length === 1 && !parts[0]!.derived && r.wordClass === 'nimisana')
+        for (const verb of this.verbsOfActionNoun(lemma)) put(keys, verb, 0.85 * w);
       // a derived last part that is not an action noun ("trukkikortillinen"): the compound of its root too
       const head = parts[last];
       if (head && head.derived && !head.action && parts.length > 1) {
@@ -325,8 +417,22 @@ class StemmingMorphology implements Morphology {
     return false;
   }
 
-  isFiniteVerb(): boolean {
-    return false;
+  compoundHead(): string | undefined {
+    return undefined;
+  }
+
+  openCompound(): string[] {
+    return [];
+  }
+
+  isFiniteFormOf(word: string, verb: string): boolean {
+    if (this.language !== 'sv') return false;
+    // Swedish verbs are named by the infinitive in -a; present and past forms add to it or its stem
+    const lower = word.toLowerCase();
+    const infinitive = verb.toLowerCase();
+    if (!infinitive.endsWith('a') || lower === infinitive) return false;
+    const stem = infinitive.slice(0, -1);
+    return [`${infinitive}r`, `${stem}er`, `${infinitive}de`, `${stem}de`, `${stem}te`, `${stem}dde`].includes(lower);
   }
 
   keys(word: string): WordKeys {
@@ -336,12 +442,20 @@ class StemmingMorphology implements Morphology {
     const lower = word.toLowerCase().replace(/’/g, "'").replace(/'s$/, '');
     put(keys, this.stem(lower), 1);
     put(keys, `=${lower}`, 1); // the word as written, for names ("Solidity" is not "solid")
+    if (this.language === 'sv') {
+      // the definite form of a noun in -a, which the stemmer leaves whole: "kassan" is "kassa"
+      if (lower.length >= 5 && lower.endsWith('an')) put(keys, this.stem(lower.slice(0, -1)), 0.95);
+      // an action noun is its verb too: "installation" → "installera", "körning" → "köra", "planering" → "planera"
+      for (const verb of swedishVerbsOfActionNoun(lower)) put(keys, this.stem(verb), 0.9);
+    }
     if (lower.includes('-')) {
       // the words before the hyphen are written on their own ("Java-programmering", "SQL-"): nearly words of
       // the text, as in Finnish; the head is a part only
       const pieces = lower.split('-').filter((piece) => piece.length > 0);
+      // after a letter or two ("D-körkort", "C-license") the head is nearly the word itself
+      const head = pieces[0]!.length <= 2 ? 0.9 : 0.7;
       pieces.forEach((piece, i) => {
-        const weight = i < pieces.length - 1 ? 0.85 : 0.7;
+        const weight = i < pieces.length - 1 ? 0.85 : head;
         put(keys, this.stem(piece), weight);
         put(keys, `=${piece}`, weight);
       });
@@ -355,6 +469,9 @@ class StemmingMorphology implements Morphology {
   private stem(lower: string): string {
     // keep symbols that carry meaning in technology names: c++, c#, node.js
     if (/[+#.]/.test(lower)) return lower;
+    // a Swedish agent noun is not its verb: "skötare" is a person, "sköter" what anyone does
+    const agent = this.language === 'sv' ? /^(.{3,})(?:are|aren|ares|arens)$/.exec(lower) : null;
+    if (agent) return `${agent[1]}are`;
     return this.stemmer.stem(lower);
   }
 }

@@ -26,9 +26,13 @@ export class PlaceResolver {
     /** municipality → its ELY and elinvoimakeskus area codes */
     private readonly areas: Map<string, string[]>,
     private readonly postcodes: Map<string, string>,
+    /** lower-cased postal locality → its municipality: villages, districts, municipalities merged away */
+    private readonly localities: Map<string, string>,
   ) {}
 
-  static fromData(data: Pick<TaxonomyData, 'regions' | 'municipalityAreas' | 'postalCodes'>): PlaceResolver {
+  static fromData(
+    data: Pick<TaxonomyData, 'regions' | 'municipalityAreas' | 'postalCodes' | 'localities'>,
+  ): PlaceResolver {
     const regions = new Map(data.regions.map((r) => [r.code, r]));
     const names = new Map<string, Set<string>>();
     for (const r of data.regions) {
@@ -43,7 +47,10 @@ export class PlaceResolver {
     const areas = new Map<string, string[]>();
     for (const a of data.municipalityAreas) areas.set(a.municipality, [...(areas.get(a.municipality) ?? []), a.area]);
     const postcodes = new Map(data.postalCodes.map((p) => [p.postcode, p.municipality]));
-    return new PlaceResolver(regions, names, areas, postcodes);
+    const localities = new Map(
+      data.localities.filter((l) => regions.has(l.municipality)).map((l) => [l.name.toLowerCase(), l.municipality]),
+    );
+    return new PlaceResolver(regions, names, areas, postcodes, localities);
   }
 
   has(code: string): boolean {
@@ -131,7 +138,7 @@ export class PlaceResolver {
         ? { code, level: 'municipality', source: 'metadata', text: raw }
         : { text: raw, source: 'metadata', reason: 'unknown' };
     }
-    const codes = this.names.get(raw.toLowerCase()) ?? this.namesOfWord(raw);
+    const codes = this.names.get(raw.toLowerCase()) ?? this.namesOfWord(raw) ?? this.localityOf(raw.toLowerCase());
     return this.placeOrProblem(codes, { text: raw, source: 'metadata' });
   }
 
@@ -143,6 +150,12 @@ export class PlaceResolver {
     if (codes.size > 1) return { ...at, reason: 'ambiguous', candidates: [...codes].sort() };
     const code = [...codes][0]!;
     return { ...at, code, level: this.regions.get(code)!.level };
+  }
+
+  /** The municipality a postal locality lies in, as a set of one region code. */
+  private localityOf(lower: string): Set<string> | undefined {
+    const code = this.localities.get(lower);
+    return code === undefined ? undefined : new Set([code]);
   }
 
   private readonly readings = new Map<string, VoikkoReading[]>();
@@ -170,9 +183,10 @@ export class PlaceResolver {
 
   /**
    * Places named in a sentence: capitalised words whose base form (Finnish: Voikko; Swedish and English: the word,
-   * or without a genitive s) is a municipality or maakunta, also two-word names ("Egentliga Finland"), and Finnish
-   * inhabitant adjectives ("lahtelaisen" → Lahti). A capitalised word that Voikko knows only as a place name but
-   * that is not a Finnish region ("Tukholmassa") is reported as unknown.
+   * or without a genitive s) is a municipality or maakunta, also two-word names ("Egentliga Finland"), Finnish
+   * inhabitant adjectives ("lahtelaisen" → Lahti), and postal localities, which resolve to today's municipality
+   * ("Korpilahdella" → Jyväskylä, "i Kvevlax" → Korsholm). A capitalised word that Voikko knows only as a place
+   * name but that is not a Finnish region ("Tukholmassa") is reported as unknown.
    */
   findInText(text: string, sentence: Sentence, language: Language): (Place | PlaceProblem)[] {
     const tokens = tokenize(text.slice(sentence.start, sentence.end), sentence.start);
@@ -204,7 +218,12 @@ export class PlaceResolver {
         const demonym = inhabitantPlace(readings);
         if (!capital && !demonym) continue;
         const names = demonym ? [demonym] : placeNames(readings);
-        const codes = names.map((n) => this.names.get(n.toLowerCase())).find((c) => c !== undefined);
+        // a village or a municipality merged away only where Voikko reads the word as a place name ("Kello" is a clock)
+        const codes =
+          names.map((n) => this.names.get(n.toLowerCase())).find((c) => c !== undefined) ??
+          (demonym ? [demonym] : readings.filter((r) => r.wordClass === 'paikannimi').map((r) => r.baseform))
+            .map((n) => this.localityOf(n.toLowerCase()))
+            .find((c) => c !== undefined);
         if (codes) found.push(this.placeOrProblem(codes, at));
         else if (capital && readings.length > 0 && readings.every((r) => r.wordClass === 'paikannimi'))
           found.push({ ...at, reason: 'unknown' });
@@ -215,7 +234,9 @@ export class PlaceResolver {
       const codes =
         this.names.get(lower) ??
         (lower.endsWith('s') ? this.names.get(lower.slice(0, -1)) : undefined) ??
-        (lower.endsWith("'s") ? this.names.get(lower.slice(0, -2)) : undefined);
+        (lower.endsWith("'s") ? this.names.get(lower.slice(0, -2)) : undefined) ??
+        // a village's capital is no sentence's first word
+        (i > 0 ? this.localityOf(lower) : undefined);
       if (codes) found.push(this.placeOrProblem(codes, at));
     }
     return found;

@@ -285,6 +285,8 @@ const POLARITY_PATTERNS: Record<Language, [RegExp, Polarity][]> = {
       'surplus',
     ],
     [/\bvaikea\s+(?:löytää|saada|rekrytoida)|\bvaikeuksia\s+(?:löytää|saada|rekrytoida)/gu, 'need'],
+    // what an employer offers (benefits, training) is not what it asks for
+    [/\btarjoamme\b|\btyösuhde-edut\b/gu, 'mention'],
   ],
   sv: [
     [
@@ -292,6 +294,7 @@ const POLARITY_PATTERNS: Record<Language, [RegExp, Polarity][]> = {
       'surplus',
     ],
     [/\bsvårt\s+att\s+(?:hitta|rekrytera|få\s+tag\s+på)/gu, 'need'],
+    [/\bvi\s+erbjuder\b|\bförmåner\b/gu, 'mention'],
   ],
   en: [
     [
@@ -299,6 +302,7 @@ const POLARITY_PATTERNS: Record<Language, [RegExp, Polarity][]> = {
       'surplus',
     ],
     [/\blooking\s+for\b|\bhard\s+to\s+(?:find|recruit|fill)\b|\bdifficult\s+to\s+(?:find|recruit|fill)\b/gu, 'need'],
+    [/\bwe\s+offer\b|\bbenefits\s+include\b/gu, 'mention'],
   ],
 };
 
@@ -506,11 +510,14 @@ export interface SentenceSignals {
   breaks: number[];
 }
 
-/** A comma before a coordinating conjunction, a semicolon, or "but": a new clause, with cues of its own. */
+/**
+ * A comma before a conjunction (or "that": what was said, after who said it), a semicolon, or "but": a new
+ * clause, with cues of its own.
+ */
 const CLAUSE_BREAK: Record<Language, RegExp> = {
-  fi: /,\s+(?:ja|mutta|sekä|kun|koska|vaikka)\s|;|\s(?:mutta)\s/gu,
-  sv: /,\s+(?:och|men|samt|när|eftersom|medan)\s|;|\s(?:men)\s/gu,
-  en: /,\s+(?:and|but|while|because|as)\s|;|\s(?:but)\s/gu,
+  fi: /,\s+(?:ja|mutta|sekä|kun|koska|vaikka|että)\s|;|\s(?:mutta)\s/gu,
+  sv: /,\s+(?:och|men|samt|när|eftersom|medan|att)\s|;|\s(?:men)\s/gu,
+  en: /,\s+(?:and|but|while|because|as|that)\s|;|\s(?:but)\s/gu,
 };
 
 /** Where the sentence's clauses break (text offsets). */

@@ -8,6 +8,10 @@ export interface VoikkoReading {
   mood: string;
   /** "+hitsa(hitsata)+us(+us)+laite(laite)": morphemes with their lemmas, derivations and compound parts */
   wordbases: string;
+  /** a noun's case: "nimento", "omanto" (genitive) …; empty for other words */
+  case: string;
+  /** a finite verb's person: "1", "2", "3", "4" (passive); empty for other words */
+  person: string;
 }
 
 export class VoikkoUnavailableError extends Error {
@@ -67,6 +71,8 @@ export function openVoikko(): VoikkoLib {
             wordClass: read(analysis, 'CLASS'),
             mood: read(analysis, 'MOOD'),
             wordbases: read(analysis, 'WORDBASES'),
+            case: read(analysis, 'SIJAMUOTO'),
+            person: read(analysis, 'PERSON'),
           });
         }
       } finally {

@@ -90,6 +90,11 @@ export const TaxonomyData = Type.Object({
   /** municipality → its ELY and elinvoimakeskus areas */
   municipalityAreas: Type.Array(Type.Object({ municipality: Type.String(), area: Type.String() })),
   postalCodes: Type.Array(Type.Object({ postcode: Type.String(), municipality: Type.String() })),
+  /**
+   * Postal localities (fi/sv) that lie in one municipality and are not a region's name: villages, districts and
+   * municipalities merged away ("Korpilahti" is in Jyväskylä since 2009)
+   */
+  localities: Type.Array(Type.Object({ name: Type.String(), municipality: Type.String() })),
   /** only aliases of skills in this taxonomy */
   aliases: Type.Array(Alias),
 });

@@ -65,7 +65,7 @@ interface Rows {
     valid_to: Text;
   }[];
   municipality_areas: { municipality_code: string; area_code: string }[];
-  postal_codes: { postcode: string; municipality_code: string }[];
+  postal_codes: { postcode: string; municipality_code: string; name_fi: Text; name_sv: Text }[];
 }
 
 const LABELS = (type: Label['concept_type']) =>
@@ -85,7 +85,7 @@ const READ: { [T in keyof Rows]: string } = {
   regions: `SELECT code, level, name_fi, name_sv, name_en, parent_code,
     to_char(valid_from, 'YYYY-MM-DD') AS valid_from, to_char(valid_to, 'YYYY-MM-DD') AS valid_to FROM regions`,
   municipality_areas: 'SELECT municipality_code, area_code FROM municipality_areas',
-  postal_codes: 'SELECT postcode, municipality_code FROM postal_codes',
+  postal_codes: 'SELECT postcode, municipality_code, name_fi, name_sv FROM postal_codes',
 };
 
 export interface LoadOptions {
@@ -93,6 +93,30 @@ export interface LoadOptions {
   aliasFiles?: string[];
   /** told of alias rows left out */
   log?: Pick<Logger, 'warn'>;
+}
+
+/**
+ * Postal locality names (as Posti writes them, upper case) in title case, each with its municipality: only names
+ * of one municipality, and not a municipality's or region's own name.
+ */
+function localitiesOf(postal: Rows['postal_codes'], regions: { names: { fi: string; sv: string | null } }[]) {
+  const taken = new Set(
+    regions
+      .flatMap((r) => [r.names.fi, r.names.sv])
+      .filter((n) => n)
+      .map((n) => n!.toLowerCase()),
+  );
+  const municipalities = new Map<string, Set<string>>();
+  for (const p of postal)
+    for (const name of [p.name_fi, p.name_sv]) {
+      if (!name || taken.has(name.toLowerCase())) continue;
+      const title = name.toLowerCase().replace(/(^|[\s-])\p{L}/gu, (c) => c.toUpperCase());
+      municipalities.set(title, (municipalities.get(title) ?? new Set()).add(p.municipality_code));
+    }
+  return [...municipalities]
+    .filter(([, codes]) => codes.size === 1)
+    .map(([name, codes]) => ({ name, municipality: [...codes][0]! }))
+    .sort(by((l) => l.name));
 }
 
 /** How to read the rows of one table: from the database, or from the parsed files. */
@@ -230,19 +254,17 @@ async function* partsOf(
       }))
       .sort(by((s) => s.code)),
   };
-  yield {
-    key: 'regions',
-    value: (await read('regions'))
-      .map((r) => ({
-        code: r.code,
-        level: r.level,
-        names: { fi: r.name_fi, sv: r.name_sv, en: r.name_en },
-        parent: r.parent_code,
-        validFrom: r.valid_from,
-        validTo: r.valid_to,
-      }))
-      .sort(by((r) => r.code)),
-  };
+  const regions = (await read('regions'))
+    .map((r) => ({
+      code: r.code,
+      level: r.level,
+      names: { fi: r.name_fi, sv: r.name_sv, en: r.name_en },
+      parent: r.parent_code,
+      validFrom: r.valid_from,
+      validTo: r.valid_to,
+    }))
+    .sort(by((r) => r.code));
+  yield { key: 'regions', value: regions };
   yield {
     key: 'municipalityAreas',
     value: (await read('municipality_areas'))
@@ -254,12 +276,12 @@ async function* partsOf(
         ),
       ),
   };
+  const postal = await read('postal_codes');
   yield {
     key: 'postalCodes',
-    value: (await read('postal_codes'))
-      .map((p) => ({ postcode: p.postcode, municipality: p.municipality_code }))
-      .sort(by((p) => p.postcode)),
+    value: postal.map((p) => ({ postcode: p.postcode, municipality: p.municipality_code })).sort(by((p) => p.postcode)),
   };
+  yield { key: 'localities', value: localitiesOf(postal, regions) };
   const { aliases, problems } = await readAliases(options.aliasFiles ?? []);
   for (const p of problems) options.log?.warn(p, 'alias row skipped');
   yield {

@@ -7,6 +7,8 @@ import type { TaxonomyData } from '../../src/domain/taxonomy.js';
 import { readRealisticSet, scoreRealistic } from '../../src/interfaces/eval/realistic.js';
 import { fixtureAnalyzer } from '../helpers/context.js';
 
+const PYTHON = 'Python (computer programming)';
+
 const passage = (fields: Record<string, unknown>) =>
   JSON.stringify({ split: 'test', language: 'fi', kind: 'meeting_note', date: '2026-11-01', ...fields });
 
@@ -57,5 +59,23 @@ describe('the realistic set', () => {
     // demand: welder, welding techniques and Python as needs; gold has welder and both skills
     expect(value('demand P')).toBeCloseTo(2 / 3, 5);
     expect(value('demand R')).toBeCloseTo(2 / 3, 5);
+  });
+
+  it('takes an accepted alternative of a gold skill as that skill', () => {
+    writeFileSync(
+      join(dir, 'fi.jsonl'),
+      passage({
+        id: 'one',
+        text: 'Pulaa on hitsaajista. Tarvitaan hitsaustekniikat ja Python-ohjelmointia.',
+        skills: [
+          { label: 'welding techniques', polarity: 'need' },
+          { label: 'perform metal inert gas welding', polarity: 'need', or: [PYTHON] },
+        ],
+        occupations: [{ isco: '7212', polarity: 'need', horizon: 'current' }],
+      }),
+    );
+    const rows = scoreRealistic(analyzer, taxonomy, readRealisticSet(dir, taxonomy.skills), 'test');
+    const value = (metric: string) => rows.find((r) => r.metric === metric)!.project;
+    expect([value('skills P'), value('skills R'), value('demand P'), value('demand R')]).toEqual([1, 1, 1, 1]);
   });
 });

@@ -2,16 +2,19 @@ import { describe, expect, it } from 'vitest';
 import { isAboutLanguage } from '../../src/analysis/language-skills.js';
 import type { LexicalMatch } from '../../src/analysis/lexicon.js';
 import { headLabels } from '../../src/analysis/occupations.js';
-import { clauseBreaks, signalAt } from '../../src/analysis/signals.js';
+import { morphologyFor } from '../../src/analysis/morphology.js';
+import { clauseBreaks, CueFinder, signalAt } from '../../src/analysis/signals.js';
 import type { Language } from '../../src/domain/language.js';
 import { ISCO_GROUP_URI } from '../../src/domain/taxonomy.js';
 
 describe('the clause a cue governs', () => {
   const sentence = (text: string) => ({ start: 0, end: text.length });
 
-  it('breaks a sentence at a comma before a conjunction, a semicolon and "but"', () => {
+  it('breaks a sentence at a comma before a conjunction or "that", a semicolon and "but"', () => {
     const text = 'Pulaa on putkiasentajista, ja lähivuosina tarvitaan hitsaajia; nyt ei muuta';
     expect(clauseBreaks(text, sentence(text), 'fi')).toEqual([text.indexOf(', ja'), text.indexOf(';')]);
+    const said = 'Yrittäjien tapaamisessa todettiin, että karjanhoitajista on pula';
+    expect(clauseBreaks(said, sentence(said), 'fi')).toEqual([said.indexOf(', että')]);
     const but = 'We hire now, but later welders, and then cooks but not now.';
     expect(clauseBreaks(but, sentence(but), 'en')).toEqual([11, 30, 46]);
   });
@@ -29,6 +32,18 @@ describe('the clause a cue governs', () => {
     expect(signalAt(signals, at('hitsaajia'), defaults)).toMatchObject({ horizon: 'short', polarity: 'need' });
     // without the break the first cue after a mention governs it
     expect(signalAt({ cues, breaks: [] }, at('putkiasentajista'), defaults).horizon).toBe('short');
+  });
+});
+
+describe('what an employer offers', () => {
+  it('is a mention, not a need', () => {
+    const polarities = (language: Language, text: string) =>
+      new CueFinder(language, morphologyFor(language), () => false)
+        .find(text, { index: 0, start: 0, end: text.length, text }, 2026)
+        .map((c) => c.polarity);
+    expect(polarities('fi', 'Tarjoamme hyvän työterveyshuollon.')).toEqual(['mention']);
+    expect(polarities('sv', 'Vi erbjuder företagshälsovård.')).toEqual(['mention']);
+    expect(polarities('en', 'We offer training in forklift driving.')).toEqual(['mention']);
   });
 });
 

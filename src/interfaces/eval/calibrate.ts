@@ -7,7 +7,7 @@ import { brier, expectedCalibrationError, fitPlatt, type CalibrationFile } from 
 import type { Analysis, Method } from '../../domain/analysis.js';
 import type { Language } from '../../domain/language.js';
 import type { TaxonomyData } from '../../domain/taxonomy.js';
-import type { RealisticPassage } from './realistic.js';
+import { goldOf, type RealisticPassage } from './realistic.js';
 
 const NOT_LABELS = new Set(['LABEL NOT PRESENT', 'UNDERSPECIFIED']);
 const FOLDS = 5;
@@ -115,16 +115,15 @@ export function realisticPoints(
         kind: p.kind,
         date: p.date,
       });
-      const gold = new Set(p.skills.map((s) => uriOf.get(s.label)));
-      points.push(...pointsOf(analysis, (uri) => gold.has(uri), group));
-      const occupations = new Set(p.occupations.map((o) => o.isco));
+      const gold = goldOf(p, uriOf);
+      points.push(...pointsOf(analysis, (uri) => gold.skills.has(gold.same(uri)), group));
       for (const m of analysis.occupationMentions)
         if (m.source === 'text')
           points.push({
             language: p.language,
             method: 'occupation',
             raw: m.rawScore,
-            positive: occupations.has(m.isco),
+            positive: gold.occupations.has(gold.same(m.isco)),
             group,
           });
     });
@@ -154,7 +153,7 @@ export function fitCalibration(
   for (const method of [...new Set(points.map((p) => `${p.language}:${p.method}`))].sort()) {
     const own = points.filter((p) => `${p.language}:${p.method}` === method);
     const positives = own.filter((p) => p.positive).length;
-    if (own.length < 20 || positives < 3) continue;
+    if (own.length < 20 || positives < 3 || own.length - positives < 3) continue;
     const fit = { ...fitMonotone(own), n: own.length, positives };
     const held: { p: number; positive: boolean }[] = [];
     for (let fold = 0; fold < FOLDS; fold++) {
@@ -178,7 +177,8 @@ export function fitCalibration(
       'Platt scaling per language and method ("en:semantic"): p = 1 / (1 + exp(-(a * raw + b))) is the probability ' +
       'that the skill is meant, fitted on the candidates the pipeline proposed for labelled sentences: English on the ' +
       "ESCO skill-linking development files (positive = annotators linked the skill), Finnish on the project's own " +
-      'sentence set (positive = the sentence asks for it). Languages without a fit use the English one. ' +
+      'sentence set and realistic passages (positive = the passage asks for it). Where a language has no fit of its ' +
+      'own, the raw score stands. ' +
       'Written by `skills-radar calibrate`.',
     fittedAt: new Date().toISOString(),
     pipeline: meta.pipeline,

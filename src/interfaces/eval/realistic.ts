@@ -16,6 +16,8 @@ import type { MetricRow } from './run.js';
  * A passage of the project's realistic set: a job ad, news item or meeting note written like real ones, with what
  * a reader counts in it. Skills are named by their ESCO preferred label in English, occupations by ISCO-08 code.
  */
+const ISCO = Type.String({ pattern: '^\\d{3,4}$' });
+
 export const RealisticPassage = Type.Object({
   id: Type.String(),
   /** dev: for looking at and tuning; test: scored only, never tuned on */
@@ -25,12 +27,43 @@ export const RealisticPassage = Type.Object({
   date: Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' }),
   title: Type.Optional(Type.String()),
   text: Type.String({ minLength: 1 }),
-  skills: Type.Array(Type.Object({ label: Type.String(), polarity: Polarity })),
+  /** `or`: ESCO's near-duplicates a reader takes as the same need ("first aid" for "provide first aid") */
+  skills: Type.Array(
+    Type.Object({ label: Type.String(), polarity: Polarity, or: Type.Optional(Type.Array(Type.String())) }),
+  ),
   occupations: Type.Array(
-    Type.Object({ isco: Type.String({ pattern: '^\\d{3,4}$' }), polarity: Polarity, horizon: Horizon }),
+    Type.Object({
+      isco: ISCO,
+      polarity: Polarity,
+      horizon: Horizon,
+      or: Type.Optional(Type.Array(ISCO)),
+    }),
   ),
 });
 export type RealisticPassage = Static<typeof RealisticPassage>;
+
+/**
+ * A passage's gold as keys: each skill by its URI, each occupation by its ISCO code, and `same`, which maps an
+ * accepted alternative found by the pipeline to the gold item it stands for.
+ */
+export function goldOf(
+  passage: RealisticPassage,
+  uriOf: Map<string, string>,
+): { skills: Map<string, Polarity>; occupations: Map<string, Polarity>; same: (key: string) => string } {
+  const alias = new Map<string, string>();
+  const skills = new Map<string, Polarity>();
+  for (const s of passage.skills) {
+    const uri = uriOf.get(s.label)!;
+    skills.set(uri, s.polarity);
+    for (const other of s.or ?? []) alias.set(uriOf.get(other)!, uri);
+  }
+  const occupations = new Map<string, Polarity>();
+  for (const o of passage.occupations) {
+    occupations.set(o.isco, o.polarity);
+    for (const other of o.or ?? []) alias.set(other, o.isco);
+  }
+  return { skills, occupations, same: (key) => alias.get(key) ?? key };
+}
 
 /** The passages of every `*.jsonl` in `dir`; a malformed line or an unknown skill label stops with file and line. */
 export function readRealisticSet(dir: string, skills: TaxonomyData['skills']): RealisticPassage[] {
@@ -54,8 +87,8 @@ export function readRealisticSet(dir: string, skills: TaxonomyData['skills']): R
           const first = [...Value.Errors(RealisticPassage, parsed)][0];
           throw new Error(`${where}: ${first?.instancePath || '/'} ${first?.message ?? 'is malformed'}`);
         }
-        const unknown = parsed.skills.find((s) => !known.has(s.label));
-        if (unknown) throw new Error(`${where}: "${unknown.label}" is no ESCO skill's English preferred label`);
+        const unknown = parsed.skills.flatMap((s) => [s.label, ...(s.or ?? [])]).find((label) => !known.has(label));
+        if (unknown) throw new Error(`${where}: "${unknown}" is no ESCO skill's English preferred label`);
         passages.push(parsed);
       });
   }
@@ -139,29 +172,37 @@ export function scoreRealistic(
         kind: p.kind,
         date: p.date,
       });
-      const goldSkills = new Set(p.skills.map((s) => uriOf.get(s.label)!));
-      const goldOccupations = new Set(p.occupations.map((o) => o.isco));
+      const gold = goldOf(p, uriOf);
+      const goldSkills = new Set(gold.skills.keys());
+      const goldOccupations = new Set(gold.occupations.keys());
       const counted = a.mentions.filter((m) => m.counted);
       const countedOccupations = a.occupationMentions.filter((m) => m.counted);
-      skills.project.add(new Set(counted.map((m) => m.uri)), goldSkills);
-      skills.baseline.add(skillBaseline.find(`${p.title ?? ''}\n${p.text}`, language), goldSkills);
-      occupations.project.add(new Set(countedOccupations.map((m) => m.isco)), goldOccupations);
-      occupations.baseline.add(occupationBaseline.find(`${p.title ?? ''}\n${p.text}`, language), goldOccupations);
-      for (const o of p.occupations) {
-        const found = countedOccupations.filter((m) => m.isco === o.isco);
+      const sameAll = (keys: Iterable<string>) => new Set([...keys].map(gold.same));
+      skills.project.add(sameAll(counted.map((m) => m.uri)), goldSkills);
+      skills.baseline.add(sameAll(skillBaseline.find(`${p.title ?? ''}\n${p.text}`, language)), goldSkills);
+      occupations.project.add(sameAll(countedOccupations.map((m) => m.isco)), goldOccupations);
+      occupations.baseline.add(
+        sameAll(occupationBaseline.find(`${p.title ?? ''}\n${p.text}`, language)),
+        goldOccupations,
+      );
+      for (const [isco, polarity] of gold.occupations) {
+        const found = countedOccupations.filter((m) => gold.same(m.isco) === isco);
         if (found.length === 0) continue;
         polarityFound++;
-        if (found.some((m) => m.polarity === o.polarity)) polarityRight++;
+        if (found.some((m) => m.polarity === polarity)) polarityRight++;
       }
+      const demandOf = (items: Map<string, Polarity>, kind: string) =>
+        [...items]
+          .filter(([, polarity]) => DEMAND.has(polarity))
+          .map(([key, polarity]) => `${kind} ${key} ${polarity}`);
       demand.add(
         new Set([
-          ...counted.filter((m) => DEMAND.has(m.polarity)).map((m) => `skill ${m.uri} ${m.polarity}`),
-          ...countedOccupations.filter((m) => DEMAND.has(m.polarity)).map((m) => `occ ${m.isco} ${m.polarity}`),
+          ...counted.filter((m) => DEMAND.has(m.polarity)).map((m) => `skill ${gold.same(m.uri)} ${m.polarity}`),
+          ...countedOccupations
+            .filter((m) => DEMAND.has(m.polarity))
+            .map((m) => `occ ${gold.same(m.isco)} ${m.polarity}`),
         ]),
-        new Set([
-          ...p.skills.filter((s) => DEMAND.has(s.polarity)).map((s) => `skill ${uriOf.get(s.label)} ${s.polarity}`),
-          ...p.occupations.filter((o) => DEMAND.has(o.polarity)).map((o) => `occ ${o.isco} ${o.polarity}`),
-        ]),
+        new Set([...demandOf(gold.skills, 'skill'), ...demandOf(gold.occupations, 'occ')]),
       );
     }
     const benchmark = `realistic ${language} ${split}`;

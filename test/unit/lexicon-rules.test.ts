@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest';
+import { LabelIndex } from '../../src/analysis/lexicon.js';
+import { morphologyFor } from '../../src/analysis/morphology.js';
+import type { Language } from '../../src/domain/language.js';
+
+/** The labels an index of `labels` finds in one sentence, by uri. */
+function found(
+  language: Language,
+  labels: [uri: string, label: string, kind?: 'pref' | 'alt' | 'alias'][],
+  text: string,
+) {
+  const index = new LabelIndex(language);
+  for (const [uri, label, kind = 'pref'] of labels) index.add({ uri, lang: language, kind, label });
+  return index.match(text, { index: 0, start: 0, end: text.length, text }).map((m) => m.uri);
+}
+
+describe('the lexical matcher on Swedish wording', () => {
+  it('takes a one-verb label as a skill named, not as what someone does', () => {
+    expect(found('sv', [['plan', 'planera']], 'Du kan planera och leda.')).toEqual(['plan']);
+    expect(found('sv', [['plan', 'planera']], 'Du planerar menyer.')).toEqual([]);
+    expect(found('sv', [['plan', 'planera']], 'Hon planerade allt.')).toEqual([]);
+  });
+
+  it('reads a noun in its definite form', () => {
+    expect(found('sv', [['cash', 'sköta en kassa']], 'Du sköter kassan.')).toEqual(['cash']);
+  });
+
+  it('keeps an agent noun apart from its verb', () => {
+    expect(morphologyFor('sv').keys('sköter').has('skötare')).toBe(false);
+    expect(found('sv', [['nurse', 'skötare']], 'Du sköter lönehantering.')).toEqual([]);
+    expect(found('sv', [['nurse', 'skötare']], 'Skötaren hjälper.')).toEqual(['nurse']);
+  });
+
+  it('does not join words of two coordinated phrases read backwards', () => {
+    const labels: [string, string][] = [['desk', 'ansvara för kassa']];
+    expect(found('sv', labels, 'Du sköter kassan och ansvarar för exponering.')).toEqual([]);
+    expect(found('sv', labels, 'Du ansvarar för kassan.')).toEqual(['desk']);
+    // a comma inverts titles, it does not coordinate
+    expect(found('sv', [['nurse', 'legitimerad sjuksköterska']], 'Sjuksköterska, legitimerad')).toEqual(['nurse']);
+  });
+
+  it('reads an action noun as its verb', () => {
+    const labels: [string, string][] = [['heat', 'installera värmepumpar']];
+    expect(found('sv', labels, 'Det största behovet gäller installation av värmepumpar.')).toEqual(['heat']);
+    expect(found('sv', [['drive', 'köra fordon']], 'Körning av fordon ingår.')).toEqual(['drive']);
+  });
+
+  it('gives the head of a letter-prefixed word nearly the whole word’s weight', () => {
+    expect(morphologyFor('sv').keys('D-körkort').get('körkort')).toBe(0.9);
+    expect(morphologyFor('sv').keys('Java-programmering').get('programmering')).toBe(0.7);
+  });
+});
+
+describe('a curated alias', () => {
+  it('overrides an ESCO label of the same words, in any inflection', () => {
+    const labels: [string, string, 'pref' | 'alt' | 'alias'][] = [
+      ['chef', 'kockar', 'alt'],
+      ['cook', 'kock', 'alias'],
+    ];
+    expect(found('sv', labels, 'Vi söker kockar.')).toEqual(['cook']);
+  });
+});
+
+describe('the lexical matcher on Finnish wording', () => {
+  it('relates an action noun to its verb where Voikko gives no derivation', () => {
+    const keys = (word: string) => morphologyFor('fi').keys(word);
+    expect(keys('purku').has('purkaa')).toBe(true);
+    expect(keys('ajoa').has('ajaa')).toBe(true);
+    expect(keys('laskenta').has('laskea')).toBe(true);
+    expect(keys('talo').size).toBe(1);
+  });
+
+  it('takes a job ad’s second person as a duty, another person as someone doing it', () => {
+    expect(found('fi', [['weld', 'hitsata']], 'Hitsaat teräsrakenteita.')).toEqual(['weld']);
+    expect(found('fi', [['weld', 'hitsata']], 'Yritys hitsaa teräsrakenteita.')).toEqual([]);
+  });
+
+  it('reads a compound written as two words, a genitive and a noun', () => {
+    const labels: [string, string][] = [['expert', 'kyberturvallisuusasiantuntija']];
+    expect(found('fi', labels, 'Pulaa on kyberturvallisuuden asiantuntijoista.')).toEqual(['expert']);
+    expect(found('fi', labels, 'Kyberturvallisuus on tärkeää, ja asiantuntijoita tarvitaan.')).toEqual([]);
+  });
+
+  it('gives the first part of a coordinated compound the head of the closed one', () => {
+    expect(found('fi', [['installation', 'sähköasennus']], 'Teemme sähkö- ja automaatioasennuksia.')).toEqual([
+      'installation',
+    ]);
+  });
+});
