@@ -250,13 +250,16 @@ export class LabelIndex {
     const found = place(words, prepared);
     if (!found) return undefined;
     const positions = [...new Set(found.positions)].sort((a, b) => a - b);
-    // a one-verb label matches the verb as a skill is named (infinitive, action noun), not a finite form
-    if (
-      label.single !== undefined &&
-      positions.length === 1 &&
-      this.morphology.isFiniteFormOf(tokens[positions[0]!]!.text, label.single)
-    )
-      return undefined;
+    // a one-verb label matches the verb as a skill is named (infinitive, action noun), not a finite form; a job
+    // ad's second person names a duty ("hitsaat"), unless the verb is one of many labels ("suunnittelet")
+    if (label.single !== undefined && positions.length === 1) {
+      const finite = this.morphology.finiteFormOf(tokens[positions[0]!]!.text, label.single);
+      if (
+        finite === 'other person' ||
+        (finite === 'second person' && this.frequency(label.words[0]!) > COMMON_WORD_LABELS)
+      )
+        return undefined;
+    }
     const first = positions[0]!;
     const last = positions[positions.length - 1]!;
     // words met in the reverse of the label's order across "och"/"ja" belong to two coordinated phrases:

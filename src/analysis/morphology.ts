@@ -10,6 +10,9 @@ import { openVoikko, type VoikkoReading } from './voikko.js';
  */
 export type WordKeys = Map<string, number>;
 
+/** A finite verb form: the second person (a job ad's "you weld") or any other. */
+export type FiniteForm = 'second person' | 'other person';
+
 export interface Morphology {
   readonly language: Language;
   /** keys of a word of the text */
@@ -21,10 +24,11 @@ export interface Morphology {
   /** true when every reading of the word is a verb (known for Finnish only) */
   isVerb(word: string): boolean;
   /**
-   * true when the word of a text is a finite form of the label word `verb` ("suunnittelee" of "suunnitella",
-   * "planerar" of "planera"): someone doing it, not the skill named by its infinitive or action noun
+   * Whether the word of a text is a finite form of the label word `verb` ("suunnittelee" of "suunnitella",
+   * "planerar" of "planera"): someone doing it, not the skill named by its infinitive or action noun. Finnish
+   * tells the second person apart ("hitsaat": a job ad's duty); Swedish has no person to tell.
    */
-  isFiniteFormOf(word: string, verb: string): boolean;
+  finiteFormOf(word: string, verb: string): FiniteForm | undefined;
   /** the inflected head of a compound, "asennuksiin" of "automaatioasennuksiin" (Finnish only) */
   compoundHead(word: string): string | undefined;
   /**
@@ -176,6 +180,9 @@ export function compoundParts(wordbases: string): Part[] {
     const current = parts[parts.length - 1];
     if (lemma !== undefined && !lemma.startsWith('+') && lemma !== '') {
       parts.push({ surface, root: lemma.replace(/=/g, '').toLowerCase(), derived: false, action: false });
+    } else if (!current && lemma === undefined && surface) {
+      // a bound first part with no lemma of its own ("+kolmi+vuoro(vuoro)+työ(työ)")
+      parts.push({ surface, root: surface, derived: false, action: false });
     } else if (current) {
       current.surface += surface;
       if (lemma?.startsWith('+')) {
@@ -231,6 +238,7 @@ interface FinnishEntry {
   keys: WordKeys;
   verb: boolean;
   finite: boolean;
+  secondPerson: boolean;
   /** the base forms when every reading is a noun, else none */
   nouns: string[];
   /** every reading is a genitive noun */
@@ -258,8 +266,10 @@ class FinnishMorphology implements Morphology {
     return this.entry(word).verb;
   }
 
-  isFiniteFormOf(word: string, verb: string): boolean {
-    return this.entry(verb).verb && this.entry(word).finite;
+  finiteFormOf(word: string, verb: string): FiniteForm | undefined {
+    if (!this.entry(verb).verb) return undefined;
+    const e = this.entry(word);
+    return e.finite ? (e.secondPerson ? 'second person' : 'other person') : undefined;
   }
 
   keys(word: string): WordKeys {
@@ -291,8 +301,8 @@ class FinnishMorphology implements Morphology {
     entry = {
       keys: this.compute(word, readings),
       verb: readings.length > 0 && readings.every((r) => r.wordClass === 'teonsana'),
-      // a job ad's "hitsaat", "kirjaat" (you weld, you record) name its duties: only other persons are finite here
-      finite: readings.length > 0 && readings.every((r) => FINITE_MOODS.has(r.mood) && r.person !== '2'),
+      finite: readings.length > 0 && readings.every((r) => FINITE_MOODS.has(r.mood)),
+      secondPerson: readings.length > 0 && readings.every((r) => r.person === '2'),
       nouns: nouns ? [...new Set(readings.map((r) => r.baseform.toLowerCase()))] : [],
       genitive: nouns && readings.every((r) => r.case === 'omanto'),
       head: inflectedHead(word, readings),
@@ -425,14 +435,15 @@ class StemmingMorphology implements Morphology {
     return [];
   }
 
-  isFiniteFormOf(word: string, verb: string): boolean {
-    if (this.language !== 'sv') return false;
+  finiteFormOf(word: string, verb: string): FiniteForm | undefined {
+    if (this.language !== 'sv') return undefined;
     // Swedish verbs are named by the infinitive in -a; present and past forms add to it or its stem
     const lower = word.toLowerCase();
     const infinitive = verb.toLowerCase();
-    if (!infinitive.endsWith('a') || lower === infinitive) return false;
+    if (!infinitive.endsWith('a') || lower === infinitive) return undefined;
     const stem = infinitive.slice(0, -1);
-    return [`${infinitive}r`, `${stem}er`, `${infinitive}de`, `${stem}de`, `${stem}te`, `${stem}dde`].includes(lower);
+    const finite = [`${infinitive}r`, `${stem}er`, `${infinitive}de`, `${stem}de`, `${stem}te`, `${stem}dde`];
+    return finite.includes(lower) ? 'other person' : undefined;
   }
 
   keys(word: string): WordKeys {
@@ -443,8 +454,12 @@ class StemmingMorphology implements Morphology {
     put(keys, this.stem(lower), 1);
     put(keys, `=${lower}`, 1); // the word as written, for names ("Solidity" is not "solid")
     if (this.language === 'sv') {
-      // the definite form of a noun in -a, which the stemmer leaves whole: "kassan" is "kassa"
+      // definite forms the stemmer leaves whole: "kassan" is "kassa", "området" "område", "arbetet" "arbete"
       if (lower.length >= 5 && lower.endsWith('an')) put(keys, this.stem(lower.slice(0, -1)), 0.95);
+      if (lower.length >= 6 && lower.endsWith('et')) {
+        put(keys, this.stem(lower.slice(0, -1)), 0.95);
+        put(keys, this.stem(lower.slice(0, -2)), 0.95);
+      }
       // an action noun is its verb too: "installation" → "installera", "körning" → "köra", "planering" → "planera"
       for (const verb of swedishVerbsOfActionNoun(lower)) put(keys, this.stem(verb), 0.9);
     }

@@ -523,8 +523,9 @@ describe.each(engines())('organisations and keys on %s', (engine) => {
       expect(r.perturbed).toBe(true);
       expect(Math.abs(r.documents - 3)).toBeLessThanOrEqual(2);
       expect(Math.abs(r.demand - 3)).toBeLessThanOrEqual(0.451);
-      expect(r.demand).not.toBe(3);
     }
+    // one month's noise may now and then round to nothing; four months' all doing so is no chance
+    expect(monthly.some((r) => r.demand !== 3)).toBe(true);
     // asking again gives the same figures: repeating a query does not average the noise away
     expect((await viewer({ method: 'GET', url: url('month') })).json<Series>().rows).toEqual(monthly);
     // the quarter less its months (R4) is noise around zero, not a count

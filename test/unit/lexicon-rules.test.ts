@@ -23,6 +23,7 @@ describe('the lexical matcher on Swedish wording', () => {
 
   it('reads a noun in its definite form', () => {
     expect(found('sv', [['cash', 'sköta en kassa']], 'Du sköter kassan.')).toEqual(['cash']);
+    expect(found('sv', [['patrol', 'patrullera områden']], 'Du patrullerar området.')).toEqual(['patrol']);
   });
 
   it('keeps an agent noun apart from its verb', () => {
