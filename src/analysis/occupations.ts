@@ -35,7 +35,8 @@ export function headLabels(
       const comma = l.label.indexOf(', ');
       if (comma <= 0) continue;
       const head = l.label.slice(0, comma);
-      if (preferred.has(head.toLowerCase())) continue;
+      // "hotelli-, ravintola- ja catering-alan …": a coordinated prefix, not a name before a qualifier
+      if (head.endsWith('-') || preferred.has(head.toLowerCase())) continue;
       const entry = heads.get(head) ?? { all: new Set<string>(), pref: new Set<string>() };
       entry.all.add(l.uri);
       if (l.kind === 'pref') entry.pref.add(l.uri);

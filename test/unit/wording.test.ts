@@ -94,6 +94,8 @@ describe('the heads of ESCO’s qualified occupation labels', () => {
         label('o:nurse', 'sv', 'sjuksköterska, grundutbildad'),
         label('o:assistant', 'sv', 'undersköterska, vård'),
         label('o:assistant', 'sv', 'undersköterska'),
+        // a coordinated prefix before the comma is no head
+        label('o:nurse', 'fi', 'hotelli-, ravintola- ja catering-alan opettaja'),
       ],
       iscoOf,
     );
