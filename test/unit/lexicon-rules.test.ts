@@ -3,7 +3,7 @@ import { LabelIndex } from '../../src/analysis/lexicon.js';
 import { morphologyFor } from '../../src/analysis/morphology.js';
 import type { Language } from '../../src/domain/language.js';
 
-/** The labels an index of `labels` finds in one sentence, by uri. */
+/** The concepts an index of `labels` finds in one sentence, by uri. */
 function found(
   language: Language,
   labels: [uri: string, label: string, kind?: 'pref' | 'alt' | 'alias'][],
@@ -11,7 +11,7 @@ function found(
 ) {
   const index = new LabelIndex(language);
   for (const [uri, label, kind = 'pref'] of labels) index.add({ uri, lang: language, kind, label });
-  return index.match(text, { index: 0, start: 0, end: text.length, text }).map((m) => m.uri);
+  return [...new Set(index.match(text, { index: 0, start: 0, end: text.length, text }).map((m) => m.uri))];
 }
 
 describe('the lexical matcher on Swedish wording', () => {

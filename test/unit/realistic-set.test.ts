@@ -33,7 +33,8 @@ describe('the realistic set', () => {
     expect(() => readRealisticSet(dir, taxonomy.skills)).toThrow(/fi\.jsonl:1: "welding" is no ESCO skill/);
   });
 
-  it('scores counted skills, occupations, polarity and demand against the gold of each passage', () => {
+  /** The welder note with its gold (MIG welding, or what `mig` accepts for it), and the test half's scores. */
+  const scoreWelderNote = (mig: Record<string, unknown> = {}) => {
     writeFileSync(
       join(dir, 'fi.jsonl'),
       [
@@ -42,7 +43,7 @@ describe('the realistic set', () => {
           text: 'Pulaa on hitsaajista. Tarvitaan hitsaustekniikat ja Python-ohjelmointia.',
           skills: [
             { label: 'welding techniques', polarity: 'need' },
-            { label: 'perform metal inert gas welding', polarity: 'need' },
+            { label: 'perform metal inert gas welding', polarity: 'need', ...mig },
           ],
           occupations: [{ isco: '7212', polarity: 'need', horizon: 'current' }],
         }),
@@ -50,7 +51,11 @@ describe('the realistic set', () => {
       ].join('\n'),
     );
     const rows = scoreRealistic(analyzer, taxonomy, readRealisticSet(dir, taxonomy.skills), 'test');
-    const value = (metric: string) => rows.find((r) => r.metric === metric)!.project;
+    return { rows, value: (metric: string) => rows.find((r) => r.metric === metric)!.project };
+  };
+
+  it('scores counted skills, occupations, polarity and demand against the gold of each passage', () => {
+    const { rows, value } = scoreWelderNote();
     expect(rows.every((r) => r.benchmark === 'realistic fi test' && r.n === 1)).toBe(true);
     // found: welding techniques (right) and Python (not in the gold); MIG welding missed
     expect(value('skills P')).toBe(0.5);
@@ -62,20 +67,7 @@ describe('the realistic set', () => {
   });
 
   it('takes an accepted alternative of a gold skill as that skill', () => {
-    writeFileSync(
-      join(dir, 'fi.jsonl'),
-      passage({
-        id: 'one',
-        text: 'Pulaa on hitsaajista. Tarvitaan hitsaustekniikat ja Python-ohjelmointia.',
-        skills: [
-          { label: 'welding techniques', polarity: 'need' },
-          { label: 'perform metal inert gas welding', polarity: 'need', or: [PYTHON] },
-        ],
-        occupations: [{ isco: '7212', polarity: 'need', horizon: 'current' }],
-      }),
-    );
-    const rows = scoreRealistic(analyzer, taxonomy, readRealisticSet(dir, taxonomy.skills), 'test');
-    const value = (metric: string) => rows.find((r) => r.metric === metric)!.project;
+    const { value } = scoreWelderNote({ or: [PYTHON] });
     expect([value('skills P'), value('skills R'), value('demand P'), value('demand R')]).toEqual([1, 1, 1, 1]);
   });
 });
