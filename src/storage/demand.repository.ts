@@ -586,20 +586,23 @@ export class DemandRepository {
   }
 
   /**
-   * The documents behind one skill's demand under the filters, newest first, with how many of their mentions
+   * The documents behind one skill's demand under the filters (or, without a skill, behind the demand the
+   * filters select: an occupation's with concept occupation), newest first, with how many of their mentions
    * count: the drill-down from a bar or a cell to the texts.
    */
   async documentsOf(
-    skill: string,
+    skill: string | undefined,
     f: DemandFilters,
     page: { limit: number; offset: number },
     /** only documents this organisation may read: its own and the shared ones */
     readableBy?: string,
   ): Promise<{ total: number; documents: { id: string; mentions: number }[] }> {
-    const w = await this.where(f, readableBy ? [skill, readableBy] : [skill]);
+    const fixed = [...(skill !== undefined ? [skill] : []), ...(readableBy !== undefined ? [readableBy] : [])];
+    const reader = `$${fixed.length}`;
+    const w = await this.where(f, fixed);
     const where = whereSql([
-      'skill_uri = $1',
-      ...(readableBy ? ['(org_id = $2 OR NOT private)'] : []),
+      ...(skill !== undefined ? ['skill_uri = $1'] : []),
+      ...(readableBy !== undefined ? [`(org_id = ${reader} OR NOT private)`] : []),
       ...w.conditions,
     ]);
     const total = await this.db.query<{ n: number }>(

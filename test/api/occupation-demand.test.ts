@@ -136,6 +136,40 @@ describe.each(engines())('occupations as demand on %s', (engine) => {
     expect(byOccupation.rows.map((r) => r.key)).toEqual([WELDER]);
   });
 
+  it('drills down from an occupation or ISCO group to its documents and sentences', async () => {
+    type Evidence = {
+      occupation: { key: string; label: string };
+      total: number;
+      documents: {
+        kind: string;
+        mentions: number;
+        sentences: { text: string; spans: unknown[]; polarity: string }[];
+      }[];
+    };
+    const byUri = await get(`/v1/demand/documents?concept=occupation&occupation=${encodeURIComponent(WELDER)}&lang=en`);
+    expect(byUri.statusCode, byUri.body).toBe(200);
+    const evidence = byUri.json<Evidence>();
+    expect(evidence.occupation).toEqual({ key: WELDER, label: 'welder' });
+    expect(evidence.total).toBe(2);
+    // the note's sentence names the welders; the job ad's own occupation counts without a sentence
+    const note = evidence.documents.find((d) => d.kind === 'meeting_note')!;
+    expect(note.sentences.map((x) => [x.text, x.polarity, x.spans.length])).toEqual([
+      ['Ensi vuonna tarvitaan viisi hitsaajaa, sillä tilauskanta kasvaa.', 'need', 1],
+    ]);
+    expect(evidence.documents.find((d) => d.kind === 'job_ad')).toMatchObject({ mentions: 1, sentences: [] });
+    // an ISCO-08 group, and a surplus
+    const surplus = (
+      await get('/v1/demand/documents?concept=occupation&occupation=72&polarity=surplus')
+    ).json<Evidence>();
+    expect(surplus.total).toBe(1);
+    expect(surplus.documents[0]!.sentences[0]!.polarity).toBe('surplus');
+    // a skill with concept=occupation, or no key at all, is a 400 naming the parameter
+    const mixed = await get(`/v1/demand/documents?concept=occupation&skill=${encodeURIComponent(WELDER)}`);
+    expect([mixed.statusCode, mixed.json<{ field: string }>().field]).toEqual([400, 'occupation']);
+    const none = await get('/v1/demand/documents');
+    expect([none.statusCode, none.json<{ field: string }>().field]).toEqual([400, 'skill']);
+  });
+
   it('refuses to group occupations by skill', async () => {
     const res = await get('/v1/demand?groupBy=skill&concept=occupation');
     expect(res.statusCode).toBe(400);

@@ -152,7 +152,13 @@ const CompareQuery = Type.Object(
 const EvidenceQuery = Type.Object(
   {
     ...Filters,
-    skill: Type.String({ minLength: 1, maxLength: 300, description: 'ESCO skill URI' }),
+    skill: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 300,
+        description: 'ESCO skill URI; without it, with concept=occupation, the documents of `occupation`',
+      }),
+    ),
     limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
     offset: Type.Integer({ minimum: 0, maximum: 1_000_000, default: 0 }),
   },
@@ -543,14 +549,15 @@ export const demandRoutes =
       {
         schema: {
           tags: ['demand'],
-          summary: "The documents and sentences behind one skill's demand (drill-down)",
+          summary: "The documents and sentences behind one skill's or occupation's demand (drill-down)",
           description:
-            'The documents whose mentions of `skill` count under the filters, newest first, each with the sentences that mention it and where: ' +
-            "your organisation's documents and shared ones only (so `total` can be below the demand's document count). Each read is written to the audit log.",
+            'The documents whose mentions of `skill` (or, with concept=occupation, of `occupation`: an ESCO URI or an ISCO-08 code) count under the filters, newest first, each with the sentences that mention it and where: ' +
+            "your organisation's documents and shared ones only (so `total` can be below the demand's document count). A job ad's own occupation counts without a sentence. Each read is written to the audit log.",
           querystring: EvidenceQuery,
           response: {
             200: Type.Object({
-              skill: Type.Object({ uri: Type.String(), label: Type.String() }),
+              skill: Type.Optional(Type.Object({ uri: Type.String(), label: Type.String() })),
+              occupation: Type.Optional(Type.Object({ key: Type.String(), label: Type.String() })),
               total: Type.Integer(),
               documents: Type.Array(
                 Type.Object({
@@ -560,7 +567,9 @@ export const demandRoutes =
                   date: Type.Union([Type.String(), Type.Null()]),
                   language: Type.Union([Type.String(), Type.Null()]),
                   region: Type.Union([Type.String(), Type.Null()]),
-                  mentions: Type.Integer({ description: 'mentions of the skill that count under the filters' }),
+                  mentions: Type.Integer({
+                    description: 'mentions of the skill (or occupation) that count under the filters',
+                  }),
                   sentences: Type.Array(EvidenceSentence),
                 }),
               ),
@@ -574,18 +583,37 @@ export const demandRoutes =
       async (request, reply) => {
         const q = request.query;
         return guarded(reply, q, async () => {
-          const label = (await repo.labels('skill', [q.skill], q.lang)).get(q.skill);
-          if (label === undefined) {
-            return reply.code(400).send({
-              statusCode: 400,
-              error: 'Bad Request',
-              message: `querystring.skill: unknown ESCO skill ${JSON.stringify(q.skill)}`,
-              field: 'skill',
-            });
-          }
+          const bad = (field: string, message: string) =>
+            reply
+              .code(400)
+              .send({ statusCode: 400, error: 'Bad Request', message: `querystring.${field}: ${message}`, field });
+          const occupational = q.concept === 'occupation';
+          if (occupational && (q.skill !== undefined || q.occupation === undefined))
+            return bad(
+              'occupation',
+              'with concept=occupation, give the occupation (ESCO URI or ISCO-08 code), not a skill',
+            );
+          if (!occupational && q.skill === undefined)
+            return bad('skill', 'required: the ESCO skill URI (or concept=occupation with an occupation)');
+          const key = occupational ? q.occupation! : q.skill!;
+          const isco = /^\d{1,4}$/.test(key);
+          const label = (
+            await repo.labels(
+              occupational ? (isco ? (`isco${key.length}` as GroupBy) : 'occupation') : 'skill',
+              [key],
+              q.lang,
+            )
+          ).get(key);
+          if (label === undefined)
+            return occupational
+              ? bad(
+                  'occupation',
+                  `unknown occupation ${JSON.stringify(key)} (an ESCO occupation URI or an ISCO-08 code)`,
+                )
+              : bad('skill', `unknown ESCO skill ${JSON.stringify(key)}`);
           const principal = principalOf(request);
           const found = await repo.documentsOf(
-            q.skill,
+            occupational ? undefined : key,
             filtersOf(q, viewerOf(request)),
             { limit: q.limit, offset: q.offset },
             principal.orgId,
@@ -599,8 +627,11 @@ export const demandRoutes =
             // offsets refer to the normalised text the analysis read
             const text = normalizeText(doc.text);
             const sentences = new Map<number, Static<typeof EvidenceSentence>>();
-            for (const m of analysis?.mentions ?? []) {
-              if (m.uri !== q.skill || !m.counted) continue;
+            const named = occupational
+              ? (analysis?.occupationMentions ?? []).filter((m) => (isco ? m.isco.startsWith(key) : m.uri === key))
+              : (analysis?.mentions ?? []).filter((m) => m.uri === key);
+            for (const m of named) {
+              if (!m.counted) continue;
               const s = analysis!.sentences[m.sentenceIndex];
               if (!s) continue;
               let entry = sentences.get(s.index);
@@ -628,7 +659,12 @@ export const demandRoutes =
               sentences: [...sentences.values()].sort((a, b) => a.index - b.index),
             };
           });
-          return { skill: { uri: q.skill, label }, total: found.total, documents, attribution: ATTRIBUTION };
+          return {
+            ...(occupational ? { occupation: { key, label } } : { skill: { uri: key, label } }),
+            total: found.total,
+            documents,
+            attribution: ATTRIBUTION,
+          };
         });
       },
     );
