@@ -243,8 +243,6 @@ interface FinnishEntry {
   nouns: string[];
   /** every reading is a genitive noun */
   genitive: boolean;
-  /** the inflected head when every reading is the same compound */
-  head: string | undefined;
 }
 
 class FinnishMorphology implements Morphology {
@@ -277,7 +275,8 @@ class FinnishMorphology implements Morphology {
   }
 
   compoundHead(word: string): string | undefined {
-    return this.entry(word).head;
+    // asked only of a word after "ja"/"och" that follows a hyphen-ended part: rare, so not kept per word
+    return inflectedHead(word, this.voikko.analyze(word));
   }
 
   openCompound(first: string, second: string): string[] {
@@ -292,7 +291,7 @@ class FinnishMorphology implements Morphology {
     return [...out];
   }
 
-  /** One Voikko analysis per word serves its keys, its word class, its case and its compound head. */
+  /** One Voikko analysis per word serves its keys, its word class and its case. */
   private entry(word: string): FinnishEntry {
     let entry = this.cache.get(word);
     if (entry) return entry;
@@ -305,21 +304,28 @@ class FinnishMorphology implements Morphology {
       secondPerson: readings.length > 0 && readings.every((r) => r.person === '2'),
       nouns: nouns ? [...new Set(readings.map((r) => r.baseform.toLowerCase()))] : [],
       genitive: nouns && readings.every((r) => r.case === 'omanto'),
-      head: inflectedHead(word, readings),
     };
     if (this.cache.size > 200_000) this.cache.clear();
     this.cache.set(word, entry);
     return entry;
   }
 
+  /** lemma → the verbs it is the action of, remembered: every inflected form of "purku" asks again */
+  private readonly actionVerbs = new Map<string, string[]>();
+
   /** purku → purkaa, ajo → ajaa, luku → lukea: the verbs a noun in -u, -y, -o or -ö is the action of. */
   private verbsOfActionNoun(lemma: string): string[] {
     if (!/[^aeiouyäö][uyoö]$/.test(lemma) || lemma.length < 3) return [];
+    let verbs = this.actionVerbs.get(lemma);
+    if (verbs) return verbs;
     const stem = lemma.slice(0, -1);
     const back = /[aou]/.test(stem);
-    return [stem + (back ? 'aa' : 'ää'), stem + (back ? 'ea' : 'eä')].filter((verb) =>
+    verbs = [stem + (back ? 'aa' : 'ää'), stem + (back ? 'ea' : 'eä')].filter((verb) =>
       this.voikko.analyze(verb).some((r) => r.wordClass === 'teonsana' && r.baseform.toLowerCase() === verb),
     );
+    if (this.actionVerbs.size > 50_000) this.actionVerbs.clear();
+    this.actionVerbs.set(lemma, verbs);
+    return verbs;
   }
 
   private compute(word: string, readings: VoikkoReading[]): WordKeys {
