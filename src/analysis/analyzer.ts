@@ -382,10 +382,11 @@ export class Analyzer {
   }
 
   /**
-   * The occupations named in the sentences (`OccupationClassifier.mentions`), each with its signal. A name in running text is a need or a surplus
-   * only where its sentence says so ("pulaa on hitsaajista"); without a cue it is a mention, even in a job ad,
-   * whose text names colleagues and customers too ("työskentelet sairaanhoitajien kanssa"). A job ad adds its own
-   * occupation once, as a need for its vacancies, and its text's names of that occupation are folded into it.
+   * The occupations named in the sentences (`OccupationClassifier.mentions`), each with its signal. A name in
+   * running text is a need or a surplus only where its sentence says so ("pulaa on hitsaajista"); without a cue it
+   * is a mention, even in a job ad, whose text names colleagues and customers too ("työskentelet sairaanhoitajien
+   * kanssa"). A job ad adds its own occupation once, as a need for its vacancies, and its text's names of that
+   * occupation are folded into it.
    */
   private occupationMentionsOf(
     input: AnalysisInput,

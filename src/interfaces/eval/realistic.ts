@@ -12,12 +12,13 @@ import type { TaxonomyData } from '../../domain/taxonomy.js';
 import { microF1 } from './metrics.js';
 import type { MetricRow } from './run.js';
 
+/** An ISCO-08 code of a unit group (four digits) or, where the text names only that, a minor group (three). */
+const ISCO = Type.String({ pattern: '^\\d{3,4}$' });
+
 /**
  * A passage of the project's realistic set: a job ad, news item or meeting note written like real ones, with what
  * a reader counts in it. Skills are named by their ESCO preferred label in English, occupations by ISCO-08 code.
  */
-const ISCO = Type.String({ pattern: '^\\d{3,4}$' });
-
 export const RealisticPassage = Type.Object({
   id: Type.String(),
   /** dev: for looking at and tuning; test: scored only, never tuned on */
