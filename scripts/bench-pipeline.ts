@@ -3,7 +3,7 @@
  * lexical only (all three languages) and lexical + semantic (English, where the encoder applies), and the bare
  * encoder's sentences/s on the same sentences (the ratio is the headline). Uses the official data under
  * TAXONOMY_DIR (default ../shared/data) when present, else the test fixture.
- *   npm run bench:pipeline [-- --docs 2000 --semantic-docs 100 --no-semantic]
+ *   npm run bench:pipeline [-- --docs 2000 --semantic-docs 100 --chars 2000 --encoder-threads 2 --no-semantic]
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -26,6 +26,7 @@ const { values } = parseArgs({
     'semantic-docs': { type: 'string', default: '100' },
     chars: { type: 'string', default: '2000' },
     'no-semantic': { type: 'boolean', default: false },
+    'encoder-threads': { type: 'string', default: process.env.ENCODER_THREADS ?? '2' },
   },
 });
 const chars = Number(values.chars);
@@ -94,13 +95,13 @@ console.log(
 report('lexical (1 core)', await measure(ads, async (text) => analyzer.analyze({ text }).sentences.length));
 
 if (!values['no-semantic']) {
-  const encoder = new UniversalSentenceEncoder();
+  const encoder = new UniversalSentenceEncoder(Number(values['encoder-threads']));
   t = performance.now();
   const matcher = await SemanticSkillMatcher.build(skills, encoder, cacheDir, taxonomyKey, (d, n) => {
     if (d % 1024 === 0 || d === n) process.stderr.write(`  embedding skill labels ${d}/${n}\n`);
   });
   console.log(
-    `semantic: ${encoder.id}, ${matcher.size} label vectors ready in ${((performance.now() - t) / 1000).toFixed(1)} s (disk cache ${cacheDir})`,
+    `semantic: ${encoder.id} in ${encoder.threads} thread(s), ${matcher.size} label vectors ready in ${((performance.now() - t) / 1000).toFixed(1)} s (disk cache ${cacheDir})`,
   );
   analyzer.attachSemantic(matcher);
   const english = syntheticAds(Number(values['semantic-docs']) * 4, 11, chars).filter((a) => a.lang === 'en');

@@ -36,6 +36,7 @@ const env = {
   LOG_LEVEL: 'warn',
   QUEUE_PREFIX: 'benchworker',
   DATA_DIR: join(PROJECT_ROOT, 'data'),
+  ...(process.env.ENCODER_THREADS && { ENCODER_THREADS: process.env.ENCODER_THREADS }),
 };
 const config = loadConfig(env);
 const db = await openDatabase({ url: pg.url });

@@ -15,7 +15,10 @@ import { SemanticSkillMatcher } from './semantic.js';
  */
 export async function loadAnalyzer(
   data: TaxonomyData,
-  config: Pick<Config, 'CALIBRATION_FILE' | 'COUNT_THRESHOLD' | 'SEMANTIC_MODEL' | 'MODELS_DIR' | 'DATA_DIR'>,
+  config: Pick<
+    Config,
+    'CALIBRATION_FILE' | 'COUNT_THRESHOLD' | 'SEMANTIC_MODEL' | 'MODELS_DIR' | 'DATA_DIR' | 'ENCODER_THREADS'
+  >,
   log: Logger,
   options: { waitForSemantic?: boolean } = {},
 ): Promise<Analyzer> {
@@ -25,7 +28,7 @@ export async function loadAnalyzer(
     countThreshold: config.COUNT_THRESHOLD,
   });
   if (!semanticModel || !data.version) return analyzer;
-  const embedder = createEmbedder(semanticModel, config.MODELS_DIR);
+  const embedder = createEmbedder(semanticModel, config.MODELS_DIR, config.ENCODER_THREADS);
   if (!embedder) return analyzer;
   const started = Date.now();
   let lastLog = 0;

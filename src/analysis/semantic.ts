@@ -92,7 +92,8 @@ export class SemanticSkillMatcher {
     // with a deadline, a batch at a time, so that a long text stops soon after its time is up
     const texts = units.map((u) => u.unit.text);
     const vectors: Float32Array[] = [];
-    const step = options?.deadline === undefined ? texts.length : DEADLINE_BATCH;
+    const step =
+      options?.deadline === undefined ? texts.length : Math.max(DEADLINE_BATCH, this.embedder.parallelism ?? 0);
     for (let i = 0; i < texts.length; i += step) {
       checkDeadline(options);
       vectors.push(...(await this.embedder.embed(texts.slice(i, i + step))));

@@ -42,6 +42,19 @@ export const ConfigSchema = Type.Object({
     default: 'use-lite-en',
     description: 'sentence encoder for semantic skill candidates: an id of models/manifest.json, or none',
   }),
+  ENCODER_THREADS: Type.Integer({
+    minimum: 1,
+    maximum: 16,
+    default: 1,
+    description:
+      'threads running the sentence encoder in a process that analyses the queue: 1 runs it in the analysing thread; more embed a long text in parallel, one core and a model in memory each',
+  }),
+  ANALYZE_ENCODER_THREADS: Type.Integer({
+    minimum: 1,
+    maximum: 16,
+    default: 2,
+    description: 'the same for the process that answers POST /v1/analyze, where a long text is waited for',
+  }),
   MODELS_DIR: Type.String({ minLength: 1, default: './models', description: 'local ONNX models' }),
   CALIBRATION_FILE: Type.String({
     minLength: 1,

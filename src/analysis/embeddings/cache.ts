@@ -43,7 +43,7 @@ export async function cachedEmbeddings(
       return texts.map((_, i) => all.slice(i * dims, (i + 1) * dims));
     }
   }
-  const vectors = await embedAll(embedder, texts, 64, progress);
+  const vectors = await embedAll(embedder, texts, Math.max(64, embedder.parallelism ?? 0), progress);
   const all = new Float32Array(texts.length * dims);
   vectors.forEach((v, i) => all.set(v, i * dims));
   writeCacheFile(file, Buffer.from(all.buffer));

@@ -5,6 +5,8 @@ export interface Embedder {
   readonly dims: number;
   /** the languages the model understands */
   readonly languages: readonly string[];
+  /** texts worth handing to `embed` at once to keep all of the model's threads busy (default: any) */
+  readonly parallelism?: number;
   embed(texts: string[]): Promise<Float32Array[]>;
 }
 

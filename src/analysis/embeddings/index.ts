@@ -3,8 +3,8 @@ import { readManifest } from './manifest.js';
 import { TransformersEmbedder } from './transformers.embedder.js';
 import { UniversalSentenceEncoder } from './use.embedder.js';
 
-/** The encoder named by SEMANTIC_MODEL (a manifest id), or null for `none`. */
-export function createEmbedder(model: string, modelsDir: string): Embedder | null {
+/** The encoder named by SEMANTIC_MODEL (a manifest id), or null for `none`; `threads` for an encoder run in threads. */
+export function createEmbedder(model: string, modelsDir: string, threads = 1): Embedder | null {
   if (model === 'none') return null;
   const entry = readManifest(modelsDir).find((m) => m.id === model);
   if (!entry)
@@ -13,5 +13,5 @@ export function createEmbedder(model: string, modelsDir: string): Embedder | nul
         .map((m) => m.id)
         .join(', ')}, none)`,
     );
-  return entry.backend === 'use' ? new UniversalSentenceEncoder() : new TransformersEmbedder(modelsDir, entry);
+  return entry.backend === 'use' ? new UniversalSentenceEncoder(threads) : new TransformersEmbedder(modelsDir, entry);
 }

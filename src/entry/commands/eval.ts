@@ -39,7 +39,7 @@ export async function evalCommand(config: Config, log: Logger, args: string[]): 
   say(`reading the taxonomy from ${config.TAXONOMY_DIR}…`);
   const taxonomy = await readTaxonomy(config.TAXONOMY_DIR, { aliasFiles: config.ALIASES_FILES.split(','), log });
   const analyzer = await loadAnalyzer(taxonomy, config, log);
-  const embedder = values['no-encoder'] ? null : new UniversalSentenceEncoder();
+  const embedder = values['no-encoder'] ? null : new UniversalSentenceEncoder(config.ENCODER_THREADS);
   const rows = await runEval({
     benchDir,
     skills: taxonomy.skills,
