@@ -248,6 +248,26 @@ describe.skipIf(!present)('the analyst page in headless Chromium', () => {
     );
     expect(page.url()).toContain('skill=');
     await shot(page, 'drill-down-en');
+
+    // occupations drill down too: to the sentences that name them, and to job ads that are theirs
+    await page.selectOption('#groupBy', 'occupation');
+    const occupations = await api<{ rows: Row[] }>('/v1/demand?groupBy=occupation&limit=20&lang=en');
+    const occupation = occupations.rows[0]!;
+    await page.click(`table[data-table="overview"] button[data-occupation="${occupation.key}"]`);
+    await page.waitForSelector('#drill-panel h2:has-text("occupation")');
+    const named = await api<{ total: number; documents: { id: string; sentences: unknown[] }[] }>(
+      `/v1/demand/documents?concept=occupation&occupation=${encodeURIComponent(occupation.key)}&lang=en`,
+    );
+    expect(named.total).toBeGreaterThan(0);
+    expect(await page.$$eval('#drill-panel article', (a) => a.map((x) => x.getAttribute('data-document')))).toEqual(
+      named.documents.map((d) => d.id),
+    );
+    expect(await page.textContent('#drill-panel h2')).toBe(
+      `Documents behind the occupation: ${occupation.label} (${named.total})`,
+    );
+    const own = named.documents.filter((d) => d.sentences.length === 0).length;
+    expect(await page.$$eval('#drill-panel article p.meta', (p) => p.length)).toBe(own);
+    expect(page.url()).toContain('occupation=');
     await page.close();
   });
 

@@ -3,7 +3,7 @@
 import { hasKey, KeyError, regionList, setKey } from './api.js';
 import { loadCharts } from './charts.js';
 import { el } from './dom.js';
-import { openDrill } from './drill.js';
+import { drilled, openDrill } from './drill.js';
 import { saveState, state, t } from './state.js';
 import { horizons } from './views/horizons.js';
 import { overview } from './views/overview.js';
@@ -114,7 +114,7 @@ async function start() {
     translate();
     await fillRegions().catch(() => undefined);
     await render();
-    if (state.skill) await openDrill(state.skill);
+    if (drilled()) await openDrill(drilled().key, drilled());
   });
   const region = document.getElementById('region');
   region.addEventListener('change', () => {
@@ -133,7 +133,7 @@ async function start() {
   const loading = Promise.all([fillRegions().catch(() => undefined), render()]);
   loadCharts().catch(() => {}); // a chart awaiting it reports the failure
   await loading;
-  if (state.skill) await openDrill(state.skill);
+  if (drilled()) await openDrill(drilled().key, drilled());
 }
 
 window.radar = { state };

@@ -1,21 +1,31 @@
-// The drill-down: the documents and sentences behind one skill's demand.
+// The drill-down: the documents and sentences behind one skill's or one occupation's demand.
 import { api } from './api.js';
 import { el } from './dom.js';
 import { filters, fmt, saveState, state, t } from './state.js';
 
-export async function openDrill(skill, offset = 0) {
-  state.skill = skill;
+/** What the drill-down shows, kept in the page's URL: a skill (its URI) or an occupation (URI or ISCO-08 code). */
+export const drilled = () =>
+  state.occupation ? { key: state.occupation, concept: 'occupation' } : state.skill ? { key: state.skill } : undefined;
+
+/** Opens the drill-down of a skill, or with concept 'occupation' of an occupation or ISCO-08 group. */
+export async function openDrill(key, { concept = 'skill', offset = 0 } = {}) {
+  const occupational = concept === 'occupation';
+  delete state.skill;
+  delete state.occupation;
+  state[occupational ? 'occupation' : 'skill'] = key;
   saveState();
   const box = document.getElementById('drill');
   box.hidden = false;
-  const data = await api('/v1/demand/documents', { ...filters(), skill, limit: 20, offset });
+  const asked = occupational ? { concept, occupation: key } : { skill: key };
+  const data = await api('/v1/demand/documents', { ...filters(), ...asked, limit: 20, offset });
   if (offset === 0) box.replaceChildren();
   if (offset === 0) {
+    const label = (occupational ? data.occupation : data.skill).label;
     box.append(
       el(
         'div',
         { class: 'panel', id: 'drill-panel' },
-        el('h2', {}, `${t('drillTitle')}: ${data.skill.label} (${fmt.int(data.total)})`),
+        el('h2', {}, `${t(occupational ? 'drillOccupationTitle' : 'drillTitle')}: ${label} (${fmt.int(data.total)})`),
         el('div', { class: 'tools' }, el('button', { type: 'button', onclick: closeDrill }, t('close'))),
         el('div', { id: 'drill-docs' }),
       ),
@@ -34,6 +44,8 @@ export async function openDrill(skill, offset = 0) {
       p.append(s.text.slice(pos), el('span', { class: 'meta' }, ` (${t(`h_${s.horizon}`)})`));
       return p;
     });
+    // a job ad's own occupation counts without a sentence
+    if (occupational && sentences.length === 0) sentences.push(el('p', { class: 'meta' }, t('ownOccupation')));
     list.append(
       el(
         'article',
@@ -54,7 +66,7 @@ export async function openDrill(skill, offset = 0) {
     list.after(
       el(
         'button',
-        { type: 'button', id: 'drill-more', onclick: () => openDrill(skill, shown) },
+        { type: 'button', id: 'drill-more', onclick: () => openDrill(key, { concept, offset: shown }) },
         `${t('more')} (${shown} ${t('of')} ${data.total})`,
       ),
     );
@@ -63,12 +75,17 @@ export async function openDrill(skill, offset = 0) {
 
 export function closeDrill() {
   delete state.skill;
+  delete state.occupation;
   saveState();
   const box = document.getElementById('drill');
   box.hidden = true;
   box.replaceChildren();
 }
 
-/** A skill's name that opens its drill-down. */
-export const drillButton = (key, label) =>
-  el('button', { type: 'button', class: 'link', 'data-skill': key, onclick: () => openDrill(key) }, label);
+/** A skill's (or an occupation's) name that opens its drill-down. */
+export const drillButton = (key, label, concept = 'skill') =>
+  el(
+    'button',
+    { type: 'button', class: 'link', [`data-${concept}`]: key, onclick: () => openDrill(key, { concept }) },
+    label,
+  );

@@ -5,14 +5,16 @@ import { el, panel, perturbedNote, table } from '../dom.js';
 import { drillButton, openDrill } from '../drill.js';
 import { filters, fmt, state, t } from '../state.js';
 
-const GROUP_FOR_DRILL = new Set(['skill']);
+/** The groupings whose rows open a drill-down, and the concept they count. */
+const DRILL_CONCEPT = { skill: 'skill', occupation: 'occupation' };
 
 export async function overview() {
   const data = await api('/v1/demand', { ...filters(), groupBy: state.groupBy, limit: 20 });
   const p = panel('overview', `${t('topOf')}: ${t(`g_${state.groupBy}`)}`);
   if (data.rows.length === 0) return void p.append(el('p', {}, t('noData')));
-  const canDrill = GROUP_FOR_DRILL.has(state.groupBy);
-  if (canDrill) p.append(el('p', { class: 'hint' }, t('clickHint')));
+  const concept = DRILL_CONCEPT[state.groupBy];
+  const canDrill = concept !== undefined;
+  if (canDrill) p.append(el('p', { class: 'hint' }, t(concept === 'skill' ? 'clickHint' : 'clickHintOccupation')));
   await chart(
     p,
     'overview',
@@ -27,7 +29,7 @@ export async function overview() {
         [t('mentions'), (r) => r.mentions, fmt.int],
         [t('share'), (r) => r.share, fmt.pct],
       ],
-      onPick: canDrill ? (r) => openDrill(r.key) : undefined,
+      onPick: canDrill ? (r) => openDrill(r.key, { concept }) : undefined,
     }),
   );
   p.append(el('h2', {}, t('numbers')));
@@ -35,7 +37,11 @@ export async function overview() {
     p,
     'overview',
     [
-      { key: 'label', title: t('name'), cell: (td, r) => td.append(canDrill ? drillButton(r.key, r.label) : r.label) },
+      {
+        key: 'label',
+        title: t('name'),
+        cell: (td, r) => td.append(canDrill ? drillButton(r.key, r.label, concept) : r.label),
+      },
       { key: 'demand', title: t('demand'), num: true, format: fmt.num },
       { key: 'documents', title: t('documents'), num: true, format: fmt.int },
       { key: 'mentions', title: t('mentions'), num: true, format: fmt.int },
