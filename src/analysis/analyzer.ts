@@ -17,13 +17,20 @@ import { LANGUAGE_GROUP_URIS, type TaxonomyData } from '../domain/taxonomy.js';
 import { Calibrator, combineEvidence } from './calibration.js';
 import { detectLanguage, loadLanguageDetector } from './language.js';
 import { isAboutLanguage } from './language-skills.js';
-import { LabelIndex, prepareSentence, type LexicalMatch } from './lexicon.js';
+import { holdsWords, LabelIndex, prepareSentence, type LexicalMatch } from './lexicon.js';
 import { morphologyFor } from './morphology.js';
 import { OccupationClassifier } from './occupations.js';
 import { PlaceResolver } from './places.js';
 import { SectorClassifier } from './sectors.js';
 import type { SemanticSkillMatcher } from './semantic.js';
-import { clauseBreaks, CueFinder, signalAt, type SentenceSignals, type SignalDefaults } from './signals.js';
+import {
+  clauseBreaks,
+  CueFinder,
+  isInformant,
+  signalAt,
+  type SentenceSignals,
+  type SignalDefaults,
+} from './signals.js';
 import { normalizeText, segmentSentences, type Sentence } from './text.js';
 
 /** Changes whenever the pipeline's output for the same input can change. Stored with every result. */
@@ -86,6 +93,9 @@ const isJobAd = (input: AnalysisInput) => input.kind === undefined || input.kind
 const covers = (k: LexicalMatch, m: LexicalMatch) =>
   m.spans.every((s) => k.spans.some((t) => t.start <= s.start && s.end <= t.end));
 
+/** How much lower a longer label's match may score and still name the phrase a shorter label's words are part of. */
+const LONGER_LABEL_MARGIN = 0.05;
+
 /** Lexical matches scoring below this (only loose compound-part or hyphen-part matches) are left out. */
 const MIN_SCORE = 0.7;
 
@@ -140,7 +150,9 @@ export class Analyzer {
         const set = heads.get(l)!;
         return [
           l,
-          new CueFinder(l, morphologyFor(l), (keys) => [...keys].some(([k, w]) => w >= 0.7 && set.has(k))),
+          new CueFinder(l, morphologyFor(l), (keys, loosely) =>
+            [...keys].some(([k, w]) => w >= (loosely ? 0.7 : 1) && set.has(k)),
+          ),
         ] as const;
       }),
     );
@@ -292,9 +304,26 @@ export class Analyzer {
     const occupationMatches = this.occupations.matchText(language, text, sentences, prepared);
     const named = this.occupations.mentions(occupationMatches);
     raw.sort((a, b) => b.score - a.score || a.start - b.start || compareCodeUnits(a.uri, b.uri));
+    // and a longer label that holds a shorter one's words names the phrase, when it is nearly as good a match:
+    // "digital marknadsföring" is digital marketing, not marketing management as well (Finnish and Swedish: in
+    // English it costs the HOUSE benchmark, whose annotators link the shorter label too)
+    const bySentenceRaw = new Map<number, LexicalMatch[]>();
+    for (const m of raw) bySentenceRaw.set(m.sentenceIndex, [...(bySentenceRaw.get(m.sentenceIndex) ?? []), m]);
+    const superseded = new Set(
+      raw.filter(
+        (m) =>
+          language !== 'en' &&
+          bySentenceRaw
+            .get(m.sentenceIndex)!
+            .some(
+              (k) => k.uri !== m.uri && k.score >= m.score - LONGER_LABEL_MARGIN && covers(k, m) && holdsWords(k, m),
+            ),
+      ),
+    );
     const kept = new Map<string, LexicalMatch[]>();
     const chosen: LexicalMatch[] = [];
     for (const m of raw) {
+      if (superseded.has(m)) continue;
       const list = kept.get(m.uri) ?? [];
       if (list.some((k) => k.start < m.end && m.start < k.end)) continue;
       if (chosen.some((k) => k.sentenceIndex === m.sentenceIndex && covers(k, m))) continue;
@@ -348,6 +377,7 @@ export class Analyzer {
     const occupationMentions = this.occupationMentionsOf(input, language, named, occupations, {
       bySentence,
       defaults,
+      isInformant: (m) => isInformant(text, sentences[m.sentenceIndex]!, m.start, m.end, language),
     });
     // the likeliest occupations only: a distant second ("kuljettaja, sairaankuljetus") would mislead
     const englishHints = occupations
@@ -393,7 +423,12 @@ export class Analyzer {
     language: Language,
     named: (LexicalMatch & { isco: string })[],
     occupations: OccupationResult[],
-    signals: { bySentence: Map<number, SentenceSignals>; defaults: SignalDefaults },
+    signals: {
+      bySentence: Map<number, SentenceSignals>;
+      defaults: SignalDefaults;
+      /** whether a name is the person a statement comes from ("vastaajien mukaan"): a mention, not a need */
+      isInformant: (m: LexicalMatch) => boolean;
+    },
   ): OccupationMention[] {
     const own = isJobAd(input) ? occupations[0] : undefined;
     const inText = { ...signals.defaults, polarity: 'mention' as const };
@@ -407,6 +442,7 @@ export class Analyzer {
         method: m.method,
         ...whereIn(m),
         ...signalAt(signals.bySentence.get(m.sentenceIndex), m.start, inText),
+        ...(signals.isInformant(m) && { polarity: 'mention' as const }),
         source: 'text',
         counted: this.counts(score) && m.uri !== own?.uri,
       };

@@ -36,6 +36,14 @@ export interface LexicalMatch {
   spans: { start: number; end: number }[];
   start: number;
   end: number;
+  /** the label's content words, each as its keys (see `labelWordKeys`) */
+  words?: string[][];
+}
+
+/** Whether label `longer` holds every content word of label `shorter`, and more: "digital marknadsföring" of "marknadsföring". */
+export function holdsWords(longer: LexicalMatch, shorter: LexicalMatch): boolean {
+  if (!longer.words || !shorter.words || longer.words.length <= shorter.words.length) return false;
+  return shorter.words.every((w) => longer.words!.some((v) => v.some((k) => w.includes(k))));
 }
 
 /** A word found in more labels than this is too common to stand for a skill on its own. */
@@ -43,6 +51,12 @@ const COMMON_WORD_LABELS = 8;
 
 /** A one-word alternative label whose word occurs in more concepts' labels than this is not used alone. */
 const AMBIGUOUS_SYNONYM = 15;
+
+/**
+ * A one-word preferred label whose word occurs in more concepts' labels than this ("suunnitella", "planera": plan)
+ * is the verb of a hundred skills, not a skill of its own (Finnish and Swedish; English keeps its benchmarks' reading).
+ */
+const GENERIC_LABEL = 100;
 
 const KIND_SCORE = { pref: 0.95, alias: 0.92, alt: 0.9, hidden: 0.8 } as const;
 
@@ -177,6 +191,13 @@ export class LabelIndex {
         this.frequency(label.words[0]!) > AMBIGUOUS_SYNONYM
       )
         return;
+      if (
+        label.kind === 'pref' &&
+        this.morphology.language !== 'en' &&
+        label.words.length === 1 &&
+        this.frequency(label.words[0]!) > GENERIC_LABEL
+      )
+        return;
       // "suorittaa tehtävänsä" must not match every "tehtävä": a common word needs its verb too
       label.find =
         label.lightDropped && label.words.length === 1 && this.frequency(label.words[0]!) > COMMON_WORD_LABELS
@@ -274,6 +295,16 @@ export class LabelIndex {
     let contiguous = true;
     for (let i = 1; i < positions.length; i++)
       if (!onlyStopwordsBetween(positions[i - 1]!, positions[i]!)) contiguous = false;
+    // a curated alias is a phrase as people write it: its words together, or shared across a coordination
+    // ("klipper och färgar hår"), not apart by a modifier of their own ("ketterän projektinhallinnan menetelmät")
+    if (label.kind === 'alias' && !contiguous) {
+      for (let i = 1; i < positions.length; i++) {
+        let coordinated = onlyStopwordsBetween(positions[i - 1]!, positions[i]!);
+        for (let p = positions[i - 1]! + 1; p < positions[i]! && !coordinated; p++)
+          coordinated = CONJUNCTIONS.has(tokens[p]!.text.toLowerCase());
+        if (!coordinated) return undefined;
+      }
+    }
     const weight = found.weights.reduce((a, b) => a + b, 0) / found.weights.length;
     const score = KIND_SCORE[label.kind] * weight * (contiguous ? 1 : 0.92) * (lightDropped ? 0.97 : 1);
     const spans: { start: number; end: number }[] = [];
@@ -295,6 +326,7 @@ export class LabelIndex {
       spans,
       start: tokens[first]!.start,
       end: tokens[last]!.end,
+      words: label.words,
     };
   }
 
@@ -384,7 +416,10 @@ function coordinated(m: Morphology, tokens: Token[], p: number, sentence: Senten
   if (hyphen > 0 && hyphen < whole.text.length - 1) return `${t.text}-${whole.text.slice(hyphen + 1)}`;
   // "sähkö- ja automaatioasennuksiin": the modifier takes the head of the closed compound
   const head = m.compoundHead(whole.text);
-  return head === undefined ? undefined : `${t.text}${head}`;
+  if (head === undefined) return undefined;
+  // Finnish writes a hyphen where the same vowel meets itself: "automaatio-" + "osaamista" is "automaatio-osaamista"
+  const clash = /[aeiouyäö]$/i.test(t.text) && t.text.slice(-1).toLowerCase() === head[0]!.toLowerCase();
+  return `${t.text}${clash ? '-' : ''}${head}`;
 }
 
 /** The occurrences of a label word (any of its keys) in the sentence, ascending, with the best weight at each. */

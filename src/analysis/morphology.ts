@@ -127,6 +127,26 @@ const ACTION_SUFFIXES = new Set([
   '+tö',
 ]);
 
+/** A Swedish compound on a head that makes its first part a skill ("svetskompetens", "truckvana", "SAP-kunskaper"). */
+const SWEDISH_SKILL_HEAD =
+  /^(.{3,}?)(?:kompetens|kompetensen|kunskap|kunskaper|kunskaperna|erfarenhet|erfarenheter|erfarenheten|vana|vanan|färdighet|färdigheter|kännedom)$/;
+
+/**
+ * Roots of a Finnish compound's last part that make its modifiers a skill: "hydrauliikkaosaaminen" (Voikko reads
+ * the head as the verb "osata"), "asiakaspalvelukokemus", "koneistuspätevyys" ("päteä").
+ */
+const SKILL_HEADS = new Set([
+  'osaaminen',
+  'osata',
+  'taito',
+  'kokemus',
+  'tuntemus',
+  'asiantuntemus',
+  'ymmärrys',
+  'tietämys',
+  'päteä',
+]);
+
 // case endings a Finnish text puts on a foreign word ("Excelin", "Pythonia", "SAP:ssa" is split at the colon)
 const FOREIGN_ENDINGS = [
   'ista',
@@ -392,6 +412,18 @@ class FinnishMorphology implements Morphology {
           0.8 * w,
         );
       }
+      // a compound on a head that says "skill in" ("pneumatiikkaosaaminen", "hitsauskokemus"): its modifiers name
+      // the skill, nearly as the word alone would
+      if (parts.length > 1 && SKILL_HEADS.has(head!.root)) {
+        const modifiers = parts.slice(0, last);
+        const final = modifiers[modifiers.length - 1]!;
+        const stem = modifiers
+          .slice(0, -1)
+          .map((p) => p.surface)
+          .join('');
+        put(keys, stem + (final.derived ? final.surface : final.root), 0.9 * w);
+        if (final.action) put(keys, stem + final.root, 0.85 * w);
+      }
       // contiguous runs of compound parts: "hitsauslaitekokemus" also holds "hitsauslaite" and "laitekokemus"
       for (let i = 0; i < parts.length; i++) {
         for (let j = i + 1; j < parts.length; j++) {
@@ -468,6 +500,19 @@ class StemmingMorphology implements Morphology {
       }
       // an action noun is its verb too: "installation" → "installera", "körning" → "köra", "planering" → "planera"
       for (const verb of swedishVerbsOfActionNoun(lower)) put(keys, this.stem(verb), 0.9);
+      // a compound on a head that says "skill in" ("svetskompetens", "truckvana", "Excelkunskaper"): its first part
+      const skill = SWEDISH_SKILL_HEAD.exec(lower);
+      if (skill) {
+        const written = skill[1]!.replace(/-$/, '');
+        // with or without the linking s ("programmeringskunskaper")
+        for (const modifier of /[^s]s$/.test(written) ? [written, written.slice(0, -1)] : [written]) {
+          put(keys, this.stem(modifier), 0.9);
+          put(keys, `=${modifier}`, 0.9);
+          for (const verb of swedishVerbsOfActionNoun(modifier)) put(keys, this.stem(verb), 0.85);
+          // a verb's stem as the first part ("svets-" of "svetsa")
+          put(keys, this.stem(`${modifier}a`), 0.85);
+        }
+      }
     }
     if (lower.includes('-')) {
       // the words before the hyphen are written on their own ("Java-programmering", "SQL-"): nearly words of

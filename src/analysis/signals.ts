@@ -193,6 +193,11 @@ const POLARITY_WORDS: Record<Language, { need: string[]; surplus: string[] }> = 
       'hakea',
       'kysyntä',
       'vaikeus',
+      'tarvitseva',
+      'vaatia',
+      'edellyttää',
+      'edellytys',
+      'välttämätön',
     ],
     surplus: [
       'ylitarjonta',
@@ -224,6 +229,11 @@ const POLARITY_WORDS: Record<Language, { need: string[]; surplus: string[] }> = 
       'anställa',
       'efterfrågan',
       'efterfrågad',
+      'kräva',
+      'krävs',
+      'förutsätta',
+      'förutsätter',
+      'nödvändig',
     ],
     surplus: [
       'överutbud',
@@ -257,6 +267,10 @@ const POLARITY_WORDS: Record<Language, { need: string[]; surplus: string[] }> = 
       'demand',
       'vacancy',
       'vacancies',
+      'require',
+      'required',
+      'requirement',
+      'essential',
     ],
     surplus: [
       'surplus',
@@ -281,10 +295,13 @@ const POLARITY_WORDS: Record<Language, { need: string[]; surplus: string[] }> = 
 const POLARITY_PATTERNS: Record<Language, [RegExp, Polarity][]> = {
   fi: [
     [
-      /\b(?:kysyntä|tarve)\s+(?:laskee|vähenee|pienenee|hiipuu|heikkenee|supistuu)|\bei\s+(?:enää\s+)?tarvita\s+enää|\bei\s+enää\s+tarvita|\bliikaa\b|\benemmän\s+kuin\s+(?:töitä|työpaikkoja|avoimia)/gu,
+      /\b(?:kysyntä|tarve)\s+(?:laskee|vähenee|pienenee|hiipuu|heikkenee|supistuu)|\bei\s+(?:enää\s+)?tarvita\s+enää|\bei\s+enää\s+tarvita|\bliikaa\b|\benemmän\s+(?:\S+\s+){0,2}kuin\s+(?:töitä|työpaikkoja|avoimia)/gu,
       'surplus',
     ],
-    [/\bvaikea\s+(?:löytää|saada|rekrytoida)|\bvaikeuksia\s+(?:löytää|saada|rekrytoida)/gu, 'need'],
+    [
+      /\bvaikea\s+(?:löytää|saada|rekrytoida)|\bvaikeuksia\s+(?:löytää|saada|rekrytoida)|\beduksi\b|\bplussaa\b|\bsaatavuus\s+(?:on\s+)?(?:heikentynyt|heikkenee|heikko|huono|vaikeutunut)/gu,
+      'need',
+    ],
     // what an employer offers (benefits, training) is not what it asks for
     [/\btarjoamme\b|\btyösuhde-edut\b/gu, 'mention'],
   ],
@@ -293,7 +310,7 @@ const POLARITY_PATTERNS: Record<Language, [RegExp, Polarity][]> = {
       /\bsäga\s+upp\b|\bsäger\s+upp\b|\binte\s+längre\s+behöv|\bför\s+många\b|\b(?:behovet|efterfrågan)\s+(?:av\s+\S+\s+)?(?:minskar|sjunker)|\bfler\s+\S+\s+än\s+(?:det\s+finns\s+)?(?:jobb|arbetsplatser|lediga)/gu,
       'surplus',
     ],
-    [/\bsvårt\s+att\s+(?:hitta|rekrytera|få\s+tag\s+på)/gu, 'need'],
+    [/\bsvårt\s+att\s+(?:hitta|rekrytera|få\s+tag\s+på)|\b(?:en|som)\s+merit\b|\bmeriterande\b/gu, 'need'],
     [/\bvi\s+erbjuder\b|\bförmåner\b/gu, 'mention'],
   ],
   en: [
@@ -401,7 +418,8 @@ export class CueFinder {
   constructor(
     private readonly language: Language,
     private readonly morphology: Morphology,
-    private readonly isPerson: (keys: Map<string, number>) => boolean,
+    /** whether a word with these keys names people: `loosely` also by a compound part ("CNC-koneistajaa") */
+    private readonly isPerson: (keys: Map<string, number>, loosely: boolean) => boolean,
   ) {
     const keysOf = (words: string[]) =>
       new Set(
@@ -463,7 +481,10 @@ export class CueFinder {
     const lower = t.text.toLowerCase();
     let need = this.need.has(lower);
     if (this.surplus.has(lower)) return 'surplus';
-    for (const k of this.morphology.keys(t.text).keys()) {
+    const keys = this.morphology.keys(t.text);
+    // a person is no cue, whatever the compound holds: "rekrytointipäällikkö" recruits, it is not a recruitment
+    if (!need && this.isPerson(keys, false)) return undefined;
+    for (const k of keys.keys()) {
       if (this.surplus.has(k)) return 'surplus';
       if (this.need.has(k)) need = true;
     }
@@ -488,7 +509,7 @@ export class CueFinder {
     if (value === undefined || value < 1 || value > 10_000 || !Number.isInteger(value)) return undefined;
     const keys = this.morphology.keys(next.text);
     if ([...keys.keys()].some((k) => this.units.has(k))) return undefined;
-    return this.isPerson(keys) ? value : undefined;
+    return this.isPerson(keys, true) ? value : undefined;
   }
 }
 
@@ -519,6 +540,39 @@ const CLAUSE_BREAK: Record<Language, RegExp> = {
   sv: /,\s+(?:och|men|samt|när|eftersom|medan|att)\s|;|\s(?:men)\s/gu,
   en: /,\s+(?:and|but|while|because|as|that)\s|;|\s(?:but)\s/gu,
 };
+
+/**
+ * Words around a person who is the source of what a note says, not a need: "vastaajien mukaan", "henkilöstöjohtaja
+ * kertoi", "tapasimme … rekrytointipäällikön", "enligt rektorn", "the HR manager said".
+ */
+const INFORMANT: Record<Language, { before: RegExp; after: RegExp }> = {
+  fi: {
+    before: unicodeWords(/\b(?:tapasimme|tapasin|haastattelimme|haastattelin|keskustelimme)\s+(?:\S+\s+){0,3}$/iu),
+    after: unicodeWords(
+      /^\s+(?:mukaan|kertoi|kertoivat|totesi|totesivat|arvioi|arvioivat|sanoi|sanoivat|painotti|korosti|mainitsi)\b/iu,
+    ),
+  },
+  sv: {
+    before: unicodeWords(/\b(?:enligt|träffade|intervjuade)\s+(?:\S+\s+){0,2}$/iu),
+    after: unicodeWords(/^\s+(?:berättade|berättar|sade|sa|säger|uppgav|uppger|konstaterade|bedömer|bedömde)\b/iu),
+  },
+  en: {
+    before: unicodeWords(/\b(?:according\s+to|we\s+met|we\s+interviewed)\s+(?:\S+\s+){0,3}$/iu),
+    after: unicodeWords(/^\s+(?:said|says|told|reported|explained)\b/iu),
+  },
+};
+
+/** Whether the words at [start, end) of a sentence name the person a statement comes from. */
+export function isInformant(
+  text: string,
+  sentence: { start: number; end: number },
+  start: number,
+  end: number,
+  language: Language,
+): boolean {
+  const { before, after } = INFORMANT[language];
+  return before.test(text.slice(sentence.start, start)) || after.test(text.slice(end, sentence.end));
+}
 
 /** Where the sentence's clauses break (text offsets). */
 export function clauseBreaks(text: string, sentence: { start: number; end: number }, language: Language): number[] {

@@ -46,6 +46,12 @@ describe('the lexical matcher on Swedish wording', () => {
     expect(found('sv', [['drive', 'köra fordon']], 'Körning av fordon ingår.')).toEqual(['drive']);
   });
 
+  it('reads the first part of a compound on "kompetens", "kunskaper" or "vana" as the skill', () => {
+    expect(found('sv', [['weld', 'svetsa']], 'Du har svetskompetens.')).toEqual(['weld']);
+    expect(found('sv', [['code', 'programmering']], 'Goda programmeringskunskaper krävs.')).toEqual(['code']);
+    expect(found('sv', [['truck', 'truck']], 'Truckvana är ett krav.')).toEqual(['truck']);
+  });
+
   it('gives the head of a letter-prefixed word nearly the whole word’s weight', () => {
     expect(morphologyFor('sv').keys('D-körkort').get('körkort')).toBe(0.9);
     expect(morphologyFor('sv').keys('Java-programmering').get('programmering')).toBe(0.7);
@@ -59,6 +65,13 @@ describe('a curated alias', () => {
       ['cook', 'kock', 'alias'],
     ];
     expect(found('sv', labels, 'Vi söker kockar.')).toEqual(['cook']);
+  });
+
+  it('keeps its words together, or shared across a coordination', () => {
+    const agile: [string, string, 'alias'][] = [['agile', 'ketterät menetelmät', 'alias']];
+    expect(found('fi', agile, 'Tunnet ketterät menetelmät.')).toEqual(['agile']);
+    expect(found('fi', agile, 'Ketterän projektinhallinnan menetelmät ovat tuttuja.')).toEqual([]);
+    expect(found('sv', [['cut', 'klippa hår', 'alias']], 'Du klipper och färgar hår.')).toEqual(['cut']);
   });
 });
 
@@ -85,6 +98,37 @@ describe('the lexical matcher on Finnish wording', () => {
   it('gives the first part of a coordinated compound the head of the closed one', () => {
     expect(found('fi', [['installation', 'sähköasennus']], 'Teemme sähkö- ja automaatioasennuksia.')).toEqual([
       'installation',
+    ]);
+    // with the hyphen Finnish writes where the same vowel meets: "automaatio-" + "osaamista"
+    expect(found('fi', [['automation', 'automaatio-osaaminen']], 'Tarvitaan automaatio- ja sähköosaamista.')).toEqual([
+      'automation',
+    ]);
+  });
+
+  it('reads the modifier of a compound on "osaaminen", "kokemus" or "taito" as the skill', () => {
+    const labels: [string, string][] = [
+      ['hydraulics', 'hydrauliikka'],
+      ['pneumatics', 'pneumatiikka'],
+      ['accounting', 'kirjanpito'],
+    ];
+    expect(found('fi', labels, 'Yritys tarvitsee hydrauliikka- ja pneumatiikkaosaamista.').sort()).toEqual([
+      'hydraulics',
+      'pneumatics',
+    ]);
+    expect(found('fi', labels, 'Edellytämme kirjanpitotaitoja.')).toEqual(['accounting']);
+    // any other head keeps its modifier a loose part (below the analyzer's floor): a hydraulics designer
+    const keys = (word: string) => morphologyFor('fi').keys(word);
+    expect(keys('pneumatiikkaosaamista').get('pneumatiikka')).toBeGreaterThan(0.75);
+    expect(keys('hydrauliikkasuunnittelijaa').get('hydrauliikka')).toBeLessThan(0.75);
+  });
+});
+
+describe('a one-word label', () => {
+  it('names no skill alone when its word is in a hundred other labels (Finnish and Swedish)', () => {
+    const many = Array.from({ length: 120 }, (_, i): [string, string] => [`p${i}`, `suunnitella kohde${i}`]);
+    expect(found('fi', [['plan', 'suunnitella'], ...many], 'Tehtäviin kuuluu suunnittelua.')).toEqual([]);
+    expect(found('fi', [['plan', 'suunnitella'], ...many.slice(0, 50)], 'Tehtäviin kuuluu suunnittelua.')).toEqual([
+      'plan',
     ]);
   });
 });

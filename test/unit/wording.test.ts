@@ -3,7 +3,7 @@ import { isAboutLanguage } from '../../src/analysis/language-skills.js';
 import type { LexicalMatch } from '../../src/analysis/lexicon.js';
 import { headLabels } from '../../src/analysis/occupations.js';
 import { morphologyFor } from '../../src/analysis/morphology.js';
-import { clauseBreaks, CueFinder, signalAt } from '../../src/analysis/signals.js';
+import { clauseBreaks, CueFinder, isInformant, signalAt } from '../../src/analysis/signals.js';
 import type { Language } from '../../src/domain/language.js';
 import { ISCO_GROUP_URI } from '../../src/domain/taxonomy.js';
 
@@ -44,6 +44,45 @@ describe('what an employer offers', () => {
     expect(polarities('fi', 'Tarjoamme hyvän työterveyshuollon.')).toEqual(['mention']);
     expect(polarities('sv', 'Vi erbjuder företagshälsovård.')).toEqual(['mention']);
     expect(polarities('en', 'We offer training in forklift driving.')).toEqual(['mention']);
+  });
+});
+
+describe('a need said as a requirement or a shortage', () => {
+  const polarities = (language: Language, text: string, isPerson = (_keys: Map<string, number>) => false) =>
+    new CueFinder(language, morphologyFor(language), isPerson)
+      .find(text, { index: 0, start: 0, end: text.length, text }, 2026)
+      .map((c) => c.polarity);
+
+  it('reads requirements, advantages and weakening availability as needs', () => {
+    expect(polarities('fi', 'Englannin kielen taito on välttämätön.')).toEqual(['need']);
+    expect(polarities('fi', 'Saksan taito katsotaan eduksi.')).toEqual(['need']);
+    expect(polarities('fi', 'Yritykset arvioivat tarvitsevansa automaatio-osaamista.')).toEqual(['need']);
+    expect(polarities('fi', 'Kätilöiden saatavuus on heikentynyt.')).toEqual(['need']);
+    expect(polarities('sv', 'Kunskaper i finska är en merit.')).toEqual(['need']);
+    expect(polarities('fi', 'Yrityksellä on enemmän kirvesmiehiä kuin töitä.')).toEqual(['surplus']);
+  });
+
+  it('takes no cue from inside a word that names a person', () => {
+    const person = (keys: Map<string, number>) => keys.has('rekrytointipäällikkö');
+    expect(polarities('fi', 'Tapasimme rekrytointipäällikön.', person)).toEqual([]);
+    expect(polarities('fi', 'Rekrytointi on vaikeaa.', person)).toEqual(['need']);
+  });
+});
+
+describe('the person a statement comes from', () => {
+  const informant = (language: Language, text: string, word: string) => {
+    const start = text.indexOf(word);
+    return isInformant(text, { start: 0, end: text.length }, start, start + word.length, language);
+  };
+
+  it('is named before "mukaan", "enligt", a reporting verb or after "we met", and is no need', () => {
+    expect(informant('fi', 'Vastaajien mukaan myyjiä on liikaa.', 'Vastaajien')).toBe(true);
+    expect(informant('fi', 'Henkilöstöjohtaja kertoi, että hoitajista on pulaa.', 'Henkilöstöjohtaja')).toBe(true);
+    expect(informant('fi', 'Tapasimme ohjelmistoyrityksen rekrytointipäällikön.', 'rekrytointipäällikön')).toBe(true);
+    expect(informant('sv', 'Enligt rektorn saknas lärare.', 'rektorn')).toBe(true);
+    expect(informant('en', 'The HR manager said welders are scarce.', 'HR manager')).toBe(true);
+    expect(informant('fi', 'Vastaajien mukaan myyjiä on liikaa.', 'myyjiä')).toBe(false);
+    expect(informant('fi', 'Tarvitaan hitsaajia.', 'hitsaajia')).toBe(false);
   });
 });
 

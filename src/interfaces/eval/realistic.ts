@@ -137,8 +137,9 @@ const DEMAND = new Set(['need', 'surplus']);
 
 /**
  * The pipeline on one split of the realistic set, per language: precision and recall of the skills and
- * occupations counted as demand, occupation polarity, and of counted demand (the concept with its need or
- * surplus), beside a character n-gram TF-IDF over ESCO's labels in the passage's language.
+ * occupations counted (any polarity), occupation polarity, and of counted demand, skills and occupations apart
+ * (the concept with its need or surplus, as `/v1/demand` counts it), beside a character n-gram TF-IDF over
+ * ESCO's labels in the passage's language.
  */
 export function scoreRealistic(
   analyzer: Analyzer,
@@ -162,7 +163,7 @@ export function scoreRealistic(
     );
     const skills = { project: new Pairs(), baseline: new Pairs() };
     const occupations = { project: new Pairs(), baseline: new Pairs() };
-    const demand = new Pairs();
+    const demand = { skills: new Pairs(), occupations: new Pairs() };
     let polarityRight = 0;
     let polarityFound = 0;
     for (const p of chosen) {
@@ -192,18 +193,17 @@ export function scoreRealistic(
         polarityFound++;
         if (found.some((m) => m.polarity === polarity)) polarityRight++;
       }
-      const demandOf = (items: Map<string, Polarity>, kind: string) =>
-        [...items]
-          .filter(([, polarity]) => DEMAND.has(polarity))
-          .map(([key, polarity]) => `${kind} ${key} ${polarity}`);
-      demand.add(
-        new Set([
-          ...counted.filter((m) => DEMAND.has(m.polarity)).map((m) => `skill ${gold.same(m.uri)} ${m.polarity}`),
-          ...countedOccupations
-            .filter((m) => DEMAND.has(m.polarity))
-            .map((m) => `occ ${gold.same(m.isco)} ${m.polarity}`),
-        ]),
-        new Set([...demandOf(gold.skills, 'skill'), ...demandOf(gold.occupations, 'occ')]),
+      const demandOf = (items: Map<string, Polarity>) =>
+        [...items].filter(([, polarity]) => DEMAND.has(polarity)).map(([key, polarity]) => `${key} ${polarity}`);
+      demand.skills.add(
+        new Set(counted.filter((m) => DEMAND.has(m.polarity)).map((m) => `${gold.same(m.uri)} ${m.polarity}`)),
+        new Set(demandOf(gold.skills)),
+      );
+      demand.occupations.add(
+        new Set(
+          countedOccupations.filter((m) => DEMAND.has(m.polarity)).map((m) => `${gold.same(m.isco)} ${m.polarity}`),
+        ),
+        new Set(demandOf(gold.occupations)),
       );
     }
     const benchmark = `realistic ${language} ${split}`;
@@ -221,8 +221,10 @@ export function scoreRealistic(
       row('occupations P', occupations.project.score.precision, occupations.baseline.score.precision),
       row('occupations R', occupations.project.score.recall, occupations.baseline.score.recall),
       row('occ. polarity', polarityFound > 0 ? polarityRight / polarityFound : 0, null),
-      row('demand P', demand.score.precision, null),
-      row('demand R', demand.score.recall, null),
+      row('skill demand P', demand.skills.score.precision, null),
+      row('skill demand R', demand.skills.score.recall, null),
+      row('occ. demand P', demand.occupations.score.precision, null),
+      row('occ. demand R', demand.occupations.score.recall, null),
     );
   }
   return rows;
