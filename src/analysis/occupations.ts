@@ -18,8 +18,8 @@ const contiguous = (m: LexicalMatch) => m.spans.every((span, i) => i === 0 || sp
  * The heads of ESCO's qualified labels ("kokoonpanotyöntekijä, korut", "svetsare, manuell") as people write them.
  * A head that is no label of its own names the one occupation whose labels have it, or the ISCO-08 unit group
  * (its ESCO URI) when occupations of one group share it, or nothing when it spans groups. A head of exactly one
- * occupation's preferred label names that occupation even where another has it as a synonym: "svetsare" is the
- * welder ("svetsare, manuell"), not the pipe welder that lists "svetsare" among its synonyms.
+ * occupation's preferred label names that occupation even where another of its unit group has it as a synonym:
+ * "svetsare" is the welder ("svetsare, manuell"), not the pipe welder that lists "svetsare" among its synonyms.
  */
 export function headLabels(
   labels: TaxonomyData['occupationLabels'],
@@ -29,7 +29,11 @@ export function headLabels(
   for (const lang of LANGUAGES) {
     const own = labels.filter((l) => l.lang === lang && iscoOf.has(l.uri));
     const preferred = new Set(own.filter((l) => l.kind === 'pref').map((l) => l.label.toLowerCase()));
-    const synonyms = new Set(own.filter((l) => l.kind !== 'pref').map((l) => l.label.toLowerCase()));
+    const synonyms = new Map<string, Set<string>>();
+    for (const l of own.filter((l) => l.kind !== 'pref')) {
+      const key = l.label.toLowerCase();
+      synonyms.set(key, (synonyms.get(key) ?? new Set()).add(l.uri));
+    }
     const heads = new Map<string, { all: Set<string>; pref: Set<string> }>();
     for (const l of own) {
       const comma = l.label.indexOf(', ');
@@ -43,8 +47,13 @@ export function headLabels(
       heads.set(head, entry);
     }
     for (const [label, { all, pref }] of [...heads].sort(([a], [b]) => compareCodeUnits(a, b))) {
-      if (synonyms.has(label.toLowerCase())) {
-        if (pref.size === 1) out.push({ uri: [...pref][0]!, lang, label, kind: 'pref' });
+      const holders = synonyms.get(label.toLowerCase());
+      if (holders) {
+        // only where the synonym means the same trade: "svetsare" (a pipe welder's synonym) is the welder, but
+        // "kuljettaja" (a skipper's) is no patient transport driver
+        const [one] = pref;
+        if (one && pref.size === 1 && [...holders].every((u) => iscoOf.get(u) === iscoOf.get(one)))
+          out.push({ uri: one, lang, label, kind: 'pref' });
         continue;
       }
       const groups = new Set([...all].map((u) => iscoOf.get(u)!));

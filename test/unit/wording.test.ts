@@ -160,4 +160,18 @@ describe('the heads of ESCO’s qualified occupation labels', () => {
     );
     expect(heads).toEqual([{ uri: 'o:welder', lang: 'sv', label: 'svetsare', kind: 'pref' }]);
   });
+
+  it('name nothing when the occupation that has the head as a synonym is of another trade', () => {
+    const heads = headLabels(
+      [
+        { uri: 'o:ambulance', lang: 'fi', kind: 'pref', label: 'kuljettaja, sairaankuljetus' },
+        { uri: 'o:skipper', lang: 'fi', kind: 'alt', label: 'kuljettaja' },
+      ],
+      new Map([
+        ['o:ambulance', '8322'],
+        ['o:skipper', '3152'],
+      ]),
+    );
+    expect(heads).toEqual([]);
+  });
 });
