@@ -66,8 +66,10 @@ const KIND_SCORE = { pref: 0.95, alias: 0.92, alt: 0.9, hidden: 0.8 } as const;
  * meet "yrittäjyys" through their common verb.
  */
 function labelWordKeys(m: Morphology, word: string): string[] {
-  // a capitalised word in a Swedish or English label is a name: match it as written
-  if (m.language !== 'fi' && /^\p{Lu}/u.test(word) && word.length > 2) return [`=${word.toLowerCase()}`];
+  // a capitalised word in a Swedish or English label is a name: match it as written; an acronym before a
+  // hyphen is not, its head inflects ("CNC-operatör", "CNC-operatörer")
+  if (m.language !== 'fi' && /^\p{Lu}/u.test(word) && word.length > 2 && !/^[\p{Lu}\d]+-\p{Ll}/u.test(word))
+    return [`=${word.toLowerCase()}`];
   const keys = m.keys(word);
   const best = Math.max(...keys.values());
   return [...keys].filter(([, w]) => w >= best - 1e-9).map(([k]) => k);

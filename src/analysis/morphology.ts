@@ -129,7 +129,7 @@ const ACTION_SUFFIXES = new Set([
 
 /** A Swedish compound on a head that makes its first part a skill ("svetskompetens", "truckvana", "SAP-kunskaper"). */
 const SWEDISH_SKILL_HEAD =
-  /^(.{3,}?)(?:kompetens|kompetensen|kunskap|kunskaper|kunskaperna|erfarenhet|erfarenheter|erfarenheten|vana|vanan|färdighet|färdigheter|kännedom)$/;
+  /^(.{3,}?)(?:kompetens|kompetensen|kunskap|kunskaper|kunskaperna|erfarenhet|erfarenheter|erfarenheten|vana|vanan|färdighet|färdigheter|kännedom|kunnande|kunnandet)$/;
 
 /**
  * Roots of a Finnish compound's last part that make its modifiers a skill: "hydrauliikkaosaaminen" (Voikko reads

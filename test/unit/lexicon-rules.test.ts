@@ -52,6 +52,11 @@ describe('the lexical matcher on Swedish wording', () => {
     expect(found('sv', [['truck', 'truck']], 'Truckvana är ett krav.')).toEqual(['truck']);
   });
 
+  it('inflects the head of an acronym-prefixed label word, and keeps a name as written', () => {
+    expect(found('sv', [['cnc', 'CNC-operatör']], 'Vi söker CNC-operatörer.')).toEqual(['cnc']);
+    expect(found('sv', [['solidity', 'Solidity']], 'Du kan solid programmering.')).toEqual([]);
+  });
+
   it('gives the head of a letter-prefixed word nearly the whole word’s weight', () => {
     expect(morphologyFor('sv').keys('D-körkort').get('körkort')).toBe(0.9);
     expect(morphologyFor('sv').keys('Java-programmering').get('programmering')).toBe(0.7);
