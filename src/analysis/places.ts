@@ -94,6 +94,22 @@ export class PlaceResolver {
     return chain;
   }
 
+  /**
+   * The maakunta around a municipality, for "Tampereen seudulla", "i Åboregionen": the sub-regions (seutukunnat)
+   * are no data here, and the region a town's surroundings lie in is the one level that is right.
+   */
+  private surroundingsOf(codes: Set<string>): Set<string> | undefined {
+    if (codes.size !== 1) return undefined;
+    const r = this.regions.get([...codes][0]!);
+    return r?.level === 'municipality' && r.parent && this.regions.has(r.parent) ? new Set([r.parent]) : undefined;
+  }
+
+  /** "pääkaupunkiseutu", "huvudstadsregionen", "capital region": the maakunta around Helsinki. */
+  private capitalRegion(): Set<string> | undefined {
+    const helsinki = this.names.get('helsinki');
+    return helsinki && this.surroundingsOf(helsinki);
+  }
+
   private municipalitiesOf(maakunta: string): string[] {
     return [...this.regions.values()]
       .filter((x) => x.level === 'municipality' && x.parent === maakunta)
@@ -211,7 +227,21 @@ export class PlaceResolver {
         }
       }
       const at = { text: t.text, source: 'text' as const, start: t.start, end: t.end };
+      if (CAPITAL_REGION[language].test(t.text)) {
+        const codes = this.capitalRegion();
+        if (codes) found.push(this.placeOrProblem(codes, at));
+        continue;
+      }
       if (language === 'fi') {
+        // "Tampereen seudulla": the town's surroundings
+        if (capital && next && text.slice(t.end, next.start) === ' ' && /^seu[td]u/iu.test(next.text)) {
+          const around = this.surroundingsOf(this.namesOfWord(t.text) ?? new Set());
+          if (around) {
+            found.push(this.placeOrProblem(around, { ...at, text: text.slice(t.start, next.end), end: next.end }));
+            i++;
+            continue;
+          }
+        }
         // only a capitalised word or an inhabitant adjective ("-lainen", "-läinen" in any case) can name a place
         if (!capital && !/l[aä]i/u.test(t.text)) continue;
         const readings = this.analyze(t.text);
@@ -231,6 +261,12 @@ export class PlaceResolver {
       }
       if (!capital) continue;
       const lower = t.text.toLowerCase();
+      const region = language === 'sv' ? /^(.{2,}?)-?regionen$/u.exec(lower) : null;
+      const around = region && this.surroundingsOf(this.names.get(region[1]!) ?? new Set());
+      if (around) {
+        found.push(this.placeOrProblem(around, at));
+        continue;
+      }
       const codes =
         this.names.get(lower) ??
         (lower.endsWith('s') ? this.names.get(lower.slice(0, -1)) : undefined) ??
@@ -242,6 +278,13 @@ export class PlaceResolver {
     return found;
   }
 }
+
+/** The capital region, a name with no municipality of its own. */
+const CAPITAL_REGION: Record<Language, RegExp> = {
+  fi: /^pääkaupunkiseu(?:tu|du|dun|dulla|dulle|dulta|tua)$/iu,
+  sv: /^huvudstadsregionen$/iu,
+  en: /^$/u,
+};
 
 /** Voikko base forms that can name a place: place-name readings first, then other capitalised ones. */
 function placeNames(readings: VoikkoReading[]): string[] {
