@@ -4,13 +4,13 @@
  * peak RSS. The skill labels' embeddings are copied from DATA_DIR's cache when it has them (else computed first).
  *   npm run bench:analyze [-- --docs 10 --chars 20000]
  */
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { PROJECT_ROOT } from '../src/base/paths.js';
 import { runCli } from '../test/helpers/processes.js';
-import { quantile } from './bench-stats.js';
+import { analysisChildrenOf, peakRssMiB, quantile } from './bench-stats.js';
 import { syntheticAds } from './synthetic-ads.js';
 
 const { values } = parseArgs({
@@ -64,14 +64,10 @@ try {
   console.log(
     `POST /v1/analyze, ${texts.length} English texts of ${mean} characters, one at a time: p50 ${quantile(ms, 0.5)!.toFixed(0)} ms, p99 ${quantile(ms, 0.99)!.toFixed(0)} ms (${(skills / texts.length).toFixed(1)} skills each); ANALYZE_ENCODER_THREADS=${env.ANALYZE_ENCODER_THREADS ?? 'default'}`,
   );
-  const children = readFileSync(`/proc/${service.child.pid}/task/${service.child.pid}/children`, 'utf8')
-    .trim()
-    .split(/\s+/)
-    .map(Number)
-    .filter((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('__analysis-child'));
-  const peak = (pid: number) =>
-    Math.round(Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024);
-  console.log(`analysis processes' peak RSS (queue, then POST /v1/analyze): ${children.map(peak).join(', ')} MiB`);
+  const children = analysisChildrenOf(service.child.pid);
+  console.log(
+    `analysis processes' peak RSS (queue, then POST /v1/analyze): ${children.map(peakRssMiB).join(', ')} MiB`,
+  );
 } finally {
   service.child.kill('SIGINT');
   await service.exited;

@@ -5,7 +5,7 @@
  * per process, scaling efficiency and peak RSS; `--sizes 10000,100000` compares peak RSS across dump sizes.
  *   npm run bench:batch [-- --ads 10000 --semantic-ads 2000 --server-ads 2000 --sizes 10000,100000 --only local,semantic,server,memory]
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -19,6 +19,7 @@ import { importTaxonomy } from '../src/taxonomy/import.js';
 import { runCli, type CliProcess } from '../test/helpers/processes.js';
 import { postgresAvailable, startPostgres, startRedis } from '../test/helpers/servers.js';
 import { writeDump } from './synthetic-dump.js';
+import { peakRssMiB } from './bench-stats.js';
 
 const { values } = parseArgs({
   options: {
@@ -129,11 +130,7 @@ if (only.has('server')) {
           fields: {},
           pollMs: 500,
         });
-        const hwm = procs.map((p) =>
-          Math.round(
-            Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${p.child.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024,
-          ),
-        );
+        const hwm = procs.map((p) => peakRssMiB(p.child.pid));
         rates.push(s.adsPerSecond);
         console.log(
           `  ${workers} worker process${workers > 1 ? 'es' : ''}, ${n} ads: ${s.adsPerSecond.toFixed(1)} ads/s end to end (upload included); peak RSS API ${hwm[0]} MiB, workers ${hwm.slice(1).join(' + ')} MiB`,

@@ -20,7 +20,7 @@
  */
 import { spawn } from 'node:child_process';
 import http from 'node:http';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -38,7 +38,7 @@ import { grew, histogramDelta, parseMetrics, quantileBound, shareWithin } from '
 import { runCli, type CliProcess } from '../test/helpers/processes.js';
 import { postgresAvailable, startPostgres, startRedis } from '../test/helpers/servers.js';
 import { syntheticAds } from './synthetic-ads.js';
-import { busyShare, cpuTimes, quantile, stolenShare } from './bench-stats.js';
+import { analysisChildrenOf, busyShare, cpuTimes, peakRssMiB, quantile, stolenShare } from './bench-stats.js';
 
 const { values } = parseArgs({
   options: {
@@ -128,23 +128,8 @@ if (values.postgres)
   );
 else processes.push(runCli(['start'], env));
 
-const mib = (pid: number | undefined) =>
-  Math.round(Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024);
-/** The service's analysis process among the process's children, from /proc. */
-const childrenOf = (pid: number | undefined): number[] => {
-  try {
-    const all = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8')
-      .trim()
-      .split(/\s+/)
-      .filter(Boolean)
-      .map(Number);
-    return all.filter((c) => readFileSync(`/proc/${c}/cmdline`, 'utf8').includes('__analysis-child'));
-  } catch {
-    return [];
-  }
-};
 /** Peak RSS of a process and of each of its children, read before they exit. */
-const rss = (pid: number | undefined) => [mib(pid), ...childrenOf(pid).map(mib)];
+const rss = (pid: number | undefined) => [peakRssMiB(pid), ...analysisChildrenOf(pid).map(peakRssMiB)];
 const json = async <T>(path: string, key: string, body?: unknown): Promise<T> => {
   const res = await fetch(`${base}${path}`, {
     method: body === undefined ? 'GET' : 'POST',

@@ -21,3 +21,22 @@ export function stolenShare(a: ReturnType<typeof cpuTimes>, b: ReturnType<typeof
 export function busyShare(a: ReturnType<typeof cpuTimes>, b: ReturnType<typeof cpuTimes>): number {
   return 1 - (b.idle - a.idle) / Math.max(1, b.total - a.total);
 }
+
+/** A process's peak RSS (VmHWM) in MiB, from /proc; read it before the process exits. */
+export function peakRssMiB(pid: number | undefined): number {
+  return Math.round(Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024);
+}
+
+/** A service's analysis processes among a process's children, from /proc (none once it has gone). */
+export function analysisChildrenOf(pid: number | undefined): number[] {
+  try {
+    const all = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8')
+      .trim()
+      .split(/\s+/)
+      .filter(Boolean)
+      .map(Number);
+    return all.filter((c) => readFileSync(`/proc/${c}/cmdline`, 'utf8').includes('__analysis-child'));
+  } catch {
+    return [];
+  }
+}

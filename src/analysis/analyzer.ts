@@ -307,19 +307,24 @@ export class Analyzer {
     // and a longer label that holds a shorter one's words names the phrase, when it is nearly as good a match:
     // "digital marknadsföring" is digital marketing, not marketing management as well (Finnish and Swedish: in
     // English it costs the HOUSE benchmark, whose annotators link the shorter label too)
-    const bySentenceRaw = new Map<number, LexicalMatch[]>();
-    for (const m of raw) bySentenceRaw.set(m.sentenceIndex, [...(bySentenceRaw.get(m.sentenceIndex) ?? []), m]);
-    const superseded = new Set(
-      raw.filter(
-        (m) =>
-          language !== 'en' &&
+    const superseded = new Set<LexicalMatch>();
+    if (language !== 'en') {
+      const bySentenceRaw = new Map<number, LexicalMatch[]>();
+      for (const m of raw) {
+        const list = bySentenceRaw.get(m.sentenceIndex);
+        if (list) list.push(m);
+        else bySentenceRaw.set(m.sentenceIndex, [m]);
+      }
+      for (const m of raw)
+        if (
           bySentenceRaw
             .get(m.sentenceIndex)!
             .some(
               (k) => k.uri !== m.uri && k.score >= m.score - LONGER_LABEL_MARGIN && covers(k, m) && holdsWords(k, m),
-            ),
-      ),
-    );
+            )
+        )
+          superseded.add(m);
+    }
     const kept = new Map<string, LexicalMatch[]>();
     const chosen: LexicalMatch[] = [];
     for (const m of raw) {

@@ -295,17 +295,16 @@ export class LabelIndex {
       return /^[^.;:!?\n]*$/.test(text.slice(tokens[from]!.end, tokens[to]!.start));
     };
     let contiguous = true;
-    for (let i = 1; i < positions.length; i++)
-      if (!onlyStopwordsBetween(positions[i - 1]!, positions[i]!)) contiguous = false;
-    // a curated alias is a phrase as people write it: its words together, or shared across a coordination
-    // ("klipper och färgar hår"), not apart by a modifier of their own ("ketterän projektinhallinnan menetelmät")
-    if (label.kind === 'alias' && !contiguous) {
-      for (let i = 1; i < positions.length; i++) {
-        let coordinated = onlyStopwordsBetween(positions[i - 1]!, positions[i]!);
-        for (let p = positions[i - 1]! + 1; p < positions[i]! && !coordinated; p++)
-          coordinated = CONJUNCTIONS.has(tokens[p]!.text.toLowerCase());
-        if (!coordinated) return undefined;
-      }
+    for (let i = 1; i < positions.length; i++) {
+      if (onlyStopwordsBetween(positions[i - 1]!, positions[i]!)) continue;
+      contiguous = false;
+      // a curated alias is a phrase as people write it: its words together, or shared across a coordination
+      // ("klipper och färgar hår"), not apart by a modifier of their own ("ketterän projektinhallinnan menetelmät")
+      if (label.kind !== 'alias') continue;
+      let coordinated = false;
+      for (let p = positions[i - 1]! + 1; p < positions[i]! && !coordinated; p++)
+        coordinated = CONJUNCTIONS.has(tokens[p]!.text.toLowerCase());
+      if (!coordinated) return undefined;
     }
     const weight = found.weights.reduce((a, b) => a + b, 0) / found.weights.length;
     const score = KIND_SCORE[label.kind] * weight * (contiguous ? 1 : 0.92) * (lightDropped ? 0.97 : 1);

@@ -98,16 +98,15 @@ export class PlaceResolver {
    * The maakunta around a municipality, for "Tampereen seudulla", "i Åboregionen": the sub-regions (seutukunnat)
    * are no data here, and the region a town's surroundings lie in is the one level that is right.
    */
-  private surroundingsOf(codes: Set<string>): Set<string> | undefined {
-    if (codes.size !== 1) return undefined;
+  private surroundingsOf(codes: Set<string> | undefined): Set<string> | undefined {
+    if (codes?.size !== 1) return undefined;
     const r = this.regions.get([...codes][0]!);
     return r?.level === 'municipality' && r.parent && this.regions.has(r.parent) ? new Set([r.parent]) : undefined;
   }
 
   /** "pääkaupunkiseutu", "huvudstadsregionen", "capital region": the maakunta around Helsinki. */
   private capitalRegion(): Set<string> | undefined {
-    const helsinki = this.names.get('helsinki');
-    return helsinki && this.surroundingsOf(helsinki);
+    return this.surroundingsOf(this.names.get('helsinki'));
   }
 
   private municipalitiesOf(maakunta: string): string[] {
@@ -235,7 +234,7 @@ export class PlaceResolver {
       if (language === 'fi') {
         // "Tampereen seudulla": the town's surroundings
         if (capital && next && text.slice(t.end, next.start) === ' ' && /^seu[td]u/iu.test(next.text)) {
-          const around = this.surroundingsOf(this.namesOfWord(t.text) ?? new Set());
+          const around = this.surroundingsOf(this.namesOfWord(t.text));
           if (around) {
             found.push(this.placeOrProblem(around, { ...at, text: text.slice(t.start, next.end), end: next.end }));
             i++;
@@ -262,7 +261,7 @@ export class PlaceResolver {
       if (!capital) continue;
       const lower = t.text.toLowerCase();
       const region = language === 'sv' ? /^(.{2,}?)-?regionen$/u.exec(lower) : null;
-      const around = region && this.surroundingsOf(this.names.get(region[1]!) ?? new Set());
+      const around = region && this.surroundingsOf(this.names.get(region[1]!));
       if (around) {
         found.push(this.placeOrProblem(around, at));
         continue;
