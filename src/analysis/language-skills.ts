@@ -19,6 +19,8 @@ const LANGUAGE_CONTEXT: Record<Language, RegExp> = {
 export function isAboutLanguage(language: Language, text: string, sentence: Sentence, m: LexicalMatch): boolean {
   const word = text.slice(m.start, m.end);
   const rest = text.slice(sentence.start, m.start) + text.slice(m.end, sentence.end);
+  // a capitalised part after a hyphen is a place ("Keski-Suomen", "Etelä-Suomessa"), never a language
+  if (/-\p{Lu}/u.test(word)) return false;
   if (language === 'en') return LANGUAGE_CONTEXT.en.test(rest);
   if (/^\p{Ll}/u.test(word) || (language === 'fi' && /ksi$/u.test(word))) return true;
   const first = text.slice(sentence.start, m.start).trim() === '';

@@ -538,6 +538,15 @@ class StemmingMorphology implements Morphology {
     // a Swedish agent noun is not its verb: "skötare" is a person, "sköter" what anyone does
     const agent = this.language === 'sv' ? /^(.{3,})(?:are|aren|ares|arens)$/.exec(lower) : null;
     if (agent) return `${agent[1]}are`;
+    if (this.language === 'sv') {
+      // nor is "tekniker" "teknik", "elektriker" "elektrisk" (but "butiker" is shops); and an instrument in -tor
+      // ("projektor", "motorer") is not the word before it ("projekt"), which the stemmer's plural -or would make it
+      const whole =
+        /^(.*(?:tekn|elektr|mekan|mus|kem|fys|graf|polit|statist|akadem|keram|krit|opt)iker|.{2,}[aiko]tor)(?:n|ns|s|na|nas|er|erna|ernas)?$/.exec(
+          lower,
+        );
+      if (whole) return whole[1]!;
+    }
     return this.stemmer.stem(lower);
   }
 }

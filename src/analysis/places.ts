@@ -31,19 +31,22 @@ export class PlaceResolver {
   ) {}
 
   static fromData(
-    data: Pick<TaxonomyData, 'regions' | 'municipalityAreas' | 'postalCodes' | 'localities'>,
+    data: Pick<TaxonomyData, 'regions' | 'municipalityAreas' | 'postalCodes' | 'localities' | 'regionNames'>,
   ): PlaceResolver {
     const regions = new Map(data.regions.map((r) => [r.code, r]));
     const names = new Map<string, Set<string>>();
+    const name = (n: string, code: string) => {
+      const key = n.toLowerCase();
+      names.set(key, (names.get(key) ?? new Set()).add(code));
+    };
     for (const r of data.regions) {
       // area names ("Hämeen ELY-keskus") are organisations, not places people write in ads
       if (r.level !== 'municipality' && r.level !== 'maakunta') continue;
-      for (const n of [r.names.fi, r.names.sv, r.names.en]) {
-        if (!n) continue;
-        const key = n.toLowerCase();
-        names.set(key, (names.get(key) ?? new Set()).add(r.code));
-      }
+      for (const n of [r.names.fi, r.names.sv, r.names.en]) if (n) name(n, r.code);
     }
+    // sub-regions and customary areas, where the official names do not already say it
+    for (const n of data.regionNames)
+      if (regions.has(n.region) && !names.has(n.name.toLowerCase())) name(n.name, n.region);
     const areas = new Map<string, string[]>();
     for (const a of data.municipalityAreas) areas.set(a.municipality, [...(areas.get(a.municipality) ?? []), a.area]);
     const postcodes = new Map(data.postalCodes.map((p) => [p.postcode, p.municipality]));
@@ -95,13 +98,15 @@ export class PlaceResolver {
   }
 
   /**
-   * The maakunta around a municipality, for "Tampereen seudulla", "i Åboregionen": the sub-regions (seutukunnat)
-   * are no data here, and the region a town's surroundings lie in is the one level that is right.
+   * The maakunta around a municipality, for "Tampereen seudulla", "i Åboregionen": sub-regions (seutukunnat) are
+   * no level here, and the region a town's surroundings lie in is the one level that is right. A named area
+   * ("Kotka-Haminan seutu") is itself.
    */
   private surroundingsOf(codes: Set<string> | undefined): Set<string> | undefined {
     if (codes?.size !== 1) return undefined;
     const r = this.regions.get([...codes][0]!);
-    return r?.level === 'municipality' && r.parent && this.regions.has(r.parent) ? new Set([r.parent]) : undefined;
+    if (r && r.level !== 'municipality') return codes;
+    return r?.parent && this.regions.has(r.parent) ? new Set([r.parent]) : undefined;
   }
 
   /** "pääkaupunkiseutu", "huvudstadsregionen", "capital region": the maakunta around Helsinki. */
@@ -186,10 +191,15 @@ export class PlaceResolver {
     return r;
   }
 
-  /** Region codes named by one (possibly inflected) Finnish word, through its Voikko base forms. */
+  /**
+   * Region codes named by one (possibly inflected) Finnish word, through its Voikko base forms; a capitalised
+   * word also through a common noun's ("Suupohjassa": suupohja), for names Voikko does not know as places.
+   */
   private namesOfWord(word: string): Set<string> | undefined {
     const readings = this.analyze(word);
-    for (const name of placeNames(readings)) {
+    const bases = placeNames(readings);
+    if (/^\p{Lu}/u.test(word)) bases.push(...readings.map((r) => r.baseform));
+    for (const name of bases) {
       const codes = this.names.get(name.toLowerCase());
       if (codes) return codes;
     }
@@ -211,7 +221,13 @@ export class PlaceResolver {
       const capital = /^\p{Lu}/u.test(t.text);
       const next = tokens[i + 1];
       if (capital && next && /^\p{Lu}/u.test(next.text) && text.slice(t.end, next.start) === ' ') {
-        const codes = this.names.get(`${t.text} ${next.text}`.toLowerCase());
+        const codes =
+          this.names.get(`${t.text} ${next.text}`.toLowerCase()) ??
+          (language === 'fi'
+            ? placeNames(this.analyze(next.text))
+                .map((n) => this.names.get(`${t.text} ${n}`.toLowerCase()))
+                .find((c) => c !== undefined)
+            : undefined);
         if (codes) {
           found.push(
             this.placeOrProblem(codes, {
@@ -261,7 +277,9 @@ export class PlaceResolver {
       if (!capital) continue;
       const lower = t.text.toLowerCase();
       const region = language === 'sv' ? /^(.{2,}?)-?regionen$/u.exec(lower) : null;
-      const around = region && this.surroundingsOf(this.names.get(region[1]!));
+      // "Jakobstadsregionen": the town's name, with or without its linking s
+      const around =
+        region && this.surroundingsOf(this.names.get(region[1]!) ?? this.names.get(region[1]!.replace(/s$/u, '')));
       if (around) {
         found.push(this.placeOrProblem(around, at));
         continue;

@@ -95,6 +95,8 @@ export const TaxonomyData = Type.Object({
    * municipalities merged away ("Korpilahti" is in Jyväskylä since 2009)
    */
   localities: Type.Array(Type.Object({ name: Type.String(), municipality: Type.String() })),
+  /** names of sub-regions and customary areas ("Suupohja", "Itä-Suomi"), each with the region that holds it */
+  regionNames: Type.Array(Type.Object({ name: Type.String(), region: Type.String() })),
   /** only aliases of skills in this taxonomy */
   aliases: Type.Array(Alias),
 });

@@ -11,6 +11,7 @@ import type { Language } from '../domain/language.js';
 import type { RegionLevel } from '../domain/region.js';
 import type { Queryable } from '../storage/database.js';
 import { readAliases } from './aliases.js';
+import { readRegionNames } from './region-names.js';
 import { activeTaxonomyVersion } from './import.js';
 import { parseSources, sourcesOf, type Table, type TaxonomyTable } from './parse.js';
 
@@ -282,6 +283,7 @@ async function* partsOf(
     value: postal.map((p) => ({ postcode: p.postcode, municipality: p.municipality_code })).sort(by((p) => p.postcode)),
   };
   yield { key: 'localities', value: localitiesOf(postal, regions) };
+  yield { key: 'regionNames', value: await readRegionNames(new Set(regions.map((r) => r.code))) };
   const { aliases, problems } = await readAliases(options.aliasFiles ?? []);
   for (const p of problems) options.log?.warn(p, 'alias row skipped');
   yield {

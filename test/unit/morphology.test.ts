@@ -46,4 +46,13 @@ describe('Swedish and English stemming', () => {
     expect(keysOf('en', 'welding').has('weld')).toBe(true);
     expect(keysOf('sv', 'kunskaper').has('kunskap')).toBe(true);
   });
+
+  it('keeps Swedish agent and instrument nouns apart from the words they come from', () => {
+    const stems = (word: string) => [...keysOf('sv', word).keys()].filter((k) => !k.startsWith('='));
+    expect(stems('tekniker')).toEqual(stems('teknikerna'));
+    expect(stems('tekniker')).not.toEqual(stems('teknik'));
+    expect(stems('projektorer')).toEqual(stems('projektor'));
+    expect(stems('projektor')).not.toEqual(stems('projekt'));
+    expect(stems('butiker')).toEqual(stems('butik'));
+  });
 });

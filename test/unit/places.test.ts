@@ -20,4 +20,17 @@ describe('places named in a sentence', () => {
     expect(found('sv', 'Företag i Vasaregionen behöver svetsare.')).toEqual(['Vasaregionen MK15']);
     expect(found('sv', 'I huvudstadsregionen saknas lärare.')).toEqual(['huvudstadsregionen MK01']);
   });
+
+  it('resolve sub-regions, former regions and customary areas to the region that holds them', () => {
+    expect(found('fi', 'Kyrönmaalla ja Itä-Uudellamaalla tarvitaan hoitajia.')).toEqual([
+      'Kyrönmaalla MK15',
+      'Itä-Uudellamaalla MK01',
+    ]);
+    expect(found('fi', 'Itä-Suomessa on pulaa lääkäreistä.')).toEqual(['Itä-Suomessa FI1D']);
+    expect(found('sv', 'Det råder brist på lärare i Östra Nyland och Sydösterbotten.')).toEqual([
+      'Östra Nyland MK01',
+      'Sydösterbotten MK15',
+    ]);
+    expect(places.resolveMetadata('Kyrönmaa')).toMatchObject({ code: 'MK15', level: 'maakunta' });
+  });
 });
