@@ -191,7 +191,7 @@ describe.each(engines())('documents API on %s', (engine) => {
       'a bad date',
       { kind: 'job_ad', text: 'Hitsaaja', date: '2026-13-45' },
       400,
-      /body\.date must match format "date"/,
+      /body\.date must be .*YYYY-MM-DD/,
       'date',
     ],
     [

@@ -15,11 +15,12 @@ import { AddressLimit } from './address-limit.js';
 import { ATTRIBUTION } from './attribution.js';
 import { isV1Route, requireKeys } from './auth.js';
 import type { AppDeps } from './deps.js';
-import { errorHandler } from './errors.js';
+import { errorHandler, notFoundHandler } from './errors.js';
 import { guardJsonBodies } from './json-body.js';
+import { completeSpec } from './openapi.js';
 import { adminRoutes } from './routes/admin.js';
 import { analyzeRoutes } from './routes/analyze.js';
-import { batchRoutes } from './routes/batches.js';
+import { batchRoutes, UPLOAD_TYPES } from './routes/batches.js';
 import { demandRoutes } from './routes/demand.js';
 import { documentRoutes } from './routes/documents.js';
 import { healthRoutes } from './routes/health.js';
@@ -35,6 +36,8 @@ function compilers() {
       removeAdditional: false,
       allErrors: false,
       strict: false,
+      // errors carry their schema, whose description says what form a value takes
+      verbose: true,
     });
     addFormats.default(ajv);
     return ajv;
@@ -110,6 +113,7 @@ export async function buildApp(input: Omit<AppDeps, 'keys'> & { keys?: KeysRepos
   });
 
   app.setErrorHandler(errorHandler(deps.config));
+  app.setNotFoundHandler(notFoundHandler);
   // every answer: no content sniffing, no framing, no referrer to other sites
   app.addHook('onSend', async (_request, reply) => {
     reply
@@ -129,7 +133,8 @@ export async function buildApp(input: Omit<AppDeps, 'keys'> & { keys?: KeysRepos
         { name: 'documents', description: 'Store documents and read their analyses' },
         { name: 'analysis', description: 'Synchronous analysis of short texts' },
         { name: 'demand', description: 'Aggregated skill demand by region, horizon, occupation, sector and time' },
-        { name: 'health', description: 'Liveness and readiness' },
+        { name: 'batches', description: 'Classification of whole dumps of job ads (NDJSON or CSV)' },
+        { name: 'health', description: 'Liveness, readiness and metrics (no API key)' },
         { name: 'admin', description: 'Organisations, API keys and the audit log (admin keys)' },
       ],
       components: {
@@ -139,6 +144,13 @@ export async function buildApp(input: Omit<AppDeps, 'keys'> & { keys?: KeysRepos
       },
       security: [{ apiKey: [] }],
     },
+    transformObject: (document) =>
+      'openapiObject' in document
+        ? completeSpec(document.openapiObject as Record<string, unknown>, {
+            isOpen: (path) => !path.startsWith('/v1/'),
+            uploads: { '/v1/batches': Object.keys(UPLOAD_TYPES) },
+          })
+        : document.swaggerObject,
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
   requireKeys(app, deps.keys, new AddressLimit(deps.config.AUTH_FAILURES_MAX, deps.config.RATE_LIMIT_WINDOW_MS));

@@ -14,6 +14,13 @@ const STATUS_TEXT: Record<number, string> = {
   429: 'Too Many Requests',
 };
 
+/** How to write a value of each string format the schemas use. */
+const FORMAT_HINTS: Record<string, string> = {
+  date: 'YYYY-MM-DD, for example 2026-01-31',
+  'date-time': 'ISO 8601, for example 2026-01-31T09:30:00Z',
+  uuid: 'a UUID such as 0b9c3e52-8d1a-4f3e-9a57-2f1d6c0e4b11',
+};
+
 /**
  * Every error as one JSON shape: a validation failure says which field and why (400), the client's other errors
  * keep their status, a database that times out or is away is a 503 with Retry-After, anything else a bare 500.
@@ -29,9 +36,16 @@ export function errorHandler(config: Pick<Config, 'BODY_LIMIT_BYTES' | 'DB_STATE
       const field = extra?.missingProperty ?? extra?.additionalProperty ?? path;
       let message = `${part}${field ? `.${field}` : ''} ${first?.message ?? 'is invalid'}`;
       if (extra?.allowedValues) message += `: ${extra.allowedValues.join(', ')}`;
+      const format =
+        first?.keyword === 'format' ? FORMAT_HINTS[(first.params as { format?: string }).format ?? ''] : undefined;
+      if (format) message += ` (${format})`;
       if (extra?.additionalProperty) message = `${part}.${field} is not a known field`;
       if (first?.keyword === 'pattern' && first.params && (first.params as { pattern?: string }).pattern === '\\S') {
         message = `${part}.${field} must not be empty or blank`;
+      } else if (first?.keyword === 'pattern' || first?.keyword === 'format') {
+        // the schema's own words for the form (validators run verbose), not the regular expression
+        const described = (first as { parentSchema?: { description?: string } }).parentSchema?.description;
+        if (described) message = `${part}.${field} must be ${described}`;
       }
       return reply.code(400).send({ statusCode: 400, error: 'Bad Request', message, ...(field && { field }) });
     }
@@ -41,6 +55,15 @@ export function errorHandler(config: Pick<Config, 'BODY_LIMIT_BYTES' | 'DB_STATE
         statusCode: 413,
         error: 'Payload Too Large',
         message: `request body is larger than ${config.BODY_LIMIT_BYTES} bytes`,
+      });
+    }
+    if (status === 415) {
+      const type = request.headers['content-type'];
+      return reply.code(415).send({
+        statusCode: 415,
+        error: 'Unsupported Media Type',
+        message: `send the body as JSON with content-type: application/json${type ? ` (it was ${type})` : ''}`,
+        field: 'content-type',
       });
     }
     if (status >= 400 && status < 500) {
@@ -68,4 +91,13 @@ export function errorHandler(config: Pick<Config, 'BODY_LIMIT_BYTES' | 'DB_STATE
     request.log.error({ err: error }, 'request failed');
     return reply.code(500).send({ statusCode: 500, error: 'Internal Server Error', message: 'internal error' });
   };
+}
+
+/** An unknown route in the error shape, pointing to the list of routes. */
+export function notFoundHandler(request: FastifyRequest, reply: FastifyReply) {
+  return reply.code(404).send({
+    statusCode: 404,
+    error: 'Not Found',
+    message: `there is no route ${request.method} ${request.url.split('?')[0]}; the routes are listed at /docs`,
+  });
 }

@@ -27,6 +27,8 @@ export function nestsDeeperThan(text: string, max: number): boolean {
 export function guardJsonBodies(app: FastifyInstance): void {
   const parse = app.getDefaultJsonParser('error', 'error');
   app.removeContentTypeParser('application/json');
+  // every body a route reads is JSON or an upload: plain text is refused (415) rather than read as a string
+  app.removeContentTypeParser('text/plain');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     if (nestsDeeperThan(body as string, MAX_JSON_DEPTH)) {
       const error = Object.assign(new Error(`body nests objects or arrays deeper than ${MAX_JSON_DEPTH} levels`), {
@@ -35,6 +37,16 @@ export function guardJsonBodies(app: FastifyInstance): void {
       done(error, undefined);
       return;
     }
-    void parse(request, body as string, done);
+    void parse(request, body as string, (err, value) => {
+      if ((err as { code?: string } | null)?.code !== 'FST_ERR_CTP_INVALID_JSON_BODY') return done(err, value);
+      // say where the text stops being JSON, as the parser does
+      let why = 'it could not be read';
+      try {
+        JSON.parse(body as string);
+      } catch (cause) {
+        why = (cause as Error).message;
+      }
+      done(Object.assign(new Error(`the body is not valid JSON: ${why}`), { statusCode: 400 }), undefined);
+    });
   });
 }

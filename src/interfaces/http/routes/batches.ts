@@ -13,7 +13,8 @@ import { ANY_ROLE, CONTRIBUTORS, principalOf } from '../auth.js';
 import type { AppDeps } from '../deps.js';
 import { ErrorResponse, IdParams } from '../schemas.js';
 
-const CONTENT_TYPES: Record<string, InputFormat> = {
+/** The media types an upload may be sent as (gzip-compressed or not), and the format each is read as. */
+export const UPLOAD_TYPES: Record<string, InputFormat> = {
   'application/x-ndjson': 'jsonl',
   'application/jsonl': 'jsonl',
   'application/json-lines': 'jsonl',
@@ -93,7 +94,7 @@ export const batchRoutes =
     const { config, documents, queue, log } = deps;
     const batches = new BatchesRepository(deps.db, documents);
     // the upload is read as it arrives, never buffered whole
-    app.addContentTypeParser(Object.keys(CONTENT_TYPES), (_request, payload, done) => done(null, payload));
+    app.addContentTypeParser(Object.keys(UPLOAD_TYPES), (_request, payload, done) => done(null, payload));
 
     /** Stores a chunk of rows: documents in one statement, their rows, and jobs for the new ones. */
     async function flush(
@@ -147,12 +148,12 @@ export const batchRoutes =
       },
       async (request, reply) => {
         const type = (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
-        const format = CONTENT_TYPES[type];
+        const format = UPLOAD_TYPES[type];
         if (!format) {
           return reply.code(415).send({
             statusCode: 415,
             error: 'Unsupported Media Type',
-            message: `send ${Object.keys(CONTENT_TYPES).join(' or ')}`,
+            message: `send ${Object.keys(UPLOAD_TYPES).join(' or ')}`,
             field: 'content-type',
           });
         }
@@ -256,6 +257,7 @@ export const batchRoutes =
         schema: {
           tags: ['batches'],
           summary: 'The results of the analysed rows, streamed in row order (NDJSON, or CSV with format=csv)',
+          produces: ['application/x-ndjson', 'text/csv'],
           params: IdParams,
           querystring: ResultsQuery,
           response: {
@@ -284,6 +286,7 @@ export const batchRoutes =
         schema: {
           tags: ['batches'],
           summary: 'Every failed row with its line and reason, streamed (NDJSON)',
+          produces: ['application/x-ndjson'],
           params: IdParams,
           response: { 200: Streamed('one failed row per line (NDJSON)'), 400: ErrorResponse, 404: ErrorResponse },
         },
