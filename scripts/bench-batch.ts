@@ -2,8 +2,9 @@
  * Batch classification throughput: a generated dump (scripts/synthetic-dump.ts, fi/sv/en, 600–3,400 characters)
  * through `classify` locally with 1 and 2 analysis processes (lexical only, and with the sentence encoder), and
  * through a service (API + 1 or 2 `skills-radar worker` processes on PostgreSQL and Redis). Prints ads/s, ads/s
- * per process, scaling efficiency and peak RSS; `--sizes 10000,100000` compares peak RSS across dump sizes.
- *   npm run bench:batch [-- --ads 10000 --semantic-ads 2000 --server-ads 2000 --sizes 10000,100000 --only local,semantic,server,memory]
+ * per process, scaling efficiency and peak RSS; `--sizes 10000,100000` compares peak RSS across dump sizes; `resume`
+ * times `skills-radar classify` given again on a finished output of `--semantic-ads` ads (the whole command).
+ *   npm run bench:batch [-- --ads 10000 --semantic-ads 2000 --server-ads 2000 --sizes 10000,100000 --only local,semantic,server,memory,resume]
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -27,7 +28,7 @@ const { values } = parseArgs({
     'semantic-ads': { type: 'string', default: '2000' },
     'server-ads': { type: 'string', default: '2000' },
     sizes: { type: 'string', default: '10000,100000' },
-    only: { type: 'string', default: 'local,semantic,server,memory' },
+    only: { type: 'string', default: 'local,semantic,server,memory,resume' },
   },
 });
 const only = new Set(values.only.split(','));
@@ -87,6 +88,22 @@ if (only.has('memory')) {
   const [a, b] = [runs[0]!, runs[runs.length - 1]!];
   console.log(
     `  peak RSS ${a.n} ads: ${a.peak} MiB; ${b.n} ads: ${b.peak} MiB (${(((b.peak - a.peak) / a.peak) * 100).toFixed(1)} %)`,
+  );
+}
+if (only.has('resume')) {
+  const n = Number(values['semantic-ads']);
+  console.log(`\nclassify given again on a finished output of ${n} ads (the command, start to exit)`);
+  await local(n, 2, false);
+  const out = join(dir, `out-${n}-2-false.jsonl`);
+  const started = Date.now();
+  const again = runCli(['classify', await dump(n), '--out', out], {
+    TAXONOMY_DIR: taxonomy,
+    DATA_DIR: join(dir, 'data'),
+    LOG_LEVEL: 'warn',
+  });
+  const status = await again.exited;
+  console.log(
+    `  exited ${status} after ${((Date.now() - started) / 1000).toFixed(1)} s: ${again.output().trim().split('\n')[0]}`,
   );
 }
 if (only.has('server')) {

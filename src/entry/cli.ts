@@ -1,7 +1,10 @@
 #!/usr/bin/env node
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { VoikkoUnavailableError } from '../analysis/voikko.js';
 import { ConfigError, loadConfig, type Config } from '../base/config.js';
 import { createLogger } from '../base/logger.js';
+import { PROJECT_ROOT } from '../base/paths.js';
 import { runClassifyChild } from '../interfaces/batch/classify-child.js';
 import { runAnalysisChild } from '../jobs/analysis-child.js';
 import { RedisServerMissingError } from '../jobs/redis.js';
@@ -16,37 +19,89 @@ import { taxonomyCommand } from './commands/taxonomy.js';
 import { closeOnSignals, startService } from './service.js';
 import { runWorkerProcess } from './worker.js';
 
-const USAGE = `skills-radar <command>
+/** Each command: how it is called and what it does, for the overview and for `<command> --help`. */
+const COMMANDS: { name: string; usage: string; about: string }[] = [
+  {
+    name: 'start',
+    usage: 'start',
+    about: 'API and a worker in one process (embedded PGlite and a private Redis by default)',
+  },
+  { name: 'api', usage: 'api', about: 'the API only' },
+  {
+    name: 'worker',
+    usage: 'worker',
+    about: 'a worker process (needs DATABASE_URL and REDIS_URL shared with the API)',
+  },
+  { name: 'migrate', usage: 'migrate', about: 'apply database migrations' },
+  {
+    name: 'orgs',
+    usage: 'orgs create <name> | orgs list',
+    about: 'organisations: each owns its documents and keys',
+  },
+  {
+    name: 'keys',
+    usage:
+      'keys create --org <name> --role contributor|analyst|admin|operator [--label TEXT]\n       keys list [--org <name>] | keys revoke <prefix>',
+    about: 'API keys: a new key is printed once (only its hash is stored)',
+  },
+  {
+    name: 'taxonomy',
+    usage: 'taxonomy import --from <dir>',
+    about: 'import ESCO, ISCO-08, TOL 2008 and Finnish regions from the official files in <dir>',
+  },
+  {
+    name: 'eval',
+    usage:
+      'eval [--bench-dir DIR] [--predictions DIR] [--json FILE] [--no-encoder] [--no-phrases]\n       [--realistic-dir DIR] [--split test|dev]',
+    about:
+      "score the pipeline and a char n-gram TF-IDF baseline on the benchmarks in DIR\nand on the project's realistic Finnish and Swedish set (its test half by default)",
+  },
+  {
+    name: 'calibrate',
+    usage: 'calibrate [--bench-dir DIR] [--fi-set FILE] [--realistic-dir DIR] [--out FILE]',
+    about: "fit the per-method score calibration on DIR's skill-linking files (CALIBRATION_FILE)",
+  },
+  {
+    name: 'classify',
+    usage:
+      'classify <file|-> [--out FILE] [--format jsonl|csv] [--text-field NAME] [--id-field NAME] [--errors FILE]\n       [--input-format jsonl|csv] [--workers N] [--lexical-only] [--server URL]',
+    about:
+      'classify a dump of job ads (JSON Lines or CSV, .gz too), here or through a running service\n' +
+      'Here it runs on all cores; with --server the service does the work (key in RADAR_API_KEY). Results are written in input order; rerun with the\n' +
+      'same --out to resume (a finished output ends at once). Exit status: 0 all rows done, 3 some rows\n' +
+      'failed (see the errors file), 2 usage, 130 interrupted.',
+  },
+];
+
+const USAGE = `usage: skills-radar <command> [--help]
 
 Commands:
-  start                          API and a worker in one process (embedded PGlite and a private Redis by default)
-  api                            the API only
-  worker                         a worker process (needs DATABASE_URL and REDIS_URL shared with the API)
-  migrate                        apply database migrations
-  orgs create <name> | orgs list organisations: each owns its documents and keys
-  keys create --org <name> --role contributor|analyst|admin [--label TEXT]
-                                 a new API key, printed once (only its hash is stored)
-  keys list [--org <name>] | keys revoke <prefix>
-  taxonomy import --from <dir>   import ESCO, ISCO-08, TOL 2008 and Finnish regions from the official files in <dir>
-  eval [--bench-dir DIR] [--predictions DIR] [--json FILE] [--no-encoder] [--no-phrases]
-       [--realistic-dir DIR] [--split test|dev]
-                                 score the pipeline and a char n-gram TF-IDF baseline on the benchmarks in DIR
-                                 and on the project's realistic Finnish and Swedish set (its test half by default)
-  calibrate [--bench-dir DIR] [--fi-set FILE] [--realistic-dir DIR] [--out FILE]
-                                 fit the per-method score calibration on DIR's skill-linking files (CALIBRATION_FILE)
-  classify <file|-> [--out FILE] [--format jsonl|csv] [--text-field NAME] [--id-field NAME] [--errors FILE]
-           [--input-format jsonl|csv] [--workers N] [--lexical-only] [--server URL]
-                                 classify a dump of job ads (JSON Lines or CSV, .gz too): on all cores here, or
-                                 through a running service with --server (key in RADAR_API_KEY); rerun with
-                                 the same --out to resume
+${COMMANDS.map((c) => `  ${c.name.padEnd(10)} ${c.about.split('\n')[0]}`).join('\n')}
 
+skills-radar <command> --help tells more; skills-radar --version prints the version.
 Configuration comes from the environment; see README.md.`;
+
+const helpOf = (c: (typeof COMMANDS)[number]) =>
+  `usage: skills-radar ${c.usage}\n\n${c.about}\n\nConfiguration comes from the environment; see README.md.`;
+
+const version = () =>
+  (JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  if (command === '--version' || command === '-V' || command === 'version') {
+    process.stdout.write(`skills-radar ${version()}\n`);
+    return 0;
+  }
   if (!command || command === 'help' || command === '--help' || command === '-h') {
-    process.stdout.write(`${USAGE}\n`);
+    const asked = COMMANDS.find((c) => c.name === rest[0]);
+    process.stdout.write(`${asked ? helpOf(asked) : USAGE}\n`);
     return command ? 0 : 2;
+  }
+  const known = COMMANDS.find((c) => c.name === command);
+  if (known && (rest.includes('--help') || rest.includes('-h'))) {
+    process.stdout.write(`${helpOf(known)}\n`);
+    return 0;
   }
   let config: Config;
   try {

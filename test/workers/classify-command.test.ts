@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BatchResult } from '../../src/interfaces/batch/output.js';
 import { PROJECT_ROOT } from '../../src/base/paths.js';
-import { writeDump } from '../../scripts/synthetic-dump.js';
+import { dumpAds, writeDump } from '../../scripts/synthetic-dump.js';
 import { FIXTURE_TAXONOMY } from '../helpers/context.js';
 import { runCli } from '../helpers/processes.js';
 import { startTestService, waitFor, type TestService } from '../helpers/service.js';
@@ -31,7 +31,7 @@ describe('skills-radar classify', () => {
     const out = join(dir, 'out.jsonl');
     const run = runCli(['classify', join(FIXTURES, 'ads.jsonl'), '--out', out, '--workers', '2'], env);
     expect(await run.exited, run.output()).toBe(3);
-    expect(run.output()).toMatch(/4 ads classified .* 2 processes, lexical only/);
+    expect(run.output()).toMatch(/classified 4 ads in .* 2 processes, lexical only/);
     expect(ids(out).sort()).toEqual(['en-1', 'fi-1', 'fi-2', 'sv-1']);
     const first = readLines(out)
       .map((l) => JSON.parse(l) as BatchResult)
@@ -53,9 +53,15 @@ describe('skills-radar classify', () => {
     appendFileSync(out, whole.slice(0, whole.length - lastLine.length - 1) + lastLine.slice(0, 40));
     const again = runCli(['classify', join(FIXTURES, 'ads.jsonl'), '--out', out, '--workers', '1'], env);
     expect(await again.exited, again.output()).toBe(3);
-    expect(again.output()).toMatch(/1 ads classified .*; 3 already in/);
+    expect(again.output()).toMatch(/classified 1 ads in [\s\S]*3 ads were already in/);
     expect(ids(out).sort()).toEqual(['en-1', 'fi-1', 'fi-2', 'sv-1']);
     expect(ids(out).at(-1)).toBe(lastId);
+    expect(readLines(`${out}.errors.jsonl`)).toHaveLength(5);
+
+    // a finished run given again loads nothing
+    const done = runCli(['classify', join(FIXTURES, 'ads.jsonl'), '--out', out], env);
+    expect(await done.exited, done.output()).toBe(3);
+    expect(done.output()).toMatch(/nothing left to classify[\s\S]*4 ads were already in/);
     expect(readLines(`${out}.errors.jsonl`)).toHaveLength(5);
   }, 120_000);
 
@@ -89,6 +95,9 @@ describe('skills-radar classify', () => {
     const all = ids(out);
     expect(new Set(all).size).toBe(1500);
     expect(all).toHaveLength(1500);
+    // each run writes in the input's order, across its processes
+    const order = [...dumpAds(1500, 5)].map((ad) => ad.id).filter((id) => !partial.includes(id));
+    expect(all.slice(partial.length)).toEqual(order);
   }, 180_000);
 
   it('refuses bad usage with status 2', async () => {

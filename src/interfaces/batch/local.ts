@@ -78,7 +78,7 @@ export async function classifyLocal(config: Config, options: ClassifyOptions): P
   const out = openOutput();
   const errors = openErrors();
   const snapshotFile = join(tmpdir(), `radar-classify-${process.pid}-${Date.now()}.snapshot`);
-  const semantic = await snapshotInChild(config, snapshotFile);
+  let semantic: string | null = null;
   const pool = new ChildPool();
   const progress: ClassifyProgress = {
     read: 0,
@@ -107,30 +107,50 @@ export async function classifyLocal(config: Config, options: ClassifyOptions): P
     progress.failed++;
     if (!reported.has(e.row)) errors.write(`${JSON.stringify(e)}\n`);
   };
+  // the taxonomy and the analysis processes are loaded for the first ad left to classify: a finished run that is
+  // given again only reads its input and output
+  let loading: Promise<void> | undefined;
+  const load = () =>
+    (loading ??= (async () => {
+      semantic = await snapshotInChild(config, snapshotFile);
+      await pool.start(options.workers, snapshotFile, options.format, config);
+      rmSync(snapshotFile, { force: true });
+      loadSeconds = (Date.now() - started) / 1000;
+      classifyStarted = Date.now();
+      classifyCpu = process.cpuUsage();
+    })());
   try {
-    await pool.start(options.workers, snapshotFile, options.format, config);
-    rmSync(snapshotFile, { force: true });
-    loadSeconds = (Date.now() - started) / 1000;
-    classifyStarted = Date.now();
-    classifyCpu = process.cpuUsage();
     const timer = setInterval(report, 500);
     const seen = new Set<string>();
     const chunkSize = options.chunkSize ?? 20;
     let chunk: BatchAd[] = [];
     const pending = new Set<Promise<void>>();
-    const dispatch = async (ads: BatchAd[]) => {
-      await pool.slot();
-      if (out.writableNeedDrain) await once(out, 'drain');
-      const p = pool.run(ads).then((results) => {
-        // the lines come as bytes (outside the JS heap) and are written as they are, corked into one system call
-        out.cork();
+    // chunks are written in the order they were read, so the output keeps the input's order
+    const finished = new Map<number, Awaited<ReturnType<ChildPool['run']>>>();
+    let dispatched = 0;
+    let nextToWrite = 0;
+    const writeFinished = () => {
+      // the lines come as bytes (outside the JS heap) and are written as they are, corked into one system call
+      out.cork();
+      for (let results = finished.get(nextToWrite); results; results = finished.get(nextToWrite)) {
+        finished.delete(nextToWrite++);
         for (const r of results) {
           if (r.output !== undefined) {
             out.write(r.output);
             progress.written++;
           } else fail({ row: r.row, id: r.id, reason: r.error ?? 'unknown' });
         }
-        process.nextTick(() => out.uncork());
+      }
+      process.nextTick(() => out.uncork());
+    };
+    const dispatch = async (ads: BatchAd[]) => {
+      await load();
+      await pool.slot();
+      if (out.writableNeedDrain) await once(out, 'drain');
+      const index = dispatched++;
+      const p = pool.run(ads).then((results) => {
+        finished.set(index, results);
+        writeFinished();
       });
       pending.add(p);
       void p.finally(() => pending.delete(p));
@@ -205,10 +225,12 @@ export async function classifyLocal(config: Config, options: ClassifyOptions): P
     cpuSeconds,
     errorsFile,
     lines: [
-      `${interrupted ? 'interrupted: ' : ''}${progress.written} ads classified in ${seconds.toFixed(1)} s (${adsPerSecond.toFixed(1)} ads/s, ${options.workers} processes, ${semantic ? `lexical + ${semantic}` : 'lexical only'}; loading took ${loadSeconds.toFixed(1)} s)` +
-        `${progress.resumed ? `; ${progress.resumed} already in ${options.out}` : ''}`,
+      loading
+        ? `${interrupted ? 'interrupted: ' : ''}classified ${progress.written} ads in ${seconds.toFixed(1)} s: ${adsPerSecond.toFixed(1)} ads/s on ${options.workers} processes, ${semantic ? `lexical + ${semantic}` : 'lexical only'} (loading took ${loadSeconds.toFixed(1)} s)`
+        : `${interrupted ? 'interrupted: ' : ''}nothing left to classify (nothing loaded)`,
+      ...(progress.resumed ? [`${progress.resumed} ads were already in ${options.out ?? 'the output'}`] : []),
       progress.failed > 0 ? `${progress.failed} rows failed: see ${errorsFile}` : 'no row failed',
-      `peak RSS: ${maxRssMiB.parent} MiB here, ${maxRssMiB.children.join(' + ')} MiB in the analysis processes`,
+      `peak memory: ${maxRssMiB.parent} MiB here${maxRssMiB.children.length ? `, ${maxRssMiB.children.join(' + ')} MiB in the analysis processes` : ''}`,
     ],
   };
 }
