@@ -169,7 +169,7 @@ describe.each(engines())('analyst routes on %s', (engine) => {
     ).json<Rows>();
     expect(only.rows).toEqual([all.rows[0], all.rows[2]]);
     const csv = await get('/v1/demand?groupBy=skill&splitBy=kind&limit=2&format=csv');
-    expect(csv.body.split('\n')[1]).toBe('split,splitLabel,key,label,documents,mentions,demand,share,perturbed');
+    expect(csv.body.split('\n')[2]).toBe('split,splitLabel,key,label,documents,mentions,demand,share,perturbed');
     expect((await get('/v1/demand?groupBy=skill&splitBy=skill')).statusCode).toBe(400);
     expect((await get('/v1/demand?groupBy=skill&splitBy=county')).statusCode).toBe(400);
     // splitKeys=overall: every region gets the same groups, the largest in the whole country, as if asked by keys

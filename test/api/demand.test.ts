@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../src/base/paths.js';
 import { engines } from '../helpers/context.js';
@@ -125,17 +126,34 @@ describe.each(engines())('demand signals and the demand API on %s', (engine) => 
     ]);
   });
 
-  it('gives CSV with the attribution line, for format=csv and for Accept: text/csv', async () => {
-    const expected = [
-      '# This service uses the ESCO classification of the European Commission.',
+  it('gives CSV with the attribution and the filters, for format=csv and for Accept: text/csv', async () => {
+    const byFormat = await get('/v1/demand?region=MK07&horizon=long&format=csv');
+    expect(byFormat.headers['content-type']).toMatch(/^text\/csv/);
+    const lines = byFormat.body.split('\n');
+    expect(lines[0]).toBe('# This service uses the ESCO classification of the European Commission.');
+    expect(lines[1]).toMatch(/^# filters: .*region=MK07.*; horizon=long/);
+    expect(lines.slice(2)).toEqual([
       'key,label,documents,mentions,demand,share,perturbed',
       `${PYTHON},Python (tietokoneohjelmointi),1,1,1,1,`,
       '',
-    ].join('\n');
-    const byFormat = await get('/v1/demand?region=MK07&horizon=long&format=csv');
-    expect(byFormat.headers['content-type']).toMatch(/^text\/csv/);
-    expect(byFormat.body).toBe(expected);
-    expect((await get('/v1/demand?region=MK07&horizon=long', { accept: 'text/csv' })).body).toBe(expected);
+    ]);
+    expect((await get('/v1/demand?region=MK07&horizon=long', { accept: 'text/csv' })).body).toBe(byFormat.body);
+  });
+
+  it('writes CSV as Finnish and Swedish Excel opens it with locale=fi or sv', async () => {
+    const json = (await get('/v1/demand?groupBy=skill&limit=5')).json<{ rows: { key: string; share: number }[] }>();
+    expect(json.rows.some((r) => !Number.isInteger(r.share))).toBe(true);
+    for (const locale of ['fi', 'sv']) {
+      const res = await get(`/v1/demand?groupBy=skill&limit=5&format=csv&locale=${locale}`);
+      expect(res.rawPayload.subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
+      const rows = parse(res.rawPayload, { bom: true, delimiter: ';', comment: '#', columns: true }) as Record<
+        string,
+        string
+      >[];
+      expect(rows.map((r) => r['key'])).toEqual(json.rows.map((r) => r.key));
+      expect(rows.map((r) => Number(r['share']!.replace(',', '.')))).toEqual(json.rows.map((r) => r.share));
+      expect(rows.some((r) => r['share']!.includes(','))).toBe(true);
+    }
   });
 
   it('gives demand per quarter for each horizon', async () => {
@@ -199,7 +217,8 @@ describe.each(engines())('demand signals and the demand API on %s', (engine) => 
     expect(rows.rows.find((r) => r.key === PYTHON)).toMatchObject({ lq: 2.667, against: { demand: 2 } });
     const csv = (await get('/v1/demand/compare?region=MK07&against=MK05&format=csv')).body.split('\n');
     expect(csv[0]).toBe('# This service uses the ESCO classification of the European Commission.');
-    expect(csv[1]).toBe('key,label,mentions,demand,share,against_mentions,against_demand,against_share,lq');
+    expect(csv[1]).toMatch(/^# filters: region=MK07; against=MK05/);
+    expect(csv[2]).toBe('key,label,mentions,demand,share,against_mentions,against_demand,against_share,lq');
     expect((await get('/v1/demand/compare?region=MK07&against=XX01')).json()).toMatchObject({ field: 'against' });
   });
 

@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { parse } from 'csv-parse/sync';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { DemandRow } from '../../src/domain/demand.js';
 import { PROJECT_ROOT } from '../../src/base/paths.js';
@@ -189,20 +190,29 @@ describe.skipIf(!present)('the analyst page in headless Chromium', () => {
 
   it('exports the table as CSV with the rows of the API, and the chart as SVG and PNG', async () => {
     const page = await newPage({ acceptDownloads: true });
-    await page.goto(`${base}/?groupBy=skillGroup`);
+    await page.goto(`${base}/?groupBy=skill`);
     await ready(page);
-    const expected = await api<{ rows: Row[] }>('/v1/demand?groupBy=skillGroup&limit=20&lang=fi');
+    const expected = await api<{ rows: Row[] }>('/v1/demand?groupBy=skill&limit=20&lang=fi');
     const [csv] = await Promise.all([
       page.waitForEvent('download'),
       page.click('#overview .tools [data-export="csv"]'),
     ]);
-    const lines = readFileSync((await csv.path())!, 'utf8')
+    // as Finnish Excel opens it: UTF-8 with a BOM, semicolons, decimal commas; the filters written above the table
+    const file = readFileSync((await csv.path())!);
+    expect(file.subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
+    const lines = file
+      .toString('utf8')
+      .replace(/^\uFEFF/, '')
       .trim()
       .split('\n');
     expect(lines[0]).toMatch(/ESCO classification/);
-    expect(lines[1]).toBe('label,demand,documents,mentions,share,key');
-    expect(lines.slice(2).map((l) => l.split(',').at(-1))).toEqual(expected.rows.map((r) => r.key));
-    expect(lines.slice(2).map((l) => Number(l.split(',').at(-5)))).toEqual(expected.rows.map((r) => r.demand));
+    expect(lines[1]).toMatch(/^# Rajaukset: view=overview; groupBy=skill\b/);
+    expect(lines[2]).toBe('label;demand;documents;mentions;share;key');
+    const rows = parse(file, { bom: true, delimiter: ';', comment: '#', columns: true }) as Record<string, string>[];
+    expect(rows.map((r) => r['key'])).toEqual(expected.rows.map((r) => r.key));
+    expect(rows.map((r) => Number(r['demand']!.replace(',', '.')))).toEqual(expected.rows.map((r) => r.demand));
+    expect(rows.map((r) => Number(r['share']!.replace(',', '.')))).toEqual(expected.rows.map((r) => r.share));
+    expect(rows.some((r) => r['share']!.includes(','))).toBe(true);
     const [svg] = await Promise.all([
       page.waitForEvent('download'),
       page.click('#overview .tools [data-export="svg"]'),

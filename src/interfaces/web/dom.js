@@ -1,6 +1,6 @@
 // Building blocks of the views: elements, panels, downloads and tables with CSV export.
 import { T } from './i18n.js';
-import { t } from './state.js';
+import { filters, state, t } from './state.js';
 
 export const el = (tag, attrs = {}, ...children) => {
   const e = document.createElement(tag);
@@ -27,12 +27,32 @@ export function panel(id, title) {
   return p;
 }
 
-// as src/interfaces/csv.ts: text a spreadsheet would run as a formula gets a leading apostrophe
-const csvCell = (v) => {
+// as src/interfaces/csv.ts: Finnish and Swedish Excel read ';'-separated values with decimal commas, and any Excel
+// reads UTF-8 only after a byte order mark; text a spreadsheet would run as a formula gets a leading apostrophe
+const csvDialect = () =>
+  state.lang === 'en' ? { separator: ',', decimalComma: false } : { separator: ';', decimalComma: true };
+const csvCell = (v, dialect) => {
+  if (typeof v === 'number' && dialect.decimalComma) return String(v).replace('.', ',');
   let s = String(v ?? '');
   if (typeof v === 'string' && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  return (dialect.separator === ';' ? /[";\n\r]/ : /[",\n\r]/).test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 };
+
+/** The view's CSV: the attribution and the filters as comment lines, the header and the raw values. */
+function csvText(columns, rows) {
+  const dialect = csvDialect();
+  const shown = Object.entries({ view: state.view, groupBy: state.groupBy, ...filters() })
+    .filter(([, v]) => v)
+    .map(([k, v]) => `${k}=${v}`);
+  const line = (cells) => cells.map((c) => csvCell(c, dialect)).join(dialect.separator);
+  const lines = [
+    `# ${T.en.attribution}`,
+    `# ${t('csvFilters')}: ${shown.join('; ')}`,
+    line(columns.map((c) => c.key)),
+    ...rows.map((r) => line(columns.map((c) => (c.value ? c.value(r) : r[c.key])))),
+  ];
+  return `\uFEFF${lines.join('\n')}\n`;
+}
 
 /** A table of `rows` by `columns` ({ key, title, format?, num?, value?, cell? }), with a CSV button; the CSV carries the raw values. */
 export function table(parent, name, columns, rows, options = {}) {
@@ -44,14 +64,7 @@ export function table(parent, name, columns, rows, options = {}) {
       {
         type: 'button',
         'data-export': 'csv',
-        onclick: () => {
-          const lines = [
-            `# ${T.en.attribution}`,
-            columns.map((c) => csvCell(c.key)).join(','),
-            ...rows.map((r) => columns.map((c) => csvCell(c.value ? c.value(r) : r[c.key])).join(',')),
-          ];
-          download(`${name}.csv`, new Blob([`${lines.join('\n')}\n`], { type: 'text/csv;charset=utf-8' }));
-        },
+        onclick: () => download(`${name}.csv`, new Blob([csvText(columns, rows)], { type: 'text/csv;charset=utf-8' })),
       },
       `${t('csv')} ↓`,
     ),

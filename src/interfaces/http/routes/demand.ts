@@ -22,7 +22,7 @@ import {
   type DemandFilters,
   type Viewer,
 } from '../../../storage/demand.repository.js';
-import { csvCell } from '../../csv.js';
+import { CSV_LOCALES, csvDialect, csvDocument, type CsvLocale } from '../../csv.js';
 import { ATTRIBUTION } from '../attribution.js';
 import { ANALYSTS, principalOf } from '../auth.js';
 import type { AppDeps } from '../deps.js';
@@ -72,6 +72,11 @@ const Filters = {
   }),
   lang: Type.Enum([...LANGUAGES], { default: 'fi', description: 'language of the labels' }),
   format: Type.Optional(Type.Enum(['json', 'csv'], { description: 'csv, or send Accept: text/csv' })),
+  locale: Type.Enum([...CSV_LOCALES], {
+    default: 'en',
+    description:
+      'how CSV is written: en, RFC 4180 (comma, decimal point); fi and sv, as Excel in those locales opens it (UTF-8 BOM, semicolons, decimal comma)',
+  }),
 };
 
 const GroupByParam = Type.Enum([...GROUP_BYS], { default: 'skill' });
@@ -218,13 +223,16 @@ function filtersOf(
   };
 }
 
-/** CSV with the attribution ESCO's licence asks for as its first line (a comment for CSV readers that take one). */
-export function toCsv<R>(columns: (keyof R & string)[], rows: R[]): string {
-  return (
-    [`# ${ATTRIBUTION}`, columns.join(','), ...rows.map((r) => columns.map((c) => csvCell(r[c])).join(','))].join(
-      '\n',
-    ) + '\n'
-  );
+/** CSV with the attribution ESCO's licence asks for and the request's filters as comment lines above the table. */
+export function toCsv<R>(
+  columns: (keyof R & string)[],
+  rows: R[],
+  query: Record<string, unknown> & { locale?: CsvLocale },
+): string {
+  const filters = Object.entries(query)
+    .filter(([k, v]) => v !== undefined && v !== '' && k !== 'format' && k !== 'locale')
+    .map(([k, v]) => `${k}=${String(v)}`);
+  return csvDocument(columns, rows, csvDialect(query.locale), [ATTRIBUTION, `filters: ${filters.join('; ')}`]);
 }
 
 function wantsCsv(request: FastifyRequest, format: string | undefined): boolean {
@@ -236,13 +244,13 @@ function wantsCsv(request: FastifyRequest, format: string | undefined): boolean 
 async function answer<T, R>(
   request: FastifyRequest,
   reply: FastifyReply,
-  format: string | undefined,
+  query: Record<string, unknown> & { format?: string | undefined; locale?: CsvLocale },
   csv: () => [(keyof R & string)[], R[]],
   json: () => T | Promise<T>,
 ): Promise<T | FastifyReply> {
-  if (!wantsCsv(request, format)) return json();
+  if (!wantsCsv(request, query.format)) return json();
   const [columns, rows] = csv();
-  return reply.type('text/csv; charset=utf-8').send(toCsv(columns, rows));
+  return reply.type('text/csv; charset=utf-8').send(toCsv(columns, rows, query));
 }
 
 /** 400 naming the parameter for filters the schema cannot judge: from after to, unknown codes. */
@@ -346,7 +354,7 @@ export const demandRoutes =
           return answer(
             request,
             reply,
-            q.format,
+            q,
             () => [
               [
                 ...(q.splitBy ? (['split', 'splitLabel'] as const) : []),
@@ -424,7 +432,7 @@ export const demandRoutes =
           return answer(
             request,
             reply,
-            q.format,
+            q,
             () => [
               ['key', 'label', 'mentions', 'share', 'previous_mentions', 'previous_share', 'growth', 'z', 'p_value'],
               flat(),
@@ -485,7 +493,7 @@ export const demandRoutes =
           return answer(
             request,
             reply,
-            q.format,
+            q,
             () => [
               [
                 'key',
@@ -536,7 +544,7 @@ export const demandRoutes =
           return answer(
             request,
             reply,
-            q.format,
+            q,
             () => [['bucket', 'key', 'label', 'documents', 'mentions', 'demand', 'perturbed'], rows],
             () => ({ groupBy: q.groupBy, bucket: q.bucket, rows, attribution: ATTRIBUTION }),
           );
