@@ -66,6 +66,9 @@ export const TimeseriesRow = Type.Object({
   mentions: Type.Integer(),
   demand: Type.Number(),
   perturbed: Perturbed,
+  partial: Type.Optional(
+    Type.Literal(true, { description: 'the period has not ended yet (it holds today): its figures are still growing' }),
+  ),
 });
 export type TimeseriesRow = Static<typeof TimeseriesRow>;
 

@@ -171,6 +171,29 @@ const whereSql = (conditions: string[]) => (conditions.length > 0 ? `WHERE ${con
 
 const round = (x: number, digits = 4) => Math.round(x * 10 ** digits) / 10 ** digits;
 
+/** The first day (YYYY-MM-DD) of the month, quarter or year that holds `day`. */
+function bucketStart(day: string, bucket: Bucket): string {
+  const year = day.slice(0, 4);
+  const month = Number(day.slice(5, 7));
+  const first = bucket === 'year' ? 1 : bucket === 'quarter' ? month - ((month - 1) % 3) : month;
+  return `${year}-${String(first).padStart(2, '0')}-01`;
+}
+
+/** At most this many periods are filled in; a wider range keeps the periods that have figures. */
+const MAX_FILLED_PERIODS = 600;
+
+/** The first days of every period from the one holding `from` to the one holding `to`. */
+function bucketsBetween(bucket: Bucket, from: string, to: string, rows: { bucket: string }[]): string[] {
+  const step = bucket === 'year' ? 12 : bucket === 'quarter' ? 3 : 1;
+  const index = (day: string) => Number(day.slice(0, 4)) * 12 + Number(day.slice(5, 7)) - 1;
+  const [first, last] = [index(bucketStart(from, bucket)), index(bucketStart(to, bucket))];
+  if (last < first || (last - first) / step >= MAX_FILLED_PERIODS) return [...new Set(rows.map((r) => r.bucket))];
+  const out: string[] = [];
+  for (let i = first; i <= last; i += step)
+    out.push(`${Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}-01`);
+  return out;
+}
+
 /** Aggregates over `demand_facts` (one row per mention, written with the analysis). */
 export class DemandRepository {
   constructor(private readonly db: Queryable) {}
@@ -469,16 +492,29 @@ export class DemandRepository {
        WHERE mentions > 0 ORDER BY 1, 2`,
       w.params,
     );
+    if (rows.length === 0) return [];
     const labels = await this.labels(groupBy, keys, options.lang);
-    return rows.map((r) => ({
-      bucket: r.bucket,
-      key: r.key,
-      label: labels.get(r.key) ?? r.key,
-      documents: r.documents,
-      mentions: r.mentions,
-      demand: round(r.demand, 3),
-      ...(r.perturbed ? { perturbed: true as const } : {}),
-    }));
+    // every period from the first to the last (of the filters, else of the figures) for each group shown: a period
+    // without mentions is a zero, not a gap; the period that holds today is marked partial
+    const periods = bucketsBetween(bucket, f.from ?? rows[0]!.bucket, f.to ?? rows.at(-1)!.bucket, rows);
+    const current = bucketStart(new Date().toISOString().slice(0, 10), bucket);
+    const shown = [...new Set(rows.map((r) => r.key))].sort();
+    const cell = new Map(rows.map((r) => [`${r.bucket} ${r.key}`, r]));
+    return periods.flatMap((period) =>
+      shown.map((k) => {
+        const r = cell.get(`${period} ${k}`);
+        return {
+          bucket: period,
+          key: k,
+          label: labels.get(k) ?? k,
+          documents: r?.documents ?? 0,
+          mentions: r?.mentions ?? 0,
+          demand: round(r?.demand ?? 0, 3),
+          ...(r?.perturbed ? { perturbed: true as const } : {}),
+          ...(period === current ? { partial: true as const } : {}),
+        };
+      }),
+    );
   }
 
   /** The latest month with facts under the filters (the default end of a period) that are not others' private. */

@@ -158,14 +158,38 @@ describe.each(engines())('demand signals and the demand API on %s', (engine) => 
 
   it('gives demand per quarter for each horizon', async () => {
     const res = await get('/v1/demand/timeseries?groupBy=horizon&bucket=quarter');
+    // every quarter from the first to the last, each horizon in each: a quarter without mentions is a zero
+    const zero = { documents: 0, mentions: 0, demand: 0 };
+    const one = { documents: 1, mentions: 1, demand: 1 };
+    const row = (bucket: string, key: string, counts: typeof zero) => ({ bucket, key, label: key, ...counts });
     expect(res.json<{ rows: unknown[] }>().rows).toEqual([
-      { bucket: '2026-01-01', key: 'current', label: 'current', documents: 1, mentions: 1, demand: 1 },
-      { bucket: '2026-01-01', key: 'long', label: 'long', documents: 1, mentions: 1, demand: 1 },
-      { bucket: '2026-07-01', key: 'short', label: 'short', documents: 1, mentions: 1, demand: 1 },
-      { bucket: '2026-10-01', key: 'current', label: 'current', documents: 3, mentions: 5, demand: 11 },
-      { bucket: '2026-10-01', key: 'long', label: 'long', documents: 1, mentions: 1, demand: 1 },
-      { bucket: '2026-10-01', key: 'short', label: 'short', documents: 1, mentions: 1, demand: 1 },
+      row('2026-01-01', 'current', one),
+      row('2026-01-01', 'long', one),
+      row('2026-01-01', 'short', zero),
+      row('2026-04-01', 'current', zero),
+      row('2026-04-01', 'long', zero),
+      row('2026-04-01', 'short', zero),
+      row('2026-07-01', 'current', zero),
+      row('2026-07-01', 'long', zero),
+      row('2026-07-01', 'short', one),
+      ...[
+        row('2026-10-01', 'current', { documents: 3, mentions: 5, demand: 11 }),
+        row('2026-10-01', 'long', one),
+        row('2026-10-01', 'short', one),
+      ].map((r) => (new Date().toISOString() < '2027-01-01' ? { ...r, partial: true } : r)),
     ]);
+    // months between from and to, the one holding today marked partial
+    const thisMonth = new Date().toISOString().slice(0, 7);
+    const months = (await get(`/v1/demand/timeseries?groupBy=horizon&bucket=month&from=2026-09&to=${thisMonth}`)).json<{
+      rows: { bucket: string; partial?: true }[];
+    }>().rows;
+    const buckets = [...new Set(months.map((r) => r.bucket))];
+    expect(buckets[0]).toBe('2026-09-01');
+    expect(buckets.at(-1)).toBe(`${thisMonth}-01`);
+    expect(months.filter((r) => r.partial).map((r) => r.bucket)).toEqual(
+      months.filter((r) => r.bucket === `${thisMonth}-01`).map((r) => r.bucket),
+    );
+    expect(months.filter((r) => r.partial).length).toBeGreaterThan(0);
   });
 
   it('ranks what grew against the previous period by significance, with the counts behind it', async () => {

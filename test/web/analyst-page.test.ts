@@ -344,12 +344,48 @@ describe.skipIf(!present)('the analyst page in headless Chromium', () => {
       ),
     );
     const table = await tableRows(page, 'horizons');
+    const demandOf = (key: string) => per.map((d) => d.rows.find((r) => r.key === key)?.demand ?? 0);
     for (const row of table) {
       const key = row[4]!;
-      per.forEach((d, i) => expect(row[1 + i]).toBe(fiNumber(d.rows.find((r) => r.key === key)?.demand ?? 0)));
+      demandOf(key).forEach((demand, i) => expect(row[1 + i]).toBe(fiNumber(demand)));
     }
     expect(table.length).toBeGreaterThan(0);
+    // ranked by what will be needed (1–2 and 3–10 years) unless another ranking is chosen
+    expect(await page.locator('#rank-by').inputValue()).toBe('future');
+    const future = table.map((row) => demandOf(row[4]!)[1]! + demandOf(row[4]!)[2]!);
+    expect(future.every((v, i) => v > 0 && (i === 0 || v <= future[i - 1]!))).toBe(true);
+    const allKeys = new Set(per.flatMap((d) => d.rows.map((r) => r.key)));
+    expect(future[0]).toBe(Math.max(...[...allKeys].map((k) => demandOf(k)[1]! + demandOf(k)[2]!)));
     await shot(page, 'horizons');
+    await page.selectOption('#rank-by', 'current');
+    await ready(page);
+    expect(page.url()).toContain('rankBy=current');
+    const now = (await tableRows(page, 'horizons')).map((row) => demandOf(row[4]!)[0]!);
+    expect(now.every((v, i) => v > 0 && (i === 0 || v <= now[i - 1]!))).toBe(true);
+    await page.close();
+  });
+
+  it('shows months without mentions as zeros and marks the month still running', async () => {
+    const page = await newPage({ viewport: { width: 1280, height: 900 } });
+    const thisMonth = new Date().toISOString().slice(0, 7);
+    await page.goto(`${base}/?view=trends&from=2026-01&to=${thisMonth}`);
+    await ready(page);
+    const series = await api<{ rows: (Row & { bucket: string; partial?: true })[] }>(
+      `/v1/demand/timeseries?groupBy=skill&bucket=month&limit=5&lang=fi&from=2026-01&to=${thisMonth}`,
+    );
+    const keys = new Set(series.rows.map((r) => r.key));
+    const months = [...new Set(series.rows.map((r) => r.bucket))];
+    expect(months[0]).toBe('2026-01-01');
+    expect(months.at(-1)).toBe(`${thisMonth}-01`);
+    expect(series.rows).toHaveLength(keys.size * months.length);
+    expect(series.rows.some((r) => r.demand === 0)).toBe(true);
+    // every point is drawn, a zero too; the running month hollow, in the table as "kesken", with a note
+    expect(await page.locator('[data-chart="trends"] g[aria-label="dot"] circle[aria-label]').count()).toBe(
+      series.rows.length,
+    );
+    const table = await tableRows(page, 'trends');
+    expect(table.filter((r) => r[0]!.endsWith('(kesken)'))).toHaveLength(keys.size);
+    expect(await page.locator('#trends [data-partial]').count()).toBe(1);
     await page.close();
   });
 
@@ -415,9 +451,13 @@ describe.skipIf(!present)('the analyst page in headless Chromium', () => {
     await page.goto(`${base}/?lang=sv`);
     await ready(page);
     expect(await page.textContent('#views button[data-view="overview"]')).toBe('Översikt');
-    const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
-    expect(overflow).toBeLessThanOrEqual(0);
-    await shot(page, 'overview-390-sv');
+    for (const view of ['overview', 'trends', 'regions', 'horizons']) {
+      await page.click(`#views button[data-view="${view}"]`);
+      await ready(page);
+      const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
+      expect(overflow, view).toBeLessThanOrEqual(0);
+      await shot(page, `${view}-390-sv`);
+    }
     await page.close();
   });
 });

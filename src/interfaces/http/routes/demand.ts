@@ -545,7 +545,7 @@ export const demandRoutes =
             request,
             reply,
             q,
-            () => [['bucket', 'key', 'label', 'documents', 'mentions', 'demand', 'perturbed'], rows],
+            () => [['bucket', 'key', 'label', 'documents', 'mentions', 'demand', 'perturbed', 'partial'], rows],
             () => ({ groupBy: q.groupBy, bucket: q.bucket, rows, attribution: ATTRIBUTION }),
           );
         });

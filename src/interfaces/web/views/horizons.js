@@ -3,9 +3,13 @@ import { api } from '../api.js';
 import { base, chart, clickable, labelMargin, swatches, withLegend } from '../charts.js';
 import { el, panel, table } from '../dom.js';
 import { drillButton, openDrill } from '../drill.js';
-import { filters, fmt, HORIZONS, t } from '../state.js';
+import { filters, fmt, HORIZONS, saveState, state, t } from '../state.js';
 
-export async function horizons() {
+/** What the skills are ranked by: the future (1–2 and 3–10 years together) unless one horizon is chosen. */
+const RANKINGS = ['future', ...HORIZONS];
+const rankValue = (row, by) => (by === 'future' ? row.short + row.long : row[by]);
+
+export async function horizons({ rerender }) {
   const { horizon, ...rest } = filters();
   const per = await Promise.all(
     HORIZONS.map((h) => api('/v1/demand', { ...rest, horizon: h, groupBy: 'skill', limit: 1000 })),
@@ -19,9 +23,25 @@ export async function horizons() {
       bySkill.set(r.key, row);
     }
   });
-  // the skills with most demand over the three horizons, and those most demanded 3–10 years ahead
-  const rows = [...bySkill.values()].sort((a, b) => b.total - a.total || a.label.localeCompare(b.label)).slice(0, 15);
+  // the skills most needed in the chosen ranking; ties by all horizons together, then by name
+  const by = RANKINGS.includes(state.rankBy) ? state.rankBy : RANKINGS.includes(horizon) ? horizon : 'future';
+  const rows = [...bySkill.values()]
+    .filter((r) => rankValue(r, by) > 0)
+    .sort((a, b) => rankValue(b, by) - rankValue(a, by) || b.total - a.total || a.label.localeCompare(b.label))
+    .slice(0, 15);
   const p = panel('horizons', t('horizonsTitle'));
+  const select = el(
+    'select',
+    { id: 'rank-by' },
+    ...RANKINGS.map((r) => el('option', { value: r }, r === 'future' ? t('rank_future') : t(`h_${r}`))),
+  );
+  select.value = by;
+  select.addEventListener('change', () => {
+    state.rankBy = select.value;
+    saveState();
+    void rerender();
+  });
+  p.append(el('label', { class: 'rank-by' }, `${t('rankBy')}: `, select));
   if (horizon) p.append(el('p', { class: 'hint' }, `${t('horizon')}: ${t('all')}`));
   if (rows.length === 0) return void p.append(el('p', {}, t('noData')));
   const long = rows.flatMap((r) =>

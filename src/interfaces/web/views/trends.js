@@ -67,31 +67,38 @@ export async function trends({ rerender }) {
               strokeWidth: 2,
               ariaLabel: (r) => r.label,
             }),
-            Plot.dot(rows, {
-              x: 'date',
-              y: 'demand',
-              stroke: 'label',
-              fill: '#fff',
-              r: 3,
-              ariaLabel: (r) =>
-                `${t('name')}: ${r.label}; ${t('bucket')}: ${period(r.bucket)}; ${t('demand')}: ${fmt.num(r.demand)}`,
-              channels: {
-                [t('name')]: 'label',
-                [t('bucket')]: 'bucket',
-                [t('documents')]: 'documents',
-                [t('mentions')]: 'mentions',
-              },
-              tip: {
-                format: {
-                  x: false,
-                  y: true,
-                  stroke: false,
-                  [t('bucket')]: period,
-                  [t('documents')]: fmt.int,
-                  [t('mentions')]: fmt.int,
+            // the period still running: a hollow, dashed point
+            ...[false, true].map((partial) =>
+              Plot.dot(
+                rows.filter((r) => Boolean(r.partial) === partial),
+                {
+                  x: 'date',
+                  y: 'demand',
+                  stroke: 'label',
+                  fill: partial ? 'none' : '#fff',
+                  strokeDasharray: partial ? '2,2' : undefined,
+                  r: 3,
+                  ariaLabel: (r) =>
+                    `${t('name')}: ${r.label}; ${t('bucket')}: ${period(r.bucket)}${partial ? ` (${t('partial')})` : ''}; ${t('demand')}: ${fmt.num(r.demand)}`,
+                  channels: {
+                    [t('name')]: 'label',
+                    [t('bucket')]: 'bucket',
+                    [t('documents')]: 'documents',
+                    [t('mentions')]: 'mentions',
+                  },
+                  tip: {
+                    format: {
+                      x: false,
+                      y: true,
+                      stroke: false,
+                      [t('bucket')]: period,
+                      [t('documents')]: fmt.int,
+                      [t('mentions')]: fmt.int,
+                    },
+                  },
                 },
-              },
-            }),
+              ),
+            ),
           ],
         }),
       ),
@@ -100,7 +107,11 @@ export async function trends({ rerender }) {
       p,
       'trends',
       [
-        { key: 'bucket', title: t('bucket'), format: fmt.month },
+        {
+          key: 'bucket',
+          title: t('bucket'),
+          cell: (td, r) => (td.textContent = `${period(r.bucket)}${r.partial ? ` (${t('partial')})` : ''}`),
+        },
         { key: 'label', title: t('name') },
         { key: 'demand', title: t('demand'), num: true, format: fmt.num },
         { key: 'documents', title: t('documents'), num: true, format: fmt.int },
@@ -109,6 +120,7 @@ export async function trends({ rerender }) {
       ],
       series.rows,
     );
+    if (series.rows.some((r) => r.partial)) p.append(el('p', { class: 'hint', 'data-partial': '' }, t('partialNote')));
     perturbedNote(p, series.rows);
   }
   const e = panel('emerging', t('emerging'));
