@@ -198,15 +198,29 @@ function bucketsBetween(bucket: Bucket, from: string, to: string, rows: { bucket
 export class DemandRepository {
   constructor(private readonly db: Queryable) {}
 
-  /** The level of a region code; an unknown code raises UnknownFilterError for the parameter `field`. */
-  async regionLevel(code: string, field: string): Promise<string> {
-    const region = (await this.db.query<{ level: string }>('SELECT level FROM regions WHERE code = $1', [code]))[0];
-    if (!region)
+  /**
+   * The region a filter names: a code at any level (KU398, MK07, EVK03, FI1C, FI), a municipality number (398) or
+   * a name in Finnish, Swedish or English ("Lahti", "Päijät-Häme", "Åboland"); a name of several levels is the
+   * maakunta's, then the larger areas', then the municipality's. Anything else raises UnknownFilterError for `field`.
+   */
+  async resolveRegion(text: string, field: string): Promise<{ code: string; level: string }> {
+    const given = text.trim();
+    const code = /^\d{1,3}$/.test(given) ? `KU${given.padStart(3, '0')}` : given.toUpperCase();
+    const found = await this.db.query<{ code: string; level: string }>(
+      `SELECT code, level FROM regions
+        WHERE code = $1 OR lower(name_fi) = lower($2) OR lower(name_sv) = lower($2) OR lower(name_en) = lower($2)
+        ORDER BY code = $1 DESC, valid_to IS NULL DESC,
+                 array_position(ARRAY['maakunta','elinvoimakeskus','major_region','country','municipality','ely'], level),
+                 code
+        LIMIT 1`,
+      [code, given],
+    );
+    if (!found[0])
       throw new UnknownFilterError(
         field,
-        `unknown region code ${JSON.stringify(code)} (codes like KU398, MK07, EVK03, ELY05, FI1C, FI)`,
+        `unknown region ${JSON.stringify(given)}: give a code (KU398, MK07, EVK03, ELY05, FI1C, FI), a municipality number (398) or a name (Lahti, Päijät-Häme)`,
       );
-    return region.level;
+    return found[0];
   }
 
   /** The filters' conditions, their parameters and the columns they read; unknown codes raise UnknownFilterError. */
@@ -220,8 +234,9 @@ export class DemandRepository {
     add('concept', 'concept = ?', f.concept ?? 'skill');
     if (f.scope === 'own' && f.viewer) add('org_id', 'org_id = ?::uuid', f.viewer.orgId);
     if (f.region) {
-      const column = REGION_COLUMN[await this.regionLevel(f.region, 'region')];
-      if (column) add(column, `${column} = ?`, f.region);
+      const region = await this.resolveRegion(f.region, 'region');
+      const column = REGION_COLUMN[region.level];
+      if (column) add(column, `${column} = ?`, region.code);
     }
     if (f.sector) {
       const sector = (

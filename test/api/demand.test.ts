@@ -246,8 +246,30 @@ describe.each(engines())('demand signals and the demand API on %s', (engine) => 
     expect((await get('/v1/demand/compare?region=MK07&against=XX01')).json()).toMatchObject({ field: 'against' });
   });
 
+  it('takes a region by code, municipality number or name in Finnish, Swedish or English', async () => {
+    const rows = async (query: string) => {
+      const res = await get(`/v1/demand?groupBy=skill&${query}`);
+      expect(res.statusCode, `${query}: ${res.body}`).toBe(200);
+      return res.json<{ rows: unknown[] }>().rows;
+    };
+    const byCode = await rows('region=MK07');
+    expect(byCode.length).toBeGreaterThan(0);
+    for (const name of ['P%C3%A4ij%C3%A4t-H%C3%A4me', 'p%C3%A4ij%C3%A4nne-tavastland', 'mk07']) {
+      expect(await rows(`region=${name}`), name).toEqual(byCode);
+    }
+    const lahti = await rows('region=KU398');
+    expect(await rows('region=398')).toEqual(lahti);
+    expect(await rows('region=Lahtis')).toEqual(lahti);
+    const compare = await get('/v1/demand/compare?region=Lahti&against=P%C3%A4ij%C3%A4t-H%C3%A4me');
+    expect(compare.statusCode, compare.body).toBe(200);
+    const unknown = await get('/v1/demand?region=Atlantis');
+    expect(unknown.statusCode).toBe(400);
+    expect(unknown.json()).toMatchObject({ field: 'region', message: expect.stringMatching(/municipality number/) });
+  });
+
   it.each([
     ['/v1/demand?region=MK99', 'region'],
+    ['/v1/demand?region=%3Cscript%3E', 'region'],
     ['/v1/demand?from=2026-05&to=2026-01', 'from'],
     ['/v1/demand?groupBy=colour', 'groupBy'],
     ['/v1/demand?sector=ZZ', 'sector'],

@@ -172,12 +172,16 @@ describe.skipIf(!present)('the analyst page in headless Chromium', () => {
     await ready(page);
     expect(await page.locator('#key-form').count()).toBe(1);
     expect(await page.locator('[data-chart]').count()).toBe(0);
-    // a contributor key may not read demand: 403, and the page says the key does not work
+    // an unknown key does not work; a contributor key may not read demand (403), and the page says it is for analysts
+    await page.fill('#api-key', 'sdr_000000000000_notakeynotakeynotakeynotakeynotakeynotakeyno');
+    await page.click('#key-form button[type="submit"]');
+    await ready(page);
+    expect(await page.locator('#key-form [role="alert"]').textContent()).toMatch(/Avain ei kelpaa/);
     const contributor = (await s.keys.createKey('test', 'contributor')).key;
     await page.fill('#api-key', contributor);
     await page.click('#key-form button[type="submit"]');
     await ready(page);
-    await page.waitForSelector('#key-form [role="alert"]');
+    expect(await page.locator('#key-form [role="alert"]').textContent()).toMatch(/sivu on analyytikoille/);
     await page.fill('#api-key', analystKey);
     await page.click('#key-form button[type="submit"]');
     await page.waitForSelector('[data-chart="overview"] g[aria-label="bar"] rect');
@@ -362,6 +366,21 @@ describe.skipIf(!present)('the analyst page in headless Chromium', () => {
     expect(page.url()).toContain('rankBy=current');
     const now = (await tableRows(page, 'horizons')).map((row) => demandOf(row[4]!)[0]!);
     expect(now.every((v, i) => v > 0 && (i === 0 || v <= now[i - 1]!))).toBe(true);
+    await page.close();
+  });
+
+  it('filters by any region level, a municipality or an elinvoimakeskus area too, grouped by level', async () => {
+    const page = await newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(`${base}/`);
+    await ready(page);
+    const groups = await page.$$eval('#region optgroup', (gs) => gs.map((g) => g.getAttribute('label')));
+    expect(groups).toEqual(expect.arrayContaining(['Elinvoimakeskukset', 'Maakunnat', 'Kunnat']));
+    expect(await page.locator('#region optgroup[label="Kunnat"] option[value="KU398"]').textContent()).toBe('Lahti');
+    await page.selectOption('#region', 'KU398');
+    await ready(page);
+    expect(page.url()).toContain('region=KU398');
+    const expected = await api<{ rows: Row[] }>('/v1/demand?groupBy=skill&limit=20&lang=fi&region=KU398');
+    expect((await tableRows(page, 'overview')).length).toBe(expected.rows.length);
     await page.close();
   });
 

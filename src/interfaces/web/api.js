@@ -15,15 +15,20 @@ export function setKey(key) {
 
 export const authorization = () => ({ authorization: `Bearer ${apiKey}` });
 
-/** The API refused the key (401) or its role (403): the page asks for another. */
-export class KeyError extends Error {}
+/** The API refused the key (401) or its role (403, `forbidden`): the page asks for another. */
+export class KeyError extends Error {
+  constructor(message, forbidden = false) {
+    super(message);
+    this.forbidden = forbidden;
+  }
+}
 
 export async function api(path, params = {}) {
   const q = new URLSearchParams({ lang: state.lang });
   for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== '') q.set(k, String(v));
   const res = await fetch(`${path}?${q}`, { headers: { accept: 'application/json', ...authorization() } });
   const body = await res.json().catch(() => ({}));
-  if (res.status === 401 || res.status === 403) throw new KeyError(body.message ?? `${res.status}`);
+  if (res.status === 401 || res.status === 403) throw new KeyError(body.message ?? `${res.status}`, res.status === 403);
   if (!res.ok) throw new Error(body.message ?? `${res.status}`);
   return body;
 }
@@ -32,7 +37,10 @@ export async function api(path, params = {}) {
 const regionLists = new Map();
 export const regionList = () => {
   if (!regionLists.has(state.lang)) {
-    const list = api('/v1/regions');
+    // the areas, and the municipalities after them
+    const list = Promise.all([api('/v1/regions'), api('/v1/regions', { level: 'municipality' })]).then(
+      ([areas, municipalities]) => ({ regions: [...areas.regions, ...municipalities.regions] }),
+    );
     regionLists.set(state.lang, list);
     list.catch(() => regionLists.delete(state.lang)); // a failed answer is asked again next time
   }

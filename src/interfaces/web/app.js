@@ -31,7 +31,7 @@ async function fillRegions() {
   }
   select.replaceChildren(
     el('option', { value: '' }, t('wholeCountry')),
-    ...['major_region', 'elinvoimakeskus', 'maakunta'].map((l) => groups.get(l)).filter(Boolean),
+    ...['major_region', 'elinvoimakeskus', 'ely', 'maakunta', 'municipality'].map((l) => groups.get(l)).filter(Boolean),
   );
   select.value = state.region ?? '';
 }
@@ -55,7 +55,7 @@ async function render() {
   } catch (err) {
     if (err instanceof KeyError) {
       status.textContent = '';
-      askForKey(hasKey());
+      askForKey(hasKey(), err.forbidden);
     } else {
       status.className = 'error';
       status.textContent = `${t('error')}: ${err.message}`;
@@ -69,14 +69,14 @@ async function render() {
   }
 }
 
-/** The form asking for an API key, in place of the view. */
-function askForKey(refused) {
+/** The form asking for an API key, in place of the view; a key whose role may not see demand is told so. */
+function askForKey(refused, forbidden = false) {
   const input = el('input', { id: 'api-key', type: 'password', autocomplete: 'off', required: true, size: 48 });
   const form = el(
     'form',
     { id: 'key-form', class: 'key-form' },
     el('p', {}, t('keyNeeded')),
-    ...(refused ? [el('p', { class: 'error', role: 'alert' }, t('keyInvalid'))] : []),
+    ...(refused ? [el('p', { class: 'error', role: 'alert' }, t(forbidden ? 'keyForbidden' : 'keyInvalid'))] : []),
     el('label', {}, `${t('apiKey')} `, input),
     el('button', { type: 'submit' }, t('save')),
   );

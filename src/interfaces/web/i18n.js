@@ -33,6 +33,8 @@ export const T = {
     lv_major_region: 'Suuralueet',
     lv_elinvoimakeskus: 'Elinvoimakeskukset',
     lv_maakunta: 'Maakunnat',
+    lv_ely: 'ELY-keskukset (2025 asti)',
+    lv_municipality: 'Kunnat',
     lv_country: 'Maa',
     name: 'Nimi',
     documents: 'Dokumentit',
@@ -78,6 +80,8 @@ export const T = {
     keyNeeded:
       'Sivu tarvitsee organisaatiosi API-avaimen (rooli analyst tai admin). Se tallennetaan vain tähän selaimeen.',
     keyInvalid: 'Avain ei kelpaa (tuntematon, peruttu tai väärä rooli).',
+    keyForbidden:
+      'Tämä sivu on analyytikoille: tällä avaimella voi lähettää aineistoa mutta ei nähdä kysyntää. Pyydä organisaatiosi ylläpitäjältä analyytikon avain.',
     save: 'Tallenna',
     forgetKey: 'Unohda avain',
     chooseSkills: 'Valitse taidot',
@@ -116,6 +120,8 @@ export const T = {
     lv_major_region: 'Storområden',
     lv_elinvoimakeskus: 'Livskraftscentraler',
     lv_maakunta: 'Landskap',
+    lv_ely: 'NTM-centraler (till 2025)',
+    lv_municipality: 'Kommuner',
     lv_country: 'Land',
     name: 'Namn',
     documents: 'Dokument',
@@ -161,6 +167,8 @@ export const T = {
     keyNeeded:
       'Sidan behöver din organisations API-nyckel (roll analyst eller admin). Den sparas bara i den här webbläsaren.',
     keyInvalid: 'Nyckeln duger inte (okänd, återkallad eller fel roll).',
+    keyForbidden:
+      'Den här sidan är för analytiker: med den här nyckeln kan man skicka material men inte se efterfrågan. Be organisationens administratör om en analytikernyckel.',
     save: 'Spara',
     forgetKey: 'Glöm nyckeln',
     chooseSkills: 'Välj färdigheter',
@@ -199,6 +207,8 @@ export const T = {
     lv_major_region: 'Major regions',
     lv_elinvoimakeskus: 'Elinvoimakeskus areas',
     lv_maakunta: 'Regions',
+    lv_ely: 'ELY centres (until 2025)',
+    lv_municipality: 'Municipalities',
     lv_country: 'Country',
     name: 'Name',
     documents: 'Documents',
@@ -243,6 +253,8 @@ export const T = {
     apiKey: 'API key',
     keyNeeded: "The page needs your organisation's API key (role analyst or admin). It is kept in this browser only.",
     keyInvalid: 'The key does not work (unknown, revoked or the wrong role).',
+    keyForbidden:
+      "This page is for analysts: this key can send documents but not see demand. Ask your organisation's admin for an analyst key.",
     save: 'Save',
     forgetKey: 'Forget the key',
     chooseSkills: 'Choose skills',

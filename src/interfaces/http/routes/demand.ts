@@ -28,6 +28,15 @@ import { ANALYSTS, principalOf } from '../auth.js';
 import type { AppDeps } from '../deps.js';
 import { ErrorResponse } from '../schemas.js';
 
+/** A region as a filter names it: a code, a municipality number or a name in fi/sv/en. */
+const RegionParam = (what: string) =>
+  Type.String({
+    minLength: 1,
+    maxLength: 60,
+    pattern: "^[\\p{L}\\p{N}][\\p{L}\\p{N} .'-]*$",
+    description: `${what}, a municipality number (398) or a name in Finnish, Swedish or English (Lahti, Päijät-Häme)`,
+  });
+
 const Month = (description: string) =>
   Type.String({
     pattern: '^(19|2\\d)\\d{2}-(0[1-9]|1[0-2])(-\\d{2})?$',
@@ -41,12 +50,7 @@ const Filters = {
         'what is counted: the skills texts ask for, or the occupations they name (a job ad names its own once). Default: occupations when grouping by occupation or ISCO group, else skills; concept=skill with an occupation grouping counts skills by the occupation of their document',
     }),
   ),
-  region: Type.Optional(
-    Type.String({
-      pattern: '^[A-Za-z0-9]{2,6}$',
-      description: 'region code at any level: KU398, MK07, EVK03, ELY05, FI1C, FI',
-    }),
-  ),
+  region: Type.Optional(RegionParam('the region: a code at any level (KU398, MK07, EVK03, ELY05, FI1C, FI)')),
   horizon: Type.Optional(Horizon),
   kind: Type.Optional(Type.Enum([...DOCUMENT_KINDS])),
   language: Type.Optional(Language),
@@ -139,10 +143,8 @@ const EmergingQuery = Type.Object(
 const CompareQuery = Type.Object(
   {
     ...Filters,
-    region: Type.String({ pattern: '^[A-Za-z0-9]{2,6}$', description: 'the region to describe' }),
-    against: Type.Optional(
-      Type.String({ pattern: '^[A-Za-z0-9]{2,6}$', description: 'another region; default the whole country' }),
-    ),
+    region: RegionParam('the region to describe'),
+    against: Type.Optional(RegionParam('another region; default the whole country')),
     groupBy: GroupByParam,
     limit: Type.Integer({ minimum: 1, maximum: 1000, default: 50 }),
     minMentions: Type.Integer({
@@ -210,7 +212,7 @@ function filtersOf(
     concept: q.concept ?? conceptOf(q.groupBy),
     viewer,
     scope: q.scope,
-    region: q.region?.toUpperCase(),
+    region: q.region,
     horizon: q.horizon,
     kind: q.kind,
     language: q.language,
@@ -468,10 +470,8 @@ export const demandRoutes =
       async (request, reply) => {
         const q = request.query;
         return guarded(reply, q, async () => {
-          const region = q.region.toUpperCase();
-          const against = q.against?.toUpperCase() ?? 'FI';
-          await repo.regionLevel(region, 'region');
-          await repo.regionLevel(against, 'against');
+          const region = (await repo.resolveRegion(q.region, 'region')).code;
+          const against = q.against === undefined ? 'FI' : (await repo.resolveRegion(q.against, 'against')).code;
           const filters = { ...filtersOf(q, viewerOf(request)), region: undefined };
           const rows = await repo.compare(q.groupBy, filters, region, against === 'FI' ? undefined : against, {
             lang: q.lang,
