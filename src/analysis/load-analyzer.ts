@@ -20,7 +20,11 @@ export async function loadAnalyzer(
     'CALIBRATION_FILE' | 'COUNT_THRESHOLD' | 'SEMANTIC_MODEL' | 'MODELS_DIR' | 'DATA_DIR' | 'ENCODER_THREADS'
   >,
   log: Logger,
-  options: { waitForSemantic?: boolean } = {},
+  options: {
+    waitForSemantic?: boolean;
+    /** while the label embeddings are computed (first start): how far, and about how long is left */
+    onSemanticProgress?: (progress: SemanticProgress) => void;
+  } = {},
 ): Promise<Analyzer> {
   const semanticModel = config.SEMANTIC_MODEL === 'none' ? null : config.SEMANTIC_MODEL;
   const analyzer = await Analyzer.create(data, {
@@ -32,6 +36,8 @@ export async function loadAnalyzer(
   if (!embedder) return analyzer;
   const started = Date.now();
   let lastLog = 0;
+  let computing!: () => void;
+  const computingStarted = new Promise<void>((resolve) => (computing = resolve));
   const cacheDir = join(config.DATA_DIR, 'embeddings');
   const building = SemanticSkillMatcher.build(
     data.skills,
@@ -39,9 +45,16 @@ export async function loadAnalyzer(
     cacheDir,
     `taxonomy-${data.version.contentHash}`,
     (done, total) => {
+      computing();
+      const seconds = (Date.now() - started) / 1000;
+      const etaSeconds = done > 0 ? Math.round((seconds / done) * (total - done)) : null;
+      options.onSemanticProgress?.({ done, total, etaSeconds });
       if (Date.now() - lastLog > 10_000) {
         lastLog = Date.now();
-        log.info({ done, total }, 'embedding skill labels (once per taxonomy version and model)');
+        log.info(
+          { done, total, etaSeconds },
+          `embedding skill labels (once per taxonomy version and model)${etaSeconds === null ? '' : `, about ${formatSeconds(etaSeconds)} left`}; documents are analysed lexically meanwhile`,
+        );
       }
     },
   ).then((matcher) => {
@@ -54,7 +67,22 @@ export async function loadAnalyzer(
   const settled = building.catch((err: unknown) =>
     log.error({ err }, 'semantic matching unavailable; continuing lexical only'),
   );
+  // embeddings from the cache come in a moment and are waited for; computed ones are not: lexical analysis starts
   if (options.waitForSemantic) await settled;
-  else await Promise.race([settled, new Promise((r) => setTimeout(r, 15_000).unref())]);
+  else await Promise.race([settled, computingStarted, new Promise((r) => setTimeout(r, 15_000).unref())]);
   return analyzer;
+}
+
+/** How far the label embeddings are: labels embedded, of all, and the seconds left at the rate so far. */
+export interface SemanticProgress {
+  done: number;
+  total: number;
+  etaSeconds: number | null;
+}
+
+/** "40 s", "3 min", "1 h 5 min". */
+export function formatSeconds(seconds: number): string {
+  if (seconds < 90) return `${Math.round(seconds)} s`;
+  const minutes = Math.round(seconds / 60);
+  return minutes < 60 ? `${minutes} min` : `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
 }

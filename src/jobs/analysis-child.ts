@@ -25,8 +25,18 @@ export function runAnalysisChild(): void {
       const log = createLogger(message.config, 'analysis');
       const taxonomy = assembleTaxonomy(parts);
       parts = [];
+      let lastProgress = 0;
       void taxonomy
-        .then((data) => loadAnalyzer(data, message.config, log))
+        .then((data) =>
+          loadAnalyzer(data, message.config, log, {
+            // told to the parent every second at most, for /ready
+            onSemanticProgress: (progress) => {
+              if (Date.now() - lastProgress < 1_000 && progress.done < progress.total) return;
+              lastProgress = Date.now();
+              send({ type: 'semantic-progress', progress });
+            },
+          }),
+        )
         .then(
           (analyzer) => {
             service = new InProcessAnalysis(analyzer);

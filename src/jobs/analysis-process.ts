@@ -1,3 +1,4 @@
+import type { SemanticProgress } from '../analysis/load-analyzer.js';
 import { fork, type ChildProcess } from 'node:child_process';
 import { AnalysisTimeoutError, type AnalyzeOptions } from '../analysis/deadline.js';
 import type { Config } from '../base/config.js';
@@ -68,6 +69,9 @@ export class AnalysisProcess implements AnalysisService {
   get semanticModel(): string | null {
     return this.state.semanticModel;
   }
+
+  /** how far the label embeddings are, until semantic matching is attached */
+  semanticProgress: SemanticProgress | undefined;
 
   analyzeFull(input: AnalysisInput, options?: AnalyzeOptions): Promise<Analysis> {
     return this.ask(input, 'analysis', options?.deadline);
@@ -143,8 +147,12 @@ export class AnalysisProcess implements AnalysisService {
             if (m.semanticModel !== null || this.config.SEMANTIC_MODEL === 'none') this.semanticSettle();
             resolve();
             break;
+          case 'semantic-progress':
+            this.semanticProgress = m.progress;
+            break;
           case 'semantic':
             this.state.semanticModel = m.semanticModel;
+            this.semanticProgress = undefined;
             this.semanticSettle();
             this.log.info({ model: m.semanticModel }, 'semantic skill matching ready in the analysis process');
             break;

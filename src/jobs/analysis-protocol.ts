@@ -1,3 +1,4 @@
+import type { SemanticProgress } from '../analysis/load-analyzer.js';
 import type { Config } from '../base/config.js';
 import type { Analysis, AnalysisInput } from '../domain/analysis.js';
 import type { TaxonomyPart } from '../domain/taxonomy.js';
@@ -14,5 +15,6 @@ export type ToAnalysisChild =
 export type FromAnalysisChild =
   | { type: 'ready'; labelCount: number; taxonomyVersion: number | null; semanticModel: string | null }
   | { type: 'semantic'; semanticModel: string }
+  | { type: 'semantic-progress'; progress: SemanticProgress }
   | { type: 'result'; id: number; analysis?: Analysis | AnalysisRows; error?: string; timedOut?: boolean }
   | { type: 'failed'; error: string };

