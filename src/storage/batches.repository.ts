@@ -11,9 +11,13 @@ export interface BatchRow {
   error?: string | undefined;
 }
 
+/** receiving: the upload is arriving; received: stored, rows still being analysed; done: every row analysed or
+ * failed; interrupted: the upload broke off (the rows stored before stay) */
+export const BATCH_STATES = ['receiving', 'received', 'done', 'interrupted'] as const;
+
 export interface BatchStatus {
   id: string;
-  status: 'receiving' | 'received' | 'interrupted';
+  status: (typeof BATCH_STATES)[number];
   format: string;
   kind: string;
   /** rows of the upload so far; accepted became documents, rejected did not (see errors) */
@@ -90,7 +94,7 @@ export class BatchesRepository {
   async status(batchId: string): Promise<BatchStatus | undefined> {
     const rows = await this.db.query<{
       id: string;
-      status: BatchStatus['status'];
+      status: 'receiving' | 'received' | 'interrupted';
       format: string;
       kind: string;
       error: string | null;
@@ -123,7 +127,7 @@ export class BatchesRepository {
     const rate = seconds > 0 ? b.done / seconds : 0;
     return {
       id: b.id,
-      status: b.status,
+      status: b.status === 'received' && remaining === 0 ? 'done' : b.status,
       format: b.format,
       kind: b.kind,
       rows: b.rows,

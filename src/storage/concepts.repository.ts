@@ -128,6 +128,54 @@ export class ConceptsRepository {
     });
   }
 
+  /**
+   * Labels in `language` (English where ESCO has none) of the skills, occupations, ISCO groups and sectors an
+   * analysis names, and each skill's type: to show a stored analysis in another language.
+   */
+  async labelsOf(
+    language: Language,
+    ids: { skills: string[]; occupations: string[]; isco: string[]; sectors: string[] },
+  ): Promise<{
+    skills: Map<string, { label: string; skillType: SkillConcept['skillType'] }>;
+    occupations: Map<string, string>;
+    isco: Map<string, string>;
+    sectors: Map<string, string>;
+  }> {
+    const lang = column(language);
+    const [skills, occupations, isco, sectors] = await Promise.all([
+      this.db.query<{ uri: string; label: string; skill_type: string | null }>(
+        `SELECT uri, COALESCE(pref_${lang}, pref_en) AS label, skill_type FROM esco_skills WHERE uri = ANY($1::text[])`,
+        [ids.skills],
+      ),
+      this.db.query<{ uri: string; label: string }>(
+        `SELECT uri, COALESCE(pref_${lang}, pref_en) AS label FROM esco_occupations WHERE uri = ANY($1::text[])`,
+        [ids.occupations],
+      ),
+      this.db.query<{ code: string; label: string }>(
+        `SELECT code, COALESCE(name_${lang}, name_en) AS label FROM isco_groups WHERE code = ANY($1::text[])`,
+        [ids.isco],
+      ),
+      this.db.query<{ code: string; label: string }>(
+        `SELECT code, COALESCE(name_${lang}, name_en) AS label FROM sectors WHERE code = ANY($1::text[])`,
+        [ids.sectors],
+      ),
+    ]);
+    return {
+      skills: new Map(
+        skills.map((r) => [
+          r.uri,
+          {
+            label: r.label,
+            skillType: r.skill_type === 'knowledge' || r.skill_type === 'skill/competence' ? r.skill_type : null,
+          },
+        ]),
+      ),
+      occupations: new Map(occupations.map((r) => [r.uri, r.label])),
+      isco: new Map(isco.map((r) => [r.code, r.label])),
+      sectors: new Map(sectors.map((r) => [r.code, r.label])),
+    };
+  }
+
   /** The page of concepts the search finds, best first, with the label each was found by. */
   private async find(type: ConceptType, search: ConceptSearch): Promise<{ uri: string; matched?: string }[]> {
     const text = search.text.trim();

@@ -419,16 +419,22 @@ export class DemandRepository {
     options: {
       lang: string;
       limit: number;
+      /** groups to skip (per part of a split), the largest first */
+      offset?: number;
       splitBy?: GroupBy | undefined;
       keys?: string[] | undefined;
       sameKeys?: boolean;
     },
   ): Promise<DemandRow[]> {
     const { splitBy } = options;
+    // the same groups in every part: the page of the largest overall, then each part's figures for them
+    const sameKeys = !options.keys && splitBy !== undefined && options.sameKeys === true;
     const keys =
       options.keys ??
-      (splitBy && options.sameKeys
-        ? (await this.demand(groupBy, f, { lang: options.lang, limit: options.limit })).map((r) => r.key)
+      (sameKeys
+        ? (await this.demand(groupBy, f, { lang: options.lang, limit: options.limit, offset: options.offset })).map(
+            (r) => r.key,
+          )
         : undefined);
     if (keys?.length === 0) return [];
     const w = await this.where(f);
@@ -441,7 +447,8 @@ export class DemandRepository {
       conditions: [`${key} IS NOT NULL`, ...(splitBy ? [`${split} IS NOT NULL`] : [])],
       fine: groupBy === 'municipality' || splitBy === 'municipality',
     });
-    const limit = `$${w.params.push(options.limit)}`;
+    const offset = `$${w.params.push(sameKeys ? 0 : (options.offset ?? 0))}::int`;
+    const limit = `$${w.params.push(options.limit)}::int`;
     // only these keys, ranked among themselves; shares stay shares of all demand
     const only = keys ? `WHERE key = ANY($${w.params.push(keys)}::text[])` : '';
     const rows = await this.db.query<{
@@ -457,7 +464,7 @@ export class DemandRepository {
          SELECT *, row_number() OVER (PARTITION BY split ORDER BY demand DESC, key) AS rank FROM (
            SELECT *, sum(demand) OVER (PARTITION BY split) AS total FROM (${cells}) c WHERE mentions > 0
          ) t ${only}
-       ) r WHERE rank <= ${limit} ORDER BY ${splitBy ? 'split, ' : ''}demand DESC, key`,
+       ) r WHERE rank > ${offset} AND rank <= ${offset} + ${limit} ORDER BY ${splitBy ? 'split, ' : ''}demand DESC, key`,
       w.params,
     );
     const labels = await this.labels(groupBy, [...new Set(rows.map((r) => r.key))], options.lang);

@@ -77,6 +77,7 @@ describe.each(engines())('batch uploads on %s', (engine) => {
 
   it('follows the batch to the end and streams the results in row order with horizon and polarity per mention', async () => {
     const done = await finished(first.id);
+    expect(done.status).toBe('done');
     expect(done.documents).toEqual({ queued: 0, processing: 0, done: 4, failed: 0 });
     expect(done.etaSeconds).toBe(0);
     const res = await s.app.inject({ method: 'GET', url: `/v1/batches/${first.id}/results` });

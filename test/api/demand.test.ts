@@ -246,6 +246,15 @@ describe.each(engines())('demand signals and the demand API on %s', (engine) => 
     expect((await get('/v1/demand/compare?region=MK07&against=XX01')).json()).toMatchObject({ field: 'against' });
   });
 
+  it('pages the groups with offset', async () => {
+    const all = (await get('/v1/demand?groupBy=skill&limit=100')).json<{ rows: { key: string }[] }>().rows;
+    expect(all.length).toBeGreaterThan(3);
+    const page = (await get('/v1/demand?groupBy=skill&limit=2&offset=2')).json<{ rows: { key: string }[] }>().rows;
+    expect(page.map((r) => r.key)).toEqual(all.slice(2, 4).map((r) => r.key));
+    const beyond = (await get('/v1/demand?groupBy=skill&offset=1000')).json<{ rows: unknown[] }>().rows;
+    expect(beyond).toEqual([]);
+  });
+
   it('takes a region by code, municipality number or name in Finnish, Swedish or English', async () => {
     const rows = async (query: string) => {
       const res = await get(`/v1/demand?groupBy=skill&${query}`);

@@ -88,6 +88,30 @@ describe.each(engines())('documents API on %s', (engine) => {
       id,
     ]);
     expect(mentions[0]?.n).toBe(doc.analysis?.skills.length);
+
+    // shown in another language, with each skill's type, and only what scored at least minScore
+    type Shown = {
+      analysis: {
+        labelLanguage: string;
+        skills: { uri: string; label: string; score: number; skillType: string | null }[];
+        mentions: { score: number }[];
+        occupations: { label: string; isco: { label: string } }[];
+      };
+    };
+    const sv = (await s.app.inject({ method: 'GET', url: `/v1/documents/${id}?language=sv` })).json<Shown>();
+    expect(sv.analysis.labelLanguage).toBe('sv');
+    expect(sv.analysis.skills.find((k) => k.uri === MIG)).toMatchObject({
+      label: 'utföra MIG-svetsning',
+      skillType: 'skill/competence',
+    });
+    expect(sv.analysis.occupations[0]?.label).toBe('svetsare');
+    const scores = sv.analysis.skills.map((k) => k.score).sort((a, b) => a - b);
+    const cut = scores.at(-1)!;
+    const strict = (await s.app.inject({ method: 'GET', url: `/v1/documents/${id}?minScore=${cut}` })).json<Shown>();
+    expect(strict.analysis.skills.length).toBe(scores.filter((x) => x >= cut).length);
+    expect(strict.analysis.skills.length).toBeLessThanOrEqual(sv.analysis.skills.length);
+    expect(strict.analysis.mentions.every((m) => m.score >= cut)).toBe(true);
+    expect((await s.app.inject({ method: 'GET', url: `/v1/documents/${id}?minScore=2` })).statusCode).toBe(400);
   });
 
   it('analyses English and Swedish ads', async () => {
@@ -309,6 +333,16 @@ describe.each(engines())('documents API on %s', (engine) => {
       weight: 1,
     });
     expect(await s.db.query('SELECT count(*)::int AS n FROM documents')).toEqual(before);
+    // the query says how to show it: English labels (the body's language is the text's), nothing below minScore
+    const en = await s.app.inject({
+      method: 'POST',
+      url: '/v1/analyze?language=en&minScore=0.5',
+      payload: { text: FI_AD, language: 'fi' },
+    });
+    const shown = en.json<{ language: string; skills: { uri: string; label: string; score: number }[] }>();
+    expect(shown.language).toBe('fi');
+    expect(shown.skills.find((k) => k.uri === MIG)?.label).toBe('perform metal inert gas welding');
+    expect(shown.skills.every((k) => k.score >= 0.5)).toBe(true);
     const big = await s.app.inject({ method: 'POST', url: '/v1/analyze', payload: { text: 'a'.repeat(2001) } });
     expect(big.statusCode).toBe(413);
     expect(big.json<{ message: string }>().message).toMatch(/at most 2000/);

@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
 import { Analysis, SkillMention, SkillResult } from '../../domain/analysis.js';
+import { Language } from '../../domain/language.js';
 
 export const ErrorResponse = Type.Object(
   {
@@ -45,6 +46,11 @@ const SkillView = Type.Object({
   horizons: Type.Optional(skill.horizons),
   polarities: Type.Optional(skill.polarities),
   group: skill.group,
+  skillType: Type.Optional(
+    Type.Union([Type.Enum(['skill/competence', 'knowledge']), Type.Null()], {
+      description: "ESCO's type: a skill or competence, or knowledge",
+    }),
+  ),
 });
 
 const analysis = Analysis.properties;
@@ -65,4 +71,24 @@ export const AnalysisView = Type.Object({
   occupations: analysis.occupations,
   occupationMentions: Type.Optional(analysis.occupationMentions),
   sectors: analysis.sectors,
+  labelLanguage: Type.Optional(Type.Union([Language], { description: 'the language of the labels in this answer' })),
+  minScore: Type.Optional(Type.Number({ description: 'only what scored at least this is shown' })),
 });
+
+/** How an analysis is shown: what is left out below a score, and the language of its labels. */
+export const AnalysisViewQuery = Type.Object(
+  {
+    minScore: Type.Number({
+      minimum: 0,
+      maximum: 1,
+      default: 0,
+      description: 'leave out skills, occupations and their mentions that scored below this (calibrated probability)',
+    }),
+    language: Type.Optional(
+      Type.Union([Language], {
+        description: "the language of the skill, occupation, ISCO and sector labels; default the text's language",
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);

@@ -6,7 +6,9 @@ import { Language } from '../../../domain/language.js';
 import { Horizon } from '../../../domain/signal.js';
 import { ANY_ROLE, principalOf } from '../auth.js';
 import type { AppDeps } from '../deps.js';
-import { AnalysisView, ErrorResponse } from '../schemas.js';
+import { ConceptsRepository } from '../../../storage/concepts.repository.js';
+import { presentAnalysis } from '../analysis-view.js';
+import { AnalysisView, AnalysisViewQuery, ErrorResponse } from '../schemas.js';
 
 const AnalyzeBody = Type.Object(
   {
@@ -29,12 +31,16 @@ export const analyzeRoutes =
   async (app) => {
     /** analyses running per API key */
     const inFlight = new Map<string, number>();
+    const concepts = new ConceptsRepository(deps.db);
     app.post(
       '/v1/analyze',
       {
         schema: {
           tags: ['analysis'],
           summary: 'Analyse a short text synchronously; nothing is stored',
+          description:
+            'The body says what the text is (its `language` is the language the text is written in); the query says how to show the analysis: `minScore` and the `language` of the labels.',
+          querystring: AnalysisViewQuery,
           body: AnalyzeBody,
           response: {
             200: AnalysisView,
@@ -84,7 +90,11 @@ export const analyzeRoutes =
           const late = new Promise<never>((_, reject) => {
             timer = setTimeout(() => reject(new AnalysisTimeoutError()), ANALYZE_TIMEOUT_MS + 2_000);
           });
-          return await Promise.race([analyzer.analyzeFull(body, { deadline: Date.now() + ANALYZE_TIMEOUT_MS }), late]);
+          const analysis = await Promise.race([
+            analyzer.analyzeFull(body, { deadline: Date.now() + ANALYZE_TIMEOUT_MS }),
+            late,
+          ]);
+          return await presentAnalysis(analysis, request.query, concepts);
         } catch (err) {
           if (!(err instanceof AnalysisTimeoutError)) throw err;
           return reply.code(503).send({

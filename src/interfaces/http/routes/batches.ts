@@ -4,7 +4,7 @@ import type { FastifyReply } from 'fastify';
 import { Type, type Static } from 'typebox';
 import { DOCUMENT_KINDS, VISIBILITIES, type DocumentKind, type Visibility } from '../../../domain/document.js';
 import { enqueueStored } from '../../../jobs/analyze.queue.js';
-import { BatchesRepository, type BatchRow } from '../../../storage/batches.repository.js';
+import { BATCH_STATES, BatchesRepository, type BatchRow } from '../../../storage/batches.repository.js';
 import { DocumentRefusedError, type StoredRef } from '../../../storage/documents.repository.js';
 import { gunzipIfNeeded, readRecords, type InputFormat } from '../../batch/input.js';
 import { csvHeader, csvRow, toResult } from '../../batch/output.js';
@@ -69,7 +69,10 @@ const BatchError = Type.Object({
 });
 const BatchStatusSchema = Type.Object({
   id: Type.String(),
-  status: Type.Enum(['receiving', 'received', 'interrupted']),
+  status: Type.Enum([...BATCH_STATES], {
+    description:
+      'receiving: the upload is arriving; received: stored, rows being analysed; done: every row analysed or failed; interrupted: the upload broke off',
+  }),
   format: Type.String(),
   kind: Type.String(),
   rows: Type.Integer(),

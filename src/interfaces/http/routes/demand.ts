@@ -108,6 +108,12 @@ const DemandQuery = Type.Object(
       }),
     ),
     limit: Type.Integer({ minimum: 1, maximum: 1000, default: 50 }),
+    offset: Type.Integer({
+      minimum: 0,
+      maximum: 100_000,
+      default: 0,
+      description: 'groups to skip, the largest first (per part with splitBy): the next page starts at offset + limit',
+    }),
   },
   { additionalProperties: false },
 );
@@ -349,6 +355,7 @@ export const demandRoutes =
           const rows = await repo.demand(q.groupBy, filters, {
             lang: q.lang,
             limit: q.limit,
+            offset: q.offset,
             splitBy: q.splitBy,
             keys: keysOf(q.keys),
             sameKeys: q.splitKeys === 'overall',

@@ -9,7 +9,9 @@ import { IngestBatcher } from '../../../jobs/ingest.js';
 import type { StoredDocument } from '../../../storage/documents.repository.js';
 import { ANY_ROLE, CONTRIBUTORS, principalOf } from '../auth.js';
 import type { AppDeps } from '../deps.js';
-import { AnalysisView, ErrorResponse, IdParams } from '../schemas.js';
+import { ConceptsRepository } from '../../../storage/concepts.repository.js';
+import { presentAnalysis } from '../analysis-view.js';
+import { AnalysisView, AnalysisViewQuery, ErrorResponse, IdParams } from '../schemas.js';
 
 const SubmitResponse = Type.Object({
   id: Type.String({ format: 'uuid' }),
@@ -87,6 +89,7 @@ export const documentRoutes =
   (deps: AppDeps): FastifyPluginAsyncTypebox =>
   async (app) => {
     const { config, documents, queue, log, keys } = deps;
+    const concepts = new ConceptsRepository(deps.db);
     // one write at a time into embedded PGlite, which runs one statement at a time anyway; a server takes several
     const ingest = new IngestBatcher(documents, queue, config, log, 200, deps.db.engine === 'pglite' ? 1 : 4);
     app.addHook('onClose', () => ingest.drain());
@@ -127,6 +130,7 @@ export const documentRoutes =
           description:
             "Your organisation's documents and shared ones; another organisation's private document is 404. Every read is written to the audit log.",
           params: IdParams,
+          querystring: AnalysisViewQuery,
           response: { 200: DocumentResponse, 400: ErrorResponse, 404: ErrorResponse },
         },
         config: { roles: ANY_ROLE },
@@ -137,7 +141,8 @@ export const documentRoutes =
         const doc = await documents.get(id);
         if (!doc || !mayRead(principal, doc)) return reply.code(404).send(notFound(id));
         await keys.audit(principal, 'read_document', [id], request.routeOptions.url ?? request.url);
-        const analysis = doc.status === 'done' ? await documents.analysisOf(id) : undefined;
+        const stored = doc.status === 'done' ? await documents.analysisOf(id) : undefined;
+        const analysis = stored && (await presentAnalysis(stored, request.query, concepts));
         return {
           ...summary(doc, principal),
           text: doc.text,
