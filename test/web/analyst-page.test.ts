@@ -39,7 +39,15 @@ const documents = [
     date: '2026-11-12',
     text: 'Haemme myyjää. Työssä pääset myymään tuotteita ja työskentelemään hitsauslaitteilla.',
   },
+  // the same sentence in another ad: the drill-down shows it once
+  {
+    kind: 'job_ad',
+    language: 'fi',
+    date: '2026-11-13',
+    text: 'Haemme myyjää Lahteen. Työssä pääset myymään tuotteita ja työskentelemään hitsauslaitteilla.',
+  },
 ];
+const WELDING_EQUIPMENT = 'http://data.europa.eu/esco/skill/2fcd95a4-1f9a-41cf-95a9-4701bde476b4';
 
 describe.skipIf(!present)('the analyst page in headless Chromium', () => {
   let s: TestService;
@@ -257,9 +265,11 @@ describe.skipIf(!present)('the analyst page in headless Chromium', () => {
       drill.documents.map((d) => d.id),
     );
     const marked = await page.$$eval('#drill-panel article mark', (m) => m.map((x) => x.textContent));
-    expect(marked).toEqual(
-      drill.documents.flatMap((d) => d.sentences.flatMap((s) => s.spans.map((sp) => s.text.slice(sp.start, sp.end)))),
+    const seen = new Set<string>();
+    const firstSeen = drill.documents.flatMap((d) =>
+      d.sentences.filter((s) => !seen.has(s.text.trim()) && seen.add(s.text.trim())),
     );
+    expect(marked).toEqual(firstSeen.flatMap((s) => s.spans.map((sp) => s.text.slice(sp.start, sp.end))));
     expect(page.url()).toContain('skill=');
     await shot(page, 'drill-down-en');
 
@@ -366,6 +376,26 @@ describe.skipIf(!present)('the analyst page in headless Chromium', () => {
     expect(page.url()).toContain('rankBy=current');
     const now = (await tableRows(page, 'horizons')).map((row) => demandOf(row[4]!)[0]!);
     expect(now.every((v, i) => v > 0 && (i === 0 || v <= now[i - 1]!))).toBe(true);
+    await page.close();
+  });
+
+  it('shows a sentence repeated in several documents once in the drill-down', async () => {
+    const page = await newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(`${base}/?skill=${encodeURIComponent(WELDING_EQUIPMENT)}`);
+    await ready(page);
+    await page.waitForSelector('#drill-panel article');
+    const drill = await api<{ documents: { id: string; sentences: { text: string }[] }[] }>(
+      `/v1/demand/documents?skill=${encodeURIComponent(WELDING_EQUIPMENT)}&lang=fi`,
+    );
+    const texts = drill.documents.flatMap((d) => d.sentences.map((x) => x.text.trim()));
+    expect(texts.length).toBeGreaterThan(new Set(texts).size);
+    expect(await page.locator('#drill-panel article').count()).toBe(drill.documents.length);
+    const shown = await page.$$eval('#drill-panel article p.sentence', (ps) =>
+      ps.map((p) => (p.firstChild ? (p.textContent ?? '').replace(/ \([^)]*\)$/, '').trim() : '')),
+    );
+    expect(shown).toHaveLength(new Set(texts).size);
+    expect(new Set(shown).size).toBe(shown.length);
+    expect(await page.locator('#drill-panel [data-repeated]').count()).toBeGreaterThan(0);
     await page.close();
   });
 

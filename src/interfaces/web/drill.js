@@ -7,6 +7,9 @@ import { filters, fmt, saveState, state, t } from './state.js';
 export const drilled = () =>
   state.occupation ? { key: state.occupation, concept: 'occupation' } : state.skill ? { key: state.skill } : undefined;
 
+/** The sentences the drill-down shows, so that a repeated one is shown once. */
+const shownSentences = new Set();
+
 /** Opens the drill-down of a skill, or with concept 'occupation' of an occupation or ISCO-08 group. */
 export async function openDrill(key, { concept = 'skill', offset = 0 } = {}) {
   const occupational = concept === 'occupation';
@@ -32,8 +35,12 @@ export async function openDrill(key, { concept = 'skill', offset = 0 } = {}) {
     );
   }
   const list = document.getElementById('drill-docs');
+  // a sentence repeated in several documents (the same ad sent by two organisations, a reposted ad) is shown once
+  if (offset === 0) shownSentences.clear();
   for (const d of data.documents) {
-    const sentences = d.sentences.map((s) => {
+    const fresh = d.sentences.filter((s) => !shownSentences.has(s.text.trim()));
+    for (const s of fresh) shownSentences.add(s.text.trim());
+    const sentences = fresh.map((s) => {
       const p = el('p', { class: 'sentence' });
       let pos = 0;
       for (const sp of [...s.spans].sort((a, b) => a.start - b.start)) {
@@ -45,7 +52,9 @@ export async function openDrill(key, { concept = 'skill', offset = 0 } = {}) {
       return p;
     });
     // a job ad's own occupation counts without a sentence
-    if (occupational && sentences.length === 0) sentences.push(el('p', { class: 'meta' }, t('ownOccupation')));
+    if (occupational && d.sentences.length === 0) sentences.push(el('p', { class: 'meta' }, t('ownOccupation')));
+    else if (fresh.length < d.sentences.length)
+      sentences.push(el('p', { class: 'meta', 'data-repeated': '' }, t('sameSentences')));
     list.append(
       el(
         'article',

@@ -101,7 +101,7 @@ export async function horizons({ rerender }) {
     [
       { key: 'label', title: t('name'), cell: (td, r) => td.append(drillButton(r.key, r.label)) },
       ...HORIZONS.map((h) => ({ key: h, title: t(`h_${h}`), num: true, format: fmt.num })),
-      { key: 'key', title: 'URI' },
+      { key: 'key', title: t('colUri') },
     ],
     rows,
   );

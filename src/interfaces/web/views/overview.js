@@ -46,7 +46,7 @@ export async function overview() {
       { key: 'documents', title: t('documents'), num: true, format: fmt.int },
       { key: 'mentions', title: t('mentions'), num: true, format: fmt.int },
       { key: 'share', title: t('share'), num: true, format: fmt.pct },
-      { key: 'key', title: 'URI / code' },
+      { key: 'key', title: t('colKey') },
     ],
     data.rows,
   );

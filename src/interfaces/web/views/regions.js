@@ -74,7 +74,7 @@ export async function regions() {
       { key: 'demand', title: t('demand'), num: true, format: fmt.num },
       { key: 'documents', title: t('documents'), num: true, format: fmt.int },
       { key: 'share', title: t('share'), num: true, format: fmt.pct },
-      { key: 'key', title: 'code' },
+      { key: 'key', title: t('colCode') },
     ],
     byRegion.rows,
   );

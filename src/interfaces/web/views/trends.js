@@ -116,7 +116,7 @@ export async function trends({ rerender }) {
         { key: 'demand', title: t('demand'), num: true, format: fmt.num },
         { key: 'documents', title: t('documents'), num: true, format: fmt.int },
         { key: 'mentions', title: t('mentions'), num: true, format: fmt.int },
-        { key: 'key', title: 'URI' },
+        { key: 'key', title: t('colUri') },
       ],
       series.rows,
     );
