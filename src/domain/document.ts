@@ -66,6 +66,17 @@ export const NewDocument = Type.Object(
     ),
     visibility: Type.Optional(Visibility),
   },
-  { additionalProperties: false },
+  {
+    additionalProperties: false,
+    examples: [
+      {
+        kind: 'meeting_note',
+        text: 'Yritys kertoi, että ensi vuonna tarvitaan viisi hitsaajaa ja kaksi sähköasentajaa Seinäjoelle. Robotiikan osaajia tarvitaan lähivuosina.',
+        date: '2026-11-20',
+        region: 'Seinäjoki',
+        employer: { name: 'Konepaja Oy', businessId: '1234567-8' },
+      },
+    ],
+  },
 );
 export type NewDocument = Static<typeof NewDocument>;

@@ -79,6 +79,15 @@ describe('the OpenAPI contract', () => {
     );
   });
 
+  it('gives realistic examples of the main requests and answers', () => {
+    const submit = spec.paths['/v1/documents']!.post!;
+    expect(JSON.stringify(submit.requestBody)).toMatch(/hitsaajaa/);
+    const accepted = JSON.stringify(submit.responses['202']) + JSON.stringify(spec.components.schemas);
+    expect(accepted).toMatch(/"status":"queued"/);
+    expect(JSON.stringify(spec.paths['/v1/analyze']!.post!.requestBody)).toMatch(/MIG-hitsauksen/);
+    expect(JSON.stringify(spec.paths['/v1/demand']!.get!.responses['400'])).toMatch(/YYYY-MM/);
+  });
+
   it('declares the CSV and NDJSON answers and the upload types', () => {
     expect(Object.keys(spec.paths['/v1/demand']!.get!.responses['200']!.content!)).toEqual(
       expect.arrayContaining(['application/json', 'text/csv']),

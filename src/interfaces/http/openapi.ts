@@ -91,15 +91,16 @@ function errorStatuses(path: string, op: Operation): string[] {
   return statuses;
 }
 
+const errorExample = (status: string) => {
+  const { message, field } = ERRORS[status]!;
+  return { statusCode: Number(status), error: STATUS_TEXT[status], message, ...(field && { field }) };
+};
+
 function errorResponse(status: string): Json {
-  const { description, message, field } = ERRORS[status]!;
   return {
-    description,
+    description: ERRORS[status]!.description,
     content: {
-      'application/json': {
-        schema: { $ref: `#/components/schemas/${ERROR_SCHEMA}` },
-        example: { statusCode: Number(status), error: STATUS_TEXT[status], message, ...(field && { field }) },
-      },
+      'application/json': { schema: { $ref: `#/components/schemas/${ERROR_SCHEMA}` }, example: errorExample(status) },
     },
   };
 }
@@ -166,10 +167,15 @@ export function completeSpec<T extends Json>(spec: T, options: SpecOptions): T {
       const responses = (op.responses ??= {});
       for (const [status, response] of Object.entries(responses)) {
         const content = response['content'] as Record<string, { schema?: Json }> | undefined;
-        const json = content?.['application/json'];
+        const json = content?.['application/json'] as { schema?: Json; example?: unknown } | undefined;
         if (!json?.schema || '$ref' in json.schema) continue;
         if (status.startsWith('4') || (status.startsWith('5') && path.startsWith('/v1/'))) {
           json.schema = { $ref: `#/components/schemas/${ERROR_SCHEMA}` };
+          // the route's own error answers get the same words and example as the ones added below
+          if (ERRORS[status]) {
+            if (response['description'] === 'Default Response') response['description'] = ERRORS[status].description;
+            json.example ??= errorExample(status);
+          }
         } else if (json.schema['type'] === 'object' || json.schema['allOf']) {
           // the route's JSON body as a named schema, for generated clients' types
           const name = `${pascal([id])}${status === '200' || status === '201' || status === '202' ? '' : status}Response`;

@@ -23,7 +23,16 @@ const AnalyzeBody = Type.Object(
     vacancies: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000 })),
     horizon: Type.Optional(Horizon),
   },
-  { additionalProperties: false },
+  {
+    additionalProperties: false,
+    examples: [
+      {
+        text: 'Haemme hitsaajaa Lahteen. Edellytämme MIG-hitsauksen osaamista ja trukkikorttia.',
+        kind: 'job_ad',
+        language: 'fi',
+      },
+    ],
+  },
 );
 
 export const analyzeRoutes =

@@ -13,11 +13,14 @@ import { ConceptsRepository } from '../../../storage/concepts.repository.js';
 import { presentAnalysis } from '../analysis-view.js';
 import { AnalysisView, AnalysisViewQuery, ErrorResponse, IdParams } from '../schemas.js';
 
-const SubmitResponse = Type.Object({
-  id: Type.String({ format: 'uuid' }),
-  status: DocumentStatus,
-  duplicate: Type.Boolean({ description: 'true when the document was already stored (same externalId or content)' }),
-});
+const SubmitResponse = Type.Object(
+  {
+    id: Type.String({ format: 'uuid' }),
+    status: DocumentStatus,
+    duplicate: Type.Boolean({ description: 'true when the document was already stored (same externalId or content)' }),
+  },
+  { examples: [{ id: '0b9c3e52-8d1a-4f3e-9a57-2f1d6c0e4b11', status: 'queued', duplicate: false }] },
+);
 
 const DocumentSummary = Type.Object({
   id: Type.String(),
