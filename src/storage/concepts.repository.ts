@@ -52,7 +52,7 @@ export class ConceptsRepository {
       this.altLabels('skill', uris, lang),
       this.db.query<{ uri: string; broader: string; code: string | null; label: string }>(
         `SELECT b.uri, b.broader_uri AS broader, g.code,
-                COALESCE(s.pref_${lang}, s.pref_en, g.pref_en, b.broader_uri) AS label
+                COALESCE(s.pref_${lang}, g.pref_${lang}, s.pref_en, g.pref_en, b.broader_uri) AS label
            FROM esco_skill_broader b
            LEFT JOIN esco_skill_groups g ON g.uri = b.broader_uri
            LEFT JOIN esco_skills s ON s.uri = b.broader_uri

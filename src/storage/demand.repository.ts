@@ -690,7 +690,9 @@ export class DemandRepository {
           `SELECT uri AS key, COALESCE(pref_${l}, pref_en) AS label FROM esco_skills WHERE uri = ANY($1::text[])`,
         );
       case 'skillGroup':
-        return query('SELECT uri AS key, pref_en AS label FROM esco_skill_groups WHERE uri = ANY($1::text[])');
+        return query(
+          `SELECT uri AS key, COALESCE(pref_${l}, pref_en) AS label FROM esco_skill_groups WHERE uri = ANY($1::text[])`,
+        );
       case 'occupation':
         // an occupation named only as its ISCO-08 unit group has the group's URI
         return query(

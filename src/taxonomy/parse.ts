@@ -75,7 +75,14 @@ export async function parseSources(src: ResolvedSources, progress: ProgressFn): 
     kind: 'text',
     label: 'text',
   });
-  const groups = table('esco_skill_groups', { uri: 'text', code: 'text', pref_en: 'text', description_en: 'text' });
+  const groups = table('esco_skill_groups', {
+    uri: 'text',
+    code: 'text',
+    pref_en: 'text',
+    description_en: 'text',
+    pref_fi: 'text',
+    pref_sv: 'text',
+  });
   const broader = table('esco_skill_broader', { uri: 'text', broader_uri: 'text' });
   const occSkills = table('esco_occupation_skills', { occupation_uri: 'text', skill_uri: 'text', relation: 'text' });
   const isco = table('isco_groups', {
@@ -195,12 +202,23 @@ export async function parseSources(src: ResolvedSources, progress: ProgressFn): 
   });
 
   // Skill groups and the skills pillar hierarchy
+  // the Finnish and Swedish names of the groups, where ESCO's files in those languages are given
+  const groupNames = { fi: new Map<string, string>(), sv: new Map<string, string>() };
+  for (const lang of ['fi', 'sv'] as const) {
+    await stage(lang === 'fi' ? 'skillGroupsFi' : 'skillGroupsSv', ['conceptUri', 'preferredLabel'], (r, path) => {
+      const label = r.get('preferredLabel').trim();
+      if (label) groupNames[lang].set(uriCheck(path, r.line, 'conceptUri', r.get('conceptUri')), label);
+    });
+  }
   await stage('skillGroups', ['conceptUri', 'preferredLabel', 'code'], (r, path) => {
+    const uri = uriCheck(path, r.line, 'conceptUri', r.get('conceptUri'));
     groups.rows.push([
-      uriCheck(path, r.line, 'conceptUri', r.get('conceptUri')),
+      uri,
       r.get('code') || null,
       need(path, r.line, 'preferredLabel', r.get('preferredLabel')),
       r.get('description') || null,
+      groupNames.fi.get(uri) ?? null,
+      groupNames.sv.get(uri) ?? null,
     ]);
   });
   const seenBroader = new Set<string>();

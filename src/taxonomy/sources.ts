@@ -8,6 +8,9 @@ export const SOURCE_FILES = {
   skills: 'skills_en.csv',
   occupations: 'occupations_en.csv',
   skillGroups: 'skillGroups_en.csv',
+  // optional: ESCO's own Finnish and Swedish skill-group files, from the ESCO portal's download in those languages
+  skillGroupsFi: 'skillGroups_fi.csv',
+  skillGroupsSv: 'skillGroups_sv.csv',
   iscoGroupsEn: 'ISCOGroups_en.csv',
   skillBroader: 'broaderRelationsSkillPillar.csv',
   occupationSkills: 'occupationSkillRelations.csv',

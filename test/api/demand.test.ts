@@ -246,6 +246,15 @@ describe.each(engines())('demand signals and the demand API on %s', (engine) => 
     expect((await get('/v1/demand/compare?region=MK07&against=XX01')).json()).toMatchObject({ field: 'against' });
   });
 
+  it("names skill groups in the asked language where ESCO's files in it were imported, else in English", async () => {
+    const label = async (lang: string) =>
+      (await get(`/v1/demand?groupBy=skillGroup&lang=${lang}`))
+        .json<{ rows: { key: string; label: string }[] }>()
+        .rows.find((r) => r.key === 'http://data.europa.eu/esco/skill/S6.4')?.label;
+    expect(await label('fi')).toBe('metallityö');
+    expect(await label('sv')).toBe('metal working');
+  });
+
   it('pages the groups with offset', async () => {
     const all = (await get('/v1/demand?groupBy=skill&limit=100')).json<{ rows: { key: string }[] }>().rows;
     expect(all.length).toBeGreaterThan(3);
