@@ -1,5 +1,6 @@
 import type { OccupationConcept, SkillConcept } from '../domain/concept.js';
 import { LANGUAGES, type Language } from '../domain/language.js';
+import { ISCO_GROUP_URI } from '../domain/taxonomy.js';
 import type { Queryable } from './database.js';
 
 export interface ConceptSearch {
@@ -17,6 +18,28 @@ const ESCO_URI = /^https?:\/\/data\.europa\.eu\/esco\//;
 const OCCUPATION_CODE = /^\d{1,4}(\.\d+)*$/;
 
 const likeEscaped = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/** ESCO's skill type, or null for anything else. */
+const skillTypeOf = (raw: string | null): SkillConcept['skillType'] =>
+  raw === 'knowledge' || raw === 'skill/competence' ? raw : null;
+
+/** What every hit has: its labels in the three languages, the asked one first, and the label it was found by. */
+function common(
+  uri: string,
+  row: { pref_en: string; pref_fi: string | null; pref_sv: string | null },
+  language: Language,
+  alts: Map<string, string[]>,
+  matched: string | undefined,
+) {
+  const labels = { fi: row.pref_fi, sv: row.pref_sv, en: row.pref_en };
+  return {
+    uri,
+    label: labels[language] ?? row.pref_en,
+    labels,
+    altLabels: alts.get(uri) ?? [],
+    ...(matched !== undefined && { matched }),
+  };
+}
 
 /** The column suffix of a language, checked: the language names a column and is not a parameter. */
 function column(language: Language): Language {
@@ -65,15 +88,10 @@ export class ConceptsRepository {
     return hits.flatMap(({ uri, matched }) => {
       const r = byUri.get(uri);
       if (!r) return [];
-      const labels = { fi: r.pref_fi, sv: r.pref_sv, en: r.pref_en };
       return [
         {
-          uri,
-          label: labels[lang] ?? r.pref_en,
-          labels,
-          altLabels: alts.get(uri) ?? [],
-          ...(matched !== undefined && { matched }),
-          skillType: r.skill_type === 'knowledge' || r.skill_type === 'skill/competence' ? r.skill_type : null,
+          ...common(uri, r, lang, alts, matched),
+          skillType: skillTypeOf(r.skill_type),
           reuseLevel: r.reuse_level,
           broader: broader.filter((b) => b.uri === uri).map((b) => ({ uri: b.broader, code: b.code, label: b.label })),
         },
@@ -109,18 +127,13 @@ export class ConceptsRepository {
     return hits.flatMap(({ uri, matched }) => {
       const r = byUri.get(uri);
       if (!r) return [];
-      const labels = { fi: r.pref_fi, sv: r.pref_sv, en: r.pref_en };
       const isco = [4, 3, 2, 1].flatMap((n) => {
         const g = r.isco_code.length >= n ? group.get(r.isco_code.slice(0, n)) : undefined;
-        return g ? [{ uri: g.uri ?? `http://data.europa.eu/esco/isco/C${g.code}`, code: g.code, label: g.label }] : [];
+        return g ? [{ uri: g.uri ?? `${ISCO_GROUP_URI}${g.code}`, code: g.code, label: g.label }] : [];
       });
       return [
         {
-          uri,
-          label: labels[lang] ?? r.pref_en,
-          labels,
-          altLabels: alts.get(uri) ?? [],
-          ...(matched !== undefined && { matched }),
+          ...common(uri, r, lang, alts, matched),
           code: r.code,
           isco,
         },
@@ -161,15 +174,7 @@ export class ConceptsRepository {
       ),
     ]);
     return {
-      skills: new Map(
-        skills.map((r) => [
-          r.uri,
-          {
-            label: r.label,
-            skillType: r.skill_type === 'knowledge' || r.skill_type === 'skill/competence' ? r.skill_type : null,
-          },
-        ]),
-      ),
+      skills: new Map(skills.map((r) => [r.uri, { label: r.label, skillType: skillTypeOf(r.skill_type) }])),
       occupations: new Map(occupations.map((r) => [r.uri, r.label])),
       isco: new Map(isco.map((r) => [r.code, r.label])),
       sectors: new Map(sectors.map((r) => [r.code, r.label])),
