@@ -1,3 +1,4 @@
+import readline from 'node:readline';
 import cliProgress from 'cli-progress';
 
 /** A progress bar on a terminal; plain lines, at most every few seconds, when not. */
@@ -84,6 +85,14 @@ export function throughputReporter(name: string, stream: NodeJS.WriteStream = pr
     );
     bar.start(1000, 0, { done: 0, failed: 0, rate: '0', etaText: '?', ofTotal: '', resumed: '' });
     return {
+      /** a log line above the bar, which is drawn again below it: the line never overwrites the bar */
+      log(text: string) {
+        readline.cursorTo(stream, 0);
+        readline.clearLine(stream, 0);
+        stream.write(text.endsWith('\n') ? text : `${text}\n`);
+        // forced: the bar's text has not changed, only the line it was on
+        (bar as unknown as { render(force: boolean): void }).render(true);
+      },
       update(p: ThroughputProgress) {
         const { rate, fraction, eta } = describe(p);
         bar.update(Math.round((fraction ?? 0) * 1000), {
@@ -100,6 +109,7 @@ export function throughputReporter(name: string, stream: NodeJS.WriteStream = pr
   }
   let last = 0;
   return {
+    log: (text: string) => void stream.write(text.endsWith('\n') ? text : `${text}\n`),
     update(p: ThroughputProgress, final = false) {
       const now = Date.now();
       if (!final && now - last < everyMs) return;

@@ -73,6 +73,7 @@ export async function classifyCommand(config: Config, args: string[]): Promise<n
       : await classifyLocal(values['lexical-only'] ? { ...config, SEMANTIC_MODEL: 'none' } : config, {
           ...common,
           workers,
+          onLog: (line) => progress.log(line),
           onProgress: (p) =>
             progress.update({
               done: p.written + p.failed,

@@ -1,5 +1,6 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { createInterface } from 'node:readline';
 import type { Config } from '../../base/config.js';
 import { cliEntry } from '../../jobs/process-entry.js';
 import type { FromChild, ToChild } from './classify-protocol.js';
@@ -11,18 +12,29 @@ import { RowError, type BatchAd } from './records.js';
  */
 const CHILD_V8_FLAGS = ['--max-semi-space-size=64', '--max-old-space-size=768'];
 
+/** Where the analysis processes' log lines go: stderr, or a progress bar that keeps below them. */
+export type LogSink = (line: string) => void;
+const toStderr: LogSink = (line) => void process.stderr.write(`${line}\n`);
+
+/** Hands each line the process writes to stderr to `log`. */
+function forwardLines(proc: ChildProcess, log: LogSink): void {
+  if (!proc.stderr) return;
+  createInterface({ input: proc.stderr, crlfDelay: Infinity }).on('line', log);
+}
+
 /**
  * Writes the snapshot in a process of its own (a classify child told to): the taxonomy database and the
  * analyzer it builds are gone when it exits, so this process stays small however long the run.
  */
-export async function snapshotInChild(config: Config, file: string): Promise<string | null> {
+export async function snapshotInChild(config: Config, file: string, log: LogSink = toStderr): Promise<string | null> {
   const entry = cliEntry();
   const proc = fork(entry.path, ['__classify-child'], {
     execArgv: entry.execArgv,
     env: process.env,
     serialization: 'advanced',
-    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
   });
+  forwardLines(proc, log);
   let answer: FromChild | undefined;
   proc.on('message', (m: FromChild) => (answer = m));
   const exited = once(proc, 'exit');
@@ -51,7 +63,13 @@ export class ChildPool {
     return this.children.reduce((n, c) => n + c.inFlight, 0);
   }
 
-  async start(n: number, snapshotFile: string, format: 'jsonl' | 'csv', config: Config): Promise<void> {
+  async start(
+    n: number,
+    snapshotFile: string,
+    format: 'jsonl' | 'csv',
+    config: Config,
+    log: LogSink = toStderr,
+  ): Promise<void> {
     const entry = cliEntry();
     // the analysis processes say only what matters, unless LOG_LEVEL asks for more
     const childConfig = { ...config, LOG_LEVEL: process.env.LOG_LEVEL ? config.LOG_LEVEL : 'warn' } as Config;
@@ -61,8 +79,9 @@ export class ChildPool {
           execArgv: [...entry.execArgv, ...CHILD_V8_FLAGS],
           env: process.env,
           serialization: 'advanced',
-          stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+          stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
         });
+        forwardLines(proc, log);
         const child = {
           proc,
           inFlight: 0,

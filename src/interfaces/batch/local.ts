@@ -3,7 +3,7 @@ import { rmSync, type WriteStream } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Config } from '../../base/config.js';
-import { ChildPool, snapshotInChild } from './child-pool.js';
+import { ChildPool, snapshotInChild, type LogSink } from './child-pool.js';
 import { formatOf, openInput, readRecords, type InputFormat } from './input.js';
 import { RowError, toAd, type BatchAd, type FieldOptions } from './records.js';
 import { runFiles } from './resume.js';
@@ -23,6 +23,8 @@ export interface ClassifyOptions {
   chunkSize?: number;
   signal?: AbortSignal;
   onProgress?: (p: ClassifyProgress) => void;
+  /** the analysis processes' log lines (default stderr) */
+  onLog?: LogSink;
 }
 
 export interface ClassifyProgress {
@@ -112,8 +114,8 @@ export async function classifyLocal(config: Config, options: ClassifyOptions): P
   let loading: Promise<void> | undefined;
   const load = () =>
     (loading ??= (async () => {
-      semantic = await snapshotInChild(config, snapshotFile);
-      await pool.start(options.workers, snapshotFile, options.format, config);
+      semantic = await snapshotInChild(config, snapshotFile, options.onLog);
+      await pool.start(options.workers, snapshotFile, options.format, config, options.onLog);
       rmSync(snapshotFile, { force: true });
       loadSeconds = (Date.now() - started) / 1000;
       classifyStarted = Date.now();
