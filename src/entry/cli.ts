@@ -67,9 +67,10 @@ const COMMANDS: { name: string; usage: string; about: string }[] = [
       'classify <file|-> [--out FILE] [--format jsonl|csv] [--text-field NAME] [--id-field NAME] [--errors FILE]\n       [--input-format jsonl|csv] [--workers N] [--lexical-only] [--server URL]',
     about:
       'classify a dump of job ads (JSON Lines or CSV, .gz too), here or through a running service\n' +
-      'Here it runs on all cores; with --server the service does the work (key in RADAR_API_KEY). Results are written in input order; rerun with the\n' +
-      'same --out to resume (a finished output ends at once). Exit status: 0 all rows done, 3 some rows\n' +
-      'failed (see the errors file), 2 usage, 130 interrupted.',
+      'Here it runs on all cores; with --server the service does the work (key in RADAR_API_KEY).\n' +
+      'Results are written in input order; rerun with the same --out to resume (a finished output\n' +
+      'ends at once). Exit status: 0 all rows done, 3 some rows failed (see the errors file), 2 usage,\n' +
+      '130 interrupted.',
   },
 ];
 

@@ -49,6 +49,8 @@ export interface ThroughputProgress {
   elapsedMs: number;
 }
 
+const asLine = (text: string) => (text.endsWith('\n') ? text : `${text}\n`);
+
 const duration = (s: number) =>
   !Number.isFinite(s)
     ? '?'
@@ -89,7 +91,7 @@ export function throughputReporter(name: string, stream: NodeJS.WriteStream = pr
       log(text: string) {
         readline.cursorTo(stream, 0);
         readline.clearLine(stream, 0);
-        stream.write(text.endsWith('\n') ? text : `${text}\n`);
+        stream.write(asLine(text));
         // forced: the bar's text has not changed, only the line it was on
         (bar as unknown as { render(force: boolean): void }).render(true);
       },
@@ -109,7 +111,7 @@ export function throughputReporter(name: string, stream: NodeJS.WriteStream = pr
   }
   let last = 0;
   return {
-    log: (text: string) => void stream.write(text.endsWith('\n') ? text : `${text}\n`),
+    log: (text: string) => void stream.write(asLine(text)),
     update(p: ThroughputProgress, final = false) {
       const now = Date.now();
       if (!final && now - last < everyMs) return;

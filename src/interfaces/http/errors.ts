@@ -2,7 +2,8 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../../base/config.js';
 import { STATEMENT_TIMEOUT } from '../../storage/database.js';
 
-const STATUS_TEXT: Record<number, string> = {
+/** The name of each error status the service answers with, as its error bodies and the OpenAPI examples give it. */
+export const STATUS_TEXT: Record<number, string> = {
   400: 'Bad Request',
   401: 'Unauthorized',
   403: 'Forbidden',
@@ -10,8 +11,10 @@ const STATUS_TEXT: Record<number, string> = {
   405: 'Method Not Allowed',
   406: 'Not Acceptable',
   408: 'Request Timeout',
+  413: 'Payload Too Large',
   415: 'Unsupported Media Type',
   429: 'Too Many Requests',
+  503: 'Service Unavailable',
 };
 
 /** How to write a value of each string format the schemas use. */

@@ -1,3 +1,5 @@
+import { STATUS_TEXT } from './errors.js';
+
 /**
  * The generated OpenAPI document completed into a contract: every operation named (operationId) and its answers
  * documented — the JSON bodies as named schemas, CSV and NDJSON where the route sends them, and the errors any
@@ -56,17 +58,6 @@ const ERRORS: Record<string, { description: string; message: string; field?: str
   },
 };
 
-const STATUS_TEXT: Record<string, string> = {
-  '400': 'Bad Request',
-  '401': 'Unauthorized',
-  '403': 'Forbidden',
-  '404': 'Not Found',
-  '413': 'Payload Too Large',
-  '415': 'Unsupported Media Type',
-  '429': 'Too Many Requests',
-  '503': 'Service Unavailable',
-};
-
 const METHODS = ['get', 'put', 'post', 'patch', 'delete'] as const;
 
 const pascal = (words: string[]) => words.map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join('');
@@ -93,7 +84,7 @@ function errorStatuses(path: string, op: Operation): string[] {
 
 const errorExample = (status: string) => {
   const { message, field } = ERRORS[status]!;
-  return { statusCode: Number(status), error: STATUS_TEXT[status], message, ...(field && { field }) };
+  return { statusCode: Number(status), error: STATUS_TEXT[Number(status)], message, ...(field && { field }) };
 };
 
 function errorResponse(status: string): Json {
