@@ -23,18 +23,11 @@ import { OccupationClassifier } from './occupations.js';
 import { PlaceResolver } from './places.js';
 import { SectorClassifier } from './sectors.js';
 import type { SemanticSkillMatcher } from './semantic.js';
-import {
-  clauseBreaks,
-  CueFinder,
-  isInformant,
-  signalAt,
-  type SentenceSignals,
-  type SignalDefaults,
-} from './signals.js';
+import { clauseBreaks, CueFinder, isParty, signalAt, type SentenceSignals, type SignalDefaults } from './signals.js';
 import { normalizeText, segmentSentences, type Sentence } from './text.js';
 
 /** Changes whenever the pipeline's output for the same input can change. Stored with every result. */
-export const PIPELINE_VERSION = 'wording-7';
+export const PIPELINE_VERSION = 'wording-8';
 
 /** Words for people that head no occupation label but count vacancies ("3 henkilöä", "two new employees"). */
 const PERSON_WORDS: Record<Language, string[]> = {
@@ -382,7 +375,7 @@ export class Analyzer {
     const occupationMentions = this.occupationMentionsOf(input, language, named, occupations, {
       bySentence,
       defaults,
-      isInformant: (m) => isInformant(text, sentences[m.sentenceIndex]!, m.start, m.end, language),
+      isParty: (m) => isParty(text, sentences[m.sentenceIndex]!, m.start, m.end, language),
     });
     // the likeliest occupations only: a distant second ("kuljettaja, sairaankuljetus") would mislead
     const englishHints = occupations
@@ -431,14 +424,15 @@ export class Analyzer {
     signals: {
       bySentence: Map<number, SentenceSignals>;
       defaults: SignalDefaults;
-      /** whether a name is the person a statement comes from ("vastaajien mukaan"): a mention, not a need */
-      isInformant: (m: LexicalMatch) => boolean;
+      /** whether a name is a party to the text (a speaker, the hiring firm): named, but no demand */
+      isParty: (m: LexicalMatch) => boolean;
     },
   ): OccupationMention[] {
     const own = isJobAd(input) ? occupations[0] : undefined;
     const inText = { ...signals.defaults, polarity: 'mention' as const };
     const mentions: OccupationMention[] = named.map((m) => {
       const score = this.calibrator.occupationProbability(language, m.score);
+      const party = signals.isParty(m);
       return {
         uri: m.uri,
         isco: m.isco,
@@ -447,9 +441,9 @@ export class Analyzer {
         method: m.method,
         ...whereIn(m),
         ...signalAt(signals.bySentence.get(m.sentenceIndex), m.start, inText),
-        ...(signals.isInformant(m) && { polarity: 'mention' as const }),
+        ...(party && { polarity: 'mention' as const }),
         source: 'text',
-        counted: this.counts(score) && m.uri !== own?.uri,
+        counted: this.counts(score) && m.uri !== own?.uri && !party,
       };
     });
     if (own) {

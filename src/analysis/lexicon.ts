@@ -49,6 +49,9 @@ export function holdsWords(longer: LexicalMatch, shorter: LexicalMatch): boolean
 /** A word found in more labels than this is too common to stand for a skill on its own. */
 const COMMON_WORD_LABELS = 8;
 
+/** A word this short in a one-word label meets other words through their stems: it needs its verb too. */
+const SHORT_WORD = 3;
+
 /** A one-word alternative label whose word occurs in more concepts' labels than this is not used alone. */
 const AMBIGUOUS_SYNONYM = 15;
 
@@ -201,8 +204,12 @@ export class LabelIndex {
       )
         return;
       // "suorittaa tehtävänsä" must not match every "tehtävä": a common word needs its verb too
+      // so must a word short enough that stemming meets it in other words ("arbeta i lag": "lagar", "lager")
       label.find =
-        label.lightDropped && label.words.length === 1 && this.frequency(label.words[0]!) > COMMON_WORD_LABELS
+        label.lightDropped &&
+        label.words.length === 1 &&
+        (this.frequency(label.words[0]!) > COMMON_WORD_LABELS ||
+          (label.single!.length <= SHORT_WORD && label.words[0]!.some((k) => !k.startsWith('='))))
           ? [...label.lightWords, ...label.words]
           : label.words;
       for (const word of label.find) need.push(word.length, ...word.map((k) => entry(k).key));
@@ -289,6 +296,11 @@ export class LabelIndex {
     // "sköter kassan och ansvarar för …" is no "ansvara för kassa" (English titles invert: "Sales and Marketing
     // Manager" holds a marketing manager)
     if (this.morphology.language !== 'en' && reversedAcrossCoordination(found.positions, tokens)) return undefined;
+    if (
+      this.morphology.language === 'fi' &&
+      siblingsInList(this.morphology, text, label.label, positions, tokens, stop)
+    )
+      return undefined;
     // adjacent = nothing but function words between the matched words ("drive a forklift")
     const onlyStopwordsBetween = (from: number, to: number) => {
       for (let p = from + 1; p < to; p++) if (!stop[p]) return false;
@@ -306,6 +318,16 @@ export class LabelIndex {
         coordinated = CONJUNCTIONS.has(tokens[p]!.text.toLowerCase());
       if (!coordinated) return undefined;
     }
+    // a compound of the label's word and a light verb's action noun is the label in one word: "haavanhoito" is
+    // "hoitaa haavaa", "kassatyöskentely" "hoitaa kassaa", though the content word is only its modifier
+    if (
+      lightDropped &&
+      label.single !== undefined &&
+      positions.length === 1 &&
+      found.weights[0]! < COMPOUND_LABEL &&
+      prepared.light[positions[0]!]
+    )
+      found.weights[0] = COMPOUND_LABEL;
     const weight = found.weights.reduce((a, b) => a + b, 0) / found.weights.length;
     const score = KIND_SCORE[label.kind] * weight * (contiguous ? 1 : 0.92) * (lightDropped ? 0.97 : 1);
     const spans: { start: number; end: number }[] = [];
@@ -357,6 +379,8 @@ function hasAll(need: Uint32Array, from: number, to: number, present: Uint32Arra
 export interface PreparedSentence {
   tokens: Token[];
   stop: boolean[];
+  /** which tokens hold a light verb among their keys ("haavanhoito": "hoitaa") */
+  light: boolean[];
   /** key → the token positions carrying it (ascending) with the weight of each */
   at: Map<string, { positions: number[]; weights: number[] }>;
 }
@@ -364,6 +388,9 @@ export interface PreparedSentence {
 export function prepareSentence(m: Morphology, sentence: Sentence): PreparedSentence {
   const tokens = tokenize(sentence.text, sentence.start);
   const stop = tokens.map((t) => m.isStopword(t.text.toLowerCase()));
+  // "Työhön kuuluu …", "Arbetet omfattar …": the frame of a list of duties names no skill ("supervise work")
+  const frame = DUTY_FRAME[m.language].exec(sentence.text);
+  if (frame) tokens.forEach((t, p) => t.end - sentence.start <= frame[1]!.length && (stop[p] = true));
   const at = new Map<string, { positions: number[]; weights: number[] }>();
   const add = (key: string, p: number, w: number) => {
     if (!(w > 0)) return;
@@ -372,16 +399,30 @@ export function prepareSentence(m: Morphology, sentence: Sentence): PreparedSent
     list.positions.push(p);
     list.weights.push(w);
   };
+  const light = tokens.map(() => false);
   tokens.forEach((t, p) => {
     if (stop[p]) return;
-    for (const [key, w] of m.keys(coordinated(m, tokens, p, sentence) ?? t.text)) add(key, p, w);
+    for (const [key, w] of m.keys(coordinated(m, tokens, p, sentence) ?? t.text)) {
+      add(key, p, w);
+      if (m.isLightVerb(key)) light[p] = true;
+    }
     // a compound written as two words ("kyberturvallisuuden asiantuntija"), found at its head
     const before = tokens[p - 1];
     if (before && !stop[p - 1] && sentence.text.slice(before.end - sentence.start, t.start - sentence.start) === ' ')
       for (const key of m.openCompound(before.text, t.text)) add(key, p, OPEN_COMPOUND);
   });
-  return { tokens, stop, at };
+  return { tokens, stop, light, at };
 }
+
+/** The words opening a sentence that lists duties; group 1 is what names no skill. */
+const DUTY_FRAME: Record<Language, RegExp> = {
+  fi: /^((?:työ|työtehtäv|tehtäv|toimenkuv)\p{L}*)\s+(?:kuuluu|kuuluvat|sisältää|sisältävät|on|ovat)(?![\p{L}\d])/iu,
+  sv: /^((?:i\s+)?(?:arbetet|jobbet|tjänsten|uppdraget|arbetsuppgifterna|uppgifterna))\s+(?:omfattar|består|innebär|ingår|är|inkluderar)(?![\p{L}\d])/iu,
+  en: /^((?:the\s+)?(?:work|job|role|duties|your\s+duties))\s+(?:includes?|involves?|consists?|covers?)(?![\p{L}\d])/iu,
+};
+
+/** How much a compound of a label's content word and its light verb's action noun counts ("haavanhoito"). */
+const COMPOUND_LABEL = 0.9;
 
 /** How much a compound written as two words counts, against the one word. */
 const OPEN_COMPOUND = 0.85;
@@ -398,6 +439,39 @@ function reversedAcrossCoordination(positions: number[], tokens: Token[]): boole
     const earlier = positions[i]!;
     if (earlier > later) continue;
     for (let p = earlier + 1; p < later; p++) if (CONJUNCTIONS.has(tokens[p]!.text.toLowerCase())) return true;
+  }
+  return false;
+}
+
+/**
+ * Whether two of a Finnish label's words are items of one list: a noun that ends its item (a comma or a
+ * conjunction follows it) and a word of a later item. "suunnittelu, toteutus ja arviointi" is no "suunnitella
+ * arviointia"; a verb's object may follow its list ("asentaa ja huoltaa laitteita"), a genitive modify all of
+ * them ("asiakkaiden palvelu ja neuvonta"), and a label that is itself a list keeps its conjunction.
+ */
+function siblingsInList(
+  m: Morphology,
+  text: string,
+  label: string,
+  positions: number[],
+  tokens: Token[],
+  stop: boolean[],
+): boolean {
+  if (positions.length < 2 || /\s(ja|tai|sekä)\s/i.test(label)) return false;
+  const boundaryAfter = (p: number) =>
+    text.slice(tokens[p]!.end, tokens[p + 1]!.start).includes(',') ||
+    CONJUNCTIONS.has(tokens[p + 1]!.text.toLowerCase());
+  for (let i = 0; i < positions.length - 1; i++) {
+    const from = positions[i]!;
+    const to = positions[i + 1]!;
+    if (m.isVerb(tokens[from]!.text)) continue;
+    // the noun ends its item, or the later word's item has a modifier of its own ("putkistojen asennusta,
+    // lämmityslaitteiden korjausta"): two items, not one phrase
+    if (boundaryAfter(from)) return true;
+    let last = -1;
+    for (let p = from + 1; p < to; p++) if (boundaryAfter(p)) last = p;
+    if (last < 0) continue;
+    for (let p = last + 1; p < to; p++) if (!stop[p] && !CONJUNCTIONS.has(tokens[p]!.text.toLowerCase())) return true;
   }
   return false;
 }

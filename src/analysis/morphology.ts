@@ -131,6 +131,26 @@ const ACTION_SUFFIXES = new Set([
 const SWEDISH_SKILL_HEAD =
   /^(.{3,}?)(?:kompetens|kompetensen|kunskap|kunskaper|kunskaperna|erfarenhet|erfarenheter|erfarenheten|vana|vanan|färdighet|färdigheter|kännedom|kunnande|kunnandet)$/;
 
+/** Present and past forms of Swedish short and strong verbs, to their infinitive. */
+const SWEDISH_STRONG_VERBS = new Map(
+  Object.entries({
+    ge: ['ger', 'gav', 'givit', 'gett'],
+    ta: ['tar', 'tog', 'tagit'],
+    göra: ['gör', 'gjorde', 'gjort'],
+    gå: ['går', 'gick', 'gått'],
+    stå: ['står', 'stod', 'stått'],
+    se: ['ser', 'såg', 'sett'],
+    få: ['får', 'fick', 'fått'],
+    dra: ['drar', 'drog', 'dragit'],
+    hålla: ['håller', 'höll', 'hållit'],
+    lägga: ['lägger', 'lade', 'lagt'],
+    sätta: ['sätter', 'satte', 'satt'],
+    bära: ['bär', 'bar', 'burit'],
+    skriva: ['skriver', 'skrev', 'skrivit'],
+    välja: ['väljer', 'valde', 'valt'],
+  }).flatMap(([infinitive, forms]) => forms.map((form) => [form, infinitive] as const)),
+);
+
 /**
  * Roots of a Finnish compound's last part that make its modifiers a skill: "hydrauliikkaosaaminen" (Voikko reads
  * the head as the verb "osata"), "asiakaspalvelukokemus", "koneistuspätevyys" ("päteä").
@@ -145,6 +165,19 @@ const SKILL_HEADS = new Set([
   'ymmärrys',
   'tietämys',
   'päteä',
+]);
+
+/** Roots of a Finnish compound's last part that make it a firm or an industry, not a skill. */
+const ORGANISATION_HEADS = new Set([
+  'teollisuus',
+  'yritys',
+  'yhtiö',
+  'liike',
+  'tehdas',
+  'toimiala',
+  'ala',
+  'konserni',
+  'toimisto',
 ]);
 
 // case endings a Finnish text puts on a foreign word ("Excelin", "Pythonia", "SAP:ssa" is split at the colon)
@@ -391,7 +424,11 @@ class FinnishMorphology implements Morphology {
       if (lemma.includes('-')) for (const piece of lemma.split('-')) put(keys, piece, 0.7 * w);
       const parts = compoundParts(r.wordbases);
       const last = parts.length - 1;
+      // a compound naming a firm or an industry ("puutuoteteollisuus", "rakennusliike") names no skill in its parts
+      const organisation =
+        parts.length > 1 && (ORGANISATION_HEADS.has(parts[last]!.root) || ORGANISATION_HEADS.has(parts[last]!.surface));
       parts.forEach((part, i) => {
+        if (organisation && i !== last) return;
         const form = part.derived ? part.surface : part.root;
         if (part.action) put(keys, part.root, (parts.length === 1 ? 0.9 : i === last ? 0.7 : 0.6) * w);
         if (parts.length > 1)
@@ -427,6 +464,7 @@ class FinnishMorphology implements Morphology {
       // contiguous runs of compound parts: "hitsauslaitekokemus" also holds "hitsauslaite" and "laitekokemus"
       for (let i = 0; i < parts.length; i++) {
         for (let j = i + 1; j < parts.length; j++) {
+          if (organisation && j !== last) continue;
           if (i === 0 && j === last) continue; // the whole word is the lemma itself
           let joined = '';
           for (let k = i; k <= j; k++) {
@@ -492,6 +530,9 @@ class StemmingMorphology implements Morphology {
     put(keys, this.stem(lower), 1);
     put(keys, `=${lower}`, 1); // the word as written, for names ("Solidity" is not "solid")
     if (this.language === 'sv') {
+      // the short and strong verbs whose forms the stemmer does not join: "ger" is "ge", "tog" "ta"
+      const infinitive = SWEDISH_STRONG_VERBS.get(lower);
+      if (infinitive) put(keys, this.stem(infinitive), 1);
       // definite forms the stemmer leaves whole: "kassan" is "kassa", "området" "område", "arbetet" "arbete"
       if (lower.length >= 5 && lower.endsWith('an')) put(keys, this.stem(lower.slice(0, -1)), 0.95);
       if (lower.length >= 6 && lower.endsWith('et')) {

@@ -545,32 +545,41 @@ const CLAUSE_BREAK: Record<Language, RegExp> = {
  * Words around a person who is the source of what a note says, not a need: "vastaajien mukaan", "henkilöstöjohtaja
  * kertoi", "tapasimme … rekrytointipäällikön", "enligt rektorn", "the HR manager said".
  */
-const INFORMANT: Record<Language, { before: RegExp; after: RegExp }> = {
+/**
+ * Words around a name that make it a party to the text, not a need: the person a statement comes from ("vastaajien
+ * mukaan", "tapasimme toimitusjohtajan") or the firm that hires ("Sähköurakoitsija Porissa etsii", "Grossisten i
+ * Kervo söker").
+ */
+const PARTY: Record<Language, { before: RegExp; after: RegExp }> = {
   fi: {
-    before: unicodeWords(/\b(?:tapasimme|tapasin|haastattelimme|haastattelin|keskustelimme)\s+(?:\S+\s+){0,3}$/iu),
+    before: unicodeWords(
+      /\b(?:tapasimme|tapasin|tapaamassa|tapaamaan|haastattelimme|haastattelin|keskustelimme)\s+(?:\S+\s+){0,3}$/iu,
+    ),
     after: unicodeWords(
-      /^\s+(?:mukaan|kertoi|kertoivat|totesi|totesivat|arvioi|arvioivat|sanoi|sanoivat|painotti|korosti|mainitsi)\b/iu,
+      /^(?:\s+\p{Lu}\S*)?\s+(?:mukaan|kertoi|kertoivat|totesi|totesivat|arvioi|arvioivat|sanoi|sanoivat|painotti|korosti|mainitsi|hakee|etsii|rekrytoi)\b/iu,
     ),
   },
   sv: {
     before: unicodeWords(/\b(?:enligt|träffade|intervjuade)\s+(?:\S+\s+){0,2}$/iu),
-    after: unicodeWords(/^\s+(?:berättade|berättar|sade|sa|säger|uppgav|uppger|konstaterade|bedömer|bedömde)\b/iu),
+    after: unicodeWords(
+      /^(?:\s+(?:i|på)\s+\S+)?\s+(?:berättade|berättar|sade|sa|säger|uppgav|uppger|konstaterade|bedömer|bedömde|söker|rekryterar)\b/iu,
+    ),
   },
   en: {
     before: unicodeWords(/\b(?:according\s+to|we\s+met|we\s+interviewed)\s+(?:\S+\s+){0,3}$/iu),
-    after: unicodeWords(/^\s+(?:said|says|told|reported|explained)\b/iu),
+    after: unicodeWords(/^(?:\s+in\s+\S+)?\s+(?:said|says|told|reported|explained|seeks|is\s+hiring|is\s+looking)\b/iu),
   },
 };
 
-/** Whether the words at [start, end) of a sentence name the person a statement comes from. */
-export function isInformant(
+/** Whether the words at [start, end) of a sentence name a party to the text: a speaker or the firm that hires. */
+export function isParty(
   text: string,
   sentence: { start: number; end: number },
   start: number,
   end: number,
   language: Language,
 ): boolean {
-  const { before, after } = INFORMANT[language];
+  const { before, after } = PARTY[language];
   return before.test(text.slice(sentence.start, start)) || after.test(text.slice(end, sentence.end));
 }
 

@@ -128,6 +128,38 @@ describe('the lexical matcher on Finnish wording', () => {
   });
 });
 
+describe('Finnish compounds and lists', () => {
+  const score = (labels: [string, string][], text: string) => {
+    const index = new LabelIndex('fi');
+    for (const [uri, label] of labels) index.add({ uri, lang: 'fi', kind: 'pref', label });
+    const matches = index.match(text, { index: 0, start: 0, end: text.length, text });
+    return Object.fromEntries(matches.map((m) => [m.uri, m.score]));
+  };
+
+  it('reads a compound of a word and its light verb’s action noun as the whole label', () => {
+    // "haavanhoito" holds both words of "hoitaa haavaa"; "haavan" alone in another compound only a loose part
+    const labels: [string, string][] = [['wound', 'hoitaa haavaa']];
+    expect(score(labels, 'Tehtäviin kuuluu haavanhoito.')['wound']).toBeGreaterThan(0.8);
+    expect(score(labels, 'Tehtäviin kuuluu haavanpuhdistus.')['wound'] ?? 0).toBeLessThan(0.7);
+  });
+
+  it('does not join two items of one list into a label', () => {
+    const labels: [string, string][] = [['evaluation', 'suunnitella arviointia']];
+    expect(score(labels, 'Tehtävänä on suunnittelu, toteutus ja arviointi.')).toEqual({});
+    expect(Object.keys(score(labels, 'Tehtävänä on arvioinnin suunnittelu.'))).toEqual(['evaluation']);
+    // a verb's object may follow the list of verbs
+    const maintain: [string, string][] = [['maintain', 'huoltaa laitteita']];
+    expect(Object.keys(score(maintain, 'Osaat asentaa, huoltaa ja korjata laitteita.'))).toEqual(['maintain']);
+  });
+
+  it('finds no skill in the parts of a firm’s or an industry’s name', () => {
+    const keys = (word: string) => morphologyFor('fi').keys(word);
+    expect(keys('puutuoteteollisuuden').has('puutuote')).toBe(false);
+    expect(keys('rakennusliike').has('rakennus')).toBe(false);
+    expect(keys('puutuotekokemus').has('puutuote')).toBe(true);
+  });
+});
+
 describe('a one-word label', () => {
   it('names no skill alone when its word is in a hundred other labels (Finnish and Swedish)', () => {
     const many = Array.from({ length: 120 }, (_, i): [string, string] => [`p${i}`, `suunnitella kohde${i}`]);

@@ -3,7 +3,7 @@ import { isAboutLanguage } from '../../src/analysis/language-skills.js';
 import type { LexicalMatch } from '../../src/analysis/lexicon.js';
 import { headLabels } from '../../src/analysis/occupations.js';
 import { morphologyFor } from '../../src/analysis/morphology.js';
-import { clauseBreaks, CueFinder, isInformant, signalAt } from '../../src/analysis/signals.js';
+import { clauseBreaks, CueFinder, isParty, signalAt } from '../../src/analysis/signals.js';
 import type { Language } from '../../src/domain/language.js';
 import { ISCO_GROUP_URI } from '../../src/domain/taxonomy.js';
 
@@ -69,10 +69,10 @@ describe('a need said as a requirement or a shortage', () => {
   });
 });
 
-describe('the person a statement comes from', () => {
+describe('a party to the text', () => {
   const informant = (language: Language, text: string, word: string) => {
     const start = text.indexOf(word);
-    return isInformant(text, { start: 0, end: text.length }, start, start + word.length, language);
+    return isParty(text, { start: 0, end: text.length }, start, start + word.length, language);
   };
 
   it('is named before "mukaan", "enligt", a reporting verb or after "we met", and is no need', () => {
@@ -83,6 +83,14 @@ describe('the person a statement comes from', () => {
     expect(informant('en', 'The HR manager said welders are scarce.', 'HR manager')).toBe(true);
     expect(informant('fi', 'Vastaajien mukaan myyjiä on liikaa.', 'myyjiä')).toBe(false);
     expect(informant('fi', 'Tarvitaan hitsaajia.', 'hitsaajia')).toBe(false);
+    expect(informant('fi', 'Kävimme tapaamassa kaivosyhtiön henkilöstöjohtajaa.', 'henkilöstöjohtajaa')).toBe(true);
+  });
+
+  it('is the firm that hires, not a need for its own trade', () => {
+    expect(informant('fi', 'Sähköurakoitsija Porissa etsii sähköasentajaa.', 'Sähköurakoitsija')).toBe(true);
+    expect(informant('fi', 'Sähköurakoitsija Porissa etsii sähköasentajaa.', 'sähköasentajaa')).toBe(false);
+    expect(informant('sv', 'Grossisten i Kervo söker lagerarbetare.', 'Grossisten')).toBe(true);
+    expect(informant('en', 'A wholesaler in Espoo is hiring drivers.', 'wholesaler')).toBe(true);
   });
 });
 
