@@ -313,7 +313,11 @@ export class Analyzer {
           bySentenceRaw
             .get(m.sentenceIndex)!
             .some(
-              (k) => k.uri !== m.uri && k.score >= m.score - LONGER_LABEL_MARGIN && covers(k, m) && holdsWords(k, m),
+              (k) =>
+                k.uri !== m.uri &&
+                k.score >= m.score - LONGER_LABEL_MARGIN &&
+                covers(k, m) &&
+                (holdsWords(k, m) || (k.words?.length ?? 0) > (m.words?.length ?? 0)),
             )
         )
           superseded.add(m);
@@ -331,6 +335,8 @@ export class Analyzer {
       )
         continue;
       if (this.languageSkills.has(m.uri) && !isAboutLanguage(language, text, sentences[m.sentenceIndex]!, m)) continue;
+      // the firm that hires or the person quoted names no skill: "Gården i Närpes söker" is no "sköta gården"
+      if (isParty(text, sentences[m.sentenceIndex]!, m.start, m.end, language)) continue;
       chosen.push(m);
       list.push(m);
       kept.set(m.uri, list);

@@ -320,14 +320,12 @@ export class LabelIndex {
     }
     // a compound of the label's word and a light verb's action noun is the label in one word: "haavanhoito" is
     // "hoitaa haavaa", "kassatyöskentely" "hoitaa kassaa", though the content word is only its modifier
-    if (
-      lightDropped &&
-      label.single !== undefined &&
-      positions.length === 1 &&
-      found.weights[0]! < COMPOUND_LABEL &&
-      prepared.light[positions[0]!]
-    )
-      found.weights[0] = COMPOUND_LABEL;
+    if (lightDropped && label.single !== undefined && positions.length === 1 && found.weights[0]! < COMPOUND_LABEL)
+      if (prepared.light[positions[0]!]) found.weights[0] = COMPOUND_LABEL;
+    // otherwise a light verb's one object found only as a part of another compound ("tilintarkastusyhteisö" for
+    // "työskennellä yhteisöissä", "teet tilintarkastuksia" for "tehdä tarkastuksia") names a different thing
+    if (label.lightDropped && label.words.length === 1 && found.weights[found.weights.length - 1]! < LOOSE_PART)
+      return undefined;
     const weight = found.weights.reduce((a, b) => a + b, 0) / found.weights.length;
     const score = KIND_SCORE[label.kind] * weight * (contiguous ? 1 : 0.92) * (lightDropped ? 0.97 : 1);
     const spans: { start: number; end: number }[] = [];
@@ -423,6 +421,9 @@ const DUTY_FRAME: Record<Language, RegExp> = {
 
 /** How much a compound of a label's content word and its light verb's action noun counts ("haavanhoito"). */
 const COMPOUND_LABEL = 0.9;
+
+/** Below this weight a word is only a part of a compound of the text, not the word itself nor its verb. */
+const LOOSE_PART = 0.85;
 
 /** How much a compound written as two words counts, against the one word. */
 const OPEN_COMPOUND = 0.85;

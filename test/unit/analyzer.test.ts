@@ -36,6 +36,12 @@ describe('lexical skill matching against ESCO labels', () => {
     expect(a.mentions.filter((m) => m.uri === MIG)).toHaveLength(1);
   });
 
+  it('finds no skill in the name of the firm that hires', () => {
+    const text = 'Asiakaspalvelu Porissa etsii myyjää. Tehtäviisi kuuluu asiakaspalvelu.';
+    expect(spansOf(text, CUSTOMER_SERVICE)).toEqual(['asiakaspalvelu']);
+    expect(spansOf(text, CUSTOMER_SERVICE)![0]).toBe(text.slice(text.lastIndexOf('asiakaspalvelu'), -1));
+  });
+
   it('relates a derived noun to the verb of the label and frees the word order', () => {
     expect(spansOf('Tehtäviisi kuuluu tuotteiden myynti.', SELL)).toEqual(['tuotteiden myynti']);
     expect(spansOf('Työskentelet hitsauslaitteilla päivittäin.', WELDING_EQUIPMENT)).toEqual(['hitsauslaitteilla']);

@@ -143,6 +143,19 @@ describe('Finnish compounds and lists', () => {
     expect(score(labels, 'Tehtäviin kuuluu haavanpuhdistus.')['wound'] ?? 0).toBeLessThan(0.7);
   });
 
+  it('does not take a light verb’s object from a part of another compound', () => {
+    const labels: [string, string][] = [
+      ['communities', 'työskennellä yhteisöissä'],
+      ['inspections', 'tehdä tarkastuksia'],
+    ];
+    expect(score(labels, 'Tilintarkastusyhteisö hakee tilintarkastajaa.')).toEqual({});
+    expect(score(labels, 'Teet tilintarkastuksia.')).toEqual({});
+    expect(Object.keys(score(labels, 'Teet tarkastuksia ja työskentelet yhteisöissä.')).sort()).toEqual([
+      'communities',
+      'inspections',
+    ]);
+  });
+
   it('does not join two items of one list into a label', () => {
     const labels: [string, string][] = [['evaluation', 'suunnitella arviointia']];
     expect(score(labels, 'Tehtävänä on suunnittelu, toteutus ja arviointi.')).toEqual({});
