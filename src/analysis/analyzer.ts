@@ -17,7 +17,7 @@ import { LANGUAGE_GROUP_URIS, type TaxonomyData } from '../domain/taxonomy.js';
 import { Calibrator, combineEvidence } from './calibration.js';
 import { detectLanguage, loadLanguageDetector } from './language.js';
 import { isAboutLanguage } from './language-skills.js';
-import { holdsWords, LabelIndex, prepareSentence, type LexicalMatch } from './lexicon.js';
+import { CompoundSplitter, holdsWords, LabelIndex, prepareSentence, type LexicalMatch } from './lexicon.js';
 import { morphologyFor } from './morphology.js';
 import { OccupationClassifier } from './occupations.js';
 import { PlaceResolver } from './places.js';
@@ -110,6 +110,8 @@ export class Analyzer {
     readonly countThreshold: number,
     /** the skills that are languages (LANGUAGE_GROUP_URIS) */
     private readonly languageSkills: Set<string>,
+    /** closed compounds split at the labels' words, where the morphology does not (Swedish) */
+    private readonly compounds: Map<Language, CompoundSplitter>,
   ) {}
 
   /** The skill labels in the three language indexes with the local aliases, and the other steps, from the taxonomy. */
@@ -161,6 +163,16 @@ export class Analyzer {
       nearestGroups(data),
       options.countThreshold ?? DEFAULT_COUNT_THRESHOLD,
       new Set(data.skillBroader.filter((b) => LANGUAGE_GROUP_URIS.includes(b.broader)).map((b) => b.uri)),
+      new Map([
+        [
+          'sv',
+          new CompoundSplitter(morphologyFor('sv'), [
+            ...data.skillLabels.filter((l) => l.lang === 'sv').map((l) => l.label),
+            ...data.occupationLabels.filter((l) => l.lang === 'sv').map((l) => l.label),
+            ...data.aliases.filter((a) => a.lang === 'sv').map((a) => a.alias),
+          ]),
+        ],
+      ]),
     );
   }
 
@@ -284,9 +296,13 @@ export class Analyzer {
     const sentences = segmentSentences(text, language);
     const index = this.indexes.get(language)!;
     const prepared = sentences.map((s) => prepareSentence(index.morphology, s));
+    // skills also in the parts of closed compounds the morphology does not split; occupations not: a title's head
+    // alone ("-förare", "-arbetare") names a broader occupation than the one meant
+    const compounds = this.compounds.get(language);
+    const forSkills = compounds ? sentences.map((s) => prepareSentence(index.morphology, s, compounds)) : prepared;
     const raw: LexicalMatch[] = [];
     sentences.forEach((sentence, i) => {
-      for (const m of index.match(text, sentence, prepared[i])) if (m.score >= MIN_SCORE) raw.push(m);
+      for (const m of index.match(text, sentence, forSkills[i])) if (m.score >= MIN_SCORE) raw.push(m);
     });
 
     // one occurrence per skill and place: the best-scoring label wins, overlapping occurrences merge; one phrase

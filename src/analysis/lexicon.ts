@@ -377,13 +377,70 @@ function hasAll(need: Uint32Array, from: number, to: number, present: Uint32Arra
 export interface PreparedSentence {
   tokens: Token[];
   stop: boolean[];
+  /** per position, how many tokens before it are not function words (one more entry than tokens) */
+  contentBefore: number[];
   /** which tokens hold a light verb among their keys ("haavanhoito": "hoitaa") */
   light: boolean[];
   /** key → the token positions carrying it (ascending) with the weight of each */
   at: Map<string, { positions: number[]; weights: number[] }>;
 }
 
-export function prepareSentence(m: Morphology, sentence: Sentence): PreparedSentence {
+/**
+ * The parts of a closed compound the labels' own words make up, for a language whose morphology does not split
+ * them (Swedish: "kontorsstädning" holds "städning", "avfallssortering" "avfall" and "sortering"). Built from the
+ * words of the taxonomy's labels; the last part is the head.
+ */
+export class CompoundSplitter {
+  private readonly stems = new Set<string>();
+  private readonly cache = new Map<string, [string, number][]>();
+
+  constructor(
+    private readonly morphology: Morphology,
+    labels: Iterable<string>,
+  ) {
+    for (const label of labels)
+      for (const t of tokenize(label)) {
+        const lower = t.text.toLowerCase();
+        if (lower.length >= MIN_PART && !morphology.isStopword(lower)) this.stems.add(this.stem(lower));
+      }
+  }
+
+  private stem(lower: string): string {
+    return [...this.morphology.keys(lower)].find(([k, w]) => w >= 1 && !k.startsWith('='))?.[0] ?? lower;
+  }
+
+  /** Keys of the parts of `word`: its longest head that is a label word (0.8) and what comes before it (0.7). */
+  keys(word: string): [string, number][] {
+    const lower = word.toLowerCase();
+    let found = this.cache.get(lower);
+    if (found) return found;
+    found = [];
+    if (lower.length >= 2 * MIN_PART && /^\p{L}+$/u.test(lower)) {
+      for (let i = MIN_PART; i <= lower.length - MIN_PART; i++) {
+        const head = lower.slice(i);
+        const headKeys = [...this.morphology.keys(head)];
+        // a label word, or the verb of one ("sortering" of "sortera avfall")
+        if (!headKeys.some(([k, w]) => w >= 0.9 && this.stems.has(k))) continue;
+        // the head's keys, its verb included ("sortering": "sortera"), as the head of a compound weighs
+        for (const [k, w] of headKeys) if (!k.startsWith('=')) found.push([k, 0.8 * w]);
+        const modifier = lower.slice(0, i);
+        // with or without a linking s ("kontors-", "avfalls-")
+        const forms = /[^s]s$/.test(modifier) ? [modifier, modifier.slice(0, -1)] : [modifier];
+        const known = forms.find((m) => m.length >= MIN_PART && this.stems.has(this.stem(m)));
+        if (known) found.push([this.stem(known), 0.7]);
+        break;
+      }
+    }
+    if (this.cache.size > 100_000) this.cache.clear();
+    this.cache.set(lower, found);
+    return found;
+  }
+}
+
+/** The shortest part of a compound the splitter looks for. */
+const MIN_PART = 4;
+
+export function prepareSentence(m: Morphology, sentence: Sentence, compounds?: CompoundSplitter): PreparedSentence {
   const tokens = tokenize(sentence.text, sentence.start);
   const stop = tokens.map((t) => m.isStopword(t.text.toLowerCase()));
   // "Työhön kuuluu …", "Arbetet omfattar …": the frame of a list of duties names no skill ("supervise work")
@@ -404,12 +461,15 @@ export function prepareSentence(m: Morphology, sentence: Sentence): PreparedSent
       add(key, p, w);
       if (m.isLightVerb(key)) light[p] = true;
     }
+    if (compounds) for (const [key, w] of compounds.keys(t.text)) add(key, p, w);
     // a compound written as two words ("kyberturvallisuuden asiantuntija"), found at its head
     const before = tokens[p - 1];
     if (before && !stop[p - 1] && sentence.text.slice(before.end - sentence.start, t.start - sentence.start) === ' ')
       for (const key of m.openCompound(before.text, t.text)) add(key, p, OPEN_COMPOUND);
   });
-  return { tokens, stop, light, at };
+  const contentBefore = [0];
+  tokens.forEach((_, p) => contentBefore.push(contentBefore[p]! + (stop[p] ? 0 : 1)));
+  return { tokens, stop, light, contentBefore, at };
 }
 
 /** The words opening a sentence that lists duties; group 1 is what names no skill. */
@@ -531,6 +591,11 @@ function place(words: string[][], prepared: PreparedSentence): { positions: numb
     occ.push(o);
   }
   const window = n === 1 ? 1 : n * 2 + 1;
+  // the window counts the words that carry meaning, not function words and conjunctions between them
+  // ("installerar och reparerar vatten- och avloppssystem")
+  const contentBefore = prepared.contentBefore;
+  const apart = (a: number, b: number) =>
+    a < b ? contentBefore[b + 1]! - contentBefore[a]! : contentBefore[a + 1]! - contentBefore[b]!;
   let best: { positions: number[]; weights: number[]; total: number } | undefined;
   const first = occ[0]!;
   for (let a = 0; a < first.positions.length; a++) {
@@ -544,8 +609,8 @@ function place(words: string[][], prepared: PreparedSentence): { positions: numb
       const o = occ[i]!;
       for (let j = 0; j < o.positions.length; j++) {
         const p = o.positions[j]!;
-        if (p < anchor - window + 1) continue;
-        if (p > anchor + window - 1) break;
+        if (p < anchor && apart(p, anchor) > window) continue;
+        if (p > anchor && apart(anchor, p) > window) break;
         if (positions.includes(p)) continue;
         const w = o.weights[j]!;
         if (w > bestW || (w === bestW && Math.abs(p - anchor) < Math.abs(bestPos - anchor))) {
@@ -566,7 +631,7 @@ function place(words: string[][], prepared: PreparedSentence): { positions: numb
       if (p < lo) lo = p;
       if (p > hi) hi = p;
     }
-    if (hi - lo + 1 > window) continue;
+    if (apart(lo, hi) > window) continue;
     const total = weights.reduce((s, w) => s + w, 0);
     if (!best || total > best.total) best = { positions, weights, total };
   }

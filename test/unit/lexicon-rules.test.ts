@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LabelIndex } from '../../src/analysis/lexicon.js';
+import { CompoundSplitter, LabelIndex, prepareSentence } from '../../src/analysis/lexicon.js';
 import { morphologyFor } from '../../src/analysis/morphology.js';
 import type { Language } from '../../src/domain/language.js';
 
@@ -60,6 +60,41 @@ describe('the lexical matcher on Swedish wording', () => {
   it('gives the head of a letter-prefixed word nearly the whole word’s weight', () => {
     expect(morphologyFor('sv').keys('D-körkort').get('körkort')).toBe(0.9);
     expect(morphologyFor('sv').keys('Java-programmering').get('programmering')).toBe(0.7);
+  });
+});
+
+describe('Swedish closed compounds and coordinated verbs', () => {
+  it('splits a compound at the words of the labels: the head and what comes before it', () => {
+    const split = new CompoundSplitter(morphologyFor('sv'), ['städning', 'sortera avfall', 'arbetsledare']);
+    const keys = (word: string) => new Map(split.keys(word));
+    expect(keys('kontorsstädningen').get('städning')).toBeCloseTo(0.8);
+    expect(keys('avfallssortering').get('avfall')).toBeCloseTo(0.7);
+    expect(keys('avfallssortering').has('sorter')).toBe(true);
+    expect(keys('kontor').size).toBe(0);
+    const text = 'Arbetet består av kontorsstädning.';
+    const sentence = { index: 0, start: 0, end: text.length, text };
+    const index = new LabelIndex('sv');
+    index.add({ uri: 'clean', lang: 'sv', kind: 'alias', label: 'städning' });
+    expect(index.match(text, sentence, prepareSentence(index.morphology, sentence))).toEqual([]);
+    const found = index.match(text, sentence, prepareSentence(index.morphology, sentence, split));
+    expect(found.map((m) => [m.uri, text.slice(m.start, m.end)])).toEqual([['clean', 'kontorsstädning']]);
+  });
+
+  it('counts the words that carry meaning in a label’s window, not the conjunctions between them', () => {
+    expect(
+      found(
+        'sv',
+        [['plumbing', 'installera avloppssystem']],
+        'Du installerar och reparerar vatten- och avloppssystem.',
+      ),
+    ).toEqual(['plumbing']);
+    expect(
+      found(
+        'sv',
+        [['plumbing', 'installera avloppssystem']],
+        'Du installerar kök och badrum i nya hus i Vasa, och kontrollerar avloppssystem.',
+      ),
+    ).toEqual([]);
   });
 });
 
