@@ -391,7 +391,8 @@ export interface PreparedSentence {
  * words of the taxonomy's labels; the last part is the head.
  */
 export class CompoundSplitter {
-  private readonly stems = new Set<string>();
+  /** every key of weight ≥ 0.9 of the labels' words: their stems and the verbs of their action nouns */
+  private readonly known = new Set<string>();
   private readonly cache = new Map<string, [string, number][]>();
 
   constructor(
@@ -401,12 +402,9 @@ export class CompoundSplitter {
     for (const label of labels)
       for (const t of tokenize(label)) {
         const lower = t.text.toLowerCase();
-        if (lower.length >= MIN_PART && !morphology.isStopword(lower)) this.stems.add(this.stem(lower));
+        if (lower.length < MIN_PART || morphology.isStopword(lower)) continue;
+        for (const [k, w] of morphology.keys(lower)) if (w >= 0.9 && !k.startsWith('=')) this.known.add(k);
       }
-  }
-
-  private stem(lower: string): string {
-    return [...this.morphology.keys(lower)].find(([k, w]) => w >= 1 && !k.startsWith('='))?.[0] ?? lower;
   }
 
   /** Keys of the parts of `word`: its longest head that is a label word (0.8) and what comes before it (0.7). */
@@ -415,19 +413,19 @@ export class CompoundSplitter {
     let found = this.cache.get(lower);
     if (found) return found;
     found = [];
-    if (lower.length >= 2 * MIN_PART && /^\p{L}+$/u.test(lower)) {
+    // a word of the labels itself is matched whole
+    if (lower.length >= 2 * MIN_PART && /^\p{L}+$/u.test(lower) && !this.known.has(this.morphology.stem(lower))) {
       for (let i = MIN_PART; i <= lower.length - MIN_PART; i++) {
         const head = lower.slice(i);
-        const headKeys = [...this.morphology.keys(head)];
-        // a label word, or the verb of one ("sortering" of "sortera avfall")
-        if (!headKeys.some(([k, w]) => w >= 0.9 && this.stems.has(k))) continue;
-        // the head's keys, its verb included ("sortering": "sortera"), as the head of a compound weighs
-        for (const [k, w] of headKeys) if (!k.startsWith('=')) found.push([k, 0.8 * w]);
+        // a label word, or the verb of one ("sortering" of "sortera avfall": only then the morphology's keys)
+        if (!this.known.has(this.morphology.stem(head)) && !(ACTION_NOUN.test(head) && this.verbKnown(head))) continue;
+        // the head's keys, its verb included, as the head of a compound weighs
+        for (const [k, w] of this.morphology.keys(head)) if (!k.startsWith('=')) found.push([k, 0.8 * w]);
         const modifier = lower.slice(0, i);
         // with or without a linking s ("kontors-", "avfalls-")
         const forms = /[^s]s$/.test(modifier) ? [modifier, modifier.slice(0, -1)] : [modifier];
-        const known = forms.find((m) => m.length >= MIN_PART && this.stems.has(this.stem(m)));
-        if (known) found.push([this.stem(known), 0.7]);
+        const known = forms.find((m) => m.length >= MIN_PART && this.known.has(this.morphology.stem(m)));
+        if (known) found.push([this.morphology.stem(known), 0.7]);
         break;
       }
     }
@@ -435,7 +433,15 @@ export class CompoundSplitter {
     this.cache.set(lower, found);
     return found;
   }
+
+  private verbKnown(head: string): boolean {
+    for (const [k, w] of this.morphology.keys(head)) if (w >= 0.9 && this.known.has(k)) return true;
+    return false;
+  }
 }
+
+/** A Swedish action noun, whose verb may be the label's word ("sortering", "städningen"). */
+const ACTION_NOUN = /(?:ing|ning|ering)(?:en|ar|arna)?$/;
 
 /** The shortest part of a compound the splitter looks for. */
 const MIN_PART = 4;

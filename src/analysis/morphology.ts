@@ -17,6 +17,8 @@ export interface Morphology {
   readonly language: Language;
   /** keys of a word of the text */
   keys(word: string): WordKeys;
+  /** the one key a word is known by: its stem (Swedish, English) or its lemma (Finnish) */
+  stem(lower: string): string;
   /** true for function words that never carry a skill */
   isStopword(lower: string): boolean;
   /** verbs that ESCO labels put before the skill ("käyttää", "perform"): optional when matching */
@@ -327,6 +329,17 @@ class FinnishMorphology implements Morphology {
     return this.entry(word).keys;
   }
 
+  stem(lower: string): string {
+    let best = lower;
+    let weight = 0;
+    for (const [k, w] of this.keys(lower))
+      if (w > weight) {
+        best = k;
+        weight = w;
+      }
+    return best;
+  }
+
   compoundHead(word: string): string | undefined {
     // asked only of a word after "ja"/"och" that follows a hyphen-ended part: rare, so not kept per word
     return inflectedHead(word, this.voikko.analyze(word));
@@ -573,7 +586,7 @@ class StemmingMorphology implements Morphology {
     return keys;
   }
 
-  private stem(lower: string): string {
+  stem(lower: string): string {
     // keep symbols that carry meaning in technology names: c++, c#, node.js
     if (/[+#.]/.test(lower)) return lower;
     // a Swedish agent noun is not its verb: "skötare" is a person, "sköter" what anyone does
