@@ -5,6 +5,9 @@ export const REGION_LEVELS = ['municipality', 'maakunta', 'ely', 'elinvoimakesku
 export const RegionLevel = Type.Enum([...REGION_LEVELS]);
 export type RegionLevel = Static<typeof RegionLevel>;
 
+/** The level a region filter names when it is a grouping of regions (an ESR+ area, one a user made), not a level. */
+export const GROUPING_LEVEL = 'grouping';
+
 export const RegionRef = Type.Object({ code: Type.String(), name: Type.String(), level: RegionLevel });
 export type RegionRef = Static<typeof RegionRef>;
 

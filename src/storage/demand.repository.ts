@@ -7,6 +7,7 @@ import type {
   GroupBy,
   TimeseriesRow,
 } from '../domain/demand.js';
+import { GROUPING_LEVEL } from '../domain/region.js';
 import { ISCO_GROUP_URI } from '../domain/taxonomy.js';
 import type { Queryable } from './database.js';
 import { countColumn, firstBit, ROLLUPS, type Fixed, type KeyKind } from './rollups.js';
@@ -215,12 +216,41 @@ export class DemandRepository {
         LIMIT 1`,
       [code, given],
     );
-    if (!found[0])
-      throw new UnknownFilterError(
-        field,
-        `unknown region ${JSON.stringify(given)}: give a code (KU398, MK07, EVK03, ELY05, FI1C, FI), a municipality number (398) or a name (Lahti, Päijät-Häme)`,
-      );
-    return found[0];
+    if (found[0]) return found[0];
+    // a grouping of regions (migration 17): an ESR+ area, a sub-region a user made
+    const grouping = await this.db.query<{ code: string }>(
+      `SELECT code FROM region_groupings
+        WHERE code = $1 OR lower(name_fi) = lower($2) OR lower(name_sv) = lower($2) OR lower(name_en) = lower($2)
+        ORDER BY code = $1 DESC LIMIT 1`,
+      [code, given],
+    );
+    if (grouping[0]) return { code: grouping[0].code, level: GROUPING_LEVEL };
+    throw new UnknownFilterError(
+      field,
+      `unknown region ${JSON.stringify(given)}: give a code (KU398, MK07, EVK03, ELY05, FI1C, FI, ESR2), a municipality number (398) or a name (Lahti, Päijät-Häme, ESR+ Itä-Suomi)`,
+    );
+  }
+
+  /** The conditions a grouping's members make: one column per level, any member's region. */
+  private async groupingCondition(code: string, params: unknown[], columns: Set<string>): Promise<string | undefined> {
+    const members = await this.db.query<{ code: string; level: string }>(
+      `SELECT m.region_code AS code, r.level FROM region_grouping_members m
+         JOIN regions r ON r.code = m.region_code WHERE m.grouping_code = $1`,
+      [code],
+    );
+    if (members.some((m) => m.level === 'country')) return undefined;
+    const byColumn = new Map<string, string[]>();
+    for (const m of members) {
+      const column = REGION_COLUMN[m.level];
+      if (column) byColumn.set(column, [...(byColumn.get(column) ?? []), m.code]);
+    }
+    // no member known to the classification: nothing is counted in it
+    if (byColumn.size === 0) return 'false';
+    const parts = [...byColumn].map(([column, codes]) => {
+      columns.add(column);
+      return `${column} = ANY($${params.push(codes)}::text[])`;
+    });
+    return parts.length === 1 ? parts[0] : `(${parts.join(' OR ')})`;
   }
 
   /** The filters' conditions, their parameters and the columns they read; unknown codes raise UnknownFilterError. */
@@ -235,8 +265,13 @@ export class DemandRepository {
     if (f.scope === 'own' && f.viewer) add('org_id', 'org_id = ?::uuid', f.viewer.orgId);
     if (f.region) {
       const region = await this.resolveRegion(f.region, 'region');
-      const column = REGION_COLUMN[region.level];
-      if (column) add(column, `${column} = ?`, region.code);
+      if (region.level === GROUPING_LEVEL) {
+        const condition = await this.groupingCondition(region.code, params, columns);
+        if (condition) clauses.push(condition);
+      } else {
+        const column = REGION_COLUMN[region.level];
+        if (column) add(column, `${column} = ?`, region.code);
+      }
     }
     if (f.sector) {
       const sector = (

@@ -411,6 +411,12 @@ describe.skipIf(!present)('the analyst page in headless Chromium', () => {
     expect(page.url()).toContain('region=KU398');
     const expected = await api<{ rows: Row[] }>('/v1/demand?groupBy=skill&limit=20&lang=fi&region=KU398');
     expect((await tableRows(page, 'overview')).length).toBe(expected.rows.length);
+    // the groupings of regions first: the ESR+ areas
+    expect(groups[0]).toBe('Alueryhmät (ESR+ ja omat)');
+    await page.selectOption('#region', 'ESR2');
+    await ready(page);
+    const area = await api<{ rows: Row[] }>('/v1/demand?groupBy=skill&limit=20&lang=fi&region=ESR2');
+    expect((await tableRows(page, 'overview')).length).toBe(area.rows.length);
     await page.close();
   });
 

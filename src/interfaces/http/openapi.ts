@@ -39,6 +39,11 @@ const ERRORS: Record<string, { description: string; message: string; field?: str
     message: 'no document 0b9c3e52-8d1a-4f3e-9a57-2f1d6c0e4b11',
     field: 'id',
   },
+  '409': {
+    description: 'What the request would make exists already under that name',
+    message: 'the name "Hämeenlinnan seutu" is taken by a region or another grouping',
+    field: 'name',
+  },
   '413': {
     description: 'The body or its text is longer than the limits',
     message: 'request body is larger than 1048576 bytes',

@@ -31,7 +31,9 @@ async function fillRegions() {
   }
   select.replaceChildren(
     el('option', { value: '' }, t('wholeCountry')),
-    ...['major_region', 'elinvoimakeskus', 'ely', 'maakunta', 'municipality'].map((l) => groups.get(l)).filter(Boolean),
+    ...['grouping', 'major_region', 'elinvoimakeskus', 'ely', 'maakunta', 'municipality']
+      .map((l) => groups.get(l))
+      .filter(Boolean),
   );
   select.value = state.region ?? '';
 }

@@ -33,8 +33,8 @@ const RegionParam = (what: string) =>
   Type.String({
     minLength: 1,
     maxLength: 60,
-    pattern: "^[\\p{L}\\p{N}][\\p{L}\\p{N} .'-]*$",
-    description: `${what}, a municipality number (398) or a name in Finnish, Swedish or English (Lahti, Päijät-Häme)`,
+    pattern: "^[\\p{L}\\p{N}][\\p{L}\\p{N} .'+-]*$",
+    description: `${what}, a municipality number (398), a grouping (ESR2, RG001) or a name in Finnish, Swedish or English (Lahti, Päijät-Häme, ESR+ Itä-Suomi)`,
   });
 
 const Month = (description: string) =>
