@@ -420,6 +420,40 @@ describe.skipIf(!present)('the analyst page in headless Chromium', () => {
     await page.close();
   });
 
+  it('lists the sources feeding the platform and the annual calendar, as the API gives them', async () => {
+    const post = async (url: string, payload: Record<string, unknown>) =>
+      expect((await s.app.inject({ method: 'POST', url, payload })).statusCode).toBe(201);
+    await post('/v1/sources', {
+      name: 'Yrityskäynnit',
+      kind: 'meeting_notes',
+      owner: 'Hämeen liitto',
+      rhythm: 'monthly',
+      lastUpdate: '2026-11-30',
+    });
+    await post('/v1/calendar', {
+      title: 'Ammattibarometri',
+      dueMonth: 10,
+      dueDay: 15,
+      owner: 'Hämeen liitto',
+      region: 'MK05',
+    });
+    const page = await newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(`${base}/?view=sources`);
+    await ready(page);
+    const year = new Date().getUTCFullYear();
+    expect(await tableRows(page, 'calendar')).toEqual([
+      [`15.10.${year}`, 'Ammattibarometri', 'Kanta-Häme', 'Hämeen liitto'],
+    ]);
+    expect(await tableRows(page, 'sources')).toEqual([
+      ['Yrityskäynnit', 'tapaamismuistiot', 'Hämeen liitto', 'kuukausittain', '30.11.2026', '30.12.2026'],
+    ]);
+    const received = await api<{ received: { organisation: string; documents: number }[] }>('/v1/sources');
+    const rows = await tableRows(page, 'received');
+    expect(rows.map((r) => [r[0], r[2]])).toEqual(received.received.map((r) => [r.organisation, String(r.documents)]));
+    await shot(page, 'sources');
+    await page.close();
+  });
+
   it('shows months without mentions as zeros and marks the month still running', async () => {
     const page = await newPage({ viewport: { width: 1280, height: 900 } });
     const thisMonth = new Date().toISOString().slice(0, 7);

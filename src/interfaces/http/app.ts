@@ -21,6 +21,7 @@ import { completeSpec } from './openapi.js';
 import { adminRoutes } from './routes/admin.js';
 import { analyzeRoutes } from './routes/analyze.js';
 import { batchRoutes, UPLOAD_TYPES } from './routes/batches.js';
+import { catalogueRoutes } from './routes/catalogue.js';
 import { conceptRoutes } from './routes/concepts.js';
 import { demandRoutes } from './routes/demand.js';
 import { documentRoutes } from './routes/documents.js';
@@ -135,6 +136,10 @@ export async function buildApp(input: Omit<AppDeps, 'keys'> & { keys?: KeysRepos
         { name: 'analysis', description: 'Synchronous analysis of short texts' },
         { name: 'demand', description: 'Aggregated skill demand by region, horizon, occupation, sector and time' },
         { name: 'concepts', description: 'ESCO skills and occupations looked up by label, URI or code' },
+        {
+          name: 'process',
+          description: "The regions' knowledge process: the sources feeding the platform and the calendar of products",
+        },
         { name: 'batches', description: 'Classification of whole dumps of job ads (NDJSON or CSV)' },
         { name: 'health', description: 'Liveness, readiness and metrics (no API key)' },
         { name: 'admin', description: 'Organisations, API keys and the audit log (admin keys)' },
@@ -179,6 +184,7 @@ export async function buildApp(input: Omit<AppDeps, 'keys'> & { keys?: KeysRepos
   await app.register(batchRoutes(deps));
   await app.register(regionRoutes(deps));
   await app.register(conceptRoutes(deps));
+  await app.register(catalogueRoutes(deps));
   await app.register(adminRoutes(deps));
   await app.register(webRoutes);
   return app;

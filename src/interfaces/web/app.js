@@ -8,9 +8,10 @@ import { saveState, state, t } from './state.js';
 import { horizons } from './views/horizons.js';
 import { overview } from './views/overview.js';
 import { regions } from './views/regions.js';
+import { sources } from './views/sources.js';
 import { trends } from './views/trends.js';
 
-const VIEWS = { overview, trends, regions, horizons };
+const VIEWS = { overview, trends, regions, horizons, sources };
 const page = { rerender: () => render() };
 
 function translate() {
