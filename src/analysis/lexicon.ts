@@ -465,7 +465,7 @@ export function prepareSentence(m: Morphology, sentence: Sentence, compounds?: C
     if (stop[p]) return;
     for (const [key, w] of m.keys(coordinated(m, tokens, p, sentence) ?? t.text)) {
       add(key, p, w);
-      if (m.isLightVerb(key)) light[p] = true;
+      if (m.lightKeys.has(key)) light[p] = true;
     }
     if (compounds) for (const [key, w] of compounds.keys(t.text)) add(key, p, w);
     // a compound written as two words ("kyberturvallisuuden asiantuntija"), found at its head

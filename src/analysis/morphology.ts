@@ -23,6 +23,8 @@ export interface Morphology {
   isStopword(lower: string): boolean;
   /** verbs that ESCO labels put before the skill ("käyttää", "perform"): optional when matching */
   isLightVerb(lower: string): boolean;
+  /** the keys the light verbs are known by, to tell a key of the text without stemming it again */
+  readonly lightKeys: ReadonlySet<string>;
   /** true when every reading of the word is a verb (known for Finnish only) */
   isVerb(word: string): boolean;
   /**
@@ -315,6 +317,10 @@ class FinnishMorphology implements Morphology {
     return this.light.has(lower);
   }
 
+  get lightKeys(): ReadonlySet<string> {
+    return this.light;
+  }
+
   isVerb(word: string): boolean {
     return this.entry(word).verb;
   }
@@ -510,6 +516,12 @@ class StemmingMorphology implements Morphology {
 
   isLightVerb(lower: string): boolean {
     return this.light.has(lower) || this.light.has(this.stemmer.stem(lower));
+  }
+
+  private lightStems: Set<string> | undefined;
+  get lightKeys(): ReadonlySet<string> {
+    this.lightStems ??= new Set([...this.light].flatMap((v) => [v, this.stem(v)]));
+    return this.lightStems;
   }
 
   isVerb(): boolean {
