@@ -195,6 +195,28 @@ function bucketsBetween(bucket: Bucket, from: string, to: string, rows: { bucket
   return out;
 }
 
+/**
+ * The region of the classification a text names: a code, a municipality number (398) or a name in fi/sv/en; of
+ * regions sharing a name, current ones first and then by `levels`, the preferred level first.
+ */
+export async function findRegion(
+  db: Queryable,
+  text: string,
+  levels: string[],
+): Promise<{ code: string; level: string } | undefined> {
+  const given = text.trim();
+  if (!given) return undefined;
+  const code = /^\d{1,3}$/.test(given) ? `KU${given.padStart(3, '0')}` : given.toUpperCase();
+  const found = await db.query<{ code: string; level: string }>(
+    `SELECT code, level FROM regions
+      WHERE code = $1 OR lower(name_fi) = lower($2) OR lower(name_sv) = lower($2) OR lower(name_en) = lower($2)
+      ORDER BY code = $1 DESC, valid_to IS NULL DESC, array_position($3::text[], level), code
+      LIMIT 1`,
+    [code, given, levels],
+  );
+  return found[0];
+}
+
 /** Aggregates over `demand_facts` (one row per mention, written with the analysis). */
 export class DemandRepository {
   constructor(private readonly db: Queryable) {}
@@ -207,16 +229,15 @@ export class DemandRepository {
   async resolveRegion(text: string, field: string): Promise<{ code: string; level: string }> {
     const given = text.trim();
     const code = /^\d{1,3}$/.test(given) ? `KU${given.padStart(3, '0')}` : given.toUpperCase();
-    const found = await this.db.query<{ code: string; level: string }>(
-      `SELECT code, level FROM regions
-        WHERE code = $1 OR lower(name_fi) = lower($2) OR lower(name_sv) = lower($2) OR lower(name_en) = lower($2)
-        ORDER BY code = $1 DESC, valid_to IS NULL DESC,
-                 array_position(ARRAY['maakunta','elinvoimakeskus','major_region','country','municipality','ely'], level),
-                 code
-        LIMIT 1`,
-      [code, given],
-    );
-    if (found[0]) return found[0];
+    const found = await findRegion(this.db, given, [
+      'maakunta',
+      'elinvoimakeskus',
+      'major_region',
+      'country',
+      'municipality',
+      'ely',
+    ]);
+    if (found) return found;
     // a grouping of regions (migration 17): an ESR+ area, a sub-region a user made
     const grouping = await this.db.query<{ code: string }>(
       `SELECT code FROM region_groupings

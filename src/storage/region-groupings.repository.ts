@@ -1,4 +1,5 @@
 import type { Database } from './database.js';
+import { findRegion } from './demand.repository.js';
 
 /** A grouping of regions or municipalities that is not an official level: an ESR+ area, "Hämeenlinnan seutu". */
 export interface RegionGrouping {
@@ -21,6 +22,9 @@ export class GroupingError extends Error {
     super(message);
   }
 }
+
+/** The level a member name is read at first, when regions of several levels share it. */
+const MEMBER_LEVELS = ['municipality', 'maakunta', 'elinvoimakeskus', 'major_region', 'ely', 'country'];
 
 /** What the names of a new grouping must not be longer than. */
 const MAX_NAME = 100;
@@ -128,18 +132,7 @@ export class RegionGroupingsRepository {
 
   /** A member as a region code: a code at any level, a municipality number, or a name in fi/sv/en. */
   private async resolveMember(text: string): Promise<string | undefined> {
-    const given = text.trim();
-    if (!given) return undefined;
-    const code = /^\d{1,3}$/.test(given) ? `KU${given.padStart(3, '0')}` : given.toUpperCase();
-    const found = await this.db.query<{ code: string }>(
-      `SELECT code FROM regions
-        WHERE code = $1 OR lower(name_fi) = lower($2) OR lower(name_sv) = lower($2) OR lower(name_en) = lower($2)
-        ORDER BY code = $1 DESC, valid_to IS NULL DESC,
-                 array_position(ARRAY['municipality','maakunta','elinvoimakeskus','major_region','ely','country'], level),
-                 code
-        LIMIT 1`,
-      [code, given],
-    );
-    return found[0]?.code;
+    // a name shared by a municipality and a larger area is the municipality's: groupings are built from them
+    return (await findRegion(this.db, text, MEMBER_LEVELS))?.code;
   }
 }

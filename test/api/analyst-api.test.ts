@@ -6,7 +6,7 @@ import { feature } from 'topojson-client';
 import type { GeometryCollection, Topology } from 'topojson-specification';
 import { PROJECT_ROOT } from '../../src/base/paths.js';
 import { engines } from '../helpers/context.js';
-import { startTestService, waitFor, type TestService } from '../helpers/service.js';
+import { sendAndAnalyse, startTestService, type TestService } from '../helpers/service.js';
 
 /** The routes the analyst page needs besides /v1/demand: regions, the region map, and the drill-down to documents. */
 const documents = (
@@ -36,17 +36,7 @@ describe.each(engines())('analyst routes on %s', (engine) => {
   beforeAll(async () => {
     s = await startTestService(engine, 'analyst');
     s.startWorker();
-    for (const d of documents) {
-      const res = await s.app.inject({ method: 'POST', url: '/v1/documents', payload: d });
-      ids.push(res.json<{ id: string }>().id);
-    }
-    for (const id of ids)
-      await waitFor(
-        async () =>
-          (await get(`/v1/documents/${id}`)).json<{ status: string }>().status === 'done' ? true : undefined,
-        30_000,
-        id,
-      );
+    ids.push(...(await sendAndAnalyse(s, documents)));
   }, 90_000);
   afterAll(() => s.close());
 

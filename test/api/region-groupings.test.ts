@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../src/base/paths.js';
 import { engines } from '../helpers/context.js';
-import { startTestService, waitFor, type Inject, type TestService } from '../helpers/service.js';
+import { sendAndAnalyse, startTestService, type Inject, type TestService } from '../helpers/service.js';
 
 /** Groupings of regions (issue 30): the ESR+ areas, one a user makes, and the demand routes reading them. */
 const documents = (
@@ -44,16 +44,7 @@ describe.each(engines())('region groupings on %s', (engine) => {
     analyst = (await s.caller('maakuntaliitto', 'analyst')).inject;
     other = (await s.caller('toinen', 'analyst')).inject;
     contributor = (await s.caller('yritys', 'contributor')).inject;
-    const ids: string[] = [];
-    for (const d of documents)
-      ids.push((await s.app.inject({ method: 'POST', url: '/v1/documents', payload: d })).json<{ id: string }>().id);
-    for (const id of ids)
-      await waitFor(
-        async () =>
-          (await get(`/v1/documents/${id}`)).json<{ status: string }>().status === 'done' ? true : undefined,
-        30_000,
-        id,
-      );
+    await sendAndAnalyse(s, documents);
   }, 90_000);
   afterAll(() => s.close());
 

@@ -140,3 +140,20 @@ export async function waitFor<T>(
     await new Promise((r) => setTimeout(r, 100));
   }
 }
+
+/** Sends the documents with the service's own key and waits until each is analysed; their ids, in order. */
+export async function sendAndAnalyse(s: TestService, documents: Record<string, unknown>[]): Promise<string[]> {
+  const ids: string[] = [];
+  for (const d of documents)
+    ids.push((await s.app.inject({ method: 'POST', url: '/v1/documents', payload: d })).json<{ id: string }>().id);
+  for (const id of ids)
+    await waitFor(
+      async () =>
+        (await s.app.inject({ method: 'GET', url: `/v1/documents/${id}` })).json<{ status: string }>().status === 'done'
+          ? true
+          : undefined,
+      30_000,
+      id,
+    );
+  return ids;
+}

@@ -18,6 +18,13 @@ export const STATUS_TEXT: Record<number, string> = {
   503: 'Service Unavailable',
 };
 
+/** A refusal in the error shape: the status, its name, what to change and the field at fault. */
+export function sendError(reply: FastifyReply, status: number, message: string, field?: string) {
+  return reply
+    .code(status)
+    .send({ statusCode: status, error: STATUS_TEXT[status] ?? 'Bad Request', message, ...(field && { field }) });
+}
+
 /** How to write a value of each string format the schemas use. */
 const FORMAT_HINTS: Record<string, string> = {
   date: 'YYYY-MM-DD, for example 2026-01-31',

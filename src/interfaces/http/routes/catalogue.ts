@@ -14,7 +14,7 @@ import { CatalogueError, CatalogueRepository, type Editor } from '../../../stora
 import { DemandRepository, UnknownFilterError } from '../../../storage/demand.repository.js';
 import { ANALYSTS, ANY_ROLE, principalOf } from '../auth.js';
 import type { AppDeps } from '../deps.js';
-import { STATUS_TEXT } from '../errors.js';
+import { sendError } from '../errors.js';
 import { ErrorResponse } from '../schemas.js';
 
 const Lang = Type.Object(
@@ -27,12 +27,8 @@ const Id = Type.Object({ id: Type.String({ format: 'uuid' }) });
 function refusal(err: unknown, reply: FastifyReply) {
   if (err instanceof UnknownFilterError) err = new CatalogueError(400, err.field, err.message);
   if (!(err instanceof CatalogueError)) throw err;
-  return reply.code(err.status).send({
-    statusCode: err.status,
-    error: STATUS_TEXT[err.status],
-    message: err.field && err.status !== 404 ? `body.${err.field}: ${err.message}` : err.message,
-    ...(err.field && { field: err.field }),
-  });
+  const where = err.field && err.status !== 404 ? `body.${err.field}: ` : '';
+  return sendError(reply, err.status, `${where}${err.message}`, err.field);
 }
 
 /**

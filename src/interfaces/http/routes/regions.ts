@@ -9,7 +9,7 @@ import { CRS, projectTopology, type Crs } from '../../../taxonomy/geometry.js';
 import type { FastifyReply } from 'fastify';
 import { GroupingError, MAX_MEMBERS, RegionGroupingsRepository } from '../../../storage/region-groupings.repository.js';
 import { ANALYSTS, ANY_ROLE, principalOf } from '../auth.js';
-import { STATUS_TEXT } from '../errors.js';
+import { sendError } from '../errors.js';
 import type { AppDeps } from '../deps.js';
 import { ErrorResponse } from '../schemas.js';
 
@@ -73,12 +73,7 @@ const NewGrouping = Type.Object(
 /** A grouping's refusal in the error shape, naming the field at fault. */
 function groupingError(err: unknown, reply: FastifyReply) {
   if (!(err instanceof GroupingError)) throw err;
-  return reply.code(err.status).send({
-    statusCode: err.status,
-    error: STATUS_TEXT[err.status],
-    message: err.field ? `body.${err.field}: ${err.message}` : err.message,
-    ...(err.field && { field: err.field }),
-  });
+  return sendError(reply, err.status, err.field ? `body.${err.field}: ${err.message}` : err.message, err.field);
 }
 
 export const regionRoutes =
