@@ -17,7 +17,7 @@ import { LANGUAGE_GROUP_URIS, type TaxonomyData } from '../domain/taxonomy.js';
 import { Calibrator, combineEvidence } from './calibration.js';
 import { detectLanguage, loadLanguageDetector } from './language.js';
 import { isAboutLanguage } from './language-skills.js';
-import { CompoundSplitter, holdsWords, LabelIndex, prepareSentence, type LexicalMatch } from './lexicon.js';
+import { CompoundSplitter, LabelIndex, prepareSentence, withCompounds, type LexicalMatch } from './lexicon.js';
 import { morphologyFor } from './morphology.js';
 import { OccupationClassifier } from './occupations.js';
 import { PlaceResolver } from './places.js';
@@ -299,7 +299,7 @@ export class Analyzer {
     // skills also in the parts of closed compounds the morphology does not split; occupations not: a title's head
     // alone ("-förare", "-arbetare") names a broader occupation than the one meant
     const compounds = this.compounds.get(language);
-    const forSkills = compounds ? sentences.map((s) => prepareSentence(index.morphology, s, compounds)) : prepared;
+    const forSkills = compounds ? prepared.map((p) => withCompounds(p, compounds)) : prepared;
     const raw: LexicalMatch[] = [];
     sentences.forEach((sentence, i) => {
       for (const m of index.match(text, sentence, forSkills[i])) if (m.score >= MIN_SCORE) raw.push(m);
@@ -313,9 +313,10 @@ export class Analyzer {
     const occupationMatches = this.occupations.matchText(language, text, sentences, prepared);
     const named = this.occupations.mentions(occupationMatches);
     raw.sort((a, b) => b.score - a.score || a.start - b.start || compareCodeUnits(a.uri, b.uri));
-    // and a longer label that holds a shorter one's words names the phrase, when it is nearly as good a match:
-    // "digital marknadsföring" is digital marketing, not marketing management as well (Finnish and Swedish: in
-    // English it costs the HOUSE benchmark, whose annotators link the shorter label too)
+    // and a longer label over the same words names the phrase, when it is nearly as good a match: "digital
+    // marknadsföring" is digital marketing, not marketing management as well; "utfodring av djuren" is feeding
+    // animals, not animal nutrition too (Finnish and Swedish: in English it costs the HOUSE benchmark, whose
+    // annotators link the shorter label too)
     const superseded = new Set<LexicalMatch>();
     if (language !== 'en') {
       const bySentenceRaw = new Map<number, LexicalMatch[]>();
@@ -333,7 +334,7 @@ export class Analyzer {
                 k.uri !== m.uri &&
                 k.score >= m.score - LONGER_LABEL_MARGIN &&
                 covers(k, m) &&
-                (holdsWords(k, m) || (k.words?.length ?? 0) > (m.words?.length ?? 0)),
+                (k.words?.length ?? 0) > (m.words?.length ?? 0),
             )
         )
           superseded.add(m);

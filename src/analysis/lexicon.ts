@@ -40,12 +40,6 @@ export interface LexicalMatch {
   words?: string[][];
 }
 
-/** Whether label `longer` holds every content word of label `shorter`, and more: "digital marknadsföring" of "marknadsföring". */
-export function holdsWords(longer: LexicalMatch, shorter: LexicalMatch): boolean {
-  if (!longer.words || !shorter.words || longer.words.length <= shorter.words.length) return false;
-  return shorter.words.every((w) => longer.words!.some((v) => v.some((k) => w.includes(k))));
-}
-
 /** A word found in more labels than this is too common to stand for a skill on its own. */
 const COMMON_WORD_LABELS = 8;
 
@@ -446,7 +440,30 @@ const ACTION_NOUN = /(?:ing|ning|ering)(?:en|ar|arna)?$/;
 /** The shortest part of a compound the splitter looks for. */
 const MIN_PART = 4;
 
-export function prepareSentence(m: Morphology, sentence: Sentence, compounds?: CompoundSplitter): PreparedSentence {
+/**
+ * The sentence with the parts of its closed compounds as keys too (see CompoundSplitter), each position kept in
+ * order; the sentence as prepared stays as it was, for the indexes that do not read parts.
+ */
+export function withCompounds(prepared: PreparedSentence, compounds: CompoundSplitter): PreparedSentence {
+  const at = new Map(prepared.at);
+  prepared.tokens.forEach((t, p) => {
+    if (prepared.stop[p]) return;
+    for (const [key, w] of compounds.keys(t.text)) {
+      if (!(w > 0)) continue;
+      const list = at.get(key);
+      const positions = list ? [...list.positions] : [];
+      const weights = list ? [...list.weights] : [];
+      let i = positions.length;
+      while (i > 0 && positions[i - 1]! > p) i--;
+      positions.splice(i, 0, p);
+      weights.splice(i, 0, w);
+      at.set(key, { positions, weights });
+    }
+  });
+  return { ...prepared, at };
+}
+
+export function prepareSentence(m: Morphology, sentence: Sentence): PreparedSentence {
   const tokens = tokenize(sentence.text, sentence.start);
   const stop = tokens.map((t) => m.isStopword(t.text.toLowerCase()));
   // "Työhön kuuluu …", "Arbetet omfattar …": the frame of a list of duties names no skill ("supervise work")
@@ -467,7 +484,6 @@ export function prepareSentence(m: Morphology, sentence: Sentence, compounds?: C
       add(key, p, w);
       if (m.lightKeys.has(key)) light[p] = true;
     }
-    if (compounds) for (const [key, w] of compounds.keys(t.text)) add(key, p, w);
     // a compound written as two words ("kyberturvallisuuden asiantuntija"), found at its head
     const before = tokens[p - 1];
     if (before && !stop[p - 1] && sentence.text.slice(before.end - sentence.start, t.start - sentence.start) === ' ')

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CompoundSplitter, LabelIndex, prepareSentence } from '../../src/analysis/lexicon.js';
+import { CompoundSplitter, LabelIndex, prepareSentence, withCompounds } from '../../src/analysis/lexicon.js';
 import { morphologyFor } from '../../src/analysis/morphology.js';
 import type { Language } from '../../src/domain/language.js';
 
@@ -76,7 +76,7 @@ describe('Swedish closed compounds and coordinated verbs', () => {
     const index = new LabelIndex('sv');
     index.add({ uri: 'clean', lang: 'sv', kind: 'alias', label: 'städning' });
     expect(index.match(text, sentence, prepareSentence(index.morphology, sentence))).toEqual([]);
-    const found = index.match(text, sentence, prepareSentence(index.morphology, sentence, split));
+    const found = index.match(text, sentence, withCompounds(prepareSentence(index.morphology, sentence), split));
     expect(found.map((m) => [m.uri, text.slice(m.start, m.end)])).toEqual([['clean', 'kontorsstädning']]);
   });
 
