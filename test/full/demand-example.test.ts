@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fullDataPresent, SHARED_DATA } from '../helpers/context.js';
-import { startTestService, waitFor, type TestService } from '../helpers/service.js';
+import { sendAndAnalyse, startTestService, type TestService } from '../helpers/service.js';
 
 const NOTE =
   'Tapasimme lahtelaisen konepajan. Nyt pulaa on CNC-koneistajista; lähivuosina tarvitaan automaatio-osaamista ja vuoteen 2030 mennessä robotiikkaa.';
@@ -11,21 +11,7 @@ describe.skipIf(!fullDataPresent)('a meeting note through the whole service on t
   beforeAll(async () => {
     s = await startTestService('pglite', 'demand-full', {}, SHARED_DATA);
     s.startWorker();
-    id = (
-      await s.app.inject({
-        method: 'POST',
-        url: '/v1/documents',
-        payload: { kind: 'meeting_note', date: '2026-10-02', text: NOTE },
-      })
-    ).json<{ id: string }>().id;
-    await waitFor(
-      async () =>
-        (await s.app.inject({ method: 'GET', url: `/v1/documents/${id}` })).json<{ status: string }>().status === 'done'
-          ? true
-          : undefined,
-      60_000,
-      'the note',
-    );
+    id = (await sendAndAnalyse(s, [{ kind: 'meeting_note', date: '2026-10-02', text: NOTE }], 60_000))[0]!;
   }, 240_000);
   afterAll(() => s.close());
 

@@ -142,7 +142,11 @@ export async function waitFor<T>(
 }
 
 /** Sends the documents with the service's own key and waits until each is analysed; their ids, in order. */
-export async function sendAndAnalyse(s: TestService, documents: Record<string, unknown>[]): Promise<string[]> {
+export async function sendAndAnalyse(
+  s: TestService,
+  documents: Record<string, unknown>[],
+  timeoutMs = 30_000,
+): Promise<string[]> {
   const ids: string[] = [];
   for (const d of documents)
     ids.push((await s.app.inject({ method: 'POST', url: '/v1/documents', payload: d })).json<{ id: string }>().id);
@@ -152,7 +156,7 @@ export async function sendAndAnalyse(s: TestService, documents: Record<string, u
         (await s.app.inject({ method: 'GET', url: `/v1/documents/${id}` })).json<{ status: string }>().status === 'done'
           ? true
           : undefined,
-      30_000,
+      timeoutMs,
       id,
     );
   return ids;
