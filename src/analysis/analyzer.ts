@@ -4,7 +4,7 @@ import { checkDeadline, type AnalyzeOptions } from './deadline.js';
 import type {
   Analysis,
   AnalysisInput,
-  Method,
+  MentionMethod,
   OccupationMention,
   OccupationResult,
   SkillMention,
@@ -14,7 +14,9 @@ import { LANGUAGES, type Language } from '../domain/language.js';
 import type { DocumentRegion, Place, PlaceProblem } from '../domain/region.js';
 import { HORIZONS, POLARITIES, type Cue } from '../domain/signal.js';
 import { LANGUAGE_GROUP_URIS, type TaxonomyData } from '../domain/taxonomy.js';
+import type { Correction } from '../domain/correction.js';
 import { Calibrator, combineEvidence } from './calibration.js';
+import { applyCorrections } from './corrections.js';
 import { detectLanguage, loadLanguageDetector } from './language.js';
 import { isAboutLanguage } from './language-skills.js';
 import { CompoundSplitter, LabelIndex, prepareSentence, withCompounds, type LexicalMatch } from './lexicon.js';
@@ -197,6 +199,25 @@ export class Analyzer {
    * found the same skill in the same sentence, the semantic evidence strengthens it instead of adding a mention.
    */
   async analyzeFull(input: AnalysisInput, options?: AnalyzeOptions): Promise<Analysis> {
+    const analysis = await this.machineReading(input, options);
+    return input.corrections?.length ? this.corrected(analysis, input, input.corrections) : analysis;
+  }
+
+  /** The analysis with a person's corrections over it (corrections.ts). */
+  private corrected(analysis: Analysis, input: AnalysisInput, corrections: Correction[]): Analysis {
+    const text = normalizeText(input.text);
+    const cues = signalsBySentence(analysis.cues, text, analysis.sentences, analysis.language);
+    const defaults = this.signalDefaults(input, analysis.cues);
+    return applyCorrections(analysis, corrections, {
+      text,
+      signalAt: (sentenceIndex, start) => signalAt(cues.get(sentenceIndex), start, defaults),
+      skillOf: (uri, mentions) => this.skillOf(uri, mentions, analysis.language),
+      iscoOf: (uri) => this.occupations.unitGroupOf(uri),
+    });
+  }
+
+  /** analyzeFull before corrections. */
+  private async machineReading(input: AnalysisInput, options?: AnalyzeOptions): Promise<Analysis> {
     const analysis = this.analyze(input);
     const semantic = this.semantic;
     if (!semantic || !semantic.understands(analysis.language)) return analysis;
@@ -259,7 +280,7 @@ export class Analyzer {
     list: Pick<SkillMention, 'score' | 'method' | 'spans' | 'sentenceIndex' | 'horizon' | 'polarity'>[],
     language: Language,
   ): SkillResult {
-    const bestByMethod = new Map<Method, number>();
+    const bestByMethod = new Map<MentionMethod, number>();
     for (const m of list) bestByMethod.set(m.method, Math.max(bestByMethod.get(m.method) ?? 0, m.score));
     return {
       uri,

@@ -141,6 +141,11 @@ export class OccupationClassifier {
   }
 
   /** The occupation's English name and description: evidence of the sector in any document language. */
+  /** An occupation's ISCO-08 unit group, or the code of an ISCO group named as an occupation. */
+  unitGroupOf(uri: string): string | undefined {
+    return this.occupations.get(uri)?.isco ?? this.groupNames.get(uri);
+  }
+
   englishProfile(uri: string): string | undefined {
     const o = this.occupations.get(uri);
     return o && `${o.names.en}. ${o.names.en}. ${o.description ?? ''}`;

@@ -1,4 +1,5 @@
 import { Type, type Static } from 'typebox';
+import { AppliedCorrection, Correction } from './correction.js';
 import { DocumentKind } from './document.js';
 import { Language } from './language.js';
 import { DocumentRegion, Place, PlaceProblem } from './region.js';
@@ -21,6 +22,9 @@ export const AnalysisInput = Type.Object({
   region: Type.Optional(Type.String({ description: 'region as given: code, name or postal code' })),
   vacancies: Type.Optional(Type.Number()),
   horizon: Type.Optional(Horizon),
+  corrections: Type.Optional(
+    Type.Array(Correction, { description: "a person's corrections, applied over the machine's reading" }),
+  ),
 });
 export type AnalysisInput = Static<typeof AnalysisInput>;
 
@@ -32,6 +36,14 @@ export type Span = Static<typeof Span>;
 export const METHODS = ['lexical', 'alias', 'semantic'] as const;
 export const Method = Type.Enum([...METHODS]);
 export type Method = Static<typeof Method>;
+
+/** How a mention came to be: one of the methods, or added by a person (a correction). */
+export const MENTION_METHODS = [...METHODS, 'manual'] as const;
+export const MentionMethod = Type.Enum([...MENTION_METHODS]);
+export type MentionMethod = Static<typeof MentionMethod>;
+
+/** Whether a person confirmed, added or changed the mention (a correction): it then counts whatever its score. */
+const Verified = Type.Optional(Type.Boolean({ description: 'true when a correction confirmed, added or changed it' }));
 
 /** Whether a mention reaches the demand aggregates: its probability is at least the count threshold. */
 const Counted = Type.Boolean({
@@ -46,7 +58,7 @@ const MentionPlace = {
   sentenceIndex: Type.Integer(),
   matchedLabel: Type.String(),
   horizon: Horizon,
-  horizonSource: Type.Enum(['metadata', 'cue', 'default']),
+  horizonSource: Type.Enum(['metadata', 'cue', 'default', 'correction']),
   polarity: Polarity,
 };
 
@@ -55,10 +67,11 @@ export const SkillMention = Type.Object({
   uri: Type.String(),
   score: Type.Number({ description: 'calibrated: the probability that the skill is meant here' }),
   rawScore: Type.Number({ description: "the method's own score: lexical match quality, or the encoder's cosine" }),
-  method: Method,
+  method: MentionMethod,
   ...MentionPlace,
   weight: Type.Number({ description: 'vacancies behind the mention; 1 when none is given' }),
   counted: Counted,
+  verified: Verified,
 });
 export type SkillMention = Static<typeof SkillMention>;
 
@@ -71,13 +84,14 @@ export const OccupationMention = Type.Object({
   isco: Type.String({ description: 'ISCO-08 unit group, 4 digits (fewer when the text names only a broader group)' }),
   score: Type.Number({ description: 'calibrated: the probability that the occupation is meant here' }),
   rawScore: Type.Number({ description: 'lexical match quality' }),
-  method: Type.Enum(['lexical', 'alias', 'classifier']),
+  method: Type.Enum(['lexical', 'alias', 'classifier', 'manual']),
   ...MentionPlace,
   weight: Type.Number({ description: 'people needed (or in surplus): a count next to the name, else 1' }),
   source: Type.Enum(['text', 'document'], {
     description: "text: named in a sentence; document: a job ad's own occupation (its title first), once per ad",
   }),
   counted: Counted,
+  verified: Verified,
 });
 export type OccupationMention = Static<typeof OccupationMention>;
 
@@ -88,8 +102,8 @@ export const SkillResult = Type.Object({
   score: Type.Number({
     description: 'calibrated probability that the skill is meant; evidence of several methods combined',
   }),
-  method: Type.Enum([...METHODS], { description: 'the method of the best single piece of evidence' }),
-  methods: Type.Array(Method, {
+  method: Type.Enum([...MENTION_METHODS], { description: 'the method of the best single piece of evidence' }),
+  methods: Type.Array(MentionMethod, {
     description: 'every method that found the skill (analyses since pipeline calibrated-3)',
   }),
   spans: Type.Array(Span, { description: 'character offsets in the text, end exclusive' }),
@@ -162,6 +176,9 @@ export const Analysis = Type.Object({
       "a job ad's own occupation first, then every occupation named in the text in text order, each with its demand signal (analyses since pipeline occupations-4)",
   }),
   sectors: Type.Array(SectorResult, { description: 'TOL 2008 sections and divisions, best first' }),
+  corrections: Type.Optional(
+    Type.Array(AppliedCorrection, { description: "the corrections applied over the machine's reading, in order" }),
+  ),
 });
 export type Analysis = Static<typeof Analysis>;
 
@@ -177,6 +194,7 @@ export const StoredMention = Type.Pick(SkillMention, [
   'polarity',
   'weight',
   'counted',
+  'verified',
 ]);
 export type StoredMention = Static<typeof StoredMention>;
 

@@ -10,6 +10,7 @@ import { openQueue } from '../jobs/analyze.queue.js';
 import { startWorker, type RunningWorker } from '../jobs/analyze.worker.js';
 import { resolveRedis } from '../jobs/redis.js';
 import { startRequeueSweep } from '../jobs/requeue.js';
+import { CorrectionsRepository } from '../storage/corrections.repository.js';
 import { DocumentsRepository } from '../storage/documents.repository.js';
 import { KeysRepository } from '../storage/keys.repository.js';
 import { startMaintenance } from '../storage/maintenance.js';
@@ -67,7 +68,13 @@ export async function startService(config: Config, log: Logger, options: { withW
     analyzer.current = analysis;
     log.info({ labels: analyzer.current.labelCount, ms: Date.now() - started }, 'taxonomy index loaded');
     if (options.withWorker && !closing) {
-      worker = startWorker(config, log, redis.url, documents, analyzer.current);
+      worker = startWorker(
+        config,
+        log,
+        redis.url,
+        { documents, corrections: new CorrectionsRepository(db) },
+        analyzer.current,
+      );
       // POST /v1/analyze gets a process of its own, so that no request to it delays the queue; it starts once the
       // first has its label embeddings (computed once, on a first start), and the first serves until then
       const waited = sleep(INTERACTIVE_START_WAIT_MS, undefined, { signal: stopWaiting.signal }).catch(() => undefined);

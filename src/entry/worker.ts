@@ -6,6 +6,7 @@ import { openQueue } from '../jobs/analyze.queue.js';
 import { startWorker } from '../jobs/analyze.worker.js';
 import { lowerPriority } from '../jobs/priority.js';
 import { startRequeueSweep } from '../jobs/requeue.js';
+import { CorrectionsRepository } from '../storage/corrections.repository.js';
 import { DocumentsRepository } from '../storage/documents.repository.js';
 import { openDocumentKeys, openStorage } from '../storage/open.js';
 import { loadTaxonomy } from '../taxonomy/load.js';
@@ -27,7 +28,13 @@ export async function runWorkerProcess(config: Config, log: Logger): Promise<() 
     log,
   );
   if (analyzer.taxonomyVersion === null) log.warn('no taxonomy imported: documents will be analysed with no skills');
-  const running = startWorker(config, log, config.REDIS_URL, documents, new InProcessAnalysis(analyzer));
+  const running = startWorker(
+    config,
+    log,
+    config.REDIS_URL,
+    { documents, corrections: new CorrectionsRepository(db) },
+    new InProcessAnalysis(analyzer),
+  );
   const queue = openQueue(config, config.REDIS_URL);
   queue.on('error', (err) => log.warn({ err }, 'queue connection error'));
   const stopSweep = startRequeueSweep(config, log, documents, queue);

@@ -3,14 +3,22 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { UnrecoverableError, type Job } from 'bullmq';
 import { Value } from 'typebox/value';
 import type { Config } from '../base/config.js';
+import { correctionOf } from '../domain/correction.js';
 import type { Logger } from '../base/logger.js';
 import type { AnalysisService } from './analysis-service.js';
 import { AnalyzeJobPayload } from './analyze.queue.js';
+import { analysisInputOf } from './document-corrections.js';
+import type { CorrectionsRepository } from '../storage/corrections.repository.js';
 import type { DocumentsRepository } from '../storage/documents.repository.js';
 
-export interface ProcessorDeps {
-  config: Pick<Config, 'FAULT_JOB_DELAY_MS'>;
+/** Where an analysis job reads its document and the corrections made to its analysis. */
+export interface AnalysisStores {
   documents: DocumentsRepository;
+  corrections: CorrectionsRepository;
+}
+
+export interface ProcessorDeps extends AnalysisStores {
+  config: Pick<Config, 'FAULT_JOB_DELAY_MS'>;
   analyzer: AnalysisService;
   log: Logger;
 }
@@ -19,7 +27,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export const WORKER_ID = `${hostname()}:${process.pid}`;
 
-/** Loads the document, runs the pipeline, stores the results in one transaction. */
+/** Loads the document and its corrections, runs the pipeline with them, stores the results. */
 export function createAnalyzeProcessor(deps: ProcessorDeps) {
   return async (job: Job<AnalyzeJobPayload>): Promise<{ skills: number }> => {
     const log = deps.log.child({ queue: job.queueName, jobId: job.id, documentId: job.data?.documentId });
@@ -31,17 +39,8 @@ export function createAnalyzeProcessor(deps: ProcessorDeps) {
       const doc = await deps.documents.startProcessing(documentId, WORKER_ID);
       if (!doc) throw new UnrecoverableError(`document ${documentId} does not exist (deleted?)`);
       if (deps.config.FAULT_JOB_DELAY_MS > 0) await sleep(deps.config.FAULT_JOB_DELAY_MS);
-      const rows = await deps.analyzer.analyzeForSave({
-        text: doc.text,
-        title: doc.title,
-        language: doc.language,
-        employerSector: doc.employer?.sector,
-        kind: doc.kind,
-        date: doc.date ?? doc.createdAt.toISOString().slice(0, 10),
-        region: doc.region,
-        vacancies: doc.vacancies,
-        horizon: doc.horizon,
-      });
+      const corrections = await deps.corrections.of(documentId);
+      const rows = await deps.analyzer.analyzeForSave(analysisInputOf(doc, corrections.map(correctionOf)));
       const saved = await deps.documents.saveRows(documentId, rows);
       if (!saved) throw new UnrecoverableError(`document ${documentId} was deleted during analysis`);
       log.info({ skills: rows.skills, attempt: job.attemptsMade + 1 }, 'document analysed');

@@ -2,9 +2,8 @@ import { Worker } from 'bullmq';
 import type { Config } from '../base/config.js';
 import type { Logger } from '../base/logger.js';
 import { jobDuration, jobsFinished } from '../base/metrics.js';
-import type { DocumentsRepository } from '../storage/documents.repository.js';
 import type { AnalysisService } from './analysis-service.js';
-import { createAnalyzeProcessor } from './analyze.processor.js';
+import { createAnalyzeProcessor, type AnalysisStores } from './analyze.processor.js';
 import { ANALYZE_QUEUE, type AnalyzeJobPayload } from './analyze.queue.js';
 import { bullConnection } from './redis.js';
 
@@ -18,12 +17,12 @@ export function startWorker(
   config: Config,
   log: Logger,
   redisUrl: string,
-  documents: DocumentsRepository,
+  stores: AnalysisStores,
   analyzer: AnalysisService,
 ): RunningWorker {
   const worker = new Worker<AnalyzeJobPayload>(
     ANALYZE_QUEUE,
-    createAnalyzeProcessor({ config, documents, analyzer, log }),
+    createAnalyzeProcessor({ config, ...stores, analyzer, log }),
     {
       connection: bullConnection(redisUrl),
       prefix: config.QUEUE_PREFIX,

@@ -38,6 +38,8 @@ export interface AnalysisRows {
 export interface MentionColumns {
   concept: ('skill' | 'occupation')[];
   counted: boolean[];
+  /** confirmed, added or changed by a person */
+  verified: boolean[];
   uri: string[];
   score: number[];
   method: string[];
@@ -75,6 +77,7 @@ export function analysisRows(analysis: Analysis): AnalysisRows {
   const mentions = [
     ...skillMentions.map((m) => ({
       ...m,
+      verified: m.verified === true,
       concept: 'skill' as const,
       group: groups.get(m.uri) ?? null,
       occupation: occupation?.uri ?? null,
@@ -83,6 +86,7 @@ export function analysisRows(analysis: Analysis): AnalysisRows {
     // analyses stored before occupations were demand have none
     ...(analysis.occupationMentions ?? []).map((m) => ({
       ...m,
+      verified: m.verified === true,
       concept: 'occupation' as const,
       group: m.isco,
       occupation: m.uri,
@@ -132,6 +136,7 @@ export function analysisRows(analysis: Analysis): AnalysisRows {
       ...columns(mentions, [
         'concept',
         'counted',
+        'verified',
         'uri',
         'score',
         'method',

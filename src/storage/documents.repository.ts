@@ -625,7 +625,7 @@ export class DocumentsRepository {
     });
     const mentions = await this.db.query<StoredMention & { document_id: string }>(
       `SELECT document_id, skill_uri AS uri, start_offset AS start, end_offset AS "end", sentence_index AS "sentenceIndex", method,
-         round(score::numeric, 3)::float8 AS score, horizon, polarity, round(weight::numeric, 3)::float8 AS weight, counted
+         round(score::numeric, 3)::float8 AS score, horizon, polarity, round(weight::numeric, 3)::float8 AS weight, counted, verified
        FROM mentions WHERE document_id = ANY($1::uuid[]) ORDER BY document_id, start_offset, skill_uri`,
       [rows.map((r) => r.document_id)],
     );
@@ -709,10 +709,10 @@ function mentionsStatement(
     `save AS MATERIALIZED (SELECT ${PRESENT} AS present,
        EXISTS (SELECT 1 FROM document_analyses a WHERE a.document_id = $1 AND a.xmin::text = $2) AS current)`,
     ...(part.first ? [`old AS (DELETE FROM demand_facts WHERE document_id = $1 AND ${current})`] : []),
-    `m AS (INSERT INTO mentions (document_id, skill_uri, score, method, start_offset, end_offset, sentence_index, horizon, polarity, weight, counted)
-       SELECT $1, uri, score, method, s, e, sentence, horizon, polarity, weight, counted
-       FROM unnest($3::text[], $4::real[], $5::text[], $6::int[], $7::int[], $8::int[], $9::text[], $10::text[], $11::real[], $23::boolean[], $22::text[])
-         AS m (uri, score, method, s, e, sentence, horizon, polarity, weight, counted, concept)
+    `m AS (INSERT INTO mentions (document_id, skill_uri, score, method, start_offset, end_offset, sentence_index, horizon, polarity, weight, counted, verified)
+       SELECT $1, uri, score, method, s, e, sentence, horizon, polarity, weight, counted, verified
+       FROM unnest($3::text[], $4::real[], $5::text[], $6::int[], $7::int[], $8::int[], $9::text[], $10::text[], $11::real[], $23::boolean[], $22::text[], $26::boolean[])
+         AS m (uri, score, method, s, e, sentence, horizon, polarity, weight, counted, concept, verified)
        WHERE concept = 'skill' AND ${current})`,
     `f AS (INSERT INTO demand_facts (document_id, concept, skill_uri, skill_group, month, kind, language, horizon, polarity, weight, score,
          municipality, maakunta, area, major_region, occupation, isco, sector_section, sector_division, firsts, org_id, private)
@@ -756,6 +756,7 @@ function mentionsStatement(
       m.counted,
       m.occupation,
       m.isco,
+      m.verified,
     ],
   };
 }

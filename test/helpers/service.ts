@@ -8,12 +8,14 @@ import type { Role } from '../../src/domain/access.js';
 import { buildApp } from '../../src/interfaces/http/app.js';
 import type { AnalyzerHolder } from '../../src/interfaces/http/deps.js';
 import { InProcessAnalysis } from '../../src/jobs/analysis-service.js';
-import { openQueue } from '../../src/jobs/analyze.queue.js';
+import type { Queue } from 'bullmq';
+import { openQueue, type AnalyzeJobPayload } from '../../src/jobs/analyze.queue.js';
 import { startWorker, type RunningWorker } from '../../src/jobs/analyze.worker.js';
 import { redisOptions } from '../../src/jobs/redis.js';
 import { startRequeueSweep } from '../../src/jobs/requeue.js';
 import type { Database } from '../../src/storage/database.js';
 import type { DocumentKeys } from '../../src/storage/document-keys.js';
+import { CorrectionsRepository } from '../../src/storage/corrections.repository.js';
 import { DocumentsRepository } from '../../src/storage/documents.repository.js';
 import { KeysRepository } from '../../src/storage/keys.repository.js';
 import { importTaxonomy } from '../../src/taxonomy/import.js';
@@ -37,6 +39,8 @@ export interface TestService {
   /** the documents' key directory */
   documentKeys: DocumentKeys;
   analyzer: AnalyzerHolder;
+  /** the analyze queue the API adds jobs to */
+  queue: Queue<AnalyzeJobPayload>;
   startWorker(): RunningWorker;
   close(): Promise<void>;
 }
@@ -99,8 +103,15 @@ export async function startTestService(
     documents,
     documentKeys,
     analyzer,
+    queue,
     startWorker() {
-      const w = startWorker(config, log, redisUrl, documents, analyzer.current!);
+      const w = startWorker(
+        config,
+        log,
+        redisUrl,
+        { documents, corrections: new CorrectionsRepository(db) },
+        analyzer.current!,
+      );
       workers.push(w);
       // the safety net the service has: a document whose job never reached Redis (a command timing out on a busy
       // machine) is queued again; sooner than in production, so that a test waiting for it does not run out

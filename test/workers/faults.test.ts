@@ -10,6 +10,7 @@ import { startWorker, type RunningWorker } from '../../src/jobs/analyze.worker.j
 import { startRequeueSweep } from '../../src/jobs/requeue.js';
 import { loadTaxonomy } from '../../src/taxonomy/load.js';
 import { openDatabase, type Database } from '../../src/storage/database.js';
+import { CorrectionsRepository } from '../../src/storage/corrections.repository.js';
 import { DocumentsRepository } from '../../src/storage/documents.repository.js';
 import { migrate } from '../../src/storage/migrate.js';
 import { importTaxonomy } from '../../src/taxonomy/import.js';
@@ -72,7 +73,7 @@ describe.skipIf(!postgresAvailable())('faults: Redis restarted and the database 
       keys,
     });
     await app.ready();
-    worker = startWorker(config, log, redis.url, documents, analyzer);
+    worker = startWorker(config, log, redis.url, { documents, corrections: new CorrectionsRepository(db) }, analyzer);
     stopSweep = startRequeueSweep(config, log, documents, queue);
     closers.push(
       () => worker.close(),

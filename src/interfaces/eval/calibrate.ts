@@ -26,6 +26,7 @@ export interface CalibrationPoint {
 function pointsOf(analysis: Analysis, expected: (uri: string) => boolean, group: number): CalibrationPoint[] {
   const best = new Map<string, { method: Method; raw: number; uri: string }>();
   for (const m of analysis.mentions) {
+    if (m.method === 'manual') continue; // a person's addition has no raw score to fit
     // an alias is a curated lexical label: one fit serves both
     const method = m.method === 'alias' ? 'lexical' : m.method;
     const key = `${m.uri} ${method}`;

@@ -23,6 +23,7 @@ import { analyzeRoutes } from './routes/analyze.js';
 import { batchRoutes, UPLOAD_TYPES } from './routes/batches.js';
 import { catalogueRoutes } from './routes/catalogue.js';
 import { conceptRoutes } from './routes/concepts.js';
+import { correctionRoutes } from './routes/corrections.js';
 import { demandRoutes } from './routes/demand.js';
 import { documentRoutes } from './routes/documents.js';
 import { healthRoutes } from './routes/health.js';
@@ -179,6 +180,7 @@ export async function buildApp(input: Omit<AppDeps, 'keys'> & { keys?: KeysRepos
   if (deps.config.METRICS) metricsRoutes(app, deps.queue);
   await app.register(healthRoutes(deps));
   await app.register(documentRoutes(deps));
+  await app.register(correctionRoutes(deps));
   await app.register(analyzeRoutes(deps));
   await app.register(demandRoutes(deps));
   await app.register(batchRoutes(deps));

@@ -25,6 +25,15 @@ export function sendError(reply: FastifyReply, status: number, message: string, 
     .send({ statusCode: status, error: STATUS_TEXT[status] ?? 'Bad Request', message, ...(field && { field }) });
 }
 
+/** 503 with Retry-After: the analysis cannot be run yet (the taxonomy is loading). */
+export function sendAnalyzerLoading(reply: FastifyReply) {
+  return reply.header('retry-after', '5').code(503).send({
+    statusCode: 503,
+    error: 'Service Unavailable',
+    message: 'the taxonomy is still loading',
+  });
+}
+
 /** How to write a value of each string format the schemas use. */
 const FORMAT_HINTS: Record<string, string> = {
   date: 'YYYY-MM-DD, for example 2026-01-31',
@@ -78,9 +87,12 @@ export function errorHandler(config: Pick<Config, 'BODY_LIMIT_BYTES' | 'DB_STATE
       });
     }
     if (status >= 400 && status < 500) {
-      return reply
-        .code(status)
-        .send({ statusCode: status, error: STATUS_TEXT[status] ?? 'Bad Request', message: error.message });
+      return reply.code(status).send({
+        statusCode: status,
+        error: STATUS_TEXT[status] ?? 'Bad Request',
+        message: error.message,
+        ...fieldOf(error),
+      });
     }
     const code = (error as { code?: string }).code ?? '';
     const unavailable = (why: string, message: string) => {
@@ -102,6 +114,12 @@ export function errorHandler(config: Pick<Config, 'BODY_LIMIT_BYTES' | 'DB_STATE
     request.log.error({ err: error }, 'request failed');
     return reply.code(500).send({ statusCode: 500, error: 'Internal Server Error', message: 'internal error' });
   };
+}
+
+/** The request field an error names, when it names one (a refused correction, a refused document). */
+function fieldOf(error: unknown): { field?: string } {
+  const field = (error as { field?: unknown }).field;
+  return typeof field === 'string' && field ? { field } : {};
 }
 
 /** An unknown route in the error shape, pointing to the list of routes. */

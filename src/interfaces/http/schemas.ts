@@ -17,8 +17,21 @@ export const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
 
 // The API's view of an analysis, from the domain's schemas: fields added since the first pipeline version are
 // optional (analyses stored before them lack them); the places and each mention's label and part spans stay inside.
-const { uri, start, end, sentenceIndex, method, score, rawScore, horizon, horizonSource, polarity, weight } =
-  SkillMention.properties;
+const {
+  uri,
+  start,
+  end,
+  sentenceIndex,
+  method,
+  score,
+  rawScore,
+  horizon,
+  horizonSource,
+  polarity,
+  weight,
+  counted,
+  verified,
+} = SkillMention.properties;
 const MentionView = Type.Object({
   uri,
   start,
@@ -31,6 +44,8 @@ const MentionView = Type.Object({
   horizonSource: Type.Optional(horizonSource),
   polarity,
   weight,
+  counted: Type.Optional(counted),
+  verified,
 });
 
 const skill = SkillResult.properties;
@@ -71,6 +86,7 @@ export const AnalysisView = Type.Object({
   occupations: analysis.occupations,
   occupationMentions: Type.Optional(analysis.occupationMentions),
   sectors: analysis.sectors,
+  corrections: analysis.corrections,
   labelLanguage: Type.Optional(Type.Union([Language], { description: 'the language of the labels in this answer' })),
   minScore: Type.Optional(Type.Number({ description: 'only what scored at least this is shown' })),
 });

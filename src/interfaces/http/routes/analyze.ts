@@ -6,7 +6,10 @@ import { Language } from '../../../domain/language.js';
 import { Horizon } from '../../../domain/signal.js';
 import { ANY_ROLE, principalOf } from '../auth.js';
 import type { AppDeps } from '../deps.js';
+import { Correction } from '../../../domain/correction.js';
+import { checkConcepts, checkSpans } from '../../../jobs/document-corrections.js';
 import { ConceptsRepository } from '../../../storage/concepts.repository.js';
+import { sendAnalyzerLoading } from '../errors.js';
 import { presentAnalysis } from '../analysis-view.js';
 import { AnalysisView, AnalysisViewQuery, ErrorResponse } from '../schemas.js';
 
@@ -22,6 +25,12 @@ const AnalyzeBody = Type.Object(
     region: Type.Optional(Type.String({ minLength: 1, maxLength: 200, pattern: '\\S' })),
     vacancies: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000 })),
     horizon: Type.Optional(Horizon),
+    corrections: Type.Optional(
+      Type.Array(Correction, {
+        maxItems: 100,
+        description: 'corrections to show over the reading (a note being written); each comes back with `applied`',
+      }),
+    ),
   },
   {
     additionalProperties: false,
@@ -73,13 +82,12 @@ export const analyzeRoutes =
             field: 'text',
           });
         }
-        const analyzer = deps.analyzer.interactive ?? deps.analyzer.current;
-        if (!analyzer) {
-          return reply
-            .header('retry-after', '5')
-            .code(503)
-            .send({ statusCode: 503, error: 'Service Unavailable', message: 'the taxonomy is still loading' });
+        if (body.corrections) {
+          checkSpans(body.text, body.corrections);
+          await checkConcepts(concepts, body.corrections);
         }
+        const analyzer = deps.analyzer.interactive ?? deps.analyzer.current;
+        if (!analyzer) return sendAnalyzerLoading(reply);
         const { keyId } = principalOf(request);
         const running = inFlight.get(keyId) ?? 0;
         if (running >= ANALYZE_PER_KEY) {

@@ -9,9 +9,26 @@ import { IngestBatcher } from '../../../jobs/ingest.js';
 import type { StoredDocument } from '../../../storage/documents.repository.js';
 import { ANY_ROLE, CONTRIBUTORS, principalOf } from '../auth.js';
 import type { AppDeps } from '../deps.js';
+import { Correction } from '../../../domain/correction.js';
+import { DocumentCorrections } from '../../../jobs/document-corrections.js';
 import { ConceptsRepository } from '../../../storage/concepts.repository.js';
+import { CorrectionsRepository } from '../../../storage/corrections.repository.js';
+import { sendAnalyzerLoading } from '../errors.js';
 import { presentAnalysis } from '../analysis-view.js';
 import { AnalysisView, AnalysisViewQuery, ErrorResponse, IdParams } from '../schemas.js';
+
+const SubmitBody = Type.Object(
+  {
+    ...NewDocument.properties,
+    corrections: Type.Optional(
+      Type.Array(Correction, {
+        maxItems: 100,
+        description: 'corrections of the analysis made before saving (on the preview of POST /v1/analyze)',
+      }),
+    ),
+  },
+  { additionalProperties: false, examples: (NewDocument as { examples?: unknown[] }).examples },
+);
 
 const SubmitResponse = Type.Object(
   {
@@ -93,6 +110,8 @@ export const documentRoutes =
   async (app) => {
     const { config, documents, queue, log, keys } = deps;
     const concepts = new ConceptsRepository(deps.db);
+    const correctionsStore = new CorrectionsRepository(deps.db);
+    const corrector = new DocumentCorrections(documents, correctionsStore, concepts);
     // one write at a time into embedded PGlite, which runs one statement at a time anyway; a server takes several
     const ingest = new IngestBatcher(documents, queue, config, log, 200, deps.db.engine === 'pglite' ? 1 : 4);
     app.addHook('onClose', () => ingest.drain());
@@ -103,8 +122,9 @@ export const documentRoutes =
         schema: {
           tags: ['documents'],
           summary: 'Submit a document for analysis',
-          description: 'Stores the document, then queues it. 202 is sent only after the document is committed.',
-          body: NewDocument,
+          description:
+            'Stores the document, then queues it. 202 is sent only after the document is committed. With `corrections` (made on the preview of POST /v1/analyze) the document is analysed at once, the corrections stored with it and applied, and it comes back done; a removal or change must name a mention of that analysis.',
+          body: SubmitBody,
           response: { 202: SubmitResponse, 400: ErrorResponse, 413: ErrorResponse, 503: ErrorResponse },
         },
         config: { roles: CONTRIBUTORS },
@@ -119,8 +139,22 @@ export const documentRoutes =
             field: 'text',
           });
         }
-        const stored = await ingest.submit(principalOf(request).orgId, body);
-        return reply.code(202).send({ id: stored.id, status: stored.status, duplicate: !stored.created });
+        const { corrections, ...doc } = body;
+        const principal = principalOf(request);
+        if (!corrections?.length) {
+          const stored = await ingest.submit(principal.orgId, doc);
+          return reply.code(202).send({ id: stored.id, status: stored.status, duplicate: !stored.created });
+        }
+        const service = deps.analyzer.interactive ?? deps.analyzer.current;
+        if (!service) return sendAnalyzerLoading(reply);
+        const analysis = await corrector.analyse(service, doc, [], corrections);
+        const { document, created } = await documents.create(principal.orgId, doc);
+        if (created) await corrector.saveNew(document.id, principal, corrections, analysis);
+        else if (document.status === 'done') await corrector.add(service, document, principal, corrections);
+        // the same document, still waiting for its analysis: the job applies the corrections
+        else await correctionsStore.add(document.id, principal.orgId, principal.keyId, corrections);
+        const now = await documents.get(document.id);
+        return reply.code(202).send({ id: document.id, status: now?.status ?? document.status, duplicate: !created });
       },
     );
 

@@ -1,0 +1,252 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyReply } from 'fastify';
+import { Type, type Static } from 'typebox';
+import { segmentSentences, normalizeText } from '../../../analysis/text.js';
+import { Correction, CORRECTION_EXAMPLES, StoredCorrection } from '../../../domain/correction.js';
+import type { Language } from '../../../domain/language.js';
+import { DocumentCorrections } from '../../../jobs/document-corrections.js';
+import { ConceptsRepository } from '../../../storage/concepts.repository.js';
+import { CorrectionsRepository } from '../../../storage/corrections.repository.js';
+import { csvDialect, csvDocument, CSV_LOCALES } from '../../csv.js';
+import { presentAnalysis } from '../analysis-view.js';
+import { ATTRIBUTION } from '../attribution.js';
+import { ANY_ROLE, CONTRIBUTORS, principalOf } from '../auth.js';
+import type { AppDeps } from '../deps.js';
+import { sendAnalyzerLoading, sendError } from '../errors.js';
+import { AnalysisView, ErrorResponse, IdParams } from '../schemas.js';
+import { mayRead } from './documents.js';
+
+const CorrectionsBody = Type.Object(
+  { corrections: Type.Array(Correction, { minItems: 1, maxItems: 100 }) },
+  { additionalProperties: false, examples: [{ corrections: CORRECTION_EXAMPLES }] },
+);
+
+const CorrectionView = Type.Intersect([
+  StoredCorrection,
+  Type.Object({ applied: Type.Optional(Type.Boolean({ description: 'whether the latest analysis applied it' })) }),
+]);
+
+const CorrectedResponse = Type.Object({
+  corrections: Type.Array(CorrectionView),
+  analysis: AnalysisView,
+});
+
+const ExportRow = Type.Object({
+  documentId: Type.String(),
+  kind: Type.String(),
+  language: Type.String(),
+  action: Type.String(),
+  concept: Type.String(),
+  uri: Type.String(),
+  label: Type.String({ description: 'the concept’s ESCO preferred label in English' }),
+  words: Type.String({ description: 'the words of the corrected span' }),
+  sentence: Type.String({ description: 'the sentence around them' }),
+  start: Type.Integer(),
+  end: Type.Integer(),
+  horizon: Type.Optional(Type.String()),
+  polarity: Type.Optional(Type.String()),
+  createdAt: Type.String({ format: 'date-time' }),
+});
+type ExportRow = Static<typeof ExportRow>;
+
+const ExportQuery = Type.Object(
+  {
+    format: Type.Optional(Type.Enum(['json', 'csv'])),
+    locale: Type.Optional(Type.Enum([...CSV_LOCALES])),
+    limit: Type.Integer({ minimum: 1, maximum: 100_000, default: 10_000 }),
+  },
+  { additionalProperties: false },
+);
+
+const notFound = (id: string) => ({ statusCode: 404, error: 'Not Found', message: `no document ${id}`, field: 'id' });
+
+/** A person's corrections of documents' analyses: made, withdrawn, listed, and exported as training material. */
+export const correctionRoutes =
+  (deps: AppDeps): FastifyPluginAsyncTypebox =>
+  async (app) => {
+    const { documents, analyzer } = deps;
+    const concepts = new ConceptsRepository(deps.db);
+    const stored = new CorrectionsRepository(deps.db);
+    const corrector = new DocumentCorrections(documents, stored, concepts);
+    const analysisService = () => analyzer.interactive ?? analyzer.current;
+
+    /** The document's corrections with whether its latest analysis applied each. */
+    async function correctionsWithOutcome(id: string) {
+      const [list, analysis] = await Promise.all([stored.of(id), documents.analysisOf(id)]);
+      const outcome = analysis?.corrections;
+      const same = outcome && outcome.length === list.length;
+      return list.map((c, i) => (same ? { ...c, applied: outcome[i]!.applied } : c));
+    }
+
+    app.post(
+      '/v1/documents/:id/corrections',
+      {
+        schema: {
+          tags: ['documents'],
+          summary: "Correct the analysis of one of your organisation's documents",
+          description:
+            'Removes a wrong skill or occupation, adds a missing one (a span of the text and an ESCO URI) or changes a mention’s horizon, polarity or weight. The corrections are stored with the document, applied over the machine’s reading at every analysis (they survive re-analysis), and the corrected reading replaces the old one in every aggregate at once. A removal or change must name a mention the analysis has.',
+          params: IdParams,
+          body: CorrectionsBody,
+          response: {
+            200: CorrectedResponse,
+            400: ErrorResponse,
+            404: ErrorResponse,
+            409: ErrorResponse,
+            503: ErrorResponse,
+          },
+        },
+        config: { roles: CONTRIBUTORS },
+      },
+      async (request, reply) => {
+        const { id } = request.params;
+        const principal = principalOf(request);
+        const doc = await documents.get(id);
+        if (!doc || doc.orgId !== principal.orgId) return reply.code(404).send(notFound(id));
+        if (doc.status !== 'done')
+          return sendError(reply, 409, `the document is ${doc.status}: correct it once it is analysed`, 'id');
+        const service = analysisService();
+        if (!service) return sendAnalyzerLoading(reply);
+        const { analysis } = await corrector.add(service, doc, principal, request.body.corrections);
+        return {
+          corrections: await correctionsWithOutcome(id),
+          analysis: await presentAnalysis(analysis, { minScore: 0 }, concepts),
+        };
+      },
+    );
+
+    app.get(
+      '/v1/documents/:id/corrections',
+      {
+        schema: {
+          tags: ['documents'],
+          summary: 'The corrections made to a document’s analysis, oldest first',
+          params: IdParams,
+          response: { 200: Type.Object({ corrections: Type.Array(CorrectionView) }), 404: ErrorResponse },
+        },
+        config: { roles: ANY_ROLE },
+      },
+      async (request, reply) => {
+        const { id } = request.params;
+        const doc = await documents.get(id);
+        if (!doc || !mayRead(principalOf(request), doc)) return reply.code(404).send(notFound(id));
+        return { corrections: await correctionsWithOutcome(id) };
+      },
+    );
+
+    app.delete(
+      '/v1/documents/:id/corrections/:correctionId',
+      {
+        schema: {
+          tags: ['documents'],
+          summary: 'Withdraw a correction: the machine’s reading of those words comes back',
+          params: Type.Object({
+            id: Type.String({ format: 'uuid' }),
+            correctionId: Type.String({ pattern: '^[0-9]{1,18}$', description: 'digits' }),
+          }),
+          response: {
+            204: Type.Null(),
+            400: ErrorResponse,
+            404: ErrorResponse,
+            409: ErrorResponse,
+            503: ErrorResponse,
+          },
+        },
+        config: { roles: CONTRIBUTORS },
+      },
+      async (request, reply) => {
+        const { id, correctionId } = request.params;
+        const principal = principalOf(request);
+        const doc = await documents.get(id);
+        if (!doc || doc.orgId !== principal.orgId) return reply.code(404).send(notFound(id));
+        if (doc.status !== 'done')
+          return sendError(reply, 409, `the document is ${doc.status}: withdraw corrections once it is analysed`, 'id');
+        const service = analysisService();
+        if (!service) return sendAnalyzerLoading(reply);
+        if (!(await corrector.withdraw(service, doc, correctionId)))
+          return sendError(reply, 404, `document ${id} has no correction ${correctionId}`, 'correctionId');
+        return reply.code(204).send(null);
+      },
+    );
+
+    app.get(
+      '/v1/corrections',
+      {
+        schema: {
+          tags: ['documents'],
+          summary: 'Export the corrections of the documents you may read: material for improving the analysis',
+          description: `Each correction with the words it names and their sentence, oldest first: your organisation's documents and shared ones. JSON, or CSV with format=csv. ${ATTRIBUTION}`,
+          querystring: ExportQuery,
+          response: { 200: Type.Object({ corrections: Type.Array(ExportRow) }), 400: ErrorResponse },
+        },
+        config: { roles: ANY_ROLE },
+      },
+      async (request, reply) => {
+        const q = request.query;
+        const list = await stored.readable(principalOf(request).orgId, q.limit);
+        const docs = new Map(
+          (await documents.getMany([...new Set(list.map((c) => c.documentId))])).map((d) => [d.id, d]),
+        );
+        const analyses = await documents.analysesOf([...docs.keys()]);
+        const labels = await concepts.labelsOf('en', {
+          skills: list.filter((c) => c.concept === 'skill').map((c) => c.uri),
+          occupations: list.filter((c) => c.concept === 'occupation').map((c) => c.uri),
+          isco: [],
+          sectors: [],
+        });
+        const texts = new Map<string, { text: string; sentences: { start: number; end: number }[] }>();
+        const rows: ExportRow[] = list.flatMap((c) => {
+          const doc = docs.get(c.documentId);
+          if (!doc) return [];
+          const language: Language = analyses.get(doc.id)?.language ?? doc.language ?? 'fi';
+          let t = texts.get(doc.id);
+          if (!t) {
+            const text = normalizeText(doc.text);
+            t = { text, sentences: segmentSentences(text, language) };
+            texts.set(doc.id, t);
+          }
+          const s = t.sentences.find((x) => x.start <= c.start && c.start < x.end);
+          const label = c.concept === 'skill' ? labels.skills.get(c.uri)?.label : labels.occupations.get(c.uri);
+          return [
+            {
+              documentId: doc.id,
+              kind: doc.kind,
+              language,
+              action: c.action,
+              concept: c.concept,
+              uri: c.uri,
+              label: label ?? '',
+              words: t.text.slice(c.start, c.end),
+              sentence: s ? t.text.slice(s.start, s.end).trim() : '',
+              start: c.start,
+              end: c.end,
+              ...(c.horizon && { horizon: c.horizon }),
+              ...(c.polarity && { polarity: c.polarity }),
+              createdAt: c.createdAt,
+            },
+          ];
+        });
+        if (q.format !== 'csv') return { corrections: rows };
+        const columns: (keyof ExportRow & string)[] = [
+          'documentId',
+          'kind',
+          'language',
+          'action',
+          'concept',
+          'uri',
+          'label',
+          'words',
+          'sentence',
+          'start',
+          'end',
+          'horizon',
+          'polarity',
+          'createdAt',
+        ];
+        // a CSV text, which the JSON schema of the answer does not describe
+        return (reply as FastifyReply)
+          .type('text/csv; charset=utf-8')
+          .send(csvDocument(columns, rows, csvDialect(q.locale), [ATTRIBUTION]));
+      },
+    );
+  };
