@@ -19,7 +19,7 @@ export async function presentAnalysis(
   const occupations = analysis.occupations.filter((o) => o.score >= min);
   const labels = await concepts.labelsOf(language, {
     skills: skills.map((s) => s.uri),
-    occupations: occupations.map((o) => o.uri),
+    occupations: [...new Set([...occupations, ...(analysis.occupationMentions ?? [])].map((o) => o.uri))],
     isco: [...new Set(occupations.flatMap((o) => [o.isco.code, ...o.isco.levels.map((l) => l.code)]))],
     sectors: analysis.sectors.map((s) => s.code),
   });
@@ -40,7 +40,9 @@ export async function presentAnalysis(
       },
     })),
     ...(analysis.occupationMentions && {
-      occupationMentions: analysis.occupationMentions.filter((m) => m.score >= min),
+      occupationMentions: analysis.occupationMentions
+        .filter((m) => m.score >= min)
+        .map((m) => ({ ...m, label: labels.occupations.get(m.uri) ?? m.matchedLabel })),
     }),
     sectors: analysis.sectors.map((s) => ({ ...s, label: labels.sectors.get(s.code) ?? s.label })),
     labelLanguage: language,

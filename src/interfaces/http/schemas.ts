@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { Analysis, SkillMention, SkillResult } from '../../domain/analysis.js';
+import { Analysis, OccupationMention, SkillMention, SkillResult } from '../../domain/analysis.js';
 import { Language } from '../../domain/language.js';
 
 export const ErrorResponse = Type.Object(
@@ -84,7 +84,19 @@ export const AnalysisView = Type.Object({
   regions: Type.Optional(analysis.regions),
   placeProblems: Type.Optional(analysis.placeProblems),
   occupations: analysis.occupations,
-  occupationMentions: Type.Optional(analysis.occupationMentions),
+  occupationMentions: Type.Optional(
+    Type.Array(
+      Type.Object({
+        ...OccupationMention.properties,
+        label: Type.Optional(Type.String({ description: 'the occupation’s ESCO preferred label' })),
+      }),
+      {
+        description:
+          "a job ad's own occupation first, then every occupation named in the text in text order, each with its demand signal",
+      },
+    ),
+  ),
+  places: Type.Optional(analysis.places),
   sectors: analysis.sectors,
   corrections: analysis.corrections,
   labelLanguage: Type.Optional(Type.Union([Language], { description: 'the language of the labels in this answer' })),

@@ -33,6 +33,32 @@ export async function api(path, params = {}) {
   return body;
 }
 
+/**
+ * Sends `body` as JSON with `method` and the page's language; the answer's body, or an ApiError with the
+ * status, the message and the field at fault.
+ */
+export async function send(method, path, body, params = {}) {
+  const q = new URLSearchParams({ language: state.lang, ...params });
+  const res = await fetch(`${path}?${q}`, {
+    method,
+    headers: { accept: 'application/json', ...(body && { 'content-type': 'application/json' }), ...authorization() },
+    ...(body && { body: JSON.stringify(body) }),
+  });
+  const answer = res.status === 204 ? {} : await res.json().catch(() => ({}));
+  if (res.status === 401) throw new KeyError(answer.message ?? '401');
+  if (!res.ok) throw new ApiError(res.status, answer.message ?? `${res.status}`, answer.field);
+  return answer;
+}
+
+/** A refusal of the API other than of the key: its status, its message and the field it names. */
+export class ApiError extends Error {
+  constructor(status, message, field) {
+    super(field ? `${message} (${field})` : message);
+    this.status = status;
+    this.field = field;
+  }
+}
+
 /** Every region with its names in the page's language: asked once per language, shared by the region menu and the regions view. */
 const regionLists = new Map();
 export const regionList = () => {

@@ -6,12 +6,13 @@ import { el } from './dom.js';
 import { drilled, openDrill } from './drill.js';
 import { saveState, state, t } from './state.js';
 import { horizons } from './views/horizons.js';
+import { note } from './views/note.js';
 import { overview } from './views/overview.js';
 import { regions } from './views/regions.js';
 import { sources } from './views/sources.js';
 import { trends } from './views/trends.js';
 
-const VIEWS = { overview, trends, regions, horizons, sources };
+const VIEWS = { overview, trends, regions, horizons, sources, note };
 const page = { rerender: () => render() };
 
 function translate() {
@@ -56,7 +57,12 @@ async function render() {
     if (run !== rendering) return;
     status.textContent = '';
   } catch (err) {
-    if (err instanceof KeyError) {
+    if (err instanceof KeyError && err.forbidden && state.view !== 'note') {
+      // a key that may send but not read demand (a contributor's) writes notes
+      state.view = 'note';
+      saveState();
+      if (run === rendering) void render();
+    } else if (err instanceof KeyError) {
       status.textContent = '';
       askForKey(hasKey(), err.forbidden);
     } else {
