@@ -1,5 +1,12 @@
 import { Type, type Static } from 'typebox';
 
+/** A month of the demand's time, as filters and interpretations name it. */
+export const Month = (description: string) =>
+  Type.String({
+    pattern: '^(19|2\\d)\\d{2}-(0[1-9]|1[0-2])(-\\d{2})?$',
+    description: `${description}: YYYY-MM (or a date in that month), years 1900–2999`,
+  });
+
 /** What demand can be grouped by (and split by). */
 export const GROUP_BYS = [
   'skill',

@@ -27,6 +27,7 @@ import { correctionRoutes } from './routes/corrections.js';
 import { demandRoutes } from './routes/demand.js';
 import { documentRoutes } from './routes/documents.js';
 import { healthRoutes } from './routes/health.js';
+import { interpretationRoutes } from './routes/interpretations.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { regionRoutes } from './routes/regions.js';
 import { webRoutes } from './routes/web.js';
@@ -187,6 +188,7 @@ export async function buildApp(input: Omit<AppDeps, 'keys'> & { keys?: KeysRepos
   await app.register(regionRoutes(deps));
   await app.register(conceptRoutes(deps));
   await app.register(catalogueRoutes(deps));
+  await app.register(interpretationRoutes(deps));
   await app.register(adminRoutes(deps));
   await app.register(webRoutes);
   return app;

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type, type Static } from 'typebox';
 import { normalizeText } from '../../../analysis/text.js';
+import { Month } from '../../../domain/demand.js';
 import { DOCUMENT_KINDS } from '../../../domain/document.js';
 import { Language, LANGUAGES } from '../../../domain/language.js';
 import { Horizon, POLARITIES } from '../../../domain/signal.js';
@@ -35,12 +36,6 @@ const RegionParam = (what: string) =>
     maxLength: 60,
     pattern: "^[\\p{L}\\p{N}][\\p{L}\\p{N} .'+-]*$",
     description: `${what}, a municipality number (398), a grouping (ESR2, RG001) or a name in Finnish, Swedish or English (Lahti, Päijät-Häme, ESR+ Itä-Suomi)`,
-  });
-
-const Month = (description: string) =>
-  Type.String({
-    pattern: '^(19|2\\d)\\d{2}-(0[1-9]|1[0-2])(-\\d{2})?$',
-    description: `${description}: YYYY-MM (or a date in that month), years 1900–2999`,
   });
 
 const Filters = {
