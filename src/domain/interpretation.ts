@@ -79,5 +79,6 @@ export const Interpretation = Type.Object({
   replies: Type.Array(InterpretationReply),
   agreements: Type.Array(Type.Object({ organisation: Organisation, at: Type.String({ format: 'date-time' }) })),
   agreed: Type.Boolean({ description: 'true once an organisation other than the author’s agrees' }),
+  agreedByYou: Type.Boolean({ description: 'true when your organisation agrees' }),
 });
 export type Interpretation = Static<typeof Interpretation>;

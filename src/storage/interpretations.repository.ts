@@ -205,6 +205,7 @@ export class InterpretationsRepository {
           })),
         agreements: agreed.map((a) => ({ organisation: a.organisation, at: a.created_at.toISOString() })),
         agreed: agreed.some((a) => a.org_id !== r.org_id),
+        agreedByYou: agreed.some((a) => a.org_id === orgId),
       };
     });
   }

@@ -2,6 +2,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../src/base/paths.js';
 import { startTestService, type TestService } from '../helpers/service.js';
@@ -31,6 +32,7 @@ describe.skipIf(!present)('the knowledge cycle in headless Chromium', () => {
   let base: string;
   let contributorKey = '';
   let analystKey = '';
+  let schoolKey = '';
   let pageErrors: string[] = [];
 
   const newPage = async (key: string): Promise<Page> => {
@@ -62,6 +64,7 @@ describe.skipIf(!present)('the knowledge cycle in headless Chromium', () => {
     s.startWorker();
     contributorKey = (await s.caller('kehitysyhtio', 'contributor')).key;
     analystKey = (await s.caller('maakuntaliitto', 'analyst')).key;
+    schoolKey = (await s.caller('koulutuskeskus', 'analyst')).key;
     await s.app.listen({ port: 0, host: '127.0.0.1' });
     base = `http://127.0.0.1:${(s.app.server.address() as AddressInfo).port}`;
     browser = await chromium.launch({
@@ -141,14 +144,60 @@ describe.skipIf(!present)('the knowledge cycle in headless Chromium', () => {
     expect(keys).toContain(SELL);
     expect(keys).toContain(TECHNIQUES);
     expect(keys).not.toContain(SERVICE);
+    // in the page, for the ESR+ area that holds Lahti, where the analyst writes an interpretation on it
     const analyst = await newPage(analystKey);
-    await analyst.goto(`${base}/`);
+    await analyst.goto(`${base}/?region=ESR2`);
     await analyst.waitForSelector('body[data-ready="true"]');
     const rows = await analyst.$$eval('table[data-table="overview"] tbody tr td:first-child', (tds) =>
       tds.map((td) => td.textContent),
     );
     expect(rows).toContain('myydä tuotteita');
     expect(rows).not.toContain('asiakaspalvelu');
-    await shot(analyst, '4-analyst-counts');
+    await analyst.click('#interpretations details summary');
+    await analyst.fill('#ip-title', 'Myyntitaidot konepajoissa');
+    await analyst.fill('#ip-body', 'Konepajat odottavat myyjiltä tuote-esittelyjä: myyntiosaaminen on uusi tarve.');
+    await analyst.selectOption('#ip-concept', `skill|${SELL}`);
+    await analyst.selectOption('#ip-visibility', 'network');
+    await analyst.click('#ip-save');
+    await analyst.waitForSelector('#interpretation-list article.interpretation');
+    await shot(analyst, '4-interpretation');
+  });
+
+  it('a third organisation agrees, and the brief of the area shows the need and the interpretation, as HTML and PDF', async () => {
+    const school = await newPage(schoolKey);
+    await school.goto(`${base}/?region=ESR2`);
+    await school.waitForSelector('#interpretation-list article.interpretation');
+    await school.click('#interpretation-list article.interpretation button.agree');
+    await school.waitForSelector('#interpretation-list article.interpretation.agreed');
+    await shot(school, '5-agreed');
+
+    for (const [lang, skill, heading] of [
+      ['fi', 'myydä tuotteita', 'Yhteiset tulkinnat'],
+      ['sv', 'sälja produkter', 'Gemensamma tolkningar'],
+    ] as const) {
+      await school.goto(`${base}/?view=brief&region=ESR2&lang=${lang}`);
+      await school.waitForSelector('body[data-ready="true"]');
+      const text = (await school.textContent('#brief')) ?? '';
+      expect(text).toContain(skill);
+      expect(text).toContain(heading);
+      expect(text).toContain('Myyntitaidot konepajoissa');
+      const needs = await school.$$eval('table[data-table="needs-current"] tbody td:first-child', (tds) =>
+        tds.map((td) => td.textContent),
+      );
+      expect(needs).toContain(skill);
+      await shot(school, `6-brief-${lang}`);
+      // the PDF is the page printed: its text has the same need and interpretation
+      const pdf = await school.pdf({ format: 'A4', printBackground: true });
+      const doc = await getDocument({ data: new Uint8Array(pdf), useSystemFonts: true }).promise;
+      let printed = '';
+      for (let n = 1; n <= doc.numPages; n++) {
+        const content = await (await doc.getPage(n)).getTextContent();
+        printed += content.items.map((item) => ('str' in item ? item.str : '')).join(' ');
+      }
+      expect(printed).toContain(skill);
+      expect(printed).toContain('Myyntitaidot konepajoissa');
+      expect(printed).toContain(lang === 'fi' ? 'Euroopan komission ESCO' : 'Europeiska kommissionens ESCO');
+      expect(printed).not.toContain(lang === 'fi' ? 'Tulosta / PDF' : 'Skriv ut / PDF');
+    }
   });
 });

@@ -34,12 +34,12 @@ export async function api(path, params = {}) {
 }
 
 /**
- * Sends `body` as JSON with `method` and the page's language; the answer's body, or an ApiError with the
- * status, the message and the field at fault.
+ * Sends `body` as JSON with `method` and the query `params`; the answer's body, or an ApiError with the status,
+ * the message and the field at fault.
  */
 export async function send(method, path, body, params = {}) {
-  const q = new URLSearchParams({ language: state.lang, ...params });
-  const res = await fetch(`${path}?${q}`, {
+  const q = new URLSearchParams(params);
+  const res = await fetch(`${path}${q.size ? `?${q}` : ''}`, {
     method,
     headers: { accept: 'application/json', ...(body && { 'content-type': 'application/json' }), ...authorization() },
     ...(body && { body: JSON.stringify(body) }),

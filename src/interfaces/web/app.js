@@ -5,6 +5,7 @@ import { loadCharts } from './charts.js';
 import { el } from './dom.js';
 import { drilled, openDrill } from './drill.js';
 import { saveState, state, t } from './state.js';
+import { brief } from './views/brief.js';
 import { horizons } from './views/horizons.js';
 import { note } from './views/note.js';
 import { overview } from './views/overview.js';
@@ -12,7 +13,7 @@ import { regions } from './views/regions.js';
 import { sources } from './views/sources.js';
 import { trends } from './views/trends.js';
 
-const VIEWS = { overview, trends, regions, horizons, sources, note };
+const VIEWS = { overview, trends, regions, horizons, sources, brief, note };
 const page = { rerender: () => render() };
 
 function translate() {

@@ -3,6 +3,7 @@ import { api } from '../api.js';
 import { base, chart, clickable, labelMargin, swatches, withLegend } from '../charts.js';
 import { el, panel, table } from '../dom.js';
 import { drillButton, openDrill } from '../drill.js';
+import { interpretationsPanel } from '../interpretations.js';
 import { filters, fmt, HORIZONS, saveState, state, t } from '../state.js';
 
 /** What the skills are ranked by: the future (1–2 and 3–10 years together) unless one horizon is chosen. */
@@ -105,4 +106,5 @@ export async function horizons({ rerender }) {
     ],
     rows,
   );
+  await interpretationsPanel(rows.map((r) => ({ type: 'skill', key: r.key, label: r.label })));
 }

@@ -2,7 +2,7 @@
 // (remove a concept, add a missing one from the taxonomy, change a horizon or need/surplus) that are saved with it.
 import { api, ApiError, send } from '../api.js';
 import { el, panel } from '../dom.js';
-import { fmt, HORIZONS, t } from '../state.js';
+import { fmt, HORIZONS, state, t } from '../state.js';
 
 const POLARITIES = ['need', 'surplus', 'mention'];
 const PREVIEW_DELAY_MS = 300;
@@ -98,7 +98,7 @@ async function preview() {
       'POST',
       '/v1/analyze',
       { text, ...meta, ...(draft.corrections.length > 0 && { corrections: draft.corrections }) },
-      { minScore: 0 },
+      { minScore: 0, language: state.lang },
     );
     if (run !== previewRun) return;
     draft.preview = answer;
@@ -284,7 +284,9 @@ function addForm() {
     const text = query.value.trim();
     if (!text) return results.replaceChildren();
     const path = type.value === 'skill' ? '/v1/skills' : '/v1/occupations';
-    const found = await send('GET', path, undefined, { text, limit: 8 }).catch(() => ({ items: [] }));
+    const found = await send('GET', path, undefined, { text, limit: 8, language: state.lang }).catch(() => ({
+      items: [],
+    }));
     results.replaceChildren(
       ...found.items.map((c) =>
         el(

@@ -3,15 +3,23 @@ import { api } from '../api.js';
 import { bars, chart } from '../charts.js';
 import { el, panel, perturbedNote, table } from '../dom.js';
 import { drillButton, openDrill } from '../drill.js';
+import { interpretationsPanel } from '../interpretations.js';
 import { filters, fmt, state, t } from '../state.js';
 
 /** The groupings whose rows open a drill-down, and the concept they count. */
 const DRILL_CONCEPT = { skill: 'skill', occupation: 'occupation' };
+/** The groupings whose rows an interpretation can be written on, and the kind of concept they are. */
+const INTERPRETED = { skill: 'skill', skillGroup: 'skill_group', occupation: 'occupation' };
 
 export async function overview() {
   const data = await api('/v1/demand', { ...filters(), groupBy: state.groupBy, limit: 20 });
   const p = panel('overview', `${t('topOf')}: ${t(`g_${state.groupBy}`)}`);
-  if (data.rows.length === 0) return void p.append(el('p', {}, t('noData')));
+  const type = INTERPRETED[state.groupBy];
+  const concepts = type ? data.rows.map((r) => ({ type, key: r.key, label: r.label })) : [];
+  if (data.rows.length === 0) {
+    p.append(el('p', {}, t('noData')));
+    return interpretationsPanel(concepts);
+  }
   const concept = DRILL_CONCEPT[state.groupBy];
   const canDrill = concept !== undefined;
   if (canDrill) p.append(el('p', { class: 'hint' }, t(concept === 'skill' ? 'clickHint' : 'clickHintOccupation')));
@@ -51,4 +59,5 @@ export async function overview() {
     data.rows,
   );
   perturbedNote(p, [...data.rows, data.totals]);
+  await interpretationsPanel(concepts);
 }
