@@ -1,4 +1,5 @@
 import type { Correction, StoredCorrection } from '../domain/correction.js';
+import type { Language } from '../domain/language.js';
 import type { Database } from './database.js';
 
 interface CorrectionRow {
@@ -81,5 +82,20 @@ export class CorrectionsRepository {
       [orgId, limit],
     );
     return rows.map((r) => ({ ...toCorrection(r), documentId: r.document_id }));
+  }
+
+  /** The aliases an operator accepted, oldest first. */
+  async acceptedAliases(): Promise<{ lang: Language; alias: string; uri: string }[]> {
+    return this.db.query('SELECT lang, alias, uri FROM accepted_aliases ORDER BY id');
+  }
+
+  /** Accepts an alias (the analysis reads it when it next loads the taxonomy); false when it was accepted already. */
+  async acceptAlias(alias: { lang: Language; alias: string; uri: string }, by: string): Promise<boolean> {
+    const rows = await this.db.query(
+      `INSERT INTO accepted_aliases (lang, alias, uri, accepted_by) VALUES ($1, $2, $3, $4)
+       ON CONFLICT DO NOTHING RETURNING id`,
+      [alias.lang, alias.alias, alias.uri, by],
+    );
+    return rows.length > 0;
   }
 }

@@ -3,6 +3,7 @@ import type { Logger } from '../base/logger.js';
 import {
   assembleTaxonomy,
   ISCO_GROUP_URI,
+  type Alias,
   type ConceptLabel,
   type TaxonomyData,
   type TaxonomyPart,
@@ -94,7 +95,12 @@ export interface LoadOptions {
   aliasFiles?: string[];
   /** told of alias rows left out */
   log?: Pick<Logger, 'warn'>;
+  /** aliases an operator accepted (read from the database with its taxonomy) */
+  accepted?: Alias[];
 }
+
+/** The file an accepted alias is said to come from (its line is its id). */
+export const ACCEPTED_ALIASES = 'accepted by an operator';
 
 /**
  * Postal locality names (as Posti writes them, upper case) in title case, each with its municipality: only names
@@ -133,10 +139,22 @@ export async function* taxonomyParts(db: Queryable, options: LoadOptions = {}): 
   const version = await activeTaxonomyVersion(db);
   // rows come back untyped: READ's columns are Rows' by construction
   const read: Read = async (table) => (await db.query(READ[table])) as Rows[typeof table];
+  const accepted = await db.query<{ lang: Language; alias: string; uri: string; id: string }>(
+    'SELECT lang, alias, uri, id::text AS id FROM accepted_aliases ORDER BY id',
+  );
   yield* partsOf(
     read,
     version ? { id: version.id, escoVersion: version.escoVersion, contentHash: version.contentHash } : null,
-    options,
+    {
+      ...options,
+      accepted: accepted.map((a) => ({
+        lang: a.lang,
+        alias: a.alias,
+        uri: a.uri,
+        file: ACCEPTED_ALIASES,
+        line: Number(a.id),
+      })),
+    },
   );
 }
 
@@ -288,7 +306,7 @@ async function* partsOf(
   for (const p of problems) options.log?.warn(p, 'alias row skipped');
   yield {
     key: 'aliases',
-    value: aliases.filter((a) => {
+    value: [...aliases, ...(options.accepted ?? [])].filter((a) => {
       if (known.has(a.uri)) return true;
       options.log?.warn(
         { file: a.file, line: a.line, uri: a.uri },

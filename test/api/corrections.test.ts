@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadAnalyzer } from '../../src/analysis/load-analyzer.js';
+import { createLogger } from '../../src/base/logger.js';
 import { enqueueAnalyze } from '../../src/jobs/analyze.queue.js';
+import { loadTaxonomy } from '../../src/taxonomy/load.js';
 import { engines } from '../helpers/context.js';
 import { startTestService, waitFor, type Inject, type TestService } from '../helpers/service.js';
 
@@ -226,5 +229,46 @@ describe.each(engines())('corrections on %s', (engine) => {
     expect(
       (await contributor({ method: 'GET', url: '/v1/corrections' })).json<{ corrections: [] }>().corrections.length,
     ).toBe(4);
+  });
+
+  it('proposes an alias from words added as the same concept in several documents; an accepted one is read', async () => {
+    const operator = (await s.caller('palvelu', 'operator')).inject;
+    await contributor({ method: 'PATCH', url: `/v1/documents/${id}`, payload: { visibility: 'shared' } });
+    const other = 'Asiakkaat arvostavat TUOTE-ESITTELYJÄ. Muuta emme tarvitse.';
+    const saved = await contributor({
+      method: 'POST',
+      url: '/v1/documents',
+      payload: {
+        ...META,
+        text: other,
+        visibility: 'shared',
+        corrections: [{ action: 'add', concept: 'skill', uri: SELL, start: 21, end: 37 }],
+      },
+    });
+    expect(saved.statusCode, saved.body).toBe(202);
+    const proposed = async () =>
+      (await operator({ method: 'GET', url: '/v1/corrections/aliases' })).json<{ proposals: unknown[] }>().proposals;
+    expect(await proposed()).toEqual([
+      { language: 'fi', alias: 'tuote-esittelyjä', concept: 'skill', uri: SELL, label: 'sell products', documents: 2 },
+    ]);
+    expect((await contributor({ method: 'GET', url: '/v1/corrections/aliases' })).statusCode).toBe(403);
+    const accept = (payload: Record<string, string>) =>
+      operator({ method: 'POST', url: '/v1/corrections/aliases', payload });
+    const bad = await accept({ language: 'fi', alias: 'tuote-esittelyjä', uri: `${SELL}x` });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json<{ field: string }>().field).toBe('uri');
+    const ok = await accept({ language: 'fi', alias: 'Tuote-esittelyjä', uri: SELL });
+    expect(ok.statusCode, ok.body).toBe(201);
+    expect(ok.json()).toEqual({ accepted: true });
+    expect((await accept({ language: 'fi', alias: 'tuote-esittelyjä', uri: SELL })).json()).toEqual({
+      accepted: false,
+    });
+    expect(await proposed()).toEqual([]);
+    // the analysis loaded from the database from now on reads it
+    const taxonomy = await loadTaxonomy(s.db);
+    expect(taxonomy.aliases).toContainEqual(expect.objectContaining({ alias: 'tuote-esittelyjä', uri: SELL }));
+    const analyzer = await loadAnalyzer(taxonomy, s.config, createLogger(s.config));
+    const reading = analyzer.analyze({ text: 'Työhön kuuluu tuote-esittelyjä.', language: 'fi', kind: 'job_ad' });
+    expect(reading.mentions.map((m) => m.uri)).toContain(SELL);
   });
 });

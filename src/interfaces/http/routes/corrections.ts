@@ -3,14 +3,14 @@ import type { FastifyReply } from 'fastify';
 import { Type, type Static } from 'typebox';
 import { segmentSentences, normalizeText } from '../../../analysis/text.js';
 import { Correction, CORRECTION_EXAMPLES, StoredCorrection } from '../../../domain/correction.js';
-import type { Language } from '../../../domain/language.js';
+import { LANGUAGES, type Language } from '../../../domain/language.js';
 import { DocumentCorrections } from '../../../jobs/document-corrections.js';
 import { ConceptsRepository } from '../../../storage/concepts.repository.js';
 import { CorrectionsRepository } from '../../../storage/corrections.repository.js';
 import { csvDialect, csvDocument, CSV_LOCALES } from '../../csv.js';
 import { presentAnalysis } from '../analysis-view.js';
 import { ATTRIBUTION } from '../attribution.js';
-import { ANY_ROLE, CONTRIBUTORS, principalOf } from '../auth.js';
+import { ANY_ROLE, CONTRIBUTORS, OPERATORS, principalOf } from '../auth.js';
 import type { AppDeps } from '../deps.js';
 import { sendAnalyzerLoading, sendError } from '../errors.js';
 import { AnalysisView, ErrorResponse, IdParams } from '../schemas.js';
@@ -49,6 +49,15 @@ const ExportRow = Type.Object({
 });
 type ExportRow = Static<typeof ExportRow>;
 
+const AliasProposal = Type.Object({
+  language: Type.Enum([...LANGUAGES]),
+  alias: Type.String({ description: 'the words added, lower case' }),
+  concept: Type.Enum(['skill', 'occupation']),
+  uri: Type.String(),
+  label: Type.String(),
+  documents: Type.Integer({ description: 'how many documents added these words as this concept' }),
+});
+
 const ExportQuery = Type.Object(
   {
     format: Type.Optional(Type.Enum(['json', 'csv'])),
@@ -76,6 +85,54 @@ export const correctionRoutes =
       const outcome = analysis?.corrections;
       const same = outcome && outcome.length === list.length;
       return list.map((c, i) => (same ? { ...c, applied: outcome[i]!.applied } : c));
+    }
+
+    /** The corrections of the documents `orgId` may read, with their words and sentences (at most `limit`). */
+    async function exportRows(orgId: string, limit: number): Promise<ExportRow[]> {
+      const list = await stored.readable(orgId, limit);
+      const docs = new Map(
+        (await documents.getMany([...new Set(list.map((c) => c.documentId))])).map((d) => [d.id, d]),
+      );
+      const analyses = await documents.analysesOf([...docs.keys()]);
+      const labels = await concepts.labelsOf('en', {
+        skills: list.filter((c) => c.concept === 'skill').map((c) => c.uri),
+        occupations: list.filter((c) => c.concept === 'occupation').map((c) => c.uri),
+        isco: [],
+        sectors: [],
+      });
+      const texts = new Map<string, { text: string; sentences: { start: number; end: number }[] }>();
+      const rows: ExportRow[] = list.flatMap((c) => {
+        const doc = docs.get(c.documentId);
+        if (!doc) return [];
+        const language: Language = analyses.get(doc.id)?.language ?? doc.language ?? 'fi';
+        let t = texts.get(doc.id);
+        if (!t) {
+          const text = normalizeText(doc.text);
+          t = { text, sentences: segmentSentences(text, language) };
+          texts.set(doc.id, t);
+        }
+        const s = t.sentences.find((x) => x.start <= c.start && c.start < x.end);
+        const label = c.concept === 'skill' ? labels.skills.get(c.uri)?.label : labels.occupations.get(c.uri);
+        return [
+          {
+            documentId: doc.id,
+            kind: doc.kind,
+            language,
+            action: c.action,
+            concept: c.concept,
+            uri: c.uri,
+            label: label ?? '',
+            words: t.text.slice(c.start, c.end),
+            sentence: s ? t.text.slice(s.start, s.end).trim() : '',
+            start: c.start,
+            end: c.end,
+            ...(c.horizon && { horizon: c.horizon }),
+            ...(c.polarity && { polarity: c.polarity }),
+            createdAt: c.createdAt,
+          },
+        ];
+      });
+      return rows;
     }
 
     app.post(
@@ -183,49 +240,7 @@ export const correctionRoutes =
       },
       async (request, reply) => {
         const q = request.query;
-        const list = await stored.readable(principalOf(request).orgId, q.limit);
-        const docs = new Map(
-          (await documents.getMany([...new Set(list.map((c) => c.documentId))])).map((d) => [d.id, d]),
-        );
-        const analyses = await documents.analysesOf([...docs.keys()]);
-        const labels = await concepts.labelsOf('en', {
-          skills: list.filter((c) => c.concept === 'skill').map((c) => c.uri),
-          occupations: list.filter((c) => c.concept === 'occupation').map((c) => c.uri),
-          isco: [],
-          sectors: [],
-        });
-        const texts = new Map<string, { text: string; sentences: { start: number; end: number }[] }>();
-        const rows: ExportRow[] = list.flatMap((c) => {
-          const doc = docs.get(c.documentId);
-          if (!doc) return [];
-          const language: Language = analyses.get(doc.id)?.language ?? doc.language ?? 'fi';
-          let t = texts.get(doc.id);
-          if (!t) {
-            const text = normalizeText(doc.text);
-            t = { text, sentences: segmentSentences(text, language) };
-            texts.set(doc.id, t);
-          }
-          const s = t.sentences.find((x) => x.start <= c.start && c.start < x.end);
-          const label = c.concept === 'skill' ? labels.skills.get(c.uri)?.label : labels.occupations.get(c.uri);
-          return [
-            {
-              documentId: doc.id,
-              kind: doc.kind,
-              language,
-              action: c.action,
-              concept: c.concept,
-              uri: c.uri,
-              label: label ?? '',
-              words: t.text.slice(c.start, c.end),
-              sentence: s ? t.text.slice(s.start, s.end).trim() : '',
-              start: c.start,
-              end: c.end,
-              ...(c.horizon && { horizon: c.horizon }),
-              ...(c.polarity && { polarity: c.polarity }),
-              createdAt: c.createdAt,
-            },
-          ];
-        });
+        const rows = await exportRows(principalOf(request).orgId, q.limit);
         if (q.format !== 'csv') return { corrections: rows };
         const columns: (keyof ExportRow & string)[] = [
           'documentId',
@@ -249,4 +264,88 @@ export const correctionRoutes =
           .send(csvDocument(columns, rows, csvDialect(q.locale), [ATTRIBUTION]));
       },
     );
+
+    app.get(
+      '/v1/corrections/aliases',
+      {
+        schema: {
+          tags: ['documents'],
+          summary: 'Aliases proposed from the words people repeatedly added as the same concept',
+          description:
+            'Additions of the same words (case and spacing aside) as the same skill or occupation in at least minDocuments documents, from the documents you may read, not yet accepted: for an operator to accept.',
+          querystring: Type.Object(
+            { minDocuments: Type.Integer({ minimum: 1, maximum: 1000, default: 2 }) },
+            { additionalProperties: false },
+          ),
+          response: { 200: Type.Object({ proposals: Type.Array(AliasProposal) }), 400: ErrorResponse },
+        },
+        config: { roles: OPERATORS },
+      },
+      async (request) => {
+        const accepted = new Set(
+          (await stored.acceptedAliases()).map((a) => `${a.lang}\0${aliasKey(a.alias)}\0${a.uri}`),
+        );
+        const proposals = new Map<string, Static<typeof AliasProposal> & { ids: Set<string> }>();
+        for (const r of await exportRows(principalOf(request).orgId, 100_000)) {
+          if (r.action !== 'add' || !aliasKey(r.words)) continue;
+          const key = `${r.language}\0${aliasKey(r.words)}\0${r.uri}`;
+          if (accepted.has(key)) continue;
+          const p = proposals.get(key) ?? {
+            language: r.language as Language,
+            alias: aliasKey(r.words),
+            concept: r.concept as Correction['concept'],
+            uri: r.uri,
+            label: r.label,
+            documents: 0,
+            ids: new Set<string>(),
+          };
+          p.ids.add(r.documentId);
+          p.documents = p.ids.size;
+          proposals.set(key, p);
+        }
+        return {
+          proposals: [...proposals.values()]
+            .filter((p) => p.documents >= request.query.minDocuments)
+            .sort((a, b) => b.documents - a.documents || a.alias.localeCompare(b.alias))
+            .map(({ ids: _ids, ...p }) => p),
+        };
+      },
+    );
+
+    app.post(
+      '/v1/corrections/aliases',
+      {
+        schema: {
+          tags: ['documents'],
+          summary: 'Accept an alias: the analysis reads it from its next start on',
+          body: Type.Object(
+            {
+              language: Type.Enum([...LANGUAGES]),
+              alias: Type.String({ minLength: 1, maxLength: 200, pattern: '\\S' }),
+              uri: Type.String({ minLength: 1, maxLength: 300 }),
+            },
+            { additionalProperties: false },
+          ),
+          response: {
+            201: Type.Object({ accepted: Type.Boolean({ description: 'false when it was accepted already' }) }),
+            400: ErrorResponse,
+          },
+        },
+        config: { roles: OPERATORS },
+      },
+      async (request, reply) => {
+        const { language, alias, uri } = request.body;
+        const known = await concepts.labelsOf('en', { skills: [uri], occupations: [uri], isco: [], sectors: [] });
+        if (!known.skills.has(uri) && !known.occupations.has(uri))
+          return sendError(reply, 400, `the taxonomy has no skill or occupation ${uri}`, 'uri');
+        const accepted = await stored.acceptAlias(
+          { lang: language, alias: aliasKey(alias), uri },
+          principalOf(request).keyId,
+        );
+        return reply.code(201).send({ accepted });
+      },
+    );
   };
+
+/** Words as an alias is kept: lower case, one space between words. */
+const aliasKey = (words: string) => words.normalize('NFC').toLowerCase().replace(/\s+/g, ' ').trim();
