@@ -22,6 +22,7 @@ const SKILL = 'http://data.europa.eu/esco/skill/';
 const SERVICE = `${SKILL}15a33d76-4640-438d-ae64-fdc0c1d3eebc`;
 const SELL = `${SKILL}29a50780-f81b-429c-b410-7f23a492e19d`;
 const TECHNIQUES = `${SKILL}530cb489-d900-46ab-9350-4d50ccd49eea`;
+const FORKLIFT = `${SKILL}28cb374e-6261-4133-8371-f9a5470145da`;
 const NOTE =
   'Tapasimme konepajan johdon. Ensi vuonna tarvitaan viisi hitsaajaa ja hitsaustekniikoiden osaajia. ' +
   'Trukkikortti on eduksi, ja asiakaspalvelu sujuu jo hyvin. Myyjiltä odotetaan tuote-esittelyjä.';
@@ -131,6 +132,20 @@ describe.skipIf(!present)('the knowledge cycle in headless Chromium', () => {
     await page.waitForSelector('#note-status[data-saved]');
     const id = await page.getAttribute('#note-status', 'data-saved');
     await shot(page, '3-saved');
+    // after saving, the note stays open for correction: the forklift licence is a need in 3–10 years
+    await page.waitForSelector(`table[data-table="found"] tr[data-uri="${FORKLIFT}"]`);
+    await page.selectOption(`table[data-table="found"] tr[data-uri="${FORKLIFT}"] td:nth-child(5) select`, 'long');
+    await page.waitForSelector('#corrections li[data-action="change"]');
+    await page.click('#note-save');
+    await page.waitForSelector('#note-status:has-text("Korjaukset tallennettu")');
+    expect(await page.$$eval('#my-notes li', (li) => li.map((l) => l.getAttribute('data-id')))).toEqual([id]);
+    await shot(page, '3b-corrected-after-saving');
+    const later = await s.app.inject({
+      method: 'GET',
+      url: '/v1/demand?groupBy=skill&polarity=any&horizon=long',
+      headers: { authorization: `Bearer ${analystKey}` },
+    });
+    expect(later.json<{ rows: { key: string }[] }>().rows.map((r) => r.key)).toEqual([FORKLIFT]);
 
     // another organisation's analyst counts the corrected reading
     const doc = await s.app.inject({ method: 'GET', url: `/v1/documents/${id}` });

@@ -20,12 +20,32 @@ const draft = {
     visibility: 'private',
     text: '',
   },
+  /** the corrections made, those stored with a saved note carrying their `id` */
   corrections: [],
   preview: undefined,
   /** what the preview was made of: the text and the corrections sent */
   previewed: undefined,
-  saved: undefined,
+  /** the saved note being corrected, and the ids of its stored corrections */
+  documentId: undefined,
+  storedIds: [],
+  /** what the last save said, shown again when the view is drawn anew */
+  said: undefined,
 };
+
+/** A correction as the API takes it: without what storing it added. */
+const plain = ({ action, concept, uri, start, end, horizon, polarity, weight }) => ({
+  action,
+  concept,
+  uri,
+  start,
+  end,
+  ...(horizon && { horizon }),
+  ...(polarity && { polarity }),
+  ...(weight !== undefined && { weight }),
+});
+
+/** The view's own re-render (app.js), after a note is opened or a new one begun. */
+let rerenderView = () => undefined;
 
 let previewRun = 0;
 let timer;
@@ -83,7 +103,7 @@ function shiftCorrections(before, after) {
 async function preview() {
   const run = ++previewRun;
   const text = textOf();
-  const status = document.getElementById('note-status');
+  const status = document.getElementById('preview-status');
   if (!text.trim()) {
     draft.preview = undefined;
     draft.previewed = undefined;
@@ -97,7 +117,7 @@ async function preview() {
     const answer = await send(
       'POST',
       '/v1/analyze',
-      { text, ...meta, ...(draft.corrections.length > 0 && { corrections: draft.corrections }) },
+      { text, ...meta, ...(draft.corrections.length > 0 && { corrections: draft.corrections.map(plain) }) },
       { minScore: 0, language: state.lang },
     );
     if (run !== previewRun) return;
@@ -178,15 +198,14 @@ function correct(correction) {
     c.uri === correction.uri &&
     c.start === correction.start &&
     c.end === correction.end;
-  if (correction.action === 'change') {
-    const earlier = draft.corrections.find((c) => same(c) && c.action !== 'remove');
-    if (earlier) Object.assign(earlier, { ...correction, action: earlier.action });
-    else draft.corrections.push(correction);
-  } else {
-    draft.corrections = draft.corrections.filter((c) => !same(c));
-    draft.corrections.push(correction);
-  }
-  draft.saved = undefined;
+  const earlier = draft.corrections.find((c) => same(c) && c.action !== 'remove');
+  // a stored correction is not edited in place: it is withdrawn and a new one made when the note is saved
+  const merged =
+    correction.action === 'change' && earlier
+      ? { ...plain(earlier), ...correction, action: earlier.action }
+      : correction;
+  draft.corrections = draft.corrections.filter((c) => !same(c));
+  draft.corrections.push(merged);
   void preview();
 }
 
@@ -379,28 +398,102 @@ function showPreview() {
   );
 }
 
-/** Saves the note with its corrections; the answer says whether it was analysed and stored. */
-async function save(form) {
+/** The stored corrections of a saved note, which later corrections are made beside. */
+async function loadSaved(id) {
+  const { corrections } = await send('GET', `/v1/documents/${id}/corrections`);
+  draft.documentId = id;
+  draft.corrections = corrections;
+  draft.storedIds = corrections.map((c) => c.id);
+}
+
+/**
+ * Saves the note with its corrections (analysed at once), or, for a saved note, its corrections: those taken
+ * back are withdrawn, the new ones added. The saved note's corrections are then read back.
+ */
+async function save() {
   const status = document.getElementById('note-status');
-  const text = textOf();
   status.className = '';
   status.textContent = t('saving');
   try {
-    const answer = await send('POST', '/v1/documents', {
-      ...metadata(),
-      ...(employer() && { employer: employer() }),
-      text,
-      visibility: draft.fields.visibility,
-      ...(draft.corrections.length > 0 && { corrections: draft.corrections }),
-    });
-    draft.saved = answer;
-    status.textContent = `${t('savedNote')} (${answer.id})`;
-    status.dataset.saved = answer.id;
-    form.dataset.saved = answer.id;
+    const id = draft.documentId;
+    if (!id) {
+      const answer = await send('POST', '/v1/documents', {
+        ...metadata(),
+        ...(employer() && { employer: employer() }),
+        text: textOf(),
+        visibility: draft.fields.visibility,
+        ...(draft.corrections.length > 0 && { corrections: draft.corrections.map(plain) }),
+      });
+      await loadSaved(answer.id);
+      draft.said = `${t('savedNote')} (${answer.id})`;
+    } else {
+      const kept = new Set(draft.corrections.flatMap((c) => (c.id ? [c.id] : [])));
+      for (const gone of draft.storedIds.filter((c) => !kept.has(c)))
+        await send('DELETE', `/v1/documents/${id}/corrections/${gone}`);
+      const added = draft.corrections.filter((c) => !c.id).map(plain);
+      if (added.length > 0) await send('POST', `/v1/documents/${id}/corrections`, { corrections: added });
+      await loadSaved(id);
+      draft.said = `${t('savedCorrections')} (${id})`;
+    }
+    rerenderView();
   } catch (err) {
     status.className = 'error';
     status.textContent = `${t('error')}: ${err instanceof ApiError ? err.message : String(err)}`;
   }
+}
+
+/** Opens a saved note of the organisation: its fields and text as stored, its corrections to go on from. */
+async function openNote(id) {
+  const doc = await send('GET', `/v1/documents/${id}`);
+  Object.assign(draft.fields, {
+    kind: doc.kind,
+    date: doc.date ?? '',
+    language: doc.language ?? '',
+    employer: doc.employer?.name ?? '',
+    businessId: doc.employer?.businessId ?? '',
+    region: doc.region ?? '',
+    sector: doc.employer?.sector ?? '',
+    visibility: doc.visibility,
+    text: doc.text,
+  });
+  await loadSaved(id);
+  draft.preview = undefined;
+  draft.said = undefined;
+  rerenderView();
+}
+
+/** Begins a new note. */
+function newNote() {
+  Object.assign(draft.fields, { text: '', employer: '', businessId: '', sector: '' });
+  Object.assign(draft, {
+    corrections: [],
+    storedIds: [],
+    documentId: undefined,
+    preview: undefined,
+    said: undefined,
+  });
+  rerenderView();
+}
+
+/** The organisation's latest notes, to open one and correct it after saving. */
+async function myNotes() {
+  const p = panel('my-notes', t('myNotes'));
+  const { items } = await send('GET', '/v1/documents', undefined, { limit: 10 });
+  if (items.length === 0) return void p.append(el('p', { class: 'hint' }, t('noData')));
+  p.append(
+    el(
+      'ul',
+      { class: 'my-notes' },
+      ...items.map((d) =>
+        el(
+          'li',
+          { 'data-id': d.id },
+          `${d.date ? fmt.date(d.date) : fmt.date(d.createdAt)} · ${t(`nk_${d.kind}`)}${d.region ? ` · ${d.region}` : ''}${d.title ? ` · ${d.title}` : ''} · ${t(`vis_${d.visibility}`)} `,
+          el('button', { type: 'button', class: 'link', onclick: () => void openNote(d.id) }, t('openNote')),
+        ),
+      ),
+    ),
+  );
 }
 
 const FIELDS = [
@@ -415,7 +508,9 @@ const FIELDS = [
 ];
 
 /** The note view: the form on the left, the live preview beside it. */
-export async function note() {
+export async function note(page) {
+  rerenderView = () => page.rerender();
+  const saved = draft.documentId !== undefined;
   const form = el('form', { id: 'note-form', class: 'note-form', novalidate: '' });
   for (const [name, type, values, prefix] of FIELDS) {
     const input =
@@ -435,7 +530,6 @@ export async function note() {
     input.value = draft.fields[name];
     input.addEventListener('input', () => {
       draft.fields[name] = input.value;
-      draft.saved = undefined;
       if (name === 'kind' && input.value !== 'meeting_note' && draft.fields.visibility === 'private') {
         // only meeting notes are private unless told otherwise, as the API has it
         draft.fields.visibility = 'shared';
@@ -445,19 +539,30 @@ export async function note() {
     });
     form.append(el('label', { for: `note-${name}` }, el('span', {}, t(`nf_${name}`)), input));
   }
-  const area = el('textarea', { id: 'note-text', name: 'text', rows: 12, required: '', spellcheck: 'true' });
+  const area = el('textarea', {
+    id: 'note-text',
+    name: 'text',
+    rows: 12,
+    required: '',
+    spellcheck: 'true',
+    ...(saved && { readonly: '' }),
+  });
   area.value = draft.fields.text;
   area.addEventListener('input', () => {
     const before = textOf();
     draft.fields.text = area.value;
     shiftCorrections(before, textOf());
-    draft.saved = undefined;
     schedulePreview();
   });
   form.append(
     el('label', { for: 'note-text', class: 'wide' }, el('span', {}, t('nf_text')), area),
     el('datalist', { id: 'note-municipalities' }),
-    el('div', { class: 'wide row' }, el('button', { type: 'submit', id: 'note-save' }, t('saveNote'))),
+    el(
+      'div',
+      { class: 'wide row' },
+      el('button', { type: 'submit', id: 'note-save' }, t(saved ? 'saveCorrections' : 'saveNote')),
+      saved ? el('button', { type: 'button', id: 'note-new', onclick: newNote }, t('newNote')) : null,
+    ),
   );
   form.addEventListener('submit', (e) => {
     e.preventDefault();
@@ -467,12 +572,21 @@ export async function note() {
       status.textContent = t('emptyNote');
       return;
     }
-    void save(form);
+    void save();
   });
-  const write = panel('note', t('noteTitle'));
-  write.append(el('p', { class: 'hint' }, t('noteHint')), form, el('p', { id: 'note-status', role: 'status' }));
+  const write = panel('note', t(saved ? 'savedNoteTitle' : 'noteTitle'));
+  write.append(
+    el('p', { class: 'hint' }, t(saved ? 'savedNoteHint' : 'noteHint')),
+    form,
+    el(
+      'p',
+      { id: 'note-status', role: 'status', ...(draft.said && saved && { 'data-saved': draft.documentId }) },
+      saved ? (draft.said ?? '') : '',
+    ),
+  );
+  if (saved) for (const input of form.querySelectorAll('input, select')) input.disabled = true;
   const shown = panel('note-preview', t('previewTitle'));
-  shown.append(el('div', { id: 'note-preview-body' }), addForm());
+  shown.append(el('p', { id: 'preview-status', role: 'status' }), el('div', { id: 'note-preview-body' }), addForm());
   showPreview();
   // municipalities to choose from, as the region list has them
   api('/v1/regions', { level: 'municipality' })
@@ -481,5 +595,6 @@ export async function note() {
       document.getElementById('note-municipalities')?.replaceChildren(...options);
     })
     .catch(() => undefined);
-  if (draft.fields.text.trim() && !draft.preview) await preview();
+  if (draft.fields.text.trim()) await preview();
+  await myNotes().catch(() => undefined);
 }
