@@ -29,7 +29,7 @@ import { clauseBreaks, CueFinder, isParty, signalAt, type SentenceSignals, type 
 import { normalizeText, segmentSentences, type Sentence } from './text.js';
 
 /** Changes whenever the pipeline's output for the same input can change. Stored with every result. */
-export const PIPELINE_VERSION = 'wording-8';
+export const PIPELINE_VERSION = 'wording-9';
 
 /** Words for people that head no occupation label but count vacancies ("3 henkilöä", "two new employees"). */
 const PERSON_WORDS: Record<Language, string[]> = {

@@ -157,7 +157,8 @@ export class OccupationClassifier {
     return sentences.flatMap((sentence, i) =>
       index
         .match(text, sentence, prepared?.[i])
-        .filter((m) => this.occupations.has(m.uri) || this.groupNames.has(m.uri)),
+        .filter((m) => this.occupations.has(m.uri) || this.groupNames.has(m.uri))
+        .filter((m) => language !== 'sv' || !namesField(m.label, text.slice(m.start, m.end))),
     );
   }
 
@@ -268,4 +269,17 @@ export class OccupationClassifier {
       .map((n) => ({ code: code.slice(0, n), level: n, label: name(code.slice(0, n)) }));
     return { code, label: name(code), levels };
   }
+}
+
+/**
+ * Whether Swedish words name the field rather than the person a one-word occupation label names, though both
+ * stem alike: "matematik" is no "matematiker", "fysiken" no "fysiker", "biologi" no "biolog".
+ */
+export function namesField(label: string, words: string): boolean {
+  const person = label.toLowerCase();
+  const found = words.toLowerCase();
+  if (/\s/.test(person)) return false;
+  if (person.endsWith('iker')) return !found.includes(person.slice(0, -2) + 'er');
+  if (/(log|nom|graf)$/.test(person)) return found.includes(`${person}i`);
+  return false;
 }

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Analyzer } from '../../src/analysis/analyzer.js';
+import { namesField } from '../../src/analysis/occupations.js';
 import { fixtureAnalyzer } from '../helpers/context.js';
 
 const WELDER = 'http://data.europa.eu/esco/occupation/a4e5e2d7-8bbf-4b9e-8b58-8f2f6a2b1111';
@@ -79,5 +80,16 @@ describe('occupation and sector classification', () => {
       code: '25',
       label: 'Manufacture of fabricated metal products',
     });
+  });
+
+  it('tells a Swedish field from the person of a one-word occupation label, though both stem alike', () => {
+    expect(namesField('matematiker', 'matematik')).toBe(true);
+    expect(namesField('fysiker', 'fysiken')).toBe(true);
+    expect(namesField('biolog', 'biologi')).toBe(true);
+    expect(namesField('ekonom', 'ekonomin')).toBe(true);
+    expect(namesField('matematiker', 'matematikerna')).toBe(false);
+    expect(namesField('elektriker', 'elektriker')).toBe(false);
+    expect(namesField('biolog', 'biologer')).toBe(false);
+    expect(namesField('lärare i fysik', 'fysik')).toBe(false);
   });
 });
