@@ -15,6 +15,7 @@ import { calibrateCommand } from './commands/calibrate.js';
 import { classifyCommand } from './commands/classify.js';
 import { evalCommand } from './commands/eval.js';
 import { orgsCommand } from './commands/orgs.js';
+import { statisticsCommand } from './commands/statistics.js';
 import { taxonomyCommand } from './commands/taxonomy.js';
 import { closeOnSignals, startService } from './service.js';
 import { runWorkerProcess } from './worker.js';
@@ -48,6 +49,12 @@ const COMMANDS: { name: string; usage: string; about: string }[] = [
     name: 'taxonomy',
     usage: 'taxonomy import --from <dir>',
     about: 'import ESCO, ISCO-08, TOL 2008 and Finnish regions from the official files in <dir>',
+  },
+  {
+    name: 'statistics',
+    usage: 'statistics import <file>…',
+    about:
+      "import Statistics Finland's employment service statistics (table 12ti: vacancies and jobseekers by\noccupation, region and month) from PxWeb CSV or JSON-stat2 files",
   },
   {
     name: 'eval',
@@ -137,6 +144,8 @@ async function main(argv: string[]): Promise<number> {
       return orgsCommand(config, log, command, rest);
     case 'taxonomy':
       return taxonomyCommand(config, log, rest);
+    case 'statistics':
+      return statisticsCommand(config, log, rest);
     case 'eval':
       return evalCommand(config, log, rest);
     case 'calibrate':

@@ -30,6 +30,7 @@ import { healthRoutes } from './routes/health.js';
 import { interpretationRoutes } from './routes/interpretations.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { regionRoutes } from './routes/regions.js';
+import { statisticsRoutes } from './routes/statistics.js';
 import { webRoutes } from './routes/web.js';
 
 function compilers() {
@@ -189,6 +190,7 @@ export async function buildApp(input: Omit<AppDeps, 'keys'> & { keys?: KeysRepos
   await app.register(conceptRoutes(deps));
   await app.register(catalogueRoutes(deps));
   await app.register(interpretationRoutes(deps));
+  await app.register(statisticsRoutes(deps));
   await app.register(adminRoutes(deps));
   await app.register(webRoutes);
   return app;

@@ -1,0 +1,98 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { Month } from '../../../domain/demand.js';
+import { LANGUAGES } from '../../../domain/language.js';
+import { GROUPING_LEVEL } from '../../../domain/region.js';
+import { OccupationStatisticRow } from '../../../domain/statistics.js';
+import { DemandRepository, UnknownFilterError } from '../../../storage/demand.repository.js';
+import { StatisticsRepository } from '../../../storage/statistics.repository.js';
+import { ANALYSTS } from '../auth.js';
+import type { AppDeps } from '../deps.js';
+import { sendError } from '../errors.js';
+import { ErrorResponse } from '../schemas.js';
+
+/** The licence line the statistics are published under. */
+export const STATISTICS_SOURCE =
+  'Source: Statistics Finland, employment service statistics (StatFin, tyonv), CC BY 4.0; the Ministry of Economic Affairs and Employment';
+
+const Query = Type.Object(
+  {
+    level: Type.Integer({ minimum: 1, maximum: 4, default: 4, description: 'ISCO-08 level: 1–4 digits' }),
+    region: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 200, description: 'a region at any level or a grouping; default FI' }),
+    ),
+    occupation: Type.Optional(Type.String({ pattern: '^\\d{1,4}$', description: 'only this ISCO-08 group' })),
+    from: Type.Optional(Month('first month')),
+    to: Type.Optional(Month('last month: the answer is of the latest month from–to with figures')),
+    lang: Type.Enum([...LANGUAGES], { default: 'fi' }),
+  },
+  { additionalProperties: false },
+);
+
+const monthStart = (v: string | undefined) => (v === undefined ? undefined : `${v.slice(0, 7)}-01`);
+
+/** Official statistics of vacancies and jobseekers by occupation and region (issue 31). */
+export const statisticsRoutes =
+  (deps: AppDeps): FastifyPluginAsyncTypebox =>
+  async (app) => {
+    const statistics = new StatisticsRepository(deps.db);
+    const demand = new DemandRepository(deps.db);
+
+    app.get(
+      '/v1/statistics/occupations',
+      {
+        schema: {
+          tags: ['demand'],
+          summary: 'Open vacancies and unemployed jobseekers per occupation group and region (official statistics)',
+          description: `The employment service statistics imported (skills-radar statistics import): at the end of the latest month from–to with figures, per ISCO-08 group at \`level\`, with vacancies per jobseeker and the change from a year earlier. The keys are those of /v1/demand?groupBy=isco1…isco4, so the two join. ${STATISTICS_SOURCE}.`,
+          querystring: Query,
+          response: {
+            200: Type.Object({
+              region: Type.String(),
+              month: Type.Union([Type.String(), Type.Null()], { description: 'YYYY-MM; null when none has figures' }),
+              rows: Type.Array(OccupationStatisticRow),
+              releases: Type.Array(
+                Type.Object({
+                  file: Type.String(),
+                  title: Type.Union([Type.String(), Type.Null()]),
+                  firstMonth: Type.Union([Type.String(), Type.Null()]),
+                  lastMonth: Type.Union([Type.String(), Type.Null()]),
+                  importedAt: Type.String(),
+                }),
+              ),
+              source: Type.String(),
+            }),
+            400: ErrorResponse,
+          },
+        },
+        config: { roles: ANALYSTS },
+      },
+      async (request, reply) => {
+        const q = request.query;
+        let region: { code: string; level: string };
+        try {
+          region = await demand.resolveRegion(q.region ?? 'FI', 'region');
+        } catch (err) {
+          if (err instanceof UnknownFilterError) return sendError(reply, 400, err.message, err.field);
+          throw err;
+        }
+        if (q.from && q.to && monthStart(q.to)! < monthStart(q.from)!)
+          return sendError(reply, 400, `to (${q.to}) is before from (${q.from})`, 'to');
+        const parts = await statistics.partsOf(region.code, region.level === GROUPING_LEVEL);
+        const found = await statistics.occupations(parts, {
+          level: q.level,
+          from: monthStart(q.from),
+          to: monthStart(q.to),
+          lang: q.lang,
+          isco: q.occupation,
+        });
+        return {
+          region: region.code,
+          month: found?.month ?? null,
+          rows: found?.rows ?? [],
+          releases: await statistics.releases(),
+          source: STATISTICS_SOURCE,
+        };
+      },
+    );
+  };

@@ -1,0 +1,24 @@
+-- Official labour-market statistics beside the text signals (issue 31): open vacancies and unemployed jobseekers at
+-- the end of each month by occupation (ISCO-08) and region, as Statistics Finland publishes them. Each imported
+-- file is a release, found again by its content; a later release's figures replace an earlier one's.
+CREATE TABLE statistics_releases (
+  id           serial PRIMARY KEY,
+  content_hash text NOT NULL UNIQUE,
+  file         text NOT NULL,
+  title        text,
+  figures      int NOT NULL,
+  first_month  date,
+  last_month   date,
+  imported_at  timestamptz NOT NULL DEFAULT now()
+);
+
+CREATE TABLE occupation_statistics (
+  region     text NOT NULL,
+  isco       text NOT NULL,
+  month      date NOT NULL,
+  vacancies  real,
+  jobseekers real,
+  release_id int NOT NULL REFERENCES statistics_releases (id),
+  PRIMARY KEY (region, isco, month)
+);
+CREATE INDEX occupation_statistics_month ON occupation_statistics (month, region);
