@@ -6,6 +6,8 @@ import { parse } from 'csv-parse/sync';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { DemandRow } from '../../src/domain/demand.js';
 import { PROJECT_ROOT } from '../../src/base/paths.js';
+import { StatisticsRepository } from '../../src/storage/statistics.repository.js';
+import { readStatisticsFile } from '../../src/taxonomy/statistics.js';
 import { startTestService, waitFor, type TestService } from '../helpers/service.js';
 
 /**
@@ -421,6 +423,36 @@ describe.skipIf(!present)('the analyst page in headless Chromium', () => {
     const area = await api<{ rows: Row[] }>('/v1/demand?groupBy=skill&limit=20&lang=fi&region=ESR2');
     expect((await tableRows(page, 'overview')).length).toBe(area.rows.length);
     await page.close();
+  });
+
+  it('matching: text signals beside the official statistics per occupation group, equal to the APIs', async () => {
+    await new StatisticsRepository(s.db).importRelease(
+      await readStatisticsFile(join(PROJECT_ROOT, 'test', 'fixtures', 'statistics', '12ti-tyonv.csv')),
+    );
+    const page = await newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(`${base}/?view=matching&region=MK07`);
+    await ready(page);
+    const official = await api<{ rows: { key: string; vacancies: number; jobseekers: number; ratio: number }[] }>(
+      '/v1/statistics/occupations?region=MK07',
+    );
+    const needs = await api<{ rows: { key: string; demand: number }[] }>(
+      '/v1/demand?groupBy=isco4&concept=occupation&region=MK07&horizon=short&limit=1000',
+    );
+    const rows = await page.$$eval('table[data-table="matching"] tbody tr', (trs) =>
+      trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent ?? '')),
+    );
+    const byCode = new Map(rows.map((r) => [r.at(-1), r]));
+    for (const o of official.rows) {
+      const shown = byCode.get(o.key)!;
+      expect(shown.slice(4, 7)).toEqual([fiNumber(o.vacancies, 0), fiNumber(o.jobseekers, 0), fiNumber(o.ratio, 2)]);
+    }
+    for (const n of needs.rows)
+      expect(Number(byCode.get(n.key)![2]!.replace(',', '.'))).toBeGreaterThanOrEqual(n.demand);
+    // welders in Päijät-Häme: 18 vacancies for 72 jobseekers (0.25) and one need in the texts: balance by the rules
+    expect(byCode.get('7212')!.slice(1, 4)).toEqual(['1', '0', '0']);
+    expect(byCode.get('7212')!.at(-2)).toBe('tasapaino');
+    expect(await page.textContent('#statistics-source')).toMatch(/Statistics Finland/);
+    await shot(page, 'matching');
   });
 
   it('lists the sources feeding the platform and the annual calendar, as the API gives them', async () => {

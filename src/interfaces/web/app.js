@@ -7,13 +7,14 @@ import { drilled, openDrill } from './drill.js';
 import { saveState, state, t } from './state.js';
 import { brief } from './views/brief.js';
 import { horizons } from './views/horizons.js';
+import { matching } from './views/matching.js';
 import { note } from './views/note.js';
 import { overview } from './views/overview.js';
 import { regions } from './views/regions.js';
 import { sources } from './views/sources.js';
 import { trends } from './views/trends.js';
 
-const VIEWS = { overview, trends, regions, horizons, sources, brief, note };
+const VIEWS = { overview, trends, regions, horizons, matching, sources, brief, note };
 const page = { rerender: () => render() };
 
 function translate() {
