@@ -61,6 +61,10 @@ export class StatisticsRepository {
           [JSON.stringify(release.rows.slice(i, i + CHUNK)), made!.id],
         );
       }
+      await tx.query(
+        'INSERT INTO statistics_regions (region) SELECT DISTINCT unnest($1::text[]) ON CONFLICT DO NOTHING',
+        [[...new Set(release.rows.map((r) => r.region))]],
+      );
       return { releaseId: made!.id, changed: true, figures: release.rows.length };
     });
   }
@@ -89,35 +93,22 @@ export class StatisticsRepository {
   }
 
   /**
-   * The regions whose figures make up `code`'s: its own where the statistics have them, else its municipalities';
-   * a grouping's members each the same way.
+   * The regions whose figures make up `code`'s: its own where the statistics have them, else its parts' (the
+   * maakunnat of the country, the municipalities of a maakunta), each the same way; a grouping's members too.
    */
   async partsOf(code: string, grouping: boolean): Promise<string[]> {
-    const roots = grouping
-      ? (
-          await this.db.query<{ code: string }>(
-            'SELECT region_code AS code FROM region_grouping_members WHERE grouping_code = $1',
-            [code],
-          )
-        ).map((r) => r.code)
-      : [code];
-    const parts: string[] = [];
-    for (const root of roots) {
-      const own = await this.db.query('SELECT 1 FROM occupation_statistics WHERE region = $1 LIMIT 1', [root]);
-      if (own.length > 0) {
-        parts.push(root);
-        continue;
-      }
-      const inside = await this.db.query<{ code: string }>(
-        `WITH RECURSIVE inside AS (
-           SELECT code, level FROM regions WHERE parent_code = $1
-           UNION SELECT r.code, r.level FROM regions r JOIN inside ON r.parent_code = inside.code
-         ) SELECT code FROM inside WHERE level = 'municipality'`,
-        [root],
-      );
-      parts.push(...inside.map((r) => r.code));
-    }
-    return [...new Set(parts)];
+    const rows = await this.db.query<{ code: string }>(
+      `WITH RECURSIVE walk AS (
+         SELECT r.code, EXISTS (SELECT 1 FROM statistics_regions s WHERE s.region = r.code) AS has
+           FROM (SELECT $1::text AS code WHERE NOT $2
+                 UNION SELECT region_code FROM region_grouping_members WHERE $2 AND grouping_code = $1) r
+         UNION ALL
+         SELECT c.code, EXISTS (SELECT 1 FROM statistics_regions s WHERE s.region = c.code)
+           FROM regions c JOIN walk w ON c.parent_code = w.code WHERE NOT w.has
+       ) SELECT DISTINCT code FROM walk WHERE has ORDER BY code`,
+      [code, grouping],
+    );
+    return rows.map((r) => r.code);
   }
 
   /**
@@ -135,8 +126,12 @@ export class StatisticsRepository {
     },
   ): Promise<{ month: string; rows: OccupationStatisticRow[] } | null> {
     const [latest] = await this.db.query<{ month: string | null }>(
-      `SELECT to_char(max(month), 'YYYY-MM-DD') AS month FROM occupation_statistics
-        WHERE region = ANY($1::text[]) AND ($2::date IS NULL OR month >= $2) AND ($3::date IS NULL OR month <= $3)`,
+      // each region's newest month in the period, one step down the (region, month) index each
+      `SELECT to_char(max(m.month), 'YYYY-MM-DD') AS month
+         FROM unnest($1::text[]) AS r (code),
+         LATERAL (SELECT month FROM occupation_statistics
+                   WHERE region = r.code AND ($2::date IS NULL OR month >= $2) AND ($3::date IS NULL OR month <= $3)
+                   ORDER BY month DESC LIMIT 1) m`,
       [parts, options.from ?? null, options.to ?? null],
     );
     const month = latest?.month;

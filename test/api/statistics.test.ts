@@ -124,6 +124,34 @@ describe.each(engines())('official statistics beside the text signals on %s', (e
     expect(await get('region=Lahti&to=2020-01')).toMatchObject({ month: null, rows: [] });
   });
 
+  it("maps one occupation group's figures across the maakunnat", async () => {
+    const res = await analyst({ method: 'GET', url: '/v1/statistics/regions?occupation=7212&lang=sv' });
+    expect(res.statusCode, res.body).toBe(200);
+    const rows = res.json<{ rows: { key: string; label: string; vacancies: number | null; ratio: number | null }[] }>()
+      .rows;
+    expect(rows.map((r) => r.key)).toEqual(['MK01', 'MK05', 'MK07', 'MK15']);
+    expect(rows.find((r) => r.key === 'MK07')).toMatchObject({
+      label: 'Päijänne-Tavastland',
+      vacancies: 18,
+      ratio: 0.25,
+    });
+    expect(rows.find((r) => r.key === 'MK05')).toMatchObject({ vacancies: 5 });
+    expect(rows.find((r) => r.key === 'MK01')).toMatchObject({ vacancies: null, ratio: null });
+    const bad = await analyst({ method: 'GET', url: '/v1/statistics/regions?occupation=welder' });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json<{ field: string }>().field).toBe('occupation');
+  });
+
+  it("answers for the country from its maakunnat's figures when a release has none of the whole country", async () => {
+    await s.db.query(`DELETE FROM occupation_statistics WHERE region = 'FI'`);
+    await s.db.query(`DELETE FROM statistics_regions WHERE region = 'FI'`);
+    // Päijät-Häme's own figures and Kanta-Häme's from Hämeenlinna, as for the ESR+ area that holds both
+    expect((await get('region=FI')).rows.find((r) => r.key === '7212')).toMatchObject({
+      jobseekers: 90,
+      vacancies: 23,
+    });
+  });
+
   it('refuses an unknown region, a period ending before it starts and a level outside 1–4, naming the field', async () => {
     for (const [query, field] of [
       ['region=Atlantis', 'region'],

@@ -452,6 +452,21 @@ describe.skipIf(!present)('the analyst page in headless Chromium', () => {
     expect(byCode.get('7212')!.slice(1, 4)).toEqual(['1', '0', '0']);
     expect(byCode.get('7212')!.at(-2)).toBe('tasapaino');
     expect(await page.textContent('#statistics-source')).toMatch(/Statistics Finland/);
+    // the tension of one occupation group across the regions, on the map and in its table, as the API gives it
+    await page.selectOption('#map-occupation', '7212');
+    await page.waitForSelector('[data-chart="tension"] svg');
+    const regions = await api<{ rows: { key: string; vacancies: number | null; jobseekers: number | null }[] }>(
+      '/v1/statistics/regions?occupation=7212',
+    );
+    const tension = await tableRows(page, 'tension');
+    expect(tension.map((r) => [r.at(-1), r[1], r[2]])).toEqual(
+      regions.rows.map((r) => [
+        r.key,
+        r.vacancies === null ? '–' : fiNumber(r.vacancies, 0),
+        r.jobseekers === null ? '–' : fiNumber(r.jobseekers, 0),
+      ]),
+    );
+    expect(tension.find((r) => r.at(-1) === 'MK07')!.slice(1, 4)).toEqual(['18', '72', '0,25']);
     await shot(page, 'matching');
   });
 

@@ -207,6 +207,7 @@ export const T = {
     withdrawAgreement: 'Peru yhtyminen',
     reply: 'Vastaa',
     matching: 'Kohtaanto',
+    tensionTitle: 'Avoimet työpaikat työnhakijaa kohden maakunnittain',
     matchingTitle: 'Kohtaanto: tekstien tarpeet ja viralliset tilastot ammattiryhmittäin',
     matchingHint:
       'Tulkinta: vähintään 0,5 avointa työpaikkaa työtöntä työnhakijaa kohden tai tekstien pelkät tarpeet (vähintään kolme) = pula; alle 0,1 tai tekstien ylitarjonta tarpeita suurempi = ylitarjonta; muuten tasapaino.',
@@ -448,6 +449,7 @@ export const T = {
     withdrawAgreement: 'Återkalla',
     reply: 'Svara',
     matching: 'Matchning',
+    tensionTitle: 'Lediga platser per arbetssökande per landskap',
     matchingTitle: 'Matchning: textens behov och officiell statistik per yrkesgrupp',
     matchingHint:
       'Tolkning: minst 0,5 lediga platser per arbetslös arbetssökande eller bara behov i texterna (minst tre) = brist; under 0,1 eller fler överskott än behov i texterna = överskott; annars balans.',
@@ -689,6 +691,7 @@ export const T = {
     withdrawAgreement: 'Withdraw agreement',
     reply: 'Reply',
     matching: 'Matching',
+    tensionTitle: 'Open vacancies per jobseeker by region',
     matchingTitle: 'Matching: needs in the texts and official statistics per occupation group',
     matchingHint:
       'Reading: at least 0.5 open vacancies per unemployed jobseeker, or texts naming only needs (three or more) = shortage; under 0.1, or more surpluses than needs in the texts = surplus; otherwise balance.',

@@ -21,4 +21,8 @@ CREATE TABLE occupation_statistics (
   release_id int NOT NULL REFERENCES statistics_releases (id),
   PRIMARY KEY (region, isco, month)
 );
-CREATE INDEX occupation_statistics_month ON occupation_statistics (month, region);
+-- a region's months, newest first: the latest month of a period is one index step per region
+CREATE INDEX occupation_statistics_region_month ON occupation_statistics (region, month);
+
+-- the regions that have figures: which parts a region's figures are summed from is read here, not from the figures
+CREATE TABLE statistics_regions (region text PRIMARY KEY);

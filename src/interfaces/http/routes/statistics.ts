@@ -95,4 +95,71 @@ export const statisticsRoutes =
         };
       },
     );
+
+    app.get(
+      '/v1/statistics/regions',
+      {
+        schema: {
+          tags: ['demand'],
+          summary: "One occupation group's vacancies and jobseekers in each of the 19 regions (maakunnat)",
+          description: `For a map of where an occupation is scarce: per maakunta, its figures of the latest month from–to with figures (its own, else its municipalities'), with vacancies per jobseeker. ${STATISTICS_SOURCE}.`,
+          querystring: Type.Object(
+            {
+              occupation: Type.String({ pattern: '^\\d{1,4}$', description: 'an ISCO-08 group, 1–4 digits' }),
+              from: Type.Optional(Month('first month')),
+              to: Type.Optional(Month('last month')),
+              lang: Type.Enum([...LANGUAGES], { default: 'fi' }),
+            },
+            { additionalProperties: false },
+          ),
+          response: {
+            200: Type.Object({
+              occupation: Type.String(),
+              rows: Type.Array(
+                Type.Object({
+                  key: Type.String({ description: 'the maakunta code: the key of /v1/demand?groupBy=maakunta' }),
+                  label: Type.String(),
+                  month: Type.Union([Type.String(), Type.Null()]),
+                  vacancies: Type.Union([Type.Number(), Type.Null()]),
+                  jobseekers: Type.Union([Type.Number(), Type.Null()]),
+                  ratio: Type.Union([Type.Number(), Type.Null()]),
+                }),
+              ),
+              source: Type.String(),
+            }),
+            400: ErrorResponse,
+          },
+        },
+        config: { roles: ANALYSTS },
+      },
+      async (request, reply) => {
+        const q = request.query;
+        if (q.from && q.to && monthStart(q.to)! < monthStart(q.from)!)
+          return sendError(reply, 400, `to (${q.to}) is before from (${q.from})`, 'to');
+        const maakunnat = await deps.db.query<{ code: string; name: string }>(
+          `SELECT code, COALESCE(name_${q.lang}, name_fi) AS name FROM regions
+            WHERE level = 'maakunta' AND valid_to IS NULL ORDER BY code`,
+        );
+        const rows = [];
+        for (const m of maakunnat) {
+          const found = await statistics.occupations(await statistics.partsOf(m.code, false), {
+            level: q.occupation.length,
+            from: monthStart(q.from),
+            to: monthStart(q.to),
+            lang: q.lang,
+            isco: q.occupation,
+          });
+          const row = found?.rows[0];
+          rows.push({
+            key: m.code,
+            label: m.name,
+            month: row ? found.month : null,
+            vacancies: row?.vacancies ?? null,
+            jobseekers: row?.jobseekers ?? null,
+            ratio: row?.ratio ?? null,
+          });
+        }
+        return { occupation: q.occupation, rows, source: STATISTICS_SOURCE };
+      },
+    );
   };

@@ -4,6 +4,7 @@
 import { api, nameOf, regionList } from '../api.js';
 import { el, panel } from '../dom.js';
 import { fmt, HORIZONS, state, t } from '../state.js';
+import { byReading, matchingRows } from './matching.js';
 
 const TOP = 10;
 
@@ -51,7 +52,7 @@ const demandColumns = () => [
 export async function brief() {
   const { from, to } = period();
   const where = { ...(state.region && { region: state.region }), from, to };
-  const [needs, shortage, surplus, emerging, agreed, sources, regions] = await Promise.all([
+  const [needs, shortage, surplus, emerging, agreed, sources, regions, matched] = await Promise.all([
     Promise.all(HORIZONS.map((horizon) => api('/v1/demand', { ...where, horizon, groupBy: 'skill', limit: TOP }))),
     api('/v1/demand', { ...where, groupBy: 'occupation', concept: 'occupation', limit: TOP }),
     api('/v1/demand', { ...where, groupBy: 'occupation', concept: 'occupation', polarity: 'surplus', limit: TOP }),
@@ -59,6 +60,7 @@ export async function brief() {
     api('/v1/interpretations', { ...where, agreed: true }),
     api('/v1/sources'),
     regionList(),
+    matchingRows(where),
   ]);
   const regionName = state.region ? nameOf(regions, state.region) : t('wholeCountry');
   const p = panel('brief', `${t('briefTitle')}: ${regionName}`);
@@ -98,6 +100,30 @@ export async function brief() {
       el('div', {}, el('h4', {}, t('briefShortage')), printTable('shortage', demandColumns(), shortage.rows)),
       el('div', {}, el('h4', {}, t('briefSurplus')), printTable('surplus', demandColumns(), surplus.rows)),
     ),
+  );
+  section(
+    'matching',
+    t('matching'),
+    matched.month
+      ? el('p', { class: 'hint' }, `${t('statisticsMonth')}: ${fmt.month(`${matched.month}-01`)}. ${t('matchingHint')}`)
+      : el('p', { class: 'hint' }, t('noStatistics')),
+    printTable(
+      'brief-matching',
+      [
+        { key: 'label', title: t('name') },
+        { key: 'needNow', title: t('needNow'), num: true, format: fmt.num },
+        { key: 'needAhead', title: t('needAhead'), num: true, format: fmt.num },
+        { key: 'vacancies', title: t('vacancies'), num: true, format: fmt.int },
+        { key: 'jobseekers', title: t('jobseekers'), num: true, format: fmt.int },
+        { key: 'ratio', title: t('ratio'), num: true, format: fmt.dec },
+        { key: 'reading', title: t('reading'), format: (v) => t(`rd_${v}`) },
+      ],
+      matched.list
+        .filter((r) => r.reading !== 'unknown')
+        .sort(byReading)
+        .slice(0, 15),
+    ),
+    ...(matched.month ? [el('p', { class: 'hint' }, matched.source)] : []),
   );
   section(
     'emerging',

@@ -1,6 +1,7 @@
 // Matching (kohtaanto): per occupation group in the region, what the texts say (needs and surpluses now and ahead)
 // beside the official statistics (open vacancies, unemployed jobseekers, their trend), with a plain reading.
-import { api } from '../api.js';
+import { api, authorization } from '../api.js';
+import { base, chart } from '../charts.js';
 import { el, panel, table } from '../dom.js';
 import { drillButton } from '../drill.js';
 import { filters, fmt, saveState, state, t } from '../state.js';
@@ -21,9 +22,11 @@ export function readingOf(row) {
 
 const READINGS = ['shortage', 'balance', 'surplus', 'unknown'];
 
-export async function matching({ rerender }) {
-  const { horizon, ...where } = filters();
-  void horizon; // the view shows every horizon side by side
+/**
+ * Per ISCO-08 unit group in the filters' region and period: the texts' needs now and ahead and surpluses, the
+ * official figures of the latest month, and the reading; with the statistics' month and source line.
+ */
+export async function matchingRows(where) {
   const text = (polarity, h) =>
     api('/v1/demand', {
       ...where,
@@ -40,9 +43,9 @@ export async function matching({ rerender }) {
     text('surplus'),
     api('/v1/statistics/occupations', {
       level: 4,
-      ...(state.region && { region: state.region }),
-      ...(state.from && { from: state.from }),
-      ...(state.to && { to: state.to }),
+      ...(where.region && { region: where.region }),
+      ...(where.from && { from: where.from }),
+      ...(where.to && { to: where.to }),
     }),
   ]);
   const rows = new Map();
@@ -71,10 +74,24 @@ export async function matching({ rerender }) {
       ratio: s.ratio,
       vacanciesChange: s.vacanciesChange,
     });
-  const list = [...rows.values()].map((r) => ({ ...r, reading: readingOf(r) }));
+  return {
+    list: [...rows.values()].map((r) => ({ ...r, reading: readingOf(r) })),
+    month: official.month,
+    source: official.source,
+  };
+}
+
+/** The readings in the order the view and the brief list them. */
+export const byReading = (a, b) =>
+  READINGS.indexOf(a.reading) - READINGS.indexOf(b.reading) || (b.ratio ?? -1) - (a.ratio ?? -1);
+
+export async function matching({ rerender }) {
+  const { horizon, ...where } = filters();
+  void horizon; // the view shows every horizon side by side
+  const { list, month, source } = await matchingRows(where);
   const by = state.sortBy ?? 'reading';
   const order = {
-    reading: (a, b) => READINGS.indexOf(a.reading) - READINGS.indexOf(b.reading) || (b.ratio ?? -1) - (a.ratio ?? -1),
+    reading: byReading,
     ratio: (a, b) => (b.ratio ?? -1) - (a.ratio ?? -1),
     needs: (a, b) => b.needNow + b.needAhead - (a.needNow + a.needAhead),
     vacancies: (a, b) => (b.vacancies ?? -1) - (a.vacancies ?? -1),
@@ -87,7 +104,7 @@ export async function matching({ rerender }) {
     el(
       'p',
       { class: 'hint', id: 'statistics-month' },
-      official.month ? `${t('statisticsMonth')}: ${fmt.month(`${official.month}-01`)}` : t('noStatistics'),
+      month ? `${t('statisticsMonth')}: ${fmt.month(`${month}-01`)}` : t('noStatistics'),
     ),
   );
   const sort = el(
@@ -125,5 +142,78 @@ export async function matching({ rerender }) {
     ],
     list,
   );
-  p.append(el('p', { class: 'hint', id: 'statistics-source' }, official.source));
+  p.append(el('p', { class: 'hint', id: 'statistics-source' }, source));
+  await tensionMap(list, where, rerender);
+}
+
+/** One occupation group's vacancies per jobseeker across the 19 regions, on the map and in a table. */
+async function tensionMap(list, where, rerender) {
+  const candidates = list.filter((r) => r.vacancies !== null);
+  if (candidates.length === 0) return;
+  const chosen = candidates.find((r) => r.key === state.mapOccupation) ?? [...candidates].sort(byReading)[0];
+  const [geo, answer] = await Promise.all([
+    fetch('/v1/geo/regions?crs=EPSG:3067', { headers: authorization() }).then((r) => (r.ok ? r.json() : null)),
+    api('/v1/statistics/regions', {
+      occupation: chosen.key,
+      ...(where.from && { from: where.from }),
+      ...(where.to && { to: where.to }),
+    }),
+  ]);
+  const p = panel('tension-map', `${t('tensionTitle')}: ${chosen.label}`);
+  const select = el(
+    'select',
+    { id: 'map-occupation' },
+    ...candidates.map((r) => el('option', { value: r.key }, `${r.key} ${r.label}`)),
+  );
+  select.value = chosen.key;
+  select.addEventListener('change', () => {
+    state.mapOccupation = select.value;
+    saveState();
+    rerender();
+  });
+  p.append(el('label', { class: 'inline' }, `${t('g_occupation')} `, select));
+  if (geo) {
+    const values = new Map(answer.rows.map((r) => [r.key, r]));
+    const feature = Object.keys(geo.objects)[0];
+    const shapes = Plot.feature(geo, geo.objects[feature]).features.map((f) => {
+      const code = `MK${f.properties.maakunta}`;
+      const r = values.get(code);
+      return { ...f, code, name: r?.label ?? code, ratio: r?.ratio ?? null };
+    });
+    const shape = { type: 'FeatureCollection', features: shapes };
+    await chart(p, 'tension', (width) =>
+      Plot.plot({
+        ...base(Math.min(width, 560)),
+        height: 460,
+        margin: 10,
+        projection: { type: 'reflect-y', domain: shape },
+        color: { type: 'linear', scheme: 'reds', label: t('ratio'), legend: true, tickFormat: fmt.dec, zero: true },
+        marks: [
+          Plot.geo(
+            shapes,
+            Plot.centroid({
+              fill: 'ratio',
+              stroke: '#fff',
+              strokeWidth: 0.7,
+              ariaLabel: (f) => `${t('region')}: ${f.name}; ${t('ratio')}: ${fmt.dec(f.ratio)}`,
+              channels: { [t('region')]: 'name' },
+              tip: { format: { x: false, y: false, fill: fmt.dec } },
+            }),
+          ),
+        ],
+      }),
+    );
+  }
+  table(
+    p,
+    'tension',
+    [
+      { key: 'label', title: t('region') },
+      { key: 'vacancies', title: t('vacancies'), num: true, format: fmt.int },
+      { key: 'jobseekers', title: t('jobseekers'), num: true, format: fmt.int },
+      { key: 'ratio', title: t('ratio'), num: true, format: fmt.dec },
+      { key: 'key', title: t('colCode') },
+    ],
+    answer.rows,
+  );
 }
