@@ -13,9 +13,9 @@ import { parseArgs } from 'node:util';
 import type { GroupBy } from '../src/domain/demand.js';
 import { DemandRepository, type DemandFilters } from '../src/storage/demand.repository.js';
 import { PROJECT_ROOT } from '../src/base/paths.js';
-import { openDatabase, type Database } from '../src/storage/database.js';
-import { postgresAvailable, startPostgres, type TestServer } from '../test/helpers/servers.js';
+import type { Database } from '../src/storage/database.js';
 import { benchKeys, seedDemand } from './seed-demand.js';
+import { onEachEngine } from './bench-engines.js';
 import { quantile } from './bench-stats.js';
 
 const { values } = parseArgs({
@@ -126,30 +126,14 @@ async function measure(engine: string, db: Database): Promise<void> {
 }
 
 console.log(`taxonomy: ${taxonomy}; target ${target} mentions`);
-for (const engine of values.engines.split(',')) {
-  let server: TestServer | undefined;
-  let url = process.env.DATABASE_URL;
-  if (engine === 'postgres' && !url) {
-    if (!postgresAvailable()) {
-      console.log('\npostgres: SKIPPED (no DATABASE_URL and no initdb/pg_ctl)');
-      continue;
-    }
-    server = await startPostgres();
-    url = server.url;
-  }
-  const db = await openDatabase(engine === 'postgres' ? { url } : {});
-  try {
-    console.log(`\n${engine}: loading`);
-    await seedDemand(db, {
-      taxonomy,
-      mentions: target,
-      baseDocs: Number(values['base-docs']),
-      keys: await benchKeys(),
-    });
-    await measure(engine, db);
-  } finally {
-    await db.close();
-    await server?.stop();
-  }
-}
+await onEachEngine(values.engines.split(','), async (engine, db) => {
+  console.log(`\n${engine}: loading`);
+  await seedDemand(db, {
+    taxonomy,
+    mentions: target,
+    baseDocs: Number(values['base-docs']),
+    keys: await benchKeys(),
+  });
+  await measure(engine, db);
+});
 console.log(`\npeak RSS: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);

@@ -9,10 +9,10 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { PROJECT_ROOT } from '../src/base/paths.js';
-import { openDatabase, type Database } from '../src/storage/database.js';
+import type { Database } from '../src/storage/database.js';
 import { DemandRepository, type DemandFilters } from '../src/storage/demand.repository.js';
 import { StatisticsRepository } from '../src/storage/statistics.repository.js';
-import { postgresAvailable, startPostgres, type TestServer } from '../test/helpers/servers.js';
+import { onEachEngine } from './bench-engines.js';
 import { quantile } from './bench-stats.js';
 import { benchKeys, seedDemand } from './seed-demand.js';
 
@@ -109,34 +109,18 @@ async function measure(engine: string, db: Database): Promise<void> {
 }
 
 console.log(`taxonomy: ${taxonomy}; target ${values.mentions} mentions`);
-for (const engine of values.engines.split(',')) {
-  let server: TestServer | undefined;
-  let url = process.env.DATABASE_URL;
-  if (engine === 'postgres' && !url) {
-    if (!postgresAvailable()) {
-      console.log('\npostgres: SKIPPED (no DATABASE_URL and no initdb/pg_ctl)');
-      continue;
-    }
-    server = await startPostgres();
-    url = server.url;
-  }
-  const db = await openDatabase(engine === 'postgres' ? { url } : {});
-  try {
-    console.log(`\n${engine}: loading`);
-    await seedDemand(db, {
-      taxonomy,
-      mentions: Number(values.mentions),
-      baseDocs: Number(values['base-docs']),
-      keys: await benchKeys(),
-    });
-    const t = performance.now();
-    const figures = await seedStatistics(db);
-    await db.query('ANALYZE occupation_statistics');
-    console.log(`  ${figures} statistics figures in ${((performance.now() - t) / 1000).toFixed(0)} s`);
-    await measure(engine, db);
-  } finally {
-    await db.close();
-    await server?.stop();
-  }
-}
+await onEachEngine(values.engines.split(','), async (engine, db) => {
+  console.log(`\n${engine}: loading`);
+  await seedDemand(db, {
+    taxonomy,
+    mentions: Number(values.mentions),
+    baseDocs: Number(values['base-docs']),
+    keys: await benchKeys(),
+  });
+  const t = performance.now();
+  const figures = await seedStatistics(db);
+  await db.query('ANALYZE occupation_statistics');
+  console.log(`  ${figures} statistics figures in ${((performance.now() - t) / 1000).toFixed(0)} s`);
+  await measure(engine, db);
+});
 console.log(`\npeak RSS: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);

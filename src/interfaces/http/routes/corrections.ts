@@ -79,6 +79,20 @@ export const correctionRoutes =
     const corrector = new DocumentCorrections(documents, stored, concepts);
     const analysisService = () => analyzer.interactive ?? analyzer.current;
 
+    /**
+     * The document of `orgId` to correct, analysed, and the analysis to correct it with; otherwise the refusal
+     * sent (404 another's or none, 409 not analysed yet, 503 the taxonomy loading).
+     */
+    async function correctable(id: string, orgId: string, reply: FastifyReply) {
+      const doc = await documents.get(id);
+      if (!doc || doc.orgId !== orgId) return reply.code(404).send(notFound(id));
+      if (doc.status !== 'done')
+        return sendError(reply, 409, `the document is ${doc.status}: correct it once it is analysed`, 'id');
+      const service = analysisService();
+      if (!service) return sendAnalyzerLoading(reply);
+      return { doc, service };
+    }
+
     /** The document's corrections with whether its latest analysis applied each. */
     async function correctionsWithOutcome(id: string) {
       const [list, analysis] = await Promise.all([stored.of(id), documents.analysisOf(id)]);
@@ -158,13 +172,9 @@ export const correctionRoutes =
       async (request, reply) => {
         const { id } = request.params;
         const principal = principalOf(request);
-        const doc = await documents.get(id);
-        if (!doc || doc.orgId !== principal.orgId) return reply.code(404).send(notFound(id));
-        if (doc.status !== 'done')
-          return sendError(reply, 409, `the document is ${doc.status}: correct it once it is analysed`, 'id');
-        const service = analysisService();
-        if (!service) return sendAnalyzerLoading(reply);
-        const { analysis } = await corrector.add(service, doc, principal, request.body.corrections);
+        const ready = await correctable(id, principal.orgId, reply);
+        if (!('doc' in ready)) return ready;
+        const { analysis } = await corrector.add(ready.service, ready.doc, principal, request.body.corrections);
         return {
           corrections: await correctionsWithOutcome(id),
           analysis: await presentAnalysis(analysis, { minScore: 0 }, concepts),
@@ -213,14 +223,9 @@ export const correctionRoutes =
       },
       async (request, reply) => {
         const { id, correctionId } = request.params;
-        const principal = principalOf(request);
-        const doc = await documents.get(id);
-        if (!doc || doc.orgId !== principal.orgId) return reply.code(404).send(notFound(id));
-        if (doc.status !== 'done')
-          return sendError(reply, 409, `the document is ${doc.status}: withdraw corrections once it is analysed`, 'id');
-        const service = analysisService();
-        if (!service) return sendAnalyzerLoading(reply);
-        if (!(await corrector.withdraw(service, doc, correctionId)))
+        const ready = await correctable(id, principalOf(request).orgId, reply);
+        if (!('doc' in ready)) return ready;
+        if (!(await corrector.withdraw(ready.service, ready.doc, correctionId)))
           return sendError(reply, 404, `document ${id} has no correction ${correctionId}`, 'correctionId');
         return reply.code(204).send(null);
       },
