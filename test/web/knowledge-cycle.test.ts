@@ -138,6 +138,8 @@ describe.skipIf(!present)('the knowledge cycle in headless Chromium', () => {
     await page.waitForSelector('#corrections li[data-action="change"]');
     await page.click('#note-save');
     await page.waitForSelector('#note-status:has-text("Korjaukset tallennettu")');
+    // the organisation's notes are listed once the view's preview is drawn again
+    await page.waitForSelector('#my-notes li');
     expect(await page.$$eval('#my-notes li', (li) => li.map((l) => l.getAttribute('data-id')))).toEqual([id]);
     await shot(page, '3b-corrected-after-saving');
     const later = await s.app.inject({
