@@ -14,8 +14,8 @@ import { fork } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { chromium } from 'playwright-core';
 import { PROJECT_ROOT } from '../src/base/paths.js';
+import { CHROMIUM, chromiumPresent, launchChromium } from '../test/helpers/browser.js';
 import { busyShare, cpuTimes, quantile } from './bench-stats.js';
 
 const { values } = parseArgs({
@@ -29,8 +29,7 @@ const { values } = parseArgs({
     screenshots: { type: 'string' },
   },
 });
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-if (!existsSync(CHROMIUM)) {
+if (!chromiumPresent) {
   console.log(`bench:page needs Chromium at ${CHROMIUM} (apt-get install chromium)`);
   process.exit(2);
 }
@@ -55,10 +54,7 @@ const ask = <T>(message?: string) =>
     if (message) server.send(message);
   });
 const { base, key } = await ask<{ base: string; key: string }>();
-const browser = await chromium.launch({
-  executablePath: CHROMIUM,
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-});
+const browser = await launchChromium();
 
 const VIEWS: [string, string][] = values.view
   ? [[values.view, values.view]]

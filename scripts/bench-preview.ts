@@ -10,9 +10,9 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { chromium } from 'playwright-core';
 import { PROJECT_ROOT } from '../src/base/paths.js';
 import { runCli } from '../test/helpers/processes.js';
+import { launchChromium } from '../test/helpers/browser.js';
 import { quantile } from './bench-stats.js';
 
 const { values } = parseArgs({
@@ -108,10 +108,7 @@ try {
     if (((await res.json()) as { total: number }).total >= stored.length) break;
     await new Promise((r) => setTimeout(r, 500));
   }
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
+  const browser = await launchChromium();
   try {
     const page = await browser.newPage();
     await page.addInitScript(`localStorage.setItem('radar.apiKey', ${JSON.stringify(key)})`);

@@ -7,6 +7,20 @@ export const Month = (description: string) =>
     description: `${description}: YYYY-MM (or a date in that month), years 1900–2999`,
   });
 
+/** The first day of the month of YYYY-MM or YYYY-MM-DD. */
+export function monthStart(v: string): string;
+export function monthStart(v: string | undefined): string | undefined;
+export function monthStart(v: string | undefined): string | undefined {
+  return v === undefined ? undefined : `${v.slice(0, 7)}-01`;
+}
+
+/** YYYY-MM-01 moved by `months`. */
+export function addMonths(month: string, months: number): string {
+  const [y, m] = month.split('-').map(Number) as [number, number];
+  const index = y * 12 + (m - 1) + months;
+  return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}-01`;
+}
+
 /** What demand can be grouped by (and split by). */
 export const GROUP_BYS = [
   'skill',

@@ -1,3 +1,4 @@
+import { addMonths } from '../domain/demand.js';
 import type { Language } from '../domain/language.js';
 import type { OccupationStatistic, OccupationStatisticRow } from '../domain/statistics.js';
 import type { Database } from './database.js';
@@ -11,13 +12,6 @@ export interface StatisticsImport {
 
 /** Figures written per statement. */
 const CHUNK = 5_000;
-
-/** The first day of the month `months` after `month` (YYYY-MM-01). */
-export function addMonths(month: string, months: number): string {
-  const d = new Date(`${month}T00:00:00Z`);
-  d.setUTCMonth(d.getUTCMonth() + months);
-  return d.toISOString().slice(0, 10);
-}
 
 /** The employment service statistics (migration 22): releases and their figures. */
 export class StatisticsRepository {

@@ -1,22 +1,22 @@
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { parse } from 'csv-parse/sync';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { DemandRow } from '../../src/domain/demand.js';
 import { PROJECT_ROOT } from '../../src/base/paths.js';
 import { StatisticsRepository } from '../../src/storage/statistics.repository.js';
 import { readStatisticsFile } from '../../src/taxonomy/statistics.js';
+import { CHROMIUM, chromiumPresent, launchChromium, WEB_ARTIFACTS } from '../helpers/browser.js';
 import { startTestService, waitFor, type TestService } from '../helpers/service.js';
 
 /**
  * The analyst page end to end: the real service (PGlite, Redis, worker) with the demand fixture documents
  * analysed, the page in Debian's headless Chromium, and every figure compared with what the API answers.
  */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARTIFACTS = join(PROJECT_ROOT, 'test-artifacts', 'web');
-const present = existsSync(CHROMIUM);
+const ARTIFACTS = WEB_ARTIFACTS;
+const present = chromiumPresent;
 if (!present)
   console.log(`analyst page tests SKIPPED: no Chromium at ${CHROMIUM} (apt-get install chromium; .ci/run does)`);
 
@@ -123,10 +123,7 @@ describe.skipIf(!present)('the analyst page in headless Chromium', () => {
     analystKey = (await s.keys.createKey('test', 'analyst')).key;
     await s.app.listen({ port: 0, host: '127.0.0.1' });
     base = `http://127.0.0.1:${(s.app.server.address() as AddressInfo).port}`;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
+    browser = await launchChromium();
   }, 120_000);
   afterAll(async () => {
     await browser?.close();

@@ -1,10 +1,10 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { PROJECT_ROOT } from '../../src/base/paths.js';
+import { CHROMIUM, chromiumPresent, launchChromium, WEB_ARTIFACTS } from '../helpers/browser.js';
 import { startTestService, type TestService } from '../helpers/service.js';
 
 /**
@@ -12,9 +12,8 @@ import { startTestService, type TestService } from '../helpers/service.js';
  * writes a note and corrects its preview, another organisation's analyst counts what was saved. Screenshots of
  * each step go to test-artifacts/web/cycle-*.png.
  */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARTIFACTS = join(PROJECT_ROOT, 'test-artifacts', 'web');
-const present = existsSync(CHROMIUM);
+const ARTIFACTS = WEB_ARTIFACTS;
+const present = chromiumPresent;
 if (!present)
   console.log(`knowledge cycle tests SKIPPED: no Chromium at ${CHROMIUM} (apt-get install chromium; .ci/run does)`);
 
@@ -68,10 +67,7 @@ describe.skipIf(!present)('the knowledge cycle in headless Chromium', () => {
     schoolKey = (await s.caller('koulutuskeskus', 'analyst')).key;
     await s.app.listen({ port: 0, host: '127.0.0.1' });
     base = `http://127.0.0.1:${(s.app.server.address() as AddressInfo).port}`;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
+    browser = await launchChromium();
   }, 120_000);
   afterAll(async () => {
     await browser?.close();

@@ -2,17 +2,19 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type, type Static } from 'typebox';
 import { normalizeText } from '../../../analysis/text.js';
-import { Month } from '../../../domain/demand.js';
 import { DOCUMENT_KINDS } from '../../../domain/document.js';
 import { Language, LANGUAGES } from '../../../domain/language.js';
 import { Horizon, POLARITIES } from '../../../domain/signal.js';
 import {
+  addMonths,
   BUCKETS,
   CompareRow,
   DemandRow,
   DemandTotals,
   EmergingRow,
   GROUP_BYS,
+  Month,
+  monthStart,
   TimeseriesRow,
   type GroupBy,
 } from '../../../domain/demand.js';
@@ -182,13 +184,6 @@ const EvidenceSentence = Type.Object({
   polarity: Type.String(),
 });
 
-/** YYYY-MM-01 moved by `months`. */
-function addMonths(month: string, months: number): string {
-  const [y, m] = month.split('-').map(Number) as [number, number];
-  const index = y * 12 + (m - 1) + months;
-  return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}-01`;
-}
-
 const monthsBetween = (from: string, to: string) => {
   const [fy, fm] = from.split('-').map(Number) as [number, number];
   const [ty, tm] = to.split('-').map(Number) as [number, number];
@@ -200,9 +195,6 @@ const keysOf = (keys: string | undefined) =>
     ?.split(',')
     .map((k) => k.trim())
     .filter(Boolean);
-
-/** First day of the month of YYYY-MM or YYYY-MM-DD. */
-const monthStart = (v: string | undefined) => (v === undefined ? undefined : `${v.slice(0, 7)}-01`);
 
 /** The filters alone, the part every demand query shares. */
 function filtersOf(

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply } from 'fastify';
 import { Type } from 'typebox';
-import { Month } from '../../../domain/demand.js';
+import { Month, monthStart } from '../../../domain/demand.js';
 import { Interpretation, INTERPRETED_CONCEPTS, NewInterpretation } from '../../../domain/interpretation.js';
 import { LANGUAGES } from '../../../domain/language.js';
 import { Horizon } from '../../../domain/signal.js';
@@ -41,8 +41,6 @@ const ReplyBody = Type.Object(
   { body: Type.String({ minLength: 1, maxLength: 10_000, pattern: '\\S' }) },
   { additionalProperties: false, examples: [{ body: 'Sama näkyy Kanta-Hämeessä: konepajat rekrytoivat jo nyt.' }] },
 );
-
-const monthStart = (v: string) => `${v.slice(0, 7)}-01`;
 
 /** Interpretations of what the views show, written, discussed and agreed across organisations (issue 30). */
 export const interpretationRoutes =

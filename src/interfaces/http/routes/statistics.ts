@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { Month } from '../../../domain/demand.js';
+import { Month, monthStart } from '../../../domain/demand.js';
 import { LANGUAGES } from '../../../domain/language.js';
 import { GROUPING_LEVEL } from '../../../domain/region.js';
 import { OccupationStatisticRow } from '../../../domain/statistics.js';
@@ -28,8 +28,6 @@ const Query = Type.Object(
   },
   { additionalProperties: false },
 );
-
-const monthStart = (v: string | undefined) => (v === undefined ? undefined : `${v.slice(0, 7)}-01`);
 
 /** Official statistics of vacancies and jobseekers by occupation and region (issue 31). */
 export const statisticsRoutes =
