@@ -52,9 +52,9 @@ const COMMANDS: { name: string; usage: string; about: string }[] = [
   },
   {
     name: 'statistics',
-    usage: 'statistics import <file>…',
+    usage: 'statistics import <file>…\n       statistics download [--from YYYY-MM] [--regions maakunnat|all|CODE,…] [--table URL]',
     about:
-      "import Statistics Finland's employment service statistics (table 12ti: vacancies and jobseekers by\noccupation, region and month) from PxWeb CSV or JSON-stat2 files",
+      "import Statistics Finland's employment service statistics (table 12ti: vacancies and jobseekers by\noccupation, region and month) from PxWeb CSV or JSON-stat2 files, or download them from its PxWeb API",
   },
   {
     name: 'eval',

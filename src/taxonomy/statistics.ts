@@ -21,13 +21,13 @@ export interface StatisticsFile {
 }
 
 /** The measures of the table, by the codes and the texts PxWeb gives them in fi, sv and en. */
-const MEASURES: { key: 'jobseekers' | 'vacancies'; pattern: RegExp }[] = [
+export const MEASURES: { key: 'jobseekers' | 'vacancies'; pattern: RegExp }[] = [
   { key: 'jobseekers', pattern: /TYOTTOMAT|työttömät työnhakijat|arbetslösa arbetssökande|unemployed job ?seekers/i },
   { key: 'vacancies', pattern: /AVPAIKAT|avoimet työpaikat|lediga arbetsplatser|open vacancies|vacancies/i },
 ];
 
 /** The dimensions, by the variable codes and texts of the table in fi, sv and en. */
-const DIMENSIONS: { key: 'month' | 'region' | 'occupation' | 'measure'; pattern: RegExp }[] = [
+export const DIMENSIONS: { key: 'month' | 'region' | 'occupation' | 'measure'; pattern: RegExp }[] = [
   { key: 'month', pattern: /^(kuukausi|månad|month|kuukausi_m|tid|time|vuosi ?kuukausi)$/i },
   { key: 'region', pattern: /^(alue|område|region|area|kunta|maakunta|ely-keskus)$/i },
   {
@@ -171,11 +171,13 @@ interface JsonStat {
   label?: string;
   id?: string[];
   size?: number[];
+  role?: { time?: string[] };
   dimension?: Record<string, { label?: string; category?: { index?: Record<string, number> | string[] } }>;
   value?: (number | null)[] | Record<string, number | null>;
 }
 
-function fromJsonStat(file: string, text: string): { title: string | null; rows: OccupationStatistic[] } {
+/** Reads a JSON-stat2 dataset of the table: a downloaded file, or an answer of the PxWeb API. */
+export function fromJsonStat(file: string, text: string): { title: string | null; rows: OccupationStatistic[] } {
   let data: JsonStat;
   try {
     data = JSON.parse(text) as JsonStat;
@@ -186,6 +188,7 @@ function fromJsonStat(file: string, text: string): { title: string | null; rows:
     throw new TaxonomyFileError(file, undefined, 'not a JSON-stat2 dataset (class, id, size, dimension and value)');
   const ids = data.id;
   const roleOf = (id: string) => {
+    if (data.role?.time?.includes(id)) return 'month';
     const label = data.dimension![id]?.label ?? '';
     return DIMENSIONS.find((d) => d.pattern.test(id) || d.pattern.test(label))?.key;
   };
