@@ -44,7 +44,10 @@ export type PxSelection = { code: string; values: string[] }[];
 /** The API refused or failed in a way waiting does not mend. */
 export class PxWebError extends Error {}
 
-/** Calls no more than `maxCalls` in any `windowMs`: the API answers 429 past its limit. */
+/**
+ * Calls no more than `maxCalls` in any `windowMs`: the API answers 429 past its limit. A call counts from when its
+ * answer came (`done`), the latest the API can have counted it, so a slow answer never lets the next call in early.
+ */
 class CallWindow {
   private readonly calls: number[] = [];
   constructor(
@@ -57,11 +60,17 @@ class CallWindow {
       const now = Date.now();
       while (this.calls.length > 0 && now - this.calls[0]! >= this.windowMs) this.calls.shift();
       if (this.calls.length < this.maxCalls) {
-        this.calls.push(now);
+        this.calls.push(Infinity);
         return;
       }
-      await sleep(this.windowMs - (now - this.calls[0]!) + 5);
+      await sleep(Math.min(this.windowMs, this.windowMs - (now - this.calls[0]!)) + 5);
     }
+  }
+
+  /** The call begun last has been answered. */
+  done(): void {
+    const at = this.calls.lastIndexOf(Infinity);
+    if (at >= 0) this.calls[at] = Date.now();
   }
 }
 
@@ -97,14 +106,17 @@ export async function downloadStatistics(options: PxWebDownload = {}): Promise<S
     for (let attempt = 1; ; attempt++) {
       await window.take();
       let response: Response;
+      let body: string;
       try {
         response = await http(table, init);
+        body = await response.text();
       } catch (err) {
+        window.done();
         if (attempt >= 4) throw new PxWebError(`${table}: ${(err as Error).message}`);
         await sleep(1000 * attempt);
         continue;
       }
-      const body = await response.text();
+      window.done();
       if (response.ok) return body;
       // over the call limit, or the service failing for a moment: wait a window and ask again
       if ((response.status === 429 || response.status >= 500) && attempt < 4) {
