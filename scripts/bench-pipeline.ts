@@ -1,7 +1,8 @@
 /**
  * Throughput of the analysis pipeline on one core: documents/s, sentences/s, p50/p99 per document, peak RSS;
  * lexical only (all three languages) and lexical + semantic (English, where the encoder applies), and the bare
- * encoder's sentences/s on the same sentences (the ratio is the headline). Uses the official data under
+ * encoder's sentences/s on the same sentences (the ratio is the headline); English with and without the span
+ * tagger's phrases when its weights are there (SPAN_TAGGER_FILE, default models/span-tagger.json). Uses the official data under
  * TAXONOMY_DIR (default ../shared/data) when present, else the test fixture.
  *   npm run bench:pipeline [-- --docs 2000 --semantic-docs 100 --chars 2000 --encoder-threads 2 --no-semantic]
  */
@@ -10,8 +11,10 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { UniversalSentenceEncoder } from '../src/analysis/embeddings/use.embedder.js';
 import { Analyzer } from '../src/analysis/analyzer.js';
+import { loadPhraseFinder } from '../src/analysis/load-analyzer.js';
 import { SemanticSkillMatcher } from '../src/analysis/semantic.js';
 import { segmentSentences } from '../src/analysis/text.js';
+import { DEFAULT_SPAN_TAGGER_FILE } from '../src/base/config.js';
 import { PROJECT_ROOT } from '../src/base/paths.js';
 import { openDatabase } from '../src/storage/database.js';
 import { migrate } from '../src/storage/migrate.js';
@@ -40,7 +43,8 @@ let t = performance.now();
 await importTaxonomy(db, source);
 const importMs = performance.now() - t;
 // the taxonomy value is let go once the analyzer is built, as in the service's analysis process
-const { analyzer, skills, taxonomyKey, readMs, indexMs } = await (async () => {
+const taggerFile = process.env.SPAN_TAGGER_FILE || DEFAULT_SPAN_TAGGER_FILE;
+const { analyzer, skills, phraseFinder, taxonomyKey, readMs, indexMs } = await (async () => {
   let started = performance.now();
   const taxonomy = await loadTaxonomy(db);
   const readMs = performance.now() - started;
@@ -50,6 +54,7 @@ const { analyzer, skills, taxonomyKey, readMs, indexMs } = await (async () => {
   return {
     analyzer,
     skills: taxonomy.skills,
+    phraseFinder: loadPhraseFinder(taggerFile, taxonomy),
     taxonomyKey: `taxonomy-${taxonomy.version!.contentHash}`,
     readMs,
     indexMs,
@@ -93,6 +98,23 @@ console.log(
   `documents: synthetic ads fi/sv/en, mean ${Math.round(ads.reduce((s, a) => s + a.text.length, 0) / ads.length)} characters`,
 );
 report('lexical (1 core)', await measure(ads, async (text) => analyzer.analyze({ text }).sentences.length));
+
+// English with the span tagger's phrases (skills-radar train-spans), against the same documents without
+const englishAds = syntheticAds(Number(values.docs), 13, chars).filter((a) => a.lang === 'en');
+if (phraseFinder) {
+  const without = await measure(
+    englishAds,
+    async (text) => analyzer.analyze({ text, language: 'en' }).sentences.length,
+  );
+  analyzer.attachPhrases(phraseFinder);
+  for (const ad of englishAds.slice(0, 20)) await analyzer.analyzeFull({ text: ad.text, language: 'en' });
+  const withPhrases = await measure(
+    englishAds,
+    async (text) => (await analyzer.analyzeFull({ text, language: 'en' })).sentences.length,
+  );
+  report('lexical, English documents (1 core)', without);
+  report('lexical + span tagger, English documents (1 core)', withPhrases);
+} else console.log(`span tagger: no ${taggerFile} (npm run train:spans); English with phrases not measured`);
 
 if (!values['no-semantic']) {
   const encoder = new UniversalSentenceEncoder(Number(values['encoder-threads']));

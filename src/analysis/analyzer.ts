@@ -8,6 +8,7 @@ import type {
   OccupationMention,
   OccupationResult,
   SkillMention,
+  SkillPhrase,
   SkillResult,
 } from '../domain/analysis.js';
 import { LANGUAGES, type Language } from '../domain/language.js';
@@ -25,11 +26,14 @@ import { OccupationClassifier } from './occupations.js';
 import { PlaceResolver } from './places.js';
 import { SectorClassifier } from './sectors.js';
 import type { SemanticSkillMatcher } from './semantic.js';
+import type { SkillPhraseFinder } from './skill-phrases.js';
 import { clauseBreaks, CueFinder, isParty, signalAt, type SentenceSignals, type SignalDefaults } from './signals.js';
 import { normalizeText, segmentSentences, type Sentence } from './text.js';
 
 /** Changes whenever the pipeline's output for the same input can change. Stored with every result. */
-export const PIPELINE_VERSION = 'wording-9';
+export const PIPELINE_VERSION = 'phrases-1';
+/** Sentences the span tagger reads between yields to other analyses. */
+const PHRASE_BATCH = 40;
 
 /** Words for people that head no occupation label but count vacancies ("3 henkilöä", "two new employees"). */
 const PERSON_WORDS: Record<Language, string[]> = {
@@ -178,6 +182,38 @@ export class Analyzer {
     );
   }
 
+  private phraseFinder: SkillPhraseFinder | undefined;
+
+  /** Marks English skill and knowledge phrases with the trained span tagger from now on. */
+  attachPhrases(finder: SkillPhraseFinder): void {
+    this.phraseFinder = finder;
+  }
+
+  get tagsPhrases(): boolean {
+    return this.phraseFinder !== undefined;
+  }
+
+  /**
+   * Marks the tagger's phrases in an English analysis, some sentences at a time: a long text yields to other
+   * analyses in between and stops at its deadline.
+   */
+  private async markPhrases(
+    analysis: Analysis,
+    text: string,
+    sentences: Sentence[],
+    options?: AnalyzeOptions,
+  ): Promise<void> {
+    if (!this.phraseFinder || analysis.language !== 'en') return;
+    const phrases: SkillPhrase[] = [];
+    for (let i = 0; i < sentences.length; i += PHRASE_BATCH) {
+      checkDeadline(options);
+      for (const p of this.phraseFinder.find(text, sentences.slice(i, i + PHRASE_BATCH)))
+        phrases.push({ ...p, linked: [] });
+      if (i + PHRASE_BATCH < sentences.length) await new Promise((resolve) => setImmediate(resolve));
+    }
+    analysis.phrases = linkPhrases(phrases, analysis.mentions);
+  }
+
   private semantic: SemanticSkillMatcher | undefined;
   private semanticAttached!: (model: string) => void;
   /** The encoder's id once semantic matching is attached (pending while it is not, or never). */
@@ -219,11 +255,12 @@ export class Analyzer {
   /** analyzeFull before corrections. */
   private async machineReading(input: AnalysisInput, options?: AnalyzeOptions): Promise<Analysis> {
     const analysis = this.analyze(input);
+    const text = normalizeText(input.text);
+    const sentences = analysis.sentences.map((s) => ({ ...s, text: text.slice(s.start, s.end) }));
+    await this.markPhrases(analysis, text, sentences, options);
     const semantic = this.semantic;
     if (!semantic || !semantic.understands(analysis.language)) return analysis;
     checkDeadline(options);
-    const text = normalizeText(input.text);
-    const sentences = analysis.sentences.map((s) => ({ ...s, text: text.slice(s.start, s.end) }));
     const found = new Set(analysis.mentions.map((m) => `${m.uri} ${m.sentenceIndex}`));
     const cues = signalsBySentence(analysis.cues, text, analysis.sentences, analysis.language);
     const defaults = this.signalDefaults(input, analysis.cues);
@@ -262,6 +299,7 @@ export class Analyzer {
     analysis.skills.sort((a, b) => b.score - a.score || a.spans[0]!.start - b.spans[0]!.start);
     analysis.mentions.sort((a, b) => a.start - b.start || compareCodeUnits(a.uri, b.uri));
     analysis.encoder = semantic.embedder.id;
+    if (analysis.phrases) analysis.phrases = linkPhrases(analysis.phrases, analysis.mentions);
     return analysis;
   }
 
@@ -561,4 +599,14 @@ export class Analyzer {
     }
     return { regions, places, placeProblems };
   }
+}
+
+/** Each phrase with the skills whose mentions lie on its words. */
+function linkPhrases(phrases: SkillPhrase[], mentions: SkillMention[]): SkillPhrase[] {
+  return phrases.map((p) => ({
+    ...p,
+    linked: [
+      ...new Set(mentions.filter((m) => m.spans.some((s) => s.start < p.end && p.start < s.end)).map((m) => m.uri)),
+    ].sort(compareCodeUnits),
+  }));
 }

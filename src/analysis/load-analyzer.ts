@@ -1,3 +1,4 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from '../base/config.js';
 import type { Logger } from '../base/logger.js';
@@ -6,6 +7,7 @@ import { Analyzer } from './analyzer.js';
 import { Calibrator } from './calibration.js';
 import { createEmbedder } from './embeddings/index.js';
 import { SemanticSkillMatcher } from './semantic.js';
+import { escoLexicons, SkillPhraseFinder, type SkillPhraseModel } from './skill-phrases.js';
 
 /**
  * The analyzer over a taxonomy, with the score calibration, and the semantic matcher when SEMANTIC_MODEL is set.
@@ -17,7 +19,13 @@ export async function loadAnalyzer(
   data: TaxonomyData,
   config: Pick<
     Config,
-    'CALIBRATION_FILE' | 'COUNT_THRESHOLD' | 'SEMANTIC_MODEL' | 'MODELS_DIR' | 'DATA_DIR' | 'ENCODER_THREADS'
+    | 'CALIBRATION_FILE'
+    | 'COUNT_THRESHOLD'
+    | 'SEMANTIC_MODEL'
+    | 'MODELS_DIR'
+    | 'DATA_DIR'
+    | 'ENCODER_THREADS'
+    | 'SPAN_TAGGER_FILE'
   >,
   log: Logger,
   options: {
@@ -31,6 +39,8 @@ export async function loadAnalyzer(
     calibrator: Calibrator.load(config.CALIBRATION_FILE, semanticModel),
     countThreshold: config.COUNT_THRESHOLD,
   });
+  const phrases = loadPhraseFinder(config.SPAN_TAGGER_FILE, data);
+  if (phrases) analyzer.attachPhrases(phrases);
   if (!semanticModel || !data.version) return analyzer;
   const embedder = createEmbedder(semanticModel, config.MODELS_DIR, config.ENCODER_THREADS);
   if (!embedder) return analyzer;
@@ -71,6 +81,16 @@ export async function loadAnalyzer(
   if (options.waitForSemantic) await settled;
   else await Promise.race([settled, computingStarted, new Promise((r) => setTimeout(r, 15_000).unref())]);
   return analyzer;
+}
+
+/** The English skill-phrase tagger from its weights file, when it has been trained (skills-radar train-spans). */
+export function loadPhraseFinder(
+  file: string,
+  data: Pick<TaxonomyData, 'skills' | 'skillLabels'>,
+): SkillPhraseFinder | undefined {
+  if (!file || !existsSync(file)) return undefined;
+  const model = JSON.parse(readFileSync(file, 'utf8')) as SkillPhraseModel;
+  return SkillPhraseFinder.fromModel(model, escoLexicons(data));
 }
 
 /** How far the label embeddings are: labels embedded, of all, and the seconds left at the rate so far. */

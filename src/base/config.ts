@@ -6,6 +6,9 @@ import { PROJECT_ROOT } from './paths.js';
 /** Mentions counted as demand are more likely right than wrong unless COUNT_THRESHOLD says otherwise. */
 export const DEFAULT_COUNT_THRESHOLD = 0.5;
 
+/** Where `skills-radar train-spans` writes the span tagger's weights, and the eval reads them, unless told. */
+export const DEFAULT_SPAN_TAGGER_FILE = join(PROJECT_ROOT, 'models', 'span-tagger.json');
+
 const LogLevel = Type.Union(
   ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
   { default: 'info' },
@@ -60,6 +63,11 @@ export const ConfigSchema = Type.Object({
     minLength: 1,
     default: 'models/calibration.json',
     description: "Platt parameters turning each method's raw score into a probability (skills-radar calibrate)",
+  }),
+  SPAN_TAGGER_FILE: Type.String({
+    default: '',
+    description:
+      'weights of the English skill-phrase tagger (skills-radar train-spans writes models/span-tagger.json); unset: no phrases are marked',
   }),
   COUNT_THRESHOLD: Type.Number({
     minimum: 0,
@@ -220,5 +228,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       raw['CALIBRATION_FILE'] === undefined
         ? join(PROJECT_ROOT, config.CALIBRATION_FILE)
         : resolve(config.CALIBRATION_FILE),
+    SPAN_TAGGER_FILE: config.SPAN_TAGGER_FILE ? resolve(config.SPAN_TAGGER_FILE) : '',
   };
 }

@@ -146,6 +146,22 @@ export const SectorResult = Type.Object({
 });
 export type SectorResult = Static<typeof SectorResult>;
 
+/** The kinds of phrase the English span tagger marks: SkillSpan's skills (doing) and knowledge (knowing). */
+export const SPAN_KINDS = ['skill', 'knowledge'] as const;
+export type SpanKind = (typeof SPAN_KINDS)[number];
+
+/** An English phrase the span tagger marks as a skill or knowledge, and the skills found on its words. */
+export const SkillPhrase = Type.Object({
+  kind: Type.Enum([...SPAN_KINDS]),
+  sentenceIndex: Type.Integer(),
+  start: Type.Integer(),
+  end: Type.Integer(),
+  linked: Type.Array(Type.String(), {
+    description: 'URIs of the skills found on these words; empty: an unlinked skill candidate, counted nowhere',
+  }),
+});
+export type SkillPhrase = Static<typeof SkillPhrase>;
+
 /** Everything the pipeline reads from one document. */
 export const Analysis = Type.Object({
   language: Language,
@@ -178,6 +194,12 @@ export const Analysis = Type.Object({
   sectors: Type.Array(SectorResult, { description: 'TOL 2008 sections and divisions, best first' }),
   corrections: Type.Optional(
     Type.Array(AppliedCorrection, { description: "the corrections applied over the machine's reading, in order" }),
+  ),
+  phrases: Type.Optional(
+    Type.Array(SkillPhrase, {
+      description:
+        'English, with a trained span tagger (skills-radar train-spans): the skill and knowledge phrases it marks',
+    }),
   ),
 });
 export type Analysis = Static<typeof Analysis>;

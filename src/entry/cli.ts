@@ -16,6 +16,7 @@ import { classifyCommand } from './commands/classify.js';
 import { evalCommand } from './commands/eval.js';
 import { orgsCommand } from './commands/orgs.js';
 import { statisticsCommand } from './commands/statistics.js';
+import { trainSpansCommand } from './commands/train-spans.js';
 import { taxonomyCommand } from './commands/taxonomy.js';
 import { closeOnSignals, startService } from './service.js';
 import { runWorkerProcess } from './worker.js';
@@ -52,7 +53,8 @@ const COMMANDS: { name: string; usage: string; about: string }[] = [
   },
   {
     name: 'statistics',
-    usage: 'statistics import <file>…\n       statistics download [--from YYYY-MM] [--regions maakunnat|all|CODE,…] [--table URL]',
+    usage:
+      'statistics import <file>…\n       statistics download [--from YYYY-MM] [--regions maakunnat|all|CODE,…] [--table URL]',
     about:
       "import Statistics Finland's employment service statistics (table 12ti: vacancies and jobseekers by\noccupation, region and month) from PxWeb CSV or JSON-stat2 files, or download them from its PxWeb API",
   },
@@ -67,6 +69,11 @@ const COMMANDS: { name: string; usage: string; about: string }[] = [
     name: 'calibrate',
     usage: 'calibrate [--bench-dir DIR] [--fi-set FILE] [--realistic-dir DIR] [--out FILE]',
     about: "fit the per-method score calibration on DIR's skill-linking files (CALIBRATION_FILE)",
+  },
+  {
+    name: 'train-spans',
+    usage: 'train-spans [--train FILE] [--out FILE] [--epochs N] [--seed N]',
+    about: "train the English skill-phrase tagger on SkillSpan's training split (SPAN_TAGGER_FILE)",
   },
   {
     name: 'classify',
@@ -150,6 +157,8 @@ async function main(argv: string[]): Promise<number> {
       return evalCommand(config, log, rest);
     case 'calibrate':
       return calibrateCommand(config, log, rest);
+    case 'train-spans':
+      return trainSpansCommand(config, log, rest);
     case 'classify':
       return classifyCommand(config, rest);
     case '__classify-child':

@@ -1,12 +1,7 @@
+import { spansOfTags } from '../../src/analysis/span-tagger.js';
 import { describe, expect, it } from 'vitest';
 import { CharNgramIndex, topK } from '../../src/analysis/char-tfidf.js';
-import {
-  averagePrecision,
-  reciprocalRank,
-  rPrecisionAt,
-  spanF1,
-  spansFromBio,
-} from '../../src/interfaces/eval/metrics.js';
+import { averagePrecision, reciprocalRank, rPrecisionAt, spanF1 } from '../../src/interfaces/eval/metrics.js';
 
 describe('ranking metrics', () => {
   it('RP@K divides by min(K, |gold|)', () => {
@@ -23,12 +18,12 @@ describe('ranking metrics', () => {
   });
 
   it('spans from BIO tags and strict span F1', () => {
-    expect(spansFromBio(['O', 'B', 'I', 'O', 'B', 'B', 'I'])).toEqual([
+    expect(spansOfTags(['O', 'B', 'I', 'O', 'B', 'B', 'I'])).toEqual([
       [1, 3],
       [4, 5],
       [5, 7],
     ]);
-    expect(spansFromBio(['I', 'I', 'O'])).toEqual([[0, 2]]);
+    expect(spansOfTags(['I', 'I', 'O'])).toEqual([[0, 2]]);
     const f = spanF1(
       [
         [

@@ -1,9 +1,10 @@
-import { existsSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { UniversalSentenceEncoder } from '../../analysis/embeddings/use.embedder.js';
-import { loadAnalyzer } from '../../analysis/load-analyzer.js';
-import type { Config } from '../../base/config.js';
+import { loadAnalyzer, loadPhraseFinder } from '../../analysis/load-analyzer.js';
+import { escoLexicons, readSkillSpanLines, trainSkillPhrases } from '../../analysis/skill-phrases.js';
+import { DEFAULT_SPAN_TAGGER_FILE, type Config } from '../../base/config.js';
 import type { Logger } from '../../base/logger.js';
 import { PROJECT_ROOT } from '../../base/paths.js';
 import { readRealisticSet, scoreRealistic } from '../../interfaces/eval/realistic.js';
@@ -38,6 +39,16 @@ export async function evalCommand(config: Config, log: Logger, args: string[]): 
   const say = (line: string) => process.stderr.write(`${line}\n`);
   say(`reading the taxonomy from ${config.TAXONOMY_DIR}…`);
   const taxonomy = await readTaxonomy(config.TAXONOMY_DIR, { aliasFiles: config.ALIASES_FILES.split(','), log });
+  const trainFile = join(benchDir, 'skill-spans', 'train.json');
+  const taggerFile = config.SPAN_TAGGER_FILE || DEFAULT_SPAN_TAGGER_FILE;
+  if (!existsSync(taggerFile) && existsSync(trainFile)) {
+    say(`training the span tagger on ${trainFile} (once; skills-radar train-spans)…`);
+    const model = trainSkillPhrases(readSkillSpanLines(trainFile), escoLexicons(taxonomy), {
+      trainedOn: 'skill-spans/train.json',
+    });
+    mkdirSync(dirname(taggerFile), { recursive: true });
+    writeFileSync(taggerFile, `${JSON.stringify(model)}\n`);
+  }
   const analyzer = await loadAnalyzer(taxonomy, config, log);
   const embedder = values['no-encoder'] ? null : new UniversalSentenceEncoder(config.ENCODER_THREADS);
   const rows = await runEval({
@@ -48,6 +59,7 @@ export async function evalCommand(config: Config, log: Logger, args: string[]): 
     cacheDir: join(config.DATA_DIR, 'embeddings'),
     predictionsDir: values.predictions ? resolve(values.predictions) : undefined,
     phrases: !values['no-phrases'],
+    phraseFinder: loadPhraseFinder(taggerFile, taxonomy),
     log: say,
   });
   const realisticDir = resolve(values['realistic-dir']);

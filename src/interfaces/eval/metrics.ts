@@ -28,23 +28,6 @@ export function averagePrecision(ranking: string[], gold: Set<string>): number {
 
 export type SpanSet = Set<string>;
 
-/** BIO tags → spans as "start:end" (token offsets, end exclusive); an I without a B starts a span. */
-export function spansFromBio(tags: string[]): [number, number][] {
-  const spans: [number, number][] = [];
-  let start = -1;
-  tags.forEach((tag, i) => {
-    if (tag === 'B' || (tag === 'I' && start < 0)) {
-      if (start >= 0) spans.push([start, i]);
-      start = i;
-    } else if (tag !== 'I' && start >= 0) {
-      spans.push([start, i]);
-      start = -1;
-    }
-  });
-  if (start >= 0) spans.push([start, tags.length]);
-  return spans;
-}
-
 /** Precision, recall and F1 of predicted against gold item sets (one pair per example), micro-averaged. */
 export function microF1(
   predicted: Set<string>[],

@@ -1,5 +1,5 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { cachedEmbeddings } from '../../analysis/embeddings/cache.js';
 import { dot, embedAll, type Embedder } from '../../analysis/embeddings/embedder.js';
@@ -9,8 +9,16 @@ import { detectLanguage, loadLanguageDetector } from '../../analysis/language.js
 import type { Language } from '../../domain/language.js';
 import { LabelIndex } from '../../analysis/lexicon.js';
 import { phrasesOf } from '../../analysis/semantic.js';
+import {
+  readSkillSpanLines,
+  trainingLexicon,
+  type SkillPhraseFinder,
+  type SkillSpanLine,
+} from '../../analysis/skill-phrases.js';
+import { spansOfTags } from '../../analysis/span-tagger.js';
+import { SPAN_KINDS, type SpanKind } from '../../domain/analysis.js';
 import type { TaxonomyData } from '../../domain/taxonomy.js';
-import { averagePrecision, mean, reciprocalRank, rPrecisionAt, spanF1, spansFromBio } from './metrics.js';
+import { averagePrecision, mean, reciprocalRank, rPrecisionAt, spanF1 } from './metrics.js';
 
 export interface EvalOptions {
   benchDir: string;
@@ -22,6 +30,8 @@ export interface EvalOptions {
   predictionsDir?: string | undefined;
   /** compare long sentences phrase by phrase too, as the pipeline does (default); false for the ablation */
   phrases?: boolean;
+  /** the trained English span tagger, when there is one */
+  phraseFinder?: SkillPhraseFinder | undefined;
   log?: (line: string) => void;
 }
 
@@ -240,51 +250,92 @@ async function occupationLinking(o: EvalOptions, dir: string): Promise<MetricRow
   ];
 }
 
-/** SkillSpan: the lexical matcher's spans, typed by the ESCO skill type (knowledge vs skill/competence). */
+type Spans = [number, number][];
+type KindSpans = Record<SpanKind, Spans>;
+
+/** The tokens of a SkillSpan line covered by each mention, typed by the ESCO skill type. */
+function matcherSpans(o: EvalOptions, types: Map<string, string | null>, tokens: string[]): KindSpans {
+  let text = '';
+  const offsets = tokens.map((t) => {
+    const start = text.length + (text ? 1 : 0);
+    text += (text ? ' ' : '') + t;
+    return { start, end: start + t.length };
+  });
+  const found: Record<SpanKind, Set<string>> = { skill: new Set(), knowledge: new Set() };
+  for (const m of o.analyzer.analyze({ text, language: 'en' }).mentions) {
+    const first = offsets.findIndex((t) => t.end > m.start);
+    if (first < 0) continue;
+    let last = first;
+    while (last + 1 < offsets.length && offsets[last + 1]!.start < m.end) last++;
+    found[types.get(m.uri) === 'knowledge' ? 'knowledge' : 'skill'].add(`${first}:${last + 1}`);
+  }
+  const pairs = (set: Set<string>) =>
+    [...set].map((k) => k.split(':').map(Number) as [number, number]).sort((a, b) => a[0] - b[0]);
+  return { skill: pairs(found.skill), knowledge: pairs(found.knowledge) };
+}
+
+/** The tagger's spans, and the matchers' where the tagger marked none of their words. */
+function bothSpans(tagged: KindSpans, matched: KindSpans): KindSpans {
+  const taken = [...tagged.skill, ...tagged.knowledge];
+  const free = ([a, b]: [number, number]) => !taken.some(([s, e]) => s < b && a < e);
+  return {
+    skill: [...tagged.skill, ...matched.skill.filter(free)].sort((x, y) => x[0] - y[0]),
+    knowledge: [...tagged.knowledge, ...matched.knowledge.filter(free)].sort((x, y) => x[0] - y[0]),
+  };
+}
+
+/**
+ * SkillSpan, strict span F1 per kind: the trained span tagger alone, the lexical matchers alone (typed by the
+ * ESCO skill type), and both; the baseline is the longest match of the training split's span phrases.
+ */
 async function skillSpans(o: EvalOptions, file: string): Promise<MetricRow[]> {
   const name = basename(file).replace(/\.json$/, '');
   const types = new Map(o.skills.map((s) => [s.uri, s.type]));
-  const lines = readFileSync(file, 'utf8')
+  const items = readFileSync(file, 'utf8')
     .split(/\r?\n/)
-    .filter((l) => l.trim());
-  const predSkill: [number, number][][] = [];
-  const predKnowledge: [number, number][][] = [];
-  const goldSkill: [number, number][][] = [];
-  const goldKnowledge: [number, number][][] = [];
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l) as SkillSpanLine & { idx: number });
+  const trainFile = join(dirname(file), 'train.json');
+  const known = existsSync(trainFile) ? trainingLexicon(readSkillSpanLines(trainFile)) : undefined;
+  const systems = new Map<string, KindSpans[]>();
+  const add = (system: string, spans: KindSpans) => systems.set(system, [...(systems.get(system) ?? []), spans]);
   const predictions: unknown[] = [];
-  for (const line of lines) {
-    const item = JSON.parse(line) as { idx: number; tokens: string[]; tags_skill: string[]; tags_knowledge: string[] };
-    let text = '';
-    const offsets = item.tokens.map((t) => {
-      const start = text.length + (text ? 1 : 0);
-      text += (text ? ' ' : '') + t;
-      return { start, end: start + t.length };
-    });
-    const analysis = o.analyzer.analyze({ text, language: 'en' });
-    const skills = new Set<string>();
-    const knowledge = new Set<string>();
-    for (const m of analysis.mentions) {
-      const first = offsets.findIndex((t) => t.end > m.start);
-      let last = first;
-      while (last + 1 < offsets.length && offsets[last + 1]!.start < m.end) last++;
-      if (first < 0) continue;
-      (types.get(m.uri) === 'knowledge' ? knowledge : skills).add(`${first}:${last + 1}`);
+  for (const item of items) {
+    const matched = matcherSpans(o, types, item.tokens);
+    add('matchers', matched);
+    const tagged = o.phraseFinder?.tagTokens(item.tokens);
+    if (tagged) {
+      add('tagger', tagged);
+      add('tagger + matchers', bothSpans(tagged, matched));
     }
-    const toPairs = (s: Set<string>) =>
-      [...s].map((k) => k.split(':').map(Number) as [number, number]).sort((a, b) => a[0] - b[0]);
-    predSkill.push(toPairs(skills));
-    predKnowledge.push(toPairs(knowledge));
-    goldSkill.push(spansFromBio(item.tags_skill));
-    goldKnowledge.push(spansFromBio(item.tags_knowledge));
-    predictions.push({ idx: item.idx, skill_spans: toPairs(skills), knowledge_spans: toPairs(knowledge) });
+    if (known)
+      add('baseline', { skill: known.skill.spans(item.tokens), knowledge: known.knowledge.spans(item.tokens) });
+    predictions.push({
+      idx: item.idx,
+      skill_spans: (tagged ?? matched).skill,
+      knowledge_spans: (tagged ?? matched).knowledge,
+    });
   }
   writeJsonl(o.predictionsDir, `${name}.jsonl`, predictions);
-  const s = spanF1(predSkill, goldSkill);
-  const k = spanF1(predKnowledge, goldKnowledge);
-  return [
-    { benchmark: name, task: 'skill-spans', metric: 'F1 skill', project: s.f1, baseline: null, n: lines.length },
-    { benchmark: name, task: 'skill-spans', metric: 'F1 knowledge', project: k.f1, baseline: null, n: lines.length },
-  ];
+  const gold = items.map((i) => ({ skill: spansOfTags(i.tags_skill), knowledge: spansOfTags(i.tags_knowledge) }));
+  const f1 = (system: string, kind: SpanKind) =>
+    spanF1(
+      systems.get(system)!.map((s) => s[kind]),
+      gold.map((g) => g[kind]),
+    ).f1;
+  const rows: MetricRow[] = [];
+  for (const system of ['tagger', 'matchers', 'tagger + matchers'])
+    if (systems.has(system))
+      for (const kind of SPAN_KINDS)
+        rows.push({
+          benchmark: `${name} (${system})`,
+          task: 'skill-spans',
+          metric: `F1 ${kind}`,
+          project: f1(system, kind),
+          baseline: systems.has('baseline') ? f1('baseline', kind) : null,
+          n: items.length,
+        });
+  return rows;
 }
 
 /** Finds the benchmark files by pattern and scores the project and the baseline on each. */
