@@ -2,6 +2,7 @@
  * Synthetic job ads in Finnish, Swedish and English, about 2,000 characters each, written for benchmarks.
  * Deterministic (seeded), built from phrase lists of this file: nothing is copied from real ads.
  */
+import { seededRandom } from '../src/base/random.js';
 export type Lang = 'fi' | 'sv' | 'en';
 
 const PHRASES: Record<Lang, { intro: string[]; skills: string[]; filler: string[] }> = {
@@ -86,17 +87,8 @@ const PHRASES: Record<Lang, { intro: string[]; skills: string[]; filler: string[
   },
 };
 
-/** Mulberry32: a small seeded PRNG so every run builds the same ads. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The seeded PRNG every synthetic set is built with: the same seed, the same ads. */
+export const rng = seededRandom;
 
 export function syntheticAd(lang: Lang, random: () => number, targetChars = 2_000): string {
   const p = PHRASES[lang];

@@ -1,3 +1,4 @@
+import { seededRandom } from '../base/random.js';
 import { SPAN_KINDS, type SpanKind } from '../domain/analysis.js';
 
 /**
@@ -92,18 +93,6 @@ function featuresOf(s: TaggerInput, lower: string[], i: number): string[] {
 /** The features that join word i's tag to the one before it. */
 function transitionsOf(s: TaggerInput, lower: string[], i: number, prev: Tag): string[] {
   return [`t-1=${prev}`, `t-1p=${prev}|${s.pos[i]}`, `t-1w=${prev}|${lower[i]}`];
-}
-
-/** A small PRNG (mulberry32): the order of examples per epoch is the same for the same seed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** The spans of a BIO sequence; an I without a B before it opens a span. */
@@ -236,7 +225,7 @@ function trainKind(examples: TaggerExample[], kind: SpanKind, epochs: number, se
   const lowered = examples.map((e) => e.tokens.map((t) => t.toLowerCase()));
   const golds = examples.map((e) => normalTags(e.tags[kind]));
   const order = examples.map((_, i) => i);
-  const next = random(seed);
+  const next = seededRandom(seed);
   for (let epoch = 0; epoch < epochs; epoch++) {
     for (let i = order.length - 1; i > 0; i--) {
       const j = Math.floor(next() * (i + 1));

@@ -20,15 +20,6 @@ const TINY = join(PROJECT_ROOT, 'test', 'fixtures', 'skill-spans', 'train.json')
 
 /** Issue 32: the span tagger trained on a tiny SkillSpan-format fixture, with the fixture taxonomy (no ../shared). */
 describe('the English skill-phrase tagger', () => {
-  it('reads BIO tags as spans, an I with no span open starting one', () => {
-    expect(spansOfTags(['O', 'B', 'I', 'O', 'B', 'B', 'I'])).toEqual([
-      [1, 3],
-      [4, 5],
-      [5, 7],
-    ]);
-    expect(spansOfTags(['I', 'I', 'O'])).toEqual([[0, 2]]);
-  });
-
   it('matches known phrases longest first, plurals alike', () => {
     const lexicon = new PhraseLexicon(['CI pipeline', 'pipeline', 'Java']);
     expect(lexicon.spans(['maintain', 'CI', 'pipelines', 'in', 'Java.'])).toEqual([
