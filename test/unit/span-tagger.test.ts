@@ -87,9 +87,6 @@ describe('the English skill-phrase tagger', () => {
       expect(withFile.tagsPhrases).toBe(true);
       const without = await loadAnalyzer(taxonomy, testConfig({ SPAN_TAGGER_FILE: join(dir, 'none.json') }), log);
       expect(without.tagsPhrases).toBe(false);
-      const bad = runCli(['train-spans', '--train', join(dir, 'missing.json')], env);
-      expect(await bad.exited).toBe(2);
-      expect(bad.output()).toMatch(/no training file/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
