@@ -24,7 +24,10 @@ export function dot(a: Float32Array, b: Float32Array): number {
   return s;
 }
 
-/** Embeds in batches, reporting progress. */
+/**
+ * Embeds in batches, reporting progress. Between batches it yields to the event loop: an encoder in the calling
+ * thread resolves in microtasks, and a long list would otherwise hold back every message (a document to analyse).
+ */
 export async function embedAll(
   embedder: Embedder,
   texts: string[],
@@ -35,6 +38,7 @@ export async function embedAll(
   for (let i = 0; i < texts.length; i += batch) {
     out.push(...(await embedder.embed(texts.slice(i, i + batch))));
     progress?.(Math.min(i + batch, texts.length), texts.length);
+    await new Promise((resolve) => setImmediate(resolve));
   }
   return out;
 }
