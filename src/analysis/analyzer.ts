@@ -29,9 +29,10 @@ import type { SemanticSkillMatcher } from './semantic.js';
 import type { SkillPhraseFinder } from './skill-phrases.js';
 import { clauseBreaks, CueFinder, isParty, signalAt, type SentenceSignals, type SignalDefaults } from './signals.js';
 import { normalizeText, segmentSentences, type Sentence } from './text.js';
+import { verbEquivalents } from './verb-equivalents.js';
 
 /** Changes whenever the pipeline's output for the same input can change. Stored with every result. */
-export const PIPELINE_VERSION = 'phrases-1';
+export const PIPELINE_VERSION = 'wording-10';
 /** Sentences the span tagger reads between yields to other analyses. */
 const PHRASE_BATCH = 40;
 
@@ -92,6 +93,9 @@ const isJobAd = (input: AnalysisInput) => input.kind === undefined || input.kind
 const covers = (k: LexicalMatch, m: LexicalMatch) =>
   m.spans.every((s) => k.spans.some((t) => t.start <= s.start && s.end <= t.end));
 
+/** Whether k reaches over words besides m's: "logistiikan suunnittelijoita" names planners, not logistics. */
+const wider = (k: LexicalMatch, m: LexicalMatch) => k.start < m.start || k.end > m.end;
+
 /** How much lower a longer label's match may score and still name the phrase a shorter label's words are part of. */
 const LONGER_LABEL_MARGIN = 0.05;
 
@@ -130,6 +134,17 @@ export class Analyzer {
     for (const l of data.skillLabels)
       indexes.get(l.lang)!.add({ uri: l.uri, lang: l.lang, kind: l.kind, label: l.label });
     const skillLabels = new Map(data.skills.map((s) => [s.uri, s.names]));
+    // a Finnish or Swedish label also with its verb's equivalents ("ersätta däck" as "byta däck"), a little lower
+    for (const language of ['fi', 'sv'] as const) {
+      const index = indexes.get(language)!;
+      const equivalents = verbEquivalents(data.skills, language, index.morphology);
+      for (const l of data.skillLabels) {
+        if (l.lang !== language || l.kind !== 'pref') continue;
+        const [first, ...rest] = l.label.split(' ');
+        for (const verb of equivalents.get(first!.toLowerCase()) ?? [])
+          index.add({ uri: l.uri, lang: language, kind: 'hidden', label: [verb, ...rest].join(' ') });
+      }
+    }
     for (const a of data.aliases) {
       if (skillLabels.has(a.uri)) indexes.get(a.lang)!.add({ uri: a.uri, lang: a.lang, kind: 'alias', label: a.alias });
     }
@@ -370,6 +385,12 @@ export class Analyzer {
     // "utföra lagerarbete"; not in English, whose stems join "cooking" and "cook"); a language skill needs a
     // sentence about languages, not a country's name
     const occupationMatches = this.occupations.matchText(language, text, sentences, prepared);
+    // "kyberturvallisuuden asiantuntija": an expert in a skill, whose skill is the need
+    const people = new Set(PERSON_WORDS[language]);
+    const namesPeople = (o: LexicalMatch) =>
+      [...index.morphology.keys(/[\p{L}\p{N}-]+$/u.exec(text.slice(o.start, o.end))?.[0] ?? '')].some(
+        ([k, w]) => w >= 0.9 && people.has(k),
+      );
     const named = this.occupations.mentions(occupationMatches);
     raw.sort((a, b) => b.score - a.score || a.start - b.start || compareCodeUnits(a.uri, b.uri));
     // and a longer label over the same words names the phrase, when it is nearly as good a match: "digital
@@ -407,7 +428,12 @@ export class Analyzer {
       if (chosen.some((k) => k.sentenceIndex === m.sentenceIndex && covers(k, m))) continue;
       if (
         language !== 'en' &&
-        named.some((o) => o.sentenceIndex === m.sentenceIndex && o.score >= m.score && covers(o, m))
+        named.some(
+          (o) =>
+            o.sentenceIndex === m.sentenceIndex &&
+            covers(o, m) &&
+            (o.score >= m.score || (wider(o, m) && !namesPeople(o))),
+        )
       )
         continue;
       if (this.languageSkills.has(m.uri) && !isAboutLanguage(language, text, sentences[m.sentenceIndex]!, m)) continue;

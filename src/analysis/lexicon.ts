@@ -284,8 +284,15 @@ export class LabelIndex {
       )
         return undefined;
     }
-    const first = positions[0]!;
-    const last = positions[positions.length - 1]!;
+    // a compound written as two words spans both: "logistiikan suunnittelijoita" is one name, not a modifier apart
+    const covered = [...positions];
+    found.positions.forEach((p, i) => {
+      if (words[i]!.some((k) => prepared.openCompounds.has(`${p} ${k}`)) && !covered.includes(p - 1))
+        covered.push(p - 1);
+    });
+    covered.sort((a, b) => a - b);
+    const first = covered[0]!;
+    const last = covered[covered.length - 1]!;
     // words met in the reverse of the label's order across "och"/"ja" belong to two coordinated phrases:
     // "sköter kassan och ansvarar för …" is no "ansvara för kassa" (English titles invert: "Sales and Marketing
     // Manager" holds a marketing manager)
@@ -324,7 +331,7 @@ export class LabelIndex {
     const score = KIND_SCORE[label.kind] * weight * (contiguous ? 1 : 0.92) * (lightDropped ? 0.97 : 1);
     const spans: { start: number; end: number }[] = [];
     let previous = -1;
-    for (const p of positions) {
+    for (const p of covered) {
       const t = tokens[p]!;
       const span = spans[spans.length - 1];
       if (span && previous >= 0 && onlyStopwordsBetween(previous, p)) span.end = t.end;
@@ -377,6 +384,8 @@ export interface PreparedSentence {
   light: boolean[];
   /** key → the token positions carrying it (ascending) with the weight of each */
   at: Map<string, { positions: number[]; weights: number[] }>;
+  /** "position key" of each key a compound written as two words gives its head (the word before is its modifier) */
+  openCompounds: Set<string>;
 }
 
 /**
@@ -478,6 +487,7 @@ export function prepareSentence(m: Morphology, sentence: Sentence): PreparedSent
     list.weights.push(w);
   };
   const light = tokens.map(() => false);
+  const openCompounds = new Set<string>();
   tokens.forEach((t, p) => {
     if (stop[p]) return;
     for (const [key, w] of m.keys(coordinated(m, tokens, p, sentence) ?? t.text)) {
@@ -487,11 +497,14 @@ export function prepareSentence(m: Morphology, sentence: Sentence): PreparedSent
     // a compound written as two words ("kyberturvallisuuden asiantuntija"), found at its head
     const before = tokens[p - 1];
     if (before && !stop[p - 1] && sentence.text.slice(before.end - sentence.start, t.start - sentence.start) === ' ')
-      for (const key of m.openCompound(before.text, t.text)) add(key, p, OPEN_COMPOUND);
+      for (const key of m.openCompound(before.text, t.text)) {
+        add(key, p, OPEN_COMPOUND);
+        openCompounds.add(`${p} ${key}`);
+      }
   });
   const contentBefore = [0];
   tokens.forEach((_, p) => contentBefore.push(contentBefore[p]! + (stop[p] ? 0 : 1)));
-  return { tokens, stop, light, contentBefore, at };
+  return { tokens, stop, light, contentBefore, at, openCompounds };
 }
 
 /** The words opening a sentence that lists duties; group 1 is what names no skill. */

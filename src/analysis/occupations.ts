@@ -7,8 +7,11 @@ import type { Sentence } from './text.js';
 
 type Occupation = TaxonomyData['occupations'][number];
 
-/** Lexical matches scoring below this (loose compound-part or hyphen-part matches) name no occupation on their own. */
-const MENTION_SCORE = 0.7;
+/**
+ * Lexical matches scoring below this (loose compound-part or hyphen-part matches, 0.95 × 0.7) name no occupation on
+ * their own; a qualified label's head written as two words (0.8 × 0.85: "koulunkäynnin ohjaaja") does.
+ */
+const MENTION_SCORE = 0.675;
 type Names = Occupation['names'];
 
 /** A title names an occupation in one piece: its words may be apart by a space or a hyphen, not by other words. */
@@ -20,12 +23,13 @@ const contiguous = (m: LexicalMatch) => m.spans.every((span, i) => i === 0 || sp
  * (its ESCO URI) when occupations of one group share it, or nothing when it spans groups. A head of exactly one
  * occupation's preferred label names that occupation even where another of its unit group has it as a synonym:
  * "svetsare" is the welder ("svetsare, manuell"), not the pipe welder that lists "svetsare" among its synonyms.
+ * A head its unit group's occupations share is the group's name, as good as an ESCO synonym ("koulunkäynninohjaaja").
  */
 export function headLabels(
   labels: TaxonomyData['occupationLabels'],
   iscoOf: Map<string, string>,
-): { uri: string; lang: Language; label: string; kind: 'pref' | 'hidden' }[] {
-  const out: { uri: string; lang: Language; label: string; kind: 'pref' | 'hidden' }[] = [];
+): { uri: string; lang: Language; label: string; kind: 'pref' | 'alt' | 'hidden' }[] {
+  const out: { uri: string; lang: Language; label: string; kind: 'pref' | 'alt' | 'hidden' }[] = [];
   for (const lang of LANGUAGES) {
     const own = labels.filter((l) => l.lang === lang && iscoOf.has(l.uri));
     const preferred = new Set(own.filter((l) => l.kind === 'pref').map((l) => l.label.toLowerCase()));
@@ -58,7 +62,7 @@ export function headLabels(
       }
       const groups = new Set([...all].map((u) => iscoOf.get(u)!));
       if (all.size === 1) out.push({ uri: [...all][0]!, lang, label, kind: 'hidden' });
-      else if (groups.size === 1) out.push({ uri: `${ISCO_GROUP_URI}${[...groups][0]!}`, lang, label, kind: 'hidden' });
+      else if (groups.size === 1) out.push({ uri: `${ISCO_GROUP_URI}${[...groups][0]!}`, lang, label, kind: 'alt' });
     }
   }
   return out;

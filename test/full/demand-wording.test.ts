@@ -90,6 +90,24 @@ describe.skipIf(!fullDataPresent)('labour-need wording in Finnish, Swedish and E
     expect(skills(a)).not.toContain('make drawings');
   });
 
+  it('reads a name written as two words as one, and the skill of an expert in it', () => {
+    // an occupation's name holds no skill of its own; "an expert in cyber security" asks for it
+    const planners = analyse('Kahden vuoden sisällä tarvitsemme logistiikan suunnittelijoita.', 'fi');
+    expect(occupations(planners)).toEqual(['2421 need short ×1']);
+    expect(skills(planners)).toEqual([]);
+    expect(skills(analyse('Kyberturvallisuuden asiantuntijoista on pulaa.', 'fi'))).toEqual(['cyber security']);
+    expect(occupations(analyse('Kaupunki hakee koulunkäynnin ohjaajia alakouluihin.', 'fi'))).toEqual([
+      '5312 need current ×1',
+    ]);
+  });
+
+  it('meets a label through a verb ESCO translates the same English verb with', () => {
+    expect(skills(analyse('Du byter däck under säsongen.', 'sv'))).toEqual(['replace tyres']);
+    expect(skills(analyse('Tehtäviisi kuuluu sähkölaitteiden huolto.', 'fi'))).toContain(
+      'maintain electrical equipment',
+    );
+  });
+
   it('reads both parts of a coordinated compound', () => {
     expect(skills(analyse('Osaat MIG- ja TIG-hitsausta.', 'fi'))).toEqual([
       'perform metal inert gas welding',

@@ -1,0 +1,77 @@
+import type { Language } from '../domain/language.js';
+import type { TaxonomyData } from '../domain/taxonomy.js';
+import type { Morphology } from './morphology.js';
+
+/** English particles that make a phrasal verb of the word before them ("carry out", "set up"). */
+const PARTICLES = new Set(['out', 'up', 'off', 'on', 'in', 'down', 'over', 'back', 'away']);
+
+/** A translation of an English verb counts when ESCO uses it this often for that verb… */
+const MIN_LABELS = 3;
+/** …and for at least this share of that verb's labels. */
+const MIN_SHARE = 0.2;
+/** A verb in this many translation pairs or more is a general verb ("tehdä", "göra"), equal to none in particular. */
+const GENERAL_VERB = 3;
+
+/**
+ * Verbs of a language that ESCO's translators use for the same English verb: "byta" and "ersätta" both render
+ * "replace", "avustaa" and "auttaa" "assist". Read from the parallel preferred labels of the skills (the first word
+ * of each, or the English phrasal verb); light verbs, verbs of fixed expressions and verbs that pair with many
+ * others are left out.
+ * Returns each verb with its equivalents.
+ */
+export function verbEquivalents(
+  skills: TaxonomyData['skills'],
+  language: Exclude<Language, 'en'>,
+  morphology: Morphology,
+): Map<string, string[]> {
+  const byEnglish = new Map<string, Map<string, number>>();
+  const fixed = fixedExpressions(skills, language);
+  for (const s of skills) {
+    if (s.type === 'knowledge') continue;
+    const en = s.names.en?.toLowerCase().split(/\s+/) ?? [];
+    const own = s.names[language]?.toLowerCase().split(/\s+/)[0];
+    if (!en[0] || !own) continue;
+    const verb = PARTICLES.has(en[1] ?? '') ? `${en[0]} ${en[1]}` : en[0];
+    const counts = byEnglish.get(verb) ?? new Map<string, number>();
+    counts.set(own, (counts.get(own) ?? 0) + 1);
+    byEnglish.set(verb, counts);
+  }
+  const classes: string[][] = [];
+  for (const counts of byEnglish.values()) {
+    const total = [...counts.values()].reduce((a, b) => a + b, 0);
+    const verbs = [...counts]
+      .filter(([v, n]) => n >= MIN_LABELS && n / total >= MIN_SHARE && !morphology.isLightVerb(v) && !fixed.has(v))
+      .map(([v]) => v);
+    if (verbs.length >= 2) classes.push(verbs);
+  }
+  const membership = new Map<string, number>();
+  for (const verbs of classes) for (const v of verbs) membership.set(v, (membership.get(v) ?? 0) + 1);
+  const equivalents = new Map<string, Set<string>>();
+  for (const verbs of classes) {
+    const specific = verbs.filter((v) => membership.get(v)! < GENERAL_VERB);
+    for (const v of specific)
+      for (const w of specific) if (v !== w) equivalents.set(v, (equivalents.get(v) ?? new Set()).add(w));
+  }
+  return new Map([...equivalents].map(([v, ws]) => [v, [...ws].sort()]));
+}
+
+/** A verb whose labels mostly go on with the same word is part of a fixed expression ("se till", "ge råd"). */
+const FIXED_SHARE = 0.5;
+
+/** The verbs that open the labels mostly as a fixed expression, not on their own. */
+function fixedExpressions(skills: TaxonomyData['skills'], language: Exclude<Language, 'en'>): Set<string> {
+  const next = new Map<string, Map<string, number>>();
+  for (const s of skills) {
+    const [verb, after] = s.names[language]?.toLowerCase().split(/\s+/) ?? [];
+    if (!verb || !after) continue;
+    const counts = next.get(verb) ?? new Map<string, number>();
+    counts.set(after, (counts.get(after) ?? 0) + 1);
+    next.set(verb, counts);
+  }
+  const fixed = new Set<string>();
+  for (const [verb, counts] of next) {
+    const total = [...counts.values()].reduce((a, b) => a + b, 0);
+    if (total >= MIN_LABELS && Math.max(...counts.values()) / total >= FIXED_SHARE) fixed.add(verb);
+  }
+  return fixed;
+}

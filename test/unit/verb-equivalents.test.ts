@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { morphologyFor } from '../../src/analysis/morphology.js';
+import { verbEquivalents } from '../../src/analysis/verb-equivalents.js';
+
+/** Skills with English and Swedish preferred labels only: the parallel labels are all the function reads. */
+const skills = (pairs: [string, string][], type: string | null = 'skill/competence') =>
+  pairs.map(([en, sv], i) => ({ uri: `s${i}`, type, names: { en, sv, fi: null } as never }));
+
+describe('verbs ESCO translates the same English verb with', () => {
+  it('pairs the verbs that each render an English verb often, and no others', () => {
+    const data = skills([
+      ['replace tyres', 'byta däck'],
+      ['replace filters', 'byta filter'],
+      ['replace windows', 'byta fönster'],
+      ['replace parts', 'ersätta delar'],
+      ['replace pipes', 'ersätta rör'],
+      ['replace cables', 'ersätta kablar'],
+      ['replace seals', 'förnya tätningar'],
+      ['inspect roofs', 'inspektera tak'],
+      ['inspect pipes', 'inspektera rör'],
+      ['inspect cables', 'inspektera kablar'],
+    ]);
+    const equivalents = verbEquivalents(data, 'sv', morphologyFor('sv'));
+    expect(equivalents.get('byta')).toEqual(['ersätta']);
+    expect(equivalents.get('ersätta')).toEqual(['byta']);
+    // used once for "replace": a translation, not a habit; "inspektera" renders only "inspect"
+    expect(equivalents.has('förnya')).toBe(false);
+    expect(equivalents.has('inspektera')).toBe(false);
+  });
+
+  it('leaves out verbs of fixed expressions and knowledge, which names no verb', () => {
+    const data = [
+      ...skills([
+        ['ensure safety', 'se till säkerhet'],
+        ['ensure quality', 'se till kvalitet'],
+        ['ensure hygiene', 'se till hygien'],
+        ['ensure compliance', 'säkerställa efterlevnad'],
+        ['ensure access', 'säkerställa tillgång'],
+        ['ensure order', 'säkerställa ordning'],
+      ]),
+      ...skills(
+        [
+          ['technical drawings', 'tekniska ritningar'],
+          ['technical standards', 'tekniska standarder'],
+          ['technical terms', 'tekniska termer'],
+          ['technical language', 'tekniskt språk'],
+          ['technical English', 'tekniskt engelska'],
+          ['technical writing', 'tekniskt skrivande'],
+        ],
+        'knowledge',
+      ),
+    ];
+    expect(verbEquivalents(data, 'sv', morphologyFor('sv')).size).toBe(0);
+  });
+});
