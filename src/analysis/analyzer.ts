@@ -20,19 +20,34 @@ import { Calibrator, combineEvidence } from './calibration.js';
 import { applyCorrections } from './corrections.js';
 import { detectLanguage, loadLanguageDetector } from './language.js';
 import { isAboutLanguage } from './language-skills.js';
-import { CompoundSplitter, LabelIndex, prepareSentence, withCompounds, type LexicalMatch } from './lexicon.js';
+import {
+  CompoundSplitter,
+  coordinationVariants,
+  LabelIndex,
+  prepareSentence,
+  withCompounds,
+  type LexicalMatch,
+} from './lexicon.js';
 import { morphologyFor } from './morphology.js';
 import { OccupationClassifier } from './occupations.js';
 import { PlaceResolver } from './places.js';
 import { SectorClassifier } from './sectors.js';
 import type { SemanticSkillMatcher } from './semantic.js';
 import type { SkillPhraseFinder } from './skill-phrases.js';
-import { clauseBreaks, CueFinder, isParty, signalAt, type SentenceSignals, type SignalDefaults } from './signals.js';
+import {
+  clauseBreaks,
+  CueFinder,
+  isParty,
+  offersBenefits,
+  signalAt,
+  type SentenceSignals,
+  type SignalDefaults,
+} from './signals.js';
 import { normalizeText, segmentSentences, type Sentence } from './text.js';
 import { verbEquivalents } from './verb-equivalents.js';
 
 /** Changes whenever the pipeline's output for the same input can change. Stored with every result. */
-export const PIPELINE_VERSION = 'wording-10';
+export const PIPELINE_VERSION = 'wording-11';
 /** Sentences the span tagger reads between yields to other analyses. */
 const PHRASE_BATCH = 40;
 
@@ -143,6 +158,9 @@ export class Analyzer {
         const [first, ...rest] = l.label.split(' ');
         for (const verb of equivalents.get(first!.toLowerCase()) ?? [])
           index.add({ uri: l.uri, lang: language, kind: 'hidden', label: [verb, ...rest].join(' ') });
+        // and with one part of a coordinated compound ("asentaa sähkölaitteita")
+        for (const label of coordinationVariants(index.morphology, l.label))
+          index.add({ uri: l.uri, lang: language, kind: 'hidden', label });
       }
     }
     for (const a of data.aliases) {
@@ -439,6 +457,8 @@ export class Analyzer {
       if (this.languageSkills.has(m.uri) && !isAboutLanguage(language, text, sentences[m.sentenceIndex]!, m)) continue;
       // the firm that hires or the person quoted names no skill: "Gården i Närpes söker" is no "sköta gården"
       if (isParty(text, sentences[m.sentenceIndex]!, m.start, m.end, language)) continue;
+      // nor does what it offers (Finnish and Swedish: English benchmark sentences link skills in any clause)
+      if (language !== 'en' && offersBenefits(text, sentences[m.sentenceIndex]!, language)) continue;
       chosen.push(m);
       list.push(m);
       kept.set(m.uri, list);

@@ -593,6 +593,45 @@ function coordinated(m: Morphology, tokens: Token[], p: number, sentence: Senten
   return `${t.text}${clash ? '-' : ''}${head}`;
 }
 
+/**
+ * A label's readings with one part of its coordinated compound, as a text naming only that part says it:
+ * "asentaa sähkö- ja elektroniikkalaitteita" also as "asentaa elektroniikkalaitteita" and (Finnish, whose
+ * compound heads the morphology finds) "asentaa sähkölaitteita"; "installera vatten- och avloppssystem" as
+ * "installera avloppssystem".
+ */
+export function coordinationVariants(m: Morphology, label: string): string[] {
+  const found = /((?:[\p{L}\d]+-,? )+)(?:ja|tai|sekä|och|eller|samt) ([\p{L}\d-]+)/u.exec(label);
+  if (!found) return [];
+  const before = label.slice(0, found.index);
+  const after = label.slice(found.index + found[0].length);
+  const whole = found[2]!;
+  const hyphen = whole.lastIndexOf('-');
+  const head =
+    hyphen > 0 ? whole.slice(hyphen + 1) : m.language === 'fi' ? m.compoundHead(whole.toLowerCase()) : undefined;
+  // the last item must be a compound: "hygienia- ja muuta lainsäädäntöä" shares no head
+  if (!head && (m.language === 'fi' || whole.length < 8)) return [];
+  const variants = [`${before}${whole}${after}`];
+  // one part alone must still say what the label does with it: "hoitaa asiakas- ja yleisösuhteita" is no
+  // "hoitaa asiakassuhteita" (a light verb and one word)
+  const meaningful = (variant: string) => {
+    const words = tokenize(variant)
+      .map((t) => t.text.toLowerCase())
+      .filter((w) => !m.isStopword(w));
+    const content = words.filter((w) => !m.isLightVerb(w)).length;
+    return content >= 2 || (content === 1 && content === words.length);
+  };
+  // the modifiers take the head only when the last item's own modifier is one word: "liikuntalääketiede" shares
+  // "lääketiede", not "tiede"
+  const own = head && hyphen < 0 ? whole.slice(0, whole.length - head.length) : '';
+  if (!head || (own && [...m.keys(own)].some(([, w]) => w < 0.9))) return variants.filter(meaningful);
+  for (const part of found[1]!.split(/,?\s+/).filter(Boolean)) {
+    const modifier = part.replace(/-$/, '');
+    const clash = hyphen > 0 || (/[aeiouyäö]$/i.test(modifier) && modifier.slice(-1) === head[0]!.toLowerCase());
+    variants.push(`${before}${modifier}${clash ? '-' : ''}${head}${after}`);
+  }
+  return variants.filter(meaningful);
+}
+
 /** The occurrences of a label word (any of its keys) in the sentence, ascending, with the best weight at each. */
 function occurrences(
   keys: string[],

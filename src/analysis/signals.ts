@@ -583,6 +583,18 @@ export function isParty(
   return before.test(text.slice(sentence.start, start)) || after.test(text.slice(end, sentence.end));
 }
 
+/** The opening of a sentence that lists what the employer offers: its words are benefits, not skills asked for. */
+const BENEFITS: Record<Language, RegExp> = {
+  fi: /^\s*(?:tarjoamme|tarjolla on|meiltä saat|saat meiltä|sinua odottaa)(?![\p{L}\d])/iu,
+  sv: /^\s*(?:vi erbjuder|vi kan erbjuda|hos oss får du|du erbjuds)(?![\p{L}\d])/iu,
+  en: /^\s*(?:we offer|what we offer|we can offer)(?![\p{L}\d])/iu,
+};
+
+/** Whether a sentence lists what the employer offers ("Tarjoamme joustavat työajat ja hyvän työterveyshuollon"). */
+export function offersBenefits(text: string, sentence: { start: number; end: number }, language: Language): boolean {
+  return BENEFITS[language].test(text.slice(sentence.start, sentence.end));
+}
+
 /** Where the sentence's clauses break (text offsets). */
 export function clauseBreaks(text: string, sentence: { start: number; end: number }, language: Language): number[] {
   const body = text.slice(sentence.start, sentence.end);

@@ -83,6 +83,11 @@ describe.skipIf(!fullDataPresent)('labour-need wording in Finnish, Swedish and E
     expect(skills(analyse('Yritys suunnittelee irtisanomisia.', 'fi'))).toEqual([]);
   });
 
+  it('does not take what the employer offers for a skill it asks for', () => {
+    expect(skills(analyse('Tarjoamme joustavat työajat, liikuntaedun ja hyvän työterveyshuollon.', 'fi'))).toEqual([]);
+    expect(skills(analyse('Työterveyshuollon osaaminen on eduksi.', 'fi'))).toEqual(['occupational medicine']);
+  });
+
   it('counts one concept for one phrase', () => {
     const a = analyse('Työ vaatii piirustusten lukemista.', 'fi');
     const spans = a.mentions.filter((m) => m.counted).map((m) => `${m.start}-${m.end}`);

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { CompoundSplitter, LabelIndex, prepareSentence, withCompounds } from '../../src/analysis/lexicon.js';
+import {
+  CompoundSplitter,
+  coordinationVariants,
+  LabelIndex,
+  prepareSentence,
+  withCompounds,
+} from '../../src/analysis/lexicon.js';
 import { morphologyFor } from '../../src/analysis/morphology.js';
 import type { Language } from '../../src/domain/language.js';
 
@@ -215,5 +221,34 @@ describe('a one-word label', () => {
     expect(found('fi', [['plan', 'suunnitella'], ...many.slice(0, 50)], 'Tehtäviin kuuluu suunnittelua.')).toEqual([
       'plan',
     ]);
+  });
+});
+
+describe("a label's coordinated compound", () => {
+  const fi = morphologyFor('fi');
+
+  it('is read with each part alone, the modifiers taking the shared head', () => {
+    expect(coordinationVariants(fi, 'asentaa sähkö- ja elektroniikkalaitteita')).toEqual([
+      'asentaa elektroniikkalaitteita',
+      'asentaa sähkölaitteita',
+    ]);
+    expect(coordinationVariants(morphologyFor('sv'), 'installera vatten- och avloppssystem')).toEqual([
+      'installera avloppssystem',
+    ]);
+  });
+
+  it('shares no head the last item does not have alone, and keeps more than a light verb and a word', () => {
+    // "liikuntalääketiede" shares "lääketiede", not "tiede": no "urheilutiede"
+    expect(coordinationVariants(fi, 'urheilu- ja liikuntalääketiede')).toEqual(['liikuntalääketiede']);
+    expect(coordinationVariants(fi, 'noudattaa terveys- hygienia- ja muuta lainsäädäntöä')).toEqual([]);
+    expect(coordinationVariants(fi, 'hoitaa asiakas- ja yleisösuhteita')).toEqual([]);
+  });
+
+  it('lets a text naming one part find the label', () => {
+    const index = new LabelIndex('fi');
+    for (const label of coordinationVariants(fi, 'asentaa sähkö- ja elektroniikkalaitteita'))
+      index.add({ uri: 'install', lang: 'fi', kind: 'hidden', label });
+    const text = 'Asennat sähkölaitteita uudiskohteisiin.';
+    expect(index.match(text, { index: 0, start: 0, end: text.length, text }).map((m) => m.uri)).toEqual(['install']);
   });
 });
