@@ -47,7 +47,7 @@ import { normalizeText, segmentSentences, type Sentence } from './text.js';
 import { verbEquivalents } from './verb-equivalents.js';
 
 /** Changes whenever the pipeline's output for the same input can change. Stored with every result. */
-export const PIPELINE_VERSION = 'wording-11';
+export const PIPELINE_VERSION = 'wording-12';
 /** Sentences the span tagger reads between yields to other analyses. */
 const PHRASE_BATCH = 40;
 

@@ -602,18 +602,21 @@ export function clauseBreaks(text: string, sentence: { start: number; end: numbe
 }
 
 /**
- * The cue of one kind that governs a position: the nearest before it in the sentence, else the first after it
- * in the same clause ("hitsaajia tarvitaan ensi vuonna", not "pulaa on X, ja lähivuosina tarvitaan Y" for X).
+ * The cue of one kind that governs a position: its own clause's first, the nearest before it or else the first
+ * after it ("hitsaajia tarvitaan ensi vuonna", not "pulaa on X, ja lähivuosina tarvitaan Y" for X; "X:n tarve
+ * vähenee, mutta Y:stä on pulaa" is a need for Y); else the nearest before it in an earlier clause.
  */
 function governing(s: SentenceSignals, at: number, has: (c: Cue) => boolean): Cue | undefined {
   let before: Cue | undefined;
   let after: Cue | undefined;
+  const apart = (from: number, to: number) => s.breaks.some((b) => from < b && b < to);
   for (const c of s.cues) {
     if (!has(c)) continue;
     if (c.start <= at) before = c;
-    else if (!after && !s.breaks.some((b) => at < b && b < c.start)) after = c;
+    else if (!after && !apart(at, c.start)) after = c;
   }
-  return before ?? after;
+  if (before && !apart(before.start, at)) return before;
+  return after ?? before;
 }
 
 const NO_SIGNALS: SentenceSignals = { cues: [], breaks: [] };

@@ -56,6 +56,11 @@ describe.skipIf(!fullDataPresent)('labour-need wording in Finnish, Swedish and E
       ['7126 need current ×1', '7212 need short ×1'],
     ],
     ['Vi söker sjuksköterskor till Vasa.', 'sv', ['2221 need current ×1']],
+    [
+      'Kokoonpanotyöntekijöiden tarve vähenee, mutta hitsaajista on pulaa.',
+      'fi',
+      ['821 surplus current ×1', '7212 need current ×1'],
+    ],
   ] as const)('%s', (text, language, expected) => {
     expect(occupations(analyse(text, language))).toEqual(expected);
   });
