@@ -299,13 +299,17 @@ function addForm() {
     if (!query.value) query.value = chosen;
     void search();
   };
+  // answers can arrive out of order: only the latest search may fill the list
+  let latest = 0;
   const search = async () => {
+    const asked = ++latest;
     const text = query.value.trim();
     if (!text) return results.replaceChildren();
     const path = type.value === 'skill' ? '/v1/skills' : '/v1/occupations';
     const found = await send('GET', path, undefined, { text, limit: 8, language: state.lang }).catch(() => ({
       items: [],
     }));
+    if (asked !== latest) return;
     results.replaceChildren(
       ...found.items.map((c) =>
         el(
