@@ -37,6 +37,7 @@ import type { SkillPhraseFinder } from './skill-phrases.js';
 import {
   clauseBreaks,
   CueFinder,
+  isAutomated,
   isParty,
   offersBenefits,
   signalAt,
@@ -47,7 +48,7 @@ import { normalizeText, segmentSentences, type Sentence } from './text.js';
 import { verbEquivalents } from './verb-equivalents.js';
 
 /** Changes whenever the pipeline's output for the same input can change. Stored with every result. */
-export const PIPELINE_VERSION = 'wording-12';
+export const PIPELINE_VERSION = 'wording-13';
 /** Sentences the span tagger reads between yields to other analyses. */
 const PHRASE_BATCH = 40;
 
@@ -457,6 +458,8 @@ export class Analyzer {
       if (this.languageSkills.has(m.uri) && !isAboutLanguage(language, text, sentences[m.sentenceIndex]!, m)) continue;
       // the firm that hires or the person quoted names no skill: "Gården i Närpes söker" is no "sköta gården"
       if (isParty(text, sentences[m.sentenceIndex]!, m.start, m.end, language)) continue;
+      // nor the work machines take over: "mjölkningen automatiseras", "hitsaus on robotisoitu"
+      if (isAutomated(text, sentences[m.sentenceIndex]!, m.end, language)) continue;
       // nor does what it offers (Finnish and Swedish: English benchmark sentences link skills in any clause)
       if (language !== 'en' && offersBenefits(text, sentences[m.sentenceIndex]!, language)) continue;
       chosen.push(m);

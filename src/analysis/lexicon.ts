@@ -62,12 +62,15 @@ const KIND_SCORE = { pref: 0.95, alias: 0.92, alt: 0.9, hidden: 0.8 } as const;
  * the text's side adds those, so "tuotteiden myynti" meets "myydä tuotteita" while "yritys" (company) does not
  * meet "yrittäjyys" through their common verb.
  */
-function labelWordKeys(m: Morphology, word: string): string[] {
+function labelWordKeys(m: Morphology, word: string, baseForms = false): string[] {
   // a capitalised word in a Swedish or English label is a name: match it as written; an acronym before a
   // hyphen is not, its head inflects ("CNC-operatör", "CNC-operatörer")
   if (m.language !== 'fi' && /^\p{Lu}/u.test(word) && word.length > 2 && !/^[\p{Lu}\d]+-\p{Ll}/u.test(word))
     return [`=${word.toLowerCase()}`];
   const keys = m.keys(word);
+  // a title is written in its base form: "neuvoja" is the adviser, not advice in the partitive plural
+  const lower = word.toLowerCase();
+  if (baseForms && m.language === 'fi' && (keys.get(lower) ?? 0) >= 0.9) return [lower];
   const best = Math.max(...keys.values());
   return [...keys].filter(([, w]) => w >= best - 1e-9).map(([k]) => k);
 }
@@ -109,7 +112,11 @@ export class LabelIndex {
   private readonly conceptsByKey = new Map<string, { last: string; count: number }>();
   readonly morphology: Morphology;
 
-  constructor(readonly language: Language) {
+  /** `baseForms`: the labels are titles in their base form (occupations), not phrases with inflected objects */
+  constructor(
+    readonly language: Language,
+    private readonly baseForms = false,
+  ) {
     this.morphology = morphologyFor(language);
   }
 
@@ -134,7 +141,7 @@ export class LabelIndex {
     }
     // one short word alone ("C", "R", "IT") is too ambiguous for lexical matching
     if (content.length === 1 && content[0]!.text.length < 3 && !/[+#]/.test(content[0]!.text)) return;
-    const words = content.map((t) => labelWordKeys(m, t.text));
+    const words = content.map((t) => labelWordKeys(m, t.text, this.baseForms));
     if (words.some((w) => w.length === 0)) return;
     const lightWords = [...(lightDropped ? tokens.filter((t) => !content.includes(t)) : []), ...dropped].map((t) =>
       labelWordKeys(m, t.text),

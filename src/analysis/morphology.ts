@@ -288,6 +288,9 @@ function inflectedHead(word: string, readings: VoikkoReading[]): string | undefi
   return head;
 }
 
+/** Newer Finnish words for what ESCO's Finnish labels still call by the older one: "toimit esihenkilönä" is "toimia esimiehenä". */
+const RENAMED: [string, string][] = [['esihenkilö', 'esimies']];
+
 /** Voikko's moods of a finite verb form: a person doing something, not a skill being named. */
 const FINITE_MOODS = new Set(['indicative', 'conditional', 'imperative', 'potential']);
 
@@ -404,6 +407,9 @@ class FinnishMorphology implements Morphology {
     const keys: WordKeys = new Map();
     if (readings.length > 0) {
       this.fromReadings(readings, keys, 1);
+      for (const [key, weight] of [...keys])
+        for (const [newer, older] of RENAMED)
+          if (key.endsWith(newer)) put(keys, key.slice(0, -newer.length) + older, weight);
       return keys;
     }
     const lower = word.toLowerCase();

@@ -97,7 +97,7 @@ export class OccupationClassifier {
   static fromData(
     data: Pick<TaxonomyData, 'occupations' | 'occupationLabels' | 'occupationSkills' | 'iscoGroups' | 'aliases'>,
   ): OccupationClassifier {
-    const indexes = new Map(LANGUAGES.map((l) => [l, new LabelIndex(l)] as const));
+    const indexes = new Map(LANGUAGES.map((l) => [l, new LabelIndex(l, true)] as const));
     for (const l of data.occupationLabels)
       indexes.get(l.lang)!.add({ uri: l.uri, lang: l.lang, kind: l.kind, label: l.label });
     const occupations = new Map(data.occupations.map((o) => [o.uri, o]));

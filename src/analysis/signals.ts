@@ -122,7 +122,7 @@ const HORIZON_PATTERNS: Record<Language, [RegExp, Resolver][]> = {
       fixed('long'),
     ],
     [
-      /\blähivuosina\b|\blähivuosien\b|\btulevina\s+vuosina\b|\bensi\s+vuon(?:na|den)\b|\bensi\s+vuoteen\b|\blyhyellä\s+(?:aikavälillä|tähtäimellä)\b|\blähitulevaisuudessa\b/gu,
+      /\blähivuosina\b|\blähivuosien\b|\btulevina\s+vuosina\b|\bensi\s+vuon(?:na|den)\b|\bensi\s+vuoteen\b|\bensi\s+(?:\p{L}+)?(?:kaudella|kesänä|talvena|syksynä|keväänä)\b|\blyhyellä\s+(?:aikavälillä|tähtäimellä)\b|\blähitulevaisuudessa\b/gu,
       fixed('short'),
     ],
     [
@@ -139,7 +139,7 @@ const HORIZON_PATTERNS: Record<Language, [RegExp, Resolver][]> = {
     ],
     [/\bpå\s+(?:lång|längre)\s+sikt\b|\bi\s+framtiden\b|\bunder\s+nästa\s+decennium\b/gu, fixed('long')],
     [
-      /\bnästa\s+år\b|\bunder\s+de\s+(?:närmaste|kommande)\s+åren\b|\bde\s+närmaste\s+åren\b|\bkommande\s+år\b|\bpå\s+kort\s+sikt\b|\bi\s+en\s+nära\s+framtid\b/gu,
+      /\bnästa\s+(?:år|säsong|sommar|vinter|höst|vår)\b|\bunder\s+de\s+(?:närmaste|kommande)\s+åren\b|\bde\s+närmaste\s+åren\b|\bkommande\s+år\b|\bpå\s+kort\s+sikt\b|\bi\s+en\s+nära\s+framtid\b/gu,
       fixed('short'),
     ],
     [
@@ -198,6 +198,8 @@ const POLARITY_WORDS: Record<Language, { need: string[]; surplus: string[] }> = 
       'edellyttää',
       'edellytys',
       'välttämätön',
+      'toivoa',
+      'toivottava',
     ],
     surplus: [
       'ylitarjonta',
@@ -234,6 +236,9 @@ const POLARITY_WORDS: Record<Language, { need: string[]; surplus: string[] }> = 
       'förutsätta',
       'förutsätter',
       'nödvändig',
+      'önska',
+      'önskar',
+      'önskvärd',
     ],
     surplus: [
       'överutbud',
@@ -295,7 +300,7 @@ const POLARITY_WORDS: Record<Language, { need: string[]; surplus: string[] }> = 
 const POLARITY_PATTERNS: Record<Language, [RegExp, Polarity][]> = {
   fi: [
     [
-      /\b(?:kysyntä|tarve)\s+(?:laskee|vähenee|pienenee|hiipuu|heikkenee|supistuu)|\bei\s+(?:enää\s+)?tarvita\s+enää|\bei\s+enää\s+tarvita|\bliikaa\b|\benemmän\s+(?:\S+\s+){0,2}kuin\s+(?:töitä|työpaikkoja|avoimia)/gu,
+      /\b(?:kysyntä|tarve)\s+(?:laskee|vähenee|pienenee|hiipuu|heikkenee|supistuu)|\bei\s+(?:enää\s+)?tarvita\s+enää|\bei\s+enää\s+tarvita|\bliikaa\b|\benemmän\s+(?:\S+\s+){0,2}kuin\s+(?:\S+\s+){0,3}(?:töitä|työpaikkoja|avoimia|paikkoja)/gu,
       'surplus',
     ],
     [
@@ -307,7 +312,7 @@ const POLARITY_PATTERNS: Record<Language, [RegExp, Polarity][]> = {
   ],
   sv: [
     [
-      /\bsäga\s+upp\b|\bsäger\s+upp\b|\binte\s+längre\s+behöv|\bför\s+många\b|\b(?:behovet|efterfrågan)\s+(?:av\s+\S+\s+)?(?:minskar|sjunker)|\bfler\s+\S+\s+än\s+(?:det\s+finns\s+)?(?:jobb|arbetsplatser|lediga)/gu,
+      /\bsäga\s+upp\b|\bsäger\s+upp\b|\binte\s+längre\s+behöv|\bför\s+många\b|\b(?:behovet|efterfrågan)\s+(?:av\s+\S+\s+)?(?:minskar|sjunker)|\bfler\s+\S+\s+än\s+(?:\S+\s+){0,3}(?:jobb|arbetsplatser|lediga|platser)/gu,
       'surplus',
     ],
     [/\bsvårt\s+att\s+(?:hitta|rekrytera|få\s+tag\s+på)|\b(?:en|som)\s+merit\b|\bmeriterande\b/gu, 'need'],
@@ -542,31 +547,27 @@ const CLAUSE_BREAK: Record<Language, RegExp> = {
 };
 
 /**
- * Words around a person who is the source of what a note says, not a need: "vastaajien mukaan", "henkilöstöjohtaja
- * kertoi", "tapasimme … rekrytointipäällikön", "enligt rektorn", "the HR manager said".
- */
-/**
  * Words around a name that make it a party to the text, not a need: the person a statement comes from ("vastaajien
- * mukaan", "tapasimme toimitusjohtajan") or the firm that hires ("Sähköurakoitsija Porissa etsii", "Grossisten i
- * Kervo söker").
+ * mukaan", "tapasimme toimitusjohtajan") or the firm that hires or needs ("Sähköurakoitsija Porissa etsii",
+ * "gården behöver"); the words between stay within one clause ("enligt tidtabell, säljer biljetter" is a duty).
  */
 const PARTY: Record<Language, { before: RegExp; after: RegExp }> = {
   fi: {
     before: unicodeWords(
-      /\b(?:tapasimme|tapasin|tapaamassa|tapaamaan|haastattelimme|haastattelin|keskustelimme)\s+(?:\S+\s+){0,3}$/iu,
+      /\b(?:tapasimme|tapasin|tapaamassa|tapaamaan|haastattelimme|haastattelin|keskustelimme)\s+(?:(?!(?:että|joka|jotka|mutta|koska|kun|hän|he|me|heillä|meillä)\s)[^\s,;:]+\s+){0,5}$/iu,
     ),
     after: unicodeWords(
       /^(?:\s+\p{Lu}\S*)?\s+(?:mukaan|kertoi|kertoivat|totesi|totesivat|arvioi|arvioivat|sanoi|sanoivat|painotti|korosti|mainitsi|hakee|etsii|rekrytoi)\b/iu,
     ),
   },
   sv: {
-    before: unicodeWords(/\b(?:enligt|träffade|intervjuade)\s+(?:\S+\s+){0,2}$/iu),
+    before: unicodeWords(/\b(?:enligt|träffade|intervjuade)\s+(?:[^\s,;:]+\s+){0,2}$/iu),
     after: unicodeWords(
-      /^(?:\s+(?:i|på)\s+\S+)?\s+(?:berättade|berättar|sade|sa|säger|uppgav|uppger|konstaterade|bedömer|bedömde|söker|rekryterar)\b/iu,
+      /^(?:\s+(?:i|på)\s+\S+)?\s+(?:berättade|berättar|sade|sa|säger|uppgav|uppger|konstaterade|bedömer|bedömde|söker|rekryterar|behöver|behövde)\b/iu,
     ),
   },
   en: {
-    before: unicodeWords(/\b(?:according\s+to|we\s+met|we\s+interviewed)\s+(?:\S+\s+){0,3}$/iu),
+    before: unicodeWords(/\b(?:according\s+to|we\s+met|we\s+interviewed)\s+(?:[^\s,;:]+\s+){0,3}$/iu),
     after: unicodeWords(/^(?:\s+in\s+\S+)?\s+(?:said|says|told|reported|explained|seeks|is\s+hiring|is\s+looking)\b/iu),
   },
 };
@@ -581,6 +582,24 @@ export function isParty(
 ): boolean {
   const { before, after } = PARTY[language];
   return before.test(text.slice(sentence.start, start)) || after.test(text.slice(end, sentence.end));
+}
+
+/** Words after a skill that hand its work to machines: what is automated is no skill asked for. */
+const AUTOMATED: Record<Language, RegExp> = {
+  fi: unicodeWords(
+    /^\s+(?:on\s+|ovat\s+|ollaan\s+|)(?:robotisoitu|automatisoitu|robotisoidaan|automatisoidaan|robotisoituu|automatisoituu|automatisoitiin|robotisoitiin)\b/iu,
+  ),
+  sv: unicodeWords(
+    /^\s+(?:har\s+|ska\s+|kommer\s+att\s+)?(?:automatiseras|automatiserats|automatiserades|robotiseras|robotiserats)\b/iu,
+  ),
+  en: unicodeWords(
+    /^\s+(?:is|are|was|were|has\s+been|have\s+been|will\s+be)\s+(?:being\s+)?(?:automated|robotised|robotized)\b/iu,
+  ),
+};
+
+/** Whether the words at [start, end) are the work a sentence says machines take over ("mjölkningen automatiseras"). */
+export function isAutomated(text: string, sentence: { end: number }, end: number, language: Language): boolean {
+  return AUTOMATED[language].test(text.slice(end, sentence.end));
 }
 
 /** The opening of a sentence that lists what the employer offers: its words are benefits, not skills asked for. */

@@ -118,6 +118,31 @@ describe.skipIf(!fullDataPresent)('labour-need wording in Finnish, Swedish and E
     );
   });
 
+  it('tells a party apart from a duty and a title from a verb', () => {
+    // "enligt tidtabell" names no source: the duty after its comma counts
+    expect(skills(analyse('Du kör linjetrafik enligt tidtabell, säljer biljetter.', 'sv'))).toEqual(['sell tickets']);
+    // the people met, however their firms are listed, are no demand; nor is "neuvot" (you advise) an adviser
+    expect(
+      occupations(analyse('Tapasimme rovaniemeläisen linja-autoyhtiön ja kahden matkailuyrityksen edustajat.', 'fi')),
+    ).toEqual([]);
+    expect(occupations(analyse('Myyt lippuja ja neuvot matkustajia.', 'fi'))).toEqual([]);
+    // the farm that needs is a party, not "maintain the farm"; next season is within a year or two
+    const farm = analyse('Gården behöver två djurskötare till nästa säsong.', 'sv');
+    expect(skills(farm)).toEqual([]);
+    expect(occupations(farm)).toEqual(['5164 need short ×2']);
+  });
+
+  it('reads more graduates than jobs as a surplus, a wish as a need, newer words for older labels, automation', () => {
+    expect(
+      occupations(analyse('Luokanopettajia valmistuu alueelle enemmän kuin kouluissa on avoimia paikkoja.', 'fi')),
+    ).toEqual(['2341 surplus current ×1']);
+    const wish = analyse('Kuljettajilta toivotaan englannin kielen taitoa.', 'fi');
+    expect(wish.mentions.filter((m) => m.counted).map((m) => m.polarity)).toEqual(['need']);
+    expect(skills(analyse('Tuet esihenkilöitä työsuhdeasioissa.', 'fi'))).toEqual(['support managers']);
+    // what machines take over is no skill asked for
+    expect(skills(analyse('Om fem år behövs automationstekniker när mjölkningen automatiseras.', 'sv'))).toEqual([]);
+  });
+
   it('reads both parts of a coordinated compound', () => {
     expect(skills(analyse('Osaat MIG- ja TIG-hitsausta.', 'fi'))).toEqual([
       'perform metal inert gas welding',
