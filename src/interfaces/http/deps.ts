@@ -15,6 +15,11 @@ export interface AnalyzerHolder {
   error?: string | undefined;
 }
 
+/** The analysis for a caller who waits for it: the interactive process, else the queue's. */
+export function waitedForAnalyzer(holder: AnalyzerHolder): AnalysisService | undefined {
+  return holder.interactive ?? holder.current;
+}
+
 /** What the API's routes are built from. */
 export interface AppDeps {
   config: Config;

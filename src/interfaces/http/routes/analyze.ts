@@ -5,7 +5,7 @@ import { CalendarDate, DOCUMENT_KINDS } from '../../../domain/document.js';
 import { Language } from '../../../domain/language.js';
 import { Horizon } from '../../../domain/signal.js';
 import { ANY_ROLE, principalOf } from '../auth.js';
-import type { AppDeps } from '../deps.js';
+import { waitedForAnalyzer, type AppDeps } from '../deps.js';
 import { Correction } from '../../../domain/correction.js';
 import { checkConcepts, checkSpans } from '../../../jobs/document-corrections.js';
 import { ConceptsRepository } from '../../../storage/concepts.repository.js';
@@ -86,7 +86,7 @@ export const analyzeRoutes =
           checkSpans(body.text, body.corrections);
           await checkConcepts(concepts, body.corrections);
         }
-        const analyzer = deps.analyzer.interactive ?? deps.analyzer.current;
+        const analyzer = waitedForAnalyzer(deps.analyzer);
         if (!analyzer) return sendAnalyzerLoading(reply);
         const { keyId } = principalOf(request);
         const running = inFlight.get(keyId) ?? 0;

@@ -11,7 +11,7 @@ import { csvDialect, csvDocument, CSV_LOCALES } from '../../csv.js';
 import { presentAnalysis } from '../analysis-view.js';
 import { ATTRIBUTION } from '../attribution.js';
 import { ANY_ROLE, CONTRIBUTORS, OPERATORS, principalOf } from '../auth.js';
-import type { AppDeps } from '../deps.js';
+import { waitedForAnalyzer, type AppDeps } from '../deps.js';
 import { sendAnalyzerLoading, sendError } from '../errors.js';
 import { AnalysisView, ErrorResponse, IdParams } from '../schemas.js';
 import { mayRead } from './documents.js';
@@ -77,7 +77,7 @@ export const correctionRoutes =
     const concepts = new ConceptsRepository(deps.db);
     const stored = new CorrectionsRepository(deps.db);
     const corrector = new DocumentCorrections(documents, stored, concepts);
-    const analysisService = () => analyzer.interactive ?? analyzer.current;
+    const analysisService = () => waitedForAnalyzer(analyzer);
 
     /**
      * The document of `orgId` to correct, analysed, and the analysis to correct it with; otherwise the refusal

@@ -8,7 +8,7 @@ import { analyzeJobId } from '../../../jobs/analyze.queue.js';
 import { IngestBatcher } from '../../../jobs/ingest.js';
 import type { StoredDocument } from '../../../storage/documents.repository.js';
 import { ANY_ROLE, CONTRIBUTORS, principalOf } from '../auth.js';
-import type { AppDeps } from '../deps.js';
+import { waitedForAnalyzer, type AppDeps } from '../deps.js';
 import { Correction } from '../../../domain/correction.js';
 import { DocumentCorrections } from '../../../jobs/document-corrections.js';
 import { ConceptsRepository } from '../../../storage/concepts.repository.js';
@@ -145,7 +145,7 @@ export const documentRoutes =
           const stored = await ingest.submit(principal.orgId, doc);
           return reply.code(202).send({ id: stored.id, status: stored.status, duplicate: !stored.created });
         }
-        const service = deps.analyzer.interactive ?? deps.analyzer.current;
+        const service = waitedForAnalyzer(deps.analyzer);
         if (!service) return sendAnalyzerLoading(reply);
         const analysis = await corrector.analyse(service, doc, [], corrections);
         const { document, created } = await documents.create(principal.orgId, doc);
