@@ -45,10 +45,10 @@ import {
   type SignalDefaults,
 } from './signals.js';
 import { normalizeText, segmentSentences, type Sentence } from './text.js';
-import { verbEquivalents } from './verb-equivalents.js';
+import { objectEquivalents, verbEquivalents } from './verb-equivalents.js';
 
 /** Changes whenever the pipeline's output for the same input can change. Stored with every result. */
-export const PIPELINE_VERSION = 'wording-13';
+export const PIPELINE_VERSION = 'wording-14';
 /** Sentences the span tagger reads between yields to other analyses. */
 const PHRASE_BATCH = 40;
 
@@ -154,11 +154,15 @@ export class Analyzer {
     for (const language of ['fi', 'sv'] as const) {
       const index = indexes.get(language)!;
       const equivalents = verbEquivalents(data.skills, language, index.morphology);
+      const objects = objectEquivalents(data.skills, language, index.morphology);
       for (const l of data.skillLabels) {
         if (l.lang !== language || l.kind !== 'pref') continue;
         const [first, ...rest] = l.label.split(' ');
         for (const verb of equivalents.get(first!.toLowerCase()) ?? [])
           index.add({ uri: l.uri, lang: language, kind: 'hidden', label: [verb, ...rest].join(' ') });
+        // and with the other ways ESCO words its object ("reparera rörsystem" as "reparera avloppssystem")
+        for (const object of objects.get(l.uri) ?? [])
+          index.add({ uri: l.uri, lang: language, kind: 'hidden', label: `${first} ${object}` });
         // and with one part of a coordinated compound ("asentaa sähkölaitteita")
         for (const label of coordinationVariants(index.morphology, l.label))
           index.add({ uri: l.uri, lang: language, kind: 'hidden', label });

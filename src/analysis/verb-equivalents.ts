@@ -75,3 +75,64 @@ function fixedExpressions(skills: TaxonomyData['skills'], language: Exclude<Lang
   }
   return fixed;
 }
+
+/** English words that open a prepositional object, whose translations vary with the verb. */
+const PREPOSITIONS = new Set(['to', 'with', 'for', 'on', 'in', 'of', 'at', 'about', 'from', 'into', 'by', 'as']);
+/** Swedish particles and prepositions that belong to a particle verb ("sätta ned", "ta hand om"), not its object. */
+const SV_PARTICLES = new Set(
+  'ned ner ut upp i om hand för fram med av till på in bort över ihop igen undan tillbaka isär vid åt mot fast'.split(
+    ' ',
+  ),
+);
+/** A conjunction inside an object joins another verb's phrase ("korjata ja ostaa soittimia"), unless it joins parts. */
+const JOINED_PHRASE = /(?<![-‐])\s(?:ja|sekä|tai|och|samt|eller)\s/u;
+
+/**
+ * Objects ESCO's translators render two ways for the same English object: "plumbing systems" is "rörsystem" in
+ * "reparera rörsystem" and "avloppssystem" in "installera vatten- och avloppssystem", "mining machinery"
+ * "gruvutrustning" and "gruvmaskiner". From the parallel preferred labels of skills whose English object has two
+ * words or more and whose own label opens with a verb that is no light verb (so both words stay needed); objects
+ * that read the same once lemmatised are one. Returns per skill URI the other objects its label's verb may take.
+ */
+export function objectEquivalents(
+  skills: TaxonomyData['skills'],
+  language: Exclude<Language, 'en'>,
+  morphology: Morphology,
+): Map<string, string[]> {
+  const lemmas = (phrase: string) =>
+    phrase
+      .toLowerCase()
+      .split(/\s+/)
+      .map((w) => morphology.stem(w))
+      .join(' ');
+  const byEnglish = new Map<string, { uri: string; object: string; verb: boolean }[]>();
+  for (const s of skills) {
+    if (s.type === 'knowledge') continue;
+    const en = s.names.en?.toLowerCase().split(/\s+/) ?? [];
+    const own = s.names[language]?.split(/\s+/) ?? [];
+    const object = en.slice(PARTICLES.has(en[1] ?? '') ? 2 : 1);
+    if (object.length < 2 || PREPOSITIONS.has(object[0]!) || own.length < 2) continue;
+    const ownObject = own.slice(1).join(' ');
+    if (language === 'sv' && SV_PARTICLES.has(own[1]!.toLowerCase())) continue;
+    if (own.length - 1 > object.length + 1 || JOINED_PHRASE.test(` ${ownObject} `)) continue;
+    const first = own[0]!.toLowerCase();
+    const verb = !morphology.isLightVerb(first) && (language === 'fi' ? morphology.isVerb(first) : /a$/u.test(first));
+    const key = object.join(' ');
+    const list = byEnglish.get(key) ?? [];
+    list.push({ uri: s.uri, object: ownObject, verb });
+    byEnglish.set(key, list);
+  }
+  const out = new Map<string, string[]>();
+  for (const list of byEnglish.values()) {
+    for (const { uri, object, verb } of list) {
+      if (!verb) continue;
+      // one wording per lemmatised object, its first as written
+      const byLemmas = new Map<string, string>();
+      for (const o of list) if (o.verb && !byLemmas.has(lemmas(o.object))) byLemmas.set(lemmas(o.object), o.object);
+      byLemmas.delete(lemmas(object));
+      const others = [...byLemmas.values()];
+      if (others.length > 0) out.set(uri, others);
+    }
+  }
+  return out;
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { morphologyFor } from '../../src/analysis/morphology.js';
-import { verbEquivalents } from '../../src/analysis/verb-equivalents.js';
+import { objectEquivalents, verbEquivalents } from '../../src/analysis/verb-equivalents.js';
 
 /** Skills with English and Swedish preferred labels only: the parallel labels are all the function reads. */
 const skills = (pairs: [string, string][], type: string | null = 'skill/competence') =>
@@ -51,5 +51,29 @@ describe('verbs ESCO translates the same English verb with', () => {
       ),
     ];
     expect(verbEquivalents(data, 'sv', morphologyFor('sv')).size).toBe(0);
+  });
+
+  it('gives a label the other ways ESCO words its object, after a verb that is no light verb', () => {
+    const data = skills([
+      ['repair plumbing systems', 'reparera rörsystem'],
+      ['install plumbing systems', 'installera avloppssystem'],
+      ['clean plumbing systems', 'rengöra rörsystemen'],
+      ['advise on plumbing systems', 'ge råd om vvs'],
+      ['operate mining machinery', 'köra gruvmaskiner'],
+      ['weld mining machinery', 'svetsa gruvutrustning'],
+      ['set up stage lights', 'sätta upp scenljus'],
+      ['focus stage lights', 'rikta scenbelysning'],
+    ]);
+    const objects = objectEquivalents(data, 'sv', morphologyFor('sv'));
+    expect(objects.get('s0')).toEqual(['avloppssystem']);
+    expect(objects.get('s1')).toEqual(['rörsystem']);
+    // "rörsystemen" is "rörsystem" inflected: nothing new for the first, the second's for the third
+    expect(objects.get('s2')).toEqual(['avloppssystem']);
+    // a light verb would meet the object alone ("råd om vvs" is offered to none); a particle is no object
+    expect(objects.has('s3')).toBe(false);
+    expect(objects.get('s4')).toEqual(['gruvutrustning']);
+    expect(objects.get('s5')).toEqual(['gruvmaskiner']);
+    expect(objects.has('s6')).toBe(false);
+    expect(objects.has('s7')).toBe(false);
   });
 });
