@@ -45,7 +45,7 @@ import {
   type SignalDefaults,
 } from './signals.js';
 import { normalizeText, segmentSentences, type Sentence } from './text.js';
-import { objectEquivalents, verbEquivalents } from './verb-equivalents.js';
+import { objectEquivalents, verbEquivalents } from './label-equivalents.js';
 
 /** Changes whenever the pipeline's output for the same input can change. Stored with every result. */
 export const PIPELINE_VERSION = 'wording-14';

@@ -2,6 +2,9 @@ import type { Language } from '../domain/language.js';
 import type { TaxonomyData } from '../domain/taxonomy.js';
 import type { Morphology } from './morphology.js';
 
+// Words ESCO's translators render one English word with in different labels: verbs and objects, read from the
+// skills' parallel preferred labels, so that a label is also met in its other wording.
+
 /** English particles that make a phrasal verb of the word before them ("carry out", "set up"). */
 const PARTICLES = new Set(['out', 'up', 'off', 'on', 'in', 'down', 'over', 'back', 'away']);
 

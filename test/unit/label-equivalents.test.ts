@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { morphologyFor } from '../../src/analysis/morphology.js';
-import { objectEquivalents, verbEquivalents } from '../../src/analysis/verb-equivalents.js';
+import { objectEquivalents, verbEquivalents } from '../../src/analysis/label-equivalents.js';
 
 /** Skills with English and Swedish preferred labels only: the parallel labels are all the function reads. */
 const skills = (pairs: [string, string][], type: string | null = 'skill/competence') =>
   pairs.map(([en, sv], i) => ({ uri: `s${i}`, type, names: { en, sv, fi: null } as never }));
 
-describe('verbs ESCO translates the same English verb with', () => {
+describe('verbs and objects ESCO translates two ways', () => {
   it('pairs the verbs that each render an English verb often, and no others', () => {
     const data = skills([
       ['replace tyres', 'byta däck'],
