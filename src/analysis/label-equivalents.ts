@@ -127,13 +127,13 @@ export function objectEquivalents(
   }
   const out = new Map<string, string[]>();
   for (const list of byEnglish.values()) {
+    // one wording per lemmatised object, its first as written
+    const wordings = new Map<string, string>();
+    for (const o of list) if (o.verb && !wordings.has(lemmas(o.object))) wordings.set(lemmas(o.object), o.object);
     for (const { uri, object, verb } of list) {
       if (!verb) continue;
-      // one wording per lemmatised object, its first as written
-      const byLemmas = new Map<string, string>();
-      for (const o of list) if (o.verb && !byLemmas.has(lemmas(o.object))) byLemmas.set(lemmas(o.object), o.object);
-      byLemmas.delete(lemmas(object));
-      const others = [...byLemmas.values()];
+      const own = lemmas(object);
+      const others = [...wordings].filter(([l]) => l !== own).map(([, o]) => o);
       if (others.length > 0) out.set(uri, others);
     }
   }
