@@ -28,7 +28,7 @@ import {
   withCompounds,
   type LexicalMatch,
 } from './lexicon.js';
-import { morphologyFor } from './morphology.js';
+import { morphologyFor, type Morphology } from './morphology.js';
 import { OccupationClassifier } from './occupations.js';
 import { PlaceResolver } from './places.js';
 import { SectorClassifier } from './sectors.js';
@@ -48,7 +48,7 @@ import { normalizeText, segmentSentences, type Sentence } from './text.js';
 import { objectEquivalents, verbEquivalents } from './label-equivalents.js';
 
 /** Changes whenever the pipeline's output for the same input can change. Stored with every result. */
-export const PIPELINE_VERSION = 'wording-14';
+export const PIPELINE_VERSION = 'wording-15';
 /** Sentences the span tagger reads between yields to other analyses. */
 const PHRASE_BATCH = 40;
 
@@ -58,6 +58,22 @@ const PERSON_WORDS: Record<Language, string[]> = {
   sv: ['person', 'medarbetar', 'anställd', 'yrkesperson', 'expert', 'praktikant'],
   en: ['person', 'peopl', 'employe', 'worker', 'staff', 'profession', 'expert', 'intern'],
 };
+
+/** Heads of a compound that name a group of staff or a department (Finnish lemmas, Swedish words). */
+const STAFF_HEADS: Record<Language, RegExp | undefined> = {
+  fi: /\p{L}(?:henkilöstö|henkilökunta|osasto)$/u,
+  sv: /\p{L}(?:personal|avdelning)(?:en|ens|ar|arna|s)?$/u,
+  en: undefined,
+};
+
+/** Whether the last word of a match is a compound naming staff or a department ("vårdpersonal"). */
+function namesStaff(m: Morphology, matched: string): boolean {
+  const heads = STAFF_HEADS[m.language];
+  const word = /[\p{L}\p{N}-]+$/u.exec(matched)?.[0]?.toLowerCase();
+  if (!heads || !word) return false;
+  if (m.language === 'sv') return heads.test(word);
+  return [...m.keys(word)].some(([k, w]) => w >= 0.9 && heads.test(k));
+}
 
 /** Each skill's nearest skill group, walking up the skills pillar (a skill's broader skills first, then theirs). */
 function nearestGroups(data: Pick<TaxonomyData, 'skillGroups' | 'skillBroader'>): Map<string, string> {
@@ -460,6 +476,9 @@ export class Analyzer {
       )
         continue;
       if (this.languageSkills.has(m.uri) && !isAboutLanguage(language, text, sentences[m.sentenceIndex]!, m)) continue;
+      // a skill word that only modifies a word for staff or a department names them, not a skill asked for
+      // ("asiakaspalveluhenkilöstöä on riittävästi", "vårdpersonalen", "myyntiosasto")
+      if (namesStaff(index.morphology, text.slice(m.start, m.end))) continue;
       // the firm that hires or the person quoted names no skill: "Gården i Närpes söker" is no "sköta gården"
       if (isParty(text, sentences[m.sentenceIndex]!, m.start, m.end, language)) continue;
       // nor the work machines take over: "mjölkningen automatiseras", "hitsaus on robotisoitu"

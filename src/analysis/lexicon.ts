@@ -1,5 +1,5 @@
 import type { Language } from '../domain/language.js';
-import { morphologyFor, type Morphology } from './morphology.js';
+import { morphologyFor, type FiniteForm, type Morphology } from './morphology.js';
 import { tokenize, type Sentence, type Token } from './text.js';
 
 export interface LabelEntry {
@@ -284,7 +284,11 @@ export class LabelIndex {
     // a one-verb label matches the verb as a skill is named (infinitive, action noun), not a finite form; a job
     // ad's second person names a duty ("hitsaat"), unless the verb is one of many labels ("suunnittelet")
     if (label.single !== undefined && positions.length === 1) {
-      const finite = this.morphology.finiteFormOf(tokens[positions[0]!]!.text, label.single);
+      const finite = addressed(
+        this.morphology.finiteFormOf(tokens[positions[0]!]!.text, label.single),
+        tokens,
+        positions[0]!,
+      );
       if (
         finite === 'other person' ||
         (finite === 'second person' && this.frequency(label.words[0]!) > COMMON_WORD_LABELS)
@@ -363,6 +367,13 @@ export class LabelIndex {
   private frequency(keys: string[]): number {
     return Math.min(...keys.map((k) => this.conceptsByKey.get(k)?.count ?? 0));
   }
+}
+
+/** Swedish marks no person on the verb: "du" just before it ("Du fakturerar", "du även svetsar") makes a duty. */
+function addressed(finite: FiniteForm | undefined, tokens: Token[], p: number): FiniteForm | undefined {
+  if (finite !== 'other person') return finite;
+  for (let q = p - 1; q >= Math.max(0, p - 2); q--) if (/^(?:du|ni)$/i.test(tokens[q]!.text)) return 'second person';
+  return finite;
 }
 
 /** Whether every word of a label has a key present in the sentence (see `LabelIndex.need`). */

@@ -300,7 +300,7 @@ const POLARITY_WORDS: Record<Language, { need: string[]; surplus: string[] }> = 
 const POLARITY_PATTERNS: Record<Language, [RegExp, Polarity][]> = {
   fi: [
     [
-      /\b(?:kysyntä|tarve)\s+(?:laskee|vähenee|pienenee|hiipuu|heikkenee|supistuu)|\bei\s+(?:enää\s+)?tarvita\s+enää|\bei\s+enää\s+tarvita|\bliikaa\b|\benemmän\s+(?:\S+\s+){0,2}kuin\s+(?:\S+\s+){0,3}(?:töitä|työpaikkoja|avoimia|paikkoja)/gu,
+      /\b(?:kysyntä|tarve)\s+(?:laskee|vähenee|pienenee|hiipuu|heikkenee|supistuu)|\bei\s+(?:enää\s+)?tarvita\s+enää|\bei\s+enää\s+tarvita|\bliikaa\b|\benemmän\s+(?:\S+\s+){0,2}kuin\s+(?:\S+\s+){0,3}(?:töitä|työpaikkoja|avoimia|paikkoja)|\b(?:työnhakijo|työttöm)\p{L}*\s+(?:työnhakijo\p{L}*\s+)?(?:on\s+)?(?:paljon|runsaasti|enemmän|liikaa)|\b(?:paljon|runsaasti)\s+(?:työttömiä|työnhakijoita)/gu,
       'surplus',
     ],
     [
@@ -312,7 +312,7 @@ const POLARITY_PATTERNS: Record<Language, [RegExp, Polarity][]> = {
   ],
   sv: [
     [
-      /\bsäga\s+upp\b|\bsäger\s+upp\b|\binte\s+längre\s+behöv|\bför\s+många\b|\b(?:behovet|efterfrågan)\s+(?:av\s+\S+\s+)?(?:minskar|sjunker)|\bfler\s+\S+\s+än\s+(?:\S+\s+){0,3}(?:jobb|arbetsplatser|lediga|platser)/gu,
+      /\bsäga\s+upp\b|\bsäger\s+upp\b|\binte\s+längre\s+behöv|\bför\s+många\b|\b(?:behovet|efterfrågan)\s+(?:av\s+\S+\s+)?(?:minskar|sjunker)|\bfler\s+\S+\s+än\s+(?:\S+\s+){0,3}(?:jobb|arbetsplatser|lediga|platser)|\bmånga\s+arbets(?:sökande|lösa)\b|\barbets(?:sökande|lösa)\s+(?:finns\s+det\s+|är\s+)?många\b/gu,
       'surplus',
     ],
     [/\bsvårt\s+att\s+(?:hitta|rekrytera|få\s+tag\s+på)|\b(?:en|som)\s+merit\b|\bmeriterande\b/gu, 'need'],
@@ -320,7 +320,7 @@ const POLARITY_PATTERNS: Record<Language, [RegExp, Polarity][]> = {
   ],
   en: [
     [
-      /\blay(?:ing)?\s+off\b|\bno\s+longer\s+need|\b(?:demand|need)\s+(?:for\s+\S+\s+)?(?:is\s+)?(?:falling|declining|decreasing|shrinking)|\btoo\s+many\b|\bmore\s+\S+(?:\s+\S+)?\s+than\s+(?:there\s+are\s+)?(?:jobs|positions|vacancies|openings)/gu,
+      /\blay(?:ing)?\s+off\b|\bno\s+longer\s+need|\b(?:demand|need)\s+(?:for\s+\S+\s+)?(?:is\s+)?(?:falling|declining|decreasing|shrinking)|\btoo\s+many\b|\bmore\s+\S+(?:\s+\S+)?\s+than\s+(?:there\s+are\s+)?(?:jobs|positions|vacancies|openings)|\bmany\s+(?:unemployed|jobseekers|job\s+seekers)\b/gu,
       'surplus',
     ],
     [/\blooking\s+for\b|\bhard\s+to\s+(?:find|recruit|fill)\b|\bdifficult\s+to\s+(?:find|recruit|fill)\b/gu, 'need'],
@@ -512,10 +512,28 @@ export class CueFinder {
       }
     }
     if (value === undefined || value < 1 || value > 10_000 || !Number.isInteger(value)) return undefined;
+    if (sizesGroup(tokens, i)) return undefined;
     const keys = this.morphology.keys(next.text);
     if ([...keys.keys()].some((k) => this.units.has(k))) return undefined;
     return this.isPerson(keys, true) ? value : undefined;
   }
+}
+
+/** Words before a number that size a team or a workforce ("ett team på fem personer", "työllistää 50 henkeä"). */
+const GROUP_BEFORE = /^(?:työllistää|työllistämme|työllistävät|työskentelee|sysselsätter|employs|employing|på|of)$/u;
+const GROUP_NOUN = /^(?:team|teamet|grupp|gruppen|arbetslag|arbetslaget|team|group|staff|workforce)$/u;
+/** Finnish "viiden hengen tiimi": the number and its genitive head before a word for a group. */
+const GROUP_AFTER = /^(?:tiimi|ryhmä|työyhteisö|yritys|porukka|organisaatio)/u;
+
+/** Whether the number at token i sizes a team or a workforce, not vacancies. */
+function sizesGroup(tokens: Token[], i: number): boolean {
+  const before = tokens[i - 1]?.text.toLowerCase() ?? '';
+  if (GROUP_BEFORE.test(before)) {
+    if (before !== 'på' && before !== 'of') return true;
+    if (GROUP_NOUN.test(tokens[i - 2]?.text.toLowerCase() ?? '')) return true;
+  }
+  const next = tokens[i + 1]?.text.toLowerCase() ?? '';
+  return /^(?:hengen|henkilön)$/u.test(next) && GROUP_AFTER.test(tokens[i + 2]?.text.toLowerCase() ?? '');
 }
 
 export interface SignalDefaults {

@@ -175,8 +175,29 @@ describe.skipIf(!fullDataPresent)('labour-need wording in Finnish, Swedish and E
     expect([...new Set(skills(analyse(text, 'fi')))]).toEqual(expected);
   });
 
+  it.each([
+    [
+      'Ajat trukkia, keräilet tilauksia ja laskutat asiakkaita.',
+      'fi',
+      ['issue sales invoices', 'operate forklift', 'pick orders for dispatching'],
+    ],
+    ['Edellytämme tiimityöskentelyä ja ongelmanratkaisutaitoja.', 'fi', ['solve problems', 'work in teams']],
+    [
+      'Du svetsar, fakturerar kunder och svarar i telefon.',
+      'sv',
+      ['answer incoming calls', 'issue sales invoices', 'operate welding equipment'],
+    ],
+    [
+      'Arbetssäkerhetskort och kunskaper i rekrytering krävs.',
+      'sv',
+      ['health and safety in the workplace', 'recruit employees'],
+    ],
+    ['Du har erfarenhet av Java-programmering och SQL.', 'sv', ['Java (computer programming)', 'SQL']],
+  ] as const)('finds common duties and requirements in "%s"', (text, language, expected) => {
+    expect([...new Set(skills(analyse(text, language)))]).toEqual(expected);
+  });
+
   it.todo('finds kivunhoito and tulityökortti, which ESCO has no concept for yet');
-  it.todo('counts Java in "Java-programmering" once Swedish has a calibration of its own');
   it.each([
     [
       'Svetsare',

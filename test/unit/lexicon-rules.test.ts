@@ -23,8 +23,15 @@ function found(
 describe('the lexical matcher on Swedish wording', () => {
   it('takes a one-verb label as a skill named, not as what someone does', () => {
     expect(found('sv', [['plan', 'planera']], 'Du kan planera och leda.')).toEqual(['plan']);
-    expect(found('sv', [['plan', 'planera']], 'Du planerar menyer.')).toEqual([]);
     expect(found('sv', [['plan', 'planera']], 'Hon planerade allt.')).toEqual([]);
+    expect(found('sv', [['plan', 'planera']], 'Företaget planerar nya fabriker.')).toEqual([]);
+  });
+
+  it('reads "du" before a verb as a duty in a job ad, unless the verb begins many labels', () => {
+    expect(found('sv', [['weld', 'svetsa']], 'Du svetsar stålkonstruktioner.')).toEqual(['weld']);
+    expect(found('sv', [['weld', 'svetsa']], 'Du även svetsar.')).toEqual(['weld']);
+    const many = Array.from({ length: 10 }, (_, i) => [`p${i}`, `planera objekt${i}`] as [string, string]);
+    expect(found('sv', [['plan', 'planera'], ...many], 'Du planerar menyer.')).toEqual([]);
   });
 
   it('reads a noun in its definite form', () => {

@@ -62,6 +62,26 @@ describe('a need said as a requirement or a shortage', () => {
     expect(polarities('fi', 'Yrityksellä on enemmän kirvesmiehiä kuin töitä.')).toEqual(['surplus']);
   });
 
+  it('reads many registered jobseekers of a trade as a surplus', () => {
+    expect(polarities('fi', 'Myyjiä on työnhakijoina paljon.')).toEqual(['surplus']);
+    expect(polarities('fi', 'Työttömiä työnhakijoita on runsaasti.')).toEqual(['surplus']);
+    expect(polarities('sv', 'Det finns många arbetssökande lagerarbetare.')).toEqual(['surplus']);
+    expect(polarities('en', 'There are many unemployed graphic designers.')).toEqual(['surplus']);
+  });
+
+  it('counts vacancies, not the size of a team or a workforce', () => {
+    const person = (keys: Map<string, number>) => ['henki', 'person', 'hitsaaja'].some((k) => keys.has(k));
+    const counts = (language: Language, text: string) =>
+      new CueFinder(language, morphologyFor(language), person)
+        .find(text, { index: 0, start: 0, end: text.length, text }, 2026)
+        .flatMap((c) => (c.count === undefined ? [] : [c.count]));
+    expect(counts('fi', 'Tarvitsemme kolme hitsaajaa.')).toEqual([3]);
+    expect(counts('fi', 'Johdat kahdeksan hengen tiimiä.')).toEqual([]);
+    expect(counts('fi', 'Yritys työllistää 120 henkeä.')).toEqual([]);
+    expect(counts('sv', 'Du leder ett team på fem personer.')).toEqual([]);
+    expect(counts('sv', 'Vi anställer fem personer.')).toEqual([5]);
+  });
+
   it('takes no cue from inside a word that names a person', () => {
     const person = (keys: Map<string, number>) => keys.has('rekrytointipäällikkö');
     expect(polarities('fi', 'Tapasimme rekrytointipäällikön.', person)).toEqual([]);
