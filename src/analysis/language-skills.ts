@@ -9,6 +9,13 @@ const LANGUAGE_CONTEXT: Record<Language, RegExp> = {
   en: /language|speak|spoken|written|fluen|proficien|native|mother tongue|bilingual|command of/iu,
 };
 
+/** A verb of need right after a sentence's first word makes that word a language ("Finska behövs", "Ruotsia tarvitaan"). */
+const NEEDED_NEXT: Record<Language, RegExp> = {
+  fi: /^\s+(?:tarvitaan|vaaditaan|edellytetään|käytetään|toivotaan)(?![\p{L}])/u,
+  sv: /^\s+(?:behövs|krävs|önskas|används|talas)(?![\p{L}])/u,
+  en: /^$/u,
+};
+
 /**
  * Whether a match of a language skill is about the language rather than a country or a place ("Ruotsista",
  * "Etelä-Suomessa", "our Swedish customers"). Finnish and Swedish write languages in lower case and places
@@ -24,5 +31,7 @@ export function isAboutLanguage(language: Language, text: string, sentence: Sent
   if (language === 'en') return LANGUAGE_CONTEXT.en.test(rest);
   if (/^\p{Ll}/u.test(word) || (language === 'fi' && /ksi$/u.test(word))) return true;
   const first = text.slice(sentence.start, m.start).trim() === '';
-  return first && LANGUAGE_CONTEXT[language].test(rest);
+  return (
+    first && (LANGUAGE_CONTEXT[language].test(rest) || NEEDED_NEXT[language].test(text.slice(m.end, sentence.end)))
+  );
 }

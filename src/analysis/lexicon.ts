@@ -313,6 +313,14 @@ export class LabelIndex {
       siblingsInList(this.morphology, text, label.label, positions, tokens, stop)
     )
       return undefined;
+    // a label's word in the genitive before another noun modifies that noun: in "asiakkaiden toimintakyvyn
+    // arviointi" what is assessed is the capacity, not the customers
+    if (
+      this.morphology.language === 'fi' &&
+      label.words.length >= 2 &&
+      modifiesAnother(this.morphology, text, positions, tokens, stop)
+    )
+      return undefined;
     // adjacent = nothing but function words between the matched words ("drive a forklift")
     const onlyStopwordsBetween = (from: number, to: number) => {
       for (let p = from + 1; p < to; p++) if (!stop[p]) return false;
@@ -368,6 +376,39 @@ export class LabelIndex {
     return Math.min(...keys.map((k) => this.conceptsByKey.get(k)?.count ?? 0));
   }
 }
+
+/** Whether a matched word is a genitive that, right before a word the label does not hold, modifies that word. */
+function modifiesAnother(m: Morphology, text: string, positions: number[], tokens: Token[], stop: boolean[]): boolean {
+  return positions.some((p) => {
+    const next = tokens[p + 1];
+    if (!next || stop[p + 1] || positions.includes(p + 1)) return false;
+    if (text.slice(tokens[p]!.end, next.start) !== ' ') return false;
+    // a genitive shared by a list, "hiusten leikkaus, värjäys ja kampaukset", modifies the label's word too
+    const later = positions.find((q) => q > p + 1);
+    if (later !== undefined && /,|\s(?:ja|sekä|tai)\s/u.test(text.slice(next.end, tokens[later]!.start))) return false;
+    // "X:n osaaminen", "X:n menetelmät" still name X
+    if ([...m.keys(next.text)].some(([k, w]) => w >= 0.9 && NAMES_ITS_GENITIVE.has(k))) return false;
+    return m.openCompound(tokens[p]!.text, next.text).length > 0;
+  });
+}
+
+/** Finnish nouns whose genitive names the skill itself: knowing, experience and methods of it. */
+const NAMES_ITS_GENITIVE = new Set([
+  'osaaminen',
+  'osata',
+  'taito',
+  'kokemus',
+  'tuntemus',
+  'asiantuntemus',
+  'ymmärrys',
+  'tietämys',
+  'pätevyys',
+  'menetelmä',
+  'periaate',
+  'peruste',
+  'tekniikka',
+  'koulutus',
+]);
 
 /** Swedish marks no person on the verb: "du" just before it ("Du fakturerar", "du även svetsar") makes a duty. */
 function addressed(finite: FiniteForm | undefined, tokens: Token[], p: number): FiniteForm | undefined {

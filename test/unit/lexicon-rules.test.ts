@@ -129,6 +129,21 @@ describe('a curated alias', () => {
 });
 
 describe('the lexical matcher on Finnish wording', () => {
+  it('does not take a genitive that modifies another noun for the object of a label', () => {
+    const assess: [string, string][] = [['assess', 'arvioida asiakkaita']];
+    expect(found('fi', assess, 'Työhön kuuluu asiakkaiden arviointi.')).toEqual(['assess']);
+    expect(found('fi', assess, 'Työhön kuuluu asiakkaiden toimintakyvyn arviointi.')).toEqual([]);
+    expect(found('fi', assess, 'Arvioit asiakkaiden hoidon tarvetta.')).toEqual([]);
+    // knowing or the methods of a thing still name it
+    expect(
+      found('fi', [['agile', 'ketterä projektinhallinta']], 'Ketterän projektinhallinnan menetelmät ovat tuttuja.'),
+    ).toEqual(['agile']);
+    // a genitive shared by a list modifies each item
+    expect(found('fi', [['dye', 'hiusten värjäys']], 'Teet hiusten leikkausta, värjäystä ja kampauksia.')).toEqual([
+      'dye',
+    ]);
+  });
+
   it('relates an action noun to its verb where Voikko gives no derivation', () => {
     const keys = (word: string) => morphologyFor('fi').keys(word);
     expect(keys('purku').has('purkaa')).toBe(true);

@@ -134,6 +134,12 @@ describe('a language skill', () => {
     expect(check('sv', 'Svenska krävs i arbetet.', 'Svenska')).toBe(true);
     expect(check('en', 'Fluent Finnish is required.', 'Finnish')).toBe(true);
   });
+
+  it('is a language as the subject of a verb of need at the start of a sentence', () => {
+    expect(check('sv', 'Finska behövs i kundarbetet.', 'Finska')).toBe(true);
+    expect(check('fi', 'Ruotsia tarvitaan asiakastyössä.', 'Ruotsia')).toBe(true);
+    expect(check('sv', 'Finska företag behöver svetsare.', 'Finska')).toBe(false);
+  });
 });
 
 describe('the heads of ESCO’s qualified occupation labels', () => {
