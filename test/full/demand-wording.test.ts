@@ -193,6 +193,7 @@ describe.skipIf(!fullDataPresent)('labour-need wording in Finnish, Swedish and E
       ['health and safety in the workplace', 'recruit employees'],
     ],
     ['Du har erfarenhet av Java-programmering och SQL.', 'sv', ['Java (computer programming)', 'SQL']],
+    ['Huolehdit lasten perushoidosta.', 'fi', ["attend to children's basic physical needs"]],
   ] as const)('finds common duties and requirements in "%s"', (text, language, expected) => {
     expect([...new Set(skills(analyse(text, language)))]).toEqual(expected);
   });

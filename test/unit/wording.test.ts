@@ -59,6 +59,7 @@ describe('a need said as a requirement or a shortage', () => {
     expect(polarities('fi', 'Yritykset arvioivat tarvitsevansa automaatio-osaamista.')).toEqual(['need']);
     expect(polarities('fi', 'Kätilöiden saatavuus on heikentynyt.')).toEqual(['need']);
     expect(polarities('sv', 'Kunskaper i finska är en merit.')).toEqual(['need']);
+    expect(polarities('sv', 'Inom industrin saknas svetsare.')).toEqual(['need']);
     expect(polarities('fi', 'Yrityksellä on enemmän kirvesmiehiä kuin töitä.')).toEqual(['surplus']);
   });
 
