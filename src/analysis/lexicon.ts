@@ -1,5 +1,5 @@
 import type { Language } from '../domain/language.js';
-import { morphologyFor, type FiniteForm, type Morphology } from './morphology.js';
+import { morphologyFor, SKILL_HEADS, type FiniteForm, type Morphology } from './morphology.js';
 import { tokenize, type Sentence, type Token } from './text.js';
 
 export interface LabelEntry {
@@ -392,16 +392,9 @@ function modifiesAnother(m: Morphology, text: string, positions: number[], token
   });
 }
 
-/** Finnish nouns whose genitive names the skill itself: knowing, experience and methods of it. */
+/** Finnish nouns whose genitive names the skill itself: knowing it (SKILL_HEADS) and its methods. */
 const NAMES_ITS_GENITIVE = new Set([
-  'osaaminen',
-  'osata',
-  'taito',
-  'kokemus',
-  'tuntemus',
-  'asiantuntemus',
-  'ymmärrys',
-  'tietämys',
+  ...SKILL_HEADS,
   'pätevyys',
   'menetelmä',
   'periaate',

@@ -159,7 +159,7 @@ const SWEDISH_STRONG_VERBS = new Map(
  * Roots of a Finnish compound's last part that make its modifiers a skill: "hydrauliikkaosaaminen" (Voikko reads
  * the head as the verb "osata"), "asiakaspalvelukokemus", "koneistuspätevyys" ("päteä").
  */
-const SKILL_HEADS = new Set([
+export const SKILL_HEADS: ReadonlySet<string> = new Set([
   'osaaminen',
   'osata',
   'taito',
