@@ -522,21 +522,18 @@ export class CueFinder {
   }
 }
 
-/** Words before a number that size a team or a workforce ("ett team på fem personer", "työllistää 50 henkeä"). */
-const GROUP_BEFORE = /^(?:työllistää|työllistämme|työllistävät|työskentelee|sysselsätter|employs|employing|på|of)$/u;
-const GROUP_NOUN = /^(?:team|teamet|grupp|gruppen|arbetslag|arbetslaget|team|group|staff|workforce)$/u;
+/** Verbs before a number that size a workforce ("työllistää 50 henkeä", "sysselsätter 50 personer"). */
+const WORKFORCE_VERB = /^(?:työllistää|työllistämme|työllistävät|työskentelee|sysselsätter|employs|employing)$/u;
+/** A word for a group and its preposition before a number ("ett team på fem personer", "a team of five"). */
+const GROUP_OF = /^(?:team|teamet|grupp|gruppen|arbetslag|arbetslaget|group|staff|workforce) (?:på|of)$/u;
 /** Finnish "viiden hengen tiimi": the number and its genitive head before a word for a group. */
 const GROUP_AFTER = /^(?:tiimi|ryhmä|työyhteisö|yritys|porukka|organisaatio)/u;
 
 /** Whether the number at token i sizes a team or a workforce, not vacancies. */
 function sizesGroup(tokens: Token[], i: number): boolean {
-  const before = tokens[i - 1]?.text.toLowerCase() ?? '';
-  if (GROUP_BEFORE.test(before)) {
-    if (before !== 'på' && before !== 'of') return true;
-    if (GROUP_NOUN.test(tokens[i - 2]?.text.toLowerCase() ?? '')) return true;
-  }
-  const next = tokens[i + 1]?.text.toLowerCase() ?? '';
-  return /^(?:hengen|henkilön)$/u.test(next) && GROUP_AFTER.test(tokens[i + 2]?.text.toLowerCase() ?? '');
+  const word = (k: number) => tokens[k]?.text.toLowerCase() ?? '';
+  if (WORKFORCE_VERB.test(word(i - 1)) || GROUP_OF.test(`${word(i - 2)} ${word(i - 1)}`)) return true;
+  return /^(?:hengen|henkilön)$/u.test(word(i + 1)) && GROUP_AFTER.test(word(i + 2));
 }
 
 export interface SignalDefaults {
