@@ -48,7 +48,7 @@ import { normalizeText, segmentSentences, type Sentence } from './text.js';
 import { objectEquivalents, verbEquivalents } from './label-equivalents.js';
 
 /** Changes whenever the pipeline's output for the same input can change. Stored with every result. */
-export const PIPELINE_VERSION = 'wording-17';
+export const PIPELINE_VERSION = 'wording-18';
 /** Sentences the span tagger reads between yields to other analyses. */
 const PHRASE_BATCH = 40;
 
@@ -458,6 +458,15 @@ export class Analyzer {
         )
           superseded.add(m);
     }
+    /** Whether m holds k's one word but met it by a part only: none of the word's own lemmas is m's label's. */
+    const readsPartOf = (m: LexicalMatch, k: LexicalMatch) => {
+      if (k.spans.length !== 1 || !m.spans.some((s) => s.start === k.start && s.end === k.end)) return false;
+      const word = text.slice(k.start, k.end);
+      if (/\s/u.test(word)) return false;
+      const own = [...index.morphology.keys(word)].filter(([, w]) => w >= 1).map(([key]) => key);
+      const labelKeys = new Set(m.words?.flat() ?? []);
+      return own.length > 0 && !own.some((key) => labelKeys.has(key));
+    };
     const kept = new Map<string, LexicalMatch[]>();
     const chosen: LexicalMatch[] = [];
     for (const m of raw) {
@@ -465,6 +474,9 @@ export class Analyzer {
       const list = kept.get(m.uri) ?? [];
       if (list.some((k) => k.start < m.end && m.start < k.end)) continue;
       if (chosen.some((k) => k.sentenceIndex === m.sentenceIndex && covers(k, m))) continue;
+      // a compound a better label names whole is not its head: "ajanvaraus" is administering appointments, so
+      // "huolehdit ... ajanvarauksesta" is no "huolehtia varauksista" as well
+      if (language !== 'en' && chosen.some((k) => k.sentenceIndex === m.sentenceIndex && readsPartOf(m, k))) continue;
       if (
         language !== 'en' &&
         named.some(

@@ -346,6 +346,9 @@ export class LabelIndex {
     // "työskennellä yhteisöissä", "teet tilintarkastuksia" for "tehdä tarkastuksia") names a different thing
     if (label.lightDropped && label.words.length === 1 && found.weights[found.weights.length - 1]! < LOOSE_PART)
       return undefined;
+    // a label's last word met only as the modifier of a compound names that compound's head's kind: "ledning av
+    // gruppmotion" leads exercise, not a group
+    if (label.words.length >= 2 && found.weights[found.weights.length - 1]! <= MODIFIER_PART) return undefined;
     const weight = found.weights.reduce((a, b) => a + b, 0) / found.weights.length;
     const score = KIND_SCORE[label.kind] * weight * (contiguous ? 1 : 0.92) * (lightDropped ? 0.97 : 1);
     const spans: { start: number; end: number }[] = [];
@@ -529,7 +532,8 @@ export function prepareSentence(m: Morphology, sentence: Sentence): PreparedSent
   const stop = tokens.map((t) => m.isStopword(t.text.toLowerCase()));
   // "Työhön kuuluu …", "Arbetet omfattar …": the frame of a list of duties names no skill ("supervise work")
   const frame = DUTY_FRAME[m.language].exec(sentence.text);
-  if (frame) tokens.forEach((t, p) => t.end - sentence.start <= frame[1]!.length && (stop[p] = true));
+  const framed = frame?.[1] ?? frame?.[2];
+  if (framed) tokens.forEach((t, p) => t.end - sentence.start <= framed.length && (stop[p] = true));
   const at = new Map<string, { positions: number[]; weights: number[] }>();
   const add = (key: string, p: number, w: number) => {
     if (!(w > 0)) return;
@@ -559,11 +563,11 @@ export function prepareSentence(m: Morphology, sentence: Sentence): PreparedSent
   return { tokens, stop, light, contentBefore, at, openCompounds };
 }
 
-/** The words opening a sentence that lists duties; group 1 is what names no skill. */
+/** The words opening a sentence that lists duties or frames them ("I arbetet övervakar du"); its group names no skill. */
 const DUTY_FRAME: Record<Language, RegExp> = {
   fi: /^((?:työ|työtehtäv|tehtäv|toimenkuv)\p{L}*)\s+(?:kuuluu|kuuluvat|sisältää|sisältävät|on|ovat)(?![\p{L}\d])/iu,
-  sv: /^((?:i\s+)?(?:arbetet|jobbet|tjänsten|uppdraget|arbetsuppgifterna|uppgifterna))\s+(?:omfattar|består|innebär|ingår|är|inkluderar)(?![\p{L}\d])/iu,
-  en: /^((?:the\s+)?(?:work|job|role|duties|your\s+duties))\s+(?:includes?|involves?|consists?|covers?)(?![\p{L}\d])/iu,
+  sv: /^((?:i\s+)?(?:arbetet|jobbet|tjänsten|uppdraget|arbetsuppgifterna|uppgifterna))\s+(?:omfattar|består|innebär|ingår|är|inkluderar)(?![\p{L}\d])|^(i\s+(?:ditt\s+|det\s+nya\s+)?(?:arbetet|arbete|jobbet|rollen|tjänsten|uppdraget))\s/iu,
+  en: /^((?:the\s+)?(?:work|job|role|duties|your\s+duties))\s+(?:includes?|involves?|consists?|covers?)(?![\p{L}\d])|^(in\s+(?:this|the|your)\s+(?:role|job|work|position))\b/iu,
 };
 
 /** How much a compound of a label's content word and its light verb's action noun counts ("haavanhoito"). */
@@ -571,6 +575,9 @@ const COMPOUND_LABEL = 0.9;
 
 /** Below this weight a word is only a part of a compound of the text, not the word itself nor its verb. */
 const LOOSE_PART = 0.85;
+
+/** The weight of a compound's modifier (its head weighs more, see CompoundSplitter and Voikko's parts). */
+const MODIFIER_PART = 0.7;
 
 /** How much a compound written as two words counts, against the one word. */
 const OPEN_COMPOUND = 0.85;

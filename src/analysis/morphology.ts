@@ -47,7 +47,9 @@ const STOP: Record<Language, string[]> = {
     'ja tai sekä on ei ole olla oli ovat että jos kun joka jotka mikä mitkä se ne hän he me te sinä minä myös vain kuin niin ' +
     'kanssa ilman yli alle ennen jälkeen mukaan kautta vuoksi sen sitä siitä siihen sekä mm esim eli ym yms jne n ns kaikki muut muiden ' +
     'muita muu oma omat omien uusi uusia uusien eri erilaisia erilaisten erilaisissa erilaiset tietty tiettyjä tiettyjen liittyvä liittyviä ' +
-    'liittyvien koskeva koskevia koskevien koko joko myös vielä jo hyvin hyvä hyvää erittäin tarvittaessa mahdollisimman sekä'
+    'liittyvien koskeva koskevia koskevien koko joko myös vielä jo hyvin hyvä hyvää erittäin tarvittaessa mahdollisimman sekä ' +
+    // the frame of a duty, "työssäsi valvot": where the work is done, not work as a label's object
+    'työssä työssäsi työssään työssämme työhösi tehtävässäsi tehtävissäsi tehtävässä roolissasi'
   ).split(' '),
   sv: (
     'och eller samt är inte vara var att om när som den det de han hon vi ni jag du också bara än så med utan över under före efter ' +

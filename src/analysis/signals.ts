@@ -200,6 +200,8 @@ const POLARITY_WORDS: Record<Language, { need: string[]; surplus: string[] }> = 
       'välttämätön',
       'toivoa',
       'toivottava',
+      'odottaa',
+      'korostua',
     ],
     surplus: [
       'ylitarjonta',
@@ -242,6 +244,8 @@ const POLARITY_WORDS: Record<Language, { need: string[]; surplus: string[] }> = 
       'önska',
       'önskar',
       'önskvärd',
+      'förväntas',
+      'förväntar',
     ],
     surplus: [
       'överutbud',
@@ -299,6 +303,58 @@ const POLARITY_WORDS: Record<Language, { need: string[]; surplus: string[] }> = 
   },
 };
 
+/**
+ * The noun for a need, and whose needs are a service's, not a labour need: clients' ("asiakkaiden tarpeet", "kundens
+ * behov") and care's ("hoidon tarve", "hoitotarve", "care needs"). A job ad's duty weighs them; no one is hired.
+ */
+const SERVICE_NEEDS: Record<Language, { noun: string; owners: string[] }> = {
+  fi: {
+    noun: 'tarve',
+    owners: [
+      'asiakas',
+      'potilas',
+      'asukas',
+      'lapsi',
+      'oppilas',
+      'opiskelija',
+      'käyttäjä',
+      'perhe',
+      'vanhus',
+      'omainen',
+    ].concat(['kuntalainen', 'ikäihminen', 'hoito', 'hoiva', 'palvelu', 'tuki', 'apu', 'kuntoutus']),
+  },
+  sv: {
+    noun: 'behov',
+    owners: [
+      'kund',
+      'klient',
+      'patient',
+      'barn',
+      'elev',
+      'studerande',
+      'brukare',
+      'boende',
+      'anhörig',
+      'familj',
+    ].concat(['vård', 'omsorg', 'stöd', 'service', 'hjälp']),
+  },
+  en: {
+    noun: 'need',
+    owners: [
+      'customer',
+      'client',
+      'patient',
+      'child',
+      'children',
+      'pupil',
+      'student',
+      'user',
+      'resident',
+      'family',
+    ].concat(['care', 'support', 'service']),
+  },
+};
+
 /** Phrases the word lists cannot see. */
 const POLARITY_PATTERNS: Record<Language, [RegExp, Polarity][]> = {
   fi: [
@@ -307,27 +363,40 @@ const POLARITY_PATTERNS: Record<Language, [RegExp, Polarity][]> = {
       'surplus',
     ],
     [
-      /\bvaikea\s+(?:löytää|saada|rekrytoida)|\bvaikeuksia\s+(?:löytää|saada|rekrytoida)|\beduksi\b|\bplussaa\b|\bsaatavuus\s+(?:on\s+)?(?:heikentynyt|heikkenee|heikko|huono|vaikeutunut)/gu,
+      /\b(?:on|täytyy|pitää)\s+osat(?:a|tava)\b|\bvaikea\s+(?:löytää|saada|rekrytoida)|\bvaikeuksia\s+(?:löytää|saada|rekrytoida)|\beduksi\b|\bplussaa\b|\bsaatavuus\s+(?:on\s+)?(?:heikentynyt|heikkenee|heikko|huono|vaikeutunut)/gu,
       'need',
     ],
     // what an employer offers (benefits, training) is not what it asks for
     [/\btarjoamme\b|\btyösuhde-edut\b/gu, 'mention'],
+    // "meillä on riittävästi siivoojia" is no need, "ei ole riittävästi" is one
+    [/\b(?:ei|eivät|emme|en)\s+(?:\S+\s+){0,2}(?:riittävästi|tarpeeksi)\b/gu, 'need'],
+    [/(?<!\b(?:ei|eivät|emme|en)\s+(?:\S+\s+){0,2})\b(?:riittävästi|tarpeeksi)(?=\s*(?:[.,;:!?]|$))/gu, 'mention'],
   ],
   sv: [
     [
       /\bsäga\s+upp\b|\bsäger\s+upp\b|\binte\s+längre\s+behöv|\bför\s+många\b|\b(?:behovet|efterfrågan)\s+(?:av\s+\S+\s+)?(?:minskar|sjunker)|\bfler\s+\S+\s+än\s+(?:\S+\s+){0,3}(?:jobb|arbetsplatser|lediga|platser)|\bmånga\s+arbets(?:sökande|lösa)\b|\barbets(?:sökande|lösa)\s+(?:finns\s+det\s+|är\s+)?många\b/gu,
       'surplus',
     ],
-    [/\bsvårt\s+att\s+(?:hitta|rekrytera|få\s+tag\s+på)|\b(?:en|som)\s+merit\b|\bmeriterande\b/gu, 'need'],
+    [
+      /\bmåste\s+(?:kunna|behärska)\b|\bsvårt\s+att\s+(?:hitta|rekrytera|få\s+tag\s+på)|\b(?:en|som)\s+merit\b|\bmeriterande\b/gu,
+      'need',
+    ],
     [/\bvi\s+erbjuder\b|\bförmåner\b/gu, 'mention'],
+    [/\b(?:inte|ej)\s+(?:\S+\s+){0,2}tillräckligt\b|\botillräckligt\b/gu, 'need'],
+    [/(?<!\b(?:inte|ej)\s+(?:\S+\s+){0,2})\btillräckligt(?:\s+(?:av|med|många)\b|(?=\s*(?:[.,;:!?]|$)))/gu, 'mention'],
   ],
   en: [
     [
       /\blay(?:ing)?\s+off\b|\bno\s+longer\s+need|\b(?:demand|need)\s+(?:for\s+\S+\s+)?(?:is\s+)?(?:falling|declining|decreasing|shrinking)|\btoo\s+many\b|\bmore\s+\S+(?:\s+\S+)?\s+than\s+(?:there\s+are\s+)?(?:jobs|positions|vacancies|openings)|\bmany\s+(?:unemployed|jobseekers|job\s+seekers)\b/gu,
       'surplus',
     ],
-    [/\blooking\s+for\b|\bhard\s+to\s+(?:find|recruit|fill)\b|\bdifficult\s+to\s+(?:find|recruit|fill)\b/gu, 'need'],
+    [
+      /\bmust\s+(?:be\s+able\s+to|know|speak)\b|\bexpected\s+to\b|\blooking\s+for\b|\bhard\s+to\s+(?:find|recruit|fill)\b|\bdifficult\s+to\s+(?:find|recruit|fill)\b/gu,
+      'need',
+    ],
     [/\bwe\s+offer\b|\bbenefits\s+include\b/gu, 'mention'],
+    [/(?:\bnot|n't)\s+(?:\S+\s+){0,2}enough\b|\binsufficient\b/gu, 'need'],
+    [/(?<!(?:\bnot|n't)\s+(?:\S+\s+){0,2})\b(?:there\s+are|have|has)\s+enough\b/gu, 'mention'],
   ],
 };
 
@@ -422,6 +491,8 @@ export class CueFinder {
   private readonly need: Set<string>;
   private readonly surplus: Set<string>;
   private readonly units: Set<string>;
+  private readonly serviceNoun: Set<string>;
+  private readonly serviceOwners: Set<string>;
 
   constructor(
     private readonly language: Language,
@@ -436,6 +507,8 @@ export class CueFinder {
     this.need = keysOf(POLARITY_WORDS[language].need);
     this.surplus = keysOf(POLARITY_WORDS[language].surplus);
     this.units = keysOf(UNITS[language]);
+    this.serviceNoun = keysOf([SERVICE_NEEDS[language].noun]);
+    this.serviceOwners = keysOf(SERVICE_NEEDS[language].owners);
   }
 
   find(text: string, sentence: Sentence, year: number): Cue[] {
@@ -471,7 +544,7 @@ export class CueFinder {
     tokens.forEach((t, i) => {
       if (!free(t.start - sentence.start, t.end - sentence.start)) return;
       const polarity = this.polarityOf(t);
-      if (polarity) {
+      if (polarity && !this.isServiceNeed(tokens, i)) {
         const before = tokens.slice(Math.max(0, i - 3), i).map((x) => x.text.toLowerCase());
         const negated = before.some((w) => NEGATIONS[this.language].has(w) || w.endsWith("n't"));
         const noLonger = NO_LONGER.test(lower);
@@ -497,6 +570,14 @@ export class CueFinder {
       if (this.need.has(k)) need = true;
     }
     return need ? 'need' : undefined;
+  }
+
+  /** A need noun of clients or care: in its compound ("hoitotarve") or the word before it ("asiakkaiden tarpeet"). */
+  private isServiceNeed(tokens: Token[], i: number): boolean {
+    const keys = [...this.morphology.keys(tokens[i]!.text).keys()];
+    if (!keys.some((k) => this.serviceNoun.has(k))) return false;
+    const before = i > 0 ? [...this.morphology.keys(tokens[i - 1]!.text).keys()] : [];
+    return [...keys, ...before].some((k) => this.serviceOwners.has(k));
   }
 
   /** "3 hitsaajaa", "kaksi lähihoitajaa", "två svetsare", "two welders": the number, when the next word names people. */

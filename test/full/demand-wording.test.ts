@@ -61,6 +61,19 @@ describe.skipIf(!fullDataPresent)('labour-need wording in Finnish, Swedish and E
       'fi',
       ['821 surplus current ×1', '7212 need current ×1'],
     ],
+    // enough of an occupation is no need; not enough is one; clients' and care's needs hire no one
+    [
+      'Sähköasentajia on tarpeeksi, mutta meillä ei ole riittävästi kokkeja.',
+      'fi',
+      ['7411 mention current ×1', '5120 need current ×1'],
+    ],
+    ['Arvioit asiakkaiden hoidon tarvetta ja ohjaat lähihoitajia.', 'fi', ['5321 mention current ×1']],
+    [
+      'Lagerarbetare har de tillräckligt av, men det finns inte tillräckligt med kockar.',
+      'sv',
+      ['9333 mention current ×1', '5120 need current ×1'],
+    ],
+    ['Customer needs change, so we need two electricians.', 'en', ['7411 need current ×2']],
   ] as const)('%s', (text, language, expected) => {
     expect(occupations(analyse(text, language))).toEqual(expected);
   });
@@ -82,6 +95,21 @@ describe.skipIf(!fullDataPresent)('labour-need wording in Finnish, Swedish and E
     expect(skills(analyse('Our Swedish customers value quick answers.', 'en'))).toEqual([]);
     expect(skills(analyse('Puhut sujuvasti ruotsia ja englantia.', 'fi'))).toEqual(['English', 'Swedish']);
     expect(skills(analyse('Du talar svenska och finska.', 'sv'))).toEqual(['Finnish', 'Swedish']);
+  });
+
+  it('reads what must be known and what grows in weight as a need', () => {
+    const polarities = (a: Analysis) => a.mentions.filter((m) => m.counted).map((m) => m.polarity);
+    expect(polarities(analyse('Oppaiden on osattava englantia.', 'fi'))).toEqual(['need']);
+    expect(polarities(analyse('Lähivuosina robotiikan osaaminen korostuu.', 'fi'))).toEqual(['need']);
+    expect(polarities(analyse('Guiderna måste kunna engelska.', 'sv'))).toEqual(['need']);
+  });
+
+  it('reads a compound by its head and a duty without its frame', () => {
+    // the work a duty is done in, and a compound's modifier or head apart from the whole, name no skill
+    expect(skills(analyse('Työssäsi valvot paperikoneen ajoa.', 'fi'))).toEqual([]);
+    expect(skills(analyse('I arbetet övervakar du pappersmaskinen.', 'sv'))).toEqual([]);
+    expect(skills(analyse('Arbetet omfattar ledning av gruppmotion.', 'sv'))).toEqual([]);
+    expect(skills(analyse('Huolehdit välinehuollosta ja ajanvarauksesta.', 'fi'))).toEqual(['administer appointments']);
   });
 
   it('does not take what a company does for a skill it needs', () => {
