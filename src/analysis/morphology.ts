@@ -223,6 +223,20 @@ const FOREIGN_ENDINGS = [
   'n',
 ];
 
+// the plural case endings of a word in -a or -ä, whose vowel becomes -o or -ö
+const FOREIGN_PLURAL_ENDINGS = [
+  'oja',
+  'oista',
+  'oissa',
+  'oilla',
+  'oille',
+  'oilta',
+  'oihin',
+  'oiden',
+  'oina',
+  'oiksi',
+].flatMap((e) => [e, e.replace(/o/gu, 'ö').replace(/a/gu, 'ä')]);
+
 interface Part {
   surface: string;
   root: string;
@@ -433,6 +447,12 @@ class FinnishMorphology implements Morphology {
     for (const ending of FOREIGN_ENDINGS) {
       if (lower.endsWith(ending) && lower.length - ending.length >= 3) put(keys, lower.slice(0, -ending.length), 0.8);
     }
+    // the plural of a foreign word in -a turns it to -o ("baristoista", "pizzoja"); its nominative keeps it ("baristat")
+    for (const ending of FOREIGN_PLURAL_ENDINGS) {
+      const stem = lower.slice(0, -ending.length);
+      if (lower.endsWith(ending) && stem.length >= 3) put(keys, stem + (ending.startsWith('ö') ? 'ä' : 'a'), 0.9);
+    }
+    if (/[aä]t$/u.test(lower) && lower.length >= 5) put(keys, lower.slice(0, -1), 0.9);
     return keys;
   }
 

@@ -202,6 +202,8 @@ const POLARITY_WORDS: Record<Language, { need: string[]; surplus: string[] }> = 
       'toivottava',
       'odottaa',
       'korostua',
+      'puuttua',
+      'vaatimus',
     ],
     surplus: [
       'ylitarjonta',
@@ -246,6 +248,8 @@ const POLARITY_WORDS: Record<Language, { need: string[]; surplus: string[] }> = 
       'önskvärd',
       'förväntas',
       'förväntar',
+      'fattas',
+      'krav',
     ],
     surplus: [
       'överutbud',
@@ -660,7 +664,9 @@ const PARTY: Record<Language, { before: RegExp; after: RegExp }> = {
     ),
   },
   sv: {
-    before: unicodeWords(/\b(?:enligt|träffade|intervjuade)\s+(?:[^\s,;:]+\s+){0,2}$/iu),
+    before: unicodeWords(
+      /\b(?:enligt|träffade|intervjuade)\s+(?:(?!(?:krävs|behövs|saknas|finns|söks|önskas|förväntas|är|har|råder|blir|kommer|ska|kan)\s)[^\s,;:]+\s+){0,2}$/iu,
+    ),
     after: unicodeWords(
       /^(?:\s+(?:i|på)\s+\S+)?\s+(?:berättade|berättar|sade|sa|säger|uppgav|uppger|konstaterade|bedömer|bedömde|söker|rekryterar|behöver|behövde)\b/iu,
     ),

@@ -74,6 +74,8 @@ describe.skipIf(!fullDataPresent)('labour-need wording in Finnish, Swedish and E
       ['9333 mention current ×1', '5120 need current ×1'],
     ],
     ['Customer needs change, so we need two electricians.', 'en', ['7411 need current ×2']],
+    // a foreign word in -a Voikko does not know, in its plural
+    ['Baristoista on pulaa.', 'fi', ['5132 need current ×1']],
   ] as const)('%s', (text, language, expected) => {
     expect(occupations(analyse(text, language))).toEqual(expected);
   });
@@ -102,6 +104,8 @@ describe.skipIf(!fullDataPresent)('labour-need wording in Finnish, Swedish and E
     expect(polarities(analyse('Oppaiden on osattava englantia.', 'fi'))).toEqual(['need']);
     expect(polarities(analyse('Lähivuosina robotiikan osaaminen korostuu.', 'fi'))).toEqual(['need']);
     expect(polarities(analyse('Guiderna måste kunna engelska.', 'sv'))).toEqual(['need']);
+    // "enligt" names a speaker, not what the speaker says is required
+    expect(skills(analyse('Enligt företagen krävs CE-körkort.', 'sv'))).toEqual(['drive vehicles']);
   });
 
   it('reads a compound by its head and a duty without its frame', () => {
