@@ -37,6 +37,7 @@ import type { SkillPhraseFinder } from './skill-phrases.js';
 import {
   clauseBreaks,
   CueFinder,
+  doneByFirm,
   isAutomated,
   isParty,
   offersBenefits,
@@ -48,7 +49,7 @@ import { normalizeText, segmentSentences, type Sentence } from './text.js';
 import { objectEquivalents, verbEquivalents } from './label-equivalents.js';
 
 /** Changes whenever the pipeline's output for the same input can change. Stored with every result. */
-export const PIPELINE_VERSION = 'wording-19';
+export const PIPELINE_VERSION = 'wording-20';
 /** Sentences the span tagger reads between yields to other analyses. */
 const PHRASE_BATCH = 40;
 
@@ -495,6 +496,8 @@ export class Analyzer {
       if (isParty(text, sentences[m.sentenceIndex]!, m.start, m.end, language)) continue;
       // nor the work machines take over: "mjölkningen automatiseras", "hitsaus on robotisoitu"
       if (isAutomated(text, sentences[m.sentenceIndex]!, m.end, language)) continue;
+      // nor what the firm does itself: "yritys kouluttaa uudet työntekijät itse"
+      if (doneByFirm(text, sentences[m.sentenceIndex]!, m.start, language)) continue;
       // nor does what it offers (Finnish and Swedish: English benchmark sentences link skills in any clause)
       if (language !== 'en' && offersBenefits(text, sentences[m.sentenceIndex]!, language)) continue;
       chosen.push(m);

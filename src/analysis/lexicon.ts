@@ -729,7 +729,7 @@ function place(words: string[][], prepared: PreparedSentence): { positions: numb
   const contentBefore = prepared.contentBefore;
   const apart = (a: number, b: number) =>
     a < b ? contentBefore[b + 1]! - contentBefore[a]! : contentBefore[a + 1]! - contentBefore[b]!;
-  let best: { positions: number[]; weights: number[]; total: number } | undefined;
+  let best: { positions: number[]; weights: number[]; total: number; span: number } | undefined;
   const first = occ[0]!;
   for (let a = 0; a < first.positions.length; a++) {
     const anchor = first.positions[a]!;
@@ -766,7 +766,9 @@ function place(words: string[][], prepared: PreparedSentence): { positions: numb
     }
     if (apart(lo, hi) > window) continue;
     const total = weights.reduce((s, w) => s + w, 0);
-    if (!best || total > best.total) best = { positions, weights, total };
+    // as good a find closer together is the phrase: a word said twice is met where the others are
+    if (!best || total > best.total || (total === best.total && hi - lo < best.span))
+      best = { positions, weights, total, span: hi - lo };
   }
   return best;
 }

@@ -707,6 +707,18 @@ export function isAutomated(text: string, sentence: { end: number }, end: number
   return AUTOMATED[language].test(text.slice(end, sentence.end));
 }
 
+/** A firm as the subject right before a verb: what it does itself ("yritys kouluttaa uudet työntekijät itse"). */
+const FIRM_SUBJECT: Record<Language, RegExp | undefined> = {
+  fi: /(?:^|\s)(?:yritys|yrityksemme|yhtiö|yhtiömme|firma|konserni|tehdas|tehtaamme|organisaatio|organisaatiomme)(?:\s+(?:myös|itse|nyt|jo|aikoo|haluaa))?\s+$/iu,
+  sv: /(?:^|\s)(?:företaget|företaget\s+självt|bolaget|firman|koncernen|fabriken|organisationen)(?:\s+(?:också|även|själv|nu|redan|tänker|vill))?\s+$/iu,
+  en: undefined,
+};
+
+/** Whether the words at `start` are what the firm itself does, its subject just before (Finnish and Swedish). */
+export function doneByFirm(text: string, sentence: { start: number }, start: number, language: Language): boolean {
+  return FIRM_SUBJECT[language]?.test(text.slice(sentence.start, start)) ?? false;
+}
+
 /** The opening of a sentence that lists what the employer offers: its words are benefits, not skills asked for. */
 const BENEFITS: Record<Language, RegExp> = {
   fi: /^\s*(?:tarjoamme|tarjolla on|meiltä saat|saat meiltä|sinua odottaa)(?![\p{L}\d])/iu,

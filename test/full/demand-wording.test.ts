@@ -108,6 +108,12 @@ describe.skipIf(!fullDataPresent)('labour-need wording in Finnish, Swedish and E
     expect(skills(analyse('Enligt företagen krävs CE-körkort.', 'sv'))).toEqual(['drive vehicles']);
   });
 
+  it('meets a word said twice where the other words of the label are', () => {
+    expect(
+      skills(analyse('Tehtäviisi kuuluu matkustajien lähtöselvitys ja matkustajien ohjaaminen koneeseen.', 'fi')),
+    ).toEqual(['board aircraft passengers', 'check in passengers']);
+  });
+
   it('reads a compound by its head and a duty without its frame', () => {
     // the work a duty is done in, and a compound's modifier or head apart from the whole, name no skill
     expect(skills(analyse('Työssäsi valvot paperikoneen ajoa.', 'fi'))).toEqual([]);
@@ -118,6 +124,8 @@ describe.skipIf(!fullDataPresent)('labour-need wording in Finnish, Swedish and E
 
   it('does not take what a company does for a skill it needs', () => {
     expect(skills(analyse('Yritys suunnittelee irtisanomisia.', 'fi'))).toEqual([]);
+    expect(skills(analyse('Yritys kouluttaa uudet työntekijät itse.', 'fi'))).toEqual([]);
+    expect(skills(analyse('Företaget utbildar de nya anställda själv.', 'sv'))).toEqual([]);
   });
 
   it('does not take what the employer offers for a skill it asks for', () => {

@@ -95,7 +95,8 @@ export async function sentenceSetPoints(
 
 /**
  * Finnish and Swedish: the dev half of the realistic set (never its test half). A skill candidate is positive
- * when the passage's gold has the skill; an occupation named in the text when the gold has its ISCO group.
+ * when the passage's gold has the skill; an occupation named in the text when the gold has its ISCO group (one
+ * named with neither need nor surplus and not in the gold is left out).
  */
 export function realisticPoints(
   analyzer: Analyzer,
@@ -118,15 +119,14 @@ export function realisticPoints(
       });
       const gold = goldOf(p, uriOf);
       points.push(...pointsOf(analysis, (uri) => gold.skills.has(gold.same(uri)), group));
-      for (const m of analysis.occupationMentions)
-        if (m.source === 'text')
-          points.push({
-            language: p.language,
-            method: 'occupation',
-            raw: m.rawScore,
-            positive: gold.occupations.has(gold.same(m.isco)),
-            group,
-          });
+      for (const m of analysis.occupationMentions) {
+        if (m.source !== 'text') continue;
+        const positive = gold.occupations.has(gold.same(m.isco));
+        // the gold lists needs and surpluses only: a name in a sentence of neither ("kokkeja on riittävästi") is
+        // not known to be wrong
+        if (!positive && m.polarity === 'mention') continue;
+        points.push({ language: p.language, method: 'occupation', raw: m.rawScore, positive, group });
+      }
     });
   return points;
 }
