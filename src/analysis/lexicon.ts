@@ -471,8 +471,13 @@ export class CompoundSplitter {
     let found = this.cache.get(lower);
     if (found) return found;
     found = [];
-    // a word of the labels itself is matched whole
-    if (lower.length >= 2 * MIN_PART && /^\p{L}+$/u.test(lower) && !this.known.has(this.morphology.stem(lower))) {
+    // a word of the labels itself is matched whole; an adjective or adverb ("periodiskt", "tekniska") has no head
+    if (
+      lower.length >= 2 * MIN_PART &&
+      /^\p{L}+$/u.test(lower) &&
+      !ADJECTIVE_ENDING.test(lower) &&
+      !this.known.has(this.morphology.stem(lower))
+    ) {
       for (let i = MIN_PART; i <= lower.length - MIN_PART; i++) {
         const head = lower.slice(i);
         // a label word, or the verb of one ("sortering" of "sortera avfall": only then the morphology's keys)
@@ -497,6 +502,9 @@ export class CompoundSplitter {
     return false;
   }
 }
+
+/** Swedish adjective and adverb endings: such a word is no compound of a noun head ("perio-diskt"). */
+const ADJECTIVE_ENDING = /(?:isk|iskt|iska|lig|ligt|liga)$/u;
 
 /** A Swedish action noun, whose verb may be the label's word ("sortering", "städningen"). */
 const ACTION_NOUN = /(?:ing|ning|ering)(?:en|ar|arna)?$/;

@@ -53,7 +53,9 @@ const STOP: Record<Language, string[]> = {
   ).split(' '),
   sv: (
     'och eller samt är inte vara var att om när som den det de han hon vi ni jag du också bara än så med utan över under före efter ' +
-    'enligt genom för på i av till från en ett alla andra egen egna ny nya olika viss vissa relaterade gällande hela redan mycket bra'
+    'enligt genom för på i av till från en ett alla andra egen egna ny nya olika viss vissa relaterade gällande hela redan mycket bra ' +
+    // the Latin genitive of a degree's name ("ekonomie magister"): a degree, not the field as a skill
+    'ekonomie filosofie pedagogie teknologie medicine juris hortonomie agronomie'
   ).split(' '),
   en: (
     'and or is are be been being not no that if when which who whom it its they them we you he she also only than so with without ' +

@@ -665,7 +665,7 @@ const PARTY: Record<Language, { before: RegExp; after: RegExp }> = {
   },
   sv: {
     before: unicodeWords(
-      /\b(?:enligt|träffade|intervjuade)\s+(?:(?!(?:krävs|behövs|saknas|finns|söks|önskas|förväntas|är|har|råder|blir|kommer|ska|kan)\s)[^\s,;:]+\s+){0,2}$/iu,
+      /\b(?:enligt|träffade|intervjuade)\s+(?:(?!(?:krävs|behövs|saknas|finns|söks|önskas|förväntas|är|har|råder|blir|kommer|ska|kan|och|samt|eller|men)\s)[^\s,;:]+\s+){0,2}$/iu,
     ),
     after: unicodeWords(
       /^(?:\s+(?:i|på)\s+\S+)?\s+(?:berättade|berättar|sade|sa|säger|uppgav|uppger|konstaterade|bedömer|bedömde|söker|rekryterar|behöver|behövde)\b/iu,
@@ -707,10 +707,13 @@ export function isAutomated(text: string, sentence: { end: number }, end: number
   return AUTOMATED[language].test(text.slice(end, sentence.end));
 }
 
-/** A firm as the subject right before a verb: what it does itself ("yritys kouluttaa uudet työntekijät itse"). */
+/**
+ * A firm (or a compound on one) as the subject right before a verb, or its relative clause: what it does itself
+ * ("yritys kouluttaa uudet työntekijät itse", "fastighetsserviceföretaget som underhåller ventilationen").
+ */
 const FIRM_SUBJECT: Record<Language, RegExp | undefined> = {
-  fi: /(?:^|\s)(?:yritys|yrityksemme|yhtiö|yhtiömme|firma|konserni|tehdas|tehtaamme|organisaatio|organisaatiomme)(?:\s+(?:myös|itse|nyt|jo|aikoo|haluaa))?\s+$/iu,
-  sv: /(?:^|\s)(?:företaget|företaget\s+självt|bolaget|firman|koncernen|fabriken|organisationen)(?:\s+(?:också|även|själv|nu|redan|tänker|vill))?\s+$/iu,
+  fi: /(?:yritys|yrityksemme|yhtiö|yhtiömme|firma|konserni|tehdas|tehtaamme|organisaatio|organisaatiomme)(?:,?\s+joka)?(?:\s+(?:myös|itse|nyt|jo|aikoo|haluaa))?\s+$/iu,
+  sv: /(?:företag|företaget|bolag|bolaget|firma|firman|koncernen|fabriken|organisationen)(?:\s+självt)?(?:,?\s+som)?(?:\s+(?:också|även|själv|nu|redan|tänker|vill))?\s+$/iu,
   en: undefined,
 };
 

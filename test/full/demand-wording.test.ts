@@ -106,6 +106,7 @@ describe.skipIf(!fullDataPresent)('labour-need wording in Finnish, Swedish and E
     expect(polarities(analyse('Guiderna måste kunna engelska.', 'sv'))).toEqual(['need']);
     // "enligt" names a speaker, not what the speaker says is required
     expect(skills(analyse('Enligt företagen krävs CE-körkort.', 'sv'))).toEqual(['drive vehicles']);
+    expect(skills(analyse('Du kör enligt tidtabell samt säljer biljetter.', 'sv'))).toEqual(['sell tickets']);
   });
 
   it('meets a word said twice where the other words of the label are', () => {
@@ -119,6 +120,9 @@ describe.skipIf(!fullDataPresent)('labour-need wording in Finnish, Swedish and E
     expect(skills(analyse('Työssäsi valvot paperikoneen ajoa.', 'fi'))).toEqual([]);
     expect(skills(analyse('I arbetet övervakar du pappersmaskinen.', 'sv'))).toEqual([]);
     expect(skills(analyse('Arbetet omfattar ledning av gruppmotion.', 'sv'))).toEqual([]);
+    // an adjective is no compound ("perio-diskt" is no dishwashing), a degree's Latin genitive no field
+    expect(skills(analyse('Arbetet omfattar periodiskt underhåll.', 'sv'))).toEqual(['maintenance operations']);
+    expect(skills(analyse('Vi förutsätter ekonomie magisterexamen.', 'sv'))).toEqual([]);
     expect(skills(analyse('Huolehdit välinehuollosta ja ajanvarauksesta.', 'fi'))).toEqual(['administer appointments']);
   });
 
@@ -126,6 +130,9 @@ describe.skipIf(!fullDataPresent)('labour-need wording in Finnish, Swedish and E
     expect(skills(analyse('Yritys suunnittelee irtisanomisia.', 'fi'))).toEqual([]);
     expect(skills(analyse('Yritys kouluttaa uudet työntekijät itse.', 'fi'))).toEqual([]);
     expect(skills(analyse('Företaget utbildar de nya anställda själv.', 'sv'))).toEqual([]);
+    expect(
+      skills(analyse('Fastighetsserviceföretaget som underhåller ventilationen söker en tekniker.', 'sv')),
+    ).toEqual([]);
   });
 
   it('does not take what the employer offers for a skill it asks for', () => {
