@@ -49,7 +49,7 @@ import { normalizeText, segmentSentences, type Sentence } from './text.js';
 import { objectEquivalents, verbEquivalents } from './label-equivalents.js';
 
 /** Changes whenever the pipeline's output for the same input can change. Stored with every result. */
-export const PIPELINE_VERSION = 'wording-21';
+export const PIPELINE_VERSION = 'wording-22';
 /** Sentences the span tagger reads between yields to other analyses. */
 const PHRASE_BATCH = 40;
 
@@ -66,6 +66,18 @@ const STAFF_HEADS: Record<Language, RegExp | undefined> = {
   sv: /\p{L}(?:personal|avdelning)(?:en|ens|ar|arna|s)?$/u,
   en: undefined,
 };
+
+/** Finnish words for a unit of an organisation, whose genitive modifier names the unit ("sisätautien osasto"). */
+const UNIT_HEADS = new Set(['osasto', 'yksikkö', 'klinikka', 'poliklinikka']);
+
+/** Whether a Finnish match ends in a genitive that names the unit after it ("sisätautien vuodeosastolle"). */
+function namesUnit(m: Morphology, text: string, end: number): boolean {
+  if (m.language !== 'fi') return false;
+  const next = /^ ([\p{L}-]+)/u.exec(text.slice(end))?.[1];
+  const last = /[\p{L}\p{N}-]+$/u.exec(text.slice(0, end))?.[0];
+  if (!next || !last || m.openCompound(last, next).length === 0) return false;
+  return [...m.keys(next)].some(([k, w]) => w >= 0.8 && UNIT_HEADS.has(k));
+}
 
 /** Whether the last word of a match is a compound naming staff or a department ("vårdpersonal"). */
 function namesStaff(m: Morphology, matched: string): boolean {
@@ -491,7 +503,8 @@ export class Analyzer {
       if (this.languageSkills.has(m.uri) && !isAboutLanguage(language, text, sentences[m.sentenceIndex]!, m)) continue;
       // a skill word that only modifies a word for staff or a department names them, not a skill asked for
       // ("asiakaspalveluhenkilöstöä on riittävästi", "vårdpersonalen", "myyntiosasto")
-      if (namesStaff(index.morphology, text.slice(m.start, m.end))) continue;
+      if (namesStaff(index.morphology, text.slice(m.start, m.end)) || namesUnit(index.morphology, text, m.end))
+        continue;
       // the firm that hires or the person quoted names no skill: "Gården i Närpes söker" is no "sköta gården"
       if (isParty(text, sentences[m.sentenceIndex]!, m.start, m.end, language)) continue;
       // nor the work machines take over: "mjölkningen automatiseras", "hitsaus on robotisoitu"

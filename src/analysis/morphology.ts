@@ -225,6 +225,10 @@ const FOREIGN_ENDINGS = [
   'n',
 ];
 
+// Voikko's morphemes of an active past participle: "+tarvin(tarvita)+n+ut(+ut)", its verb in the first brackets
+// ("+vähen(vähetä)tä(+tää)+n+yt(+yt)": the root verb of a derived one)
+const PAST_PARTICIPLE = /^\+[^(+]+\(([^)+]+)\)(?:[^+(]*\(\+[^)]*\))*\+n\+[uy]t\(\+[uy]t\)$/u;
+
 // the plural case endings of a word in -a or -ä, whose vowel becomes -o or -ö
 const FOREIGN_PLURAL_ENDINGS = [
   'oja',
@@ -483,6 +487,9 @@ class FinnishMorphology implements Morphology {
         if (parts.length > 1)
           put(keys, i === last ? form : part.derived ? part.surface : part.root, (i === last ? 0.8 : 0.7) * w);
       });
+      // a past participle, the perfect's verb ("on vähentänyt", "on tarvinnut"): the verb it is of
+      const participle = PAST_PARTICIPLE.exec(r.wordbases);
+      if (participle && r.wordClass === 'laatusana') put(keys, participle[1]!.toLowerCase(), 0.9 * w);
       // an action noun Voikko gives no derivation for ("purku", "ajo"): the verb it comes from, if Voikko knows it
       if (parts.length === 1 && !parts[0]!.derived && r.wordClass === 'nimisana')
         for (const verb of this.verbsOfActionNoun(lemma)) put(keys, verb, 0.85 * w);

@@ -76,6 +76,8 @@ describe.skipIf(!fullDataPresent)('labour-need wording in Finnish, Swedish and E
     ['Customer needs change, so we need two electricians.', 'en', ['7411 need current ×2']],
     // a foreign word in -a Voikko does not know, in its plural
     ['Baristoista on pulaa.', 'fi', ['5132 need current ×1']],
+    // the perfect's participle keeps its verb
+    ['Automaatio on vähentänyt kirjanpitäjien tarvetta.', 'fi', ['3313 surplus current ×1']],
   ] as const)('%s', (text, language, expected) => {
     expect(occupations(analyse(text, language))).toEqual(expected);
   });
@@ -123,6 +125,8 @@ describe.skipIf(!fullDataPresent)('labour-need wording in Finnish, Swedish and E
     // an adjective is no compound ("perio-diskt" is no dishwashing), a degree's Latin genitive no field
     expect(skills(analyse('Arbetet omfattar periodiskt underhåll.', 'sv'))).toEqual(['maintenance operations']);
     expect(skills(analyse('Vi förutsätter ekonomie magisterexamen.', 'sv'))).toEqual([]);
+    // a genitive before a ward names the ward
+    expect(skills(analyse('Haemme sairaanhoitajaa sisätautien vuodeosastolle.', 'fi'))).toEqual([]);
     expect(skills(analyse('Huolehdit välinehuollosta ja ajanvarauksesta.', 'fi'))).toEqual(['administer appointments']);
   });
 
