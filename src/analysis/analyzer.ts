@@ -49,7 +49,7 @@ import { normalizeText, segmentSentences, type Sentence } from './text.js';
 import { objectEquivalents, verbEquivalents } from './label-equivalents.js';
 
 /** Changes whenever the pipeline's output for the same input can change. Stored with every result. */
-export const PIPELINE_VERSION = 'wording-22';
+export const PIPELINE_VERSION = 'wording-23';
 /** Sentences the span tagger reads between yields to other analyses. */
 const PHRASE_BATCH = 40;
 
@@ -66,6 +66,9 @@ const STAFF_HEADS: Record<Language, RegExp | undefined> = {
   sv: /\p{L}(?:personal|avdelning)(?:en|ens|ar|arna|s)?$/u,
   en: undefined,
 };
+
+/** ESCO's concepts of the labour market itself, by their English preferred label. */
+const LABOUR_MARKET_CONCEPTS = new Set(['labour market', 'job market offers']);
 
 /** Finnish words for a unit of an organisation, whose genitive modifier names the unit ("sisätautien osasto"). */
 const UNIT_HEADS = new Set(['osasto', 'yksikkö', 'klinikka', 'poliklinikka']);
@@ -176,8 +179,12 @@ export class Analyzer {
   ): Promise<Analyzer> {
     await loadLanguageDetector();
     const indexes = new Map(LANGUAGES.map((l) => [l, new LabelIndex(l)] as const));
+    // the labour market is what notes and news of labour demand are about, not a skill they ask for ("40 lediga
+    // jobb", "työmarkkinoilla on pulaa"); English keeps the benchmarks' reading
+    const subject = new Set(data.skills.filter((s) => LABOUR_MARKET_CONCEPTS.has(s.names.en)).map((s) => s.uri));
     for (const l of data.skillLabels)
-      indexes.get(l.lang)!.add({ uri: l.uri, lang: l.lang, kind: l.kind, label: l.label });
+      if (l.lang === 'en' || !subject.has(l.uri))
+        indexes.get(l.lang)!.add({ uri: l.uri, lang: l.lang, kind: l.kind, label: l.label });
     const skillLabels = new Map(data.skills.map((s) => [s.uri, s.names]));
     // a Finnish or Swedish label also with its verb's equivalents ("ersätta däck" as "byta däck"), a little lower
     for (const language of ['fi', 'sv'] as const) {

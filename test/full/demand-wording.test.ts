@@ -127,6 +127,8 @@ describe.skipIf(!fullDataPresent)('labour-need wording in Finnish, Swedish and E
     expect(skills(analyse('Vi förutsätter ekonomie magisterexamen.', 'sv'))).toEqual([]);
     // a genitive before a ward names the ward
     expect(skills(analyse('Haemme sairaanhoitajaa sisätautien vuodeosastolle.', 'fi'))).toEqual([]);
+    // the labour market is the subject, not a skill
+    expect(skills(analyse('Kommunen har 40 lediga jobb.', 'sv'))).toEqual([]);
     expect(skills(analyse('Huolehdit välinehuollosta ja ajanvarauksesta.', 'fi'))).toEqual(['administer appointments']);
   });
 
