@@ -311,51 +311,19 @@ const POLARITY_WORDS: Record<Language, { need: string[]; surplus: string[] }> = 
  * The noun for a need, and whose needs are a service's, not a labour need: clients' ("asiakkaiden tarpeet", "kundens
  * behov") and care's ("hoidon tarve", "hoitotarve", "care needs"). A job ad's duty weighs them; no one is hired.
  */
-const SERVICE_NEEDS: Record<Language, { noun: string; owners: string[] }> = {
+const SERVICE_NEEDS: Record<Language, { noun: string; owners: string }> = {
   fi: {
     noun: 'tarve',
-    owners: [
-      'asiakas',
-      'potilas',
-      'asukas',
-      'lapsi',
-      'oppilas',
-      'opiskelija',
-      'käyttäjä',
-      'perhe',
-      'vanhus',
-      'omainen',
-    ].concat(['kuntalainen', 'ikäihminen', 'hoito', 'hoiva', 'palvelu', 'tuki', 'apu', 'kuntoutus']),
+    owners:
+      'asiakas potilas asukas lapsi oppilas opiskelija käyttäjä perhe vanhus omainen kuntalainen ikäihminen hoito hoiva palvelu tuki apu kuntoutus',
   },
   sv: {
     noun: 'behov',
-    owners: [
-      'kund',
-      'klient',
-      'patient',
-      'barn',
-      'elev',
-      'studerande',
-      'brukare',
-      'boende',
-      'anhörig',
-      'familj',
-    ].concat(['vård', 'omsorg', 'stöd', 'service', 'hjälp']),
+    owners: 'kund klient patient barn elev studerande brukare boende anhörig familj vård omsorg stöd service hjälp',
   },
   en: {
     noun: 'need',
-    owners: [
-      'customer',
-      'client',
-      'patient',
-      'child',
-      'children',
-      'pupil',
-      'student',
-      'user',
-      'resident',
-      'family',
-    ].concat(['care', 'support', 'service']),
+    owners: 'customer client patient child children pupil student user resident family care support service',
   },
 };
 
@@ -512,7 +480,7 @@ export class CueFinder {
     this.surplus = keysOf(POLARITY_WORDS[language].surplus);
     this.units = keysOf(UNITS[language]);
     this.serviceNoun = keysOf([SERVICE_NEEDS[language].noun]);
-    this.serviceOwners = keysOf(SERVICE_NEEDS[language].owners);
+    this.serviceOwners = keysOf(SERVICE_NEEDS[language].owners.split(' '));
   }
 
   find(text: string, sentence: Sentence, year: number): Cue[] {
