@@ -49,7 +49,7 @@ import { normalizeText, segmentSentences, type Sentence } from './text.js';
 import { objectEquivalents, verbEquivalents } from './label-equivalents.js';
 
 /** Changes whenever the pipeline's output for the same input can change. Stored with every result. */
-export const PIPELINE_VERSION = 'wording-23';
+export const PIPELINE_VERSION = 'wording-24';
 /** Sentences the span tagger reads between yields to other analyses. */
 const PHRASE_BATCH = 40;
 
@@ -66,6 +66,13 @@ const STAFF_HEADS: Record<Language, RegExp | undefined> = {
   sv: /\p{L}(?:personal|avdelning)(?:en|ens|ar|arna|s)?$/u,
   en: undefined,
 };
+
+/** Swedish occupation heads too generic to name the occupation of a compound ("lagerchaufför" is no car driver). */
+const GENERIC_SWEDISH_HEADS = new Set(
+  'förare chaufför arbetare assistent biträde montör tekniker operatör skötare ledare chef handläggare sekreterare konsult specialist expert rådgivare medarbetare'.split(
+    ' ',
+  ),
+);
 
 /** ESCO's concepts of the labour market itself, by their English preferred label. */
 const LABOUR_MARKET_CONCEPTS = new Set(['labour market', 'job market offers']);
@@ -168,8 +175,9 @@ export class Analyzer {
     readonly countThreshold: number,
     /** the skills that are languages (LANGUAGE_GROUP_URIS) */
     private readonly languageSkills: Set<string>,
-    /** closed compounds split at the labels' words, where the morphology does not (Swedish) */
-    private readonly compounds: Map<Language, CompoundSplitter>,
+    /** closed compounds split at the labels' words, where the morphology does not (Swedish): for skills at any
+     * label's word, for occupations at an occupation name's head */
+    private readonly compounds: Map<Language, { skills: CompoundSplitter; occupations: CompoundSplitter }>,
   ) {}
 
   /** The skill labels in the three language indexes with the local aliases, and the other steps, from the taxonomy. */
@@ -210,10 +218,18 @@ export class Analyzer {
     // vacancy counts: a number before a word that heads an ESCO occupation label ("3 hitsaajaa") or names people
     const heads = new Map(LANGUAGES.map((l) => [l, new Set(PERSON_WORDS[l])] as const));
     const seen = new Set<string>();
-    for (const { lang, label } of data.occupationLabels) {
+    const occupationUris = new Set(data.occupations.map((o) => o.uri));
+    const knowledge = new Set(data.skills.filter((s) => s.type === 'knowledge').map((s) => s.uri));
+    const occupationNames = [
+      ...data.occupationLabels,
+      ...data.aliases.filter((a) => occupationUris.has(a.uri)).map((a) => ({ lang: a.lang, label: a.alias })),
+    ];
+    for (const { lang, label } of occupationNames) {
       if (seen.has(`${lang} ${label}`)) continue;
       seen.add(`${lang} ${label}`);
+      // the head before a qualifier ("palomies, meriympäristö" counts firefighters, not environments)
       const words = label
+        .split(',')[0]!
         .replace(/\(.*?\)/g, ' ')
         .trim()
         .split(/[\s/]+/);
@@ -246,11 +262,24 @@ export class Analyzer {
       new Map([
         [
           'sv',
-          new CompoundSplitter(morphologyFor('sv'), [
-            ...data.skillLabels.filter((l) => l.lang === 'sv').map((l) => l.label),
-            ...data.occupationLabels.filter((l) => l.lang === 'sv').map((l) => l.label),
-            ...data.aliases.filter((a) => a.lang === 'sv').map((a) => a.alias),
-          ]),
+          {
+            skills: new CompoundSplitter(
+              morphologyFor('sv'),
+              [
+                ...data.skillLabels.filter((l) => l.lang === 'sv').map((l) => l.label),
+                ...data.occupationLabels.filter((l) => l.lang === 'sv').map((l) => l.label),
+                ...data.aliases.filter((a) => a.lang === 'sv').map((a) => a.alias),
+              ],
+              data.skillLabels.filter((l) => l.lang === 'sv' && !knowledge.has(l.uri)).map((l) => l.label),
+            ),
+            occupations: new CompoundSplitter(
+              morphologyFor('sv'),
+              occupationNames
+                .filter((n) => n.lang === 'sv')
+                .map((n) => n.label.split(',')[0]!.trim().split(/\s+/).at(-1)!.toLowerCase())
+                .filter((head) => !GENERIC_SWEDISH_HEADS.has(head)),
+            ),
+          },
         ],
       ]),
     );
@@ -429,10 +458,11 @@ export class Analyzer {
     const sentences = segmentSentences(text, language);
     const index = this.indexes.get(language)!;
     const prepared = sentences.map((s) => prepareSentence(index.morphology, s));
-    // skills also in the parts of closed compounds the morphology does not split; occupations not: a title's head
-    // alone ("-förare", "-arbetare") names a broader occupation than the one meant
+    // skills also in the parts of closed compounds the morphology does not split; occupations by a head that names
+    // one ("sjukhusstädare"), not a generic one ("-förare", "-arbetare": a broader occupation than the one meant)
     const compounds = this.compounds.get(language);
-    const forSkills = compounds ? prepared.map((p) => withCompounds(p, compounds)) : prepared;
+    const forSkills = compounds ? prepared.map((p) => withCompounds(p, compounds.skills)) : prepared;
+    const forOccupations = compounds ? prepared.map((p) => withCompounds(p, compounds.occupations)) : prepared;
     const raw: LexicalMatch[] = [];
     sentences.forEach((sentence, i) => {
       for (const m of index.match(text, sentence, forSkills[i])) if (m.score >= MIN_SCORE) raw.push(m);
@@ -443,7 +473,7 @@ export class Analyzer {
     // techniques"), nor one whose words name an occupation at least as well ("lagerarbetare" is a person, not
     // "utföra lagerarbete"; not in English, whose stems join "cooking" and "cook"); a language skill needs a
     // sentence about languages, not a country's name
-    const occupationMatches = this.occupations.matchText(language, text, sentences, prepared);
+    const occupationMatches = this.occupations.matchText(language, text, sentences, forOccupations);
     // "kyberturvallisuuden asiantuntija": an expert in a skill, whose skill is the need
     const people = new Set(PERSON_WORDS[language]);
     const namesPeople = (o: LexicalMatch) =>

@@ -72,8 +72,15 @@ function labelWordKeys(m: Morphology, word: string, baseForms = false): string[]
   const lower = word.toLowerCase();
   if (baseForms && m.language === 'fi' && (keys.get(lower) ?? 0) >= 0.9) return [lower];
   const best = Math.max(...keys.values());
-  return [...keys].filter(([, w]) => w >= best - 1e-9).map(([k]) => k);
+  const top = [...keys].filter(([, w]) => w >= best - 1e-9).map(([k]) => k);
+  // a Finnish past participle is met by its verb too: "kuluneita renkaita" by "renkaiden kuluminen"
+  if (m.language === 'fi' && top.some((k) => PARTICIPLE_LEMMA.test(k)))
+    for (const [k, w] of keys) if (w >= 0.9 && /[aä]$/u.test(k) && !top.includes(k)) top.push(k);
+  return top;
 }
+
+/** The lemma of a Finnish past participle ("kulunut", "koulutettu"). */
+const PARTICIPLE_LEMMA = /\p{L}{2}(?:nut|nyt|ttu|tty)$/u;
 
 /** A label's words as its keys say them, inflection aside: "kockar" and "kock" are the same words. */
 function wordsOf(label: IndexedLabel): string {
@@ -435,6 +442,8 @@ export interface PreparedSentence {
   stop: boolean[];
   /** per position, how many tokens before it are not function words (one more entry than tokens) */
   contentBefore: number[];
+  /** per position, how many commas, semicolons or colons come before it: list items apart */
+  pausesBefore: number[];
   /** which tokens hold a light verb among their keys ("haavanhoito": "hoitaa") */
   light: boolean[];
   /** key → the token positions carrying it (ascending) with the weight of each */
@@ -451,17 +460,38 @@ export interface PreparedSentence {
 export class CompoundSplitter {
   /** every key of weight ≥ 0.9 of the labels' words: their stems and the verbs of their action nouns */
   private readonly known = new Set<string>();
+  /** the keys of words that only open a skill's label (its verb: "diska"), met by their action nouns alone */
+  private readonly verbs = new Set<string>();
   private readonly cache = new Map<string, [string, number][]>();
 
   constructor(
     private readonly morphology: Morphology,
-    labels: Iterable<string>,
+    labels: string[],
+    /** labels whose first word is a verb (skills, not knowledge) */
+    verbFirst: Iterable<string> = [],
   ) {
+    const keysOf = (word: string) =>
+      [...morphology.keys(word)].filter(([k, w]) => w >= 0.9 && !k.startsWith('=')).map(([k]) => k);
+    const words = (label: string) =>
+      tokenize(label)
+        .map((t) => t.text.toLowerCase())
+        .filter((w) => w.length >= MIN_PART && !morphology.isStopword(w));
+    for (const label of labels) for (const w of words(label)) for (const k of keysOf(w)) this.known.add(k);
+    const verbLabels = new Set(verbFirst);
+    const firsts = new Set<string>();
+    const others = new Set<string>();
+    for (const label of verbLabels) {
+      const [first, ...rest] = tokenize(label).map((t) => t.text.toLowerCase());
+      if (first) for (const k of keysOf(first)) firsts.add(k);
+      for (const w of rest) for (const k of keysOf(w)) others.add(k);
+    }
     for (const label of labels)
-      for (const t of tokenize(label)) {
-        const lower = t.text.toLowerCase();
-        if (lower.length < MIN_PART || morphology.isStopword(lower)) continue;
-        for (const [k, w] of morphology.keys(lower)) if (w >= 0.9 && !k.startsWith('=')) this.known.add(k);
+      if (!verbLabels.has(label)) for (const w of words(label)) for (const k of keysOf(w)) others.add(k);
+    // a compound's head is a noun: it meets a verb only as the verb's action noun ("lånedisken" is no "diska")
+    for (const k of firsts)
+      if (!others.has(k)) {
+        this.known.delete(k);
+        this.verbs.add(k);
       }
   }
 
@@ -498,7 +528,8 @@ export class CompoundSplitter {
   }
 
   private verbKnown(head: string): boolean {
-    for (const [k, w] of this.morphology.keys(head)) if (w >= 0.9 && this.known.has(k)) return true;
+    for (const [k, w] of this.morphology.keys(head))
+      if (w >= 0.9 && (this.known.has(k) || this.verbs.has(k))) return true;
     return false;
   }
 }
@@ -568,7 +599,14 @@ export function prepareSentence(m: Morphology, sentence: Sentence): PreparedSent
   });
   const contentBefore = [0];
   tokens.forEach((_, p) => contentBefore.push(contentBefore[p]! + (stop[p] ? 0 : 1)));
-  return { tokens, stop, light, contentBefore, at, openCompounds };
+  const pausesBefore = tokens.map((t, p) =>
+    p === 0
+      ? 0
+      : (sentence.text.slice(tokens[p - 1]!.end - sentence.start, t.start - sentence.start).match(/[,;:]/g)?.length ??
+        0),
+  );
+  pausesBefore.forEach((n, p) => p > 0 && (pausesBefore[p] = n + pausesBefore[p - 1]!));
+  return { tokens, stop, light, contentBefore, pausesBefore, at, openCompounds };
 }
 
 /** The words opening a sentence that lists duties or frames them ("I arbetet övervakar du"); its group names no skill. */
@@ -754,7 +792,13 @@ function place(words: string[][], prepared: PreparedSentence): { positions: numb
         if (p > anchor && apart(anchor, p) > window) break;
         if (positions.includes(p)) continue;
         const w = o.weights[j]!;
-        if (w > bestW || (w === bestW && Math.abs(p - anchor) < Math.abs(bestPos - anchor))) {
+        // of equally good words, one in the anchor's own list item, then the nearest
+        const apartByPause = (q: number) => prepared.pausesBefore[q] !== prepared.pausesBefore[anchor];
+        const closer =
+          bestPos < 0 ||
+          (apartByPause(bestPos) && !apartByPause(p)) ||
+          (apartByPause(bestPos) === apartByPause(p) && Math.abs(p - anchor) < Math.abs(bestPos - anchor));
+        if (w > bestW || (w === bestW && closer)) {
           bestW = w;
           bestPos = p;
         }

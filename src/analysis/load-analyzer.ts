@@ -7,6 +7,7 @@ import { Analyzer } from './analyzer.js';
 import { Calibrator } from './calibration.js';
 import { createEmbedder } from './embeddings/index.js';
 import { SemanticSkillMatcher } from './semantic.js';
+import { SPAN_TAGGER_FORMAT } from './span-tagger.js';
 import { escoLexicons, SkillPhraseFinder, type SkillPhraseModel } from './skill-phrases.js';
 
 /**
@@ -39,7 +40,7 @@ export async function loadAnalyzer(
     calibrator: Calibrator.load(config.CALIBRATION_FILE, semanticModel),
     countThreshold: config.COUNT_THRESHOLD,
   });
-  const phrases = loadPhraseFinder(config.SPAN_TAGGER_FILE, data);
+  const phrases = loadPhraseFinder(config.SPAN_TAGGER_FILE, data, log);
   if (phrases) analyzer.attachPhrases(phrases);
   if (!semanticModel || !data.version) return analyzer;
   const embedder = createEmbedder(semanticModel, config.MODELS_DIR, config.ENCODER_THREADS);
@@ -83,13 +84,27 @@ export async function loadAnalyzer(
   return analyzer;
 }
 
-/** The English skill-phrase tagger from its weights file, when it has been trained (skills-radar train-spans). */
+/** Whether a span tagger's weights file exists in the format this version reads. */
+export function currentPhraseModel(file: string): boolean {
+  if (!file || !existsSync(file)) return false;
+  return (JSON.parse(readFileSync(file, 'utf8')) as { format?: unknown }).format === SPAN_TAGGER_FORMAT;
+}
+
+/**
+ * The English skill-phrase tagger from its weights file, when it has been trained (skills-radar train-spans); a
+ * file of an older format is left unused, with a warning to train it again.
+ */
 export function loadPhraseFinder(
   file: string,
   data: Pick<TaxonomyData, 'skills' | 'skillLabels'>,
+  log?: Logger,
 ): SkillPhraseFinder | undefined {
   if (!file || !existsSync(file)) return undefined;
   const model = JSON.parse(readFileSync(file, 'utf8')) as SkillPhraseModel;
+  if (model.format !== SPAN_TAGGER_FORMAT) {
+    log?.warn({ file, format: model.format }, 'span tagger weights of an older format: run npm run train:spans');
+    return undefined;
+  }
   return SkillPhraseFinder.fromModel(model, escoLexicons(data));
 }
 

@@ -469,10 +469,13 @@ class FinnishMorphology implements Morphology {
       const lemma = r.baseform.toLowerCase();
       lemmaVotes.set(lemma, (lemmaVotes.get(lemma) ?? 0) + 1);
     }
+    // an imperative beside a noun reading is the noun: texts about work rarely command ("Ponssen koneista")
+    const commandOnly = (r: VoikkoReading) =>
+      r.mood === 'imperative' && readings.some((o) => o.wordClass === 'nimisana');
     for (const r of readings) {
       const lemma = r.baseform.toLowerCase();
       const share = (lemmaVotes.get(lemma) ?? 1) / readings.length;
-      const w = scale * (0.8 + 0.2 * share);
+      const w = scale * (0.8 + 0.2 * share) * (commandOnly(r) ? 0.6 : 1);
       put(keys, lemma, w);
       if (lemma.includes('-')) for (const piece of lemma.split('-')) put(keys, piece, 0.7 * w);
       const parts = compoundParts(r.wordbases);

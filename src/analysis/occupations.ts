@@ -206,7 +206,11 @@ export class OccupationClassifier {
     };
     if (input.title?.trim()) {
       const title = input.title;
-      for (const m of index.match(title, { index: -1, start: 0, end: title.length, text: title })) note(m, 'title', 1);
+      const matches = index.match(title, { index: -1, start: 0, end: title.length, text: title });
+      // a title an occupation's own name matches is not another's synonym ("lagerarbetare" is also a forklift
+      // operator's alternative label)
+      const named = Math.max(0, ...matches.filter((m) => m.kind !== 'alt').map((m) => m.score));
+      for (const m of matches) if (m.kind !== 'alt' || m.score > named) note(m, 'title', 1);
     }
     const matches = input.matches ?? this.matchText(language, input.text, input.sentences, input.prepared);
     for (const m of matches) note(m, 'text', 0.8);

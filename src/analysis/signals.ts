@@ -11,7 +11,7 @@ export function horizonOfYears(years: number): Horizon {
   return 'long';
 }
 
-const NUMBER_WORDS: Record<Language, Record<string, number>> = {
+const SMALL_NUMBER_WORDS: Record<Language, Record<string, number>> = {
   fi: {
     yksi: 1,
     kaksi: 2,
@@ -60,6 +60,30 @@ const NUMBER_WORDS: Record<Language, Record<string, number>> = {
     half: 0.5,
   },
 };
+
+/** Number words up to a hundred that name counts of people ("viisitoista", "femton", "twenty", "ett tiotal"). */
+const TEENS_AND_TENS: Record<Language, string[]> = {
+  fi: ['yksi', 'kaksi', 'kolme', 'neljä', 'viisi', 'kuusi', 'seitsemän', 'kahdeksan', 'yhdeksän'].flatMap((u, i) => [
+    `${u}toista=${11 + i}`,
+    ...(i > 0 ? [`${u}kymmentä=${10 * (i + 1)}`] : []),
+  ]),
+  sv: 'elva=11 tolv=12 tretton=13 fjorton=14 femton=15 sexton=16 sjutton=17 arton=18 nitton=19 tjugo=20 trettio=30 fyrtio=40 femtio=50 sextio=60 sjuttio=70 åttio=80 nittio=90 hundra=100 tiotal=10 tjugotal=20'.split(
+    ' ',
+  ),
+  en: 'eleven=11 twelve=12 thirteen=13 fourteen=14 fifteen=15 sixteen=16 seventeen=17 eighteen=18 nineteen=19 twenty=20 thirty=30 forty=40 fifty=50 sixty=60 seventy=70 eighty=80 ninety=90 hundred=100 dozen=12'.split(
+    ' ',
+  ),
+};
+
+const NUMBER_WORDS = Object.fromEntries(
+  (Object.keys(SMALL_NUMBER_WORDS) as Language[]).map((l) => [
+    l,
+    {
+      ...SMALL_NUMBER_WORDS[l],
+      ...Object.fromEntries(TEENS_AND_TENS[l].map((e) => [e.split('=')[0]!, Number(e.split('=')[1])])),
+    },
+  ]),
+) as Record<Language, Record<string, number>>;
 
 // how every inflected form of a Finnish number word up to ten (and "pari", "muutama") begins
 const NUMBER_STEMS = /^(?:yk|yh|ka|ko|ne|vi|ku|se|ky|pa|mu)/u;
@@ -204,6 +228,8 @@ const POLARITY_WORDS: Record<Language, { need: string[]; surplus: string[] }> = 
       'korostua',
       'puuttua',
       'vaatimus',
+      'valtti',
+      'tärkeä',
     ],
     surplus: [
       'ylitarjonta',
@@ -250,6 +276,10 @@ const POLARITY_WORDS: Record<Language, { need: string[]; surplus: string[] }> = 
       'förväntar',
       'fattas',
       'krav',
+      'viktig',
+      'viktigt',
+      'viktiga',
+      'viktigare',
     ],
     surplus: [
       'överutbud',
@@ -287,6 +317,7 @@ const POLARITY_WORDS: Record<Language, { need: string[]; surplus: string[] }> = 
       'required',
       'requirement',
       'essential',
+      'important',
     ],
     surplus: [
       'surplus',
@@ -311,19 +342,22 @@ const POLARITY_WORDS: Record<Language, { need: string[]; surplus: string[] }> = 
  * The noun for a need, and whose needs are a service's, not a labour need: clients' ("asiakkaiden tarpeet", "kundens
  * behov") and care's ("hoidon tarve", "hoitotarve", "care needs"). A job ad's duty weighs them; no one is hired.
  */
-const SERVICE_NEEDS: Record<Language, { noun: string; owners: string }> = {
+const SERVICE_NEEDS: Record<Language, { noun: string; served: string; services: string }> = {
   fi: {
     noun: 'tarve',
-    owners:
-      'asiakas potilas asukas lapsi oppilas opiskelija käyttäjä perhe vanhus omainen kuntalainen ikäihminen hoito hoiva palvelu tuki apu kuntoutus',
+    served:
+      'asiakas potilas asukas lapsi oppilas opiskelija käyttäjä perhe vanhus omainen kuntalainen ikäihminen matkustaja vieras',
+    services: 'hoito hoiva palvelu tuki apu kuntoutus',
   },
   sv: {
     noun: 'behov',
-    owners: 'kund klient patient barn elev studerande brukare boende anhörig familj vård omsorg stöd service hjälp',
+    served: 'kund klient patient barn elev studerande brukare boende anhörig familj resenär passagerare gäst',
+    services: 'vård omsorg stöd service hjälp',
   },
   en: {
     noun: 'need',
-    owners: 'customer client patient child children pupil student user resident family care support service',
+    served: 'customer client patient child children pupil student user resident family passenger guest',
+    services: 'care support service',
   },
 };
 
@@ -465,6 +499,8 @@ export class CueFinder {
   private readonly units: Set<string>;
   private readonly serviceNoun: Set<string>;
   private readonly serviceOwners: Set<string>;
+  /** the people a service is for: a number before them counts no vacancies ("400 oppilaalle") */
+  private readonly served: Set<string>;
 
   constructor(
     private readonly language: Language,
@@ -480,7 +516,8 @@ export class CueFinder {
     this.surplus = keysOf(POLARITY_WORDS[language].surplus);
     this.units = keysOf(UNITS[language]);
     this.serviceNoun = keysOf([SERVICE_NEEDS[language].noun]);
-    this.serviceOwners = keysOf(SERVICE_NEEDS[language].owners.split(' '));
+    this.served = keysOf(SERVICE_NEEDS[language].served.split(' '));
+    this.serviceOwners = new Set([...this.served, ...keysOf(SERVICE_NEEDS[language].services.split(' '))]);
   }
 
   find(text: string, sentence: Sentence, year: number): Cue[] {
@@ -569,9 +606,15 @@ export class CueFinder {
     }
     if (value === undefined || value < 1 || value > 10_000 || !Number.isInteger(value)) return undefined;
     if (sizesGroup(tokens, i)) return undefined;
-    const keys = this.morphology.keys(next.text);
-    if ([...keys.keys()].some((k) => this.units.has(k))) return undefined;
-    return this.isPerson(keys, true) ? value : undefined;
+    // the people counted: the next word, or the one after a word that describes them ("kymmenen uutta lähihoitajaa")
+    for (const person of [next, tokens[i + 2]]) {
+      if (!person || !/^\p{L}/u.test(person.text)) return undefined;
+      const keys = this.morphology.keys(person.text);
+      if ([...keys.keys()].some((k) => this.units.has(k))) return undefined;
+      if ([...keys].some(([k, w]) => w >= 1 && this.served.has(k))) return undefined;
+      if (this.isPerson(keys, true)) return value;
+    }
+    return undefined;
   }
 }
 

@@ -22,6 +22,8 @@ export interface SkillSpanLine {
 /** The weights file with the phrases of its training spans (the gazetteer the tagger reads as a feature). */
 export interface SkillPhraseModel extends SpanTaggerFile {
   gazetteer: Record<SpanKind, string[]>;
+  /** per kind, how often each gazetteer phrase is a span where the longest match finds it in training (0–1) */
+  rates: Record<SpanKind, Record<string, number>>;
 }
 
 /** An English phrase the tagger marks as a skill or knowledge, with its offsets in the text. */
@@ -76,15 +78,48 @@ function spanPhrases(lines: SkillSpanLine[]): Record<SpanKind, string[]> {
   return { skill: of('tags_skill'), knowledge: of('tags_knowledge') };
 }
 
-type Lexicons = { esco: EscoLexicons; gazetteer: Record<SpanKind, PhraseLexicon> };
+type Lexicons = {
+  esco: EscoLexicons;
+  gazetteer: Record<SpanKind, PhraseLexicon>;
+  rates: Record<SpanKind, Map<string, number>>;
+};
+
+const KEYS = { skill: 'tags_skill', knowledge: 'tags_knowledge' } as const;
+
+/** How often each phrase is a span of the kind where the lexicon's longest match finds it in the lines. */
+function phraseRates(lexicon: PhraseLexicon, lines: SkillSpanLine[], kind: SpanKind): Map<string, number> {
+  const counts = new Map<string, [number, number]>();
+  for (const l of lines) {
+    const gold = new Set(spansOfTags(l[KEYS[kind]]).map(([a, b]) => `${a}:${b}`));
+    for (const [a, b] of lexicon.spans(l.tokens)) {
+      const phrase = PhraseLexicon.words(l.tokens.slice(a, b).join(' ')).join(' ');
+      const c = counts.get(phrase) ?? [0, 0];
+      c[0] += gold.has(`${a}:${b}`) ? 1 : 0;
+      c[1] += 1;
+      counts.set(phrase, c);
+    }
+  }
+  return new Map([...counts].map(([p, [hit, all]]) => [p, hit / all]));
+}
+
+/** A word's gazetteer rate as a letter: not covered, rarely, sometimes or mostly a span. */
+function rateBuckets(lexicon: PhraseLexicon, rates: Map<string, number>, tokens: string[]): string[] {
+  const out = tokens.map(() => '-');
+  for (const [a, b] of lexicon.spans(tokens)) {
+    const r = rates.get(PhraseLexicon.words(tokens.slice(a, b).join(' ')).join(' ')) ?? 0;
+    for (let i = a; i < b; i++) out[i] = r >= 0.5 ? 'h' : r >= 0.2 ? 'm' : 'l';
+  }
+  return out;
+}
 
 /** What the tagger reads of a sentence's words: the words, their tags, ESCO's and the gazetteer's cover. */
 function inputOf(tokens: string[], tags: { pos: string[]; chunks: string[] }, lexicons: Lexicons): TaggerInput {
   const esco = SPAN_KINDS.map((k) => lexicons.esco[k].tags(tokens));
   const known = SPAN_KINDS.map((k) => lexicons.gazetteer[k].tags(tokens));
+  const rated = SPAN_KINDS.map((k) => rateBuckets(lexicons.gazetteer[k], lexicons.rates[k], tokens));
   const lexicon = tokens.map((_, i) => {
     const escoTag = esco[0]![i] !== 'O' ? `s${esco[0]![i]}` : esco[1]![i] !== 'O' ? `k${esco[1]![i]}` : 'O';
-    return `${escoTag}/${known[0]![i]}${known[1]![i]}`;
+    return `${escoTag}/${known[0]![i]}${known[1]![i]}/${rated[0]![i]}${rated[1]![i]}`;
   });
   return { tokens, ...tags, lexicon };
 }
@@ -96,16 +131,26 @@ export function trainSkillPhrases(
   options: { epochs?: number; seed?: number; trainedOn: string },
 ): SkillPhraseModel {
   const folds = Array.from({ length: FOLDS }, (_, f) => {
-    const others = spanPhrases(lines.filter((_, j) => j % FOLDS !== f));
-    return { skill: new PhraseLexicon(others.skill), knowledge: new PhraseLexicon(others.knowledge) };
+    const rest = lines.filter((_, j) => j % FOLDS !== f);
+    const others = spanPhrases(rest);
+    const gazetteer = { skill: new PhraseLexicon(others.skill), knowledge: new PhraseLexicon(others.knowledge) };
+    const rates = {
+      skill: phraseRates(gazetteer.skill, rest, 'skill'),
+      knowledge: phraseRates(gazetteer.knowledge, rest, 'knowledge'),
+    };
+    return { esco, gazetteer, rates };
   });
   const examples: TaggerExample[] = lines.map((l, i) => ({
-    ...inputOf(l.tokens, tagTokens(l.tokens), { esco, gazetteer: folds[i % FOLDS]! }),
+    ...inputOf(l.tokens, tagTokens(l.tokens), folds[i % FOLDS]!),
     tags: { skill: l.tags_skill, knowledge: l.tags_knowledge },
   }));
   const epochs = options.epochs ?? 12;
   const tagger = SpanTagger.train(examples, { ...options, epochs });
-  return { ...tagger.toFile(epochs), gazetteer: spanPhrases(lines) };
+  const phrases = spanPhrases(lines);
+  const rates = {} as Record<SpanKind, Record<string, number>>;
+  for (const kind of SPAN_KINDS)
+    rates[kind] = Object.fromEntries(phraseRates(new PhraseLexicon(phrases[kind]), lines, kind));
+  return { ...tagger.toFile(epochs), gazetteer: phrases, rates };
 }
 
 /** The trained tagger with its lexicons: finds skill and knowledge phrases in English sentences. */
@@ -120,7 +165,11 @@ export class SkillPhraseFinder {
       skill: new PhraseLexicon(model.gazetteer.skill),
       knowledge: new PhraseLexicon(model.gazetteer.knowledge),
     };
-    return new SkillPhraseFinder(SpanTagger.fromFile(model), { esco, gazetteer });
+    const rates = {
+      skill: new Map(Object.entries(model.rates.skill)),
+      knowledge: new Map(Object.entries(model.rates.knowledge)),
+    };
+    return new SkillPhraseFinder(SpanTagger.fromFile(model), { esco, gazetteer, rates });
   }
 
   /** Spans of words already cut (SkillSpan's tokens). */

@@ -26,9 +26,12 @@ export type WordSpan = [number, number];
 const TAGS = ['O', 'B', 'I'] as const;
 type Tag = (typeof TAGS)[number];
 
+/** The weights file's format; a file of another (older) one is trained again. */
+export const SPAN_TAGGER_FORMAT = 'span-tagger-2';
+
 /** The weights file: per kind, the features and their three weights (O, B, I) flattened. */
 export interface SpanTaggerFile {
-  format: 'span-tagger-1';
+  format: typeof SPAN_TAGGER_FORMAT;
   trainedOn: string;
   epochs: number;
   kinds: Record<SpanKind, { decoding: Decoding; features: string[]; weights: number[] }>;
@@ -311,11 +314,12 @@ export class SpanTagger {
       }
       kinds[kind] = { decoding: this.models[kind].decoding, features, weights };
     }
-    return { format: 'span-tagger-1', trainedOn: this.trainedOn, epochs, kinds };
+    return { format: SPAN_TAGGER_FORMAT, trainedOn: this.trainedOn, epochs, kinds };
   }
 
   static fromFile(file: SpanTaggerFile): SpanTagger {
-    if (file.format !== 'span-tagger-1') throw new Error(`not a span tagger's weights (${String(file.format)})`);
+    if (file.format !== SPAN_TAGGER_FORMAT)
+      throw new Error(`not a span tagger's weights of format ${SPAN_TAGGER_FORMAT} (${String(file.format)})`);
     const models = {} as Record<SpanKind, Model>;
     for (const kind of SPAN_KINDS) {
       const { features, weights } = file.kinds[kind];

@@ -78,6 +78,13 @@ describe.skipIf(!fullDataPresent)('labour-need wording in Finnish, Swedish and E
     ['Baristoista on pulaa.', 'fi', ['5132 need current ×1']],
     // the perfect's participle keeps its verb
     ['Automaatio on vähentänyt kirjanpitäjien tarvetta.', 'fi', ['3313 surplus current ×1']],
+    // a count past ten or before a describing word; the people a service is for are no vacancies
+    ['Kotihoitoon tarvitaan syksyllä kymmenen uutta lähihoitajaa.', 'fi', ['5321 need current ×10']],
+    ['Inom två år behövs femton nya svetsare.', 'sv', ['7212 need short ×15']],
+    ['Kokki valmistaa lounaan 400 oppilaalle.', 'fi', ['5120 mention current ×1']],
+    // a Swedish compound by an occupation's head, not by a generic one
+    ['Det råder brist på sjukhusstädare och plastlaminerare.', 'sv', ['9112 need current ×1', '8142 need current ×1']],
+    ['Vi behöver fyra båtbyggare och tre elmontörer.', 'sv', ['7214 need current ×4', '7411 need current ×3']],
   ] as const)('%s', (text, language, expected) => {
     expect(occupations(analyse(text, language))).toEqual(expected);
   });
@@ -106,9 +113,13 @@ describe.skipIf(!fullDataPresent)('labour-need wording in Finnish, Swedish and E
     expect(polarities(analyse('Oppaiden on osattava englantia.', 'fi'))).toEqual(['need']);
     expect(polarities(analyse('Lähivuosina robotiikan osaaminen korostuu.', 'fi'))).toEqual(['need']);
     expect(polarities(analyse('Guiderna måste kunna engelska.', 'sv'))).toEqual(['need']);
+    expect(polarities(analyse('Saksan kielen taito on valttia.', 'fi'))).toEqual(['need']);
+    expect(polarities(analyse('3D-modellering blir viktigare under de närmaste åren.', 'sv'))).toEqual(['need']);
     // "enligt" names a speaker, not what the speaker says is required
     expect(skills(analyse('Enligt företagen krävs CE-körkort.', 'sv'))).toEqual(['drive vehicles']);
     expect(skills(analyse('Du kör enligt tidtabell samt säljer biljetter.', 'sv'))).toEqual(['sell tickets']);
+    // an imperative beside a noun reading is the noun: machines, not machining
+    expect(skills(analyse('Sinulla on kokemusta Ponssen koneista.', 'fi'))).toEqual([]);
   });
 
   it('meets a word said twice where the other words of the label are', () => {
@@ -279,6 +290,13 @@ describe.skipIf(!fullDataPresent)('labour-need wording in Finnish, Swedish and E
       'Haemme trukinkuljettajaa logistiikkakeskukseemme Keravalle. Tehtäviin kuuluu trukin ajoa ja keräilyä.',
       'fi',
       'trukinkuljettaja',
+      undefined,
+    ],
+    [
+      'Lagerarbetare',
+      'Logistikföretag i Kervo söker lagerarbetare till kvällsskift. Truckkort krävs.',
+      'sv',
+      'lagerarbetare',
       undefined,
     ],
     [

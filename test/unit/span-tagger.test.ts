@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -87,6 +87,11 @@ describe('the English skill-phrase tagger', () => {
       expect(withFile.tagsPhrases).toBe(true);
       const without = await loadAnalyzer(taxonomy, testConfig({ SPAN_TAGGER_FILE: join(dir, 'none.json') }), log);
       expect(without.tagsPhrases).toBe(false);
+      // weights of an older format are not read as if they were current: trained again, meanwhile unused
+      const older = join(dir, 'older.json');
+      writeFileSync(older, JSON.stringify({ ...JSON.parse(readFileSync(out, 'utf8')), format: 'span-tagger-1' }));
+      const stale = await loadAnalyzer(taxonomy, testConfig({ SPAN_TAGGER_FILE: older }), log);
+      expect(stale.tagsPhrases).toBe(false);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

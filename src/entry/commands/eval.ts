@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { UniversalSentenceEncoder } from '../../analysis/embeddings/use.embedder.js';
-import { loadAnalyzer, loadPhraseFinder } from '../../analysis/load-analyzer.js';
+import { currentPhraseModel, loadAnalyzer, loadPhraseFinder } from '../../analysis/load-analyzer.js';
 import { escoLexicons, readSkillSpanLines, trainSkillPhrases } from '../../analysis/skill-phrases.js';
 import { DEFAULT_SPAN_TAGGER_FILE, type Config } from '../../base/config.js';
 import type { Logger } from '../../base/logger.js';
@@ -41,7 +41,7 @@ export async function evalCommand(config: Config, log: Logger, args: string[]): 
   const taxonomy = await readTaxonomy(config.TAXONOMY_DIR, { aliasFiles: config.ALIASES_FILES.split(','), log });
   const trainFile = join(benchDir, 'skill-spans', 'train.json');
   const taggerFile = config.SPAN_TAGGER_FILE || DEFAULT_SPAN_TAGGER_FILE;
-  if (!existsSync(taggerFile) && existsSync(trainFile)) {
+  if (!currentPhraseModel(taggerFile) && existsSync(trainFile)) {
     say(`training the span tagger on ${trainFile} (once; skills-radar train-spans)…`);
     const model = trainSkillPhrases(readSkillSpanLines(trainFile), escoLexicons(taxonomy), {
       trainedOn: 'skill-spans/train.json',
