@@ -338,8 +338,21 @@ export class LabelIndex {
       if (onlyStopwordsBetween(positions[i - 1]!, positions[i]!)) continue;
       contiguous = false;
       // a curated alias is a phrase as people write it: its words together, or shared across a coordination
-      // ("klipper och färgar hår"), not apart by a modifier of their own ("ketterän projektinhallinnan menetelmät")
+      // ("klipper och färgar hår"), not apart by a modifier of their own ("ketterän projektinhallinnan menetelmät");
+      // a verb and its object may hold the object's modifier between them ("vastaat asiakkaiden puheluihin", "du
+      // svarar på kundernas samtal")
       if (label.kind !== 'alias') continue;
+      const from = positions[i - 1]!;
+      const to = positions[i]!;
+      const verb =
+        this.morphology.isVerb(tokens[from]!.text) ||
+        (this.morphology.language === 'sv' && tokens[from - 1]?.text.toLowerCase() === 'du');
+      if (
+        verb &&
+        prepared.contentBefore[to]! - prepared.contentBefore[from + 1]! <= 1 &&
+        /^[^.;:!?\n,]*$/.test(text.slice(tokens[from]!.end, tokens[to]!.start))
+      )
+        continue;
       let coordinated = false;
       for (let p = positions[i - 1]! + 1; p < positions[i]! && !coordinated; p++)
         coordinated = CONJUNCTIONS.has(tokens[p]!.text.toLowerCase());

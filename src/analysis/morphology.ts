@@ -624,8 +624,9 @@ class StemmingMorphology implements Morphology {
       // the words before the hyphen are written on their own ("Java-programmering", "SQL-"): nearly words of
       // the text, as in Finnish; the head is a part only
       const pieces = lower.split('-').filter((piece) => piece.length > 0);
-      // after a letter or two ("D-körkort", "C-license") the head is nearly the word itself
-      const head = pieces[0]!.length <= 2 ? 0.9 : 0.7;
+      // after a capital letter or two ("D-körkort", "C-license") the head is nearly the word itself; "e-post" is
+      // no post
+      const head = /^\p{Lu}{1,2}-/u.test(word) ? 0.9 : 0.7;
       pieces.forEach((piece, i) => {
         const weight = i < pieces.length - 1 ? 0.85 : head;
         put(keys, this.stem(piece), weight);

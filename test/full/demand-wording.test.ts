@@ -85,6 +85,13 @@ describe.skipIf(!fullDataPresent)('labour-need wording in Finnish, Swedish and E
     // a Swedish compound by an occupation's head, not by a generic one
     ['Det råder brist på sjukhusstädare och plastlaminerare.', 'sv', ['9112 need current ×1', '8142 need current ×1']],
     ['Vi behöver fyra båtbyggare och tre elmontörer.', 'sv', ['7214 need current ×4', '7411 need current ×3']],
+    // a need that has fallen is a surplus
+    [
+      'Myyjiä on tarjolla hyvin, mutta kassatyöntekijöiden tarve on vähentynyt.',
+      'fi',
+      ['5223 mention current ×1', '5230 surplus current ×1'],
+    ],
+    ['Behovet av kassapersonal har minskat.', 'sv', ['5230 surplus current ×1']],
   ] as const)('%s', (text, language, expected) => {
     expect(occupations(analyse(text, language))).toEqual(expected);
   });
@@ -258,6 +265,14 @@ describe.skipIf(!fullDataPresent)('labour-need wording in Finnish, Swedish and E
     ],
     ['Du har erfarenhet av Java-programmering och SQL.', 'sv', ['Java (computer programming)', 'SQL']],
     ['Huolehdit lasten perushoidosta.', 'fi', ["attend to children's basic physical needs"]],
+    // the object's own modifier between a verb and its object; the same list item first; a participle by its verb
+    ['Vastaat asiakkaiden puheluihin.', 'fi', ['answer incoming calls']],
+    ['Du svarar på kundernas samtal och e-post.', 'sv', ['answer incoming calls']],
+    [
+      'Vaihdat renkaita, tasapainotat renkaat ja tarkastat renkaiden kulumisen.',
+      'fi',
+      ['balance tyres', 'inspect worn tyres', 'replace tyres'],
+    ],
   ] as const)('finds common duties and requirements in "%s"', (text, language, expected) => {
     expect([...new Set(skills(analyse(text, language)))]).toEqual(expected);
   });

@@ -70,9 +70,11 @@ describe('the lexical matcher on Swedish wording', () => {
     expect(found('sv', [['solidity', 'Solidity']], 'Du kan solid programmering.')).toEqual([]);
   });
 
-  it('gives the head of a letter-prefixed word nearly the whole word’s weight', () => {
+  it('gives the head of a capital-letter-prefixed word nearly the whole word’s weight', () => {
     expect(morphologyFor('sv').keys('D-körkort').get('körkort')).toBe(0.9);
     expect(morphologyFor('sv').keys('Java-programmering').get('programmering')).toBe(0.7);
+    // "e-post" is e-mail, no post
+    expect(morphologyFor('sv').keys('e-post').get('post')).toBe(0.7);
   });
 });
 
