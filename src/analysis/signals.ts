@@ -230,6 +230,7 @@ const POLARITY_WORDS: Record<Language, { need: string[]; surplus: string[] }> = 
       'vaatimus',
       'valtti',
       'tärkeä',
+      'keskeinen',
     ],
     surplus: [
       'ylitarjonta',
@@ -366,7 +367,7 @@ const SERVICE_NEEDS: Record<Language, { noun: string; served: string; services: 
 const POLARITY_PATTERNS: Record<Language, [RegExp, Polarity][]> = {
   fi: [
     [
-      /\b(?:kysyntä|tarve)\s+(?:on\s+)?(?:laskee|vähenee|pienenee|hiipuu|heikkenee|supistuu|vähentyy|laskenut|vähentynyt|pienentynyt|hiipunut|heikentynyt|supistunut)|\bei\s+(?:enää\s+)?tarvita\s+enää|\bei\s+enää\s+tarvita|\bliikaa\b|\benemmän\s+(?:\S+\s+){0,2}kuin\s+(?:\S+\s+){0,3}(?:töitä|työpaikkoja|avoimia|paikkoja)|\b(?:työnhakijo|työttöm)\p{L}*\s+(?:työnhakijo\p{L}*\s+)?(?:on\s+)?(?:paljon|runsaasti|enemmän|liikaa)|\b(?:paljon|runsaasti)\s+(?:työttömiä|työnhakijoita)/gu,
+      /\b(?:kysyntä|tarve)\s+(?:on\s+)?(?:laskee|vähenee|pienenee|hiipuu|heikkenee|supistuu|vähentyy|laskenut|vähentynyt|pienentynyt|hiipunut|heikentynyt|supistunut)|\bei\s+(?:enää\s+)?tarvita\s+enää|\bei\s+enää\s+tarvita|\bliikaa\b|\benemmän\s+(?:\S+\s+){0,2}kuin\s+(?:\S+\s+){0,3}(?:töitä|työpaikkoja|avoimia|paikkoja)|\b(?:työnhakijo|työttöm)\p{L}*\s+(?:työnhakijo\p{L}*\s+)?(?:on\s+)?(?:paljon|runsaasti|enemmän|liikaa)|\b(?:paljon|runsaasti)\s+(?:työttömiä|työnhakijoita)|\b(?:on|ovat)\s+(?:\S+\s+)?(?:työttömänä|työttöminä)\b/gu,
       'surplus',
     ],
     [
@@ -381,7 +382,7 @@ const POLARITY_PATTERNS: Record<Language, [RegExp, Polarity][]> = {
   ],
   sv: [
     [
-      /\bsäga\s+upp\b|\bsäger\s+upp\b|\binte\s+längre\s+behöv|\bför\s+många\b|\b(?:behovet|efterfrågan)\s+(?:av\s+\S+\s+)?(?:har\s+)?(?:minskar|sjunker|minskat|sjunkit|minskade|sjönk)|\bfler\s+\S+\s+än\s+(?:\S+\s+){0,3}(?:jobb|arbetsplatser|lediga|platser)|\bmånga\s+arbets(?:sökande|lösa)\b|\barbets(?:sökande|lösa)\s+(?:finns\s+det\s+|är\s+)?många\b/gu,
+      /\bsäga\s+upp\b|\bsäger\s+upp\b|\binte\s+längre\s+behöv|\bför\s+många\b|\b(?:behovet|efterfrågan)\s+(?:av\s+\S+\s+)?(?:har\s+)?(?:minskar|sjunker|minskat|sjunkit|minskade|sjönk)|\bfler\s+\S+\s+än\s+(?:\S+\s+){0,3}(?:jobb|arbetsplatser|lediga|platser)|\bmånga\s+arbets(?:sökande|lösa)\b|\barbets(?:sökande|lösa)\s+(?:finns\s+det\s+|är\s+)?många\b|\b(?:är|går)\s+(?:\S+\s+)?arbetslösa\b/gu,
       'surplus',
     ],
     [
@@ -394,7 +395,7 @@ const POLARITY_PATTERNS: Record<Language, [RegExp, Polarity][]> = {
   ],
   en: [
     [
-      /\blay(?:ing)?\s+off\b|\bno\s+longer\s+need|\b(?:demand|need)\s+(?:for\s+\S+\s+)?(?:is\s+|has\s+)?(?:falling|declining|decreasing|shrinking|fallen|declined|decreased|shrunk)|\btoo\s+many\b|\bmore\s+\S+(?:\s+\S+)?\s+than\s+(?:there\s+are\s+)?(?:jobs|positions|vacancies|openings)|\bmany\s+(?:unemployed|jobseekers|job\s+seekers)\b/gu,
+      /\blay(?:ing)?\s+off\b|\bno\s+longer\s+need|\b(?:demand|need)\s+(?:for\s+\S+\s+)?(?:is\s+|has\s+)?(?:falling|declining|decreasing|shrinking|fallen|declined|decreased|shrunk)|\btoo\s+many\b|\bmore\s+\S+(?:\s+\S+)?\s+than\s+(?:there\s+are\s+)?(?:jobs|positions|vacancies|openings)|\bmany\s+(?:unemployed|jobseekers|job\s+seekers)\b|\bare\s+(?:\S+\s+)?(?:unemployed|out\s+of\s+work)\b/gu,
       'surplus',
     ],
     [

@@ -92,6 +92,10 @@ describe.skipIf(!fullDataPresent)('labour-need wording in Finnish, Swedish and E
       ['5223 mention current ×1', '5230 surplus current ×1'],
     ],
     ['Behovet av kassapersonal har minskat.', 'sv', ['5230 surplus current ×1']],
+    // the unemployed of a trade are a surplus
+    ['Uudisrakentamisen hiljentyessä talonrakentajia on työttömänä.', 'fi', ['7111 surplus current ×1']],
+    ['Många byggnadsarbetare går arbetslösa i Vasa.', 'sv', ['9313 surplus current ×1']],
+    ['Many carpenters are unemployed in the region.', 'en', ['7115 surplus current ×1']],
   ] as const)('%s', (text, language, expected) => {
     expect(occupations(analyse(text, language))).toEqual(expected);
   });
@@ -121,6 +125,7 @@ describe.skipIf(!fullDataPresent)('labour-need wording in Finnish, Swedish and E
     expect(polarities(analyse('Lähivuosina robotiikan osaaminen korostuu.', 'fi'))).toEqual(['need']);
     expect(polarities(analyse('Guiderna måste kunna engelska.', 'sv'))).toEqual(['need']);
     expect(polarities(analyse('Saksan kielen taito on valttia.', 'fi'))).toEqual(['need']);
+    expect(polarities(analyse('Lääkehoidon osaaminen on keskeinen taito.', 'fi'))).toEqual(['need']);
     expect(polarities(analyse('3D-modellering blir viktigare under de närmaste åren.', 'sv'))).toEqual(['need']);
     // "enligt" names a speaker, not what the speaker says is required
     expect(skills(analyse('Enligt företagen krävs CE-körkort.', 'sv'))).toEqual(['drive vehicles']);
