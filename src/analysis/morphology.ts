@@ -604,6 +604,9 @@ class StemmingMorphology implements Morphology {
         put(keys, this.stem(lower.slice(0, -1)), 0.95);
         put(keys, this.stem(lower.slice(0, -2)), 0.95);
       }
+      // a plural in -er of a word in -s, whose singular the stemmer cuts further: "matroser" is "matros" ("matro")
+      const plural = /^(\p{L}{3,}s)er(?:na|s)?$/u.exec(lower);
+      if (plural) put(keys, this.stem(plural[1]!), 0.95);
       // an action noun is its verb too: "installation" → "installera", "körning" → "köra", "planering" → "planera"
       for (const verb of swedishVerbsOfActionNoun(lower)) put(keys, this.stem(verb), 0.9);
       // a compound on a head that says "skill in" ("svetskompetens", "truckvana", "Excelkunskaper"): its first part
