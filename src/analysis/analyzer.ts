@@ -49,7 +49,7 @@ import { normalizeText, segmentSentences, type Sentence } from './text.js';
 import { objectEquivalents, verbEquivalents } from './label-equivalents.js';
 
 /** Changes whenever the pipeline's output for the same input can change. Stored with every result. */
-export const PIPELINE_VERSION = 'wording-27';
+export const PIPELINE_VERSION = 'wording-28';
 /** Sentences the span tagger reads between yields to other analyses. */
 const PHRASE_BATCH = 40;
 
@@ -633,7 +633,7 @@ export class Analyzer {
    * running text is a need or a surplus only where its sentence says so ("pulaa on hitsaajista"); without a cue it
    * is a mention, even in a job ad, whose text names colleagues and customers too ("työskentelet sairaanhoitajien
    * kanssa"). A job ad adds its own occupation once, as a need for its vacancies, and its text's names of that
-   * occupation are folded into it.
+   * occupation or of another of its ISCO-08 unit group are folded into it.
    */
   private occupationMentionsOf(
     input: AnalysisInput,
@@ -648,6 +648,14 @@ export class Analyzer {
     },
   ): OccupationMention[] {
     const own = isJobAd(input) ? occupations[0] : undefined;
+    // the ad's own occupation is as sure as the best of the classification and its name in the text
+    const ownScore =
+      own &&
+      Math.max(
+        own.score,
+        ...named.filter((m) => m.uri === own.uri).map((m) => this.calibrator.occupationProbability(language, m.score)),
+      );
+    const ownCounted = ownScore !== undefined && this.counts(ownScore);
     const inText = { ...signals.defaults, polarity: 'mention' as const };
     const mentions: OccupationMention[] = named.map((m) => {
       const score = this.calibrator.occupationProbability(language, m.score);
@@ -662,16 +670,16 @@ export class Analyzer {
         ...signalAt(signals.bySentence.get(m.sentenceIndex), m.start, inText),
         ...(party && { polarity: 'mention' as const }),
         source: 'text',
-        counted: this.counts(score) && m.uri !== own?.uri && !party,
+        // the ad's own occupation, or another of its unit group ("Keittiöapulainen" classified as a dishwasher),
+        // is counted once, as the ad's
+        counted: this.counts(score) && m.uri !== own?.uri && !(ownCounted && m.isco === own?.isco.code) && !party,
       };
     });
     if (own) {
-      // the ad's own occupation is as sure as the best of the classification and its name in the text
-      const score = Math.max(own.score, ...mentions.filter((m) => m.uri === own.uri).map((m) => m.score));
       mentions.unshift({
         uri: own.uri,
         isco: own.isco.code,
-        score,
+        score: ownScore!,
         rawScore: own.score,
         method: 'classifier',
         start: 0,
@@ -684,7 +692,7 @@ export class Analyzer {
         polarity: 'need',
         weight: signals.defaults.weight,
         source: 'document',
-        counted: this.counts(score),
+        counted: ownCounted,
       });
     }
     return mentions;

@@ -102,6 +102,16 @@ describe.skipIf(!fullDataPresent)('labour-need wording in Finnish, Swedish and E
     expect(occupations(analyse(text, language))).toEqual(expected);
   });
 
+  it("counts a job ad's own unit group once, whichever of its occupations the text names", () => {
+    const a = analyzer.analyze({
+      title: 'Keittiöapulainen',
+      text: 'Lounasravintola hakee keittiöapulaista. Vastuullasi on astianpesu ja keittiön siisteys.',
+      language: 'fi',
+      kind: 'job_ad',
+    });
+    expect(occupations(a)).toEqual(['9412 need current ×1']);
+  });
+
   it('gives ten occupation needs for a note naming ten shortage occupations', () => {
     const a = analyse(
       'Alueella tarvitaan lähihoitajia, sairaanhoitajia, kokkeja, siivoojia, bussinkuljettajia, myyjiä, ohjelmistokehittäjiä, sähköasentajia, putkiasentajia ja koneistajia.',
