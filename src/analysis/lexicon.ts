@@ -354,8 +354,7 @@ export class LabelIndex {
       )
         continue;
       let coordinated = false;
-      for (let p = positions[i - 1]! + 1; p < positions[i]! && !coordinated; p++)
-        coordinated = CONJUNCTIONS.has(tokens[p]!.text.toLowerCase());
+      for (let p = from + 1; p < to && !coordinated; p++) coordinated = CONJUNCTIONS.has(tokens[p]!.text.toLowerCase());
       if (!coordinated) return undefined;
     }
     // a compound of the label's word and a light verb's action noun is the label in one word: "haavanhoito" is
@@ -489,17 +488,20 @@ export class CompoundSplitter {
       tokenize(label)
         .map((t) => t.text.toLowerCase())
         .filter((w) => w.length >= MIN_PART && !morphology.isStopword(w));
-    for (const label of labels) for (const w of words(label)) for (const k of keysOf(w)) this.known.add(k);
     const verbLabels = new Set(verbFirst);
     const firsts = new Set<string>();
     const others = new Set<string>();
+    for (const label of labels)
+      for (const w of words(label))
+        for (const k of keysOf(w)) {
+          this.known.add(k);
+          if (!verbLabels.has(label)) others.add(k);
+        }
     for (const label of verbLabels) {
       const [first, ...rest] = tokenize(label).map((t) => t.text.toLowerCase());
       if (first) for (const k of keysOf(first)) firsts.add(k);
       for (const w of rest) for (const k of keysOf(w)) others.add(k);
     }
-    for (const label of labels)
-      if (!verbLabels.has(label)) for (const w of words(label)) for (const k of keysOf(w)) others.add(k);
     // a compound's head is a noun: it meets a verb only as the verb's action noun ("lånedisken" is no "diska")
     for (const k of firsts)
       if (!others.has(k)) {
@@ -612,13 +614,14 @@ export function prepareSentence(m: Morphology, sentence: Sentence): PreparedSent
   });
   const contentBefore = [0];
   tokens.forEach((_, p) => contentBefore.push(contentBefore[p]! + (stop[p] ? 0 : 1)));
-  const pausesBefore = tokens.map((t, p) =>
-    p === 0
-      ? 0
-      : (sentence.text.slice(tokens[p - 1]!.end - sentence.start, t.start - sentence.start).match(/[,;:]/g)?.length ??
-        0),
-  );
-  pausesBefore.forEach((n, p) => p > 0 && (pausesBefore[p] = n + pausesBefore[p - 1]!));
+  const pausesBefore: number[] = [];
+  let pauses = 0;
+  tokens.forEach((t, p) => {
+    if (p > 0)
+      pauses +=
+        sentence.text.slice(tokens[p - 1]!.end - sentence.start, t.start - sentence.start).match(/[,;:]/g)?.length ?? 0;
+    pausesBefore.push(pauses);
+  });
   return { tokens, stop, light, contentBefore, pausesBefore, at, openCompounds };
 }
 
@@ -792,6 +795,7 @@ function place(words: string[][], prepared: PreparedSentence): { positions: numb
   const first = occ[0]!;
   for (let a = 0; a < first.positions.length; a++) {
     const anchor = first.positions[a]!;
+    const apartByPause = (q: number) => prepared.pausesBefore[q] !== prepared.pausesBefore[anchor];
     const positions = [anchor];
     const weights = [first.weights[a]!];
     let ok = true;
@@ -806,7 +810,6 @@ function place(words: string[][], prepared: PreparedSentence): { positions: numb
         if (positions.includes(p)) continue;
         const w = o.weights[j]!;
         // of equally good words, one in the anchor's own list item, then the nearest
-        const apartByPause = (q: number) => prepared.pausesBefore[q] !== prepared.pausesBefore[anchor];
         const closer =
           bestPos < 0 ||
           (apartByPause(bestPos) && !apartByPause(p)) ||

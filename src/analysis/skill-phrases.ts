@@ -102,24 +102,34 @@ function phraseRates(lexicon: PhraseLexicon, lines: SkillSpanLine[], kind: SpanK
   return new Map([...counts].map(([p, [hit, all]]) => [p, hit / all]));
 }
 
-/** A word's gazetteer rate as a letter: not covered, rarely, sometimes or mostly a span. */
-function rateBuckets(lexicon: PhraseLexicon, rates: Map<string, number>, tokens: string[]): string[] {
-  const out = tokens.map(() => '-');
+/**
+ * Per word, the gazetteer's cover (B, I or O) and its phrase's rate as a letter: not covered, rarely, sometimes or
+ * mostly a span; one longest match serves both.
+ */
+function gazetteerCover(
+  lexicon: PhraseLexicon,
+  rates: Map<string, number>,
+  tokens: string[],
+): { tags: string[]; rates: string[] } {
+  const tags = tokens.map(() => 'O');
+  const letters = tokens.map(() => '-');
   for (const [a, b] of lexicon.spans(tokens)) {
     const r = rates.get(PhraseLexicon.words(tokens.slice(a, b).join(' ')).join(' ')) ?? 0;
-    for (let i = a; i < b; i++) out[i] = r >= 0.5 ? 'h' : r >= 0.2 ? 'm' : 'l';
+    for (let i = a; i < b; i++) {
+      tags[i] = i === a ? 'B' : 'I';
+      letters[i] = r >= 0.5 ? 'h' : r >= 0.2 ? 'm' : 'l';
+    }
   }
-  return out;
+  return { tags, rates: letters };
 }
 
 /** What the tagger reads of a sentence's words: the words, their tags, ESCO's and the gazetteer's cover. */
 function inputOf(tokens: string[], tags: { pos: string[]; chunks: string[] }, lexicons: Lexicons): TaggerInput {
   const esco = SPAN_KINDS.map((k) => lexicons.esco[k].tags(tokens));
-  const known = SPAN_KINDS.map((k) => lexicons.gazetteer[k].tags(tokens));
-  const rated = SPAN_KINDS.map((k) => rateBuckets(lexicons.gazetteer[k], lexicons.rates[k], tokens));
+  const [skill, knowledge] = SPAN_KINDS.map((k) => gazetteerCover(lexicons.gazetteer[k], lexicons.rates[k], tokens));
   const lexicon = tokens.map((_, i) => {
     const escoTag = esco[0]![i] !== 'O' ? `s${esco[0]![i]}` : esco[1]![i] !== 'O' ? `k${esco[1]![i]}` : 'O';
-    return `${escoTag}/${known[0]![i]}${known[1]![i]}/${rated[0]![i]}${rated[1]![i]}`;
+    return `${escoTag}/${skill!.tags[i]}${knowledge!.tags[i]}/${skill!.rates[i]}${knowledge!.rates[i]}`;
   });
   return { tokens, ...tags, lexicon };
 }
