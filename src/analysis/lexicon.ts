@@ -302,6 +302,25 @@ export class LabelIndex {
       )
         return undefined;
     }
+    // a title's words keep their order ("kohteen johtaja" is not in "työnjohtajaa asuinkerrostalokohteeseen");
+    // a qualified one ("kokoonpanotyöntekijä, korut") is also written the other way round
+    if (
+      this.baseForms &&
+      this.morphology.language !== 'en' &&
+      !label.label.includes(',') &&
+      found.positions.some((p, i) => i > 0 && p < found.positions[i - 1]!)
+    )
+      return undefined;
+    // a hiring verb someone else does states the need, not a skill: "datakeskus rekrytoi työntekijöitä" is no
+    // "rekrytoida työntekijöitä", while the recruiter's "rekrytoit" is their duty
+    const verb = label.label.split(/\s+/u)[0]!.toLowerCase();
+    if (
+      positions.length > 1 &&
+      HIRING_VERBS.has(verb) &&
+      addressed(this.morphology.finiteFormOf(tokens[found.positions[0]!]!.text, verb), tokens, found.positions[0]!) ===
+        'other person'
+    )
+      return undefined;
     // a compound written as two words spans both: "logistiikan suunnittelijoita" is one name, not a modifier apart
     const covered = [...positions];
     found.positions.forEach((p, i) => {
@@ -314,7 +333,13 @@ export class LabelIndex {
     // words met in the reverse of the label's order across "och"/"ja" belong to two coordinated phrases:
     // "sköter kassan och ansvarar för …" is no "ansvara för kassa" (English titles invert: "Sales and Marketing
     // Manager" holds a marketing manager)
-    if (this.morphology.language !== 'en' && reversedAcrossCoordination(found.positions, tokens)) return undefined;
+    if (
+      this.morphology.language !== 'en' &&
+      reversedAcrossCoordination(found.positions, tokens, (from, to) =>
+        sharesHead(this.morphology, tokens, stop, from, to),
+      )
+    )
+      return undefined;
     if (
       this.morphology.language === 'fi' &&
       siblingsInList(this.morphology, text, label.label, positions, tokens, stop)
@@ -425,6 +450,9 @@ const NAMES_ITS_GENITIVE = new Set([
   'koulutus',
 ]);
 
+/** Verbs of hiring that open skills' labels (Finnish and Swedish infinitives). */
+const HIRING_VERBS = new Set(['rekrytoida', 'palkata', 'rekrytera', 'anställa']);
+
 /** Swedish marks no person on the verb: "du" just before it ("Du fakturerar", "du även svetsar") makes a duty. */
 function addressed(finite: FiniteForm | undefined, tokens: Token[], p: number): FiniteForm | undefined {
   if (finite !== 'other person') return finite;
@@ -516,9 +544,11 @@ export class CompoundSplitter {
     let found = this.cache.get(lower);
     if (found) return found;
     found = [];
-    // a word of the labels itself is matched whole; an adjective or adverb ("periodiskt", "tekniska") has no head
+    // a word of the labels itself is matched whole; an adjective or adverb ("periodiskt", "tekniska") has no head,
+    // nor a product's name in inner capitals ("TypeScript")
     if (
       lower.length >= 2 * MIN_PART &&
+      !/\p{Ll}\p{Lu}/u.test(word) &&
       /^\p{L}+$/u.test(lower) &&
       !ADJECTIVE_ENDING.test(lower) &&
       !this.known.has(this.morphology.stem(lower))
@@ -650,11 +680,16 @@ const CONJUNCTIONS = new Set(['ja', 'tai', 'sekä', 'och', 'eller', 'samt', 'and
  * Whether a label's words, in the label's order, go backwards in the text over a conjunction. (Not over a comma:
  * titles invert that way, "Nurse, Registered".)
  */
-function reversedAcrossCoordination(positions: number[], tokens: Token[]): boolean {
+function reversedAcrossCoordination(
+  positions: number[],
+  tokens: Token[],
+  /** whether the words from..to are genitives before a head they share ("A:n ja B:n asennus") */
+  sharedHead: (from: number, to: number) => boolean,
+): boolean {
   for (let i = 1; i < positions.length; i++) {
     const later = positions[i - 1]!;
     const earlier = positions[i]!;
-    if (earlier > later) continue;
+    if (earlier > later || sharedHead(earlier, later)) continue;
     for (let p = earlier + 1; p < later; p++) if (CONJUNCTIONS.has(tokens[p]!.text.toLowerCase())) return true;
   }
   return false;
@@ -682,6 +717,8 @@ function siblingsInList(
     const from = positions[i]!;
     const to = positions[i + 1]!;
     if (m.isVerb(tokens[from]!.text)) continue;
+    // coordinated genitives share the head after them: "ilmalämpöpumppujen ja maalämpöjärjestelmien asennusta"
+    if (sharesHead(m, tokens, stop, from, to)) continue;
     // the noun ends its item, or the later word's item has a modifier of its own ("putkistojen asennusta,
     // lämmityslaitteiden korjausta"): two items, not one phrase
     if (boundaryAfter(from)) return true;
@@ -691,6 +728,16 @@ function siblingsInList(
     for (let p = last + 1; p < to; p++) if (!stop[p] && !CONJUNCTIONS.has(tokens[p]!.text.toLowerCase())) return true;
   }
   return false;
+}
+
+/** Whether the genitive at `from` and every word up to `to` but conjunctions are a list of genitives before `to`. */
+function sharesHead(m: Morphology, tokens: Token[], stop: boolean[], from: number, to: number): boolean {
+  if (to - from < 3 || !m.isGenitive(tokens[from]!.text)) return false;
+  for (let p = from + 1; p < to; p++) {
+    const word = tokens[p]!.text;
+    if (!(CONJUNCTIONS.has(word.toLowerCase()) || (!stop[p] && m.isGenitive(word)))) return false;
+  }
+  return true;
 }
 
 /**

@@ -27,6 +27,8 @@ export interface Morphology {
   readonly lightKeys: ReadonlySet<string>;
   /** true when every reading of the word is a verb (known for Finnish only) */
   isVerb(word: string): boolean;
+  /** true when every reading of the word is a genitive noun (known for Finnish only) */
+  isGenitive(word: string): boolean;
   /**
    * Whether the word of a text is a finite form of the label word `verb` ("suunnittelee" of "suunnitella",
    * "planerar" of "planera"): someone doing it, not the skill named by its infinitive or action noun. Finnish
@@ -350,6 +352,10 @@ class FinnishMorphology implements Morphology {
     return this.entry(word).verb;
   }
 
+  isGenitive(word: string): boolean {
+    return this.entry(word).genitive;
+  }
+
   finiteFormOf(word: string, verb: string): FiniteForm | undefined {
     if (!this.entry(verb).verb) return undefined;
     const e = this.entry(word);
@@ -565,6 +571,10 @@ class StemmingMorphology implements Morphology {
   }
 
   isVerb(): boolean {
+    return false;
+  }
+
+  isGenitive(): boolean {
     return false;
   }
 

@@ -3,6 +3,7 @@ import type { OccupationResult } from '../domain/analysis.js';
 import { LANGUAGES, type Language } from '../domain/language.js';
 import { iscoCodeOf, ISCO_GROUP_URI, type TaxonomyData } from '../domain/taxonomy.js';
 import { LabelIndex, type LexicalMatch, type PreparedSentence } from './lexicon.js';
+import type { Morphology } from './morphology.js';
 import type { Sentence } from './text.js';
 
 type Occupation = TaxonomyData['occupations'][number];
@@ -162,7 +163,9 @@ export class OccupationClassifier {
       index
         .match(text, sentence, prepared?.[i])
         .filter((m) => this.occupations.has(m.uri) || this.groupNames.has(m.uri))
-        .filter((m) => language !== 'sv' || !namesField(m.label, text.slice(m.start, m.end))),
+        .filter((m) => language !== 'sv' || !namesField(m.label, text.slice(m.start, m.end)))
+        .filter((m) => language !== 'fi' || !namesByModifier(index.morphology, text, m))
+        .filter((m) => !namesQualification(language, text, m)),
     );
   }
 
@@ -277,6 +280,44 @@ export class OccupationClassifier {
       .map((n) => ({ code: code.slice(0, n), level: n, label: name(code.slice(0, n)) }));
     return { code, label: name(code), levels };
   }
+}
+
+/** Words after (Finnish) or before (Swedish, English) an occupation's name that make it a qualification's. */
+const QUALIFICATION: Record<Language, { after?: RegExp; before?: RegExp }> = {
+  fi: { after: /^(?:\s*\((?:y?amk)\))?\s*-?\s*(?:tutkin|ammattitutkin|erikoisammattitutkin|koulutu|pätevyy|opinno)/iu },
+  sv: { before: /\b(?:examen|utbildning|utbildad|behörighet)\s+(?:som|till)\s+$/iu },
+  en: { before: /\b(?:qualified|trained|certified|degree|qualification)\s+as\s+an?\s+$/iu },
+};
+
+/**
+ * Whether an occupation is named as a degree or training ("sairaanhoitaja (AMK) -tutkinto", "laboratorioanalyytikon
+ * tutkinto", "examen som tandskötare"): a requirement of the one hired, not a need for that occupation.
+ */
+export function namesQualification(language: Language, text: string, m: LexicalMatch): boolean {
+  const { after, before } = QUALIFICATION[language];
+  return (
+    (after?.test(text.slice(m.end, m.end + 40)) ?? false) ||
+    (before?.test(text.slice(Math.max(0, m.start - 40), m.start)) ?? false)
+  );
+}
+
+/** Finnish heads of a compound that say an occupation is lacking: "sairaanhoitajapula" names nurses. */
+const SHORTAGE_HEADS = ['pula', 'vaje', 'puute', 'tarve'];
+
+/**
+ * Whether a Finnish match holds the label only as a compound's modifier, not its head: "hammaslääkäriasema" is a
+ * clinic, not a dentist, while "sairaanhoitajapula" (a shortage head) still names nurses.
+ */
+export function namesByModifier(morphology: Morphology, text: string, m: LexicalMatch): boolean {
+  const last = m.spans[m.spans.length - 1];
+  const labelHead = m.words?.[m.words.length - 1];
+  if (!last || !labelHead) return false;
+  const word = text.slice(last.start, last.end);
+  if (/\s/u.test(word)) return false;
+  const lemmas = [...morphology.keys(word)].filter(([, w]) => w >= 0.9).map(([k]) => k);
+  if (lemmas.length === 0) return false;
+  const endsWithAny = (lemma: string, tails: readonly string[]) => tails.some((t) => lemma.endsWith(t));
+  return !lemmas.some((l) => endsWithAny(l, labelHead) || endsWithAny(l, SHORTAGE_HEADS));
 }
 
 /**

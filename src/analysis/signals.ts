@@ -231,6 +231,7 @@ const POLARITY_WORDS: Record<Language, { need: string[]; surplus: string[] }> = 
       'valtti',
       'tärkeä',
       'keskeinen',
+      'peräänkuuluttaa',
     ],
     surplus: [
       'ylitarjonta',
@@ -282,6 +283,8 @@ const POLARITY_WORDS: Record<Language, { need: string[]; surplus: string[] }> = 
       'viktigt',
       'viktiga',
       'viktigare',
+      'efterlysa',
+      'efterlyser',
     ],
     surplus: [
       'överutbud',
@@ -367,7 +370,7 @@ const SERVICE_NEEDS: Record<Language, { noun: string; served: string; services: 
 const POLARITY_PATTERNS: Record<Language, [RegExp, Polarity][]> = {
   fi: [
     [
-      /\b(?:kysyntä|tarve)\s+(?:on\s+)?(?:laskee|vähenee|pienenee|hiipuu|heikkenee|supistuu|vähentyy|laskenut|vähentynyt|pienentynyt|hiipunut|heikentynyt|supistunut)|\bei\s+(?:enää\s+)?tarvita\s+enää|\bei\s+enää\s+tarvita|\bliikaa\b|\benemmän\s+(?:\S+\s+){0,2}kuin\s+(?:\S+\s+){0,3}(?:töitä|työpaikkoja|avoimia|paikkoja)|\b(?:työnhakijo|työttöm)\p{L}*\s+(?:työnhakijo\p{L}*\s+)?(?:on\s+)?(?:paljon|runsaasti|enemmän|liikaa)|\b(?:paljon|runsaasti)\s+(?:työttömiä|työnhakijoita)|\b(?:on|ovat)\s+(?:\S+\s+)?(?:työttömänä|työttöminä)\b/gu,
+      /\b(?:kysyntä|tarve)\s+(?:on\s+)?(?:laskee|vähenee|pienenee|hiipuu|heikkenee|supistuu|vähentyy|laskenut|vähentynyt|pienentynyt|hiipunut|heikentynyt|supistunut)|\bei\s+(?:enää\s+)?tarvita\s+enää|\bei\s+enää\s+tarvita|\bliikaa\b|\benemmän\s+(?:\S+\s+){0,2}kuin\s+(?:\S+\s+){0,3}(?:töitä|työpaikkoja|avoimia|paikkoja)|\b(?:työnhakijo|työttöm)\p{L}*\s+(?:työnhakijo\p{L}*\s+)?(?:on\s+)?(?:paljon|runsaasti|enemmän|liikaa)|\b(?:paljon|runsaasti)\s+(?:työttömiä|työnhakijoita)|\b(?:on|ovat)\s+(?:\S+\s+)?(?:työttömänä|työttöminä)\b|\b(?:runsaasti|paljon)\s+(?:\S+\s+)?tarjolla\b|\btarjolla\s+(?:on\s+)?(?:runsaasti|paljon)\b/gu,
       'surplus',
     ],
     [
@@ -382,7 +385,7 @@ const POLARITY_PATTERNS: Record<Language, [RegExp, Polarity][]> = {
   ],
   sv: [
     [
-      /\bsäga\s+upp\b|\bsäger\s+upp\b|\binte\s+längre\s+behöv|\bför\s+många\b|\b(?:behovet|efterfrågan)\s+(?:av\s+\S+\s+)?(?:har\s+)?(?:minskar|sjunker|minskat|sjunkit|minskade|sjönk)|\bfler\s+\S+\s+än\s+(?:\S+\s+){0,3}(?:jobb|arbetsplatser|lediga|platser)|\bmånga\s+arbets(?:sökande|lösa)\b|\barbets(?:sökande|lösa)\s+(?:finns\s+det\s+|är\s+)?många\b|\b(?:är|går)\s+(?:\S+\s+)?arbetslösa\b/gu,
+      /\bsäga\s+upp\b|\bsäger\s+upp\b|\binte\s+längre\s+behöv|\bför\s+många\b|\b(?:behovet|efterfrågan)\s+(?:av\s+\S+\s+)?(?:har\s+)?(?:minskar|sjunker|minskat|sjunkit|minskade|sjönk)|\bfler\s+\S+\s+än\s+(?:\S+\s+){0,3}(?:jobb|arbetsplatser|lediga|platser)|\bmånga\s+arbets(?:sökande|lösa)\b|\barbets(?:sökande|lösa)\s+(?:finns\s+det\s+|är\s+)?många\b|\b(?:är|går)\s+(?:\S+\s+)?arbetslösa\b|\bgott\s+om\b/gu,
       'surplus',
     ],
     [

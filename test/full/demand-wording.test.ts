@@ -98,6 +98,17 @@ describe.skipIf(!fullDataPresent)('labour-need wording in Finnish, Swedish and E
     // a Swedish plural in -er of a word in -s ("matroser"), whose singular the stemmer cuts further
     ['Rederiet behöver tio matroser.', 'sv', ['8350 need current ×10']],
     ['Many carpenters are unemployed in the region.', 'en', ['7115 surplus current ×1']],
+    // an occupation as a compound's modifier names a place, unless the head says it is lacking
+    ['Kuopioon avataan uusi hammaslääkäriasema.', 'fi', []],
+    ['Sairaanhoitajapula on pahentunut Kainuussa.', 'fi', ['2221 need current ×1']],
+    // a degree named after an occupation asks for the degree, not for that occupation
+    ['Edellytämme sairaanhoitaja (AMK) -tutkintoa ja laboratorioanalyytikon tutkintoa.', 'fi', []],
+    ['Vi förutsätter examen som närvårdare.', 'sv', []],
+    // a title's words in the other order are no title ("kohteen johtaja")
+    ['Rakennusyhtiö hakee vastaavaa työnjohtajaa asuinkerrostalokohteeseen.', 'fi', []],
+    // plenty of an occupation is a surplus; calling for something is a need
+    ['Toimistotyöntekijöitä on tarjolla runsaasti.', 'fi', ['4110 surplus current ×1']],
+    ['Däremot finns det gott om kontorspersonal.', 'sv', ['4110 surplus current ×1']],
   ] as const)('%s', (text, language, expected) => {
     expect(occupations(analyse(text, language))).toEqual(expected);
   });
@@ -229,6 +240,18 @@ describe.skipIf(!fullDataPresent)('labour-need wording in Finnish, Swedish and E
     expect(skills(analyse('Tuet esihenkilöitä työsuhdeasioissa.', 'fi'))).toEqual(['support managers']);
     // what machines take over is no skill asked for
     expect(skills(analyse('Om fem år behövs automationstekniker när mjölkningen automatiseras.', 'sv'))).toEqual([]);
+  });
+
+  it('reads a hiring firm as the need, not as a recruiter', () => {
+    expect(skills(analyse('Kajaanin datakeskus rekrytoi kymmeniä työntekijöitä.', 'fi'))).toEqual([]);
+    expect(skills(analyse('Rekrytoit työntekijöitä asiakasyrityksillemme.', 'fi'))).toEqual(['recruit employees']);
+  });
+
+  it('reads genitives a list shares with the head after them, and a product name whole', () => {
+    expect(skills(analyse('Työ sisältää ilmalämpöpumppujen ja maalämpöjärjestelmien asennusta.', 'fi'))).toEqual([
+      'install heat pump',
+    ]);
+    expect(occupations(analyse('Företagen efterlyser kunskaper i TypeScript.', 'sv'))).toEqual([]);
   });
 
   it('reads both parts of a coordinated compound', () => {
