@@ -22,6 +22,7 @@ import { detectLanguage, loadLanguageDetector } from './language.js';
 import { isAboutLanguage } from './language-skills.js';
 import {
   CompoundSplitter,
+  HIRING_VERBS,
   coordinationVariants,
   LabelIndex,
   prepareSentence,
@@ -89,6 +90,14 @@ function namesUnit(m: Morphology, text: string, end: number): boolean {
   return [...m.keys(next)].some(([k, w]) => w >= 0.8 && UNIT_HEADS.has(k));
 }
 
+/** Whether the word ending at `end` is a Finnish genitive followed by a noun it modifies ("lääkärin määräys"). */
+function possessor(m: Morphology, text: string, end: number): boolean {
+  if (m.language !== 'fi') return false;
+  const last = /[\p{L}\p{N}-]+$/u.exec(text.slice(0, end))?.[0];
+  const next = /^ (\p{Ll}[\p{L}-]*)/u.exec(text.slice(end))?.[1];
+  return !!last && !!next && m.isGenitive(last) && !m.isStopword(next) && !m.isVerb(next);
+}
+
 /** Whether the last word of a match is a compound naming staff or a department ("vårdpersonal"). */
 function namesStaff(m: Morphology, matched: string): boolean {
   const heads = STAFF_HEADS[m.language];
@@ -152,7 +161,7 @@ const covers = (k: LexicalMatch, m: LexicalMatch) =>
 const wider = (k: LexicalMatch, m: LexicalMatch) => k.start < m.start || k.end > m.end;
 
 /** How much lower a longer label's match may score and still name the phrase a shorter label's words are part of. */
-const LONGER_LABEL_MARGIN = 0.05;
+const LONGER_LABEL_MARGIN = 0.1;
 
 /** Lexical matches scoring below this (only loose compound-part or hyphen-part matches) are left out. */
 const MIN_SCORE = 0.7;
@@ -438,6 +447,12 @@ export class Analyzer {
     };
   }
 
+  /** Whether the skill's label in the language opens with a verb of hiring ("rekrytoida työntekijöitä"). */
+  private opensWithHiring(uri: string, language: Language): boolean {
+    const label = this.skillLabels.get(uri)?.[language];
+    return label !== undefined && label !== null && HIRING_VERBS.has(label.split(/\s+/u)[0]!.toLowerCase());
+  }
+
   /** Whether a mention of this probability counts as demand. */
   private counts(score: number): boolean {
     return score >= this.countThreshold;
@@ -563,8 +578,18 @@ export class Analyzer {
     const bySentence = signalsBySentence(cues, text, sentences, language);
     const mentions: SkillMention[] = [];
     const skills: SkillResult[] = [];
-    for (const [uri, list] of kept) {
-      list.sort((a, b) => a.start - b.start);
+    // outside a job ad, recruiting that only its own word calls a need is the hiring itself ("Rekrytoinnit
+    // alkavat"), not a skill asked for ("kunskaper i rekrytering krävs")
+    const hiringOnly = (m: LexicalMatch) =>
+      !isJobAd(input) &&
+      language !== 'en' &&
+      this.opensWithHiring(m.uri, language) &&
+      !cues.some(
+        (c) => c.sentenceIndex === m.sentenceIndex && c.polarity === 'need' && (c.end <= m.start || c.start >= m.end),
+      );
+    for (const [uri, found] of kept) {
+      const list = found.filter((m) => !hiringOnly(m)).sort((a, b) => a.start - b.start);
+      if (list.length === 0) continue;
       for (const m of list) {
         const signal = signalAt(bySentence.get(m.sentenceIndex), m.start, defaults);
         const score = this.calibrator.probability(language, m.method, m.score);
@@ -595,6 +620,7 @@ export class Analyzer {
       bySentence,
       defaults,
       isParty: (m) => isParty(text, sentences[m.sentenceIndex]!, m.start, m.end, language),
+      isPossessor: (m) => possessor(this.indexes.get(language)!.morphology, text, m.end),
     });
     // the likeliest occupations only: a distant second ("kuljettaja, sairaankuljetus") would mislead
     const englishHints = occupations
@@ -645,6 +671,8 @@ export class Analyzer {
       defaults: SignalDefaults;
       /** whether a name is a party to the text (a speaker, the hiring firm): named, but no demand */
       isParty: (m: LexicalMatch) => boolean;
+      /** whether a name is a Finnish genitive that only says whose the next noun is ("lääkärin määräys") */
+      isPossessor: (m: LexicalMatch) => boolean;
     },
   ): OccupationMention[] {
     const own = isJobAd(input) ? occupations[0] : undefined;
@@ -660,6 +688,9 @@ export class Analyzer {
     const mentions: OccupationMention[] = named.map((m) => {
       const score = this.calibrator.occupationProbability(language, m.score);
       const party = signals.isParty(m);
+      const signal = signalAt(signals.bySentence.get(m.sentenceIndex), m.start, inText);
+      // a Finnish genitive before a noun only says whose: "lääkärin määräyksen mukaan" names no doctor in demand
+      const whose = signal.polarity === 'mention' && signals.isPossessor(m);
       return {
         uri: m.uri,
         isco: m.isco,
@@ -667,12 +698,13 @@ export class Analyzer {
         rawScore: m.score,
         method: m.method,
         ...whereIn(m),
-        ...signalAt(signals.bySentence.get(m.sentenceIndex), m.start, inText),
+        ...signal,
         ...(party && { polarity: 'mention' as const }),
         source: 'text',
         // the ad's own occupation, or another of its unit group ("Keittiöapulainen" classified as a dishwasher),
         // is counted once, as the ad's
-        counted: this.counts(score) && m.uri !== own?.uri && !(ownCounted && m.isco === own?.isco.code) && !party,
+        counted:
+          this.counts(score) && m.uri !== own?.uri && !(ownCounted && m.isco === own?.isco.code) && !party && !whose,
       };
     });
     if (own) {

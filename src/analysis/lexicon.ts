@@ -311,6 +311,8 @@ export class LabelIndex {
       found.positions.some((p, i) => i > 0 && p < found.positions[i - 1]!)
     )
       return undefined;
+    // a label's first word as the rule followed is not the deed: "läkemedel enligt ordination" prescribes nothing
+    if (words.length >= 2 && followsRule(tokens, found.positions[0]!)) return undefined;
     // a hiring verb someone else does states the need, not a skill: "datakeskus rekrytoi työntekijöitä" is no
     // "rekrytoida työntekijöitä", while the recruiter's "rekrytoit" is their duty
     const verb = label.label.split(/\s+/u)[0]!.toLowerCase();
@@ -450,8 +452,15 @@ const NAMES_ITS_GENITIVE = new Set([
   'koulutus',
 ]);
 
+/** Whether the word at p names what is followed: after "enligt", before "mukaan" or "mukaisesti". */
+function followsRule(tokens: Token[], p: number): boolean {
+  return (
+    /^enligt$/iu.test(tokens[p - 1]?.text ?? '') || /^(?:mukaan|mukaisesti|mukaisen)$/iu.test(tokens[p + 1]?.text ?? '')
+  );
+}
+
 /** Verbs of hiring that open skills' labels (Finnish and Swedish infinitives). */
-const HIRING_VERBS = new Set(['rekrytoida', 'palkata', 'rekrytera', 'anställa']);
+export const HIRING_VERBS: ReadonlySet<string> = new Set(['rekrytoida', 'palkata', 'rekrytera', 'anställa']);
 
 /** Swedish marks no person on the verb: "du" just before it ("Du fakturerar", "du även svetsar") makes a duty. */
 function addressed(finite: FiniteForm | undefined, tokens: Token[], p: number): FiniteForm | undefined {

@@ -106,6 +106,8 @@ describe.skipIf(!fullDataPresent)('labour-need wording in Finnish, Swedish and E
     ['Vi förutsätter examen som närvårdare.', 'sv', []],
     // a title's words in the other order are no title ("kohteen johtaja")
     ['Rakennusyhtiö hakee vastaavaa työnjohtajaa asuinkerrostalokohteeseen.', 'fi', []],
+    // a genitive that only says whose ("lääkärin määräys") names no occupation in demand
+    ['Annat lääkkeet lääkärin määräyksen mukaan.', 'fi', []],
     // plenty of an occupation is a surplus; calling for something is a need
     ['Toimistotyöntekijöitä on tarjolla runsaasti.', 'fi', ['4110 surplus current ×1']],
     ['Däremot finns det gott om kontorspersonal.', 'sv', ['4110 surplus current ×1']],
@@ -193,6 +195,9 @@ describe.skipIf(!fullDataPresent)('labour-need wording in Finnish, Swedish and E
   });
 
   it('counts one concept for one phrase', () => {
+    // the duty, not also its object; the rule followed is not a deed
+    expect(skills(analyse('Annat lääkkeet potilaille.', 'fi'))).toEqual(['administer prescribed medication']);
+    expect(skills(analyse('Du ger läkemedel enligt ordination.', 'sv'))).toEqual(['administer prescribed medication']);
     const a = analyse('Työ vaatii piirustusten lukemista.', 'fi');
     const spans = a.mentions.filter((m) => m.counted).map((m) => `${m.start}-${m.end}`);
     expect(new Set(spans).size).toBe(spans.length);
@@ -244,7 +249,13 @@ describe.skipIf(!fullDataPresent)('labour-need wording in Finnish, Swedish and E
 
   it('reads a hiring firm as the need, not as a recruiter', () => {
     expect(skills(analyse('Kajaanin datakeskus rekrytoi kymmeniä työntekijöitä.', 'fi'))).toEqual([]);
-    expect(skills(analyse('Rekrytoit työntekijöitä asiakasyrityksillemme.', 'fi'))).toEqual(['recruit employees']);
+    expect(skills(analyse('Rekrytoinnit alkavat kahden vuoden kuluttua.', 'fi'))).toEqual([]);
+    const duty = analyzer.analyze({
+      text: 'Rekrytoit työntekijöitä asiakasyrityksillemme.',
+      language: 'fi',
+      kind: 'job_ad',
+    });
+    expect(skills(duty)).toEqual(['recruit employees']);
   });
 
   it('reads genitives a list shares with the head after them, and a product name whole', () => {
