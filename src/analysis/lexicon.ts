@@ -462,10 +462,13 @@ function followsRule(tokens: Token[], p: number): boolean {
 /** Verbs of hiring that open skills' labels (Finnish and Swedish infinitives). */
 export const HIRING_VERBS: ReadonlySet<string> = new Set(['rekrytoida', 'palkata', 'rekrytera', 'anställa']);
 
-/** Swedish marks no person on the verb: "du" just before it ("Du fakturerar", "du även svetsar") makes a duty. */
+/**
+ * Swedish marks no person on the verb: "du" before it in its sentence ("Du fakturerar", "du även svetsar", "Du lagar
+ * lunch, bakar och städar") makes a duty.
+ */
 function addressed(finite: FiniteForm | undefined, tokens: Token[], p: number): FiniteForm | undefined {
   if (finite !== 'other person') return finite;
-  for (let q = p - 1; q >= Math.max(0, p - 2); q--) if (/^(?:du|ni)$/i.test(tokens[q]!.text)) return 'second person';
+  for (let q = p - 1; q >= 0; q--) if (/^(?:du|ni)$/i.test(tokens[q]!.text)) return 'second person';
   return finite;
 }
 

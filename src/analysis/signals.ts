@@ -232,6 +232,7 @@ const POLARITY_WORDS: Record<Language, { need: string[]; surplus: string[] }> = 
       'tärkeä',
       'keskeinen',
       'peräänkuuluttaa',
+      'ratkaiseva',
     ],
     surplus: [
       'ylitarjonta',
@@ -285,6 +286,7 @@ const POLARITY_WORDS: Record<Language, { need: string[]; surplus: string[] }> = 
       'viktigare',
       'efterlysa',
       'efterlyser',
+      'avgörande',
     ],
     surplus: [
       'överutbud',
@@ -323,6 +325,7 @@ const POLARITY_WORDS: Record<Language, { need: string[]; surplus: string[] }> = 
       'requirement',
       'essential',
       'important',
+      'crucial',
     ],
     surplus: [
       'surplus',

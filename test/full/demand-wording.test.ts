@@ -247,6 +247,14 @@ describe.skipIf(!fullDataPresent)('labour-need wording in Finnish, Swedish and E
     expect(skills(analyse('Om fem år behövs automationstekniker när mjölkningen automatiseras.', 'sv'))).toEqual([]);
   });
 
+  it('reads a duty later in a sentence addressed to the reader, and a call for a skill as a need', () => {
+    expect(skills(analyse('Du lagar lunch åt gästerna, bakar och sköter egenkontrollen.', 'sv'))).toContain(
+      'bake goods',
+    );
+    const call = analyse('Företagen efterlyser kunskaper i robotik, och kundservice är avgörande.', 'sv');
+    expect(call.mentions.filter((m) => m.counted).map((m) => m.polarity)).toEqual(['need', 'need']);
+  });
+
   it('reads a hiring firm as the need, not as a recruiter', () => {
     expect(skills(analyse('Kajaanin datakeskus rekrytoi kymmeniä työntekijöitä.', 'fi'))).toEqual([]);
     expect(skills(analyse('Rekrytoinnit alkavat kahden vuoden kuluttua.', 'fi'))).toEqual([]);
