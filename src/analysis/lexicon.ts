@@ -728,7 +728,12 @@ function siblingsInList(
   for (let i = 0; i < positions.length - 1; i++) {
     const from = positions[i]!;
     const to = positions[i + 1]!;
-    if (m.isVerb(tokens[from]!.text)) continue;
+    // a verb's object may follow a list of verbs ("asennat ja huollat laitteita"), but not a verb that has taken
+    // an object of its own first: in "tarjoilet ruoat ja juomat, suosittelet viinejä" the wines are recommended
+    if (m.isVerb(tokens[from]!.text)) {
+      if (objectOfAnother(m, tokens, stop, from, to)) return true;
+      continue;
+    }
     // coordinated genitives share the head after them: "ilmalämpöpumppujen ja maalämpöjärjestelmien asennusta"
     if (sharesHead(m, tokens, stop, from, to)) continue;
     // the noun ends its item, or the later word's item has a modifier of its own ("putkistojen asennusta,
@@ -738,6 +743,18 @@ function siblingsInList(
     for (let p = from + 1; p < to; p++) if (boundaryAfter(p)) last = p;
     if (last < 0) continue;
     for (let p = last + 1; p < to; p++) if (!stop[p] && !CONJUNCTIONS.has(tokens[p]!.text.toLowerCase())) return true;
+  }
+  return false;
+}
+
+/** Whether a later verb between the verb at `from` and the word at `to` comes after words of the first verb's own. */
+function objectOfAnother(m: Morphology, tokens: Token[], stop: boolean[], from: number, to: number): boolean {
+  let own = false;
+  for (let p = from + 1; p < to; p++) {
+    const word = tokens[p]!.text;
+    if (m.isVerb(word)) {
+      if (own) return true;
+    } else if (!stop[p] && !CONJUNCTIONS.has(word.toLowerCase())) own = true;
   }
   return false;
 }
@@ -759,6 +776,12 @@ function sharesHead(m: Morphology, tokens: Token[], stop: boolean[], from: numbe
  */
 function coordinated(m: Morphology, tokens: Token[], p: number, sentence: Sentence): string | undefined {
   const t = tokens[p]!;
+  // "MIG/MAG-hitsausta": the part before the slash takes the head after the hyphen
+  const slashed = tokens[p + 1];
+  if (slashed && sentence.text.slice(t.end - sentence.start, slashed.start - sentence.start) === '/') {
+    const hyphen = slashed.text.indexOf('-');
+    return hyphen > 0 ? `${t.text}-${slashed.text.slice(hyphen + 1)}` : undefined;
+  }
   const conjunction = tokens[p + 1];
   const whole = tokens[p + 2];
   if (!conjunction || !whole || !CONJUNCTIONS.has(conjunction.text.toLowerCase())) return undefined;

@@ -24,10 +24,19 @@ export function tokenize(text: string, offset = 0): Token[] {
   const tokens: Token[] = [];
   for (const m of text.matchAll(WORD)) {
     const start = offset + (m.index ?? 0);
-    tokens.push({ text: m[0], start, end: start + m[0].length });
+    // "MIG/MAG-hitsausta" is two coordinated compounds sharing a head, like "MIG- ja MAG-hitsausta"
+    const shared = SLASHED_MODIFIERS.exec(m[0]);
+    if (shared) {
+      const first = shared[1]!;
+      tokens.push({ text: first, start, end: start + first.length });
+      tokens.push({ text: m[0].slice(first.length + 1), start: start + first.length + 1, end: start + m[0].length });
+    } else tokens.push({ text: m[0], start, end: start + m[0].length });
   }
   return tokens;
 }
+
+/** Two modifiers joined by a slash before a hyphen and a head: "MIG/MAG-hitsaus", "el/VVS-installation". */
+const SLASHED_MODIFIERS = /^([\p{L}\p{N}]+)\/[\p{L}\p{N}]+-\p{L}/u;
 
 const segmenters = new Map<string, Intl.Segmenter>();
 

@@ -278,6 +278,17 @@ describe.skipIf(!fullDataPresent)('labour-need wording in Finnish, Swedish and E
       'perform metal inert gas welding',
       'perform tungsten inert gas welding',
     ]);
+    expect(skills(analyse('Työ on pääasiassa MIG/MAG-hitsausta.', 'fi'))).toEqual([
+      'perform metal active gas welding',
+      'perform metal inert gas welding',
+    ]);
+  });
+
+  it("gives a verb's object to the nearer verb that has not taken one", () => {
+    expect(skills(analyse('Tarjoilet ruoat ja juomat, suosittelet viinejä.', 'fi'))).toEqual([
+      'recommend wines',
+      'serve beverages',
+    ]);
   });
 
   it.each([

@@ -9,6 +9,13 @@ describe('tokenize', () => {
     expect(tokens.map((t) => t.text)).toEqual(['MIG-hitsaus', 'C++', 'ja', 'node.js', 'SQL', 'n', 'osaaminen']);
     for (const t of tokens) expect(text.slice(t.start, t.end)).toBe(t.text);
   });
+
+  it('parts slashed modifiers before a shared head, and keeps other slashes', () => {
+    const text = 'MIG/MAG-hitsaus ja CI/CD ja/tai km/h';
+    const tokens = tokenize(text);
+    expect(tokens.map((t) => t.text)).toEqual(['MIG', 'MAG-hitsaus', 'ja', 'CI/CD', 'ja/tai', 'km/h']);
+    for (const t of tokens) expect(text.slice(t.start, t.end)).toBe(t.text);
+  });
 });
 
 describe('segmentSentences', () => {
