@@ -118,6 +118,8 @@ export class LabelIndex {
   /** key → how many distinct concepts have a label with that key (labels arrive grouped by concept) */
   private readonly conceptsByKey = new Map<string, { last: string; count: number }>();
   readonly morphology: Morphology;
+  /** the infinitives that open Swedish skills' labels */
+  private readonly swedishVerbs = new Set<string>();
 
   /** `baseForms`: the labels are titles in their base form (occupations), not phrases with inflected objects */
   constructor(
@@ -133,6 +135,9 @@ export class LabelIndex {
 
   add(entry: LabelEntry): void {
     const m = this.morphology;
+    // Swedish skills open with their verb's infinitive ("servera viner"): known to tell a finite verb in a text
+    const first = /^(\p{L}+a) \p{L}/u.exec(entry.label)?.[1];
+    if (m.language === 'sv' && first && !this.baseForms) this.swedishVerbs.add(first.toLowerCase());
     // a parenthesised qualifier tells concepts apart ("Python (tietokoneohjelmointi)"); texts rarely repeat it
     const text = entry.label.replace(/\s*\([^)]*\)\s*/g, ' ').trim() || entry.label;
     const all = tokenize(text);
@@ -347,6 +352,18 @@ export class LabelIndex {
       siblingsInList(this.morphology, text, label.label, positions, tokens, stop)
     )
       return undefined;
+    // "serverar mat och dryck, rekommenderar viner": the wines are recommended, not served
+    if (
+      this.morphology.language === 'sv' &&
+      this.swedishVerbs.has(label.label.split(' ')[0]!.toLowerCase()) &&
+      found.positions.some(
+        (p, i) =>
+          i > 0 &&
+          p > found.positions[0]! &&
+          objectOfAnother((w) => this.isSwedishFinite(w), tokens, stop, found.positions[0]!, p),
+      )
+    )
+      return undefined;
     // a label's word in the genitive before another noun modifies that noun: in "asiakkaiden toimintakyvyn
     // arviointi" what is assessed is the capacity, not the customers
     if (
@@ -421,6 +438,15 @@ export class LabelIndex {
   }
 
   /** In how many concepts' labels the rarest key of a word occurs. */
+  /** A Swedish present or past form of a skill label's verb ("serverar", "säljer", "tar"). */
+  private isSwedishFinite(word: string): boolean {
+    const w = word.toLowerCase();
+    return (
+      (w.endsWith('r') && this.swedishVerbs.has(w.slice(0, -1))) ||
+      (w.endsWith('er') && this.swedishVerbs.has(`${w.slice(0, -2)}a`))
+    );
+  }
+
   private frequency(keys: string[]): number {
     return Math.min(...keys.map((k) => this.conceptsByKey.get(k)?.count ?? 0));
   }
@@ -731,7 +757,7 @@ function siblingsInList(
     // a verb's object may follow a list of verbs ("asennat ja huollat laitteita"), but not a verb that has taken
     // an object of its own first: in "tarjoilet ruoat ja juomat, suosittelet viinejä" the wines are recommended
     if (m.isVerb(tokens[from]!.text)) {
-      if (objectOfAnother(m, tokens, stop, from, to)) return true;
+      if (objectOfAnother((w) => m.isVerb(w), tokens, stop, from, to)) return true;
       continue;
     }
     // coordinated genitives share the head after them: "ilmalämpöpumppujen ja maalämpöjärjestelmien asennusta"
@@ -748,11 +774,17 @@ function siblingsInList(
 }
 
 /** Whether a later verb between the verb at `from` and the word at `to` comes after words of the first verb's own. */
-function objectOfAnother(m: Morphology, tokens: Token[], stop: boolean[], from: number, to: number): boolean {
+function objectOfAnother(
+  isVerb: (word: string) => boolean,
+  tokens: Token[],
+  stop: boolean[],
+  from: number,
+  to: number,
+): boolean {
   let own = false;
   for (let p = from + 1; p < to; p++) {
     const word = tokens[p]!.text;
-    if (m.isVerb(word)) {
+    if (isVerb(word)) {
       if (own) return true;
     } else if (!stop[p] && !CONJUNCTIONS.has(word.toLowerCase())) own = true;
   }

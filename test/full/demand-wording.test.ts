@@ -289,6 +289,10 @@ describe.skipIf(!fullDataPresent)('labour-need wording in Finnish, Swedish and E
       'recommend wines',
       'serve beverages',
     ]);
+    expect(skills(analyse('Du serverar mat och dryck, rekommenderar viner.', 'sv'))).toEqual([
+      'provide food and beverages',
+      'recommend wines',
+    ]);
   });
 
   it.each([
