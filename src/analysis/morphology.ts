@@ -47,6 +47,8 @@ export interface Morphology {
 const STOP: Record<Language, string[]> = {
   fi: (
     'ja tai sekä on ei ole olla oli ovat että jos kun joka jotka mikä mitkä se ne hän he me te sinä minä myös vain kuin niin ' +
+    // "on laskussa", "on nousussa": falling or rising, no invoice nor climb
+    'laskussa nousussa ' +
     'kanssa ilman yli alle ennen jälkeen mukaan kautta vuoksi sen sitä siitä siihen sekä mm esim eli ym yms jne n ns kaikki muut muiden ' +
     'muita muu oma omat omien uusi uusia uusien eri erilaisia erilaisten erilaisissa erilaiset tietty tiettyjä tiettyjen liittyvä liittyviä ' +
     'liittyvien koskeva koskevia koskevien koko joko myös vielä jo hyvin hyvä hyvää erittäin tarvittaessa mahdollisimman sekä ' +

@@ -369,11 +369,14 @@ const SERVICE_NEEDS: Record<Language, { noun: string; served: string; services: 
   },
 };
 
+/** A Swedish compound whose head is a need or a shortage, and its modifier (a linking s taken off). */
+const SWEDISH_NEED_COMPOUND = /^(\p{L}{3,}?)s?(?:behov|behovet|brist|bristen)$/u;
+
 /** Phrases the word lists cannot see. */
 const POLARITY_PATTERNS: Record<Language, [RegExp, Polarity][]> = {
   fi: [
     [
-      /\b(?:kysyntä|tarve)\s+(?:on\s+)?(?:laskee|vähenee|pienenee|hiipuu|heikkenee|supistuu|vähentyy|laskenut|vähentynyt|pienentynyt|hiipunut|heikentynyt|supistunut)|\bei\s+(?:enää\s+)?tarvita\s+enää|\bei\s+enää\s+tarvita|\bliikaa\b|\benemmän\s+(?:\S+\s+){0,2}kuin\s+(?:\S+\s+){0,3}(?:töitä|työpaikkoja|avoimia|paikkoja)|\b(?:työnhakijo|työttöm)\p{L}*\s+(?:työnhakijo\p{L}*\s+)?(?:on\s+)?(?:paljon|runsaasti|enemmän|liikaa)|\b(?:paljon|runsaasti)\s+(?:työttömiä|työnhakijoita)|\b(?:on|ovat)\s+(?:\S+\s+)?(?:työttömänä|työttöminä)\b|\b(?:runsaasti|paljon)\s+(?:\S+\s+)?tarjolla\b|\btarjolla\s+(?:on\s+)?(?:runsaasti|paljon)\b/gu,
+      /\b(?:kysyntä|tarve)\s+(?:on\s+)?(?:laskee|vähenee|pienenee|hiipuu|heikkenee|supistuu|vähentyy|laskenut|vähentynyt|pienentynyt|hiipunut|heikentynyt|supistunut|laskussa|vähenemässä|laskemassa|hiipumassa)|\bei\s+(?:enää\s+)?tarvita\s+enää|\bei\s+enää\s+tarvita|\bliikaa\b|\benemmän\s+(?:\S+\s+){0,2}kuin\s+(?:\S+\s+){0,3}(?:töitä|työpaikkoja|avoimia|paikkoja)|\b(?:työnhakijo|työttöm)\p{L}*\s+(?:työnhakijo\p{L}*\s+)?(?:on\s+)?(?:paljon|runsaasti|enemmän|liikaa)|\b(?:paljon|runsaasti)\s+(?:työttömiä|työnhakijoita)|\b(?:on|ovat)\s+(?:\S+\s+)?(?:työttömänä|työttöminä)\b|\b(?:runsaasti|paljon)\s+(?:\S+\s+)?tarjolla\b|\btarjolla\s+(?:on\s+)?(?:runsaasti|paljon)\b/gu,
       'surplus',
     ],
     [
@@ -388,7 +391,7 @@ const POLARITY_PATTERNS: Record<Language, [RegExp, Polarity][]> = {
   ],
   sv: [
     [
-      /\bsäga\s+upp\b|\bsäger\s+upp\b|\binte\s+längre\s+behöv|\bför\s+många\b|\b(?:behovet|efterfrågan)\s+(?:av\s+\S+\s+)?(?:har\s+)?(?:minskar|sjunker|minskat|sjunkit|minskade|sjönk)|\bfler\s+\S+\s+än\s+(?:\S+\s+){0,3}(?:jobb|arbetsplatser|lediga|platser)|\bmånga\s+arbets(?:sökande|lösa)\b|\barbets(?:sökande|lösa)\s+(?:finns\s+det\s+|är\s+)?många\b|\b(?:är|går)\s+(?:\S+\s+)?arbetslösa\b|\bgott\s+om\b/gu,
+      /\bsäga\s+upp\b|\bsäger\s+upp\b|\binte\s+längre\s+behöv|\bför\s+många\b|\b(?:behovet|efterfrågan)\s+(?:av\s+\S+\s+)?(?:har\s+)?(?:minskar|sjunker|minskat|sjunkit|minskade|sjönk)|\bfler\s+\S+\s+än\s+(?:\S+\s+){0,3}(?:jobb|arbetsplatser|lediga|platser)|\bmånga\s+arbets(?:sökande|lösa)\b|\barbets(?:sökande|lösa)\s+(?:finns\s+det\s+|är\s+)?många\b|\b(?:är|går)\s+(?:\S+\s+)?arbetslösa\b|\bgott\s+om\b|\b(?:minskar|sjunker|minskade|sjönk)\s+(?:\S+\s+)?(?:behovet|efterfrågan)\b/gu,
       'surplus',
     ],
     [
@@ -586,6 +589,9 @@ export class CueFinder {
       if (this.surplus.has(k)) return 'surplus';
       if (this.need.has(k)) need = true;
     }
+    // a Swedish compound on a need or shortage ("kompetensbehov", "personalbrist"), not a client's or care's
+    const compound = this.morphology.language === 'sv' ? SWEDISH_NEED_COMPOUND.exec(lower) : null;
+    if (compound && !this.serviceOwners.has(this.morphology.stem(compound[1]!))) need = true;
     return need ? 'need' : undefined;
   }
 

@@ -108,6 +108,9 @@ describe.skipIf(!fullDataPresent)('labour-need wording in Finnish, Swedish and E
     ['Rakennusyhtiö hakee vastaavaa työnjohtajaa asuinkerrostalokohteeseen.', 'fi', []],
     // a genitive that only says whose ("lääkärin määräys") names no occupation in demand
     ['Annat lääkkeet lääkärin määräyksen mukaan.', 'fi', []],
+    // falling demand, however it is worded, is a surplus; a Swedish compound on a need is a need
+    ['Kaupan alalla myyjien kysyntä on laskussa.', 'fi', ['5223 surplus current ×1']],
+    ['Inom handeln minskar efterfrågan på försäljare.', 'sv', ['5223 surplus current ×1']],
     // plenty of an occupation is a surplus; calling for something is a need
     ['Toimistotyöntekijöitä on tarjolla runsaasti.', 'fi', ['4110 surplus current ×1']],
     ['Däremot finns det gott om kontorspersonal.', 'sv', ['4110 surplus current ×1']],
@@ -253,6 +256,12 @@ describe.skipIf(!fullDataPresent)('labour-need wording in Finnish, Swedish and E
     );
     const call = analyse('Företagen efterlyser kunskaper i robotik, och kundservice är avgörande.', 'sv');
     expect(call.mentions.filter((m) => m.counted).map((m) => m.polarity)).toEqual(['need', 'need']);
+  });
+
+  it('reads a need in a Swedish compound, and no invoice in a decline', () => {
+    const raised = analyse('Som kompetensbehov lyftes projektledning fram.', 'sv');
+    expect(raised.mentions.filter((m) => m.counted).map((m) => m.polarity)).toEqual(['need']);
+    expect(skills(analyse('Myyjien kysyntä on laskussa.', 'fi'))).toEqual([]);
   });
 
   it('reads a hiring firm as the need, not as a recruiter', () => {
