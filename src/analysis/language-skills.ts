@@ -31,7 +31,10 @@ export function isAboutLanguage(language: Language, text: string, sentence: Sent
   if (language === 'en') return LANGUAGE_CONTEXT.en.test(rest);
   if (/^\p{Ll}/u.test(word) || (language === 'fi' && /ksi$/u.test(word))) return true;
   const first = text.slice(sentence.start, m.start).trim() === '';
+  // a compound on knowing it is about the language wherever it stands ("Finskkunskaper", "Ruotsin kielitaito")
+  const ownHead = /\p{Ll}(?:kunskap|kunnande|kielitaito|taito)/u.test(word);
   return (
-    first && (LANGUAGE_CONTEXT[language].test(rest) || NEEDED_NEXT[language].test(text.slice(m.end, sentence.end)))
+    ownHead ||
+    (first && (LANGUAGE_CONTEXT[language].test(rest) || NEEDED_NEXT[language].test(text.slice(m.end, sentence.end))))
   );
 }

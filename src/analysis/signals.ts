@@ -63,11 +63,10 @@ const SMALL_NUMBER_WORDS: Record<Language, Record<string, number>> = {
 
 /** Number words up to a hundred that name counts of people ("viisitoista", "femton", "twenty", "ett tiotal"). */
 const TEENS_AND_TENS: Record<Language, string[]> = {
-  fi: ['yksi', 'kaksi', 'kolme', 'neljä', 'viisi', 'kuusi', 'seitsemän', 'kahdeksan', 'yhdeksän'].flatMap((u, i) => [
-    `${u}toista=${11 + i}`,
-    ...(i > 0 ? [`${u}kymmentä=${10 * (i + 1)}`] : []),
-  ]),
-  sv: 'elva=11 tolv=12 tretton=13 fjorton=14 femton=15 sexton=16 sjutton=17 arton=18 nitton=19 tjugo=20 trettio=30 fyrtio=40 femtio=50 sextio=60 sjuttio=70 åttio=80 nittio=90 hundra=100 tiotal=10 tjugotal=20'.split(
+  fi: ['yksi', 'kaksi', 'kolme', 'neljä', 'viisi', 'kuusi', 'seitsemän', 'kahdeksan', 'yhdeksän']
+    .flatMap((u, i) => [`${u}toista=${11 + i}`, ...(i > 0 ? [`${u}kymmentä=${10 * (i + 1)}`] : [])])
+    .concat('parikymmentä=20'),
+  sv: 'elva=11 tolv=12 tretton=13 fjorton=14 femton=15 sexton=16 sjutton=17 arton=18 nitton=19 tjugo=20 trettio=30 fyrtio=40 femtio=50 sextio=60 sjuttio=70 åttio=80 nittio=90 hundra=100 tiotal=10 tjugotal=20 trettiotal=30 fyrtiotal=40 femtiotal=50 sextiotal=60 sjuttiotal=70 åttiotal=80 nittiotal=90 hundratal=100'.split(
     ' ',
   ),
   en: 'eleven=11 twelve=12 thirteen=13 fourteen=14 fifteen=15 sixteen=16 seventeen=17 eighteen=18 nineteen=19 twenty=20 thirty=30 forty=40 fifty=50 sixty=60 seventy=70 eighty=80 ninety=90 hundred=100 dozen=12'.split(
@@ -233,6 +232,7 @@ const POLARITY_WORDS: Record<Language, { need: string[]; surplus: string[] }> = 
       'keskeinen',
       'peräänkuuluttaa',
       'ratkaiseva',
+      'korostaa',
     ],
     surplus: [
       'ylitarjonta',
@@ -287,6 +287,8 @@ const POLARITY_WORDS: Record<Language, { need: string[]; surplus: string[] }> = 
       'efterlysa',
       'efterlyser',
       'avgörande',
+      'betona',
+      'betonar',
     ],
     surplus: [
       'överutbud',
@@ -380,7 +382,7 @@ const POLARITY_PATTERNS: Record<Language, [RegExp, Polarity][]> = {
       'surplus',
     ],
     [
-      /\b(?:on|täytyy|pitää)\s+osat(?:a|tava)\b|\bvaikea\s+(?:löytää|saada|rekrytoida)|\bvaikeuksia\s+(?:löytää|saada|rekrytoida)|\beduksi\b|\bplussaa\b|\bsaatavuus\s+(?:on\s+)?(?:heikentynyt|heikkenee|heikko|huono|vaikeutunut)/gu,
+      /\b(?:on|täytyy|pitää|tulee)\s+osat(?:a|tava)\b|\bvaikea\s+(?:löytää|saada|rekrytoida)|\bvaikeuksia\s+(?:löytää|saada|rekrytoida)|\beduksi\b|\bplussaa\b|\bsaatavuus\s+(?:on\s+)?(?:heikentynyt|heikkenee|heikko|huono|vaikeutunut)/gu,
       'need',
     ],
     // what an employer offers (benefits, training) is not what it asks for
@@ -395,7 +397,7 @@ const POLARITY_PATTERNS: Record<Language, [RegExp, Polarity][]> = {
       'surplus',
     ],
     [
-      /\bmåste\s+(?:kunna|behärska)\b|\bsvårt\s+att\s+(?:hitta|rekrytera|få\s+tag\s+på)|\b(?:en|som)\s+merit\b|\bmeriterande\b/gu,
+      /\b(?:måste|ska|skall|bör)\s+(?:kunna|behärska)\b|\b(?:är\s+en|till)\s+fördel\b|\bsvårt\s+att\s+(?:hitta|rekrytera|få\s+tag\s+på)|\b(?:en|som)\s+merit\b|\bmeriterande\b/gu,
       'need',
     ],
     [/\bvi\s+erbjuder\b|\bförmåner\b/gu, 'mention'],

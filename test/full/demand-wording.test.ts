@@ -111,6 +111,9 @@ describe.skipIf(!fullDataPresent)('labour-need wording in Finnish, Swedish and E
     // falling demand, however it is worded, is a surplus; a Swedish compound on a need is a need
     ['Kaupan alalla myyjien kysyntä on laskussa.', 'fi', ['5223 surplus current ×1']],
     ['Inom handeln minskar efterfrågan på försäljare.', 'sv', ['5223 surplus current ×1']],
+    // approximate counts ("ett fyrtiotal", "parikymmentä")
+    ['Köpcentret anställer ett fyrtiotal butiksbiträden.', 'sv', ['5223 need current ×40']],
+    ['Kauppakeskus palkkaa parikymmentä myyjää.', 'fi', ['5223 need current ×20']],
     // plenty of an occupation is a surplus; calling for something is a need
     ['Toimistotyöntekijöitä on tarjolla runsaasti.', 'fi', ['4110 surplus current ×1']],
     ['Däremot finns det gott om kontorspersonal.', 'sv', ['4110 surplus current ×1']],
@@ -256,6 +259,12 @@ describe.skipIf(!fullDataPresent)('labour-need wording in Finnish, Swedish and E
     );
     const call = analyse('Företagen efterlyser kunskaper i robotik, och kundservice är avgörande.', 'sv');
     expect(call.mentions.filter((m) => m.counted).map((m) => m.polarity)).toEqual(['need', 'need']);
+  });
+
+  it('reads a language in a compound on knowing it, and an advantage as a need', () => {
+    const finnish = analyse('Finskkunskaper är en fördel.', 'sv');
+    expect(skills(finnish)).toEqual(['Finnish']);
+    expect(finnish.mentions.filter((m) => m.counted).map((m) => m.polarity)).toEqual(['need']);
   });
 
   it('reads a need in a Swedish compound, and no invoice in a decline', () => {
