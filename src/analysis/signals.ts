@@ -233,6 +233,11 @@ const POLARITY_WORDS: Record<Language, { need: string[]; surplus: string[] }> = 
       'peräänkuuluttaa',
       'ratkaiseva',
       'korostaa',
+      'kysytty',
+      // who retires leaves a post to fill
+      'eläköityä',
+      'eläköityminen',
+      'eläkkeelle',
     ],
     surplus: [
       'ylitarjonta',
@@ -289,6 +294,9 @@ const POLARITY_WORDS: Record<Language, { need: string[]; surplus: string[] }> = 
       'avgörande',
       'betona',
       'betonar',
+      'pensionering',
+      'pensioneras',
+      'pensionen',
     ],
     surplus: [
       'överutbud',
@@ -328,6 +336,9 @@ const POLARITY_WORDS: Record<Language, { need: string[]; surplus: string[] }> = 
       'essential',
       'important',
       'crucial',
+      'retire',
+      'retiring',
+      'retirement',
     ],
     surplus: [
       'surplus',
