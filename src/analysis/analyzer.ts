@@ -42,6 +42,7 @@ import {
   isAutomated,
   isParty,
   offersBenefits,
+  countAt,
   signalAt,
   type SentenceSignals,
   type SignalDefaults,
@@ -707,6 +708,16 @@ export class Analyzer {
           this.counts(score) && m.uri !== own?.uri && !(ownCounted && m.isco === own?.isco.code) && !party && !whose,
       };
     });
+    // one count before a list counts the list: "noin 20 kokkia ja tarjoilijaa" is twenty in all, not forty
+    const sharing = new Map<string, OccupationMention[]>();
+    named.forEach((m, i) => {
+      const cue = countAt(signals.bySentence.get(m.sentenceIndex), m.start);
+      if (cue === undefined) return;
+      const key = `${m.sentenceIndex}:${cue}`;
+      sharing.set(key, [...(sharing.get(key) ?? []), mentions[i]!]);
+    });
+    for (const list of sharing.values())
+      if (list.length > 1) for (const m of list) m.weight = Math.round((m.weight / list.length) * 10) / 10;
     if (own) {
       mentions.unshift({
         uri: own.uri,

@@ -798,6 +798,11 @@ function governing(s: SentenceSignals, at: number, has: (c: Cue) => boolean): Cu
 
 const NO_SIGNALS: SentenceSignals = { cues: [], breaks: [] };
 
+/** Where the count that governs a mention at `at` starts, if a count governs it. */
+export function countAt(signals: SentenceSignals | undefined, at: number): number | undefined {
+  return governing(signals ?? NO_SIGNALS, at, (c) => c.count !== undefined)?.start;
+}
+
 /** Horizon, polarity and weight of a mention at `at` in a sentence with these cues. */
 export function signalAt(signals: SentenceSignals | undefined, at: number, defaults: SignalDefaults): Signal {
   const s = signals ?? NO_SIGNALS;

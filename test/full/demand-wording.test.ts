@@ -111,6 +111,8 @@ describe.skipIf(!fullDataPresent)('labour-need wording in Finnish, Swedish and E
     // falling demand, however it is worded, is a surplus; a Swedish compound on a need is a need
     ['Kaupan alalla myyjien kysyntä on laskussa.', 'fi', ['5223 surplus current ×1']],
     ['Inom handeln minskar efterfrågan på försäljare.', 'sv', ['5223 surplus current ×1']],
+    // one count before a list is the list's total
+    ['Matkailuun tarvitaan noin 20 kokkia ja tarjoilijaa.', 'fi', ['5120 need current ×10', '5131 need current ×10']],
     // who retires leaves a post to fill
     ['Vuoteen 2030 mennessä eläköityy noin 300 lähihoitajaa.', 'fi', ['5321 need long ×300']],
     // approximate counts ("ett fyrtiotal", "parikymmentä")
