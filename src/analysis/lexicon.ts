@@ -461,11 +461,16 @@ function modifiesAnother(m: Morphology, text: string, positions: number[], token
     // a genitive shared by a list, "hiusten leikkaus, värjäys ja kampaukset", modifies the label's word too
     const later = positions.find((q) => q > p + 1);
     if (later !== undefined && /,|\s(?:ja|sekä|tai)\s/u.test(text.slice(next.end, tokens[later]!.start))) return false;
+    // a verb's object before a place ("lastaat ajoneuvon terminaalissa") modifies nothing
+    if (m.isVerb(tokens[p - 1]?.text ?? '') && LOCAL_CASE.test(next.text)) return false;
     // "X:n osaaminen", "X:n menetelmät" still name X
     if ([...m.keys(next.text)].some(([k, w]) => w >= 0.9 && NAMES_ITS_GENITIVE.has(k))) return false;
     return m.openCompound(tokens[p]!.text, next.text).length > 0;
   });
 }
+
+/** Finnish local-case endings (inessive, elative, adessive, ablative): where, not what. */
+const LOCAL_CASE = /(?:ssa|ssä|sta|stä|lla|llä|lta|ltä)$/u;
 
 /** Finnish nouns whose genitive names the skill itself: knowing it (SKILL_HEADS) and its methods. */
 const NAMES_ITS_GENITIVE = new Set([
@@ -808,6 +813,18 @@ function sharesHead(m: Morphology, tokens: Token[], stop: boolean[], from: numbe
  */
 function coordinated(m: Morphology, tokens: Token[], p: number, sentence: Sentence): string | undefined {
   const t = tokens[p]!;
+  // "ilmanvaihtokanavia ja -koneita": a head after a hyphen takes the modifier of the compound before the "ja"
+  const conj = tokens[p - 1];
+  const before = tokens[p - 2];
+  if (
+    conj &&
+    before &&
+    CONJUNCTIONS.has(conj.text.toLowerCase()) &&
+    sentence.text.slice(conj.end - sentence.start, t.start - sentence.start) === ' -'
+  ) {
+    const head = m.compoundHead(before.text);
+    if (head !== undefined) return `${before.text.slice(0, before.text.length - head.length)}${t.text}`;
+  }
   // "MIG/MAG-hitsausta": the part before the slash takes the head after the hyphen
   const slashed = tokens[p + 1];
   if (slashed && sentence.text.slice(t.end - sentence.start, slashed.start - sentence.start) === '/') {

@@ -300,6 +300,7 @@ describe.skipIf(!fullDataPresent)('labour-need wording in Finnish, Swedish and E
       'perform metal inert gas welding',
       'perform tungsten inert gas welding',
     ]);
+    expect(skills(analyse('Asennat ilmanvaihtokanavia ja -koneita.', 'fi'))).toContain('install ventilation equipment');
     expect(skills(analyse('Työ on pääasiassa MIG/MAG-hitsausta.', 'fi'))).toEqual([
       'perform metal active gas welding',
       'perform metal inert gas welding',
@@ -307,6 +308,7 @@ describe.skipIf(!fullDataPresent)('labour-need wording in Finnish, Swedish and E
   });
 
   it("gives a verb's object to the nearer verb that has not taken one", () => {
+    expect(skills(analyse('Toimitat paketteja, lastaat ajoneuvon terminaalissa.', 'fi'))).toEqual(['load cargo']);
     expect(skills(analyse('Tarjoilet ruoat ja juomat, suosittelet viinejä.', 'fi'))).toEqual([
       'recommend wines',
       'serve beverages',
