@@ -342,8 +342,11 @@ export class LabelIndex {
     // Manager" holds a marketing manager)
     if (
       this.morphology.language !== 'en' &&
-      reversedAcrossCoordination(found.positions, tokens, (from, to) =>
-        sharesHead(this.morphology, tokens, stop, from, to),
+      reversedAcrossCoordination(
+        found.positions,
+        tokens,
+        (from, to) =>
+          sharesHead(this.morphology, tokens, stop, from, to) || modifiesList(this.morphology, tokens, stop, from, to),
       )
     )
       return undefined;
@@ -794,6 +797,20 @@ function objectOfAnother(
     } else if (!stop[p] && !CONJUNCTIONS.has(word.toLowerCase())) own = true;
   }
   return false;
+}
+
+/** Whether the genitive at `from` modifies a short list of heads that ends at `to` ("tavaroiden lastaus ja purku"). */
+function modifiesList(m: Morphology, tokens: Token[], stop: boolean[], from: number, to: number): boolean {
+  if (!m.isGenitive(tokens[from]!.text)) return false;
+  let heads = 0;
+  let joined = false;
+  for (let p = from + 1; p < to; p++) {
+    const word = tokens[p]!.text;
+    if (CONJUNCTIONS.has(word.toLowerCase())) joined = true;
+    else if (stop[p] || m.isGenitive(word) || m.isVerb(word)) return false;
+    else heads++;
+  }
+  return joined && heads >= 1 && heads <= 2;
 }
 
 /** Whether the genitive at `from` and every word up to `to` but conjunctions are a list of genitives before `to`. */

@@ -289,6 +289,7 @@ describe.skipIf(!fullDataPresent)('labour-need wording in Finnish, Swedish and E
   });
 
   it('reads genitives a list shares with the head after them, and a product name whole', () => {
+    expect(skills(analyse('Työhön kuuluu tavaroiden lastaus ja purku.', 'fi'))).toEqual(['load cargo', 'unload cargo']);
     expect(skills(analyse('Työ sisältää ilmalämpöpumppujen ja maalämpöjärjestelmien asennusta.', 'fi'))).toEqual([
       'install heat pump',
     ]);
