@@ -801,7 +801,7 @@ function objectOfAnother(
 
 /** Whether the genitive at `from` modifies a short list of heads that ends at `to` ("tavaroiden lastaus ja purku"). */
 function modifiesList(m: Morphology, tokens: Token[], stop: boolean[], from: number, to: number): boolean {
-  if (!m.isGenitive(tokens[from]!.text)) return false;
+  if (!m.isGenitive(tokens[from]!.text) || m.isVerb(tokens[to]!.text)) return false;
   let heads = 0;
   let joined = false;
   for (let p = from + 1; p < to; p++) {

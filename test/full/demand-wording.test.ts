@@ -290,6 +290,10 @@ describe.skipIf(!fullDataPresent)('labour-need wording in Finnish, Swedish and E
 
   it('reads genitives a list shares with the head after them, and a product name whole', () => {
     expect(skills(analyse('Työhön kuuluu tavaroiden lastaus ja purku.', 'fi'))).toEqual(['load cargo', 'unload cargo']);
+    // but not of a verb after the list: "kuljetusten etenemistä ja hoidat" handles no transport
+    expect(skills(analyse('Seuraat kuljetusten etenemistä ja hoidat reklamaatiot.', 'fi'))).not.toContain(
+      'handle carriers',
+    );
     expect(skills(analyse('Työ sisältää ilmalämpöpumppujen ja maalämpöjärjestelmien asennusta.', 'fi'))).toEqual([
       'install heat pump',
     ]);
