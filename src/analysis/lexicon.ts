@@ -70,13 +70,23 @@ function labelWordKeys(m: Morphology, word: string, baseForms = false): string[]
   const keys = m.keys(word);
   // a title is written in its base form: "neuvoja" is the adviser, not advice in the partitive plural
   const lower = word.toLowerCase();
-  if (baseForms && m.language === 'fi' && (keys.get(lower) ?? 0) >= 0.9) return [lower];
+  // a Finnish compound ESCO writes with a hyphen is also written closed: "pilvi-arkkitehti", "pilviarkkitehti"
+  const closed = m.language === 'fi' ? closedCompound(lower) : undefined;
+  if (baseForms && m.language === 'fi' && (keys.get(lower) ?? 0) >= 0.9) return closed ? [lower, closed] : [lower];
   const best = Math.max(...keys.values());
   const top = [...keys].filter(([, w]) => w >= best - 1e-9).map(([k]) => k);
   // a Finnish past participle is met by its verb too: "kuluneita renkaita" by "renkaiden kuluminen"
   if (m.language === 'fi' && top.some((k) => PARTICIPLE_LEMMA.test(k)))
     for (const [k, w] of keys) if (w >= 0.9 && /[aä]$/u.test(k) && !top.includes(k)) top.push(k);
+  if (closed && !top.includes(closed)) top.push(closed);
   return top;
+}
+
+/** A hyphenated Finnish word written closed, where the hyphen joins two words and marks no vowel clash. */
+function closedCompound(lower: string): string | undefined {
+  const hyphen = /^(\p{Ll}{3,})-(\p{Ll}{3,})$/u.exec(lower);
+  if (!hyphen || hyphen[1]!.slice(-1) === hyphen[2]![0]) return undefined;
+  return hyphen[1]! + hyphen[2]!;
 }
 
 /** The lemma of a Finnish past participle ("kulunut", "koulutettu"). */

@@ -104,8 +104,8 @@ describe.skipIf(!fullDataPresent)('labour-need wording in Finnish, Swedish and E
     // a degree named after an occupation asks for the degree, not for that occupation
     ['Edellytämme sairaanhoitaja (AMK) -tutkintoa ja laboratorioanalyytikon tutkintoa.', 'fi', []],
     ['Vi förutsätter examen som närvårdare.', 'sv', []],
-    // a title's words in the other order are no title ("kohteen johtaja")
-    ['Rakennusyhtiö hakee vastaavaa työnjohtajaa asuinkerrostalokohteeseen.', 'fi', []],
+    // a title's words in the other order are no title ("kohteen johtaja"): the site foreman is meant
+    ['Rakennusyhtiö hakee vastaavaa työnjohtajaa asuinkerrostalokohteeseen.', 'fi', ['3123 need current ×1']],
     // a genitive that only says whose ("lääkärin määräys") names no occupation in demand
     ['Annat lääkkeet lääkärin määräyksen mukaan.', 'fi', []],
     // falling demand, however it is worded, is a surplus; a Swedish compound on a need is a need
@@ -113,6 +113,8 @@ describe.skipIf(!fullDataPresent)('labour-need wording in Finnish, Swedish and E
     ['Inom handeln minskar efterfrågan på försäljare.', 'sv', ['5223 surplus current ×1']],
     // one count before a list is the list's total
     ['Matkailuun tarvitaan noin 20 kokkia ja tarjoilijaa.', 'fi', ['5120 need current ×10', '5131 need current ×10']],
+    // a compound ESCO hyphenates, written closed ("pilvi-arkkitehti")
+    ['Yritys palkkaa lähivuosina pilviarkkitehteja.', 'fi', ['2512 need short ×1']],
     // who retires leaves a post to fill
     ['Vuoteen 2030 mennessä eläköityy noin 300 lähihoitajaa.', 'fi', ['5321 need long ×300']],
     // approximate counts ("ett fyrtiotal", "parikymmentä")
