@@ -621,7 +621,7 @@ export class Analyzer {
       bySentence,
       defaults,
       isParty: (m) => isParty(text, sentences[m.sentenceIndex]!, m.start, m.end, language),
-      isPossessor: (m) => possessor(this.indexes.get(language)!.morphology, text, m.end),
+      isPossessor: (m) => possessor(index.morphology, text, m.end),
     });
     // the likeliest occupations only: a distant second ("kuljettaja, sairaankuljetus") would mislead
     const englishHints = occupations
@@ -714,7 +714,9 @@ export class Analyzer {
       const cue = countAt(signals.bySentence.get(m.sentenceIndex), m.start);
       if (cue === undefined) return;
       const key = `${m.sentenceIndex}:${cue}`;
-      sharing.set(key, [...(sharing.get(key) ?? []), mentions[i]!]);
+      const list = sharing.get(key);
+      if (list) list.push(mentions[i]!);
+      else sharing.set(key, [mentions[i]!]);
     });
     for (const list of sharing.values())
       if (list.length > 1) for (const m of list) m.weight = Math.round((m.weight / list.length) * 10) / 10;

@@ -368,7 +368,7 @@ export class LabelIndex {
     // "serverar mat och dryck, rekommenderar viner": the wines are recommended, not served
     if (
       this.morphology.language === 'sv' &&
-      this.swedishVerbs.has(label.label.split(' ')[0]!.toLowerCase()) &&
+      this.swedishVerbs.has(verb) &&
       found.positions.some(
         (p, i) =>
           i > 0 &&
@@ -450,7 +450,6 @@ export class LabelIndex {
     };
   }
 
-  /** In how many concepts' labels the rarest key of a word occurs. */
   /** A Swedish present or past form of a skill label's verb ("serverar", "säljer", "tar"). */
   private isSwedishFinite(word: string): boolean {
     const w = word.toLowerCase();
@@ -460,6 +459,7 @@ export class LabelIndex {
     );
   }
 
+  /** In how many concepts' labels the rarest key of a word occurs. */
   private frequency(keys: string[]): number {
     return Math.min(...keys.map((k) => this.conceptsByKey.get(k)?.count ?? 0));
   }
